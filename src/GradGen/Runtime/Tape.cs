@@ -1,0 +1,95 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+
+namespace GradGen.Runtime
+{
+    /// <summary>
+    /// The last-in, first-out record that generated reverse-mode code keeps of values overwritten inside loops,
+    /// loop trip counts and branch decisions. Generated code rents one per call and returns it, so steady-state
+    /// gradient calls allocate nothing. Not for direct use.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public sealed class Tape
+    {
+        private const int PoolSize = 8;
+
+        [ThreadStatic] private static Tape?[]? pool;
+        [ThreadStatic] private static int pooled;
+
+        private double[] reals = new double[64];
+        private int realCount;
+        private int[] ints = new int[64];
+        private int intCount;
+
+        private Tape()
+        {
+        }
+
+        /// <summary>Takes an empty tape from this thread's pool, or makes one.</summary>
+        public static Tape Rent()
+        {
+            var p = pool;
+            if (p is not null && pooled > 0)
+            {
+                var tape = p[--pooled]!;
+                p[pooled] = null;
+                return tape;
+            }
+
+            return new Tape();
+        }
+
+        /// <summary>Empties a tape and gives it back to this thread's pool.</summary>
+        public static void Return(Tape tape)
+        {
+            tape.realCount = 0;
+            tape.intCount = 0;
+            var p = pool ??= new Tape?[PoolSize];
+            if (pooled < p.Length)
+            {
+                p[pooled++] = tape;
+            }
+        }
+
+        /// <summary>Records a real value (a <see cref="float"/> widens exactly).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Push(double value)
+        {
+            if (realCount == reals.Length)
+            {
+                Array.Resize(ref reals, reals.Length * 2);
+            }
+
+            reals[realCount++] = value;
+        }
+
+        /// <summary>Takes back the last real value recorded.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public double PopReal() => reals[--realCount];
+
+        /// <summary>Records an integer: a trip count, a branch taken, an integer variable.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Push(int value)
+        {
+            if (intCount == ints.Length)
+            {
+                Array.Resize(ref ints, ints.Length * 2);
+            }
+
+            ints[intCount++] = value;
+        }
+
+        /// <summary>Records a branch decision.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Push(bool value) => Push(value ? 1 : 0);
+
+        /// <summary>Takes back the last integer recorded.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public int PopInt() => ints[--intCount];
+
+        /// <summary>Takes back the last branch decision recorded.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public bool PopBool() => ints[--intCount] != 0;
+    }
+}
