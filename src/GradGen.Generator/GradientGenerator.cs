@@ -1,4 +1,9 @@
+using System.Linq;
+using GradGen.Generator.Emit;
+using GradGen.Generator.Model;
+using GradGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace GradGen.Generator
 {
@@ -8,6 +13,34 @@ namespace GradGen.Generator
     {
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
+            var methods = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    "GradGen.DifferentiableAttribute",
+                    static (node, _) => node is MethodDeclarationSyntax,
+                    static (ctx, ct) => MethodParser.ParseForGenerator((IMethodSymbol)ctx.TargetSymbol, ctx.SemanticModel, ctx.Attributes[0], ct))
+                .WithTrackingName(TrackingNames.Methods);
+
+            var blocked = methods
+                .Select(static (m, _) => new MethodSummary(m.Key, m.Model is null, m.Callees))
+                .Collect()
+                .Select(static (all, _) => CallGraph.Blocked(all))
+                .WithTrackingName(TrackingNames.Blocked);
+
+            context.RegisterSourceOutput(methods.Combine(blocked), static (spc, pair) =>
+            {
+                var (method, blockedKeys) = pair;
+                if (method.Model is { } model && !blockedKeys.Contains(method.Key))
+                {
+                    spc.AddSource(SourceEmitter.HintName(model), SourceEmitter.Emit(model));
+                }
+            });
         }
+    }
+
+    /// <summary>Names of the tracked pipeline steps, for caching tests.</summary>
+    public static class TrackingNames
+    {
+        public const string Methods = "DifferentiableMethods";
+        public const string Blocked = "BlockedMethods";
     }
 }

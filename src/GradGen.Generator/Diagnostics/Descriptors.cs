@@ -1,0 +1,61 @@
+using Microsoft.CodeAnalysis;
+
+namespace GradGen.Generator.Diagnostics
+{
+    /// <summary>Every diagnostic GradGen reports. docs/diagnostics.md has a section for each.</summary>
+    internal static class Descriptors
+    {
+        private const string Category = "GradGen";
+
+        public static readonly DiagnosticDescriptor TypeNotPartial = Error(
+            "GG0001",
+            "Type containing a [Differentiable] method must be partial",
+            "Type '{0}' must be declared 'partial' so GradGen can add the derivatives of '{1}' to it",
+            "GradGen adds the generated derivative methods to the type that declares the [Differentiable] method, so that type and every type containing it must be partial.");
+
+        public static readonly DiagnosticDescriptor UnsupportedSignature = Error(
+            "GG0002",
+            "Signature cannot be differentiated",
+            "'{0}' cannot be differentiated: {1}",
+            "A [Differentiable] method returns double or float, takes double, float or pass-through parameters by value, and is not generic, async, an iterator, extern or abstract.");
+
+        public static readonly DiagnosticDescriptor NonDifferentiableCall = Error(
+            "GG0003",
+            "Call to a method GradGen cannot differentiate",
+            "A derivative flows into '{0}', which has none: mark it [Differentiable], supply its derivative with [DerivativeOf], or mark the argument's source [NoDerivative]",
+            "Differentiable code can call Math/MathF functions, other [Differentiable] methods, and methods with a [DerivativeOf] derivative. Other methods may be called only when no argument depends on a differentiable input, or when they return nothing.");
+
+        public static readonly DiagnosticDescriptor WriteVisibleToCaller = Error(
+            "GG0004",
+            "Differentiable code writes state the caller can see",
+            "'{0}' writes {1}, which the caller can see: compute into a local instead",
+            "Generated derivatives run the method's body more than once, so it must not modify fields, properties, static state or its parameters' contents.");
+
+        public static readonly DiagnosticDescriptor UnsupportedConstruct = Error(
+            "GG0005",
+            "Construct cannot be differentiated",
+            "{0} is not supported in differentiable code: {1}",
+            "GradGen differentiates arithmetic, locals, branches, loops, switch statements and calls. Other constructs are reported where they occur.");
+
+        public static readonly DiagnosticDescriptor IntegerConversion = Warning(
+            "GG0006",
+            "Differentiable value converted to an integer",
+            "Converting '{0}' to {1} drops its derivative (the derivative is zero there)",
+            "An integer carries no derivative, so the conversion of a value that depends on a differentiable input cuts the derivative.");
+
+        public static readonly DiagnosticDescriptor PiecewiseConstant = Warning(
+            "GG0007",
+            "Piecewise-constant function has zero derivative",
+            "'{0}' is piecewise constant: its derivative is zero wherever it is defined",
+            "Floor, Ceiling, Round, Truncate and Sign are constant between their jumps, so no derivative flows through them.");
+
+        public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
+            TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant);
+
+        private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
+            new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description);
+
+        private static DiagnosticDescriptor Warning(string id, string title, string message, string description) =>
+            new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description);
+    }
+}

@@ -1,0 +1,143 @@
+using System.Collections.Generic;
+using GradGen.Generator.Model;
+
+namespace GradGen.Generator.Differentiation
+{
+    /// <summary>
+    /// Which real variables carry a derivative: those that depend on a differentiable input ("varied") and reach the
+    /// result ("useful"). Flow-insensitive, so a variable is active everywhere if it is anywhere: simple and safe.
+    /// </summary>
+    internal static class ActivityAnalysis
+    {
+        public static HashSet<string> Varied(IEnumerable<Stmt> body, IEnumerable<string> inputs)
+        {
+            var varied = new HashSet<string>(inputs);
+            var assignments = Assignments(body);
+            for (var changed = true; changed;)
+            {
+                changed = false;
+                foreach (var assign in assignments)
+                {
+                    if (!varied.Contains(assign.Target.Name) && DependsOn(assign.Value, varied))
+                    {
+                        changed |= varied.Add(assign.Target.Name);
+                    }
+                }
+            }
+
+            return varied;
+        }
+
+        /// <summary>Varied variables that also flow into <paramref name="result"/>: the ones that get tangents and adjoints.</summary>
+        public static HashSet<string> Active(IEnumerable<Stmt> body, IEnumerable<string> inputs, string result)
+        {
+            var assignments = Assignments(body);
+            var useful = new HashSet<string> { result };
+            for (var changed = true; changed;)
+            {
+                changed = false;
+                foreach (var assign in assignments)
+                {
+                    if (useful.Contains(assign.Target.Name))
+                    {
+                        foreach (var name in Carried(assign.Value))
+                        {
+                            changed |= useful.Add(name);
+                        }
+                    }
+                }
+            }
+
+            var active = Varied(body, inputs);
+            active.IntersectWith(useful);
+            return active;
+        }
+
+        public static bool DependsOn(Expr expr, HashSet<string> variables)
+        {
+            foreach (var name in Carried(expr))
+            {
+                if (variables.Contains(name))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The variables a derivative can flow from into <paramref name="expr"/>'s value.</summary>
+        public static IEnumerable<string> Carried(Expr expr)
+        {
+            if (!Types.IsReal(expr.Type))
+            {
+                yield break;
+            }
+
+            IEnumerable<Expr> children = expr switch
+            {
+                Unary u => new[] { u.Operand },
+                Binary b => new[] { b.Left, b.Right },
+                Conditional c => new[] { c.WhenTrue, c.WhenFalse },
+                TypeCast c => new[] { c.Operand },
+                Intrinsic i when Derivatives.HasDerivative(i.Function) => i.Args,
+                DiffCall d => WrtArgs(d),
+                _ => System.Array.Empty<Expr>(),
+            };
+            if (expr is Var v)
+            {
+                yield return v.Name;
+            }
+
+            foreach (var child in children)
+            {
+                foreach (var name in Carried(child))
+                {
+                    yield return name;
+                }
+            }
+        }
+
+        private static IEnumerable<Expr> WrtArgs(DiffCall call)
+        {
+            for (var i = 0; i < call.Args.Count; i++)
+            {
+                if (call.Wrt[i])
+                {
+                    yield return call.Args[i];
+                }
+            }
+        }
+
+        private static List<Assign> Assignments(IEnumerable<Stmt> body)
+        {
+            var list = new List<Assign>();
+            Collect(body, list);
+            return list;
+
+            static void Collect(IEnumerable<Stmt> statements, List<Assign> into)
+            {
+                foreach (var statement in statements)
+                {
+                    switch (statement)
+                    {
+                        case Assign a:
+                            into.Add(a);
+                            break;
+                        case If i:
+                            Collect(i.Then, into);
+                            Collect(i.Else, into);
+                            break;
+                        case While w:
+                            Collect(w.Body, into);
+                            Collect(w.Step, into);
+                            break;
+                        case For f:
+                            Collect(f.Body, into);
+                            break;
+                    }
+                }
+            }
+        }
+    }
+}

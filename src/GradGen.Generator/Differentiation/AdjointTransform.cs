@@ -1,0 +1,523 @@
+using System.Collections.Generic;
+using System.Linq;
+using GradGen.Generator.Model;
+
+namespace GradGen.Generator.Differentiation
+{
+    /// <summary>
+    /// Reverse mode: a forward sweep (the primal code) that records what the backward sweep needs, then the backward
+    /// sweep, which visits the statements in reverse and propagates adjoints.
+    /// <para>
+    /// The backward sweep evaluates partial derivatives from the primal variables themselves, so each statement must
+    /// see them as they were when it ran: an assignment that overwrites a value the backward sweep reads saves the old
+    /// value first (in a local outside loops, on the tape inside them) and the backward sweep restores it. Branch
+    /// decisions and loop trip counts are recorded the same way. Only what the backward sweep actually reads is
+    /// recorded (to-be-recorded analysis), and control flow with no backward work is not replayed at all.
+    /// </para>
+    /// </summary>
+    internal sealed class AdjointTransform
+    {
+        private readonly DiffMethodModel model;
+        private readonly NameScope names;
+        private readonly HashSet<string> active;
+        private readonly Dictionary<string, Var> adjoints = new();
+        private readonly List<Declare> declarations = new();
+        private readonly Dictionary<string, Var> discards = new();
+        private HashSet<string> readBackward = new();
+        private Var? tape;
+
+        private AdjointTransform(DiffMethodModel model, NameScope names)
+        {
+            this.model = model;
+            this.names = names;
+            active = ActivityAnalysis.Active(model.Body, model.Parameters.Where(p => p.Wrt).Select(p => p.Name), model.Result.Name);
+            foreach (var variable in model.Parameters.Select(p => new Var(p.Type, p.Name)).Concat(model.Locals).Where(v => active.Contains(v.Name)))
+            {
+                adjoints[variable.Name] = new Var(variable.Type, names.Fresh(variable.Name + "_adj"));
+            }
+        }
+
+        /// <summary>The body of <c>FReverse</c>, whose seed parameter is <paramref name="seed"/>.</summary>
+        public static List<Stmt> Transform(DiffMethodModel model, NameScope names, Var seed)
+        {
+            var transform = new AdjointTransform(model, names);
+            return transform.Run(seed);
+        }
+
+        private List<Stmt> Run(Var seed)
+        {
+            var nodes = BuildNodes(model.Body, depth: 0);
+            readBackward = new HashSet<string>();
+            CollectBackwardReads(nodes, readBackward);
+            var forward = EmitForward(nodes);
+            var backward = EmitBackward(nodes);
+
+            var body = new List<Stmt>();
+            body.AddRange(model.Locals.Select(l => new Declare(l, null)));
+            foreach (var pair in adjoints)
+            {
+                body.Add(new Declare(pair.Value, pair.Key == model.Result.Name ? seed : Build.Num(pair.Value.Type, 0)));
+            }
+
+            body.AddRange(declarations);
+            if (tape is not null)
+            {
+                body.Add(new Declare(tape, new Call(tape.Type, null, Runtime.TapeType, "Rent", EquatableArray<Expr>.Empty)));
+            }
+
+            body.Add(new Comment("Forward sweep"));
+            body.AddRange(forward);
+            body.Add(new Comment("Backward sweep"));
+            body.AddRange(backward);
+            foreach (var parameter in model.Parameters.Where(p => p.Wrt && active.Contains(p.Name)))
+            {
+                body.Add(new Assign(0, new Var(parameter.Type, DerivativeNames.Parameter("d", parameter.Name)), "+=", adjoints[parameter.Name]));
+            }
+
+            if (tape is not null)
+            {
+                body.Add(new ExprStmt(0, new Call(Types.Void, null, Runtime.TapeType, "Return", EquatableArray.Of<Expr>(tape))));
+            }
+
+            body.Add(new Return(0, model.Result));
+            return body;
+        }
+
+        private List<Node> BuildNodes(IEnumerable<Stmt> statements, int depth)
+        {
+            var nodes = new List<Node>();
+            foreach (var statement in statements)
+            {
+                nodes.Add(statement switch
+                {
+                    Assign assign => new AssignNode(assign, depth, IrWalker.ReadsVariable(assign.Value, assign.Target.Name), BackwardOf(assign)),
+                    If branch => new IfNode(branch, depth, BuildNodes(branch.Then, depth), BuildNodes(branch.Else, depth)),
+                    While loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1)),
+                    For loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1)),
+                    _ => new Node(statement, depth),
+                });
+            }
+
+            return nodes;
+        }
+
+        /// <summary>The adjoint statements of one assignment, before any restore of its target.</summary>
+        private List<Stmt> BackwardOf(Assign assign)
+        {
+            var target = assign.Target;
+            if (!active.Contains(target.Name))
+            {
+                return new List<Stmt>();
+            }
+
+            var targetAdjoint = adjoints[target.Name];
+            var zero = new Assign(assign.Line, targetAdjoint, "=", Build.Num(target.Type, 0));
+            var readsTarget = IrWalker.ReadsVariable(assign.Value, target.Name);
+
+            if (assign.Value is DiffCall call)
+            {
+                Stmt? capture = null;
+                var seed = readsTarget ? Capture(targetAdjoint, out capture) : targetAdjoint;
+                var statements = capture is null ? new List<Stmt>() : new List<Stmt> { capture, zero };
+                var refs = call.Args.Where((_, i) => call.Wrt[i]).Select(a => (Expr)new Ref(a.Type, a is Var v && active.Contains(v.Name) ? adjoints[v.Name] : Discard(a.Type)));
+                var reverse = new Call(call.Type, call.Receiver, call.StaticType, DerivativeNames.Reverse(call.Name), call.Args.Append(seed).Concat(refs).ToEquatableArray());
+                statements.Add(new ExprStmt(assign.Line, reverse));
+                if (capture is null)
+                {
+                    statements.Add(zero);
+                }
+
+                return statements;
+            }
+
+            // v = v + e and v = e + v leave v's adjoint as it is: e just receives it.
+            if (assign.Value is Binary { Op: "+" or "-" } sum && AccumulatedTerm(sum, target) is { } term)
+            {
+                return Adjoint(term.Expr, term.Negate ? Build.Neg(targetAdjoint) : targetAdjoint, null);
+            }
+
+            if (!readsTarget)
+            {
+                var statements = Adjoint(assign.Value, targetAdjoint, target);
+                statements.Add(zero);
+                return statements;
+            }
+
+            var adjoint = Capture(targetAdjoint, out var saved);
+            var result = new List<Stmt> { saved!, zero };
+            result.AddRange(Adjoint(assign.Value, adjoint, null));
+            return result;
+        }
+
+        private static (Expr Expr, bool Negate)? AccumulatedTerm(Binary sum, Var target)
+        {
+            if (sum.Left == target && !IrWalker.ReadsVariable(sum.Right, target.Name))
+            {
+                return (sum.Right, sum.Op == "-");
+            }
+
+            return sum.Op == "+" && sum.Right == target && !IrWalker.ReadsVariable(sum.Left, target.Name) ? (sum.Left, false) : null;
+        }
+
+        /// <summary>Copies an adjoint into a fresh local declared in place.</summary>
+        private Var Capture(Var adjoint, out Stmt? declaration)
+        {
+            var copy = new Var(adjoint.Type, names.Fresh(adjoint.Name + "_in"));
+            declaration = new Declare(copy, adjoint);
+            return copy;
+        }
+
+        /// <summary>Statements that add <paramref name="adjoint"/>·∂expr/∂v to the adjoint of every active v in <paramref name="expr"/>.</summary>
+        private List<Stmt> Adjoint(Expr expr, Expr adjoint, Expr? value)
+        {
+            var output = new List<Stmt>();
+            AddAdjoint(expr, adjoint, value, output);
+            return output;
+        }
+
+        private void AddAdjoint(Expr expr, Expr adjoint, Expr? value, List<Stmt> output)
+        {
+            if (!ActivityAnalysis.DependsOn(expr, active))
+            {
+                return;
+            }
+
+            switch (expr)
+            {
+                case Var v:
+                    output.Add(adjoint is Unary { Op: "-" } negated
+                        ? new Assign(0, adjoints[v.Name], "-=", negated.Operand)
+                        : new Assign(0, adjoints[v.Name], "+=", adjoint));
+                    return;
+                case Conditional c:
+                    output.Add(new If(0, c.Condition, Adjoint(c.WhenTrue, adjoint, null).ToEquatableArray(), Adjoint(c.WhenFalse, adjoint, null).ToEquatableArray()));
+                    return;
+            }
+
+            var operands = Derivatives.Of(expr, value).Where(o => ActivityAnalysis.DependsOn(o.Operand, active)).ToList();
+            if (operands.Count > 1 && adjoint is not (Var or Const or Unary { Operand: Var }))
+            {
+                // Name a compound adjoint once rather than recompute it for every operand.
+                var named = new Var(expr.Type, names.Numbered("g"));
+                output.Add(new Declare(named, adjoint));
+                adjoint = named;
+            }
+
+            foreach (var (operand, scale) in operands)
+            {
+                AddAdjoint(operand, Build.Cast(operand.Type, scale(Build.Cast(expr.Type, adjoint))), null, output);
+            }
+        }
+
+        private Var Discard(string type)
+        {
+            if (!discards.TryGetValue(type, out var discard))
+            {
+                discard = NewLocal(type, names.Fresh("discard"), Build.Num(type, 0));
+                discards[type] = discard;
+            }
+
+            return discard;
+        }
+
+        private static void CollectBackwardReads(IEnumerable<Node> nodes, HashSet<string> into)
+        {
+            foreach (var node in nodes)
+            {
+                switch (node)
+                {
+                    case AssignNode assign:
+                        IrWalker.Reads(assign.Backward, into);
+                        break;
+                    case IfNode branch:
+                        CollectBackwardReads(branch.Then, into);
+                        CollectBackwardReads(branch.Else, into);
+                        break;
+                    case LoopNode loop:
+                        CollectBackwardReads(loop.Body, into);
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Whether the old value of an assignment's target must be saved for the backward sweep.</summary>
+        private bool IsRecorded(AssignNode node) =>
+            !node.Primal.IsInitializer && readBackward.Contains(node.Primal.Target.Name);
+
+        private bool HasBackwardWork(IEnumerable<Node> nodes) => nodes.Any(node => node switch
+        {
+            AssignNode assign => assign.Backward.Count > 0 || IsRecorded(assign),
+            IfNode branch => HasBackwardWork(branch.Then) || HasBackwardWork(branch.Else),
+            LoopNode loop => HasBackwardWork(loop.Body),
+            _ => false,
+        });
+
+        private List<Stmt> EmitForward(IEnumerable<Node> nodes)
+        {
+            var output = new List<Stmt>();
+            foreach (var node in nodes)
+            {
+                switch (node)
+                {
+                    case AssignNode assign:
+                        if (IsRecorded(assign))
+                        {
+                            var target = assign.Primal.Target;
+                            if (assign.Depth == 0)
+                            {
+                                assign.Slot = NewLocal(target.Type, names.Fresh(target.Name + "_saved"), null);
+                                output.Add(new Assign(assign.Primal.Line, assign.Slot, "=", target));
+                            }
+                            else
+                            {
+                                output.Add(Push(target));
+                            }
+                        }
+
+                        output.Add(assign.Primal);
+                        break;
+                    case IfNode branch:
+                        EmitForwardIf(branch, output);
+                        break;
+                    case LoopNode loop:
+                        EmitForwardLoop(loop, output);
+                        break;
+                    default:
+                        output.Add(node.Primal);
+                        break;
+                }
+            }
+
+            return output;
+        }
+
+        private void EmitForwardIf(IfNode node, List<Stmt> output)
+        {
+            var primal = (If)node.Primal;
+            var then = EmitForward(node.Then);
+            var otherwise = EmitForward(node.Else);
+            if (!HasBackwardWork(node.Then) && !HasBackwardWork(node.Else))
+            {
+                output.Add(primal with { Then = then.ToEquatableArray(), Else = otherwise.ToEquatableArray() });
+                return;
+            }
+
+            node.Replayed = true;
+            if (node.Depth == 0)
+            {
+                node.Decision = NewLocal(Types.Bool, names.Numbered("branch"), null);
+                output.Add(new Assign(primal.Line, node.Decision, "=", primal.Condition));
+                output.Add(primal with { Condition = node.Decision, Then = then.ToEquatableArray(), Else = otherwise.ToEquatableArray() });
+                return;
+            }
+
+            // Pushed after the branch's own records, so the backward sweep pops it first.
+            then.Add(Push(new Const(Types.Bool, "true", null)));
+            otherwise.Add(Push(new Const(Types.Bool, "false", null)));
+            output.Add(primal with { Then = then.ToEquatableArray(), Else = otherwise.ToEquatableArray() });
+        }
+
+        private void EmitForwardLoop(LoopNode node, List<Stmt> output)
+        {
+            var body = EmitForward(node.Body);
+            if (!HasBackwardWork(node.Body))
+            {
+                output.Add(WithBody(node.Primal, body));
+                return;
+            }
+
+            node.Replayed = true;
+            node.Trips = NewLocal(Types.Int, names.Numbered("trips"), null);
+            if (node.Primal is For loop)
+            {
+                // A counted loop is replayed by counting back from its last counter value: only start and trip count are kept.
+                Expr start = loop.Start;
+                if (loop.Start is not Const)
+                {
+                    node.Start = NewLocal(Types.Int, names.Fresh(loop.Counter.Name + "_start"), null);
+                    output.Add(new Assign(loop.Line, node.Start, "=", loop.Start));
+                    start = node.Start;
+                }
+
+                output.Add(loop with { Start = start, Body = body.ToEquatableArray() });
+                output.Add(new Assign(loop.Line, node.Trips, "=", loop.Step == "++" ? IntSub(loop.Counter, start) : IntSub(start, loop.Counter)));
+                if (node.Depth > 0)
+                {
+                    if (node.Start is not null)
+                    {
+                        output.Add(Push(node.Start));
+                    }
+
+                    output.Add(Push(node.Trips));
+                }
+
+                return;
+            }
+
+            output.Add(new Assign(node.Primal.Line, node.Trips, "=", Build.Num(Types.Int, 0)));
+            body.Insert(0, new Assign(node.Primal.Line, node.Trips, "=", new Binary(Types.Int, "+", node.Trips, Build.Num(Types.Int, 1))));
+            output.Add(WithBody(node.Primal, body));
+            if (node.Depth > 0)
+            {
+                output.Add(Push(node.Trips));
+            }
+        }
+
+        private List<Stmt> EmitBackward(IEnumerable<Node> nodes)
+        {
+            var output = new List<Stmt>();
+            foreach (var node in nodes.Reverse())
+            {
+                switch (node)
+                {
+                    case AssignNode assign:
+                        var restore = new List<Stmt>();
+                        if (IsRecorded(assign))
+                        {
+                            var target = assign.Primal.Target;
+                            restore.Add(new Assign(0, target, "=", assign.Slot ?? Pop(target.Type)));
+                        }
+
+                        if (assign.Backward.Count > 0 || restore.Count > 0)
+                        {
+                            output.Add(new Comment($"line {assign.Primal.Line}"));
+                        }
+
+                        // When the right-hand side reads its own target, the partials need the old value: restore first.
+                        output.AddRange(assign.ReadsTarget ? restore.Concat(assign.Backward) : assign.Backward.Concat(restore));
+                        break;
+                    case IfNode { Replayed: true } branch:
+                        var condition = branch.Decision ?? Pop(Types.Bool);
+                        output.Add(new If(branch.Primal.Line, condition, EmitBackward(branch.Then).ToEquatableArray(), EmitBackward(branch.Else).ToEquatableArray()));
+                        break;
+                    case LoopNode { Replayed: true } loop:
+                        EmitBackwardLoop(loop, output);
+                        break;
+                }
+            }
+
+            return output;
+        }
+
+        private void EmitBackwardLoop(LoopNode node, List<Stmt> output)
+        {
+            var trips = node.Trips!;
+            if (node.Depth > 0)
+            {
+                output.Add(new Assign(0, trips, "=", Pop(Types.Int)));
+                if (node.Start is not null)
+                {
+                    output.Add(new Assign(0, node.Start, "=", Pop(Types.Int)));
+                }
+            }
+
+            var body = EmitBackward(node.Body).ToEquatableArray();
+            if (node.Primal is For loop)
+            {
+                var start = node.Start ?? loop.Start;
+                var up = loop.Step == "++";
+                var last = up ? IntAdd(start, IntSub(trips, Build.Num(Types.Int, 1))) : IntSub(start, IntSub(trips, Build.Num(Types.Int, 1)));
+                output.Add(new For(loop.Line, loop.Counter, last, Build.Compare(up ? ">=" : "<=", loop.Counter, start), up ? "--" : "++", body));
+                return;
+            }
+
+            output.Add(new For(node.Primal.Line, trips, trips, Build.Compare(">", trips, Build.Num(Types.Int, 0)), "--", body));
+        }
+
+        private static Stmt WithBody(Stmt loop, List<Stmt> body) => loop switch
+        {
+            While w => w with { Body = body.ToEquatableArray() },
+            For f => f with { Body = body.ToEquatableArray() },
+            _ => loop,
+        };
+
+        private static Expr IntAdd(Expr a, Expr b) =>
+            Build.IsConst(b, 0) ? a : Build.IsConst(a, 0) ? b : new Binary(Types.Int, "+", a, b);
+
+        private static Expr IntSub(Expr a, Expr b) => Build.IsConst(b, 0) ? a : new Binary(Types.Int, "-", a, b);
+
+        private Var NewLocal(string type, string name, Expr? value)
+        {
+            var local = new Var(type, name);
+            declarations.Add(new Declare(local, value));
+            return local;
+        }
+
+        private Var Tape => tape ??= new Var(Runtime.TapeType, names.Fresh("tape"));
+
+        private Stmt Push(Expr value) =>
+            new ExprStmt(0, new Call(Types.Void, Tape, null, "Push", EquatableArray.Of(value)));
+
+        private Expr Pop(string type) => type switch
+        {
+            Types.Bool => new Call(type, Tape, null, "PopBool", EquatableArray<Expr>.Empty),
+            Types.Int => new Call(type, Tape, null, "PopInt", EquatableArray<Expr>.Empty),
+            Types.Double => new Call(type, Tape, null, "PopReal", EquatableArray<Expr>.Empty),
+            _ => new TypeCast(type, new Call(Types.Double, Tape, null, "PopReal", EquatableArray<Expr>.Empty)),
+        };
+
+        private class Node
+        {
+            public Node(Stmt primal, int depth)
+            {
+                Primal = primal;
+                Depth = depth;
+            }
+
+            public Stmt Primal { get; }
+
+            /// <summary>How many loops enclose the statement: 0 means it runs at most once per call.</summary>
+            public int Depth { get; }
+        }
+
+        private sealed class AssignNode : Node
+        {
+            public AssignNode(Assign primal, int depth, bool readsTarget, List<Stmt> backward)
+                : base(primal, depth)
+            {
+                ReadsTarget = readsTarget;
+                Backward = backward;
+            }
+
+            public new Assign Primal => (Assign)base.Primal;
+
+            public bool ReadsTarget { get; }
+
+            public List<Stmt> Backward { get; }
+
+            public Var? Slot { get; set; }
+        }
+
+        private sealed class IfNode : Node
+        {
+            public IfNode(If primal, int depth, List<Node> then, List<Node> otherwise)
+                : base(primal, depth)
+            {
+                Then = then;
+                Else = otherwise;
+            }
+
+            public List<Node> Then { get; }
+
+            public List<Node> Else { get; }
+
+            public bool Replayed { get; set; }
+
+            public Var? Decision { get; set; }
+        }
+
+        private sealed class LoopNode : Node
+        {
+            public LoopNode(Stmt primal, int depth, List<Node> body)
+                : base(primal, depth) => Body = body;
+
+            public List<Node> Body { get; }
+
+            public bool Replayed { get; set; }
+
+            public Var? Trips { get; set; }
+
+            public Var? Start { get; set; }
+        }
+    }
+}

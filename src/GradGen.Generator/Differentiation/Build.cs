@@ -1,0 +1,84 @@
+using GradGen.Generator.Model;
+
+namespace GradGen.Generator.Differentiation
+{
+    /// <summary>
+    /// Builds derivative expressions, folding the trivial cases (×1, ×−1, +0) so generated code reads like hand-written
+    /// code. A null expression stands for zero.
+    /// </summary>
+    internal static class Build
+    {
+        public static Const Num(string type, double value) => Literals.Number(type, value);
+
+        public static bool IsConst(Expr e, double value) => e is Const { Value: { } v } && v == value;
+
+        public static Expr? Add(Expr? a, Expr? b) => a is null ? b
+            : b is null ? a
+            : b is Unary { Op: "-" } nb ? Sub(a, nb.Operand)
+            : new Binary(a.Type, "+", a, b);
+
+        public static Expr? Sub(Expr? a, Expr? b) => b is null ? a
+            : a is null ? Neg(b)
+            : b is Unary { Op: "-" } nb ? Add(a, nb.Operand)
+            : new Binary(a.Type, "-", a, b);
+
+        public static Expr Neg(Expr a) => a switch
+        {
+            Unary { Op: "-" } u => u.Operand,
+            Const { Value: { } v } c when Types.IsReal(c.Type) => Num(c.Type, -v),
+            _ => new Unary(a.Type, "-", a),
+        };
+
+        public static Expr Mul(Expr a, Expr b)
+        {
+            if (IsConst(a, 1))
+            {
+                return b;
+            }
+
+            if (IsConst(b, 1))
+            {
+                return a;
+            }
+
+            if (IsConst(a, -1))
+            {
+                return Neg(b);
+            }
+
+            if (IsConst(b, -1))
+            {
+                return Neg(a);
+            }
+
+            if (a is Unary { Op: "-" } na)
+            {
+                return Neg(Mul(na.Operand, b));
+            }
+
+            return b is Unary { Op: "-" } nb ? Neg(Mul(a, nb.Operand)) : new Binary(Types.IsReal(a.Type) ? a.Type : b.Type, "*", a, b);
+        }
+
+        public static Expr Div(Expr a, Expr b)
+        {
+            if (IsConst(b, 1))
+            {
+                return a;
+            }
+
+            return a is Unary { Op: "-" } na ? Neg(Div(na.Operand, b)) : new Binary(a.Type, "/", a, b);
+        }
+
+        public static Expr Cast(string type, Expr e) => e.Type == type ? e
+            : e is Const { Value: { } v } && Types.IsReal(type) ? Num(type, v)
+            : new TypeCast(type, e);
+
+        public static Expr Math(MathFunction function, string type, params Expr[] args) =>
+            new Intrinsic(type, function, EquatableArray.Of(args));
+
+        public static Expr Compare(string op, Expr a, Expr b) => new Binary(Types.Bool, op, a, b);
+
+        public static Expr Choose(Expr condition, Expr whenTrue, Expr whenFalse) =>
+            new Conditional(whenTrue.Type, condition, whenTrue, whenFalse);
+    }
+}

@@ -1,0 +1,172 @@
+using System.Collections.Generic;
+using System.Linq;
+using GradGen.Generator.Model;
+
+namespace GradGen.Generator.Differentiation
+{
+    /// <summary>
+    /// Names the intermediate values derivatives need: in an assignment that carries a derivative, every nested
+    /// function call (Math, [Differentiable] or plain) moves into a temporary <c>t1</c>, <c>t2</c>... so it is computed
+    /// once in the primal pass and reused by the derivative (e<sup>x</sup> is its own derivative), and every call to a
+    /// [Differentiable] method becomes the whole right-hand side of an assignment whose differentiable arguments are
+    /// variables or constants, ready for its Forward/Reverse. A conditional expression that holds such calls becomes
+    /// an if statement, so its untaken branch is still never evaluated.
+    /// </summary>
+    internal sealed class ExpressionSplitting
+    {
+        private readonly HashSet<string> varied;
+        private readonly NameScope names;
+        private readonly List<Var> locals;
+        private int loopDepth;
+
+        private ExpressionSplitting(HashSet<string> varied, NameScope names, List<Var> locals)
+        {
+            this.varied = varied;
+            this.names = names;
+            this.locals = locals;
+        }
+
+        public static List<Stmt> Split(IEnumerable<Stmt> body, HashSet<string> varied, NameScope names, List<Var> locals) =>
+            new ExpressionSplitting(varied, names, locals).SplitList(body);
+
+        private List<Stmt> SplitList(IEnumerable<Stmt> statements)
+        {
+            var output = new List<Stmt>();
+            foreach (var statement in statements)
+            {
+                switch (statement)
+                {
+                    case Assign assign when ActivityAnalysis.DependsOn(assign.Value, varied):
+                        SplitAssignment(assign, output);
+                        break;
+                    case If branch:
+                        output.Add(branch with { Then = SplitList(branch.Then).ToEquatableArray(), Else = SplitList(branch.Else).ToEquatableArray() });
+                        break;
+                    case While loop:
+                        loopDepth++;
+                        output.Add(loop with { Body = SplitList(loop.Body).ToEquatableArray() });
+                        loopDepth--;
+                        break;
+                    case For loop:
+                        loopDepth++;
+                        output.Add(loop with { Body = SplitList(loop.Body).ToEquatableArray() });
+                        loopDepth--;
+                        break;
+                    default:
+                        output.Add(statement);
+                        break;
+                }
+            }
+
+            return output;
+        }
+
+        private void SplitAssignment(Assign assign, List<Stmt> output)
+        {
+            if (assign.Value is Conditional conditional && HasCall(conditional))
+            {
+                // v = c ? a : b  =>  if (c) v = a; else v = b;
+                output.AddRange(SplitList(new[]
+                {
+                    new If(assign.Line, conditional.Condition, EquatableArray.Of<Stmt>(assign with { Value = conditional.WhenTrue }), EquatableArray.Of<Stmt>(assign with { Value = conditional.WhenFalse })),
+                }));
+                return;
+            }
+
+            output.Add(assign with { Value = SplitRoot(assign.Value, assign.Line, output) });
+        }
+
+        private Expr SplitRoot(Expr expr, int line, List<Stmt> output)
+        {
+            if (expr is DiffCall call)
+            {
+                var args = call.Args.Select((a, i) =>
+                {
+                    var split = SplitInner(a, line, output);
+                    return call.Wrt[i] && split is not (Var or Const) ? Hoist(split, line, output) : split;
+                });
+                return call with { Args = args.ToEquatableArray() };
+            }
+
+            return MapChildren(expr, child => SplitInner(child, line, output));
+        }
+
+        private Expr SplitInner(Expr expr, int line, List<Stmt> output)
+        {
+            if (!Types.IsReal(expr.Type))
+            {
+                // Integer and Boolean operands are evaluated as written: short-circuits and all.
+                return expr;
+            }
+
+            if (expr is Conditional conditional && HasCall(conditional))
+            {
+                var temp = NewTemp(conditional.Type, ActivityAnalysis.DependsOn(conditional, varied));
+                output.AddRange(SplitList(new[]
+                {
+                    new If(line, conditional.Condition, EquatableArray.Of<Stmt>(new Assign(line, temp, "=", conditional.WhenTrue)), EquatableArray.Of<Stmt>(new Assign(line, temp, "=", conditional.WhenFalse))),
+                }));
+                return temp;
+            }
+
+            var split = SplitRoot(expr, line, output);
+            return split is DiffCall || split is Call { Type: not Types.Void } || split is Intrinsic i && Derivatives.HasDerivative(i.Function)
+                ? Hoist(split, line, output)
+                : split;
+        }
+
+        private Var Hoist(Expr value, int line, List<Stmt> output)
+        {
+            var temp = NewTemp(value.Type, ActivityAnalysis.DependsOn(value, varied));
+            output.Add(new Assign(line, temp, "=", value) { IsInitializer = loopDepth == 0 });
+            return temp;
+        }
+
+        private Var NewTemp(string type, bool isVaried)
+        {
+            var temp = new Var(type, names.Numbered("t"));
+            locals.Add(temp);
+            if (isVaried)
+            {
+                varied.Add(temp.Name);
+            }
+
+            return temp;
+        }
+
+        private static bool HasCall(Conditional conditional) =>
+            ContainsCall(conditional.WhenTrue) || ContainsCall(conditional.WhenFalse);
+
+        private static bool ContainsCall(Expr expr) => expr switch
+        {
+            DiffCall or Call or Intrinsic => true,
+            _ => Children(expr).Any(ContainsCall),
+        };
+
+        internal static IEnumerable<Expr> Children(Expr expr) => expr switch
+        {
+            Unary u => new[] { u.Operand },
+            Binary b => new[] { b.Left, b.Right },
+            Conditional c => new[] { c.Condition, c.WhenTrue, c.WhenFalse },
+            TypeCast c => new[] { c.Operand },
+            Intrinsic i => i.Args,
+            Call c => c.Receiver is null ? c.Args : c.Args.Prepend(c.Receiver),
+            DiffCall d => d.Receiver is null ? d.Args : d.Args.Prepend(d.Receiver),
+            Member { Receiver: { } r } => new[] { r },
+            _ => Enumerable.Empty<Expr>(),
+        };
+
+        /// <summary>Rebuilds <paramref name="expr"/> with each operand mapped; receivers and conditions stay as they are.</summary>
+        private static Expr MapChildren(Expr expr, System.Func<Expr, Expr> map) => expr switch
+        {
+            Unary u => u with { Operand = map(u.Operand) },
+            Binary b => b with { Left = map(b.Left), Right = map(b.Right) },
+            Conditional c => c with { WhenTrue = map(c.WhenTrue), WhenFalse = map(c.WhenFalse) },
+            TypeCast c => c with { Operand = map(c.Operand) },
+            Intrinsic i => i with { Args = i.Args.Select(map).ToEquatableArray() },
+            Call c => c with { Args = c.Args.Select(map).ToEquatableArray() },
+            DiffCall d => d with { Args = d.Args.Select(map).ToEquatableArray() },
+            _ => expr,
+        };
+    }
+}

@@ -1,0 +1,127 @@
+using System.Collections.Generic;
+using System.Linq;
+using GradGen.Generator.Model;
+
+namespace GradGen.Generator.Differentiation
+{
+    /// <summary>
+    /// Forward mode: the primal code with, after each active assignment, the assignment of its tangent
+    /// (before it, when the right-hand side reads the variable it overwrites).
+    /// </summary>
+    internal sealed class TangentTransform
+    {
+        private readonly DiffMethodModel model;
+        private readonly HashSet<string> active;
+        private readonly Dictionary<string, Var> tangents = new();
+
+        private TangentTransform(DiffMethodModel model, NameScope names)
+        {
+            this.model = model;
+            active = ActivityAnalysis.Active(model.Body, model.Parameters.Where(p => p.Wrt).Select(p => p.Name), model.Result.Name);
+            foreach (var parameter in model.Parameters.Where(p => p.Wrt))
+            {
+                tangents[parameter.Name] = new Var(parameter.Type, DerivativeNames.Parameter("d", parameter.Name));
+            }
+
+            foreach (var local in model.Locals.Where(l => active.Contains(l.Name)))
+            {
+                tangents[local.Name] = new Var(local.Type, names.Fresh(local.Name + "_dot"));
+            }
+        }
+
+        /// <summary>The body of <c>FForward</c>: declarations, the primal and tangent code, and the return of both.</summary>
+        public static List<Stmt> Transform(DiffMethodModel model, NameScope names)
+        {
+            var transform = new TangentTransform(model, names);
+            var body = new List<Stmt>();
+            body.AddRange(model.Locals.Select(l => new Declare(l, null)));
+            body.AddRange(model.Locals.Where(l => transform.active.Contains(l.Name)).Select(l => new Declare(transform.tangents[l.Name], Build.Num(l.Type, 0))));
+            body.AddRange(transform.TransformList(model.Body));
+            var tangent = transform.active.Contains(model.Result.Name) ? transform.tangents[model.Result.Name] : (Expr)Build.Num(model.Result.Type, 0);
+            body.Add(new Return(0, new TupleValue($"({model.ReturnType} Value, {model.ReturnType} Tangent)", EquatableArray.Of<Expr>(model.Result, tangent))));
+            return body;
+        }
+
+        private List<Stmt> TransformList(IEnumerable<Stmt> statements)
+        {
+            var output = new List<Stmt>();
+            foreach (var statement in statements)
+            {
+                switch (statement)
+                {
+                    case Assign assign when active.Contains(assign.Target.Name):
+                        TransformAssign(assign, output);
+                        break;
+                    case If branch:
+                        output.Add(branch with { Then = TransformList(branch.Then).ToEquatableArray(), Else = TransformList(branch.Else).ToEquatableArray() });
+                        break;
+                    case While loop:
+                        output.Add(loop with { Body = TransformList(loop.Body).ToEquatableArray() });
+                        break;
+                    case For loop:
+                        output.Add(loop with { Body = TransformList(loop.Body).ToEquatableArray() });
+                        break;
+                    default:
+                        output.Add(statement);
+                        break;
+                }
+            }
+
+            return output;
+        }
+
+        private void TransformAssign(Assign assign, List<Stmt> output)
+        {
+            var target = assign.Target;
+            var tangent = tangents[target.Name];
+            if (assign.Value is DiffCall call)
+            {
+                var tangentArgs = call.Args.Where((_, i) => call.Wrt[i]).Select(a => Build.Cast(a.Type, Tangent(a, null) ?? Build.Num(a.Type, 0)));
+                var forward = new Call(call.Type, call.Receiver, call.StaticType, DerivativeNames.Forward(call.Name), call.Args.Concat(tangentArgs).ToEquatableArray());
+                output.Add(new AssignTuple(assign.Line, EquatableArray.Of(target, tangent), forward));
+                return;
+            }
+
+            if (IrWalker.ReadsVariable(assign.Value, target.Name))
+            {
+                output.Add(new Assign(assign.Line, tangent, "=", Tangent(assign.Value, null) ?? Build.Num(target.Type, 0)));
+                output.Add(assign);
+            }
+            else
+            {
+                output.Add(assign);
+                output.Add(new Assign(assign.Line, tangent, "=", Tangent(assign.Value, target) ?? Build.Num(target.Type, 0)));
+            }
+        }
+
+        /// <summary>The directional derivative of <paramref name="expr"/>, or null when it is zero.</summary>
+        private Expr? Tangent(Expr expr, Expr? value)
+        {
+            if (!ActivityAnalysis.DependsOn(expr, active))
+            {
+                return null;
+            }
+
+            switch (expr)
+            {
+                case Var v:
+                    return tangents[v.Name];
+                case Conditional c:
+                    var whenTrue = Tangent(c.WhenTrue, null) ?? Build.Num(c.Type, 0);
+                    var whenFalse = Tangent(c.WhenFalse, null) ?? Build.Num(c.Type, 0);
+                    return new Conditional(c.Type, c.Condition, Build.Cast(c.Type, whenTrue), Build.Cast(c.Type, whenFalse));
+                default:
+                    Expr? sum = null;
+                    foreach (var (operand, scale) in Derivatives.Of(expr, value))
+                    {
+                        if (Tangent(operand, null) is { } operandTangent)
+                        {
+                            sum = Build.Add(sum, scale(Build.Cast(expr.Type, operandTangent)));
+                        }
+                    }
+
+                    return sum;
+            }
+        }
+    }
+}

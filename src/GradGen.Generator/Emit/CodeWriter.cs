@@ -1,0 +1,157 @@
+using System.Collections.Generic;
+using System.Linq;
+using GradGen.Generator.Model;
+
+namespace GradGen.Generator.Emit
+{
+    /// <summary>Prints IR statements and expressions as C#, with only the parentheses precedence needs.</summary>
+    internal static class CodeWriter
+    {
+        private const int Primary = 16;
+        private const int UnaryLevel = 14;
+        private const int ConditionalLevel = 3;
+
+        public static void Statements(IndentedWriter writer, IEnumerable<Stmt> statements)
+        {
+            foreach (var statement in statements)
+            {
+                Statement(writer, statement);
+            }
+        }
+
+        private static void Statement(IndentedWriter writer, Stmt statement)
+        {
+            switch (statement)
+            {
+                case Assign a:
+                    writer.Line($"{a.Target.Name} {a.Op} {Expression(a.Value)};");
+                    break;
+                case AssignTuple t:
+                    writer.Line($"({string.Join(", ", t.Targets.Select(v => v.Name))}) = {Expression(t.Value)};");
+                    break;
+                case ExprStmt e:
+                    writer.Line(Expression(e.Expression) + ";");
+                    break;
+                case Declare d:
+                    writer.Line($"{d.Variable.Type} {d.Variable.Name} = {(d.Value is null ? Default(d.Variable.Type) : Expression(d.Value))};");
+                    break;
+                case Comment c:
+                    writer.Line("// " + c.Text);
+                    break;
+                case Return r:
+                    writer.Line(r.Value is null ? "return;" : $"return {Expression(r.Value)};");
+                    break;
+                case ThrowIf t:
+                    writer.Open($"if ({Expression(t.Condition)})");
+                    writer.Line($"throw new global::System.ArgumentException({Literal(t.Message)}, nameof({t.Parameter}));");
+                    writer.Close();
+                    break;
+                case If i:
+                    IfChain(writer, i, "if");
+                    break;
+                case While { ConditionAtEnd: true } w:
+                    writer.Open("do");
+                    Statements(writer, w.Body);
+                    Statements(writer, w.Step);
+                    writer.Close($" while ({Expression(w.Condition)});");
+                    break;
+                case While w:
+                    writer.Open($"while ({Expression(w.Condition)})");
+                    Statements(writer, w.Body);
+                    Statements(writer, w.Step);
+                    writer.Close();
+                    break;
+                case For f:
+                    var init = f.Start == f.Counter ? string.Empty : $"{f.Counter.Name} = {Expression(f.Start)}";
+                    writer.Open($"for ({init}; {Expression(f.Condition)}; {f.Counter.Name}{f.Step})");
+                    Statements(writer, f.Body);
+                    writer.Close();
+                    break;
+            }
+        }
+
+        private static void IfChain(IndentedWriter writer, If statement, string keyword)
+        {
+            writer.Open($"{keyword} ({Expression(statement.Condition)})");
+            Statements(writer, statement.Then);
+            writer.Close();
+            if (statement.Else.Count == 1 && statement.Else[0] is If elseIf)
+            {
+                IfChain(writer, elseIf, "else if");
+            }
+            else if (statement.Else.Count > 0)
+            {
+                writer.Open("else");
+                Statements(writer, statement.Else);
+                writer.Close();
+            }
+        }
+
+        public static string Expression(Expr expr) => expr switch
+        {
+            Const c => c.Text,
+            Var v => v.Name,
+            This => "this",
+            Ref r => "ref " + r.Variable.Name,
+            Member m => $"{Target(m.Receiver, m.StaticType)}{m.Name}",
+            Unary u => u.Op + UnaryOperand(u.Operand),
+            Binary b => $"{Operand(b.Left, Precedence(b), right: false)} {b.Op} {Operand(b.Right, Precedence(b), right: true)}",
+            Conditional c => $"{Operand(c.Condition, ConditionalLevel, right: true)} ? {Operand(c.WhenTrue, ConditionalLevel, right: false)} : {Operand(c.WhenFalse, ConditionalLevel, right: true)}",
+            TypeCast c => $"({c.Type}){(Precedence(c.Operand) == Primary && !IsNegative(c.Operand) ? Expression(c.Operand) : $"({Expression(c.Operand)})")}",
+            Intrinsic i => $"global::System.{(i.Type == Types.Float ? "MathF" : "Math")}.{i.Function}({Arguments(i.Args)})",
+            Call c => $"{Target(c.Receiver, c.StaticType)}{c.Name}({Arguments(c.Args)})",
+            DiffCall d => $"{Target(d.Receiver, d.StaticType)}{d.Name}({Arguments(d.Args)})",
+            TupleValue t => $"({Arguments(t.Items)})",
+            _ => "default",
+        };
+
+        private static string Target(Expr? receiver, string? staticType) =>
+            staticType is not null ? staticType + "."
+            : receiver is null ? string.Empty
+            : Operand(receiver, Primary, right: false) + ".";
+
+        private static string Arguments(IEnumerable<Expr> args) => string.Join(", ", args.Select(Expression));
+
+        private static string UnaryOperand(Expr operand) =>
+            operand is Unary || IsNegative(operand) || Precedence(operand) < UnaryLevel ? $"({Expression(operand)})" : Expression(operand);
+
+        private static bool IsNegative(Expr expr) => expr is Const { Value: < 0 } || expr is Const c && c.Text.StartsWith("-");
+
+        private static string Operand(Expr operand, int parent, bool right)
+        {
+            var precedence = Precedence(operand);
+            var needs = precedence < parent || (right && precedence == parent && precedence != Primary);
+            return needs ? $"({Expression(operand)})" : Expression(operand);
+        }
+
+        private static int Precedence(Expr expr) => expr switch
+        {
+            Binary b => b.Op switch
+            {
+                "*" or "/" or "%" => 13,
+                "+" or "-" => 12,
+                "<<" or ">>" => 11,
+                "<" or ">" or "<=" or ">=" => 10,
+                "==" or "!=" => 9,
+                "&" => 8,
+                "^" => 7,
+                "|" => 6,
+                "&&" => 5,
+                _ => 4,
+            },
+            Unary or TypeCast => UnaryLevel,
+            Conditional => ConditionalLevel,
+            Const c when IsNegative(c) => UnaryLevel,
+            _ => Primary,
+        };
+
+        private static string Default(string type) => type switch
+        {
+            Types.Bool => "false",
+            Types.Double or Types.Float or Types.Int or "long" => "0",
+            _ => "default!",
+        };
+
+        private static string Literal(string text) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);
+    }
+}

@@ -1,0 +1,19 @@
+namespace GradGen.Generator.Model
+{
+    /// <summary>The names the contract gives generated members and parameters.</summary>
+    public static class DerivativeNames
+    {
+        /// <summary>Names generated code uses besides derivative parameters.</summary>
+        public static readonly string[] Reserved = { "seed", "tape" };
+
+        /// <summary><c>d</c> + <c>x</c> gives <c>dX</c>, <c>v</c> + <c>theta</c> gives <c>vTheta</c>.</summary>
+        public static string Parameter(string prefix, string name) =>
+            prefix + char.ToUpperInvariant(name[0]) + name.Substring(1);
+
+        public static string Forward(string method) => method + "Forward";
+
+        public static string Gradient(string method) => method + "Gradient";
+
+        public static string Reverse(string method) => method + "Reverse";
+    }
+}

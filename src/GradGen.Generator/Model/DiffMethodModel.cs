@@ -1,0 +1,35 @@
+namespace GradGen.Generator.Model
+{
+    /// <summary>A type that contains the method, outermost first: <c>class</c>, <c>record struct</c>... and its name with type parameters.</summary>
+    public sealed record TypeDecl(string Keyword, string Name);
+
+    /// <summary>A parameter; <see cref="Wrt"/> when GradGen differentiates with respect to it.</summary>
+    public sealed record Parameter(string Name, string Type, bool Wrt);
+
+    /// <summary>
+    /// Everything the emitters need to know about one [Differentiable] method, with its body already in the IR:
+    /// no returns, breaks or continues (the result is assigned to <see cref="Result"/>), and every local in <see cref="Locals"/>.
+    /// </summary>
+    public sealed record DiffMethodModel(
+        string Key,
+        string? Namespace,
+        EquatableArray<TypeDecl> ContainingTypes,
+        string Name,
+        string Modifiers,
+        bool IsStatic,
+        string ReturnType,
+        EquatableArray<Parameter> Parameters,
+        EquatableArray<Var> Locals,
+        Var Result,
+        EquatableArray<Stmt> Body,
+        int Kinds,
+        int Line)
+    {
+        public bool HasForward => (Kinds & 1) != 0;
+
+        public bool HasReverse => (Kinds & 2) != 0;
+    }
+
+    /// <summary>The parse of one method as the generator keeps it: the model, or null when the method has errors.</summary>
+    public sealed record MethodResult(string Key, DiffMethodModel? Model, EquatableArray<string> Callees);
+}

@@ -1,0 +1,673 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Collections.Immutable;
+using System.Linq;
+using GradGen.Generator.Diagnostics;
+using GradGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GradGen.Generator.Parsing
+{
+    /// <summary>
+    /// Turns the <see cref="IOperation"/> tree of a method body into the IR, resolving every call, and reports
+    /// what cannot be differentiated where it occurs. Locals get unique names so they can all be declared up front.
+    /// </summary>
+    internal sealed class BodyParser
+    {
+        private const string DifferentiableAttribute = "GradGen.DifferentiableAttribute";
+
+        private readonly IMethodSymbol method;
+        private readonly ParseContext context;
+        private readonly Dictionary<ILocalSymbol, Var> locals = new(SymbolEqualityComparer.Default);
+        private readonly Stack<ILabelSymbol> switchExits = new();
+
+        public BodyParser(IMethodSymbol method, ParseContext context)
+        {
+            this.method = method;
+            this.context = context;
+        }
+
+        public List<Var> Locals { get; } = new();
+
+        /// <summary>Keys of the [Differentiable] methods the body calls.</summary>
+        public SortedSet<string> Callees { get; } = new(System.StringComparer.Ordinal);
+
+        /// <summary>Non-void calls to plain methods and integer conversions, checked once activity is known.</summary>
+        public List<(Expr Node, Location Location, string Name)> OpaqueCalls { get; } = new();
+
+        public List<(Expr Node, Location Location, string Name, string Type)> IntegerConversions { get; } = new();
+
+        public EquatableArray<Stmt> ParseBlock(IOperation body)
+        {
+            var output = new List<Stmt>();
+            ParseStatement(body, output);
+            return output.ToEquatableArray();
+        }
+
+        private void ParseStatement(IOperation op, List<Stmt> output)
+        {
+            if (op.Kind == OperationKind.Invalid)
+            {
+                context.Invalid = true;
+                return;
+            }
+
+            switch (op)
+            {
+                case IBlockOperation block:
+                    foreach (var statement in block.Operations)
+                    {
+                        ParseStatement(statement, output);
+                    }
+
+                    break;
+                case IVariableDeclarationGroupOperation group:
+                    foreach (var declaration in group.Declarations)
+                    {
+                        ParseDeclaration(declaration, output);
+                    }
+
+                    break;
+                case IExpressionStatementOperation statement:
+                    ParseExpressionStatement(statement.Operation, output);
+                    break;
+                case IReturnOperation { Kind: OperationKind.Return } ret:
+                    output.Add(new Return(Line(op), ret.ReturnedValue is null ? null : ParseExpression(ret.ReturnedValue)));
+                    break;
+                case IReturnOperation:
+                    Unsupported(op, "an iterator ('yield')", "return a value computed with a loop instead");
+                    break;
+                case IConditionalOperation conditional:
+                    output.Add(new If(
+                        Line(op),
+                        ParseExpression(conditional.Condition),
+                        ParseBlock(conditional.WhenTrue),
+                        conditional.WhenFalse is null ? EquatableArray<Stmt>.Empty : ParseBlock(conditional.WhenFalse)));
+                    break;
+                case IWhileLoopOperation loop:
+                    output.Add(new While(
+                        Line(op),
+                        loop.Condition is null ? True : ParseExpression(loop.Condition),
+                        ParseLoopBody(loop.Body),
+                        ConditionAtEnd: !loop.ConditionIsTop));
+                    break;
+                case IForLoopOperation loop:
+                    ParseFor(loop, output);
+                    break;
+                case IBranchOperation { BranchKind: BranchKind.Break } branch when IsSwitchExit(branch):
+                    Unsupported(op, "'break' before the end of a switch section", "use if/else inside the section");
+                    break;
+                case IBranchOperation { BranchKind: BranchKind.Break }:
+                    output.Add(new Break(Line(op)));
+                    break;
+                case IBranchOperation { BranchKind: BranchKind.Continue }:
+                    output.Add(new Continue(Line(op)));
+                    break;
+                case ISwitchOperation switchOp:
+                    ParseSwitch(switchOp, output);
+                    break;
+                case IEmptyOperation:
+                    break;
+                default:
+                    UnsupportedStatement(op);
+                    break;
+            }
+        }
+
+        private EquatableArray<Stmt> ParseLoopBody(IOperation body)
+        {
+            context.LoopDepth++;
+            var result = ParseBlock(body);
+            context.LoopDepth--;
+            return result;
+        }
+
+        private void ParseDeclaration(IVariableDeclarationOperation declaration, List<Stmt> output)
+        {
+            foreach (var declarator in declaration.Declarators)
+            {
+                var local = DeclareLocal(declarator.Symbol);
+                var initializer = declarator.Initializer ?? declaration.Initializer;
+                if (initializer is not null)
+                {
+                    output.Add(new Assign(Line(declarator), local, "=", ParseExpression(initializer.Value))
+                    {
+                        IsInitializer = context.LoopDepth == 0,
+                    });
+                }
+            }
+        }
+
+        private Var DeclareLocal(ILocalSymbol symbol)
+        {
+            if (locals.TryGetValue(symbol, out var existing))
+            {
+                return existing;
+            }
+
+            if (symbol.IsRef || symbol.IsConst && symbol.Type.SpecialType == SpecialType.None)
+            {
+                Unsupported(symbol.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation(), "a ref local", "use a plain local");
+            }
+
+            var local = new Var(TypeNames.Of(symbol.Type), context.Names.Fresh(symbol.Name));
+            locals.Add(symbol, local);
+            Locals.Add(local);
+            return local;
+        }
+
+        private void ParseExpressionStatement(IOperation op, List<Stmt> output)
+        {
+            switch (op)
+            {
+                case ISimpleAssignmentOperation assignment:
+                    if (AssignedVariable(assignment.Target) is { } target)
+                    {
+                        output.Add(new Assign(Line(op), target, "=", ParseExpression(assignment.Value)));
+                    }
+
+                    break;
+                case ICompoundAssignmentOperation compound:
+                    if (AssignedVariable(compound.Target) is { } compoundTarget)
+                    {
+                        if (compound.OperatorMethod is not null || BinaryOperator(compound.OperatorKind) is not { } op2)
+                        {
+                            Unsupported(op, $"the compound operator '{compound.OperatorKind}'", "write the operation out");
+                            break;
+                        }
+
+                        var value = ParseExpression(compound.Value);
+                        var type = WiderType(compoundTarget.Type, value.Type);
+                        output.Add(new Assign(Line(op), compoundTarget, "=", ConvertTo(compoundTarget.Type, new Binary(type, op2, ConvertTo(type, compoundTarget), ConvertTo(type, value)))));
+                    }
+
+                    break;
+                case IIncrementOrDecrementOperation increment:
+                    if (AssignedVariable(increment.Target) is { } counter)
+                    {
+                        var one = Literals.Number(counter.Type, 1);
+                        var isIncrement = increment.Kind == OperationKind.Increment;
+                        output.Add(new Assign(Line(op), counter, "=", new Binary(counter.Type, isIncrement ? "+" : "-", counter, one)));
+                    }
+
+                    break;
+                case IInvocationOperation invocation:
+                    var call = ParseInvocation(invocation, asStatement: true);
+                    if (call is not null)
+                    {
+                        output.Add(new ExprStmt(Line(op), call));
+                    }
+
+                    break;
+                default:
+                    UnsupportedStatement(op);
+                    break;
+            }
+        }
+
+        /// <summary>The local or parameter an assignment writes; anything else is visible to the caller or unsupported.</summary>
+        private Var? AssignedVariable(IOperation target)
+        {
+            switch (target)
+            {
+                case ILocalReferenceOperation local:
+                    return DeclareLocal(local.Local);
+                case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None && parameter.Parameter.Type.IsValueType:
+                    return new Var(TypeNames.Of(parameter.Parameter.Type), parameter.Parameter.Name);
+                case IFieldReferenceOperation field:
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"the field '{field.Field.Name}'");
+                    return null;
+                case IPropertyReferenceOperation property:
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"the property '{property.Property.Name}'");
+                    return null;
+                case IArrayElementReferenceOperation:
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, "an array element");
+                    return null;
+                default:
+                    Unsupported(target, "assigning to this target", "assign to a local variable");
+                    return null;
+            }
+        }
+
+        private void ParseFor(IForLoopOperation loop, List<Stmt> output)
+        {
+            var line = Line(loop);
+            if (CanonicalCounter(loop) is { } counter)
+            {
+                var declarator = ((IVariableDeclarationGroupOperation)loop.Before[0]).Declarations[0].Declarators[0];
+                var counterVar = DeclareLocal(counter.Local);
+                var start = ParseExpression((declarator.Initializer ?? ((IVariableDeclarationGroupOperation)loop.Before[0]).Declarations[0].Initializer)!.Value);
+                var condition = loop.Condition is null ? True : ParseExpression(loop.Condition);
+                output.Add(new For(line, counterVar, start, condition, counter.Step, ParseLoopBody(loop.Body)));
+                return;
+            }
+
+            foreach (var before in loop.Before)
+            {
+                ParseStatement(before, output);
+            }
+
+            var whileCondition = loop.Condition is null ? True : ParseExpression(loop.Condition);
+            context.LoopDepth++;
+            var body = new List<Stmt>();
+            ParseStatement(loop.Body, body);
+            var step = new List<Stmt>();
+            foreach (var bottom in loop.AtLoopBottom)
+            {
+                ParseStatement(bottom, step);
+            }
+
+            context.LoopDepth--;
+            output.Add(new While(line, whileCondition, body.ToEquatableArray(), ConditionAtEnd: false) { Step = step.ToEquatableArray() });
+        }
+
+        /// <summary>
+        /// The counter of <c>for (int i = a; cond; i++)</c> (or <c>i--</c>) when the body neither assigns it nor leaves
+        /// the loop early: such a loop is reversed by counting back, with no per-iteration record.
+        /// </summary>
+        private static (ILocalSymbol Local, string Step)? CanonicalCounter(IForLoopOperation loop)
+        {
+            if (loop.Before.Length != 1
+                || loop.Before[0] is not IVariableDeclarationGroupOperation { Declarations.Length: 1 } group
+                || group.Declarations[0].Declarators.Length != 1
+                || loop.AtLoopBottom.Length != 1
+                || loop.AtLoopBottom[0] is not IExpressionStatementOperation { Operation: IIncrementOrDecrementOperation step }
+                || step.Target is not ILocalReferenceOperation stepTarget)
+            {
+                return null;
+            }
+
+            var declarator = group.Declarations[0].Declarators[0];
+            var local = declarator.Symbol;
+            if (local.Type.SpecialType != SpecialType.System_Int32
+                || (declarator.Initializer ?? group.Declarations[0].Initializer) is null
+                || !SymbolEqualityComparer.Default.Equals(stepTarget.Local, local))
+            {
+                return null;
+            }
+
+            foreach (var descendant in loop.Body.DescendantsAndSelf())
+            {
+                var writesCounter = descendant switch
+                {
+                    ISimpleAssignmentOperation a => IsLocal(a.Target, local),
+                    ICompoundAssignmentOperation c => IsLocal(c.Target, local),
+                    IIncrementOrDecrementOperation i => IsLocal(i.Target, local),
+                    IArgumentOperation { Parameter.RefKind: not RefKind.None } arg => IsLocal(arg.Value, local),
+                    _ => false,
+                };
+                var leaves = descendant is IReturnOperation
+                    || descendant is IBranchOperation { BranchKind: BranchKind.Break } b && SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel);
+                if (writesCounter || leaves)
+                {
+                    return null;
+                }
+            }
+
+            return (local, step.Kind == OperationKind.Increment ? "++" : "--");
+        }
+
+        private static bool IsLocal(IOperation operation, ILocalSymbol local) =>
+            operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+
+        private void ParseSwitch(ISwitchOperation switchOp, List<Stmt> output)
+        {
+            var value = ParseExpression(switchOp.Value);
+            if (Types.IsReal(value.Type))
+            {
+                Unsupported(switchOp.Value, "a switch on a floating-point value", "use if/else");
+                return;
+            }
+
+            Var subject;
+            if (value is Var v)
+            {
+                subject = v;
+            }
+            else
+            {
+                subject = new Var(value.Type, context.Names.Fresh("switchValue"));
+                Locals.Add(subject);
+                output.Add(new Assign(Line(switchOp), subject, "=", value) { IsInitializer = context.LoopDepth == 0 });
+            }
+
+            switchExits.Push(switchOp.ExitLabel);
+            var sections = new List<(Expr? Condition, EquatableArray<Stmt> Body, int Line)>();
+            EquatableArray<Stmt>? defaultBody = null;
+            foreach (var section in switchOp.Cases)
+            {
+                Expr? condition = null;
+                var isDefault = false;
+                foreach (var clause in section.Clauses)
+                {
+                    switch (clause)
+                    {
+                        case IDefaultCaseClauseOperation:
+                            isDefault = true;
+                            break;
+                        case ISingleValueCaseClauseOperation single:
+                            var test = new Binary(Types.Bool, "==", subject, ParseExpression(single.Value));
+                            condition = condition is null ? test : new Binary(Types.Bool, "||", condition, test);
+                            break;
+                        default:
+                            Unsupported(clause, "a pattern case label", "use constant case labels");
+                            break;
+                    }
+                }
+
+                var statements = section.Body;
+                if (statements.Length > 0 && statements[statements.Length - 1] is IBranchOperation { BranchKind: BranchKind.Break } last
+                    && SymbolEqualityComparer.Default.Equals(last.Target, switchOp.ExitLabel))
+                {
+                    statements = statements.RemoveAt(statements.Length - 1);
+                }
+
+                var body = new List<Stmt>();
+                foreach (var statement in statements)
+                {
+                    ParseStatement(statement, body);
+                }
+
+                if (isDefault)
+                {
+                    defaultBody = body.ToEquatableArray();
+                }
+                else if (condition is not null)
+                {
+                    sections.Add((condition, body.ToEquatableArray(), section.Syntax is { } s ? Line(s.GetLocation()) : 0));
+                }
+            }
+
+            switchExits.Pop();
+            var chain = defaultBody ?? EquatableArray<Stmt>.Empty;
+            for (var i = sections.Count - 1; i >= 0; i--)
+            {
+                chain = EquatableArray.Of<Stmt>(new If(sections[i].Line, sections[i].Condition!, sections[i].Body, chain));
+            }
+
+            foreach (var statement in chain)
+            {
+                output.Add(statement);
+            }
+        }
+
+        private bool IsSwitchExit(IBranchOperation branch) =>
+            switchExits.Count > 0 && SymbolEqualityComparer.Default.Equals(branch.Target, switchExits.Peek());
+
+        private Expr ParseExpression(IOperation op)
+        {
+            if (op.Kind == OperationKind.Invalid || op.Type is null && op is not IInvocationOperation)
+            {
+                context.Invalid = true;
+                return Placeholder;
+            }
+
+            if (op.ConstantValue.HasValue && op.Type is { } constantType)
+            {
+                return Constant(op.ConstantValue.Value, constantType);
+            }
+
+            switch (op)
+            {
+                case ILocalReferenceOperation local:
+                    return DeclareLocal(local.Local);
+                case IParameterReferenceOperation parameter:
+                    if (parameter.Parameter.RefKind != RefKind.None)
+                    {
+                        Unsupported(op, "a ref, out or in parameter", "pass it by value");
+                    }
+
+                    return new Var(TypeNames.Of(parameter.Parameter.Type), parameter.Parameter.Name);
+                case IInstanceReferenceOperation:
+                    return new This(TypeNames.Of(op.Type!));
+                case IFieldReferenceOperation field:
+                    return new Member(TypeNames.Of(op.Type!), ParseReceiver(field.Instance), field.Field.IsStatic ? TypeNames.Of(field.Field.ContainingType) : null, field.Field.Name);
+                case IPropertyReferenceOperation property when property.Arguments.IsEmpty:
+                    return new Member(TypeNames.Of(op.Type!), ParseReceiver(property.Instance), property.Property.IsStatic ? TypeNames.Of(property.Property.ContainingType) : null, property.Property.Name);
+                case IConversionOperation conversion:
+                    return ParseConversion(conversion);
+                case IBinaryOperation binary:
+                    return ParseBinary(binary);
+                case IUnaryOperation unary:
+                    return ParseUnary(unary);
+                case IConditionalOperation conditional when conditional.WhenFalse is not null:
+                    return new Conditional(
+                        TypeNames.Of(op.Type!),
+                        ParseExpression(conditional.Condition),
+                        ParseExpression(conditional.WhenTrue),
+                        ParseExpression(conditional.WhenFalse));
+                case IInvocationOperation invocation:
+                    return ParseInvocation(invocation, asStatement: false) ?? Placeholder;
+                case IParenthesizedOperation parenthesized:
+                    return ParseExpression(parenthesized.Operand);
+                case IAssignmentOperation or IIncrementOrDecrementOperation:
+                    Unsupported(op, "an assignment inside an expression", "write the assignment as its own statement");
+                    return Placeholder;
+                default:
+                    Unsupported(op, Describe(op), "rewrite it with arithmetic, locals and calls");
+                    return Placeholder;
+            }
+        }
+
+        private Expr? ParseReceiver(IOperation? instance) => instance is null ? null : ParseExpression(instance);
+
+        private Expr ParseConversion(IConversionOperation conversion)
+        {
+            var operand = ParseExpression(conversion.Operand);
+            var type = TypeNames.Of(conversion.Type!);
+            if (conversion.OperatorMethod is not null)
+            {
+                Unsupported(conversion, "a user-defined conversion", "convert with arithmetic");
+                return Placeholder;
+            }
+
+            if (type == operand.Type)
+            {
+                return operand;
+            }
+
+            var result = new TypeCast(type, operand);
+            if (Types.IsReal(operand.Type) && conversion.Type!.SpecialType is >= SpecialType.System_SByte and <= SpecialType.System_UInt64)
+            {
+                IntegerConversions.Add((result, conversion.Syntax.GetLocation(), conversion.Operand.Syntax.ToString(), type));
+            }
+
+            return result;
+        }
+
+        private Expr ParseBinary(IBinaryOperation binary)
+        {
+            if (binary.OperatorMethod is not null || binary.IsLifted || BinaryOperator(binary.OperatorKind) is not { } op)
+            {
+                Unsupported(binary, $"the operator '{binary.OperatorKind}' on these operands", "use built-in numeric operators");
+                return Placeholder;
+            }
+
+            var left = ParseExpression(binary.LeftOperand);
+            var right = ParseExpression(binary.RightOperand);
+            var type = TypeNames.Of(binary.Type!);
+            if (op == "%" && Types.IsReal(type))
+            {
+                Unsupported(binary, "the remainder operator '%' on floating-point values", "use Math.Floor or an integer remainder");
+            }
+
+            return new Binary(type, op, left, right);
+        }
+
+        private Expr ParseUnary(IUnaryOperation unary)
+        {
+            if (unary.OperatorMethod is not null || unary.IsLifted)
+            {
+                Unsupported(unary, "a user-defined or lifted operator", "use built-in numeric operators");
+                return Placeholder;
+            }
+
+            var op = unary.OperatorKind switch
+            {
+                UnaryOperatorKind.Minus => "-",
+                UnaryOperatorKind.Plus => "+",
+                UnaryOperatorKind.Not => "!",
+                UnaryOperatorKind.BitwiseNegation => "~",
+                _ => null,
+            };
+            if (op is null)
+            {
+                Unsupported(unary, $"the operator '{unary.OperatorKind}'", "use built-in numeric operators");
+                return Placeholder;
+            }
+
+            var operand = ParseExpression(unary.Operand);
+            return op == "+" ? operand : new Unary(TypeNames.Of(unary.Type!), op, operand);
+        }
+
+        private Expr? ParseInvocation(IInvocationOperation invocation, bool asStatement)
+        {
+            var target = invocation.TargetMethod;
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.RefKind is not (null or RefKind.None or RefKind.In) || argument.ArgumentKind == ArgumentKind.ParamArray && argument.Value is not IArrayCreationOperation { Initializer.ElementValues.IsEmpty: true })
+                {
+                    Unsupported(argument, argument.ArgumentKind == ArgumentKind.ParamArray ? "a 'params' argument list" : "a ref or out argument", "pass values");
+                    return null;
+                }
+            }
+
+            var args = invocation.Arguments
+                .Where(a => a.ArgumentKind != ArgumentKind.ParamArray)
+                .OrderBy(a => a.Parameter?.Ordinal ?? 0)
+                .Select(a => ParseExpression(a.Value))
+                .ToImmutableArray();
+            var type = target.ReturnsVoid ? Types.Void : TypeNames.Of(target.ReturnType);
+
+            if (!asStatement && MathFunctions.Resolve(target) is { } function)
+            {
+                if (function.IsPiecewiseConstant)
+                {
+                    context.Report(Descriptors.PiecewiseConstant, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}");
+                }
+
+                if (function.Function is { } f)
+                {
+                    return new Intrinsic(type, f, args);
+                }
+            }
+
+            var receiver = target.IsStatic ? null : ParseReceiver(invocation.Instance);
+            var staticType = target.IsStatic ? TypeNames.Of(target.ContainingType) : null;
+            var name = target.IsGenericMethod
+                ? $"{target.Name}<{string.Join(", ", target.TypeArguments.Select(TypeNames.Of))}>"
+                : target.Name;
+
+            if (!asStatement && HasAttribute(target, DifferentiableAttribute))
+            {
+                Callees.Add(MethodKeys.Of(target));
+                var wrt = target.Parameters.Select(MethodParser.IsWrt).ToImmutableArray();
+                return new DiffCall(type, receiver, staticType, name, args, wrt);
+            }
+
+            var call = new Call(type, receiver, staticType, name, args);
+            if (!target.ReturnsVoid && !asStatement)
+            {
+                OpaqueCalls.Add((call, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}"));
+            }
+
+            return call;
+        }
+
+        internal static bool HasAttribute(ISymbol symbol, string fullName) =>
+            symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == fullName);
+
+        private static string? BinaryOperator(BinaryOperatorKind kind) => kind switch
+        {
+            BinaryOperatorKind.Add => "+",
+            BinaryOperatorKind.Subtract => "-",
+            BinaryOperatorKind.Multiply => "*",
+            BinaryOperatorKind.Divide => "/",
+            BinaryOperatorKind.Remainder => "%",
+            BinaryOperatorKind.And => "&",
+            BinaryOperatorKind.Or => "|",
+            BinaryOperatorKind.ExclusiveOr => "^",
+            BinaryOperatorKind.LeftShift => "<<",
+            BinaryOperatorKind.RightShift => ">>",
+            BinaryOperatorKind.ConditionalAnd => "&&",
+            BinaryOperatorKind.ConditionalOr => "||",
+            BinaryOperatorKind.Equals => "==",
+            BinaryOperatorKind.NotEquals => "!=",
+            BinaryOperatorKind.LessThan => "<",
+            BinaryOperatorKind.LessThanOrEqual => "<=",
+            BinaryOperatorKind.GreaterThan => ">",
+            BinaryOperatorKind.GreaterThanOrEqual => ">=",
+            _ => null,
+        };
+
+        private static string WiderType(string a, string b) =>
+            a == Types.Double || b == Types.Double ? Types.Double : a == Types.Float || b == Types.Float ? Types.Float : a;
+
+        private static Expr ConvertTo(string type, Expr value) => value.Type == type ? value : new TypeCast(type, value);
+
+        private static readonly Const True = new(Types.Bool, "true", null);
+
+        private static readonly Const Placeholder = new(Types.Double, "default", null);
+
+        private static Expr Constant(object? value, ITypeSymbol type)
+        {
+            var typeName = TypeNames.Of(type);
+            return value switch
+            {
+                null => new Const(typeName, "default", null),
+                bool b => new Const(Types.Bool, b ? "true" : "false", null),
+                string s => new Const(typeName, SymbolDisplay.FormatLiteral(s, quote: true), null),
+                char c => new Const(typeName, SymbolDisplay.FormatLiteral(c, quote: true), null),
+                double d => Literals.Number(Types.Double, d),
+                float f => Literals.Number(Types.Float, f),
+                decimal m => new Const(typeName, m.ToString(CultureInfo.InvariantCulture) + "m", null),
+                _ => Literals.Number(typeName, System.Convert.ToDouble(value, CultureInfo.InvariantCulture)),
+            };
+        }
+
+        private void UnsupportedStatement(IOperation op)
+        {
+            var (what, instead) = op switch
+            {
+                ITryOperation => ("'try'/'catch'/'finally'", "check inputs before the computation instead"),
+                IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation } => ("'throw'", "validate inputs in a wrapper method that calls the differentiable one"),
+                IUsingOperation or IUsingDeclarationOperation => ("'using'", "keep resources out of differentiable code"),
+                ILockOperation => ("'lock'", "keep synchronization out of differentiable code"),
+                IBranchOperation => ("'goto'", "use loops, break and continue"),
+                ILabeledOperation => ("a label", "use loops, break and continue"),
+                ILocalFunctionOperation => ("a local function", "make it a [Differentiable] method of the type"),
+                IForEachLoopOperation => ("'foreach'", "use a 'for' loop over indices"),
+                _ => (Describe(op), "rewrite it with assignments, branches, loops and calls"),
+            };
+            Unsupported(op, what, instead);
+        }
+
+        private static string Describe(IOperation op) => op switch
+        {
+            IAnonymousFunctionOperation or IDelegateCreationOperation => "a lambda or delegate",
+            IAwaitOperation => "'await'",
+            IDynamicInvocationOperation or IDynamicMemberReferenceOperation or IDynamicObjectCreationOperation => "a 'dynamic' operation",
+            IAddressOfOperation => "a pointer operation",
+            ITranslatedQueryOperation => "a LINQ query",
+            IObjectCreationOperation => "creating an object",
+            IArrayCreationOperation or IArrayElementReferenceOperation => "an array",
+            IThrowOperation => "'throw'",
+            IInterpolatedStringOperation => "an interpolated string",
+            _ => $"'{op.Syntax.ToString().Split('\n')[0].Trim()}'",
+        };
+
+        private void Unsupported(IOperation op, string what, string instead) => Unsupported(op.Syntax.GetLocation(), what, instead);
+
+        private void Unsupported(Location? location, string what, string instead) =>
+            context.Report(Descriptors.UnsupportedConstruct, location, what, instead);
+
+        private void Report(DiagnosticDescriptor descriptor, IOperation op, params object[] args) =>
+            context.Report(descriptor, op.Syntax.GetLocation(), args);
+
+        private static int Line(IOperation op) => Line(op.Syntax.GetLocation());
+
+        private static int Line(Location location) => location.GetLineSpan().StartLinePosition.Line + 1;
+    }
+}

@@ -1,0 +1,239 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using GradGen.Generator.Diagnostics;
+using GradGen.Generator.Differentiation;
+using GradGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GradGen.Generator.Parsing
+{
+    /// <summary>What parsing one [Differentiable] method gives: the model (null if it cannot be generated) and the diagnostics.</summary>
+    internal sealed record ParseResult(DiffMethodModel? Model, ImmutableArray<Diagnostic> Diagnostics, EquatableArray<string> Callees);
+
+    /// <summary>
+    /// The one checker behind both the generator and the analyzer: checks a [Differentiable] method's signature and body
+    /// and builds its model.
+    /// </summary>
+    internal static class MethodParser
+    {
+        private const string NoDerivativeAttribute = "GradGen.NoDerivativeAttribute";
+        private const int DefaultKinds = 3;
+
+        public static bool IsWrt(IParameterSymbol parameter) =>
+            TypeNames.IsReal(parameter.Type)
+            && parameter.RefKind == RefKind.None
+            && !BodyParser.HasAttribute(parameter, NoDerivativeAttribute);
+
+        /// <summary>The generator's view: the model when the method can be generated, and what it calls.</summary>
+        public static MethodResult ParseForGenerator(IMethodSymbol method, SemanticModel semanticModel, AttributeData attribute, CancellationToken cancellationToken)
+        {
+            var result = Parse(method, semanticModel, attribute, cancellationToken);
+            return new MethodResult(MethodKeys.Of(method), result.Model, result.Callees);
+        }
+
+        public static ParseResult Parse(IMethodSymbol method, SemanticModel semanticModel, AttributeData attribute, CancellationToken cancellationToken)
+        {
+            var syntax = method.DeclaringSyntaxReferences
+                .Select(r => r.GetSyntax(cancellationToken))
+                .OfType<MethodDeclarationSyntax>()
+                .FirstOrDefault(m => m.Body is not null || m.ExpressionBody is not null);
+            if (syntax is not null && syntax.SyntaxTree != semanticModel.SyntaxTree)
+            {
+                semanticModel = semanticModel.Compilation.GetSemanticModel(syntax.SyntaxTree);
+            }
+
+            var attributeLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? method.Locations.FirstOrDefault();
+
+            var parameters = method.Parameters.Select(p => new Parameter(p.Name, TypeNames.Of(p.Type), IsWrt(p))).ToImmutableArray();
+            var reserved = parameters.Select(p => p.Name)
+                .Concat(parameters.Where(p => p.Wrt).Select(p => DerivativeNames.Parameter("d", p.Name)))
+                .Concat(DerivativeNames.Reserved);
+            var context = new ParseContext(new NameScope(reserved));
+
+            CheckSignature(method, syntax, attributeLocation, context);
+            if (syntax is null || semanticModel.GetOperation(syntax, cancellationToken) is not IMethodBodyOperation bodyOperation
+                || (bodyOperation.BlockBody ?? bodyOperation.ExpressionBody) is not { } body
+                || semanticModel.GetDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
+            {
+                return new ParseResult(null, context.Diagnostics.ToImmutableArray(), EquatableArray<string>.Empty);
+            }
+
+            var parser = new BodyParser(method, context);
+            var statements = parser.ParseBlock(body);
+            var callees = parser.Callees.ToEquatableArray();
+            if (context.Invalid)
+            {
+                return new ParseResult(null, ImmutableArray<Diagnostic>.Empty, callees);
+            }
+
+            CheckActivity(statements, parameters, parser, context);
+            if (context.HasErrors)
+            {
+                return new ParseResult(null, context.Diagnostics.ToImmutableArray(), callees);
+            }
+
+            var result = new Var(TypeNames.Of(method.ReturnType), context.Names.Fresh("result"));
+            var prepared = Preparation.Prepare(statements, result, parameters, context.Names);
+            var model = new DiffMethodModel(
+                MethodKeys.Of(method),
+                method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
+                ContainingTypes(method.ContainingType).ToEquatableArray(),
+                method.Name,
+                Modifiers(method),
+                method.IsStatic,
+                result.Type,
+                parameters,
+                parser.Locals.Concat(prepared.Locals).Append(result).ToEquatableArray(),
+                result,
+                prepared.Body,
+                Kinds(attribute),
+                syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
+            return new ParseResult(model, context.Diagnostics.ToImmutableArray(), callees);
+        }
+
+        private static void CheckSignature(IMethodSymbol method, MethodDeclarationSyntax? syntax, Location? location, ParseContext context)
+        {
+            for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+            {
+                var declarations = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>();
+                if (declarations.Any(d => !d.Modifiers.Any(SyntaxKind.PartialKeyword)))
+                {
+                    context.Report(Descriptors.TypeNotPartial, location, type.Name, method.Name);
+                }
+            }
+
+            void Unsupported(string reason) => context.Report(Descriptors.UnsupportedSignature, location, method.Name, reason);
+
+            if (method.MethodKind != MethodKind.Ordinary)
+            {
+                Unsupported("only ordinary methods can be differentiated, not operators, accessors or local functions");
+            }
+
+            if (method.IsGenericMethod)
+            {
+                Unsupported("it is generic; write it for double or float");
+            }
+
+            if (method.IsAsync)
+            {
+                Unsupported("it is async; differentiate a synchronous method and await around it");
+            }
+
+            if (syntax is null || method.IsExtern || method.IsAbstract)
+            {
+                Unsupported("it has no body (abstract, extern or a partial declaration)");
+            }
+
+            if (!TypeNames.IsReal(method.ReturnType))
+            {
+                Unsupported($"it returns '{method.ReturnType.ToDisplayString()}'; return double or float");
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.RefKind != RefKind.None)
+                {
+                    Unsupported($"parameter '{parameter.Name}' is passed by reference; pass it by value");
+                }
+                else if (parameter.IsParams)
+                {
+                    Unsupported($"parameter '{parameter.Name}' is 'params'; pass an ordinary parameter");
+                }
+                else if (IsRealCollection(parameter.Type))
+                {
+                    Unsupported($"parameter '{parameter.Name}' is an array, span or matrix, which is not supported yet");
+                }
+            }
+        }
+
+        private static bool IsRealCollection(ITypeSymbol type) => type switch
+        {
+            IArrayTypeSymbol array => TypeNames.IsReal(array.ElementType),
+            INamedTypeSymbol { IsGenericType: true } named => named.Name is "Span" or "ReadOnlySpan" && TypeNames.IsReal(named.TypeArguments[0]),
+            _ => false,
+        };
+
+        /// <summary>Reports plain calls that a derivative would flow into, and integer conversions that cut one.</summary>
+        private static void CheckActivity(EquatableArray<Stmt> body, ImmutableArray<Parameter> parameters, BodyParser parser, ParseContext context)
+        {
+            var varied = ActivityAnalysis.Varied(body, parameters.Where(p => p.Wrt).Select(p => p.Name));
+            foreach (var (node, location, name) in parser.OpaqueCalls)
+            {
+                if (((Call)node).Args.Any(a => ActivityAnalysis.DependsOn(a, varied)))
+                {
+                    context.Report(Descriptors.NonDifferentiableCall, location, name);
+                }
+            }
+
+            foreach (var (node, location, name, type) in parser.IntegerConversions)
+            {
+                if (ActivityAnalysis.DependsOn(((TypeCast)node).Operand, varied))
+                {
+                    context.Report(Descriptors.IntegerConversion, location, name, type);
+                }
+            }
+        }
+
+        private static IEnumerable<TypeDecl> ContainingTypes(INamedTypeSymbol type)
+        {
+            var chain = new List<TypeDecl>();
+            for (var t = type; t is not null; t = t.ContainingType)
+            {
+                var keyword = t.TypeKind switch
+                {
+                    TypeKind.Struct when t.IsRecord => "record struct",
+                    TypeKind.Struct => "struct",
+                    TypeKind.Interface => "interface",
+                    _ when t.IsRecord => "record",
+                    _ => "class",
+                };
+                if (t.TypeKind == TypeKind.Struct && t.IsRefLikeType)
+                {
+                    keyword = "ref " + keyword;
+                }
+
+                if (t.TypeKind == TypeKind.Struct && t.IsReadOnly)
+                {
+                    keyword = "readonly " + keyword;
+                }
+
+                var name = t.TypeParameters.IsEmpty ? t.Name : $"{t.Name}<{string.Join(", ", t.TypeParameters.Select(p => p.Name))}>";
+                chain.Insert(0, new TypeDecl(keyword, name));
+            }
+
+            return chain;
+        }
+
+        private static string Modifiers(IMethodSymbol method)
+        {
+            var access = method.DeclaredAccessibility switch
+            {
+                Accessibility.Public => "public",
+                Accessibility.Internal => "internal",
+                Accessibility.Protected => "protected",
+                Accessibility.ProtectedOrInternal => "protected internal",
+                Accessibility.ProtectedAndInternal => "private protected",
+                _ => "private",
+            };
+            return method.IsStatic ? access + " static" : access;
+        }
+
+        private static int Kinds(AttributeData attribute)
+        {
+            foreach (var argument in attribute.NamedArguments)
+            {
+                if (argument.Key == "Kinds" && argument.Value.Value is int kinds)
+                {
+                    return kinds;
+                }
+            }
+
+            return DefaultKinds;
+        }
+    }
+}
