@@ -31,7 +31,7 @@ namespace GradGen.Generator
                 var (method, blockedKeys) = pair;
                 if (method.Model is { } model && !blockedKeys.Contains(method.Key))
                 {
-                    spc.AddSource(SourceEmitter.HintName(model), SourceEmitter.Emit(model));
+                    spc.AddSource(model.HintName, SourceEmitter.Emit(model));
                 }
             });
         }

@@ -366,6 +366,7 @@ namespace GradGen.Generator.Differentiation
         private List<Stmt> EmitBackward(IEnumerable<Node> nodes)
         {
             var output = new List<Stmt>();
+            var commentedLine = -1;
             foreach (var node in nodes.Reverse())
             {
                 switch (node)
@@ -378,9 +379,10 @@ namespace GradGen.Generator.Differentiation
                             restore.Add(new Assign(0, target, "=", assign.Slot ?? Pop(target.Type)));
                         }
 
-                        if (assign.Backward.Count > 0 || restore.Count > 0)
+                        if ((assign.Backward.Count > 0 || restore.Count > 0) && assign.Primal.Line != commentedLine)
                         {
-                            output.Add(new Comment($"line {assign.Primal.Line}"));
+                            commentedLine = assign.Primal.Line;
+                            output.Add(new Comment($"line {commentedLine}"));
                         }
 
                         // When the right-hand side reads its own target, the partials need the old value: restore first.

@@ -143,7 +143,9 @@ namespace GradGen.Generator.Differentiation
                 statements.AddRange(leaves.Count > 0 ? new List<Stmt> { new If(0, NoneSet(leaves), step.ToEquatableArray(), EquatableArray<Stmt>.Empty) } : step);
             }
 
-            var condition = leaves.Count > 0 ? new Binary(Types.Bool, "&&", NoneSet(leaves), loop.Condition) : loop.Condition;
+            var condition = leaves.Count == 0 ? loop.Condition
+                : loop.Condition is Const { Text: "true" } ? NoneSet(leaves)
+                : new Binary(Types.Bool, "&&", NoneSet(leaves), loop.Condition);
             if (bodyExits.Contains(returned!))
             {
                 exits.Add(returned!);

@@ -72,6 +72,11 @@ namespace GradGen.Generator.Emit
 
         private static void IfChain(IndentedWriter writer, If statement, string keyword)
         {
+            if (statement.Then.Count == 0 && statement.Else.Count > 0)
+            {
+                statement = new If(statement.Line, new Unary(Types.Bool, "!", statement.Condition), statement.Else, EquatableArray<Stmt>.Empty);
+            }
+
             writer.Open($"{keyword} ({Expression(statement.Condition)})");
             Statements(writer, statement.Then);
             writer.Close();

@@ -8,22 +8,6 @@ namespace GradGen.Generator.Emit
     /// <summary>Writes the generated file of one [Differentiable] method: its Forward, Gradient and Reverse.</summary>
     internal static class SourceEmitter
     {
-        public static string HintName(DiffMethodModel model)
-        {
-            var parts = new List<string>();
-            if (model.Namespace is not null)
-            {
-                parts.Add(model.Namespace);
-            }
-
-            parts.AddRange(model.ContainingTypes.Select(t => t.Name.Replace('<', '{').Replace('>', '}').Replace(", ", ",")));
-            parts.Add(model.Name);
-
-            // Overloads share a name; the parameter types keep their files apart.
-            var signature = string.Join("_", model.Parameters.Select(p => new string(p.Type.Where(char.IsLetterOrDigit).ToArray())));
-            return string.Join(".", parts) + (signature.Length > 0 ? "_" + signature : string.Empty) + ".g.cs";
-        }
-
         public static string Emit(DiffMethodModel model)
         {
             var writer = new IndentedWriter();

@@ -12,6 +12,7 @@ namespace GradGen.Generator.Model
     /// </summary>
     public sealed record DiffMethodModel(
         string Key,
+        string HintName,
         string? Namespace,
         EquatableArray<TypeDecl> ContainingTypes,
         string Name,

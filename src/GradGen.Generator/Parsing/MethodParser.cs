@@ -56,6 +56,11 @@ namespace GradGen.Generator.Parsing
             var context = new ParseContext(new NameScope(reserved));
 
             CheckSignature(method, syntax, attributeLocation, context);
+            if ((Kinds(attribute) & ~DefaultKinds) != 0)
+            {
+                context.Report(Descriptors.UnsupportedSignature, attributeLocation, method.Name, "DerivativeKinds.Jacobian and DerivativeKinds.Hessian are not generated yet; use Forward and Reverse");
+            }
+
             if (syntax is null || semanticModel.GetOperation(syntax, cancellationToken) is not IMethodBodyOperation bodyOperation
                 || (bodyOperation.BlockBody ?? bodyOperation.ExpressionBody) is not { } body
                 || semanticModel.GetDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
@@ -81,6 +86,7 @@ namespace GradGen.Generator.Parsing
             var prepared = Preparation.Prepare(statements, result, parameters, context.Names);
             var model = new DiffMethodModel(
                 MethodKeys.Of(method),
+                HintName(method),
                 method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
                 ContainingTypes(method.ContainingType).ToEquatableArray(),
                 method.Name,
@@ -177,6 +183,19 @@ namespace GradGen.Generator.Parsing
                     context.Report(Descriptors.IntegerConversion, location, name, type);
                 }
             }
+        }
+
+        /// <summary><c>Namespace.Type.Method.g.cs</c>; overloads add their parameter types to stay apart.</summary>
+        private static string HintName(IMethodSymbol method)
+        {
+            var name = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted))
+                + "." + method.Name;
+            if (method.ContainingType.GetMembers(method.Name).Length > 1)
+            {
+                name += "_" + string.Join("_", method.Parameters.Select(p => p.Type.ToDisplayString()));
+            }
+
+            return new string(name.Select(c => char.IsLetterOrDigit(c) || c is '.' or '_' ? c : '_').ToArray()) + ".g.cs";
         }
 
         private static IEnumerable<TypeDecl> ContainingTypes(INamedTypeSymbol type)
