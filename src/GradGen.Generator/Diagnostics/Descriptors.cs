@@ -49,8 +49,14 @@ namespace GradGen.Generator.Diagnostics
             "'{0}' is piecewise constant: its derivative is zero wherever it is defined",
             "Floor, Ceiling, Round, Truncate and Sign are constant between their jumps, so no derivative flows through them.");
 
+        public static readonly DiagnosticDescriptor NameClash = Error(
+            "GG0008",
+            "Generated member name already in use",
+            "'{0}' already declares '{1}', which GradGen would generate for '{2}': rename one of them",
+            "GradGen adds FForward, FGradient and FReverse for a [Differentiable] method F; the type must not declare members of those names itself.");
+
         public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
-            TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant);
+            TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant, NameClash);
 
         private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description);

@@ -68,11 +68,12 @@ namespace GradGen.Generator.Differentiation
             body.Add(new Comment("Forward sweep"));
             body.AddRange(forward);
             body.Add(new Comment("Backward sweep"));
-            body.AddRange(backward);
             foreach (var parameter in model.Parameters.Where(p => p.Wrt && active.Contains(p.Name)))
             {
-                body.Add(new Assign(0, new Var(parameter.Type, DerivativeNames.Parameter("d", parameter.Name)), "+=", adjoints[parameter.Name]));
+                backward.Add(new Assign(0, new Var(parameter.Type, DerivativeNames.Parameter("d", parameter.Name)), "+=", adjoints[parameter.Name]));
             }
+
+            body.AddRange(WithoutDeadResets(backward));
 
             if (tape is not null)
             {
@@ -81,6 +82,27 @@ namespace GradGen.Generator.Differentiation
 
             body.Add(new Return(0, model.Result));
             return body;
+        }
+
+        /// <summary>Drops the trailing <c>v_adj = 0</c> resets that nothing after them reads.</summary>
+        private List<Stmt> WithoutDeadResets(List<Stmt> backward)
+        {
+            var readLater = new HashSet<string>();
+            var kept = new List<Stmt>();
+            for (var i = backward.Count - 1; i >= 0; i--)
+            {
+                var statement = backward[i];
+                if (statement is Assign { Op: "=", Value: Const } reset && adjoints.ContainsValue(reset.Target) && !readLater.Contains(reset.Target.Name))
+                {
+                    continue;
+                }
+
+                IrWalker.Reads(new[] { statement }, readLater);
+                kept.Add(statement);
+            }
+
+            kept.Reverse();
+            return kept;
         }
 
         private List<Node> BuildNodes(IEnumerable<Stmt> statements, int depth)

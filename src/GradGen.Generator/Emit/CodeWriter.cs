@@ -103,7 +103,8 @@ namespace GradGen.Generator.Emit
             Binary b => $"{Operand(b.Left, Precedence(b), right: false)} {b.Op} {Operand(b.Right, Precedence(b), right: true)}",
             Conditional c => $"{Operand(c.Condition, ConditionalLevel, right: true)} ? {Operand(c.WhenTrue, ConditionalLevel, right: false)} : {Operand(c.WhenFalse, ConditionalLevel, right: true)}",
             TypeCast c => $"({c.Type}){(Precedence(c.Operand) == Primary && !IsNegative(c.Operand) ? Expression(c.Operand) : $"({Expression(c.Operand)})")}",
-            Intrinsic i => $"global::System.{(i.Type == Types.Float ? "MathF" : "Math")}.{i.Function}({Arguments(i.Args)})",
+            // MathF has every function but Clamp, which Math overloads for float.
+            Intrinsic i => $"global::System.{(i.Type == Types.Float && i.Function != MathFunction.Clamp ? "MathF" : "Math")}.{i.Function}({Arguments(i.Args)})",
             Call c => $"{Target(c.Receiver, c.StaticType)}{c.Name}({Arguments(c.Args)})",
             DiffCall d => $"{Target(d.Receiver, d.StaticType)}{d.Name}({Arguments(d.Args)})",
             TupleValue t => $"({Arguments(t.Items)})",
@@ -153,7 +154,8 @@ namespace GradGen.Generator.Emit
         private static string Default(string type) => type switch
         {
             Types.Bool => "false",
-            Types.Double or Types.Float or Types.Int or "long" => "0",
+            Types.Double or Types.Float => Literals.Text(type, 0),
+            Types.Int or "long" => "0",
             _ => "default!",
         };
 

@@ -8,7 +8,7 @@ namespace GradGen.Generator.Model
 
         /// <summary><c>d</c> + <c>x</c> gives <c>dX</c>, <c>v</c> + <c>theta</c> gives <c>vTheta</c>.</summary>
         public static string Parameter(string prefix, string name) =>
-            prefix + char.ToUpperInvariant(name[0]) + name.Substring(1);
+            name.Length == 0 ? prefix : prefix + char.ToUpperInvariant(name[0]) + name.Substring(1);
 
         public static string Forward(string method) => method + "Forward";
 

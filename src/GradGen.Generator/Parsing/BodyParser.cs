@@ -22,6 +22,9 @@ namespace GradGen.Generator.Parsing
         private readonly ParseContext context;
         private readonly Dictionary<ILocalSymbol, Var> locals = new(SymbolEqualityComparer.Default);
         private readonly Stack<ILabelSymbol> switchExits = new();
+        private List<Stmt>? sideEffects;
+        private List<ISymbol>? modified;
+        private int conditionalDepth;
 
         public BodyParser(IMethodSymbol method, ParseContext context)
         {
@@ -54,6 +57,38 @@ namespace GradGen.Generator.Parsing
                 return;
             }
 
+            if (op is IExpressionStatementOperation or IVariableDeclarationGroupOperation or IReturnOperation)
+            {
+                // Increments and assignments nested in these statements run just before them.
+                var mark = output.Count;
+                sideEffects = new List<Stmt>();
+                modified = new List<ISymbol>();
+                ParseSimpleStatement(op, output);
+                CheckSideEffects(op);
+                output.InsertRange(mark, sideEffects);
+                sideEffects = null;
+                return;
+            }
+
+            ParseSimpleStatement(op, output);
+        }
+
+        private void CheckSideEffects(IOperation statement)
+        {
+            foreach (var symbol in modified!)
+            {
+                var references = statement.DescendantsAndSelf().Count(o =>
+                    o is ILocalReferenceOperation l && SymbolEqualityComparer.Default.Equals(l.Local, symbol)
+                    || o is IParameterReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Parameter, symbol));
+                if (references > 1)
+                {
+                    Unsupported(statement, $"reading and modifying '{symbol.Name}' in one statement", "split it into separate statements");
+                }
+            }
+        }
+
+        private void ParseSimpleStatement(IOperation op, List<Stmt> output)
+        {
             switch (op)
             {
                 case IBlockOperation block:
@@ -162,34 +197,10 @@ namespace GradGen.Generator.Parsing
         {
             switch (op)
             {
-                case ISimpleAssignmentOperation assignment:
-                    if (AssignedVariable(assignment.Target) is { } target)
+                case IAssignmentOperation or IIncrementOrDecrementOperation:
+                    if (ParseAssignment(op) is { } assign)
                     {
-                        output.Add(new Assign(Line(op), target, "=", ParseExpression(assignment.Value)));
-                    }
-
-                    break;
-                case ICompoundAssignmentOperation compound:
-                    if (AssignedVariable(compound.Target) is { } compoundTarget)
-                    {
-                        if (compound.OperatorMethod is not null || BinaryOperator(compound.OperatorKind) is not { } op2)
-                        {
-                            Unsupported(op, $"the compound operator '{compound.OperatorKind}'", "write the operation out");
-                            break;
-                        }
-
-                        var value = ParseExpression(compound.Value);
-                        var type = WiderType(compoundTarget.Type, value.Type);
-                        output.Add(new Assign(Line(op), compoundTarget, "=", ConvertTo(compoundTarget.Type, new Binary(type, op2, ConvertTo(type, compoundTarget), ConvertTo(type, value)))));
-                    }
-
-                    break;
-                case IIncrementOrDecrementOperation increment:
-                    if (AssignedVariable(increment.Target) is { } counter)
-                    {
-                        var one = Literals.Number(counter.Type, 1);
-                        var isIncrement = increment.Kind == OperationKind.Increment;
-                        output.Add(new Assign(Line(op), counter, "=", new Binary(counter.Type, isIncrement ? "+" : "-", counter, one)));
+                        output.Add(assign);
                     }
 
                     break;
@@ -205,6 +216,71 @@ namespace GradGen.Generator.Parsing
                     UnsupportedStatement(op);
                     break;
             }
+        }
+
+        /// <summary>An assignment, compound assignment, <c>++</c> or <c>--</c> as an IR assignment.</summary>
+        private Assign? ParseAssignment(IOperation op)
+        {
+            switch (op)
+            {
+                case ISimpleAssignmentOperation assignment when AssignedVariable(assignment.Target) is { } target:
+                    return new Assign(Line(op), target, "=", ParseExpression(assignment.Value));
+                case ICompoundAssignmentOperation compound when AssignedVariable(compound.Target) is { } target:
+                    if (compound.OperatorMethod is not null || BinaryOperator(compound.OperatorKind) is not { } binary)
+                    {
+                        Unsupported(op, $"the compound operator '{compound.OperatorKind}'", "write the operation out");
+                        return null;
+                    }
+
+                    var value = ParseExpression(compound.Value);
+                    var type = WiderType(target.Type, value.Type);
+                    return new Assign(Line(op), target, "=", ConvertTo(target.Type, new Binary(type, binary, ConvertTo(type, target), ConvertTo(type, value))));
+                case IIncrementOrDecrementOperation increment when AssignedVariable(increment.Target) is { } target:
+                    var step = increment.Kind == OperationKind.Increment ? "+" : "-";
+                    return new Assign(Line(op), target, "=", new Binary(target.Type, step, target, Literals.Number(target.Type, 1)));
+                case IDeconstructionAssignmentOperation:
+                    Unsupported(op, "a deconstruction", "assign each variable on its own");
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>
+        /// An assignment or increment used as a value: it runs just before the statement, which then reads the
+        /// variable (or, for <c>x++</c>, a copy of its old value).
+        /// </summary>
+        private Expr ParseNestedAssignment(IOperation op)
+        {
+            if (sideEffects is null || conditionalDepth > 0)
+            {
+                Unsupported(op, "an assignment inside a condition or a branch of an expression", "write the assignment as its own statement");
+                return Placeholder;
+            }
+
+            var targetOperation = op is IAssignmentOperation a ? a.Target : ((IIncrementOrDecrementOperation)op).Target;
+            if (ParseAssignment(op) is not { } assign)
+            {
+                return Placeholder;
+            }
+
+            modified!.Add(targetOperation switch
+            {
+                ILocalReferenceOperation l => l.Local,
+                IParameterReferenceOperation p => p.Parameter,
+                _ => method,
+            });
+            if (op is IIncrementOrDecrementOperation { IsPostfix: true })
+            {
+                var old = new Var(assign.Target.Type, context.Names.Fresh(assign.Target.Name + "_old"));
+                Locals.Add(old);
+                sideEffects.Add(new Assign(assign.Line, old, "=", assign.Target) { IsInitializer = context.LoopDepth == 0 });
+                sideEffects.Add(assign);
+                return old;
+            }
+
+            sideEffects.Add(assign);
+            return assign.Target;
         }
 
         /// <summary>The local or parameter an assignment writes; anything else is visible to the caller or unsupported.</summary>
@@ -357,13 +433,7 @@ namespace GradGen.Generator.Parsing
                     }
                 }
 
-                var statements = section.Body;
-                if (statements.Length > 0 && statements[statements.Length - 1] is IBranchOperation { BranchKind: BranchKind.Break } last
-                    && SymbolEqualityComparer.Default.Equals(last.Target, switchOp.ExitLabel))
-                {
-                    statements = statements.RemoveAt(statements.Length - 1);
-                }
-
+                var statements = WithoutFinalBreak(section.Body, switchOp.ExitLabel);
                 var body = new List<Stmt>();
                 foreach (var statement in statements)
                 {
@@ -391,6 +461,23 @@ namespace GradGen.Generator.Parsing
             {
                 output.Add(statement);
             }
+        }
+
+        /// <summary>A switch section's statements without the break that ends it, also when it ends a trailing block.</summary>
+        private static ImmutableArray<IOperation> WithoutFinalBreak(ImmutableArray<IOperation> statements, ILabelSymbol exit)
+        {
+            if (statements.IsEmpty)
+            {
+                return statements;
+            }
+
+            var last = statements[statements.Length - 1];
+            return last switch
+            {
+                IBranchOperation { BranchKind: BranchKind.Break } branch when SymbolEqualityComparer.Default.Equals(branch.Target, exit) => statements.RemoveAt(statements.Length - 1),
+                IBlockOperation block => statements.RemoveAt(statements.Length - 1).AddRange(WithoutFinalBreak(block.Operations, exit)),
+                _ => statements,
+            };
         }
 
         private bool IsSwitchExit(IBranchOperation branch) =>
@@ -433,18 +520,18 @@ namespace GradGen.Generator.Parsing
                 case IUnaryOperation unary:
                     return ParseUnary(unary);
                 case IConditionalOperation conditional when conditional.WhenFalse is not null:
-                    return new Conditional(
-                        TypeNames.Of(op.Type!),
-                        ParseExpression(conditional.Condition),
-                        ParseExpression(conditional.WhenTrue),
-                        ParseExpression(conditional.WhenFalse));
+                    var test = ParseExpression(conditional.Condition);
+                    conditionalDepth++;
+                    var whenTrue = ParseExpression(conditional.WhenTrue);
+                    var whenFalse = ParseExpression(conditional.WhenFalse);
+                    conditionalDepth--;
+                    return new Conditional(TypeNames.Of(op.Type!), test, whenTrue, whenFalse);
                 case IInvocationOperation invocation:
                     return ParseInvocation(invocation, asStatement: false) ?? Placeholder;
                 case IParenthesizedOperation parenthesized:
                     return ParseExpression(parenthesized.Operand);
                 case IAssignmentOperation or IIncrementOrDecrementOperation:
-                    Unsupported(op, "an assignment inside an expression", "write the assignment as its own statement");
-                    return Placeholder;
+                    return ParseNestedAssignment(op);
                 default:
                     Unsupported(op, Describe(op), "rewrite it with arithmetic, locals and calls");
                     return Placeholder;
@@ -486,7 +573,10 @@ namespace GradGen.Generator.Parsing
             }
 
             var left = ParseExpression(binary.LeftOperand);
+            var shortCircuit = op is "&&" or "||";
+            conditionalDepth += shortCircuit ? 1 : 0;
             var right = ParseExpression(binary.RightOperand);
+            conditionalDepth -= shortCircuit ? 1 : 0;
             var type = TypeNames.Of(binary.Type!);
             if (op == "%" && Types.IsReal(type))
             {
@@ -552,6 +642,9 @@ namespace GradGen.Generator.Parsing
                 {
                     return new Intrinsic(type, f, args);
                 }
+
+                // Sign returns an integer: a plain call that no derivative flows through.
+                return new Call(type, null, TypeNames.Of(target.ContainingType), target.Name, args);
             }
 
             var receiver = target.IsStatic ? null : ParseReceiver(invocation.Instance);

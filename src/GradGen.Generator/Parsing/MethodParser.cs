@@ -56,6 +56,7 @@ namespace GradGen.Generator.Parsing
             var context = new ParseContext(new NameScope(reserved));
 
             CheckSignature(method, syntax, attributeLocation, context);
+            CheckNames(method, Kinds(attribute), attributeLocation, context);
             if ((Kinds(attribute) & ~DefaultKinds) != 0)
             {
                 context.Report(Descriptors.UnsupportedSignature, attributeLocation, method.Name, "DerivativeKinds.Jacobian and DerivativeKinds.Hessian are not generated yet; use Forward and Reverse");
@@ -153,6 +154,34 @@ namespace GradGen.Generator.Parsing
                 else if (IsRealCollection(parameter.Type))
                 {
                     Unsupported($"parameter '{parameter.Name}' is an array, span or matrix, which is not supported yet");
+                }
+            }
+        }
+
+        /// <summary>Reports members the user declared under a name GradGen generates (its own generated members excepted).</summary>
+        private static void CheckNames(IMethodSymbol method, int kinds, Location? location, ParseContext context)
+        {
+            var generated = new List<string>();
+            if ((kinds & 1) != 0)
+            {
+                generated.Add(DerivativeNames.Forward(method.Name));
+            }
+
+            if ((kinds & 2) != 0)
+            {
+                generated.Add(DerivativeNames.Gradient(method.Name));
+                generated.Add(DerivativeNames.Reverse(method.Name));
+            }
+
+            foreach (var name in generated)
+            {
+                var userMember = method.ContainingType.GetMembers(name).FirstOrDefault(m => !m.GetAttributes().Any(a =>
+                    a.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute"
+                    && a.ConstructorArguments.Length > 0
+                    && a.ConstructorArguments[0].Value as string == "GradGen"));
+                if (userMember is not null)
+                {
+                    context.Report(Descriptors.NameClash, location, method.ContainingType.Name, name, method.Name);
                 }
             }
         }
