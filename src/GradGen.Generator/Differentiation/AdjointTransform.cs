@@ -97,6 +97,12 @@ namespace GradGen.Generator.Differentiation
                     continue;
                 }
 
+                // A line comment stays only above the code of that line.
+                if (statement is Comment && (kept.Count == 0 || kept[kept.Count - 1] is Comment || IsParameterWrite(kept[kept.Count - 1])))
+                {
+                    continue;
+                }
+
                 IrWalker.Reads(new[] { statement }, readLater);
                 kept.Add(statement);
             }
@@ -104,6 +110,9 @@ namespace GradGen.Generator.Differentiation
             kept.Reverse();
             return kept;
         }
+
+        private bool IsParameterWrite(Stmt statement) =>
+            statement is Assign { Op: "+=" } write && model.Parameters.Any(p => p.Wrt && DerivativeNames.Parameter("d", p.Name) == write.Target.Name);
 
         private List<Node> BuildNodes(IEnumerable<Stmt> statements, int depth)
         {
