@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using GradGen.Generator.Model;
 
 namespace GradGen.Generator.Differentiation
@@ -109,35 +110,6 @@ namespace GradGen.Generator.Differentiation
             }
         }
 
-        private static List<Assign> Assignments(IEnumerable<Stmt> body)
-        {
-            var list = new List<Assign>();
-            Collect(body, list);
-            return list;
-
-            static void Collect(IEnumerable<Stmt> statements, List<Assign> into)
-            {
-                foreach (var statement in statements)
-                {
-                    switch (statement)
-                    {
-                        case Assign a:
-                            into.Add(a);
-                            break;
-                        case If i:
-                            Collect(i.Then, into);
-                            Collect(i.Else, into);
-                            break;
-                        case While w:
-                            Collect(w.Body, into);
-                            Collect(w.Step, into);
-                            break;
-                        case For f:
-                            Collect(f.Body, into);
-                            break;
-                    }
-                }
-            }
-        }
+        private static List<Assign> Assignments(IEnumerable<Stmt> body) => IrWalker.AllStatements(body).OfType<Assign>().ToList();
     }
 }

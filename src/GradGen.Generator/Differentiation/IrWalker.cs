@@ -1,11 +1,32 @@
 using System.Collections.Generic;
+using System.Linq;
 using GradGen.Generator.Model;
 
 namespace GradGen.Generator.Differentiation
 {
-    /// <summary>Which variables IR code reads.</summary>
+    /// <summary>Walks IR: every statement of a body, and the variables code reads.</summary>
     internal static class IrWalker
     {
+        /// <summary>Every statement of <paramref name="statements"/>, nested ones included, in order.</summary>
+        public static IEnumerable<Stmt> AllStatements(IEnumerable<Stmt> statements)
+        {
+            foreach (var statement in statements)
+            {
+                yield return statement;
+                IEnumerable<Stmt> nested = statement switch
+                {
+                    If i => i.Then.Concat(i.Else),
+                    While w => w.Body.Concat(w.Step),
+                    For f => f.Body,
+                    _ => Enumerable.Empty<Stmt>(),
+                };
+                foreach (var inner in AllStatements(nested))
+                {
+                    yield return inner;
+                }
+            }
+        }
+
         public static void Reads(Expr expr, HashSet<string> into)
         {
             switch (expr)
@@ -28,42 +49,16 @@ namespace GradGen.Generator.Differentiation
 
         public static void Reads(IEnumerable<Stmt> statements, HashSet<string> into)
         {
-            foreach (var statement in statements)
+            foreach (var statement in AllStatements(statements))
             {
-                switch (statement)
+                if (statement is Assign { Op: not "=" } accumulate)
                 {
-                    case Assign a:
-                        Reads(a.Value, into);
-                        if (a.Op != "=")
-                        {
-                            into.Add(a.Target.Name);
-                        }
+                    into.Add(accumulate.Target.Name);
+                }
 
-                        break;
-                    case AssignTuple t:
-                        Reads(t.Value, into);
-                        break;
-                    case ExprStmt e:
-                        Reads(e.Expression, into);
-                        break;
-                    case Declare { Value: { } value }:
-                        Reads(value, into);
-                        break;
-                    case If i:
-                        Reads(i.Condition, into);
-                        Reads(i.Then, into);
-                        Reads(i.Else, into);
-                        break;
-                    case While w:
-                        Reads(w.Condition, into);
-                        Reads(w.Body, into);
-                        Reads(w.Step, into);
-                        break;
-                    case For f:
-                        Reads(f.Start, into);
-                        Reads(f.Condition, into);
-                        Reads(f.Body, into);
-                        break;
+                foreach (var expr in OwnExpressions(statement))
+                {
+                    Reads(expr, into);
                 }
             }
         }
@@ -74,5 +69,20 @@ namespace GradGen.Generator.Differentiation
             Reads(expr, reads);
             return reads.Contains(name);
         }
+
+        /// <summary>The expressions a statement evaluates itself, not those of the statements it contains.</summary>
+        private static IEnumerable<Expr> OwnExpressions(Stmt statement) => statement switch
+        {
+            Assign a => new[] { a.Value },
+            AssignTuple t => new[] { t.Value },
+            ExprStmt e => new[] { e.Expression },
+            Declare { Value: { } value } => new[] { value },
+            If i => new[] { i.Condition },
+            While w => new[] { w.Condition },
+            For f => new[] { f.Start, f.Condition },
+            Return { Value: { } value } => new[] { value },
+            ThrowIf t => new[] { t.Condition },
+            _ => Enumerable.Empty<Expr>(),
+        };
     }
 }
