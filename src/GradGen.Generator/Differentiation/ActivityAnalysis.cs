@@ -17,11 +17,11 @@ namespace GradGen.Generator.Differentiation
             for (var changed = true; changed;)
             {
                 changed = false;
-                foreach (var assign in assignments)
+                foreach (var (target, value) in assignments)
                 {
-                    if (!varied.Contains(assign.Target.Name) && DependsOn(assign.Value, varied))
+                    if (!varied.Contains(target) && DependsOn(value, varied))
                     {
-                        changed |= varied.Add(assign.Target.Name);
+                        changed |= varied.Add(target);
                     }
                 }
             }
@@ -37,11 +37,11 @@ namespace GradGen.Generator.Differentiation
             for (var changed = true; changed;)
             {
                 changed = false;
-                foreach (var assign in assignments)
+                foreach (var (target, value) in assignments)
                 {
-                    if (useful.Contains(assign.Target.Name))
+                    if (useful.Contains(target))
                     {
-                        foreach (var name in Carried(assign.Value))
+                        foreach (var name in Carried(value))
                         {
                             changed |= useful.Add(name);
                         }
@@ -70,7 +70,7 @@ namespace GradGen.Generator.Differentiation
         /// <summary>The variables a derivative can flow from into <paramref name="expr"/>'s value.</summary>
         public static IEnumerable<string> Carried(Expr expr)
         {
-            if (!Types.IsReal(expr.Type))
+            if (!Types.IsDifferentiable(expr.Type))
             {
                 yield break;
             }
@@ -83,6 +83,7 @@ namespace GradGen.Generator.Differentiation
                 TypeCast c => new[] { c.Operand },
                 Intrinsic i when Derivatives.HasDerivative(i.Function) => i.Args,
                 DiffCall d => WrtArgs(d),
+                Index i => new[] { i.Collection },
                 _ => System.Array.Empty<Expr>(),
             };
             if (expr is Var v)
@@ -110,6 +111,16 @@ namespace GradGen.Generator.Differentiation
             }
         }
 
-        private static List<Assign> Assignments(IEnumerable<Stmt> body) => IrWalker.AllStatements(body).OfType<Assign>().ToList();
+        /// <summary>Every write of the body as (variable written, value): a store writes its array.</summary>
+        private static List<(string Target, Expr Value)> Assignments(IEnumerable<Stmt> body) =>
+            IrWalker.AllStatements(body)
+                .Select(s => s switch
+                {
+                    Assign a => (a.Target.Name, a.Value),
+                    Store st => (((Var)st.Target.Collection).Name, st.Value),
+                    _ => (null!, null!),
+                })
+                .Where(w => w.Item1 is not null)
+                .ToList();
     }
 }

@@ -33,7 +33,10 @@ namespace GradGen.Generator.Differentiation
             active = ActivityAnalysis.Active(model.Body, model.Parameters.Where(p => p.Wrt).Select(p => p.Name), model.Result.Name);
             foreach (var variable in model.Parameters.Select(p => new Var(p.Type, p.Name)).Concat(model.Locals).Where(v => active.Contains(v.Name)))
             {
-                adjoints[variable.Name] = new Var(variable.Type, names.Fresh(variable.Name + "_adj"));
+                // An array parameter's adjoints accumulate straight into the caller's buffer.
+                adjoints[variable.Name] = IsParameter(variable.Name) && Types.IsRealCollection(variable.Type)
+                    ? new Var(variable.Type, DerivativeNames.Parameter("d", variable.Name))
+                    : new Var(variable.Type, names.Fresh(variable.Name + "_adj"));
             }
         }
 
@@ -54,9 +57,9 @@ namespace GradGen.Generator.Differentiation
 
             var body = new List<Stmt>();
             body.AddRange(model.Locals.Select(l => new Declare(l, null)));
-            foreach (var pair in adjoints)
+            foreach (var pair in adjoints.Where(a => !(IsParameter(a.Key) && Types.IsRealCollection(a.Value.Type))))
             {
-                body.Add(new Declare(pair.Value, pair.Key == model.Result.Name ? seed : Build.Num(pair.Value.Type, 0)));
+                body.Add(new Declare(pair.Value, pair.Key == model.Result.Name ? seed : Types.IsReal(pair.Value.Type) ? Build.Num(pair.Value.Type, 0) : null));
             }
 
             body.AddRange(declarations);
@@ -68,7 +71,7 @@ namespace GradGen.Generator.Differentiation
             body.Add(new Comment("Forward sweep"));
             body.AddRange(forward);
             body.Add(new Comment("Backward sweep"));
-            foreach (var parameter in model.Parameters.Where(p => p.Wrt && active.Contains(p.Name)))
+            foreach (var parameter in model.Parameters.Where(p => p.Wrt && active.Contains(p.Name) && Types.IsReal(p.Type)))
             {
                 backward.Add(new Assign(0, new Var(parameter.Type, DerivativeNames.Parameter("d", parameter.Name)), "+=", adjoints[parameter.Name]));
             }
@@ -111,6 +114,8 @@ namespace GradGen.Generator.Differentiation
             return kept;
         }
 
+        private bool IsParameter(string name) => model.Parameters.Any(p => p.Name == name);
+
         private bool IsParameterWrite(Stmt statement) =>
             statement is Assign { Op: "+=" } write && model.Parameters.Any(p => p.Wrt && DerivativeNames.Parameter("d", p.Name) == write.Target.Name);
 
@@ -122,6 +127,7 @@ namespace GradGen.Generator.Differentiation
                 nodes.Add(statement switch
                 {
                     Assign assign => new AssignNode(assign, depth, IrWalker.ReadsVariable(assign.Value, assign.Target.Name), BackwardOf(assign)),
+                    Store store => new StoreNode(store, depth, BackwardOf(store)),
                     If branch => new IfNode(branch, depth, BuildNodes(branch.Then, depth), BuildNodes(branch.Else, depth)),
                     While loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1)),
                     For loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1)),
@@ -141,6 +147,12 @@ namespace GradGen.Generator.Differentiation
                 return new List<Stmt>();
             }
 
+            if (Types.IsRealCollection(target.Type))
+            {
+                // A reference assignment moves no derivative: the forward sweep points the adjoint alongside.
+                return new List<Stmt>();
+            }
+
             var targetAdjoint = adjoints[target.Name];
             var zero = new Assign(assign.Line, targetAdjoint, "=", Build.Num(target.Type, 0));
             var readsTarget = IrWalker.ReadsVariable(assign.Value, target.Name);
@@ -150,7 +162,7 @@ namespace GradGen.Generator.Differentiation
                 Stmt? capture = null;
                 var seed = readsTarget ? Capture(targetAdjoint, out capture) : targetAdjoint;
                 var statements = capture is null ? new List<Stmt>() : new List<Stmt> { capture, zero };
-                var refs = call.Args.Where((_, i) => call.Wrt[i]).Select(a => (Expr)new Ref(a.Type, a is Var v && active.Contains(v.Name) ? adjoints[v.Name] : Discard(a.Type)));
+                var refs = call.Args.Where((_, i) => call.Wrt[i]).Select(AdjointArgument);
                 var reverse = new Call(call.Type, call.Receiver, call.StaticType, DerivativeNames.Reverse(call.Name), call.Args.Append(seed).Concat(refs).ToEquatableArray());
                 statements.Add(new ExprStmt(assign.Line, reverse));
                 if (capture is null)
@@ -178,6 +190,43 @@ namespace GradGen.Generator.Differentiation
             var result = new List<Stmt> { saved!, zero };
             result.AddRange(Adjoint(assign.Value, adjoint, null));
             return result;
+        }
+
+        /// <summary>What a callee's Reverse gets for one differentiable argument: where its adjoint accumulates.</summary>
+        private Expr AdjointArgument(Expr argument)
+        {
+            var adjoint = argument is Var v && active.Contains(v.Name) ? adjoints[v.Name] : null;
+            if (Types.IsRealCollection(argument.Type))
+            {
+                return adjoint ?? Build.Zero(argument);
+            }
+
+            return new Ref(argument.Type, adjoint ?? Discard(argument.Type));
+        }
+
+        /// <summary>The adjoint statements of a store into an element of a local array.</summary>
+        private List<Stmt> BackwardOf(Store store)
+        {
+            if (store.Target.Collection is not Var array || !active.Contains(array.Name))
+            {
+                return new List<Stmt>();
+            }
+
+            var element = store.Target with { Collection = adjoints[array.Name] };
+            if (store.Value is Binary { Op: "+" or "-" } sum && sum.Left == store.Target && !IrWalker.ReadsVariable(sum.Right, array.Name))
+            {
+                // a[i] = a[i] + e leaves a[i]'s adjoint as it is: e just receives it.
+                return Adjoint(sum.Right, sum.Op == "-" ? Build.Neg(element) : element, null);
+            }
+
+            var adjoint = new Var(element.Type, names.Fresh(array.Name + "_adj_in"));
+            var statements = new List<Stmt>
+            {
+                new Declare(adjoint, element),
+                new Store(store.Line, element, "=", Build.Num(element.Type, 0)),
+            };
+            statements.AddRange(Adjoint(store.Value, adjoint, null));
+            return statements;
         }
 
         private static (Expr Expr, bool Negate)? AccumulatedTerm(Binary sum, Var target)
@@ -223,6 +272,12 @@ namespace GradGen.Generator.Differentiation
                 case Conditional c:
                     output.Add(new If(0, c.Condition, Adjoint(c.WhenTrue, adjoint, null).ToEquatableArray(), Adjoint(c.WhenFalse, adjoint, null).ToEquatableArray()));
                     return;
+                case Index { Collection: Var array } element:
+                    var target = element with { Collection = adjoints[array.Name] };
+                    output.Add(adjoint is Unary { Op: "-" } negatedElement
+                        ? new Store(0, target, "-=", negatedElement.Operand)
+                        : new Store(0, target, "+=", adjoint));
+                    return;
             }
 
             var operands = Derivatives.Of(expr, value).Where(o => ActivityAnalysis.DependsOn(o.Operand, active)).ToList();
@@ -260,6 +315,9 @@ namespace GradGen.Generator.Differentiation
                     case AssignNode assign:
                         IrWalker.Reads(assign.Backward, into);
                         break;
+                    case StoreNode store:
+                        IrWalker.Reads(store.Backward, into);
+                        break;
                     case IfNode branch:
                         CollectBackwardReads(branch.Then, into);
                         CollectBackwardReads(branch.Else, into);
@@ -271,13 +329,21 @@ namespace GradGen.Generator.Differentiation
             }
         }
 
-        /// <summary>Whether the old value of an assignment's target must be saved for the backward sweep.</summary>
+        /// <summary>
+        /// Whether the old value of an assignment's target must be saved for the backward sweep: it is read there, or,
+        /// for an array variable that carries a derivative, its adjoint array must follow it back.
+        /// </summary>
         private bool IsRecorded(AssignNode node) =>
-            !node.Primal.IsInitializer && readBackward.Contains(node.Primal.Target.Name);
+            !node.Primal.IsInitializer
+            && (readBackward.Contains(node.Primal.Target.Name) || Types.IsRealCollection(node.Primal.Target.Type) && active.Contains(node.Primal.Target.Name));
+
+        /// <summary>Whether a store must save the element it overwrites: the backward sweep reads that array.</summary>
+        private bool IsRecorded(StoreNode node) => readBackward.Contains(node.ArrayName);
 
         private bool HasBackwardWork(IEnumerable<Node> nodes) => nodes.Any(node => node switch
         {
             AssignNode assign => assign.Backward.Count > 0 || IsRecorded(assign),
+            StoreNode store => store.Backward.Count > 0 || IsRecorded(store),
             IfNode branch => HasBackwardWork(branch.Then) || HasBackwardWork(branch.Else),
             LoopNode loop => HasBackwardWork(loop.Body),
             _ => false,
@@ -291,21 +357,28 @@ namespace GradGen.Generator.Differentiation
                 switch (node)
                 {
                     case AssignNode assign:
+                        var target = assign.Primal.Target;
+                        var arrayAdjoint = Types.IsRealCollection(target.Type) && active.Contains(target.Name) ? adjoints[target.Name] : null;
                         if (IsRecorded(assign))
                         {
-                            var target = assign.Primal.Target;
-                            if (assign.Depth == 0)
-                            {
-                                assign.Slot = NewLocal(target.Type, names.Fresh(target.Name + "_saved"), null);
-                                output.Add(new Assign(assign.Primal.Line, assign.Slot, "=", target));
-                            }
-                            else
-                            {
-                                output.Add(Push(target));
-                            }
+                            assign.Slots = new[] { target, arrayAdjoint }.Where(v => v is not null).Select(v => Save(v!, assign.Depth, assign.Primal.Line, output)).ToList();
                         }
 
                         output.Add(assign.Primal);
+                        if (arrayAdjoint is not null)
+                        {
+                            var value = assign.Primal.Value;
+                            output.Add(new Assign(assign.Primal.Line, arrayAdjoint, "=", value is NewArray ? value : value is Var source && active.Contains(source.Name) ? adjoints[source.Name] : Build.Zero(value)));
+                        }
+
+                        break;
+                    case StoreNode store:
+                        if (IsRecorded(store))
+                        {
+                            store.Slot = Save(store.Primal.Target, store.Depth, store.Primal.Line, output);
+                        }
+
+                        output.Add(store.Primal);
                         break;
                     case IfNode branch:
                         EmitForwardIf(branch, output);
@@ -320,6 +393,28 @@ namespace GradGen.Generator.Differentiation
             }
 
             return output;
+        }
+
+        /// <summary>Saves the value of <paramref name="value"/> before it is overwritten: in a local, or on the tape in a loop.</summary>
+        private Var? Save(Expr value, int depth, int line, List<Stmt> output)
+        {
+            if (depth > 0)
+            {
+                output.Add(Push(value));
+                return null;
+            }
+
+            var name = value is Var v ? v.Name : ((Var)((Index)value).Collection).Name + "_element";
+            var slot = NewLocal(value.Type, names.Fresh(name + "_saved"), null);
+            output.Add(new Assign(line, slot, "=", value));
+            return slot;
+        }
+
+        /// <summary>Puts back what <see cref="Save"/> kept, in reverse order.</summary>
+        private Stmt Restore(Expr target, Var? slot)
+        {
+            var value = slot ?? Pop(target.Type);
+            return target is Index element ? new Store(0, element, "=", value) : new Assign(0, (Var)target, "=", value);
         }
 
         private void EmitForwardIf(IfNode node, List<Stmt> output)
@@ -404,10 +499,19 @@ namespace GradGen.Generator.Differentiation
                 {
                     case AssignNode assign:
                         var restore = new List<Stmt>();
-                        if (IsRecorded(assign))
+                        if (assign.Slots is { } slots)
                         {
-                            var target = assign.Primal.Target;
-                            restore.Add(new Assign(0, target, "=", assign.Slot ?? Pop(target.Type)));
+                            // Restored in the reverse of the order saved: the adjoint array first, then the variable.
+                            var saved = new List<Expr> { assign.Primal.Target };
+                            if (slots.Count > 1)
+                            {
+                                saved.Add(adjoints[assign.Primal.Target.Name]);
+                            }
+
+                            for (var i = saved.Count - 1; i >= 0; i--)
+                            {
+                                restore.Add(Restore(saved[i], slots[i]));
+                            }
                         }
 
                         if ((assign.Backward.Count > 0 || restore.Count > 0) && assign.Primal.Line != commentedLine)
@@ -418,6 +522,25 @@ namespace GradGen.Generator.Differentiation
 
                         // When the right-hand side reads its own target, the partials need the old value: restore first.
                         output.AddRange(assign.ReadsTarget ? restore.Concat(assign.Backward) : assign.Backward.Concat(restore));
+                        break;
+                    case StoreNode store:
+                        if (store.Backward.Count > 0 || IsRecorded(store))
+                        {
+                            if (store.Primal.Line != commentedLine)
+                            {
+                                commentedLine = store.Primal.Line;
+                                output.Add(new Comment($"line {commentedLine}"));
+                            }
+
+                            // Restore first: the adjoint code then sees the array as the store found it.
+                            if (IsRecorded(store))
+                            {
+                                output.Add(Restore(store.Primal.Target, store.Slot));
+                            }
+
+                            output.AddRange(store.Backward);
+                        }
+
                         break;
                     case IfNode { Replayed: true } branch:
                         var condition = branch.Decision ?? Pop(Types.Bool);
@@ -486,7 +609,8 @@ namespace GradGen.Generator.Differentiation
             Types.Bool => new Call(type, Tape, null, "PopBool", EquatableArray<Expr>.Empty),
             Types.Int => new Call(type, Tape, null, "PopInt", EquatableArray<Expr>.Empty),
             Types.Double => new Call(type, Tape, null, "PopReal", EquatableArray<Expr>.Empty),
-            _ => new TypeCast(type, new Call(Types.Double, Tape, null, "PopReal", EquatableArray<Expr>.Empty)),
+            Types.Float => new TypeCast(type, new Call(Types.Double, Tape, null, "PopReal", EquatableArray<Expr>.Empty)),
+            _ => new TypeCast(type, new Call("object", Tape, null, "PopObject", EquatableArray<Expr>.Empty)),
         };
 
         private class Node
@@ -515,6 +639,21 @@ namespace GradGen.Generator.Differentiation
             public new Assign Primal => (Assign)base.Primal;
 
             public bool ReadsTarget { get; }
+
+            public List<Stmt> Backward { get; }
+
+            /// <summary>Where the saved values went (null entries: the tape), when recorded.</summary>
+            public List<Var?>? Slots { get; set; }
+        }
+
+        private sealed class StoreNode : Node
+        {
+            public StoreNode(Store primal, int depth, List<Stmt> backward)
+                : base(primal, depth) => Backward = backward;
+
+            public new Store Primal => (Store)base.Primal;
+
+            public string ArrayName => ((Var)Primal.Target.Collection).Name;
 
             public List<Stmt> Backward { get; }
 

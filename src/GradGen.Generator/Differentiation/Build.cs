@@ -73,6 +73,23 @@ namespace GradGen.Generator.Differentiation
             : e is Const { Value: { } v } && Types.IsReal(type) ? Num(type, v)
             : new TypeCast(type, e);
 
+        /// <summary>A zero of the shape of <paramref name="like"/>: 0 for a real, a zero-filled array for a collection.</summary>
+        public static Expr Zero(Expr like)
+        {
+            if (Types.ElementType(like.Type) is not { } element)
+            {
+                return Num(like.Type, 0);
+            }
+
+            var lengths = Types.IsMatrix(like.Type)
+                ? EquatableArray.Of<Expr>(LengthOf(like, 0), LengthOf(like, 1))
+                : EquatableArray.Of<Expr>(new Member(Types.Int, like, null, "Length"));
+            return new NewArray(Types.IsMatrix(like.Type) ? element + "[,]" : element + "[]", element, lengths);
+        }
+
+        public static Expr LengthOf(Expr matrix, int dimension) =>
+            new Call(Types.Int, matrix, null, "GetLength", EquatableArray.Of<Expr>(Num(Types.Int, dimension)));
+
         public static Expr Math(MathFunction function, string type, params Expr[] args) =>
             new Intrinsic(type, function, EquatableArray.Of(args));
 

@@ -39,6 +39,12 @@ namespace GradGen.Generator.Differentiation
                     case Assign assign when ActivityAnalysis.DependsOn(assign.Value, varied):
                         SplitAssignment(assign, output);
                         break;
+                    case Store store when ActivityAnalysis.DependsOn(store.Value, varied):
+                        // A store's element may be overwritten before the backward sweep needs it, so a call at the
+                        // root goes through a temporary too: e^x, tanh x... are then not recomputed.
+                        var value = SplitRoot(store.Value, store.Line, output);
+                        output.Add(store with { Value = value is DiffCall or Intrinsic ? Hoist(value, store.Line, output) : value });
+                        break;
                     case If branch:
                         output.Add(branch with { Then = SplitList(branch.Then).ToEquatableArray(), Else = SplitList(branch.Else).ToEquatableArray() });
                         break;
@@ -153,6 +159,8 @@ namespace GradGen.Generator.Differentiation
             Call c => c.Receiver is null ? c.Args : c.Args.Prepend(c.Receiver),
             DiffCall d => d.Receiver is null ? d.Args : d.Args.Prepend(d.Receiver),
             Member { Receiver: { } r } => new[] { r },
+            Index i => i.Indices.Prepend(i.Collection),
+            NewArray n => n.Lengths,
             _ => Enumerable.Empty<Expr>(),
         };
 

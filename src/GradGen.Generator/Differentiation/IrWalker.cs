@@ -74,6 +74,7 @@ namespace GradGen.Generator.Differentiation
         private static IEnumerable<Expr> OwnExpressions(Stmt statement) => statement switch
         {
             Assign a => new[] { a.Value },
+            Store st => new[] { st.Value, st.Target.Collection }.Concat(st.Target.Indices),
             AssignTuple t => new[] { t.Value },
             ExprStmt e => new[] { e.Expression },
             Declare { Value: { } value } => new[] { value },

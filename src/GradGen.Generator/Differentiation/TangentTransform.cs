@@ -35,7 +35,7 @@ namespace GradGen.Generator.Differentiation
             var transform = new TangentTransform(model, names);
             var body = new List<Stmt>();
             body.AddRange(model.Locals.Select(l => new Declare(l, null)));
-            body.AddRange(model.Locals.Where(l => transform.active.Contains(l.Name)).Select(l => new Declare(transform.tangents[l.Name], Build.Num(l.Type, 0))));
+            body.AddRange(model.Locals.Where(l => transform.active.Contains(l.Name)).Select(l => new Declare(transform.tangents[l.Name], Types.IsReal(l.Type) ? Build.Num(l.Type, 0) : null)));
             body.AddRange(transform.TransformList(model.Body));
             var tangent = transform.active.Contains(model.Result.Name) ? transform.tangents[model.Result.Name] : (Expr)Build.Num(model.Result.Type, 0);
             body.Add(new Return(0, new TupleValue($"({model.ReturnType} Value, {model.ReturnType} Tangent)", EquatableArray.Of<Expr>(model.Result, tangent))));
@@ -51,6 +51,12 @@ namespace GradGen.Generator.Differentiation
                 {
                     case Assign assign when active.Contains(assign.Target.Name):
                         TransformAssign(assign, output);
+                        break;
+                    case Store store when store.Target.Collection is Var array && active.Contains(array.Name):
+                        // The tangent first: it reads the elements the store may overwrite.
+                        var element = store.Target with { Collection = tangents[array.Name] };
+                        output.Add(new Store(store.Line, element, "=", Build.Cast(element.Type, Tangent(store.Value, null) ?? Build.Num(element.Type, 0))));
+                        output.Add(store);
                         break;
                     case If branch:
                         output.Add(branch with { Then = TransformList(branch.Then).ToEquatableArray(), Else = TransformList(branch.Else).ToEquatableArray() });
@@ -76,9 +82,17 @@ namespace GradGen.Generator.Differentiation
             var tangent = tangents[target.Name];
             if (assign.Value is DiffCall call)
             {
-                var tangentArgs = call.Args.Where((_, i) => call.Wrt[i]).Select(a => Build.Cast(a.Type, Tangent(a, null) ?? Build.Num(a.Type, 0)));
+                var tangentArgs = call.Args.Where((_, i) => call.Wrt[i]).Select(a => Tangent(a, null) is { } t ? Build.Cast(a.Type, t) : Build.Zero(a));
                 var forward = new Call(call.Type, call.Receiver, call.StaticType, DerivativeNames.Forward(call.Name), call.Args.Concat(tangentArgs).ToEquatableArray());
                 output.Add(new AssignTuple(assign.Line, EquatableArray.Of(target, tangent), forward));
+                return;
+            }
+
+            if (Types.IsRealCollection(target.Type))
+            {
+                // An array variable takes a new array or another's: its tangent does the same.
+                output.Add(assign);
+                output.Add(new Assign(assign.Line, tangent, "=", assign.Value is NewArray ? assign.Value : Tangent(assign.Value, null) ?? Build.Zero(assign.Value)));
                 return;
             }
 
@@ -106,6 +120,8 @@ namespace GradGen.Generator.Differentiation
             {
                 case Var v:
                     return tangents[v.Name];
+                case Index element:
+                    return element with { Collection = Tangent(element.Collection, null)! };
                 case Conditional c:
                     var whenTrue = Tangent(c.WhenTrue, null) ?? Build.Num(c.Type, 0);
                     var whenFalse = Tangent(c.WhenFalse, null) ?? Build.Num(c.Type, 0);

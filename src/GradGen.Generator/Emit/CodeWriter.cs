@@ -26,6 +26,9 @@ namespace GradGen.Generator.Emit
                 case Assign a:
                     writer.Line($"{a.Target.Name} {a.Op} {Expression(a.Value)};");
                     break;
+                case Store st:
+                    writer.Line($"{Expression(st.Target)} {st.Op} {Expression(st.Value)};");
+                    break;
                 case AssignTuple t:
                     writer.Line($"({string.Join(", ", t.Targets.Select(v => v.Name))}) = {Expression(t.Value)};");
                     break;
@@ -108,6 +111,8 @@ namespace GradGen.Generator.Emit
             Call c => $"{Target(c.Receiver, c.StaticType)}{c.Name}({Arguments(c.Args)})",
             DiffCall d => $"{Target(d.Receiver, d.StaticType)}{d.Name}({Arguments(d.Args)})",
             TupleValue t => $"({Arguments(t.Items)})",
+            Index i => $"{Operand(i.Collection, Primary, right: false)}[{Arguments(i.Indices)}]",
+            NewArray n => $"new {n.ElementType}[{Arguments(n.Lengths)}]",
             _ => "default",
         };
 

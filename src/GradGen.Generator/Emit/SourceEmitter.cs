@@ -73,24 +73,60 @@ namespace GradGen.Generator.Emit
         private static string Join(params string[] parts) => string.Join(", ", parts.Where(p => p.Length > 0));
 
         private static string ForwardSignature(DiffMethodModel model) =>
-            $"{model.Modifiers} ({model.ReturnType} Value, {model.ReturnType} Tangent) {DerivativeNames.Forward(model.Name)}({Join(Primal(model), string.Join(", ", WrtParameters(model).Select(p => $"{p.Type} {DerivativeNames.Parameter("d", p.Name)}")))})";
+            $"{model.Modifiers} ({model.ReturnType} Value, {model.ReturnType} Tangent) {DerivativeNames.Forward(model.Name)}({Join(Primal(model), Derivatives(model, "d", ForwardType))})";
 
         private static string ReverseSignature(DiffMethodModel model, string seed) =>
-            $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Reverse(model.Name)}({Join(Primal(model), $"{model.ReturnType} {seed}", string.Join(", ", WrtParameters(model).Select(p => $"ref {p.Type} {DerivativeNames.Parameter("d", p.Name)}")))})";
+            $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Reverse(model.Name)}({Join(Primal(model), $"{model.ReturnType} {seed}", Derivatives(model, "d", p => ReverseType(p, "ref ")))})";
+
+        private static string Derivatives(DiffMethodModel model, string prefix, System.Func<Parameter, string> type) =>
+            string.Join(", ", WrtParameters(model).Select(p => $"{type(p)} {DerivativeNames.Parameter(prefix, p.Name)}"));
+
+        /// <summary>A tangent: scalar T, array or span ReadOnlySpan&lt;T&gt;, matrix T[,].</summary>
+        private static string ForwardType(Parameter parameter) =>
+            Types.ElementType(parameter.Type) is { } element && !Types.IsMatrix(parameter.Type) ? Types.ReadOnlySpan(element) : parameter.Type;
+
+        /// <summary>An adjoint: scalar ref/out T, array or span Span&lt;T&gt;, matrix T[,].</summary>
+        private static string ReverseType(Parameter parameter, string scalarModifier) =>
+            Types.ElementType(parameter.Type) is not { } element ? scalarModifier + parameter.Type
+            : Types.IsMatrix(parameter.Type) ? parameter.Type
+            : Types.Span(element);
+
+        /// <summary>Throws for a derivative buffer whose length or shape differs from its parameter's, before any work.</summary>
+        private static void ShapeChecks(IndentedWriter writer, DiffMethodModel model)
+        {
+            foreach (var parameter in WrtParameters(model).Where(p => Types.IsRealCollection(p.Type)))
+            {
+                var derivative = DerivativeNames.Parameter("d", parameter.Name);
+                var check = Types.IsMatrix(parameter.Type)
+                    ? new ThrowIf(
+                        new Binary(Types.Bool, "||", new Binary(Types.Bool, "!=", Build.LengthOf(new Var(parameter.Type, derivative), 0), Build.LengthOf(new Var(parameter.Type, parameter.Name), 0)), new Binary(Types.Bool, "!=", Build.LengthOf(new Var(parameter.Type, derivative), 1), Build.LengthOf(new Var(parameter.Type, parameter.Name), 1))),
+                        $"{derivative} must have the shape of {parameter.Name}.",
+                        derivative)
+                    : new ThrowIf(
+                        new Binary(Types.Bool, "!=", new Member(Types.Int, new Var(parameter.Type, derivative), null, "Length"), new Member(Types.Int, new Var(parameter.Type, parameter.Name), null, "Length")),
+                        $"{derivative} must have the length of {parameter.Name}.",
+                        derivative);
+                CodeWriter.Statements(writer, new[] { check });
+            }
+        }
 
         private static void GradientMethod(IndentedWriter writer, DiffMethodModel model)
         {
             var wrt = WrtParameters(model).ToList();
             Summary(writer, $"Computes {model.Name} and writes its gradient to the derivative parameters (previous contents are overwritten).");
-            writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.Gradient(model.Name)}({Join(Primal(model), string.Join(", ", wrt.Select(p => $"out {p.Type} {DerivativeNames.Parameter("d", p.Name)}")))})");
+            writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.Gradient(model.Name)}({Join(Primal(model), Derivatives(model, "d", p => ReverseType(p, "out ")))})");
+            ShapeChecks(writer, model);
             foreach (var parameter in wrt)
             {
-                writer.Line($"{DerivativeNames.Parameter("d", parameter.Name)} = 0;");
+                var name = DerivativeNames.Parameter("d", parameter.Name);
+                writer.Line(Types.IsReal(parameter.Type) ? $"{name} = 0;"
+                    : Types.IsMatrix(parameter.Type) ? $"global::System.Array.Clear({name}, 0, {name}.Length);"
+                    : $"{name}.Clear();");
             }
 
             var args = model.Parameters.Select(p => p.Name)
                 .Append(Literals.Text(model.ReturnType, 1))
-                .Concat(wrt.Select(p => "ref " + DerivativeNames.Parameter("d", p.Name)));
+                .Concat(wrt.Select(p => (Types.IsReal(p.Type) ? "ref " : string.Empty) + DerivativeNames.Parameter("d", p.Name)));
             writer.Line($"return {DerivativeNames.Reverse(model.Name)}({string.Join(", ", args)});");
             writer.Close();
         }
@@ -101,6 +137,7 @@ namespace GradGen.Generator.Emit
                 ? $"Computes {model.Name} and its directional derivative along the d… arguments (forward mode)."
                 : $"Computes {model.Name} and adds seed × its gradient to the d… arguments (reverse mode, accumulating).");
             writer.Open(signature);
+            ShapeChecks(writer, model);
             CodeWriter.Statements(writer, body);
             writer.Close();
         }

@@ -45,6 +45,12 @@ namespace GradGen.Generator.Model
         EquatableArray<Expr> Args,
         EquatableArray<bool> Wrt) : Expr(Type);
 
+    /// <summary>An element of an array, matrix or span: <c>a[i]</c>, <c>m[i, j]</c>.</summary>
+    public sealed record Index(string Type, Expr Collection, EquatableArray<Expr> Indices) : Expr(Type);
+
+    /// <summary><c>new T[n]</c> or <c>new T[m, n]</c>, zero-filled.</summary>
+    public sealed record NewArray(string Type, string ElementType, EquatableArray<Expr> Lengths) : Expr(Type);
+
     /// <summary>A tuple literal <c>(a, b)</c>.</summary>
     public sealed record TupleValue(string Type, EquatableArray<Expr> Items) : Expr(Type);
 

@@ -10,6 +10,9 @@ namespace GradGen.Generator.Model
         public bool IsInitializer { get; init; }
     }
 
+    /// <summary><c>Target Op Value</c> for an element of a local array (<see cref="Op"/> one of <c>=</c>, <c>+=</c>, <c>-=</c>).</summary>
+    public sealed record Store(int Line, Index Target, string Op, Expr Value) : Stmt(Line);
+
     /// <summary><c>(Targets...) = Value</c>: how forward mode takes the value and tangent from a callee's Forward.</summary>
     public sealed record AssignTuple(int Line, EquatableArray<Var> Targets, Expr Value) : Stmt(Line);
 

@@ -9,6 +9,29 @@ namespace GradGen.Generator.Model
         public const string Bool = "bool";
         public const string Void = "void";
 
+        private const string SpanPrefix = "global::System.Span<";
+        private const string ReadOnlySpanPrefix = "global::System.ReadOnlySpan<";
+
         public static bool IsReal(string type) => type is Double or Float;
+
+        /// <summary>The element type of an array, matrix or span type; null for anything else.</summary>
+        public static string? ElementType(string type) =>
+            type.EndsWith("[]", System.StringComparison.Ordinal) ? type.Substring(0, type.Length - 2)
+            : type.EndsWith("[,]", System.StringComparison.Ordinal) ? type.Substring(0, type.Length - 3)
+            : type.StartsWith(SpanPrefix, System.StringComparison.Ordinal) ? type.Substring(SpanPrefix.Length, type.Length - SpanPrefix.Length - 1)
+            : type.StartsWith(ReadOnlySpanPrefix, System.StringComparison.Ordinal) ? type.Substring(ReadOnlySpanPrefix.Length, type.Length - ReadOnlySpanPrefix.Length - 1)
+            : null;
+
+        /// <summary>A <c>double[]</c>, <c>float[,]</c>, <c>ReadOnlySpan&lt;double&gt;</c>...: a collection of reals.</summary>
+        public static bool IsRealCollection(string type) => ElementType(type) is { } element && IsReal(element);
+
+        /// <summary>A value that can carry a derivative: a real or a collection of reals.</summary>
+        public static bool IsDifferentiable(string type) => IsReal(type) || IsRealCollection(type);
+
+        public static bool IsMatrix(string type) => type.EndsWith("[,]", System.StringComparison.Ordinal);
+
+        public static string Span(string element) => SpanPrefix + element + ">";
+
+        public static string ReadOnlySpan(string element) => ReadOnlySpanPrefix + element + ">";
     }
 }

@@ -143,6 +143,9 @@ namespace GradGen.Generator.Parsing
                 case ISwitchOperation switchOp:
                     ParseSwitch(switchOp, output);
                     break;
+                case IForEachLoopOperation loop when ForEachCollection(loop) is { } collection:
+                    ParseForEach(loop, collection, output);
+                    break;
                 case IEmptyOperation:
                     break;
                 default:
@@ -218,14 +221,14 @@ namespace GradGen.Generator.Parsing
             }
         }
 
-        /// <summary>An assignment, compound assignment, <c>++</c> or <c>--</c> as an IR assignment.</summary>
-        private Assign? ParseAssignment(IOperation op)
+        /// <summary>An assignment, compound assignment, <c>++</c> or <c>--</c> as an IR assignment or store.</summary>
+        private Stmt? ParseAssignment(IOperation op)
         {
             switch (op)
             {
-                case ISimpleAssignmentOperation assignment when AssignedVariable(assignment.Target) is { } target:
-                    return new Assign(Line(op), target, "=", ParseExpression(assignment.Value));
-                case ICompoundAssignmentOperation compound when AssignedVariable(compound.Target) is { } target:
+                case ISimpleAssignmentOperation assignment when AssignedTarget(assignment.Target) is { } target:
+                    return MakeAssign(Line(op), target, ParseExpression(assignment.Value));
+                case ICompoundAssignmentOperation compound when AssignedTarget(compound.Target) is { } target:
                     if (compound.OperatorMethod is not null || BinaryOperator(compound.OperatorKind) is not { } binary)
                     {
                         Unsupported(op, $"the compound operator '{compound.OperatorKind}'", "write the operation out");
@@ -234,10 +237,10 @@ namespace GradGen.Generator.Parsing
 
                     var value = ParseExpression(compound.Value);
                     var type = WiderType(target.Type, value.Type);
-                    return new Assign(Line(op), target, "=", ConvertTo(target.Type, new Binary(type, binary, ConvertTo(type, target), ConvertTo(type, value))));
-                case IIncrementOrDecrementOperation increment when AssignedVariable(increment.Target) is { } target:
+                    return MakeAssign(Line(op), target, ConvertTo(target.Type, new Binary(type, binary, ConvertTo(type, target), ConvertTo(type, value))));
+                case IIncrementOrDecrementOperation increment when AssignedTarget(increment.Target) is { } target:
                     var step = increment.Kind == OperationKind.Increment ? "+" : "-";
-                    return new Assign(Line(op), target, "=", new Binary(target.Type, step, target, Literals.Number(target.Type, 1)));
+                    return MakeAssign(Line(op), target, new Binary(target.Type, step, target, Literals.Number(target.Type, 1)));
                 case IDeconstructionAssignmentOperation:
                     Unsupported(op, "a deconstruction", "assign each variable on its own");
                     return null;
@@ -245,6 +248,11 @@ namespace GradGen.Generator.Parsing
                     return null;
             }
         }
+
+        private static Stmt MakeAssign(int line, Expr target, Expr value) =>
+            target is Index element ? new Store(line, element, "=", value) : new Assign(line, (Var)target, "=", value);
+
+        private static Expr TargetOf(Stmt assignment) => assignment is Store store ? store.Target : ((Assign)assignment).Target;
 
         /// <summary>
         /// An assignment or increment used as a value: it runs just before the statement, which then reads the
@@ -268,38 +276,48 @@ namespace GradGen.Generator.Parsing
             {
                 ILocalReferenceOperation l => l.Local,
                 IParameterReferenceOperation p => p.Parameter,
+                IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation l } => l.Local,
                 _ => method,
             });
+            var target = TargetOf(assign);
             if (op is IIncrementOrDecrementOperation { IsPostfix: true })
             {
-                var old = new Var(assign.Target.Type, context.Names.Fresh(assign.Target.Name + "_old"));
+                var old = new Var(target.Type, context.Names.Fresh("old"));
                 Locals.Add(old);
-                sideEffects.Add(new Assign(assign.Line, old, "=", assign.Target) { IsInitializer = context.LoopDepth == 0 });
+                sideEffects.Add(new Assign(assign.Line, old, "=", target) { IsInitializer = context.LoopDepth == 0 });
                 sideEffects.Add(assign);
                 return old;
             }
 
             sideEffects.Add(assign);
-            return assign.Target;
+            return target;
         }
 
-        /// <summary>The local or parameter an assignment writes; anything else is visible to the caller or unsupported.</summary>
-        private Var? AssignedVariable(IOperation target)
+        /// <summary>
+        /// What an assignment writes: a local, a parameter, or an element of a local array. Anything else is visible
+        /// to the caller (reported) or unsupported.
+        /// </summary>
+        private Expr? AssignedTarget(IOperation target)
         {
             switch (target)
             {
                 case ILocalReferenceOperation local:
                     return DeclareLocal(local.Local);
-                case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None && parameter.Parameter.Type.IsValueType:
+                case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None && parameter.Parameter.Type.IsValueType && !parameter.Parameter.Type.IsRefLikeType:
                     return new Var(TypeNames.Of(parameter.Parameter.Type), parameter.Parameter.Name);
                 case IFieldReferenceOperation field:
                     Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"the field '{field.Field.Name}'");
                     return null;
-                case IPropertyReferenceOperation property:
-                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"the property '{property.Property.Name}'");
+                case IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation local } element:
+                    return new Index(TypeNames.Of(element.Type!), DeclareLocal(local.Local), element.Indices.Select(ParseExpression).ToEquatableArray());
+                case IArrayElementReferenceOperation { ArrayReference: IParameterReferenceOperation parameter }:
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"an element of the parameter '{parameter.Parameter.Name}'");
                     return null;
                 case IArrayElementReferenceOperation:
                     Report(Descriptors.WriteVisibleToCaller, target, method.Name, "an array element");
+                    return null;
+                case IPropertyReferenceOperation property:
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, property.Property.IsIndexer ? "an element of a span" : $"the property '{property.Property.Name}'");
                     return null;
                 default:
                     Unsupported(target, "assigning to this target", "assign to a local variable");
@@ -337,6 +355,53 @@ namespace GradGen.Generator.Parsing
 
             context.LoopDepth--;
             output.Add(new While(line, whileCondition, body.ToEquatableArray(), ConditionAtEnd: false) { Step = step.ToEquatableArray() });
+        }
+
+        private static IOperation? ForEachCollection(IForEachLoopOperation loop)
+        {
+            var collection = loop.Collection is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : loop.Collection;
+            return loop.LoopControlVariable is IVariableDeclaratorOperation && collection.Type is { } type && Types.ElementType(TypeNames.Of(type)) is not null && !Types.IsMatrix(TypeNames.Of(type))
+                ? collection
+                : null;
+        }
+
+        /// <summary>
+        /// <c>foreach (var v in a) body</c> is <c>for (int i = 0; i &lt; a.Length; i++) { var v = a[i]; body }</c>, reversed by
+        /// counting back unless the body leaves the loop early.
+        /// </summary>
+        private void ParseForEach(IForEachLoopOperation loop, IOperation collectionOperation, List<Stmt> output)
+        {
+            var line = Line(loop);
+            var collection = ParseExpression(collectionOperation);
+            if (collection is not Var)
+            {
+                var copy = new Var(collection.Type, context.Names.Fresh("collection"));
+                Locals.Add(copy);
+                output.Add(new Assign(line, copy, "=", collection) { IsInitializer = context.LoopDepth == 0 });
+                collection = copy;
+            }
+
+            var counter = new Var(Types.Int, context.Names.Fresh("index"));
+            Locals.Add(counter);
+            var element = DeclareLocal(((IVariableDeclaratorOperation)loop.LoopControlVariable).Symbol);
+            var condition = new Binary(Types.Bool, "<", counter, new Member(Types.Int, collection, null, "Length"));
+            context.LoopDepth++;
+            var body = new List<Stmt> { new Assign(line, element, "=", new Index(element.Type, collection, EquatableArray.Of<Expr>(counter))) };
+            ParseStatement(loop.Body, body);
+            context.LoopDepth--;
+
+            var leaves = loop.Body.DescendantsAndSelf().Any(d => d is IReturnOperation
+                || d is IBranchOperation { BranchKind: BranchKind.Break } b && SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel));
+            var zero = Literals.Number(Types.Int, 0);
+            if (!leaves)
+            {
+                output.Add(new For(line, counter, zero, condition, "++", body.ToEquatableArray()));
+                return;
+            }
+
+            output.Add(new Assign(line, counter, "=", zero));
+            var increment = new Assign(line, counter, "=", new Binary(Types.Int, "+", counter, Literals.Number(Types.Int, 1)));
+            output.Add(new While(line, condition, body.ToEquatableArray(), ConditionAtEnd: false) { Step = EquatableArray.Of<Stmt>(increment) });
         }
 
         /// <summary>
@@ -511,6 +576,12 @@ namespace GradGen.Generator.Parsing
                     return new This(TypeNames.Of(op.Type!));
                 case IFieldReferenceOperation field:
                     return new Member(TypeNames.Of(op.Type!), ParseReceiver(field.Instance), field.Field.IsStatic ? TypeNames.Of(field.Field.ContainingType) : null, field.Field.Name);
+                case IArrayElementReferenceOperation element:
+                    return new Index(TypeNames.Of(op.Type!), ParseExpression(element.ArrayReference), element.Indices.Select(ParseExpression).ToEquatableArray());
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } span } indexer when Types.ElementType(TypeNames.Of(span.Type!)) is not null:
+                    return new Index(TypeNames.Of(op.Type!), ParseExpression(span), indexer.Arguments.Select(a => ParseExpression(a.Value)).ToEquatableArray());
+                case IArrayCreationOperation { Initializer: null } creation:
+                    return new NewArray(TypeNames.Of(op.Type!), TypeNames.Of(((IArrayTypeSymbol)op.Type!).ElementType), creation.DimensionSizes.Select(ParseExpression).ToEquatableArray());
                 case IPropertyReferenceOperation property when property.Arguments.IsEmpty:
                     return new Member(TypeNames.Of(op.Type!), ParseReceiver(property.Instance), property.Property.IsStatic ? TypeNames.Of(property.Property.ContainingType) : null, property.Property.Name);
                 case IConversionOperation conversion:
@@ -731,7 +802,7 @@ namespace GradGen.Generator.Parsing
                 IBranchOperation => ("'goto'", "use loops, break and continue"),
                 ILabeledOperation => ("a label", "use loops, break and continue"),
                 ILocalFunctionOperation => ("a local function", "make it a [Differentiable] method of the type"),
-                IForEachLoopOperation => ("'foreach'", "use a 'for' loop over indices"),
+                IForEachLoopOperation => ("'foreach' over anything but an array or span", "use a 'for' loop over indices"),
                 _ => (Describe(op), "rewrite it with assignments, branches, loops and calls"),
             };
             Unsupported(op, what, instead);
@@ -745,7 +816,7 @@ namespace GradGen.Generator.Parsing
             IAddressOfOperation => "a pointer operation",
             ITranslatedQueryOperation => "a LINQ query",
             IObjectCreationOperation => "creating an object",
-            IArrayCreationOperation or IArrayElementReferenceOperation => "an array",
+            IArrayCreationOperation => "an array initializer",
             IThrowOperation => "'throw'",
             IInterpolatedStringOperation => "an interpolated string",
             _ => $"'{op.Syntax.ToString().Split('\n')[0].Trim()}'",

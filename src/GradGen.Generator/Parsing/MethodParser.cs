@@ -25,7 +25,7 @@ namespace GradGen.Generator.Parsing
         private const int DefaultKinds = 3;
 
         public static bool IsWrt(IParameterSymbol parameter) =>
-            TypeNames.IsReal(parameter.Type)
+            Types.IsDifferentiable(TypeNames.Of(parameter.Type))
             && parameter.RefKind == RefKind.None
             && !BodyParser.HasAttribute(parameter, NoDerivativeAttribute);
 
@@ -151,9 +151,9 @@ namespace GradGen.Generator.Parsing
                 {
                     Unsupported($"parameter '{parameter.Name}' is 'params'; pass an ordinary parameter");
                 }
-                else if (IsRealCollection(parameter.Type))
+                else if (UnsupportedCollection(parameter.Type) is { } problem)
                 {
-                    Unsupported($"parameter '{parameter.Name}' is an array, span or matrix, which is not supported yet");
+                    Unsupported($"parameter '{parameter.Name}' is {problem}");
                 }
             }
         }
@@ -186,11 +186,13 @@ namespace GradGen.Generator.Parsing
             }
         }
 
-        private static bool IsRealCollection(ITypeSymbol type) => type switch
+        /// <summary>Why a collection of reals cannot be a parameter, or null if it can (or is no such collection).</summary>
+        private static string? UnsupportedCollection(ITypeSymbol type) => type switch
         {
-            IArrayTypeSymbol array => TypeNames.IsReal(array.ElementType),
-            INamedTypeSymbol { IsGenericType: true } named => named.Name is "Span" or "ReadOnlySpan" && TypeNames.IsReal(named.TypeArguments[0]),
-            _ => false,
+            IArrayTypeSymbol { ElementType: IArrayTypeSymbol inner } when TypeNames.IsReal(inner.ElementType) => "a jagged array; use a matrix (double[,])",
+            IArrayTypeSymbol { Rank: > 2 } array when TypeNames.IsReal(array.ElementType) => "an array of rank 3 or more; use double[] or double[,]",
+            INamedTypeSymbol { Name: "Span", IsGenericType: true } span when TypeNames.IsReal(span.TypeArguments[0]) => "a Span, which the method could write; take a ReadOnlySpan",
+            _ => null,
         };
 
         /// <summary>Reports plain calls that a derivative would flow into, and integer conversions that cut one.</summary>

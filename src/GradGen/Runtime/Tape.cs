@@ -17,6 +17,8 @@ namespace GradGen.Runtime
         [ThreadStatic] private static Tape?[]? pool;
         [ThreadStatic] private static int pooled;
 
+        private object?[] objects = new object?[16];
+        private int objectCount;
         private double[] reals = new double[64];
         private int realCount;
         private int[] ints = new int[64];
@@ -45,6 +47,8 @@ namespace GradGen.Runtime
         {
             tape.realCount = 0;
             tape.intCount = 0;
+            Array.Clear(tape.objects, 0, tape.objectCount);
+            tape.objectCount = 0;
             var p = pool ??= new Tape?[PoolSize];
             if (pooled < p.Length)
             {
@@ -87,6 +91,25 @@ namespace GradGen.Runtime
         /// <summary>Takes back the last integer recorded.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int PopInt() => ints[--intCount];
+
+        /// <summary>Records a reference: an array variable that a loop points elsewhere.</summary>
+        public void Push(object value)
+        {
+            if (objectCount == objects.Length)
+            {
+                Array.Resize(ref objects, objects.Length * 2);
+            }
+
+            objects[objectCount++] = value;
+        }
+
+        /// <summary>Takes back the last reference recorded.</summary>
+        public object PopObject()
+        {
+            var value = objects[--objectCount]!;
+            objects[objectCount] = null;
+            return value;
+        }
 
         /// <summary>Takes back the last branch decision recorded.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
