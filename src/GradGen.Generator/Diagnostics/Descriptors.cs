@@ -55,8 +55,14 @@ namespace GradGen.Generator.Diagnostics
             "'{0}' already declares '{1}', which GradGen would generate for '{2}': rename one of them",
             "GradGen adds FForward, FGradient and FReverse for a [Differentiable] method F; the type must not declare members of those names itself.");
 
+        public static readonly DiagnosticDescriptor MissingDerivativeKind = Error(
+            "GG0009",
+            "Callee does not generate the derivative this call needs",
+            "'{0}' generates no {1} derivative, which this call needs: add DerivativeKinds.{1} to its [Differentiable]",
+            "A derivative that flows through a call to another [Differentiable] method uses that method's generated derivative of the same kind, so the callee must generate every kind the caller does.");
+
         public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
-            TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant, NameClash);
+            TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant, NameClash, MissingDerivativeKind);
 
         private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description);

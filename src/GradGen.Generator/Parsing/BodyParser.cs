@@ -40,7 +40,11 @@ namespace GradGen.Generator.Parsing
         /// <summary>Non-void calls to plain methods and integer conversions, checked once activity is known.</summary>
         public List<(Expr Node, Location Location, string Name)> OpaqueCalls { get; } = new();
 
-        public List<(Expr Node, Location Location, string Name, string Type)> IntegerConversions { get; } = new();
+        /// <summary>Conversions of a real to anything else: a derivative stops there.</summary>
+        public List<(TypeCast Node, Location Location, string Operand, bool ToInteger)> Conversions { get; } = new();
+
+        /// <summary>Calls to [Differentiable] methods with the derivative kinds the callee generates.</summary>
+        public List<(DiffCall Node, Location Location, string Name, int Kinds)> DifferentiableCalls { get; } = new();
 
         public EquatableArray<Stmt> ParseBlock(IOperation body)
         {
@@ -237,6 +241,7 @@ namespace GradGen.Generator.Parsing
 
                     var value = ParseExpression(compound.Value);
                     var type = WiderType(target.Type, value.Type);
+                    CheckRemainder(binary, type, op);
                     return MakeAssign(Line(op), target, ConvertTo(target.Type, new Binary(type, binary, ConvertTo(type, target), ConvertTo(type, value))));
                 case IIncrementOrDecrementOperation increment when AssignedTarget(increment.Target) is { } target:
                     var step = increment.Kind == OperationKind.Increment ? "+" : "-";
@@ -550,6 +555,12 @@ namespace GradGen.Generator.Parsing
 
         private Expr ParseExpression(IOperation op)
         {
+            if (op is IThrowOperation)
+            {
+                Unsupported(op, "'throw'", "validate inputs in a wrapper method that calls the differentiable one");
+                return Placeholder;
+            }
+
             if (op.Kind == OperationKind.Invalid || op.Type is null && op is not IInvocationOperation)
             {
                 context.Invalid = true;
@@ -627,9 +638,9 @@ namespace GradGen.Generator.Parsing
             }
 
             var result = new TypeCast(type, operand);
-            if (Types.IsReal(operand.Type) && conversion.Type!.SpecialType is >= SpecialType.System_SByte and <= SpecialType.System_UInt64)
+            if (Types.IsReal(operand.Type) && !Types.IsReal(type))
             {
-                IntegerConversions.Add((result, conversion.Syntax.GetLocation(), conversion.Operand.Syntax.ToString(), type));
+                Conversions.Add((result, conversion.Syntax.GetLocation(), conversion.Operand.Syntax.ToString(), conversion.Type!.SpecialType is >= SpecialType.System_SByte and <= SpecialType.System_UInt64));
             }
 
             return result;
@@ -649,12 +660,16 @@ namespace GradGen.Generator.Parsing
             var right = ParseExpression(binary.RightOperand);
             conditionalDepth -= shortCircuit ? 1 : 0;
             var type = TypeNames.Of(binary.Type!);
+            CheckRemainder(op, type, binary);
+            return new Binary(type, op, left, right);
+        }
+
+        private void CheckRemainder(string op, string type, IOperation operation)
+        {
             if (op == "%" && Types.IsReal(type))
             {
-                Unsupported(binary, "the remainder operator '%' on floating-point values", "use Math.Floor or an integer remainder");
+                Unsupported(operation, "the remainder operator '%' on floating-point values", "use Math.Floor or an integer remainder");
             }
-
-            return new Binary(type, op, left, right);
         }
 
         private Expr ParseUnary(IUnaryOperation unary)
@@ -728,7 +743,10 @@ namespace GradGen.Generator.Parsing
             {
                 Callees.Add(MethodKeys.Of(target));
                 var wrt = target.Parameters.Select(MethodParser.IsWrt).ToImmutableArray();
-                return new DiffCall(type, receiver, staticType, name, args, wrt);
+                var diffCall = new DiffCall(type, receiver, staticType, name, args, wrt);
+                var attribute = target.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute);
+                DifferentiableCalls.Add((diffCall, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}", MethodParser.Kinds(attribute)));
+                return diffCall;
             }
 
             var call = new Call(type, receiver, staticType, name, args);

@@ -62,6 +62,12 @@ namespace GradGen.Generator.Parsing
                 context.Report(Descriptors.UnsupportedSignature, attributeLocation, method.Name, "DerivativeKinds.Jacobian and DerivativeKinds.Hessian are not generated yet; use Forward and Reverse");
             }
 
+            if (context.HasErrors)
+            {
+                // The body of a method whose signature is wrong would only repeat the same problem.
+                return new ParseResult(null, context.Diagnostics.ToImmutableArray(), EquatableArray<string>.Empty);
+            }
+
             if (syntax is null || semanticModel.GetOperation(syntax, cancellationToken) is not IMethodBodyOperation bodyOperation
                 || (bodyOperation.BlockBody ?? bodyOperation.ExpressionBody) is not { } body
                 || semanticModel.GetDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
@@ -77,7 +83,7 @@ namespace GradGen.Generator.Parsing
                 return new ParseResult(null, ImmutableArray<Diagnostic>.Empty, callees);
             }
 
-            CheckActivity(statements, parameters, parser, context);
+            CheckActivity(statements, parameters, Kinds(attribute), parser, context);
             if (context.HasErrors)
             {
                 return new ParseResult(null, context.Diagnostics.ToImmutableArray(), callees);
@@ -196,22 +202,41 @@ namespace GradGen.Generator.Parsing
         };
 
         /// <summary>Reports plain calls that a derivative would flow into, and integer conversions that cut one.</summary>
-        private static void CheckActivity(EquatableArray<Stmt> body, ImmutableArray<Parameter> parameters, BodyParser parser, ParseContext context)
+        private static void CheckActivity(EquatableArray<Stmt> body, ImmutableArray<Parameter> parameters, int kinds, BodyParser parser, ParseContext context)
         {
             var varied = ActivityAnalysis.Varied(body, parameters.Where(p => p.Wrt).Select(p => p.Name));
             foreach (var (node, location, name) in parser.OpaqueCalls)
             {
-                if (((Call)node).Args.Any(a => ActivityAnalysis.DependsOn(a, varied)))
+                var call = (Call)node;
+                if (call.Args.Any(a => ActivityAnalysis.DependsOn(a, varied)) || call.Receiver is { } receiver && ActivityAnalysis.DependsOn(receiver, varied))
                 {
                     context.Report(Descriptors.NonDifferentiableCall, location, name);
                 }
             }
 
-            foreach (var (node, location, name, type) in parser.IntegerConversions)
+            foreach (var (node, location, operand, toInteger) in parser.Conversions)
             {
-                if (ActivityAnalysis.DependsOn(((TypeCast)node).Operand, varied))
+                if (!ActivityAnalysis.DependsOn(node.Operand, varied))
                 {
-                    context.Report(Descriptors.IntegerConversion, location, name, type);
+                    continue;
+                }
+
+                if (toInteger)
+                {
+                    context.Report(Descriptors.IntegerConversion, location, operand, node.Type);
+                }
+                else
+                {
+                    context.Report(Descriptors.UnsupportedConstruct, location, $"converting the differentiable value '{operand}' to '{node.Type}'", "keep it double or float");
+                }
+            }
+
+            foreach (var (node, location, name, calleeKinds) in parser.DifferentiableCalls)
+            {
+                var missing = kinds & DefaultKinds & ~calleeKinds;
+                if (missing != 0 && ActivityAnalysis.DependsOn(node, varied))
+                {
+                    context.Report(Descriptors.MissingDerivativeKind, location, name, (missing & 1) != 0 ? "Forward" : "Reverse");
                 }
             }
         }
@@ -273,7 +298,7 @@ namespace GradGen.Generator.Parsing
             return method.IsStatic ? access + " static" : access;
         }
 
-        private static int Kinds(AttributeData attribute)
+        public static int Kinds(AttributeData attribute)
         {
             foreach (var argument in attribute.NamedArguments)
             {
