@@ -123,6 +123,153 @@ Console.WriteLine();
     Console.WriteLine();
 }
 
+// ---------------------------------------------------------------------------------------------
+// 6. Fitting a linear model y ≈ Φθ by gradient descent on (1/n)‖y − Φθ‖²; the gradient of the
+//    loss over θ is generated (LeastSquaresGradient). θ converges to the normal-equation solution.
+// ---------------------------------------------------------------------------------------------
+{
+    var random = new Random(7);
+    const int n = 200;
+    double[] truth = { 1.5, -2.0, 0.5 };
+    var phi = new double[n, 3];
+    var y = new double[n];
+    for (int i = 0; i < n; i++)
+    {
+        double t = -1 + 2.0 * i / (n - 1);
+        phi[i, 0] = 1;
+        phi[i, 1] = t;
+        phi[i, 2] = t * t;
+        y[i] = truth[0] + truth[1] * t + truth[2] * t * t + 0.1 * (random.NextDouble() - 0.5);
+    }
+
+    Console.WriteLine("6. Linear least squares by gradient descent: y ≈ θ₀ + θ₁t + θ₂t² on 200 noisy points, η = 0.5");
+    var theta = new double[3];
+    var gradient = new double[3];
+
+    // At θ = (0.3, 0.3, 0.3) the gradient is −(2/n)Φᵀ(y − Φθ): the generated one must match it.
+    double[] probe = { 0.3, 0.3, 0.3 };
+    Learning.LeastSquaresGradient(probe, phi, y, gradient);
+    for (int j = 0; j < 3; j++)
+    {
+        double closed = 0;
+        for (int i = 0; i < n; i++)
+        {
+            closed += -2.0 / n * phi[i, j] * (y[i] - (phi[i, 0] * probe[0] + phi[i, 1] * probe[1] + phi[i, 2] * probe[2]));
+        }
+
+        checks.Expect($"∂loss/∂θ{j} vs −(2/n)Φᵀ(y − Φθ)", gradient[j], closed, 1e-12);
+    }
+
+    Console.WriteLine($"   at θ = (0.3, 0.3, 0.3): ∇loss = ({Fmt.Num(gradient[0])}, {Fmt.Num(gradient[1])}, {Fmt.Num(gradient[2])}) = −(2/n)Φᵀ(y − Φθ)");
+    var table = new Table("step", "loss", "θ₀", "θ₁", "θ₂");
+    double previous = double.PositiveInfinity;
+    for (int step = 0; step <= 300; step++)
+    {
+        double loss = Learning.LeastSquaresGradient(theta, phi, y, gradient);
+        if (step is 0 or 5 or 10 or 25 or 50 or 100 or 300)
+        {
+            table.Text(step.ToString(CultureInfo.InvariantCulture), loss.ToString("0.000000", CultureInfo.InvariantCulture), Fmt.Arg(theta[0]), Fmt.Arg(theta[1]), Fmt.Arg(theta[2]));
+        }
+
+        checks.Expect($"loss falls at step {step}", Math.Min(loss, previous), loss, 1e-12);
+        previous = loss;
+        for (int j = 0; j < 3; j++)
+        {
+            theta[j] -= 0.5 * gradient[j];
+        }
+    }
+
+    table.Print(checks);
+    var exact = Linear.NormalEquations(phi, y);
+    Console.WriteLine($"   normal equations (ΦᵀΦ)⁻¹Φᵀy: θ = ({Fmt.Arg(exact[0])}, {Fmt.Arg(exact[1])}, {Fmt.Arg(exact[2])})");
+    for (int j = 0; j < 3; j++)
+    {
+        checks.Expect($"θ{j} vs normal equations", theta[j], exact[j], 1e-6);
+    }
+
+    Console.WriteLine();
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Training a two-layer network (tanh hidden layer, logistic output) by backpropagation: the
+//    generated NetworkLossGradient is reverse mode through the whole forward pass.
+// ---------------------------------------------------------------------------------------------
+{
+    var random = new Random(11);
+    const int count = 200;
+    const int hiddenCount = 8;
+    var points = new double[count, 2];
+    var labels = new int[count];
+    for (int i = 0; i < count; i++)
+    {
+        // Two classes: inside or outside the circle of radius 0.6.
+        double px = 2 * random.NextDouble() - 1, py = 2 * random.NextDouble() - 1;
+        points[i, 0] = px;
+        points[i, 1] = py;
+        labels[i] = px * px + py * py < 0.36 ? 1 : 0;
+    }
+
+    var w1 = new double[hiddenCount, 2];
+    var b1 = new double[hiddenCount];
+    var w2 = new double[hiddenCount];
+    double b2 = 0;
+    for (int h = 0; h < hiddenCount; h++)
+    {
+        w1[h, 0] = random.NextDouble() * 2 - 1;
+        w1[h, 1] = random.NextDouble() * 2 - 1;
+        b1[h] = random.NextDouble() - 0.5;
+        w2[h] = random.NextDouble() - 0.5;
+    }
+
+    var gw1 = new double[hiddenCount, 2];
+    var gb1 = new double[hiddenCount];
+    var gw2 = new double[hiddenCount];
+
+    // Before training, check the generated gradient against central differences in a few coordinates.
+    Learning.NetworkLossGradient(w1, b1, w2, b2, points, labels, gw1, gb1, gw2, out double gb2Start);
+    double fdW1 = Fd.Central(v => { var w = (double[,])w1.Clone(); w[3, 1] = v; return Learning.NetworkLoss(w, b1, w2, b2, points, labels); }, w1[3, 1]);
+    double fdB2 = Fd.Central(v => Learning.NetworkLoss(w1, b1, w2, v, points, labels), b2);
+    Console.WriteLine($"   ∂loss/∂W₁[3,1] = {Fmt.Num(gw1[3, 1])} (central FD {Fmt.Num(fdW1)}),  ∂loss/∂b₂ = {Fmt.Num(gb2Start)} (central FD {Fmt.Num(fdB2)})");
+    checks.Expect("∂loss/∂W₁[3,1] vs central FD", gw1[3, 1], fdW1, 1e-6);
+    checks.Expect("∂loss/∂b₂ vs central FD", gb2Start, fdB2, 1e-6);
+    Console.WriteLine($"7. A 2-{hiddenCount}-1 network learns \"inside the circle r = 0.6\" from {count} points by backpropagation, η = 0.5");
+    var table = new Table("epoch", "loss", "accuracy");
+    double firstLoss = 0, lastLoss = 0, accuracy = 0;
+    for (int epoch = 0; epoch <= 3000; epoch++)
+    {
+        double loss = Learning.NetworkLossGradient(w1, b1, w2, b2, points, labels, gw1, gb1, gw2, out double gb2);
+        if (epoch % 500 == 0)
+        {
+            int correct = 0;
+            for (int i = 0; i < count; i++)
+            {
+                bool inside = Learning.Predict(w1, b1, w2, b2, points[i, 0], points[i, 1]) > 0.5;
+                correct += inside == (labels[i] == 1) ? 1 : 0;
+            }
+
+            accuracy = (double)correct / count;
+            table.Text(epoch.ToString(CultureInfo.InvariantCulture), loss.ToString("0.0000", CultureInfo.InvariantCulture), accuracy.ToString("0.0%", CultureInfo.InvariantCulture));
+        }
+
+        firstLoss = epoch == 0 ? loss : firstLoss;
+        lastLoss = loss;
+        for (int h = 0; h < hiddenCount; h++)
+        {
+            w1[h, 0] -= 0.5 * gw1[h, 0];
+            w1[h, 1] -= 0.5 * gw1[h, 1];
+            b1[h] -= 0.5 * gb1[h];
+            w2[h] -= 0.5 * gw2[h];
+        }
+
+        b2 -= 0.5 * gb2;
+    }
+
+    table.Print(checks);
+    checks.Expect("the network's loss falls below a third of its start", Math.Min(lastLoss, firstLoss / 3), lastLoss, 0);
+    checks.Expect("the network classifies at least 90% of the points", Math.Min(accuracy, 0.9), 0.9, 0);
+    Console.WriteLine();
+}
+
 return checks.Report();
 
 /// <summary>Central finite differences, the independent numerical check.</summary>
@@ -143,6 +290,57 @@ internal static class Fmt
 
     /// <summary>An argument or a short result: as few digits as it needs (4, 3.6, 3.28, 3.024).</summary>
     public static string Arg(double v) => Math.Round(v, 9).ToString("0.#########", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The normal equations (ΦᵀΦ)θ = Φᵀy, solved by Gaussian elimination: the closed-form fit.</summary>
+internal static class Linear
+{
+    public static double[] NormalEquations(double[,] phi, double[] y)
+    {
+        int n = phi.GetLength(0), p = phi.GetLength(1);
+        var a = new double[p, p + 1];
+        for (int r = 0; r < p; r++)
+        {
+            for (int c = 0; c < p; c++)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    a[r, c] += phi[i, r] * phi[i, c];
+                }
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                a[r, p] += phi[i, r] * y[i];
+            }
+        }
+
+        for (int col = 0; col < p; col++)
+        {
+            for (int r = col + 1; r < p; r++)
+            {
+                double factor = a[r, col] / a[col, col];
+                for (int c = col; c <= p; c++)
+                {
+                    a[r, c] -= factor * a[col, c];
+                }
+            }
+        }
+
+        var theta = new double[p];
+        for (int r = p - 1; r >= 0; r--)
+        {
+            double sum = a[r, p];
+            for (int c = r + 1; c < p; c++)
+            {
+                sum -= a[r, c] * theta[c];
+            }
+
+            theta[r] = sum / a[r, r];
+        }
+
+        return theta;
+    }
 }
 
 /// <summary>Counts disagreements; the sample's exit code.</summary>
