@@ -48,7 +48,11 @@ namespace GradGen.Generator.Diagnostics
                             }
                         }
                     },
-                    SyntaxKind.MethodDeclaration);
+                    // Local functions and operators cannot be differentiated; they are visited to say so.
+                    SyntaxKind.MethodDeclaration,
+                    SyntaxKind.LocalFunctionStatement,
+                    SyntaxKind.OperatorDeclaration,
+                    SyntaxKind.ConversionOperatorDeclaration);
             });
         }
     }

@@ -125,6 +125,7 @@ namespace GradGen.Generator.Parsing
             if (method.MethodKind != MethodKind.Ordinary)
             {
                 Unsupported("only ordinary methods can be differentiated, not operators, accessors or local functions");
+                return;
             }
 
             if (method.IsGenericMethod)

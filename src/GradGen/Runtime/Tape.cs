@@ -49,11 +49,15 @@ namespace GradGen.Runtime
             tape.intCount = 0;
             Array.Clear(tape.objects, 0, tape.objectCount);
             tape.objectCount = 0;
+            // The pool grows to the deepest nesting of taped calls seen, so every level reuses its tape.
             var p = pool ??= new Tape?[PoolSize];
-            if (pooled < p.Length)
+            if (pooled == p.Length)
             {
-                p[pooled++] = tape;
+                Array.Resize(ref p, p.Length * 2);
+                pool = p;
             }
+
+            p[pooled++] = tape;
         }
 
         /// <summary>Records a real value (a <see cref="float"/> widens exactly).</summary>
