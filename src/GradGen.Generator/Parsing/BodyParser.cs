@@ -189,7 +189,7 @@ namespace GradGen.Generator.Parsing
                 return existing;
             }
 
-            if (symbol.IsRef || symbol.IsConst && symbol.Type.SpecialType == SpecialType.None)
+            if (symbol.IsRef)
             {
                 Unsupported(symbol.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation(), "a ref local", "use a plain local");
             }
