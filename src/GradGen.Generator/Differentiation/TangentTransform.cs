@@ -98,7 +98,13 @@ namespace GradGen.Generator.Differentiation
 
             if (IrWalker.ReadsVariable(assign.Value, target.Name))
             {
-                output.Add(new Assign(assign.Line, tangent, "=", Tangent(assign.Value, null) ?? Build.Num(target.Type, 0)));
+                // p = p ± c leaves p's tangent as it is.
+                var updated = Tangent(assign.Value, null) ?? Build.Num(target.Type, 0);
+                if (updated != tangent)
+                {
+                    output.Add(new Assign(assign.Line, tangent, "=", updated));
+                }
+
                 output.Add(assign);
             }
             else

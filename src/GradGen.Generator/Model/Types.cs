@@ -16,7 +16,8 @@ namespace GradGen.Generator.Model
 
         /// <summary>The element type of an array, matrix or span type; null for anything else.</summary>
         public static string? ElementType(string type) =>
-            type.EndsWith("[]", System.StringComparison.Ordinal) ? type.Substring(0, type.Length - 2)
+            type.EndsWith("?", System.StringComparison.Ordinal) ? ElementType(type.Substring(0, type.Length - 1))
+            : type.EndsWith("[]", System.StringComparison.Ordinal) ? type.Substring(0, type.Length - 2)
             : type.EndsWith("[,]", System.StringComparison.Ordinal) ? type.Substring(0, type.Length - 3)
             : type.StartsWith(SpanPrefix, System.StringComparison.Ordinal) ? type.Substring(SpanPrefix.Length, type.Length - SpanPrefix.Length - 1)
             : type.StartsWith(ReadOnlySpanPrefix, System.StringComparison.Ordinal) ? type.Substring(ReadOnlySpanPrefix.Length, type.Length - ReadOnlySpanPrefix.Length - 1)
@@ -28,7 +29,7 @@ namespace GradGen.Generator.Model
         /// <summary>A value that can carry a derivative: a real or a collection of reals.</summary>
         public static bool IsDifferentiable(string type) => IsReal(type) || IsRealCollection(type);
 
-        public static bool IsMatrix(string type) => type.EndsWith("[,]", System.StringComparison.Ordinal);
+        public static bool IsMatrix(string type) => type.TrimEnd('?').EndsWith("[,]", System.StringComparison.Ordinal);
 
         public static string Span(string element) => SpanPrefix + element + ">";
 

@@ -626,6 +626,12 @@ namespace GradGen.Generator.Parsing
         {
             var operand = ParseExpression(conversion.Operand);
             var type = TypeNames.Of(conversion.Type!);
+            if (conversion.OperatorMethod is not null && Types.ElementType(type) is { } element && element == Types.ElementType(operand.Type) && !Types.IsMatrix(operand.Type))
+            {
+                // An array seen as a span: the same elements, so the same derivative.
+                return operand;
+            }
+
             if (conversion.OperatorMethod is not null)
             {
                 Unsupported(conversion, "a user-defined conversion", "convert with arithmetic");

@@ -208,8 +208,12 @@ namespace GradGen.Generator.Parsing
             var varied = ActivityAnalysis.Varied(body, parameters.Where(p => p.Wrt).Select(p => p.Name));
             foreach (var (node, location, name) in parser.OpaqueCalls)
             {
+                // An array's derivative does not reach an integer or a flag computed from it (GetLength, IndexOf);
+                // a real's reaches anything.
                 var call = (Call)node;
-                if (call.Args.Any(a => ActivityAnalysis.DependsOn(a, varied)) || call.Receiver is { } receiver && ActivityAnalysis.DependsOn(receiver, varied))
+                var countsOnly = call.Type is Types.Int or Types.Bool or "long";
+                var operands = call.Receiver is null ? call.Args : call.Args.Append(call.Receiver);
+                if (operands.Any(o => ActivityAnalysis.DependsOn(o, varied) && (Types.IsReal(o.Type) || !countsOnly)))
                 {
                     context.Report(Descriptors.NonDifferentiableCall, location, name);
                 }

@@ -232,6 +232,17 @@ namespace GradGen.Tests.Infrastructure
                     + Describe(includeSources: true, only: hint => broken.Contains(hint)));
             }
 
+            // Users build with warnings as errors too: generated code must compile without a warning.
+            var generatedWarnings = emit.Diagnostics
+                .Where(d => d.Severity == DiagnosticSeverity.Warning && d.Location.SourceTree?.FilePath is { } path && GeneratedSources.ContainsKey(Path.GetFileName(path)))
+                .ToList();
+            if (generatedWarnings.Count > 0)
+            {
+                var noisy = new HashSet<string>(generatedWarnings.Select(d => Path.GetFileName(d.Location.SourceTree!.FilePath)), StringComparer.Ordinal);
+                Assert.Fail("The generated code has warnings:\n" + string.Join("\n", generatedWarnings.Select(d => "  " + d)) + "\n\n"
+                    + Describe(includeSources: true, only: hint => noisy.Contains(hint)));
+            }
+
             stream.Position = 0;
             var context = new AssemblyLoadContext("GradGenTest_" + OutputCompilation.AssemblyName, isCollectible: true);
             return context.LoadFromStream(stream);
