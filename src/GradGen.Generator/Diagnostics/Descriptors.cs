@@ -61,8 +61,14 @@ namespace GradGen.Generator.Diagnostics
             "'{0}' generates no {1} derivative, which this call needs: add DerivativeKinds.{1} to its [Differentiable]",
             "A derivative that flows through a call to another [Differentiable] method uses that method's generated derivative of the same kind, so the callee must generate every kind the caller does.");
 
+        public static readonly DiagnosticDescriptor NoDerivativeArgument = Error(
+            "GG0010",
+            "Derivative flows into a [NoDerivative] parameter",
+            "A derivative flows into parameter '{1}' of '{0}', which is [NoDerivative]: remove [NoDerivative] there, or pass a value that does not depend on a differentiable input",
+            "A callee has no derivative with respect to a [NoDerivative] parameter, so a differentiable value passed there would silently lose its derivative.");
+
         public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
-            TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant, NameClash, MissingDerivativeKind);
+            TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant, NameClash, MissingDerivativeKind, NoDerivativeArgument);
 
         private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description);

@@ -130,12 +130,44 @@ namespace GradGen.Generator.Differentiation
                     Store store => new StoreNode(store, depth, BackwardOf(store)),
                     If branch => new IfNode(branch, depth, BuildNodes(branch.Then, depth), BuildNodes(branch.Else, depth)),
                     While loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1)),
-                    For loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1)),
+                    For loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1)) { ReverseBounds = ReverseBounds(loop) },
                     _ => new Node(statement, depth),
                 });
             }
 
             return nodes;
+        }
+
+        /// <summary>
+        /// For <c>for (i = s; i &lt; e; i++)</c> (or <c>&lt;=</c>, or counting down) whose bounds the body cannot change:
+        /// the first and last counter values of the backward loop, computed from the bounds again, so nothing about
+        /// the loop is recorded. Null for other loops.
+        /// </summary>
+        private static (Expr First, Expr Last)? ReverseBounds(For loop)
+        {
+            if (loop.Condition is not Binary { Left: Var counter, Op: "<" or "<=" or ">" or ">=" } condition
+                || counter != loop.Counter
+                || (loop.Step == "++") != condition.Op.StartsWith("<", System.StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var assigned = new HashSet<string>(IrWalker.AllStatements(loop.Body).OfType<Assign>().Select(a => a.Target.Name)) { counter.Name };
+            bool Invariant(Expr e) =>
+                !IrWalker.AllExpressions(e).Any(x => x is Var v && assigned.Contains(v.Name) || x is Call { Name: not "GetLength" } || x is DiffCall);
+            if (!Invariant(condition.Right) || !Invariant(loop.Start))
+            {
+                return null;
+            }
+
+            var one = Build.Num(Types.Int, 1);
+            var bound = condition.Op switch
+            {
+                "<" => IntSub(condition.Right, one),
+                ">" => IntAdd(condition.Right, one),
+                _ => condition.Right,
+            };
+            return (bound, loop.Start);
         }
 
         /// <summary>The adjoint statements of one assignment, before any restore of its target.</summary>
@@ -324,6 +356,12 @@ namespace GradGen.Generator.Differentiation
                         break;
                     case LoopNode loop:
                         CollectBackwardReads(loop.Body, into);
+                        if (loop.ReverseBounds is { } bounds)
+                        {
+                            IrWalker.Reads(bounds.First, into);
+                            IrWalker.Reads(bounds.Last, into);
+                        }
+
                         break;
                 }
             }
@@ -336,6 +374,18 @@ namespace GradGen.Generator.Differentiation
         private bool IsRecorded(AssignNode node) =>
             !node.Primal.IsInitializer
             && (readBackward.Contains(node.Primal.Target.Name) || Types.IsRealCollection(node.Primal.Target.Type) && active.Contains(node.Primal.Target.Name));
+
+        /// <summary>
+        /// An integer step <c>v = v ± e</c> (e not reading v) is undone exactly by the opposite step: it needs no record.
+        /// Returns the undoing assignment, or null.
+        /// </summary>
+        private static Assign? Inverse(Assign assign) =>
+            assign.Target.Type == Types.Int
+            && assign.Value is Binary { Op: "+" or "-" } step
+            && step.Left == assign.Target
+            && !IrWalker.ReadsVariable(step.Right, assign.Target.Name)
+                ? new Assign(0, assign.Target, "=", new Binary(Types.Int, step.Op == "+" ? "-" : "+", assign.Target, step.Right))
+                : null;
 
         /// <summary>Whether a store must save the element it overwrites: the backward sweep reads that array.</summary>
         private bool IsRecorded(StoreNode node) => readBackward.Contains(node.ArrayName);
@@ -359,7 +409,7 @@ namespace GradGen.Generator.Differentiation
                     case AssignNode assign:
                         var target = assign.Primal.Target;
                         var arrayAdjoint = Types.IsRealCollection(target.Type) && active.Contains(target.Name) ? adjoints[target.Name] : null;
-                        if (IsRecorded(assign))
+                        if (IsRecorded(assign) && Inverse(assign.Primal) is null)
                         {
                             assign.Slots = new[] { target, arrayAdjoint }.Where(v => v is not null).Select(v => Save(v!, assign.Depth, assign.Primal.Line, output)).ToList();
                         }
@@ -453,6 +503,12 @@ namespace GradGen.Generator.Differentiation
             }
 
             node.Replayed = true;
+            if (node.ReverseBounds is not null)
+            {
+                output.Add(WithBody(node.Primal, body));
+                return;
+            }
+
             node.Trips = NewLocal(Types.Int, names.Numbered("trips"), null);
             if (node.Primal is For loop)
             {
@@ -513,6 +569,10 @@ namespace GradGen.Generator.Differentiation
                                 restore.Add(Restore(saved[i], slots[i]));
                             }
                         }
+                        else if (IsRecorded(assign) && Inverse(assign.Primal) is { } undo)
+                        {
+                            restore.Add(undo);
+                        }
 
                         if ((assign.Backward.Count > 0 || restore.Count > 0) && assign.Primal.Line != commentedLine)
                         {
@@ -557,6 +617,14 @@ namespace GradGen.Generator.Differentiation
 
         private void EmitBackwardLoop(LoopNode node, List<Stmt> output)
         {
+            if (node.ReverseBounds is { } bounds)
+            {
+                var counted = (For)node.Primal;
+                var up = counted.Step == "++";
+                output.Add(new For(counted.Line, counted.Counter, bounds.First, Build.Compare(up ? ">=" : "<=", counted.Counter, bounds.Last), up ? "--" : "++", EmitBackward(node.Body).ToEquatableArray()));
+                return;
+            }
+
             var trips = node.Trips!;
             if (node.Depth > 0)
             {
@@ -690,6 +758,9 @@ namespace GradGen.Generator.Differentiation
             public Var? Trips { get; set; }
 
             public Var? Start { get; set; }
+
+            /// <summary>The backward loop's first and last counter values when they can be computed again.</summary>
+            public (Expr First, Expr Last)? ReverseBounds { get; init; }
         }
     }
 }

@@ -27,6 +27,10 @@ namespace GradGen.Generator.Differentiation
             }
         }
 
+        /// <summary><paramref name="expr"/> and every expression inside it.</summary>
+        public static IEnumerable<Expr> AllExpressions(Expr expr) =>
+            new[] { expr }.Concat(ExpressionSplitting.Children(expr).SelectMany(AllExpressions));
+
         public static void Reads(Expr expr, HashSet<string> into)
         {
             switch (expr)

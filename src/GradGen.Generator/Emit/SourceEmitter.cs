@@ -99,7 +99,7 @@ namespace GradGen.Generator.Emit
                 var derivative = DerivativeNames.Parameter("d", parameter.Name);
                 var check = Types.IsMatrix(parameter.Type)
                     ? new ThrowIf(
-                        new Binary(Types.Bool, "||", new Binary(Types.Bool, "!=", Build.LengthOf(new Var(parameter.Type, derivative), 0), Build.LengthOf(new Var(parameter.Type, parameter.Name), 0)), new Binary(Types.Bool, "!=", Build.LengthOf(new Var(parameter.Type, derivative), 1), Build.LengthOf(new Var(parameter.Type, parameter.Name), 1))),
+                        new Binary(Types.Bool, "||", new Binary(Types.Bool, "||", new Binary(Types.Bool, "==", new Var(parameter.Type, derivative), new Const("object", "null", null)), new Binary(Types.Bool, "!=", Build.LengthOf(new Var(parameter.Type, derivative), 0), Build.LengthOf(new Var(parameter.Type, parameter.Name), 0))), new Binary(Types.Bool, "!=", Build.LengthOf(new Var(parameter.Type, derivative), 1), Build.LengthOf(new Var(parameter.Type, parameter.Name), 1))),
                         $"{derivative} must have the shape of {parameter.Name}.",
                         derivative)
                     : new ThrowIf(

@@ -43,6 +43,9 @@ namespace GradGen.Generator.Parsing
         /// <summary>Conversions of a real to anything else: a derivative stops there.</summary>
         public List<(TypeCast Node, Location Location, string Operand, bool ToInteger)> Conversions { get; } = new();
 
+        /// <summary>Arguments of [Differentiable] calls that go to a [NoDerivative] parameter: no derivative may flow there.</summary>
+        public List<(Expr Argument, Location Location, string Callee, string Parameter)> NoDerivativeArguments { get; } = new();
+
         /// <summary>Calls to [Differentiable] methods with the derivative kinds the callee generates.</summary>
         public List<(DiffCall Node, Location Location, string Name, int Kinds)> DifferentiableCalls { get; } = new();
 
@@ -320,6 +323,9 @@ namespace GradGen.Generator.Parsing
                     return null;
                 case IArrayElementReferenceOperation:
                     Report(Descriptors.WriteVisibleToCaller, target, method.Name, "an array element");
+                    return null;
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: ILocalReferenceOperation }:
+                    Unsupported(target, "writing the elements of a local span", "use a local array (new double[n])");
                     return null;
                 case IPropertyReferenceOperation property:
                     Report(Descriptors.WriteVisibleToCaller, target, method.Name, property.Property.IsIndexer ? "an element of a span" : $"the property '{property.Property.Name}'");
@@ -752,6 +758,14 @@ namespace GradGen.Generator.Parsing
                 var diffCall = new DiffCall(type, receiver, staticType, name, args, wrt);
                 var attribute = target.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute);
                 DifferentiableCalls.Add((diffCall, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}", MethodParser.Kinds(attribute)));
+                foreach (var parameter in target.Parameters)
+                {
+                    if (!wrt[parameter.Ordinal] && Types.IsDifferentiable(TypeNames.Of(parameter.Type)))
+                    {
+                        NoDerivativeArguments.Add((args[parameter.Ordinal], invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}", parameter.Name));
+                    }
+                }
+
                 return diffCall;
             }
 

@@ -236,6 +236,14 @@ namespace GradGen.Generator.Parsing
                 }
             }
 
+            foreach (var (argument, location, callee, parameter) in parser.NoDerivativeArguments)
+            {
+                if (ActivityAnalysis.DependsOn(argument, varied))
+                {
+                    context.Report(Descriptors.NoDerivativeArgument, location, callee, parameter);
+                }
+            }
+
             foreach (var (node, location, name, calleeKinds) in parser.DifferentiableCalls)
             {
                 var missing = kinds & DefaultKinds & ~calleeKinds;
