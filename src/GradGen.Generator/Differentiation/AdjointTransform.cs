@@ -418,7 +418,7 @@ namespace GradGen.Generator.Differentiation
                         if (arrayAdjoint is not null)
                         {
                             var value = assign.Primal.Value;
-                            output.Add(new Assign(assign.Primal.Line, arrayAdjoint, "=", value is NewArray ? value : value is Var source && active.Contains(source.Name) ? adjoints[source.Name] : Build.Zero(value)));
+                            output.Add(new Assign(assign.Primal.Line, arrayAdjoint, "=", value is NewArray fresh ? Rent(fresh) : value is Var source && active.Contains(source.Name) ? adjoints[source.Name] : Build.Zero(value)));
                         }
 
                         break;
@@ -668,6 +668,9 @@ namespace GradGen.Generator.Differentiation
         }
 
         private Var Tape => tape ??= new Var(Runtime.TapeType, names.Fresh("tape"));
+
+        /// <summary>The adjoint buffer of a new local array, lent by the tape so steady-state calls allocate no more than the primal.</summary>
+        private Expr Rent(NewArray array) => new Call(array.Type, Tape, null, $"Rent<{array.ElementType}>", array.Lengths);
 
         private Stmt Push(Expr value) =>
             new ExprStmt(0, new Call(Types.Void, Tape, null, "Push", EquatableArray.Of(value)));

@@ -17,6 +17,9 @@ namespace GradGen.Runtime
         [ThreadStatic] private static Tape?[]? pool;
         [ThreadStatic] private static int pooled;
 
+        // Adjoint buffers of the method's local arrays, by element type and shape: lent during a call, kept after.
+        private readonly System.Collections.Generic.Dictionary<(Type, int, int), System.Collections.Generic.Stack<Array>> free = new();
+        private readonly System.Collections.Generic.List<(Type, int, int, Array)> lent = new();
         private object?[] objects = new object?[16];
         private int objectCount;
         private double[] reals = new double[64];
@@ -47,6 +50,12 @@ namespace GradGen.Runtime
         {
             tape.realCount = 0;
             tape.intCount = 0;
+            foreach (var (type, rows, columns, array) in tape.lent)
+            {
+                tape.FreeList(type, rows, columns).Push(array);
+            }
+
+            tape.lent.Clear();
             Array.Clear(tape.objects, 0, tape.objectCount);
             tape.objectCount = 0;
             // The pool grows to the deepest nesting of taped calls seen, so every level reuses its tape.
@@ -95,6 +104,42 @@ namespace GradGen.Runtime
         /// <summary>Takes back the last integer recorded.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public int PopInt() => ints[--intCount];
+
+        /// <summary>A zeroed array of <paramref name="length"/> elements, lent until the tape is returned.</summary>
+        public T[] Rent<T>(int length) => (T[])Lend(typeof(T), length, -1);
+
+        /// <summary>A zeroed <paramref name="rows"/> × <paramref name="columns"/> matrix, lent until the tape is returned.</summary>
+        public T[,] Rent<T>(int rows, int columns) => (T[,])Lend(typeof(T), rows, columns);
+
+        /// <summary>A vector when <paramref name="columns"/> is negative, else a matrix.</summary>
+        private Array Lend(Type element, int rows, int columns)
+        {
+            var list = FreeList(element, rows, columns);
+            Array array;
+            if (list.Count > 0)
+            {
+                array = list.Pop();
+                Array.Clear(array, 0, array.Length);
+            }
+            else
+            {
+                array = columns < 0 ? Array.CreateInstance(element, rows) : Array.CreateInstance(element, rows, columns);
+            }
+
+            lent.Add((element, rows, columns, array));
+            return array;
+        }
+
+        private System.Collections.Generic.Stack<Array> FreeList(Type element, int rows, int columns)
+        {
+            if (!free.TryGetValue((element, rows, columns), out var list))
+            {
+                list = new System.Collections.Generic.Stack<Array>();
+                free.Add((element, rows, columns), list);
+            }
+
+            return list;
+        }
 
         /// <summary>Records a reference: an array variable that a loop points elsewhere.</summary>
         public void Push(object value)
