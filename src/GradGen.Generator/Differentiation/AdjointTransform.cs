@@ -418,7 +418,7 @@ namespace GradGen.Generator.Differentiation
                         if (arrayAdjoint is not null)
                         {
                             var value = assign.Primal.Value;
-                            output.Add(new Assign(assign.Primal.Line, arrayAdjoint, "=", value is NewArray fresh ? Rent(fresh) : value is Var source && active.Contains(source.Name) ? adjoints[source.Name] : Build.Zero(value)));
+                            output.Add(new Assign(assign.Primal.Line, arrayAdjoint, "=", value is NewArray { OnStack: false } fresh ? Rent(fresh) : value is NewArray ? value : value is Var source && active.Contains(source.Name) ? adjoints[source.Name] : Build.Zero(value)));
                         }
 
                         break;

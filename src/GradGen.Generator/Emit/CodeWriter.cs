@@ -36,7 +36,9 @@ namespace GradGen.Generator.Emit
                     writer.Line(Expression(e.Expression) + ";");
                     break;
                 case Declare d:
-                    writer.Line($"{d.Variable.Type} {d.Variable.Name} = {(d.Value is null ? Default(d.Variable.Type) : Expression(d.Value))};");
+                    // A span local is declared up front but takes its stackalloc later: 'scoped' lets it.
+                    var scoped = d.Variable.Type.StartsWith("global::System.Span<", System.StringComparison.Ordinal) ? "scoped " : string.Empty;
+                    writer.Line($"{scoped}{d.Variable.Type} {d.Variable.Name} = {(d.Value is null ? Default(d.Variable.Type) : Expression(d.Value))};");
                     break;
                 case Comment c:
                     writer.Line("// " + c.Text);
@@ -112,7 +114,7 @@ namespace GradGen.Generator.Emit
             DiffCall d => $"{Target(d.Receiver, d.StaticType)}{d.Name}({Arguments(d.Args)})",
             TupleValue t => $"({Arguments(t.Items)})",
             Index i => $"{Operand(i.Collection, Primary, right: false)}[{Arguments(i.Indices)}]",
-            NewArray n => $"new {n.ElementType}[{Arguments(n.Lengths)}]",
+            NewArray n => $"{(n.OnStack ? "stackalloc" : "new")} {n.ElementType}[{Arguments(n.Lengths)}]",
             _ => "default",
         };
 

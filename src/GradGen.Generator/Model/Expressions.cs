@@ -49,7 +49,11 @@ namespace GradGen.Generator.Model
     public sealed record Index(string Type, Expr Collection, EquatableArray<Expr> Indices) : Expr(Type);
 
     /// <summary><c>new T[n]</c> or <c>new T[m, n]</c>, zero-filled.</summary>
-    public sealed record NewArray(string Type, string ElementType, EquatableArray<Expr> Lengths) : Expr(Type);
+    public sealed record NewArray(string Type, string ElementType, EquatableArray<Expr> Lengths) : Expr(Type)
+    {
+        /// <summary><c>stackalloc T[n]</c> into a span rather than a heap array.</summary>
+        public bool OnStack { get; init; }
+    }
 
     /// <summary>A tuple literal <c>(a, b)</c>.</summary>
     public sealed record TupleValue(string Type, EquatableArray<Expr> Items) : Expr(Type);

@@ -6,6 +6,7 @@ using GradGen.Generator.Diagnostics;
 using GradGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 
 namespace GradGen.Generator.Parsing
@@ -175,6 +176,14 @@ namespace GradGen.Generator.Parsing
             {
                 var local = DeclareLocal(declarator.Symbol);
                 var initializer = declarator.Initializer ?? declaration.Initializer;
+                if (IsSpan(declarator.Symbol.Type)
+                    && (context.LoopDepth > 0 || initializer?.Value.Syntax is not StackAllocArrayCreationExpressionSyntax))
+                {
+                    // A span cannot go on the tape: it may only be a stackalloc buffer made once.
+                    Unsupported(declarator, "a span local other than one stackalloc buffer made outside loops", "use a local array (new double[n])");
+                    continue;
+                }
+
                 if (initializer is not null)
                 {
                     output.Add(new Assign(Line(declarator), local, "=", ParseExpression(initializer.Value))
@@ -184,6 +193,8 @@ namespace GradGen.Generator.Parsing
                 }
             }
         }
+
+        private static bool IsSpan(ITypeSymbol type) => type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", IsGenericType: true };
 
         private Var DeclareLocal(ILocalSymbol symbol)
         {
@@ -309,6 +320,9 @@ namespace GradGen.Generator.Parsing
         {
             switch (target)
             {
+                case ILocalReferenceOperation local when IsSpan(local.Local.Type):
+                    Unsupported(target, "assigning a span local after its declaration", "declare it once with stackalloc, outside loops, or use an array");
+                    return null;
                 case ILocalReferenceOperation local:
                     return DeclareLocal(local.Local);
                 case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None && parameter.Parameter.Type.IsValueType && !parameter.Parameter.Type.IsRefLikeType:
@@ -324,9 +338,8 @@ namespace GradGen.Generator.Parsing
                 case IArrayElementReferenceOperation:
                     Report(Descriptors.WriteVisibleToCaller, target, method.Name, "an array element");
                     return null;
-                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: ILocalReferenceOperation }:
-                    Unsupported(target, "writing the elements of a local span", "use a local array (new double[n])");
-                    return null;
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: ILocalReferenceOperation span } element:
+                    return new Index(TypeNames.Of(element.Type!), DeclareLocal(span.Local), element.Arguments.Select(a => ParseExpression(a.Value)).ToEquatableArray());
                 case IPropertyReferenceOperation property:
                     Report(Descriptors.WriteVisibleToCaller, target, method.Name, property.Property.IsIndexer ? "an element of a span" : $"the property '{property.Property.Name}'");
                     return null;
@@ -597,6 +610,9 @@ namespace GradGen.Generator.Parsing
                     return new Index(TypeNames.Of(op.Type!), ParseExpression(element.ArrayReference), element.Indices.Select(ParseExpression).ToEquatableArray());
                 case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } span } indexer when Types.ElementType(TypeNames.Of(span.Type!)) is not null:
                     return new Index(TypeNames.Of(op.Type!), ParseExpression(span), indexer.Arguments.Select(a => ParseExpression(a.Value)).ToEquatableArray());
+                case { Kind: OperationKind.None, Syntax: StackAllocArrayCreationExpressionSyntax { Initializer: null } } stackAllocation
+                    when Types.ElementType(TypeNames.Of(op.Type!)) is { } stackElement && stackAllocation.ChildOperations.Count == 1:
+                    return new NewArray(TypeNames.Of(op.Type!), stackElement, EquatableArray.Of(ParseExpression(stackAllocation.ChildOperations.First()))) { OnStack = true };
                 case IArrayCreationOperation { Initializer: null } creation:
                     return new NewArray(TypeNames.Of(op.Type!), TypeNames.Of(((IArrayTypeSymbol)op.Type!).ElementType), creation.DimensionSizes.Select(ParseExpression).ToEquatableArray());
                 case IPropertyReferenceOperation property when property.Arguments.IsEmpty:
@@ -632,9 +648,10 @@ namespace GradGen.Generator.Parsing
         {
             var operand = ParseExpression(conversion.Operand);
             var type = TypeNames.Of(conversion.Type!);
-            if (conversion.OperatorMethod is not null && Types.ElementType(type) is { } element && element == Types.ElementType(operand.Type) && !Types.IsMatrix(operand.Type))
+            if (Types.ElementType(type) is { } element && element == Types.ElementType(operand.Type) && !Types.IsMatrix(operand.Type))
             {
-                // An array seen as a span: the same elements, so the same derivative.
+                // An array or span seen as a (read-only) span: the same elements, so the same derivative. C# converts
+                // implicitly wherever the generated code passes it on.
                 return operand;
             }
 

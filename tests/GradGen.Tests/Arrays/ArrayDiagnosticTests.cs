@@ -10,7 +10,7 @@ namespace GradGen.Tests.Arrays
 {
     /// <summary>
     /// What differentiable code may not do with arrays and spans: write a parameter's elements (GG0004), array
-    /// initializers and stackalloc (GG0005), Span and jagged parameters (GG0002). One compilation, analyzed and run
+    /// initializers and stackalloc inside a loop (GG0005), Span and jagged parameters (GG0002). One compilation, analyzed and run
     /// through the generator: each error sits on the line marked <c>// expect GGnnnn</c>, nothing else is reported,
     /// and nothing is generated for a method with an error.
     /// </summary>
@@ -61,8 +61,15 @@ namespace Arrays.Diagnostics
         [Differentiable]
         public static double StackAlloc(double x)
         {
-            Span<double> v = stackalloc double[2]; // expect GG0005
-            return x * v[0];
+            double s = 0;
+            for (int i = 0; i < 2; i++)
+            {
+                Span<double> v = stackalloc double[2]; // expect GG0005
+                v[0] = x;
+                s += v[0];
+            }
+
+            return s;
         }
 
         [Differentiable] // expect GG0002
