@@ -549,6 +549,16 @@ namespace GradGen.Generator.Differentiation
         {
             var output = new List<Stmt>();
             var commentedLine = -1;
+
+            // One comment per source line, above the first backward code of that line.
+            void CommentLine(int line)
+            {
+                if (line != commentedLine)
+                {
+                    commentedLine = line;
+                    output.Add(new Comment($"line {line}"));
+                }
+            }
             foreach (var node in nodes.Reverse())
             {
                 switch (node)
@@ -574,10 +584,9 @@ namespace GradGen.Generator.Differentiation
                             restore.Add(undo);
                         }
 
-                        if ((assign.Backward.Count > 0 || restore.Count > 0) && assign.Primal.Line != commentedLine)
+                        if (assign.Backward.Count > 0 || restore.Count > 0)
                         {
-                            commentedLine = assign.Primal.Line;
-                            output.Add(new Comment($"line {commentedLine}"));
+                            CommentLine(assign.Primal.Line);
                         }
 
                         // When the right-hand side reads its own target, the partials need the old value: restore first.
@@ -586,11 +595,7 @@ namespace GradGen.Generator.Differentiation
                     case StoreNode store:
                         if (store.Backward.Count > 0 || IsRecorded(store))
                         {
-                            if (store.Primal.Line != commentedLine)
-                            {
-                                commentedLine = store.Primal.Line;
-                                output.Add(new Comment($"line {commentedLine}"));
-                            }
+                            CommentLine(store.Primal.Line);
 
                             // Restore first: the adjoint code then sees the array as the store found it.
                             if (IsRecorded(store))

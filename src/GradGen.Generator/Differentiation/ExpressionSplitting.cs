@@ -146,22 +146,7 @@ namespace GradGen.Generator.Differentiation
         private static bool ContainsCall(Expr expr) => expr switch
         {
             DiffCall or Call or Intrinsic => true,
-            _ => Children(expr).Any(ContainsCall),
-        };
-
-        internal static IEnumerable<Expr> Children(Expr expr) => expr switch
-        {
-            Unary u => new[] { u.Operand },
-            Binary b => new[] { b.Left, b.Right },
-            Conditional c => new[] { c.Condition, c.WhenTrue, c.WhenFalse },
-            TypeCast c => new[] { c.Operand },
-            Intrinsic i => i.Args,
-            Call c => c.Receiver is null ? c.Args : c.Args.Prepend(c.Receiver),
-            DiffCall d => d.Receiver is null ? d.Args : d.Args.Prepend(d.Receiver),
-            Member { Receiver: { } r } => new[] { r },
-            Index i => i.Indices.Prepend(i.Collection),
-            NewArray n => n.Lengths,
-            _ => Enumerable.Empty<Expr>(),
+            _ => IrWalker.Children(expr).Any(ContainsCall),
         };
 
         /// <summary>Rebuilds <paramref name="expr"/> with each operand mapped; receivers and conditions stay as they are.</summary>

@@ -27,9 +27,25 @@ namespace GradGen.Generator.Differentiation
             }
         }
 
+        /// <summary>The expressions directly inside <paramref name="expr"/>: operands, arguments, receivers, indices.</summary>
+        public static IEnumerable<Expr> Children(Expr expr) => expr switch
+        {
+            Unary u => new[] { u.Operand },
+            Binary b => new[] { b.Left, b.Right },
+            Conditional c => new[] { c.Condition, c.WhenTrue, c.WhenFalse },
+            TypeCast c => new[] { c.Operand },
+            Intrinsic i => i.Args,
+            Call c => c.Receiver is null ? c.Args : c.Args.Prepend(c.Receiver),
+            DiffCall d => d.Receiver is null ? d.Args : d.Args.Prepend(d.Receiver),
+            Member { Receiver: { } r } => new[] { r },
+            Index i => i.Indices.Prepend(i.Collection),
+            NewArray n => n.Lengths,
+            _ => Enumerable.Empty<Expr>(),
+        };
+
         /// <summary><paramref name="expr"/> and every expression inside it.</summary>
         public static IEnumerable<Expr> AllExpressions(Expr expr) =>
-            new[] { expr }.Concat(ExpressionSplitting.Children(expr).SelectMany(AllExpressions));
+            new[] { expr }.Concat(Children(expr).SelectMany(AllExpressions));
 
         public static void Reads(Expr expr, HashSet<string> into)
         {
@@ -42,7 +58,7 @@ namespace GradGen.Generator.Differentiation
                     into.Add(r.Variable.Name);
                     break;
                 default:
-                    foreach (var child in ExpressionSplitting.Children(expr))
+                    foreach (var child in Children(expr))
                     {
                         Reads(child, into);
                     }
