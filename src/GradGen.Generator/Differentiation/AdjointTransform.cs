@@ -23,7 +23,6 @@ namespace GradGen.Generator.Differentiation
         private readonly Dictionary<string, Var> adjoints = new();
         private readonly List<Declare> declarations = new();
         private readonly Dictionary<string, Var> discards = new();
-        private HashSet<string> readBackward = new();
         private Var? tape;
 
         private AdjointTransform(DiffMethodModel model, NameScope names)
@@ -50,8 +49,7 @@ namespace GradGen.Generator.Differentiation
         private List<Stmt> Run(Var seed)
         {
             var nodes = BuildNodes(model.Body, depth: 0);
-            readBackward = new HashSet<string>();
-            CollectBackwardReads(nodes, readBackward);
+            ToBeRecorded.Mark(nodes, model, adjoints);
             var forward = EmitForward(nodes);
             var backward = EmitBackward(nodes);
 
@@ -338,62 +336,10 @@ namespace GradGen.Generator.Differentiation
             return discard;
         }
 
-        private static void CollectBackwardReads(IEnumerable<Node> nodes, HashSet<string> into)
-        {
-            foreach (var node in nodes)
-            {
-                switch (node)
-                {
-                    case AssignNode assign:
-                        IrWalker.Reads(assign.Backward, into);
-                        break;
-                    case StoreNode store:
-                        IrWalker.Reads(store.Backward, into);
-                        break;
-                    case IfNode branch:
-                        CollectBackwardReads(branch.Then, into);
-                        CollectBackwardReads(branch.Else, into);
-                        break;
-                    case LoopNode loop:
-                        CollectBackwardReads(loop.Body, into);
-                        if (loop.ReverseBounds is { } bounds)
-                        {
-                            IrWalker.Reads(bounds.First, into);
-                            IrWalker.Reads(bounds.Last, into);
-                        }
-
-                        break;
-                }
-            }
-        }
-
-        /// <summary>
-        /// Whether the old value of an assignment's target must be saved for the backward sweep: it is read there, or,
-        /// for an array variable that carries a derivative, its adjoint array must follow it back.
-        /// </summary>
-        private bool IsRecorded(AssignNode node) =>
-            !node.Primal.IsInitializer
-            && (readBackward.Contains(node.Primal.Target.Name) || Types.IsRealCollection(node.Primal.Target.Type) && active.Contains(node.Primal.Target.Name));
-
-        /// <summary>
-        /// An integer step <c>v = v ± e</c> (e not reading v) is undone exactly by the opposite step: it needs no record.
-        /// Returns the undoing assignment, or null.
-        /// </summary>
-        private static Assign? Inverse(Assign assign) =>
-            assign.Target.Type == Types.Int
-            && assign.Value is Binary { Op: "+" or "-" } step
-            && step.Left == assign.Target
-            && !IrWalker.ReadsVariable(step.Right, assign.Target.Name)
-                ? new Assign(0, assign.Target, "=", new Binary(Types.Int, step.Op == "+" ? "-" : "+", assign.Target, step.Right))
-                : null;
-
-        /// <summary>Whether a store must save the element it overwrites: the backward sweep reads that array.</summary>
-        private bool IsRecorded(StoreNode node) => readBackward.Contains(node.ArrayName);
-
         private bool HasBackwardWork(IEnumerable<Node> nodes) => nodes.Any(node => node switch
         {
-            AssignNode assign => assign.Backward.Count > 0 || IsRecorded(assign),
-            StoreNode store => store.Backward.Count > 0 || IsRecorded(store),
+            AssignNode assign => assign.Backward.Count > 0 || assign.Recorded,
+            StoreNode store => store.Backward.Count > 0 || store.Recorded,
             IfNode branch => HasBackwardWork(branch.Then) || HasBackwardWork(branch.Else),
             LoopNode loop => HasBackwardWork(loop.Body),
             _ => false,
@@ -409,7 +355,7 @@ namespace GradGen.Generator.Differentiation
                     case AssignNode assign:
                         var target = assign.Primal.Target;
                         var arrayAdjoint = Types.IsRealCollection(target.Type) && active.Contains(target.Name) ? adjoints[target.Name] : null;
-                        if (IsRecorded(assign) && Inverse(assign.Primal) is null)
+                        if (assign.Recorded && assign.Undo is null)
                         {
                             assign.Slots = new[] { target, arrayAdjoint }.Where(v => v is not null).Select(v => Save(v!, assign.Depth, assign.Primal.Line, output)).ToList();
                         }
@@ -423,7 +369,7 @@ namespace GradGen.Generator.Differentiation
 
                         break;
                     case StoreNode store:
-                        if (IsRecorded(store))
+                        if (store.Recorded)
                         {
                             store.Slot = Save(store.Primal.Target, store.Depth, store.Primal.Line, output);
                         }
@@ -579,7 +525,7 @@ namespace GradGen.Generator.Differentiation
                                 restore.Add(Restore(saved[i], slots[i]));
                             }
                         }
-                        else if (IsRecorded(assign) && Inverse(assign.Primal) is { } undo)
+                        else if (assign.Recorded && assign.Undo is { } undo)
                         {
                             restore.Add(undo);
                         }
@@ -593,12 +539,12 @@ namespace GradGen.Generator.Differentiation
                         output.AddRange(assign.ReadsTarget ? restore.Concat(assign.Backward) : assign.Backward.Concat(restore));
                         break;
                     case StoreNode store:
-                        if (store.Backward.Count > 0 || IsRecorded(store))
+                        if (store.Backward.Count > 0 || store.Recorded)
                         {
                             CommentLine(store.Primal.Line);
 
                             // Restore first: the adjoint code then sees the array as the store found it.
-                            if (IsRecorded(store))
+                            if (store.Recorded)
                             {
                                 output.Add(Restore(store.Primal.Target, store.Slot));
                             }
@@ -688,87 +634,5 @@ namespace GradGen.Generator.Differentiation
             Types.Float => new TypeCast(type, new Call(Types.Double, Tape, null, "PopReal", EquatableArray<Expr>.Empty)),
             _ => new TypeCast(type, new Call("object", Tape, null, "PopObject", EquatableArray<Expr>.Empty)),
         };
-
-        private class Node
-        {
-            public Node(Stmt primal, int depth)
-            {
-                Primal = primal;
-                Depth = depth;
-            }
-
-            public Stmt Primal { get; }
-
-            /// <summary>How many loops enclose the statement: 0 means it runs at most once per call.</summary>
-            public int Depth { get; }
-        }
-
-        private sealed class AssignNode : Node
-        {
-            public AssignNode(Assign primal, int depth, bool readsTarget, List<Stmt> backward)
-                : base(primal, depth)
-            {
-                ReadsTarget = readsTarget;
-                Backward = backward;
-            }
-
-            public new Assign Primal => (Assign)base.Primal;
-
-            public bool ReadsTarget { get; }
-
-            public List<Stmt> Backward { get; }
-
-            /// <summary>Where the saved values went (null entries: the tape), when recorded.</summary>
-            public List<Var?>? Slots { get; set; }
-        }
-
-        private sealed class StoreNode : Node
-        {
-            public StoreNode(Store primal, int depth, List<Stmt> backward)
-                : base(primal, depth) => Backward = backward;
-
-            public new Store Primal => (Store)base.Primal;
-
-            public string ArrayName => ((Var)Primal.Target.Collection).Name;
-
-            public List<Stmt> Backward { get; }
-
-            public Var? Slot { get; set; }
-        }
-
-        private sealed class IfNode : Node
-        {
-            public IfNode(If primal, int depth, List<Node> then, List<Node> otherwise)
-                : base(primal, depth)
-            {
-                Then = then;
-                Else = otherwise;
-            }
-
-            public List<Node> Then { get; }
-
-            public List<Node> Else { get; }
-
-            public bool Replayed { get; set; }
-
-            public Var? Decision { get; set; }
-        }
-
-        private sealed class LoopNode : Node
-        {
-            public LoopNode(Stmt primal, int depth, List<Node> body)
-                : base(primal, depth) => Body = body;
-
-            public List<Node> Body { get; }
-
-            public bool Replayed { get; set; }
-
-            public Var? Trips { get; set; }
-
-            public Var? Start { get; set; }
-
-            /// <summary>The backward loop's first and last counter values when they can be computed again.</summary>
-            public (Expr First, Expr Last)? ReverseBounds { get; init; }
-        }
     }
 }

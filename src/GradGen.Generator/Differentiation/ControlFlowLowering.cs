@@ -88,7 +88,7 @@ namespace GradGen.Generator.Differentiation
             {
                 case Return ret:
                     // Runs at most once and nothing reads the result before: it overwrites nothing worth saving.
-                    var assign = new Assign(ret.Line, result, "=", ret.Value!) { IsInitializer = true };
+                    var assign = new Assign(ret.Line, result, "=", ret.Value!);
                     if (tail)
                     {
                         return new List<Stmt> { assign };

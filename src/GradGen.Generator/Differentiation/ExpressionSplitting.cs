@@ -17,7 +17,6 @@ namespace GradGen.Generator.Differentiation
         private readonly HashSet<string> varied;
         private readonly NameScope names;
         private readonly List<Var> locals;
-        private int loopDepth;
 
         private ExpressionSplitting(HashSet<string> varied, NameScope names, List<Var> locals)
         {
@@ -49,14 +48,10 @@ namespace GradGen.Generator.Differentiation
                         output.Add(branch with { Then = SplitList(branch.Then).ToEquatableArray(), Else = SplitList(branch.Else).ToEquatableArray() });
                         break;
                     case While loop:
-                        loopDepth++;
                         output.Add(loop with { Body = SplitList(loop.Body).ToEquatableArray() });
-                        loopDepth--;
                         break;
                     case For loop:
-                        loopDepth++;
                         output.Add(loop with { Body = SplitList(loop.Body).ToEquatableArray() });
-                        loopDepth--;
                         break;
                     default:
                         output.Add(statement);
@@ -124,7 +119,7 @@ namespace GradGen.Generator.Differentiation
         private Var Hoist(Expr value, int line, List<Stmt> output)
         {
             var temp = NewTemp(value.Type, ActivityAnalysis.DependsOn(value, varied));
-            output.Add(new Assign(line, temp, "=", value) { IsInitializer = loopDepth == 0 });
+            output.Add(new Assign(line, temp, "=", value));
             return temp;
         }
 

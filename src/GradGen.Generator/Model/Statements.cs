@@ -4,11 +4,7 @@ namespace GradGen.Generator.Model
     public abstract record Stmt(int Line);
 
     /// <summary><c>Target Op Value</c> with <see cref="Op"/> one of <c>=</c>, <c>+=</c>, <c>-=</c>.</summary>
-    public sealed record Assign(int Line, Var Target, string Op, Expr Value) : Stmt(Line)
-    {
-        /// <summary>The first assignment of a local declared with an initializer outside any loop: it overwrites nothing.</summary>
-        public bool IsInitializer { get; init; }
-    }
+    public sealed record Assign(int Line, Var Target, string Op, Expr Value) : Stmt(Line);
 
     /// <summary><c>Target Op Value</c> for an element of a local array (<see cref="Op"/> one of <c>=</c>, <c>+=</c>, <c>-=</c>).</summary>
     public sealed record Store(int Line, Index Target, string Op, Expr Value) : Stmt(Line);

@@ -186,10 +186,7 @@ namespace GradGen.Generator.Parsing
 
                 if (initializer is not null)
                 {
-                    output.Add(new Assign(Line(declarator), local, "=", ParseExpression(initializer.Value))
-                    {
-                        IsInitializer = context.LoopDepth == 0,
-                    });
+                    output.Add(new Assign(Line(declarator), local, "=", ParseExpression(initializer.Value)));
                 }
             }
         }
@@ -303,7 +300,7 @@ namespace GradGen.Generator.Parsing
             {
                 var old = new Var(target.Type, context.Names.Fresh("old"));
                 Locals.Add(old);
-                sideEffects.Add(new Assign(assign.Line, old, "=", target) { IsInitializer = context.LoopDepth == 0 });
+                sideEffects.Add(new Assign(assign.Line, old, "=", target));
                 sideEffects.Add(assign);
                 return old;
             }
@@ -401,7 +398,7 @@ namespace GradGen.Generator.Parsing
             {
                 var copy = new Var(collection.Type, context.Names.Fresh("collection"));
                 Locals.Add(copy);
-                output.Add(new Assign(line, copy, "=", collection) { IsInitializer = context.LoopDepth == 0 });
+                output.Add(new Assign(line, copy, "=", collection));
                 collection = copy;
             }
 
@@ -495,7 +492,7 @@ namespace GradGen.Generator.Parsing
             {
                 subject = new Var(value.Type, context.Names.Fresh("switchValue"));
                 Locals.Add(subject);
-                output.Add(new Assign(Line(switchOp), subject, "=", value) { IsInitializer = context.LoopDepth == 0 });
+                output.Add(new Assign(Line(switchOp), subject, "=", value));
             }
 
             switchExits.Push(switchOp.ExitLabel);

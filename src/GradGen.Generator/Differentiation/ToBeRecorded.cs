@@ -1,0 +1,284 @@
+using System.Collections.Generic;
+using System.Linq;
+using GradGen.Generator.Model;
+
+namespace GradGen.Generator.Differentiation
+{
+    /// <summary>
+    /// Flow-sensitive to-be-recorded analysis: which writes of the forward sweep must save the value they overwrite.
+    /// <para>
+    /// The backward sweep runs each statement's adjoint code with the variables as they were when the statement ran.
+    /// A write therefore needs a record only when the adjoint code of some statement that ran before it reads the
+    /// variable and no complete overwrite of the variable lies in between: restoring that overwrite brings the old
+    /// value back wholesale, so the writes after it need no record of their own. An assignment overwrites a variable
+    /// completely; so does a counted loop that stores to every element of an array whose length is the loop's bound
+    /// (the reset of a scratch buffer), which is why a buffer reused across iterations costs one record per element
+    /// per iteration, not one per write.
+    /// </para>
+    /// <para>
+    /// The analysis carries forward the set of variables with such pending reads, joined over branches and iterated
+    /// to a fixed point over loops. Array elements are tracked per alias class (arrays assigned from one another share
+    /// elements); an array reference, whose adjoint buffer follows it, is tracked per variable.
+    /// </para>
+    /// </summary>
+    internal sealed class ToBeRecorded
+    {
+        private readonly Dictionary<string, string> adjointOf = new();
+        private readonly Dictionary<string, string> aliasClass = new();
+        private readonly HashSet<string> aliased;
+        private readonly Dictionary<string, Expr> fixedLength = new();
+
+        private ToBeRecorded(DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints)
+        {
+            foreach (var pair in adjoints.Where(a => Types.IsRealCollection(a.Value.Type)))
+            {
+                adjointOf[pair.Value.Name] = pair.Key;
+            }
+
+            var arrays = model.Parameters.Select(p => new Var(p.Type, p.Name)).Concat(model.Locals).Where(v => Types.ElementType(v.Type) is not null).ToList();
+            foreach (var array in arrays)
+            {
+                aliasClass[array.Name] = array.Name;
+            }
+
+            var assignments = IrWalker.AllStatements(model.Body).OfType<Assign>().ToList();
+            foreach (var assign in assignments.Where(a => Types.ElementType(a.Target.Type) is not null))
+            {
+                foreach (var source in IrWalker.AllExpressions(assign.Value).OfType<Var>().Where(v => Types.ElementType(v.Type) is not null))
+                {
+                    Union(assign.Target.Name, source.Name);
+                }
+            }
+
+            aliased = new HashSet<string>(arrays.GroupBy(a => Class(a.Name)).Where(g => g.Count() > 1).Select(g => g.Key));
+
+            var writes = assignments.Select(a => a.Target.Name)
+                .Concat(IrWalker.AllStatements(model.Body).OfType<For>().Select(f => f.Counter.Name))
+                .Concat(IrWalker.AllStatements(model.Body).OfType<AssignTuple>().SelectMany(t => t.Targets.Select(v => v.Name)))
+                .GroupBy(name => name)
+                .ToDictionary(g => g.Key, g => g.Count());
+            var topLevel = new HashSet<string>(model.Body.OfType<Assign>().Select(a => a.Target.Name));
+
+            // A length cannot change when each variable in it is never written, or written once outside any loop or branch.
+            bool Fixed(Expr length) => IrWalker.AllExpressions(length).All(e => e switch
+            {
+                Var v => !writes.TryGetValue(v.Name, out var count) || (count == 1 && topLevel.Contains(v.Name)),
+                Call call => call.Name == "GetLength",
+                DiffCall => false,
+                _ => true,
+            });
+
+            foreach (var group in assignments.GroupBy(a => a.Target.Name))
+            {
+                var lengths = group.Select(a => a.Value is NewArray { Lengths.Count: 1 } fresh ? fresh.Lengths[0] : null).Distinct().ToList();
+                if (lengths.Count == 1 && lengths[0] is { } length && Fixed(length))
+                {
+                    fixedLength[group.Key] = length;
+                }
+            }
+        }
+
+        /// <summary>Sets <see cref="AssignNode.Recorded"/> and <see cref="StoreNode.Recorded"/> on the writes that need a record.</summary>
+        public static void Mark(IReadOnlyList<Node> nodes, DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints) =>
+            new ToBeRecorded(model, adjoints).Visit(nodes, new HashSet<string>());
+
+        private void Visit(IEnumerable<Node> nodes, HashSet<string> pending)
+        {
+            foreach (var node in nodes)
+            {
+                switch (node)
+                {
+                    case AssignNode assign:
+                        VisitAssign(assign, pending);
+                        break;
+                    case StoreNode store:
+                        // The backward sweep restores the element first, then runs the adjoint code on the old array.
+                        AddReads(store.Backward, pending);
+                        AddReads(store.Primal.Target.Indices, pending);
+                        var array = ((Var)store.Primal.Target.Collection).Name;
+                        store.Recorded |= pending.Contains(Class(array));
+                        if (store.Recorded)
+                        {
+                            pending.Add(Reference(array));
+                        }
+
+                        break;
+                    case IfNode branch:
+                        var otherwise = new HashSet<string>(pending);
+                        Visit(branch.Then, pending);
+                        Visit(branch.Else, otherwise);
+                        pending.UnionWith(otherwise);
+                        break;
+                    case LoopNode loop:
+                        VisitLoop(loop, pending);
+                        break;
+                }
+            }
+        }
+
+        private void VisitAssign(AssignNode assign, HashSet<string> pending)
+        {
+            var target = assign.Primal.Target.Name;
+            var isArray = Types.ElementType(assign.Primal.Target.Type) is not null;
+
+            // When the value reads its own target the backward sweep restores before the adjoint code, else after it.
+            if (assign.ReadsTarget)
+            {
+                AddReads(assign.Backward, pending);
+            }
+
+            var key = isArray ? Reference(target) : target;
+            assign.Recorded |= pending.Contains(key);
+            pending.Remove(key);
+
+            // A new array leaves the old one's elements alone, unless another variable may still reach them.
+            if (isArray && !aliased.Contains(Class(target)))
+            {
+                pending.Remove(Class(target));
+            }
+
+            if (!assign.ReadsTarget)
+            {
+                AddReads(assign.Backward, pending);
+            }
+
+            // Undoing a step computes the old value from the new one.
+            if (assign.Recorded && assign.Undo is not null)
+            {
+                pending.Add(target);
+            }
+        }
+
+        private void VisitLoop(LoopNode loop, HashSet<string> pending)
+        {
+            while (true)
+            {
+                var end = new HashSet<string>(pending);
+                Visit(loop.Body, end);
+                if (end.IsSubsetOf(pending))
+                {
+                    break;
+                }
+
+                pending.UnionWith(end);
+            }
+
+            var readInside = new HashSet<string>();
+            CollectReads(loop.Body, readInside);
+            foreach (var array in Overwritten(loop).Where(a => !readInside.Contains(Class(a))))
+            {
+                pending.Remove(Class(array));
+            }
+
+            // The backward loop starts from bounds evaluated where the loop ended.
+            if (loop.ReverseBounds is { } bounds)
+            {
+                AddReads(new[] { bounds.First, bounds.Last }, pending);
+            }
+        }
+
+        /// <summary>
+        /// The arrays a counted loop overwrites entirely: <c>for (i = 0; i &lt; n; i++)</c> storing <c>a[i] = ...</c> on
+        /// every iteration, where n is <c>a.Length</c> or the fixed length every allocation of <c>a</c> has.
+        /// </summary>
+        private IEnumerable<string> Overwritten(LoopNode loop)
+        {
+            if (loop.Primal is not For { Step: "++", Condition: Binary { Op: "<", Right: var bound } } counted
+                || loop.ReverseBounds is null
+                || !Build.IsConst(counted.Start, 0))
+            {
+                yield break;
+            }
+
+            var reassigned = new HashSet<string>(IrWalker.AllStatements(counted.Body).OfType<Assign>().Select(a => a.Target.Name));
+            foreach (var store in loop.Body.OfType<StoreNode>())
+            {
+                if (store.Primal is { Op: "=", Target: { Collection: Var array, Indices: { Count: 1 } indices } }
+                    && indices[0] == counted.Counter
+                    && !aliased.Contains(Class(array.Name))
+                    && !reassigned.Contains(array.Name)
+                    && (bound is Member { Name: "Length", Receiver: Var owner } && owner == array
+                        || fixedLength.TryGetValue(array.Name, out var length) && length == bound))
+                {
+                    yield return array.Name;
+                }
+            }
+        }
+
+        private void CollectReads(IEnumerable<Node> nodes, HashSet<string> into)
+        {
+            foreach (var node in nodes)
+            {
+                switch (node)
+                {
+                    case AssignNode assign:
+                        AddReads(assign.Backward, into);
+                        break;
+                    case StoreNode store:
+                        AddReads(store.Backward, into);
+                        break;
+                    case IfNode branch:
+                        CollectReads(branch.Then, into);
+                        CollectReads(branch.Else, into);
+                        break;
+                    case LoopNode loop:
+                        CollectReads(loop.Body, into);
+                        break;
+                }
+            }
+        }
+
+        private void AddReads(IEnumerable<Stmt> statements, HashSet<string> pending)
+        {
+            var names = new HashSet<string>();
+            IrWalker.Reads(statements, names);
+            Add(names, pending);
+        }
+
+        private void AddReads(IEnumerable<Expr> expressions, HashSet<string> pending)
+        {
+            var names = new HashSet<string>();
+            foreach (var expr in expressions)
+            {
+                IrWalker.Reads(expr, names);
+            }
+
+            Add(names, pending);
+        }
+
+        /// <summary>Reading an array needs its reference and its elements; reading its adjoint needs the reference the adjoint follows.</summary>
+        private void Add(IEnumerable<string> names, HashSet<string> pending)
+        {
+            foreach (var name in names)
+            {
+                if (adjointOf.TryGetValue(name, out var primal))
+                {
+                    pending.Add(Reference(primal));
+                }
+                else if (aliasClass.ContainsKey(name))
+                {
+                    pending.Add(Reference(name));
+                    pending.Add(Class(name));
+                }
+                else
+                {
+                    pending.Add(name);
+                }
+            }
+        }
+
+        private static string Reference(string array) => "&" + array;
+
+        private string Class(string name)
+        {
+            while (aliasClass.TryGetValue(name, out var parent) && parent != name)
+            {
+                name = parent;
+            }
+
+            return name;
+        }
+
+        private void Union(string a, string b) => aliasClass[Class(b)] = Class(a);
+    }
+}
