@@ -100,6 +100,9 @@ namespace GradGen.Generator.Differentiation
 
         public Var? Start { get; set; }
 
+        /// <summary>Arrays the loop overwrites entirely, recorded whole before it and restored after its backward loop.</summary>
+        public List<Var> Snapshots { get; } = new();
+
         /// <summary>The backward loop's first and last counter values when they can be computed again.</summary>
         public (Expr First, Expr Last)? ReverseBounds { get; init; }
     }

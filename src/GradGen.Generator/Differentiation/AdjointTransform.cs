@@ -341,7 +341,7 @@ namespace GradGen.Generator.Differentiation
             AssignNode assign => assign.Backward.Count > 0 || assign.Recorded,
             StoreNode store => store.Backward.Count > 0 || store.Recorded,
             IfNode branch => HasBackwardWork(branch.Then) || HasBackwardWork(branch.Else),
-            LoopNode loop => HasBackwardWork(loop.Body),
+            LoopNode loop => loop.Snapshots.Count > 0 || HasBackwardWork(loop.Body),
             _ => false,
         });
 
@@ -441,6 +441,7 @@ namespace GradGen.Generator.Differentiation
 
         private void EmitForwardLoop(LoopNode node, List<Stmt> output)
         {
+            output.AddRange(node.Snapshots.Select(array => TapeCall("PushAll", array)));
             var body = EmitForward(node.Body);
             if (!HasBackwardWork(node.Body))
             {
@@ -557,8 +558,13 @@ namespace GradGen.Generator.Differentiation
                         var condition = branch.Decision ?? Pop(Types.Bool);
                         output.Add(new If(branch.Primal.Line, condition, EmitBackward(branch.Then).ToEquatableArray(), EmitBackward(branch.Else).ToEquatableArray()));
                         break;
-                    case LoopNode { Replayed: true } loop:
-                        EmitBackwardLoop(loop, output);
+                    case LoopNode loop:
+                        if (loop.Replayed)
+                        {
+                            EmitBackwardLoop(loop, output);
+                        }
+
+                        output.AddRange(loop.Snapshots.Select(array => TapeCall("PopAll", array)).Reverse());
                         break;
                 }
             }
@@ -572,7 +578,17 @@ namespace GradGen.Generator.Differentiation
             {
                 var counted = (For)node.Primal;
                 var up = counted.Step == "++";
-                output.Add(new For(counted.Line, counted.Counter, bounds.First, Build.Compare(up ? ">=" : "<=", counted.Counter, bounds.Last), up ? "--" : "++", EmitBackward(node.Body).ToEquatableArray()));
+                Expr Continues(Expr counter) => Build.Compare(up ? ">=" : "<=", counter, bounds.Last);
+                var reversed = EmitBackward(node.Body);
+                var sums = AccumulateInLocals(reversed, counted.Counter);
+                output.AddRange(sums.Select(sum => new Declare(sum.Local, Build.Num(sum.Local.Type, 0))));
+                output.Add(new For(counted.Line, counted.Counter, bounds.First, Continues(counted.Counter), up ? "--" : "++", reversed.ToEquatableArray()));
+                foreach (var (local, element) in sums)
+                {
+                    // Guarded by the loop's own test: with no iteration the element's index may not even be valid.
+                    output.Add(new If(0, Continues(bounds.First), EquatableArray.Of<Stmt>(new Store(0, element, "+=", local)), EquatableArray<Stmt>.Empty));
+                }
+
                 return;
             }
 
@@ -599,6 +615,57 @@ namespace GradGen.Generator.Differentiation
             output.Add(new For(node.Primal.Line, trips, trips, Build.Compare(">", trips, Build.Num(Types.Int, 0)), "--", body));
         }
 
+        /// <summary>
+        /// Rewrites each <c>a[i] += e</c> of a backward loop body whose element stays the same across iterations (its
+        /// index does not change in the loop, and nothing else in the loop touches the array) to add into a local,
+        /// added to the element after the loop: a sum in a register rather than a chain of loads and stores.
+        /// </summary>
+        private List<(Var Local, Index Element)> AccumulateInLocals(List<Stmt> body, Var counter)
+        {
+            var changing = new HashSet<string> { counter.Name };
+            foreach (var statement in IrWalker.AllStatements(body))
+            {
+                switch (statement)
+                {
+                    case Assign assign:
+                        changing.Add(assign.Target.Name);
+                        break;
+                    case Declare declare:
+                        changing.Add(declare.Variable.Name);
+                        break;
+                    case For loop:
+                        changing.Add(loop.Counter.Name);
+                        break;
+                }
+            }
+
+            var uses = new Dictionary<string, int>();
+            var assigned = IrWalker.AllStatements(body).OfType<Assign>().Select(a => a.Target);
+            foreach (var expr in IrWalker.AllStatements(body).SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions).Concat(assigned))
+            {
+                if (expr is Var v)
+                {
+                    uses[v.Name] = uses.TryGetValue(v.Name, out var count) ? count + 1 : 1;
+                }
+            }
+
+            var sums = new List<(Var, Index)>();
+            for (var i = 0; i < body.Count; i++)
+            {
+                if (body[i] is Store { Op: "+=" or "-=", Target: { Collection: Var array } element } store
+                    && Types.IsReal(element.Type)
+                    && uses[array.Name] == 1
+                    && !element.Indices.SelectMany(IrWalker.AllExpressions).Any(e => e is Var v && changing.Contains(v.Name) || e is Call or DiffCall))
+                {
+                    var local = new Var(element.Type, names.Fresh(array.Name + "_sum"));
+                    body[i] = new Assign(store.Line, local, store.Op, store.Value);
+                    sums.Add((local, element));
+                }
+            }
+
+            return sums;
+        }
+
         private static Stmt WithBody(Stmt loop, List<Stmt> body) => loop switch
         {
             While w => w with { Body = body.ToEquatableArray() },
@@ -623,8 +690,10 @@ namespace GradGen.Generator.Differentiation
         /// <summary>The adjoint buffer of a new local array, lent by the tape so steady-state calls allocate no more than the primal.</summary>
         private Expr Rent(NewArray array) => new Call(array.Type, Tape, null, $"Rent<{array.ElementType}>", array.Lengths);
 
-        private Stmt Push(Expr value) =>
-            new ExprStmt(0, new Call(Types.Void, Tape, null, "Push", EquatableArray.Of(value)));
+        private Stmt Push(Expr value) => TapeCall("Push", value);
+
+        private Stmt TapeCall(string method, Expr argument) =>
+            new ExprStmt(0, new Call(Types.Void, Tape, null, method, EquatableArray.Of(argument)));
 
         private Expr Pop(string type) => type switch
         {

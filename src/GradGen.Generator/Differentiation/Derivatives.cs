@@ -34,6 +34,9 @@ namespace GradGen.Generator.Differentiation
                     return new[] { Rule(b.Left, d => d), Rule(b.Right, d => d) };
                 case Binary { Op: "-" } b:
                     return new[] { Rule(b.Left, d => d), Rule(b.Right, Neg) };
+                case Binary { Op: "*" } b when b.Left == b.Right:
+                    // a·a: one term, 2a, rather than two updates of the same derivative.
+                    return new[] { Rule(b.Left, d => Mul(Mul(Num(t, 2), b.Left), d)) };
                 case Binary { Op: "*" } b:
                     return new[] { Rule(b.Left, d => Mul(d, b.Right)), Rule(b.Right, d => Mul(b.Left, d)) };
                 case Binary { Op: "/" } b:

@@ -91,7 +91,7 @@ namespace GradGen.Generator.Differentiation
         }
 
         /// <summary>The expressions a statement evaluates itself, not those of the statements it contains.</summary>
-        private static IEnumerable<Expr> OwnExpressions(Stmt statement) => statement switch
+        public static IEnumerable<Expr> OwnExpressions(Stmt statement) => statement switch
         {
             Assign a => new[] { a.Value },
             Store st => new[] { st.Value, st.Target.Collection }.Concat(st.Target.Indices),

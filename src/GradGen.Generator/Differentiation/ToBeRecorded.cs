@@ -151,23 +151,39 @@ namespace GradGen.Generator.Differentiation
 
         private void VisitLoop(LoopNode loop, HashSet<string> pending)
         {
+            var readInside = new HashSet<string>();
+            CollectReads(loop.Body, readInside);
+            var overwritten = Overwritten(loop).Where(a => !readInside.Contains(Class(a.Name))).ToList();
+
+            // An overwritten array the backward sweep needs is recorded whole before the loop, so no write inside is.
+            foreach (var array in overwritten.Where(a => pending.Contains(Class(a.Name)) && RecordedWhole(a.Type) && !loop.Snapshots.Contains(a)))
+            {
+                loop.Snapshots.Add(array);
+            }
+
+            var head = new HashSet<string>(pending);
+            foreach (var array in loop.Snapshots)
+            {
+                pending.Add(Reference(array.Name));
+                head.Remove(Class(array.Name));
+            }
+
             while (true)
             {
-                var end = new HashSet<string>(pending);
+                var end = new HashSet<string>(head);
                 Visit(loop.Body, end);
-                if (end.IsSubsetOf(pending))
+                if (end.IsSubsetOf(head))
                 {
                     break;
                 }
 
-                pending.UnionWith(end);
+                head.UnionWith(end);
             }
 
-            var readInside = new HashSet<string>();
-            CollectReads(loop.Body, readInside);
-            foreach (var array in Overwritten(loop).Where(a => !readInside.Contains(Class(a))))
+            pending.UnionWith(head);
+            foreach (var array in overwritten)
             {
-                pending.Remove(Class(array));
+                pending.Remove(Class(array.Name));
             }
 
             // The backward loop starts from bounds evaluated where the loop ended.
@@ -177,11 +193,14 @@ namespace GradGen.Generator.Differentiation
             }
         }
 
+        /// <summary>Arrays the tape copies in one go (<c>Tape.PushAll</c>).</summary>
+        private static bool RecordedWhole(string type) => type is "double[]" or "float[]" or "int[]";
+
         /// <summary>
         /// The arrays a counted loop overwrites entirely: <c>for (i = 0; i &lt; n; i++)</c> storing <c>a[i] = ...</c> on
         /// every iteration, where n is <c>a.Length</c> or the fixed length every allocation of <c>a</c> has.
         /// </summary>
-        private IEnumerable<string> Overwritten(LoopNode loop)
+        private IEnumerable<Var> Overwritten(LoopNode loop)
         {
             if (loop.Primal is not For { Step: "++", Condition: Binary { Op: "<", Right: var bound } } counted
                 || loop.ReverseBounds is null
@@ -200,7 +219,7 @@ namespace GradGen.Generator.Differentiation
                     && (bound is Member { Name: "Length", Receiver: Var owner } && owner == array
                         || fixedLength.TryGetValue(array.Name, out var length) && length == bound))
                 {
-                    yield return array.Name;
+                    yield return array;
                 }
             }
         }

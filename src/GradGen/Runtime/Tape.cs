@@ -85,6 +85,70 @@ namespace GradGen.Runtime
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public double PopReal() => reals[--realCount];
 
+        /// <summary>Records a whole array at once: a loop that overwrites every element is recorded before it starts.</summary>
+        public void PushAll(double[] values)
+        {
+            EnsureReals(values.Length);
+            Array.Copy(values, 0, reals, realCount, values.Length);
+            realCount += values.Length;
+        }
+
+        /// <summary>Records a whole array at once (as doubles, exactly).</summary>
+        public void PushAll(float[] values)
+        {
+            EnsureReals(values.Length);
+            for (int i = 0; i < values.Length; i++)
+            {
+                reals[realCount + i] = values[i];
+            }
+
+            realCount += values.Length;
+        }
+
+        /// <summary>Records a whole array at once.</summary>
+        public void PushAll(int[] values)
+        {
+            if (intCount + values.Length > ints.Length)
+            {
+                Array.Resize(ref ints, Math.Max(ints.Length * 2, intCount + values.Length));
+            }
+
+            Array.Copy(values, 0, ints, intCount, values.Length);
+            intCount += values.Length;
+        }
+
+        /// <summary>Puts back what <see cref="PushAll(double[])"/> recorded.</summary>
+        public void PopAll(double[] values)
+        {
+            realCount -= values.Length;
+            Array.Copy(reals, realCount, values, 0, values.Length);
+        }
+
+        /// <summary>Puts back what <see cref="PushAll(float[])"/> recorded.</summary>
+        public void PopAll(float[] values)
+        {
+            realCount -= values.Length;
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = (float)reals[realCount + i];
+            }
+        }
+
+        /// <summary>Puts back what <see cref="PushAll(int[])"/> recorded.</summary>
+        public void PopAll(int[] values)
+        {
+            intCount -= values.Length;
+            Array.Copy(ints, intCount, values, 0, values.Length);
+        }
+
+        private void EnsureReals(int count)
+        {
+            if (realCount + count > reals.Length)
+            {
+                Array.Resize(ref reals, Math.Max(reals.Length * 2, realCount + count));
+            }
+        }
+
         /// <summary>Records an integer: a trip count, a branch taken, an integer variable.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Push(int value)

@@ -14,7 +14,7 @@ namespace Demo
             double result = 0.0;
             double result_dot = 0.0;
             result = x * x + 3.0 * x * y;
-            result_dot = dX * x + x * dX + (3.0 * dX * y + 3.0 * x * dY);
+            result_dot = 2.0 * x * dX + (3.0 * dX * y + 3.0 * x * dY);
             return (result, result_dot);
         }
 
@@ -39,8 +39,7 @@ namespace Demo
             result = x * x + 3.0 * x * y;
             // Backward sweep
             // line 7
-            x_adj += result_adj * x;
-            x_adj += x * result_adj;
+            x_adj += 2.0 * x * result_adj;
             x_adj += 3.0 * (result_adj * y);
             y_adj += 3.0 * x * result_adj;
             dX += x_adj;
