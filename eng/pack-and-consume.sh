@@ -34,7 +34,7 @@ else
   entries="$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$nupkg")"
 fi
 echo "$entries" | sed 's/^/  /'
-for required in lib/netstandard2.0/GradGen.dll analyzers/dotnet/cs/GradGen.Generator.dll; do
+for required in lib/netstandard2.0/GradGen.dll analyzers/dotnet/cs/GradGen.Generator.dll analyzers/dotnet/cs/GradGen.CodeFixes.dll; do
   if ! grep -qx "$required" <<<"$entries"; then
     echo "pack-and-consume: $required missing from $(basename "$nupkg")" >&2
     exit 1
