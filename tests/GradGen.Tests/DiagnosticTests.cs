@@ -118,15 +118,20 @@ namespace Diag
                     $"The {id} message should contain '{messageContains}': {match.GetMessage()}");
             }
 
-            var isWarning = id is "GG0006" or "GG0007";
-            Assert.All(gradGen, d => Assert.Equal(isWarning ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, d.Severity));
-            Assert.All(gradGen, d => Assert.Equal(isWarning ? DiagnosticSeverity.Warning : DiagnosticSeverity.Error, d.DefaultSeverity));
+            var severity = id switch
+            {
+                "GG0006" or "GG0007" => DiagnosticSeverity.Warning,
+                "GG0011" => DiagnosticSeverity.Info,
+                _ => DiagnosticSeverity.Error,
+            };
+            Assert.All(gradGen, d => Assert.Equal(severity, d.Severity));
+            Assert.All(gradGen, d => Assert.Equal(severity, d.DefaultSeverity));
 
             var (run, assembly) = RunAndLoad(source, analyzer);
             var files = FilesOf(run, type, method);
-            if (isWarning)
+            if (severity != DiagnosticSeverity.Error)
             {
-                Assert.True(files.Count == 1, $"A warning ({id}) must not stop generation of Diag.{type}.{method}.\n" + Context(source, analyzer, run));
+                Assert.True(files.Count == 1, $"A {severity} ({id}) must not stop generation of Diag.{type}.{method}.\n" + Context(source, analyzer, run));
             }
             else
             {
@@ -753,6 +758,33 @@ namespace Diag
             var source = Source("        [Differentiable] public static double Bad(double x, [NoDerivative] double k) => (int)(k * 10) * x;");
             var (_, assembly) = AssertNotReported(source, "GG0006");
             Assert.Equal(3.0, Gradient(assembly, "Bad", 2.5, 0.37).Gradient[0]);
+        }
+
+        // ----------------------------------------------------------------------------------------------------------
+        // GG0011: [NoDerivative] where there is no derivative anyway (information: still generated)
+        // ----------------------------------------------------------------------------------------------------------
+
+        [Theory]
+        [InlineData("int n", "int")]
+        [InlineData("int[] cells", "int[]")]
+        [InlineData("bool flag", "bool")]
+        public void GG0011_NoDerivativeOnAParameterWithoutDerivative(string parameter, string type)
+        {
+            var source = Source($"        [Differentiable] public static double Bad(double x, [NoDerivative] {parameter}) => x * x;");
+            var (_, assembly, d) = AssertReported(source, "GG0011", "NoDerivative", $"is '{type}'");
+            object argument = type switch { "int" => 3, "int[]" => new int[1], _ => true };
+            Assert.Equal(2 * 1.5, Gradient(assembly, "Bad", 1.5, argument).Gradient[0]);
+        }
+
+        [Theory]
+        [InlineData("[NoDerivative] double c")]
+        [InlineData("[NoDerivative] double[] w")]
+        [InlineData("[NoDerivative] ReadOnlySpan<float> w")]
+        [InlineData("[NoDerivative] double[,] m")]
+        [InlineData("int n")]
+        public void GG0011_NotReportedWhereNoDerivativeMatters(string parameter)
+        {
+            AssertNotReported(Source($"        [Differentiable] public static double Bad(double x, {parameter}) => x * x;"), "GG0011");
         }
 
         // ----------------------------------------------------------------------------------------------------------

@@ -67,8 +67,18 @@ namespace GradGen.Generator.Diagnostics
             "A derivative flows into parameter '{1}' of '{0}', which is [NoDerivative]: remove [NoDerivative] there, or pass a value that does not depend on a differentiable input",
             "A callee has no derivative with respect to a [NoDerivative] parameter, so a differentiable value passed there would silently lose its derivative.");
 
+        public static readonly DiagnosticDescriptor NeedlessNoDerivative = new(
+            "GG0011",
+            "[NoDerivative] on a parameter that has no derivative",
+            "Parameter '{0}' is {1}, which carries no derivative anyway: [NoDerivative] can be removed",
+            Category,
+            DiagnosticSeverity.Info,
+            isEnabledByDefault: true,
+            "Only double, float, their arrays, read-only spans and matrices have derivatives; [NoDerivative] on any other parameter changes nothing.");
+
         public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
-            TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant, NameClash, MissingDerivativeKind, NoDerivativeArgument);
+            TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant, NameClash, MissingDerivativeKind, NoDerivativeArgument,
+            NeedlessNoDerivative);
 
         private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description);

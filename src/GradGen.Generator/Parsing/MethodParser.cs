@@ -162,6 +162,11 @@ namespace GradGen.Generator.Parsing
                 {
                     Unsupported($"parameter '{parameter.Name}' is {problem}");
                 }
+                else if (!Types.IsDifferentiable(TypeNames.Of(parameter.Type))
+                    && parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == NoDerivativeAttribute) is { ApplicationSyntaxReference: { } attribute })
+                {
+                    context.Report(Descriptors.NeedlessNoDerivative, attribute.GetSyntax().GetLocation(), parameter.Name, $"'{parameter.Type.ToDisplayString()}'");
+                }
             }
         }
 
