@@ -111,16 +111,32 @@ namespace GradGen.Generator.Differentiation
             }
         }
 
-        /// <summary>Every write of the body as (variable written, value): a store writes its array.</summary>
-        private static List<(string Target, Expr Value)> Assignments(IEnumerable<Stmt> body) =>
-            IrWalker.AllStatements(body)
-                .Select(s => s switch
+        /// <summary>
+        /// Every write of the body as (variable written, value): a store writes its array. An array assigned from
+        /// another (<c>b = a</c>) shares its elements, so a store through either writes both: the flow goes both ways.
+        /// </summary>
+        private static List<(string Target, Expr Value)> Assignments(IEnumerable<Stmt> body)
+        {
+            var writes = new List<(string, Expr)>();
+            foreach (var statement in IrWalker.AllStatements(body))
+            {
+                switch (statement)
                 {
-                    Assign a => (a.Target.Name, a.Value),
-                    Store st => (((Var)st.Target.Collection).Name, st.Value),
-                    _ => (null!, null!),
-                })
-                .Where(w => w.Item1 is not null)
-                .ToList();
+                    case Assign a:
+                        writes.Add((a.Target.Name, a.Value));
+                        if (Types.IsRealCollection(a.Target.Type))
+                        {
+                            writes.AddRange(Carried(a.Value).Distinct().Select(source => (source, (Expr)a.Target)));
+                        }
+
+                        break;
+                    case Store st:
+                        writes.Add((((Var)st.Target.Collection).Name, st.Value));
+                        break;
+                }
+            }
+
+            return writes;
+        }
     }
 }

@@ -23,6 +23,7 @@ namespace GradGen.Generator.Differentiation
         private readonly Dictionary<string, Var> adjoints = new();
         private readonly List<Declare> declarations = new();
         private readonly Dictionary<string, Var> discards = new();
+        private readonly HashSet<string> sharedAdjoints = new();
         private Var? tape;
 
         private AdjointTransform(DiffMethodModel model, NameScope names)
@@ -36,6 +37,15 @@ namespace GradGen.Generator.Differentiation
                 adjoints[variable.Name] = IsParameter(variable.Name) && Types.IsRealCollection(variable.Type)
                     ? new Var(variable.Type, DerivativeNames.Parameter("d", variable.Name))
                     : new Var(variable.Type, names.Fresh(variable.Name + "_adj"));
+            }
+
+            // b = a makes b's adjoint a's: one buffer under two names.
+            foreach (var assign in IrWalker.AllStatements(model.Body).OfType<Assign>().Where(a => adjoints.ContainsKey(a.Target.Name) && Types.IsRealCollection(a.Target.Type)))
+            {
+                foreach (var name in ActivityAnalysis.Carried(assign.Value).Append(assign.Target.Name).Where(adjoints.ContainsKey))
+                {
+                    sharedAdjoints.Add(adjoints[name].Name);
+                }
             }
         }
 
@@ -150,7 +160,8 @@ namespace GradGen.Generator.Differentiation
                 return null;
             }
 
-            var assigned = new HashSet<string>(IrWalker.AllStatements(loop.Body).OfType<Assign>().Select(a => a.Target.Name)) { counter.Name };
+            var assigned = new HashSet<string>(IrWalker.AllStatements(loop.Body).OfType<Assign>().Select(a => a.Target.Name)
+                .Concat(IrWalker.AllStatements(loop.Body).OfType<Store>().Select(st => ((Var)st.Target.Collection).Name))) { counter.Name };
             bool Invariant(Expr e) =>
                 !IrWalker.AllExpressions(e).Any(x => x is Var v && assigned.Contains(v.Name) || x is Call { Name: not "GetLength" } || x is DiffCall);
             if (!Invariant(condition.Right) || !Invariant(loop.Start))
@@ -363,8 +374,7 @@ namespace GradGen.Generator.Differentiation
                         output.Add(assign.Primal);
                         if (arrayAdjoint is not null)
                         {
-                            var value = assign.Primal.Value;
-                            output.Add(new Assign(assign.Primal.Line, arrayAdjoint, "=", value is NewArray { OnStack: false } fresh ? Rent(fresh) : value is NewArray ? value : value is Var source && active.Contains(source.Name) ? adjoints[source.Name] : Build.Zero(value)));
+                            output.Add(new Assign(assign.Primal.Line, arrayAdjoint, "=", ArrayAdjoint(assign.Primal.Value, target)));
                         }
 
                         break;
@@ -390,6 +400,19 @@ namespace GradGen.Generator.Differentiation
 
             return output;
         }
+
+        /// <summary>
+        /// The adjoint buffer that goes with a new value of the array <paramref name="target"/>: a lent buffer for a new
+        /// array, the source's own adjoint for another array (<c>b = a</c>, <c>b = flag ? a : c</c>), else a fresh zero one.
+        /// </summary>
+        private Expr ArrayAdjoint(Expr value, Var target) => value switch
+        {
+            NewArray { OnStack: false } fresh => Rent(fresh),
+            NewArray onStack => onStack,
+            Var source when active.Contains(source.Name) => adjoints[source.Name],
+            Conditional choice => choice with { WhenTrue = ArrayAdjoint(choice.WhenTrue, target), WhenFalse = ArrayAdjoint(choice.WhenFalse, target) },
+            _ => Build.Zero(value is Var ? value : target),
+        };
 
         /// <summary>Saves the value of <paramref name="value"/> before it is overwritten: in a local, or on the tape in a loop.</summary>
         private Var? Save(Expr value, int depth, int line, List<Stmt> output)
@@ -636,6 +659,9 @@ namespace GradGen.Generator.Differentiation
                     case For loop:
                         changing.Add(loop.Counter.Name);
                         break;
+                    case Store store:
+                        changing.Add(((Var)store.Target.Collection).Name);
+                        break;
                 }
             }
 
@@ -655,6 +681,7 @@ namespace GradGen.Generator.Differentiation
                 if (body[i] is Store { Op: "+=" or "-=", Target: { Collection: Var array } element } store
                     && Types.IsReal(element.Type)
                     && uses[array.Name] == 1
+                    && !sharedAdjoints.Contains(array.Name)
                     && !element.Indices.SelectMany(IrWalker.AllExpressions).Any(e => e is Var v && changing.Contains(v.Name) || e is Call or DiffCall))
                 {
                     var local = new Var(element.Type, names.Fresh(array.Name + "_sum"));

@@ -58,8 +58,9 @@ namespace GradGen.Generator.Differentiation
                 .GroupBy(name => name)
                 .ToDictionary(g => g.Key, g => g.Count());
             var topLevel = new HashSet<string>(model.Body.OfType<Assign>().Select(a => a.Target.Name));
+            topLevel.ExceptWith(model.Parameters.Select(p => p.Name));
 
-            // A length cannot change when each variable in it is never written, or written once outside any loop or branch.
+            // A length cannot change when each variable in it is never written, or is a local written once outside any loop or branch.
             bool Fixed(Expr length) => IrWalker.AllExpressions(length).All(e => e switch
             {
                 Var v => !writes.TryGetValue(v.Name, out var count) || (count == 1 && topLevel.Contains(v.Name)),
@@ -132,7 +133,7 @@ namespace GradGen.Generator.Differentiation
             pending.Remove(key);
 
             // A new array leaves the old one's elements alone, unless another variable may still reach them.
-            if (isArray && !aliased.Contains(Class(target)))
+            if (isArray && assign.Primal.Value is NewArray && !aliased.Contains(Class(target)))
             {
                 pending.Remove(Class(target));
             }
@@ -142,10 +143,10 @@ namespace GradGen.Generator.Differentiation
                 AddReads(assign.Backward, pending);
             }
 
-            // Undoing a step computes the old value from the new one.
-            if (assign.Recorded && assign.Undo is not null)
+            // Undoing a step computes the old value from the new one and the step.
+            if (assign.Recorded && assign.Undo is { } undo)
             {
-                pending.Add(target);
+                AddReads(new[] { undo }, pending);
             }
         }
 
@@ -224,6 +225,7 @@ namespace GradGen.Generator.Differentiation
             }
         }
 
+        /// <summary>Everything the backward sweep of <paramref name="nodes"/> may read: adjoint code, restores, undone steps, loop bounds.</summary>
         private void CollectReads(IEnumerable<Node> nodes, HashSet<string> into)
         {
             foreach (var node in nodes)
@@ -232,9 +234,15 @@ namespace GradGen.Generator.Differentiation
                 {
                     case AssignNode assign:
                         AddReads(assign.Backward, into);
+                        if (assign.Undo is { } undo)
+                        {
+                            AddReads(new[] { undo }, into);
+                        }
+
                         break;
                     case StoreNode store:
                         AddReads(store.Backward, into);
+                        AddReads(store.Primal.Target.Indices, into);
                         break;
                     case IfNode branch:
                         CollectReads(branch.Then, into);
@@ -242,6 +250,11 @@ namespace GradGen.Generator.Differentiation
                         break;
                     case LoopNode loop:
                         CollectReads(loop.Body, into);
+                        if (loop.ReverseBounds is { } bounds)
+                        {
+                            AddReads(new[] { bounds.First, bounds.Last }, into);
+                        }
+
                         break;
                 }
             }

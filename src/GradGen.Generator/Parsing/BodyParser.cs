@@ -184,10 +184,32 @@ namespace GradGen.Generator.Parsing
                     continue;
                 }
 
-                if (initializer is not null)
+                if (initializer is not null && !RefersToParameterArray(initializer.Value, local.Name))
                 {
                     output.Add(new Assign(Line(declarator), local, "=", ParseExpression(initializer.Value)));
                 }
+            }
+        }
+
+        /// <summary>
+        /// Reports a local array made to refer to a parameter's array (<c>double[] v = x;</c>): writes through it would
+        /// modify the caller's input, and its derivative would have to be the parameter's own buffer.
+        /// </summary>
+        private bool RefersToParameterArray(IOperation value, string local)
+        {
+            switch (value)
+            {
+                case IParameterReferenceOperation { Type: IArrayTypeSymbol } parameter:
+                    Unsupported(value, $"the local array '{local}' referring to the parameter '{parameter.Parameter.Name}'", $"index '{parameter.Parameter.Name}' directly, or copy it into a new array");
+                    return true;
+                case IConversionOperation conversion:
+                    return RefersToParameterArray(conversion.Operand, local);
+                case IConditionalOperation conditional:
+                    return RefersToParameterArray(conditional.WhenTrue, local) | (conditional.WhenFalse is { } otherwise && RefersToParameterArray(otherwise, local));
+                case ICoalesceOperation coalesce:
+                    return RefersToParameterArray(coalesce.Value, local) | RefersToParameterArray(coalesce.WhenNull, local);
+                default:
+                    return false;
             }
         }
 
@@ -242,7 +264,7 @@ namespace GradGen.Generator.Parsing
             switch (op)
             {
                 case ISimpleAssignmentOperation assignment when AssignedTarget(assignment.Target) is { } target:
-                    return MakeAssign(Line(op), target, ParseExpression(assignment.Value));
+                    return RefersToParameterArray(assignment.Value, target is Var local ? local.Name : string.Empty) ? null : MakeAssign(Line(op), target, ParseExpression(assignment.Value));
                 case ICompoundAssignmentOperation compound when AssignedTarget(compound.Target) is { } target:
                     if (compound.OperatorMethod is not null || BinaryOperator(compound.OperatorKind) is not { } binary)
                     {

@@ -47,6 +47,12 @@ namespace GradGen.Generator.Parsing
                 semanticModel = semanticModel.Compilation.GetSemanticModel(syntax.SyntaxTree);
             }
 
+            if (!HasValidNames(method))
+            {
+                // Half-typed code (a method outside any type, a namespace without a name): the compiler reports it.
+                return new ParseResult(null, ImmutableArray<Diagnostic>.Empty, EquatableArray<string>.Empty);
+            }
+
             var attributeLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? method.Locations.FirstOrDefault();
 
             var parameters = method.Parameters.Select(p => new Parameter(p.Name, TypeNames.Of(p.Type), IsWrt(p))).ToImmutableArray();
@@ -107,6 +113,20 @@ namespace GradGen.Generator.Parsing
                 Kinds(attribute),
                 syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
             return new ParseResult(model, context.Diagnostics.ToImmutableArray(), callees);
+        }
+
+        /// <summary>Whether the method, its types and namespaces all have names that generated code can write.</summary>
+        private static bool HasValidNames(IMethodSymbol method)
+        {
+            for (ISymbol? symbol = method; symbol is not null && symbol is not INamespaceSymbol { IsGlobalNamespace: true }; symbol = symbol.ContainingSymbol)
+            {
+                if (symbol.IsImplicitlyDeclared || !SyntaxFacts.IsValidIdentifier(symbol.Name))
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static void CheckSignature(IMethodSymbol method, MethodDeclarationSyntax? syntax, Location? location, ParseContext context)
