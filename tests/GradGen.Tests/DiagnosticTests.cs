@@ -667,6 +667,9 @@ namespace Diag
             { "LocalFunction", "static double Sq(double v) => v * v; return x * Sq(2.0);", "static double Sq(double v) => v * v;", "local function" },
             { "AssignmentInCondition", "double y = 0; if ((y = x) > 0) return y; return -x;", "y = x", "assignment" },
             { "StringInterpolation", "string s = $\"{n}\"; return x * s.Length;", "$\"{n}\"", "interpolated" },
+            { "LongIndex", "double s = 0; for (long i = 0; i < Weights.Length; i++) s += Weights[i] * x; return s;", "i", "index of type 'long'" },
+            { "ForEachConversion", "double s = 0; foreach (float w in Weights) s += w * x; return s;", "float", "foreach variable of type 'float'" },
+            { "Dynamic", "dynamic k = n; return x * k;", "n", "'dynamic'" },
         };
 
         private static string ConstructSource(string body) => Source(@"
@@ -687,6 +690,20 @@ namespace Diag
             Assert.NotNull(name);
             var startsWith = span.EndsWith("...", StringComparison.Ordinal);
             AssertReported(ConstructSource(body), "GG0005", startsWith ? span.Substring(0, span.Length - 3) : span, messageContains, startsWith);
+        }
+
+        [Fact]
+        public void GG0005_AssigningANoDerivativeParameter()
+        {
+            var source = Source("        [Differentiable] public static double Bad(double x, [NoDerivative] double s) { s = x * x; return s; }");
+            AssertReported(source, "GG0005", "s", "[NoDerivative] parameter 's'");
+        }
+
+        [Fact]
+        public void GG0002_DynamicParameter()
+        {
+            var source = Source("        [Differentiable] public static double Bad(double x, dynamic k) => x * x;");
+            AssertReported(source, "GG0002", "Differentiable", "dynamic");
         }
 
         public static TheoryData<string, string> SupportedRewrites => new TheoryData<string, string>

@@ -344,13 +344,16 @@ namespace GradGen.Generator.Parsing
                     return null;
                 case ILocalReferenceOperation local:
                     return DeclareLocal(local.Local);
+                case IParameterReferenceOperation parameter when TypeNames.IsReal(parameter.Parameter.Type) && HasAttribute(parameter.Parameter, "GradGen.NoDerivativeAttribute"):
+                    Unsupported(target, $"assigning to the [NoDerivative] parameter '{parameter.Parameter.Name}'", "copy it into a local first");
+                    return null;
                 case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None && parameter.Parameter.Type.IsValueType && !parameter.Parameter.Type.IsRefLikeType:
                     return new Var(TypeNames.Of(parameter.Parameter.Type), parameter.Parameter.Name);
                 case IFieldReferenceOperation field:
                     Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"the field '{field.Field.Name}'");
                     return null;
                 case IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation local } element:
-                    return new Index(TypeNames.Of(element.Type!), DeclareLocal(local.Local), element.Indices.Select(ParseExpression).ToEquatableArray());
+                    return new Index(TypeNames.Of(element.Type!), DeclareLocal(local.Local), ParseIndices(element.Indices));
                 case IArrayElementReferenceOperation { ArrayReference: IParameterReferenceOperation parameter }:
                     Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"an element of the parameter '{parameter.Parameter.Name}'");
                     return null;
@@ -427,6 +430,11 @@ namespace GradGen.Generator.Parsing
             var counter = new Var(Types.Int, context.Names.Fresh("index"));
             Locals.Add(counter);
             var element = DeclareLocal(((IVariableDeclaratorOperation)loop.LoopControlVariable).Symbol);
+            if (Types.ElementType(collection.Type) is { } elementType && elementType != element.Type)
+            {
+                Unsupported(loop.LoopControlVariable, $"a foreach variable of type '{element.Type}' over elements of type '{elementType}'", "declare it with the element type, or var");
+            }
+
             var condition = new Binary(Types.Bool, "<", counter, new Member(Types.Int, collection, null, "Length"));
             context.LoopDepth++;
             var body = new List<Stmt> { new Assign(line, element, "=", new Index(element.Type, collection, EquatableArray.Of<Expr>(counter))) };
@@ -591,6 +599,17 @@ namespace GradGen.Generator.Parsing
         private bool IsSwitchExit(IBranchOperation branch) =>
             switchExits.Count > 0 && SymbolEqualityComparer.Default.Equals(branch.Target, switchExits.Peek());
 
+        /// <summary>Array indices; only <c>int</c> ones, which is all a derivative buffer (a span) can be indexed with.</summary>
+        private EquatableArray<Expr> ParseIndices(IEnumerable<IOperation> indices)
+        {
+            foreach (var index in indices.Where(i => i.Type is { SpecialType: not SpecialType.System_Int32 }))
+            {
+                Unsupported(index, $"an array index of type '{index.Type!.ToDisplayString()}'", "index with an int");
+            }
+
+            return indices.Select(ParseExpression).ToEquatableArray();
+        }
+
         private Expr ParseExpression(IOperation op)
         {
             if (op is IThrowOperation)
@@ -602,6 +621,12 @@ namespace GradGen.Generator.Parsing
             if (op.Kind == OperationKind.Invalid || op.Type is null && op is not IInvocationOperation)
             {
                 context.Invalid = true;
+                return Placeholder;
+            }
+
+            if (op.Type is { TypeKind: TypeKind.Dynamic })
+            {
+                Unsupported(op, "'dynamic'", "give the value a static type");
                 return Placeholder;
             }
 
@@ -626,7 +651,7 @@ namespace GradGen.Generator.Parsing
                 case IFieldReferenceOperation field:
                     return new Member(TypeNames.Of(op.Type!), ParseReceiver(field.Instance), field.Field.IsStatic ? TypeNames.Of(field.Field.ContainingType) : null, field.Field.Name);
                 case IArrayElementReferenceOperation element:
-                    return new Index(TypeNames.Of(op.Type!), ParseExpression(element.ArrayReference), element.Indices.Select(ParseExpression).ToEquatableArray());
+                    return new Index(TypeNames.Of(op.Type!), ParseExpression(element.ArrayReference), ParseIndices(element.Indices));
                 case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } span } indexer when Types.ElementType(TypeNames.Of(span.Type!)) is not null:
                     return new Index(TypeNames.Of(op.Type!), ParseExpression(span), indexer.Arguments.Select(a => ParseExpression(a.Value)).ToEquatableArray());
                 case { Kind: OperationKind.None, Syntax: StackAllocArrayCreationExpressionSyntax { Initializer: null } } stackAllocation

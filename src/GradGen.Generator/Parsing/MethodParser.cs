@@ -178,6 +178,10 @@ namespace GradGen.Generator.Parsing
                 {
                     Unsupported($"parameter '{parameter.Name}' is 'params'; pass an ordinary parameter");
                 }
+                else if (parameter.Type.TypeKind == TypeKind.Dynamic)
+                {
+                    Unsupported($"parameter '{parameter.Name}' is dynamic; give it a static type");
+                }
                 else if (UnsupportedCollection(parameter.Type) is { } problem)
                 {
                     Unsupported($"parameter '{parameter.Name}' is {problem}");
