@@ -42,7 +42,8 @@ namespace GradGen.Generator.Differentiation
             // b = a makes b's adjoint a's: one buffer under two names.
             foreach (var assign in IrWalker.AllStatements(model.Body).OfType<Assign>().Where(a => adjoints.ContainsKey(a.Target.Name) && Types.IsRealCollection(a.Target.Type)))
             {
-                foreach (var name in ActivityAnalysis.Carried(assign.Value).Append(assign.Target.Name).Where(adjoints.ContainsKey))
+                var sources = ActivityAnalysis.Carried(assign.Value).ToList();
+                foreach (var name in sources.Count == 0 ? sources : sources.Append(assign.Target.Name).Where(adjoints.ContainsKey))
                 {
                     sharedAdjoints.Add(adjoints[name].Name);
                 }
