@@ -124,10 +124,7 @@ namespace GradGen.Generator.Differentiation
                 {
                     case Assign a:
                         writes.Add((a.Target.Name, a.Value));
-                        if (Types.IsRealCollection(a.Target.Type))
-                        {
-                            writes.AddRange(Carried(a.Value).Distinct().Select(source => (source, (Expr)a.Target)));
-                        }
+                        writes.AddRange(IrWalker.ArraysReferenced(a.Value).Select(source => (source.Name, (Expr)a.Target)));
 
                         break;
                     case Store st:

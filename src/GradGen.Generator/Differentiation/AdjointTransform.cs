@@ -40,12 +40,12 @@ namespace GradGen.Generator.Differentiation
             }
 
             // b = a makes b's adjoint a's: one buffer under two names.
-            foreach (var assign in IrWalker.AllStatements(model.Body).OfType<Assign>().Where(a => adjoints.ContainsKey(a.Target.Name) && Types.IsRealCollection(a.Target.Type)))
+            foreach (var assign in IrWalker.AllStatements(model.Body).OfType<Assign>())
             {
-                var sources = ActivityAnalysis.Carried(assign.Value).ToList();
-                foreach (var name in sources.Count == 0 ? sources : sources.Append(assign.Target.Name).Where(adjoints.ContainsKey))
+                var sources = IrWalker.ArraysReferenced(assign.Value).ToList();
+                foreach (var array in sources.Count == 0 ? sources : sources.Append(assign.Target).Where(a => adjoints.ContainsKey(a.Name)))
                 {
-                    sharedAdjoints.Add(adjoints[name].Name);
+                    sharedAdjoints.Add(adjoints[array.Name].Name);
                 }
             }
         }
@@ -161,8 +161,7 @@ namespace GradGen.Generator.Differentiation
                 return null;
             }
 
-            var assigned = new HashSet<string>(IrWalker.AllStatements(loop.Body).OfType<Assign>().Select(a => a.Target.Name)
-                .Concat(IrWalker.AllStatements(loop.Body).OfType<Store>().Select(st => ((Var)st.Target.Collection).Name))) { counter.Name };
+            var assigned = new HashSet<string>(IrWalker.Writes(loop.Body)) { counter.Name };
             bool Invariant(Expr e) =>
                 !IrWalker.AllExpressions(e).Any(x => x is Var v && assigned.Contains(v.Name) || x is Call { Name: not "GetLength" } || x is DiffCall);
             if (!Invariant(condition.Right) || !Invariant(loop.Start))
@@ -646,25 +645,7 @@ namespace GradGen.Generator.Differentiation
         /// </summary>
         private List<(Var Local, Index Element)> AccumulateInLocals(List<Stmt> body, Var counter)
         {
-            var changing = new HashSet<string> { counter.Name };
-            foreach (var statement in IrWalker.AllStatements(body))
-            {
-                switch (statement)
-                {
-                    case Assign assign:
-                        changing.Add(assign.Target.Name);
-                        break;
-                    case Declare declare:
-                        changing.Add(declare.Variable.Name);
-                        break;
-                    case For loop:
-                        changing.Add(loop.Counter.Name);
-                        break;
-                    case Store store:
-                        changing.Add(((Var)store.Target.Collection).Name);
-                        break;
-                }
-            }
+            var changing = new HashSet<string>(IrWalker.Writes(body)) { counter.Name };
 
             var uses = new Dictionary<string, int>();
             var assigned = IrWalker.AllStatements(body).OfType<Assign>().Select(a => a.Target);

@@ -27,6 +27,29 @@ namespace GradGen.Generator.Differentiation
             }
         }
 
+        /// <summary>
+        /// The name of every variable a statement writes, nested statements included, once per write: assignment
+        /// targets, arrays stored into, loop counters, declared locals.
+        /// </summary>
+        public static IEnumerable<string> Writes(IEnumerable<Stmt> statements) =>
+            AllStatements(statements).SelectMany(statement => statement switch
+            {
+                Assign a => new[] { a.Target.Name },
+                Store st => new[] { ((Var)st.Target.Collection).Name },
+                AssignTuple t => t.Targets.Select(v => v.Name),
+                For f => new[] { f.Counter.Name },
+                Declare d => new[] { d.Variable.Name },
+                _ => Enumerable.Empty<string>(),
+            });
+
+        /// <summary>The arrays an array-valued expression may be (<c>a</c>, <c>flag ? a : b</c>): what <c>b = ...</c> makes b share elements with.</summary>
+        public static IEnumerable<Var> ArraysReferenced(Expr value) => value switch
+        {
+            Var v when Types.ElementType(v.Type) is not null => new[] { v },
+            Conditional c => ArraysReferenced(c.WhenTrue).Concat(ArraysReferenced(c.WhenFalse)),
+            _ => Enumerable.Empty<Var>(),
+        };
+
         /// <summary>The expressions directly inside <paramref name="expr"/>: operands, arguments, receivers, indices.</summary>
         public static IEnumerable<Expr> Children(Expr expr) => expr switch
         {

@@ -44,7 +44,7 @@ namespace GradGen.Generator.Differentiation
             var assignments = IrWalker.AllStatements(model.Body).OfType<Assign>().ToList();
             foreach (var assign in assignments.Where(a => Types.ElementType(a.Target.Type) is not null))
             {
-                foreach (var source in IrWalker.AllExpressions(assign.Value).OfType<Var>().Where(v => Types.ElementType(v.Type) is not null))
+                foreach (var source in IrWalker.ArraysReferenced(assign.Value))
                 {
                     Union(assign.Target.Name, source.Name);
                 }
@@ -52,11 +52,7 @@ namespace GradGen.Generator.Differentiation
 
             aliased = new HashSet<string>(arrays.GroupBy(a => Class(a.Name)).Where(g => g.Count() > 1).Select(g => g.Key));
 
-            var writes = assignments.Select(a => a.Target.Name)
-                .Concat(IrWalker.AllStatements(model.Body).OfType<For>().Select(f => f.Counter.Name))
-                .Concat(IrWalker.AllStatements(model.Body).OfType<AssignTuple>().SelectMany(t => t.Targets.Select(v => v.Name)))
-                .GroupBy(name => name)
-                .ToDictionary(g => g.Key, g => g.Count());
+            var writes = IrWalker.Writes(model.Body).GroupBy(name => name).ToDictionary(g => g.Key, g => g.Count());
             var topLevel = new HashSet<string>(model.Body.OfType<Assign>().Select(a => a.Target.Name));
             topLevel.ExceptWith(model.Parameters.Select(p => p.Name));
 
