@@ -428,7 +428,7 @@ namespace GradGen.Tests.Robustness
     // --------------------------------------------------------------------------------------------------------------
 
     /// <summary>A mutated source: which variant of which corpus source, the mutations applied, the text.</summary>
-    internal sealed class Variant
+    internal class Variant
     {
         public Variant(FuzzSource source, int index, int seed, string description, string text)
         {
@@ -752,26 +752,13 @@ namespace GradGen.Tests.Robustness
         public static string Generalize(string s) => Regex.Replace(Regex.Replace(s, "'[^']*'", "'…'"), @"\(\d+,\d+\)|\d+", "#");
     }
 
-    internal sealed class VariantOutcome
+    /// <summary>A variant and what checking it found.</summary>
+    internal sealed class VariantOutcome : Variant
     {
         public VariantOutcome(FuzzSource source, int index, int seed, string description, string text)
+            : base(source, index, seed, description, text)
         {
-            Source = source;
-            Index = index;
-            Seed = seed;
-            Description = description;
-            Text = text;
         }
-
-        public FuzzSource Source { get; }
-
-        public int Index { get; }
-
-        public int Seed { get; }
-
-        public string Description { get; }
-
-        public string Text { get; }
 
         public List<Problem> Problems { get; } = new List<Problem>();
 
