@@ -29,11 +29,11 @@ namespace GradGen.Generator.Differentiation
             return varied;
         }
 
-        /// <summary>Varied variables that also flow into <paramref name="result"/>: the ones that get tangents and adjoints.</summary>
-        public static HashSet<string> Active(IEnumerable<Stmt> body, IEnumerable<string> inputs, string result)
+        /// <summary>Varied variables that also flow into one of <paramref name="outputs"/>: the ones that get tangents and adjoints.</summary>
+        public static HashSet<string> Active(IEnumerable<Stmt> body, IEnumerable<string> inputs, IEnumerable<string> outputs)
         {
             var assignments = Assignments(body);
-            var useful = new HashSet<string> { result };
+            var useful = new HashSet<string>(outputs);
             for (var changed = true; changed;)
             {
                 changed = false;
@@ -70,7 +70,7 @@ namespace GradGen.Generator.Differentiation
         /// <summary>The variables a derivative can flow from into <paramref name="expr"/>'s value.</summary>
         public static IEnumerable<string> Carried(Expr expr)
         {
-            if (!Types.IsDifferentiable(expr.Type))
+            if (!Types.IsDifferentiable(expr.Type) && Types.TupleElements(expr.Type) is null)
             {
                 yield break;
             }
@@ -129,6 +129,10 @@ namespace GradGen.Generator.Differentiation
                         break;
                     case Store st:
                         writes.Add((((Var)st.Target.Collection).Name, st.Value));
+                        break;
+                    case AssignTuple t:
+                        // Each element of a tuple-valued call may depend on every differentiable argument.
+                        writes.AddRange(t.Variables.Select(target => (target.Name, t.Value)));
                         break;
                 }
             }

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using GradGen.Generator.Model;
 
 namespace GradGen.Generator.Differentiation
@@ -18,18 +19,27 @@ namespace GradGen.Generator.Differentiation
         public int Depth { get; }
     }
 
+    /// <summary>An assignment: <c>v = e</c>, or <c>(u, v) = G(...)</c> for a tuple-valued call.</summary>
     internal sealed class AssignNode : Node
     {
-        public AssignNode(Assign primal, int depth, bool readsTarget, List<Stmt> backward)
+        public AssignNode(Stmt primal, int depth, List<Stmt> backward)
             : base(primal, depth)
         {
-            ReadsTarget = readsTarget;
+            (Targets, Value) = primal switch
+            {
+                Assign assign => (new List<Var> { assign.Target }, assign.Value),
+                _ => (((AssignTuple)primal).Variables.ToList(), ((AssignTuple)primal).Value),
+            };
+            ReadsTarget = Targets.Any(t => IrWalker.ReadsVariable(Value, t.Name));
             Backward = backward;
-            Undo = Inverse(primal);
+            Undo = primal is Assign single ? Inverse(single) : null;
         }
 
-        public new Assign Primal => (Assign)base.Primal;
+        public List<Var> Targets { get; }
 
+        public Expr Value { get; }
+
+        /// <summary>Whether the value reads a variable the assignment overwrites.</summary>
         public bool ReadsTarget { get; }
 
         public List<Stmt> Backward { get; }

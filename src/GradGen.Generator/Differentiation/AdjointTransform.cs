@@ -30,7 +30,7 @@ namespace GradGen.Generator.Differentiation
         {
             this.model = model;
             this.names = names;
-            active = ActivityAnalysis.Active(model.Body, model.Parameters.Where(p => p.Wrt).Select(p => p.Name), model.Result.Name);
+            active = ActivityAnalysis.Active(model.Body, model.Parameters.Where(p => p.Wrt).Select(p => p.Name), model.Results.Select(r => r.Name));
             foreach (var variable in model.Parameters.Select(p => new Var(p.Type, p.Name)).Concat(model.Locals).Where(v => active.Contains(v.Name)))
             {
                 // An array parameter's adjoints accumulate straight into the caller's buffer.
@@ -63,12 +63,13 @@ namespace GradGen.Generator.Differentiation
             ToBeRecorded.Mark(nodes, model, adjoints);
             var forward = EmitForward(nodes);
             var backward = EmitBackward(nodes);
+            var seeding = model.ReturnsArray ? SeedArrayResult(seed).ToList() : new List<Stmt>();
 
             var body = new List<Stmt>();
             body.AddRange(model.Locals.Select(l => new Declare(l, null)));
             foreach (var pair in adjoints.Where(a => !(IsParameter(a.Key) && Types.IsRealCollection(a.Value.Type))))
             {
-                body.Add(new Declare(pair.Value, pair.Key == model.Result.Name ? seed : Types.IsReal(pair.Value.Type) ? Build.Num(pair.Value.Type, 0) : null));
+                body.Add(new Declare(pair.Value, Types.IsReal(pair.Value.Type) ? ResultSeed(pair.Key, seed) ?? Build.Num(pair.Value.Type, 0) : null));
             }
 
             body.AddRange(declarations);
@@ -80,6 +81,7 @@ namespace GradGen.Generator.Differentiation
             body.Add(new Comment("Forward sweep"));
             body.AddRange(forward);
             body.Add(new Comment("Backward sweep"));
+            body.AddRange(seeding);
             foreach (var parameter in model.Parameters.Where(p => p.Wrt && active.Contains(p.Name) && Types.IsReal(p.Type)))
             {
                 backward.Add(new Assign(0, new Var(parameter.Type, DerivativeNames.Parameter("d", parameter.Name)), "+=", adjoints[parameter.Name]));
@@ -92,8 +94,31 @@ namespace GradGen.Generator.Differentiation
                 body.Add(new ExprStmt(0, new Call(Types.Void, null, Runtime.TapeType, "Return", EquatableArray.Of<Expr>(tape))));
             }
 
-            body.Add(new Return(0, model.Result));
+            body.Add(new Return(0, model.ReturnsTuple ? new TupleValue(model.ReturnType, model.Results.ToEquatableArray<Expr>()) : model.Results[0]));
             return body;
+        }
+
+        /// <summary>The seed of a real result: the seed itself, or its element for a tuple; null for any other variable.</summary>
+        private Expr? ResultSeed(string name, Var seed)
+        {
+            var index = model.Results.Select(r => r.Name).ToList().IndexOf(name);
+            return index < 0 ? null
+                : model.ReturnsTuple ? new Member(model.Results[index].Type, seed, null, $"Item{index + 1}")
+                : seed;
+        }
+
+        /// <summary>Checks the seed of an array result against the result's length, then adds it to the result's adjoint.</summary>
+        private IEnumerable<Stmt> SeedArrayResult(Var seed)
+        {
+            var result = model.Results[0];
+            yield return new ThrowIf(Build.Compare("!=", Build.Length(seed), Build.Length(result)), $"{seed.Name} must have the length of the result.", seed.Name);
+            if (active.Contains(result.Name))
+            {
+                var i = NewLocal(Types.Int, names.Fresh("i"), null);
+                var element = new Index(Types.ElementType(result.Type)!, adjoints[result.Name], EquatableArray.Of<Expr>(i));
+                yield return new For(0, i, Build.Num(Types.Int, 0), Build.Compare("<", i, Build.Length(seed)), "++", EquatableArray.Of<Stmt>(
+                    new Store(0, element, "+=", new Index(element.Type, seed, EquatableArray.Of<Expr>(i)))));
+            }
         }
 
         /// <summary>Drops the trailing <c>v_adj = 0</c> resets that nothing after them reads.</summary>
@@ -135,7 +160,8 @@ namespace GradGen.Generator.Differentiation
             {
                 nodes.Add(statement switch
                 {
-                    Assign assign => new AssignNode(assign, depth, IrWalker.ReadsVariable(assign.Value, assign.Target.Name), BackwardOf(assign)),
+                    Assign assign => new AssignNode(assign, depth, BackwardOf(assign)),
+                    AssignTuple tuple => new AssignNode(tuple, depth, BackwardOf(tuple)),
                     Store store => new StoreNode(store, depth, BackwardOf(store)),
                     If branch => new IfNode(branch, depth, BuildNodes(branch.Then, depth), BuildNodes(branch.Else, depth)),
                     While loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1)),
@@ -188,31 +214,23 @@ namespace GradGen.Generator.Differentiation
                 return new List<Stmt>();
             }
 
+            var targetAdjoint = adjoints[target.Name];
             if (Types.IsRealCollection(target.Type))
             {
-                // A reference assignment moves no derivative: the forward sweep points the adjoint alongside.
-                return new List<Stmt>();
+                // The adjoint buffer of an array a call returned is the callee's seed. Any other reference assignment
+                // moves no derivative: the forward sweep points the adjoint alongside.
+                return assign.Value is DiffCall arrayCall
+                    ? new List<Stmt> { ReverseCall(arrayCall, targetAdjoint, assign.Line) }
+                    : new List<Stmt>();
             }
 
-            var targetAdjoint = adjoints[target.Name];
-            var zero = new Assign(assign.Line, targetAdjoint, "=", Build.Num(target.Type, 0));
             var readsTarget = IrWalker.ReadsVariable(assign.Value, target.Name);
-
             if (assign.Value is DiffCall call)
             {
-                Stmt? capture = null;
-                var seed = readsTarget ? Capture(targetAdjoint, out capture) : targetAdjoint;
-                var statements = capture is null ? new List<Stmt>() : new List<Stmt> { capture, zero };
-                var refs = call.Args.Where((_, i) => call.Wrt[i]).Select(AdjointArgument);
-                var reverse = new Call(call.Type, call.Receiver, call.StaticType, DerivativeNames.Reverse(call.Name), call.Args.Append(seed).Concat(refs).ToEquatableArray());
-                statements.Add(new ExprStmt(assign.Line, reverse));
-                if (capture is null)
-                {
-                    statements.Add(zero);
-                }
-
-                return statements;
+                return BackwardOfCall(call, new[] { target }, readsTarget, assign.Line);
             }
+
+            var zero = new Assign(assign.Line, targetAdjoint, "=", Build.Num(target.Type, 0));
 
             // v = v + e and v = e + v leave v's adjoint as it is: e just receives it.
             if (assign.Value is Binary { Op: "+" or "-" } sum && AccumulatedTerm(sum, target) is { } term)
@@ -231,6 +249,68 @@ namespace GradGen.Generator.Differentiation
             var result = new List<Stmt> { saved!, zero };
             result.AddRange(Adjoint(assign.Value, adjoint, null));
             return result;
+        }
+
+        /// <summary>The adjoint statements of <c>(u, v) = G(...)</c>: G's Reverse, seeded with the elements' adjoints.</summary>
+        private List<Stmt> BackwardOf(AssignTuple tuple)
+        {
+            var targets = tuple.Variables.ToList();
+            return tuple.Value is DiffCall call && targets.Any(t => active.Contains(t.Name))
+                ? BackwardOfCall(call, targets, targets.Any(t => IrWalker.ReadsVariable(call, t.Name)), tuple.Line)
+                : new List<Stmt>();
+        }
+
+        /// <summary>
+        /// Runs the callee's Reverse seeded with the adjoints of the real <paramref name="targets"/> it assigned (one, or
+        /// a tuple's elements), then clears them. When the call reads a target, its adjoint is captured and cleared
+        /// first, since the call's own pullback may add to it.
+        /// </summary>
+        private List<Stmt> BackwardOfCall(DiffCall call, IReadOnlyList<Var> targets, bool readsTarget, int line)
+        {
+            var statements = new List<Stmt>();
+            var seeds = new List<Expr>();
+            var zeros = new List<Stmt>();
+            foreach (var target in targets)
+            {
+                if (!active.Contains(target.Name))
+                {
+                    seeds.Add(Build.Num(target.Type, 0));
+                    continue;
+                }
+
+                var adjoint = adjoints[target.Name];
+                if (readsTarget)
+                {
+                    seeds.Add(Capture(adjoint, out var capture));
+                    statements.Add(capture);
+                }
+                else
+                {
+                    seeds.Add(adjoint);
+                }
+
+                zeros.Add(new Assign(line, adjoint, "=", Build.Num(target.Type, 0)));
+            }
+
+            if (readsTarget)
+            {
+                statements.AddRange(zeros);
+            }
+
+            statements.Add(ReverseCall(call, seeds.Count == 1 ? seeds[0] : new TupleValue(call.Type, seeds.ToEquatableArray()), line));
+            if (!readsTarget)
+            {
+                statements.AddRange(zeros);
+            }
+
+            return statements;
+        }
+
+        /// <summary>The callee's Reverse: its arguments, the seed, then where each differentiable argument's adjoint accumulates.</summary>
+        private Stmt ReverseCall(DiffCall call, Expr seed, int line)
+        {
+            var refs = call.Args.Where((_, i) => call.Wrt[i]).Select(AdjointArgument);
+            return new ExprStmt(line, new Call(call.Type, call.Receiver, call.StaticType, DerivativeNames.Reverse(call.Name), call.Args.Append(seed).Concat(refs).ToEquatableArray()));
         }
 
         /// <summary>What a callee's Reverse gets for one differentiable argument: where its adjoint accumulates.</summary>
@@ -281,7 +361,7 @@ namespace GradGen.Generator.Differentiation
         }
 
         /// <summary>Copies an adjoint into a fresh local declared in place.</summary>
-        private Var Capture(Var adjoint, out Stmt? declaration)
+        private Var Capture(Var adjoint, out Stmt declaration)
         {
             var copy = new Var(adjoint.Type, names.Fresh(adjoint.Name + "_in"));
             declaration = new Declare(copy, adjoint);
@@ -364,17 +444,15 @@ namespace GradGen.Generator.Differentiation
                 switch (node)
                 {
                     case AssignNode assign:
-                        var target = assign.Primal.Target;
-                        var arrayAdjoint = Types.IsRealCollection(target.Type) && active.Contains(target.Name) ? adjoints[target.Name] : null;
                         if (assign.Recorded && assign.Undo is null)
                         {
-                            assign.Slots = new[] { target, arrayAdjoint }.Where(v => v is not null).Select(v => Save(v!, assign.Depth, assign.Primal.Line, output)).ToList();
+                            assign.Slots = Overwrites(assign).Select(v => Save(v, assign.Depth, assign.Primal.Line, output)).ToList();
                         }
 
                         output.Add(assign.Primal);
-                        if (arrayAdjoint is not null)
+                        if (ArrayAdjointOf(assign) is { } arrayAdjoint)
                         {
-                            output.Add(new Assign(assign.Primal.Line, arrayAdjoint, "=", ArrayAdjoint(assign.Primal.Value, target)));
+                            output.Add(new Assign(assign.Primal.Line, arrayAdjoint, "=", ArrayAdjoint(assign.Value, assign.Targets[0])));
                         }
 
                         break;
@@ -401,6 +479,14 @@ namespace GradGen.Generator.Differentiation
             return output;
         }
 
+        /// <summary>The adjoint buffer an array assignment moves along with its target, if the target is active.</summary>
+        private Var? ArrayAdjointOf(AssignNode assign) =>
+            assign.Targets[0] is var target && Types.IsRealCollection(target.Type) && active.Contains(target.Name) ? adjoints[target.Name] : null;
+
+        /// <summary>What an assignment overwrites, in the order a record saves it: its targets, then an array's adjoint buffer.</summary>
+        private IEnumerable<Var> Overwrites(AssignNode assign) =>
+            ArrayAdjointOf(assign) is { } arrayAdjoint ? assign.Targets.Append(arrayAdjoint) : assign.Targets;
+
         /// <summary>
         /// The adjoint buffer that goes with a new value of the array <paramref name="target"/>: a lent buffer for a new
         /// array, the source's own adjoint for another array (<c>b = a</c>, <c>b = flag ? a : c</c>), else a fresh zero one.
@@ -409,6 +495,7 @@ namespace GradGen.Generator.Differentiation
         {
             NewArray { OnStack: false } fresh => Rent(fresh),
             NewArray onStack => onStack,
+            DiffCall => Rent(new NewArray(target.Type, Types.ElementType(target.Type)!, EquatableArray.Of(Build.Length(target)))),
             Var source when active.Contains(source.Name) => adjoints[source.Name],
             Conditional choice => choice with { WhenTrue = ArrayAdjoint(choice.WhenTrue, target), WhenFalse = ArrayAdjoint(choice.WhenFalse, target) },
             _ => Build.Zero(value is Var ? value : target),
@@ -537,13 +624,8 @@ namespace GradGen.Generator.Differentiation
                         var restore = new List<Stmt>();
                         if (assign.Slots is { } slots)
                         {
-                            // Restored in the reverse of the order saved: the adjoint array first, then the variable.
-                            var saved = new List<Expr> { assign.Primal.Target };
-                            if (slots.Count > 1)
-                            {
-                                saved.Add(adjoints[assign.Primal.Target.Name]);
-                            }
-
+                            // Restored in the reverse of the order saved: the adjoint array first, then the variables.
+                            var saved = Overwrites(assign).ToList();
                             for (var i = saved.Count - 1; i >= 0; i--)
                             {
                                 restore.Add(Restore(saved[i], slots[i]));

@@ -87,6 +87,9 @@ namespace GradGen.Generator.Differentiation
             return new NewArray(Types.IsMatrix(like.Type) ? element + "[,]" : element + "[]", element, lengths);
         }
 
+        /// <summary><c>a.Length</c> of an array or span.</summary>
+        public static Expr Length(Expr array) => new Member(Types.Int, array, null, "Length");
+
         public static Expr LengthOf(Expr matrix, int dimension) =>
             new Call(Types.Int, matrix, null, "GetLength", EquatableArray.Of<Expr>(Num(Types.Int, dimension)));
 

@@ -12,21 +12,21 @@ namespace GradGen.Generator.Differentiation
     /// </summary>
     internal sealed class ControlFlowLowering
     {
-        private readonly Var result;
+        private readonly IReadOnlyList<Var> results;
         private readonly NameScope names;
         private readonly List<Var> locals;
         private readonly Stack<LoopFrame> loops = new();
         private Var? returned;
 
-        private ControlFlowLowering(Var result, NameScope names, List<Var> locals)
+        private ControlFlowLowering(IReadOnlyList<Var> results, NameScope names, List<Var> locals)
         {
-            this.result = result;
+            this.results = results;
             this.names = names;
             this.locals = locals;
         }
 
-        public static List<Stmt> Lower(IReadOnlyList<Stmt> body, Var result, NameScope names, List<Var> locals) =>
-            new ControlFlowLowering(result, names, locals).LowerList(body, tail: true, out _);
+        public static List<Stmt> Lower(IReadOnlyList<Stmt> body, IReadOnlyList<Var> results, NameScope names, List<Var> locals) =>
+            new ControlFlowLowering(results, names, locals).LowerList(body, tail: true, out _);
 
         /// <summary>Lowers a statement list; <paramref name="exits"/> gets the flags it may set (jumps out of it).</summary>
         private List<Stmt> LowerList(IReadOnlyList<Stmt> statements, bool tail, out HashSet<Var> exits)
@@ -88,15 +88,19 @@ namespace GradGen.Generator.Differentiation
             {
                 case Return ret:
                     // Runs at most once and nothing reads the result before: it overwrites nothing worth saving.
-                    var assign = new Assign(ret.Line, result, "=", ret.Value!);
+                    // A tuple's elements go to one result each (the parser returns tuples as literals).
+                    var assigns = results.Count == 1
+                        ? new List<Stmt> { new Assign(ret.Line, results[0], "=", ret.Value!) }
+                        : ((TupleValue)ret.Value!).Items.Select((item, i) => (Stmt)new Assign(ret.Line, results[i], "=", item)).ToList();
                     if (tail)
                     {
-                        return new List<Stmt> { assign };
+                        return assigns;
                     }
 
                     returned ??= Flag("returned");
                     exits.Add(returned);
-                    return new List<Stmt> { assign, Set(returned, true) };
+                    assigns.Add(Set(returned, true));
+                    return assigns;
                 case Break:
                     var breakFrame = loops.Peek();
                     breakFrame.Broke ??= Flag("broke");

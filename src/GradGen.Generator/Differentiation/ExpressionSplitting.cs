@@ -44,6 +44,9 @@ namespace GradGen.Generator.Differentiation
                         var value = SplitRoot(store.Value, store.Line, output);
                         output.Add(store with { Value = value is DiffCall or Intrinsic ? Hoist(value, store.Line, output) : value });
                         break;
+                    case AssignTuple { Value: DiffCall } tuple:
+                        output.Add(tuple with { Value = SplitRoot(tuple.Value, tuple.Line, output) });
+                        break;
                     case If branch:
                         output.Add(branch with { Then = SplitList(branch.Then).ToEquatableArray(), Else = SplitList(branch.Else).ToEquatableArray() });
                         break;
@@ -94,7 +97,7 @@ namespace GradGen.Generator.Differentiation
 
         private Expr SplitInner(Expr expr, int line, List<Stmt> output)
         {
-            if (!Types.IsReal(expr.Type))
+            if (!Types.IsReal(expr.Type) && expr is not DiffCall)
             {
                 // Integer and Boolean operands are evaluated as written: short-circuits and all.
                 return expr;
@@ -154,6 +157,7 @@ namespace GradGen.Generator.Differentiation
             Intrinsic i => i with { Args = i.Args.Select(map).ToEquatableArray() },
             Call c => c with { Args = c.Args.Select(map).ToEquatableArray() },
             DiffCall d => d with { Args = d.Args.Select(map).ToEquatableArray() },
+            Index { Collection: DiffCall } i => i with { Collection = map(i.Collection) },
             _ => expr,
         };
     }

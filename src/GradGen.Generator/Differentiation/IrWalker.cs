@@ -36,7 +36,7 @@ namespace GradGen.Generator.Differentiation
             {
                 Assign a => new[] { a.Target.Name },
                 Store st => new[] { ((Var)st.Target.Collection).Name },
-                AssignTuple t => t.Targets.Select(v => v.Name),
+                AssignTuple t => t.Variables.Select(v => v.Name),
                 For f => new[] { f.Counter.Name },
                 Declare d => new[] { d.Variable.Name },
                 _ => Enumerable.Empty<string>(),

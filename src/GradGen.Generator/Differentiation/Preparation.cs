@@ -8,10 +8,10 @@ namespace GradGen.Generator.Differentiation
     internal static class Preparation
     {
         public static (EquatableArray<Stmt> Body, List<Var> Locals) Prepare(
-            EquatableArray<Stmt> body, Var result, IEnumerable<Parameter> parameters, NameScope names)
+            EquatableArray<Stmt> body, IReadOnlyList<Var> results, IEnumerable<Parameter> parameters, NameScope names)
         {
             var locals = new List<Var>();
-            var lowered = ControlFlowLowering.Lower(body, result, names, locals);
+            var lowered = ControlFlowLowering.Lower(body, results, names, locals);
             var varied = ActivityAnalysis.Varied(lowered, parameters.Where(p => p.Wrt).Select(p => p.Name));
             var split = ExpressionSplitting.Split(lowered, varied, names, locals);
             return (split.ToEquatableArray(), locals);

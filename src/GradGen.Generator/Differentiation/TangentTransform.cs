@@ -17,7 +17,7 @@ namespace GradGen.Generator.Differentiation
         private TangentTransform(DiffMethodModel model, NameScope names)
         {
             this.model = model;
-            active = ActivityAnalysis.Active(model.Body, model.Parameters.Where(p => p.Wrt).Select(p => p.Name), model.Result.Name);
+            active = ActivityAnalysis.Active(model.Body, model.Parameters.Where(p => p.Wrt).Select(p => p.Name), model.Results.Select(r => r.Name));
             foreach (var parameter in model.Parameters.Where(p => p.Wrt))
             {
                 tangents[parameter.Name] = new Var(parameter.Type, DerivativeNames.Parameter("d", parameter.Name));
@@ -37,8 +37,9 @@ namespace GradGen.Generator.Differentiation
             body.AddRange(model.Locals.Select(l => new Declare(l, null)));
             body.AddRange(model.Locals.Where(l => transform.active.Contains(l.Name)).Select(l => new Declare(transform.tangents[l.Name], Types.IsReal(l.Type) ? Build.Num(l.Type, 0) : null)));
             body.AddRange(transform.TransformList(model.Body));
-            var tangent = transform.active.Contains(model.Result.Name) ? transform.tangents[model.Result.Name] : (Expr)Build.Num(model.Result.Type, 0);
-            body.Add(new Return(0, new TupleValue($"({model.ReturnType} Value, {model.ReturnType} Tangent)", EquatableArray.Of<Expr>(model.Result, tangent))));
+            var tangents = model.Results.Select(r => transform.active.Contains(r.Name) ? transform.tangents[r.Name] : Build.Zero(r));
+            Expr Pack(IEnumerable<Expr> items) => model.ReturnsTuple ? new TupleValue(model.ReturnType, items.ToEquatableArray()) : items.Single();
+            body.Add(new Return(0, new TupleValue($"({model.ReturnType} Value, {model.ReturnType} Tangent)", EquatableArray.Of(Pack(model.Results), Pack(tangents)))));
             return body;
         }
 
@@ -57,6 +58,11 @@ namespace GradGen.Generator.Differentiation
                         var element = store.Target with { Collection = tangents[array.Name] };
                         output.Add(new Store(store.Line, element, "=", Build.Cast(element.Type, Tangent(store.Value, null) ?? Build.Num(element.Type, 0))));
                         output.Add(store);
+                        break;
+                    case AssignTuple { Value: DiffCall call } tuple when tuple.Variables.Any(v => active.Contains(v.Name)):
+                        // ((u, v), (u_dot, v_dot)) = GForward(...); an element nothing needs the tangent of goes to a discard.
+                        var elementTangents = tuple.Variables.Select(v => active.Contains(v.Name) ? tangents[v.Name] : new Var(v.Type, "_"));
+                        output.Add(new AssignTuple(tuple.Line, EquatableArray.Of<Expr>(new TupleValue(call.Type, tuple.Targets), new TupleValue(call.Type, elementTangents.ToEquatableArray<Expr>())), ForwardCall(call)));
                         break;
                     case If branch:
                         output.Add(branch with { Then = TransformList(branch.Then).ToEquatableArray(), Else = TransformList(branch.Else).ToEquatableArray() });
@@ -82,9 +88,7 @@ namespace GradGen.Generator.Differentiation
             var tangent = tangents[target.Name];
             if (assign.Value is DiffCall call)
             {
-                var tangentArgs = call.Args.Where((_, i) => call.Wrt[i]).Select(a => Tangent(a, null) is { } t ? Build.Cast(a.Type, t) : Build.Zero(a));
-                var forward = new Call(call.Type, call.Receiver, call.StaticType, DerivativeNames.Forward(call.Name), call.Args.Concat(tangentArgs).ToEquatableArray());
-                output.Add(new AssignTuple(assign.Line, EquatableArray.Of(target, tangent), forward));
+                output.Add(new AssignTuple(assign.Line, EquatableArray.Of<Expr>(target, tangent), ForwardCall(call)));
                 return;
             }
 
@@ -112,6 +116,13 @@ namespace GradGen.Generator.Differentiation
                 output.Add(assign);
                 output.Add(new Assign(assign.Line, tangent, "=", Tangent(assign.Value, target) ?? Build.Num(target.Type, 0)));
             }
+        }
+
+        /// <summary>The callee's Forward, with the tangent of each differentiable argument after the arguments.</summary>
+        private Call ForwardCall(DiffCall call)
+        {
+            var tangentArgs = call.Args.Where((_, i) => call.Wrt[i]).Select(a => Tangent(a, null) is { } t ? Build.Cast(a.Type, t) : Build.Zero(a));
+            return new Call(call.Type, call.Receiver, call.StaticType, DerivativeNames.Forward(call.Name), call.Args.Concat(tangentArgs).ToEquatableArray());
         }
 
         /// <summary>The directional derivative of <paramref name="expr"/>, or null when it is zero.</summary>

@@ -115,23 +115,24 @@ namespace GradGen.Generator.Differentiation
 
         private void VisitAssign(AssignNode assign, HashSet<string> pending)
         {
-            var target = assign.Primal.Target.Name;
-            var isArray = Types.ElementType(assign.Primal.Target.Type) is not null;
-
             // When the value reads its own target the backward sweep restores before the adjoint code, else after it.
             if (assign.ReadsTarget)
             {
                 AddReads(assign.Backward, pending);
             }
 
-            var key = isArray ? Reference(target) : target;
-            assign.Recorded |= pending.Contains(key);
-            pending.Remove(key);
-
-            // A new array leaves the old one's elements alone, unless another variable may still reach them.
-            if (isArray && assign.Primal.Value is NewArray && !aliased.Contains(Class(target)))
+            foreach (var target in assign.Targets)
             {
-                pending.Remove(Class(target));
+                var isArray = Types.ElementType(target.Type) is not null;
+                var key = isArray ? Reference(target.Name) : target.Name;
+                assign.Recorded |= pending.Contains(key);
+                pending.Remove(key);
+
+                // A new array leaves the old one's elements alone, unless another variable may still reach them.
+                if (isArray && assign.Value is NewArray && !aliased.Contains(Class(target.Name)))
+                {
+                    pending.Remove(Class(target.Name));
+                }
             }
 
             if (!assign.ReadsTarget)

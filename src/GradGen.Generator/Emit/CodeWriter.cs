@@ -30,7 +30,7 @@ namespace GradGen.Generator.Emit
                     writer.Line($"{Expression(st.Target)} {st.Op} {Expression(st.Value)};");
                     break;
                 case AssignTuple t:
-                    writer.Line($"({string.Join(", ", t.Targets.Select(v => v.Name))}) = {Expression(t.Value)};");
+                    writer.Line($"({Arguments(t.Targets)}) = {Expression(t.Value)};");
                     break;
                 case ExprStmt e:
                     writer.Line(Expression(e.Expression) + ";");

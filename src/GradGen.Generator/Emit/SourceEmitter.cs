@@ -40,10 +40,14 @@ namespace GradGen.Generator.Emit
                     writer.Line();
                 }
 
-                GradientMethod(writer, model);
-                writer.Line();
+                if (model.ReturnsScalar)
+                {
+                    GradientMethod(writer, model);
+                    writer.Line();
+                }
+
                 var names = Names(model);
-                var seed = new Var(model.ReturnType, names.Fresh("seed"));
+                var seed = new Var(SeedType(model), names.Fresh("seed"));
                 Method(writer, model, ReverseSignature(model, seed.Name), AdjointTransform.Transform(model, names, seed));
             }
 
@@ -76,7 +80,11 @@ namespace GradGen.Generator.Emit
             $"{model.Modifiers} ({model.ReturnType} Value, {model.ReturnType} Tangent) {DerivativeNames.Forward(model.Name)}({Join(Primal(model), Derivatives(model, "d", ForwardType))})";
 
         private static string ReverseSignature(DiffMethodModel model, string seed) =>
-            $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Reverse(model.Name)}({Join(Primal(model), $"{model.ReturnType} {seed}", Derivatives(model, "d", p => ReverseType(p, "ref ")))})";
+            $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Reverse(model.Name)}({Join(Primal(model), $"{SeedType(model)} {seed}", Derivatives(model, "d", p => ReverseType(p, "ref ")))})";
+
+        /// <summary>The cotangent of the result: the return type itself, or a read-only span for an array.</summary>
+        private static string SeedType(DiffMethodModel model) =>
+            model.ReturnsArray ? Types.ReadOnlySpan(Types.ElementType(model.ReturnType)!) : model.ReturnType;
 
         private static string Derivatives(DiffMethodModel model, string prefix, System.Func<Parameter, string> type) =>
             string.Join(", ", WrtParameters(model).Select(p => $"{type(p)} {DerivativeNames.Parameter(prefix, p.Name)}"));

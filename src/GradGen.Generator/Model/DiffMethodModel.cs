@@ -8,7 +8,8 @@ namespace GradGen.Generator.Model
 
     /// <summary>
     /// Everything the emitters need to know about one [Differentiable] method, with its body already in the IR:
-    /// no returns, breaks or continues (the result is assigned to <see cref="Result"/>), and every local in <see cref="Locals"/>.
+    /// no returns, breaks or continues (the result is assigned to <see cref="Results"/>: one variable for a real or an
+    /// array, one per element for a tuple), and every local in <see cref="Locals"/>.
     /// </summary>
     public sealed record DiffMethodModel(
         string Key,
@@ -21,7 +22,7 @@ namespace GradGen.Generator.Model
         string ReturnType,
         EquatableArray<Parameter> Parameters,
         EquatableArray<Var> Locals,
-        Var Result,
+        EquatableArray<Var> Results,
         EquatableArray<Stmt> Body,
         int Kinds,
         int Line)
@@ -29,6 +30,18 @@ namespace GradGen.Generator.Model
         public bool HasForward => (Kinds & 1) != 0;
 
         public bool HasReverse => (Kinds & 2) != 0;
+
+        public bool HasJacobian => (Kinds & 4) != 0;
+
+        public bool HasHessian => (Kinds & 8) != 0;
+
+        /// <summary>A tuple of reals: <see cref="Results"/> holds one variable per element.</summary>
+        public bool ReturnsTuple => Results.Count > 1;
+
+        /// <summary>A <c>double[]</c> or <c>float[]</c>.</summary>
+        public bool ReturnsArray => Types.ElementType(ReturnType) is not null;
+
+        public bool ReturnsScalar => !ReturnsTuple && !ReturnsArray;
     }
 
     /// <summary>The parse of one method as the generator keeps it: the model, or null when the method has errors.</summary>

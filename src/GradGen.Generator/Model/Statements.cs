@@ -9,8 +9,16 @@ namespace GradGen.Generator.Model
     /// <summary><c>Target Op Value</c> for an element of a local array (<see cref="Op"/> one of <c>=</c>, <c>+=</c>, <c>-=</c>).</summary>
     public sealed record Store(int Line, Index Target, string Op, Expr Value) : Stmt(Line);
 
-    /// <summary><c>(Targets...) = Value</c>: how forward mode takes the value and tangent from a callee's Forward.</summary>
-    public sealed record AssignTuple(int Line, EquatableArray<Var> Targets, Expr Value) : Stmt(Line);
+    /// <summary>
+    /// <c>(Targets...) = Value</c>: the elements of a tuple-valued call, or the value and tangent from a callee's Forward.
+    /// A target is a variable, or a <see cref="TupleValue"/> of variables for a nested tuple.
+    /// </summary>
+    public sealed record AssignTuple(int Line, EquatableArray<Expr> Targets, Expr Value) : Stmt(Line)
+    {
+        /// <summary>Every variable assigned, nested ones included.</summary>
+        public System.Collections.Generic.IEnumerable<Var> Variables =>
+            System.Linq.Enumerable.SelectMany(Targets, t => t is TupleValue nested ? System.Linq.Enumerable.Cast<Var>(nested.Items) : new[] { (Var)t });
+    }
 
     /// <summary>An expression evaluated for its effect (a call returning nothing, a tape push).</summary>
     public sealed record ExprStmt(int Line, Expr Expression) : Stmt(Line);

@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace GradGen.Generator.Model
 {
     /// <summary>The IR's type names that matter to differentiation.</summary>
@@ -28,6 +30,18 @@ namespace GradGen.Generator.Model
 
         /// <summary>A value that can carry a derivative: a real or a collection of reals.</summary>
         public static bool IsDifferentiable(string type) => IsReal(type) || IsRealCollection(type);
+
+        /// <summary>The element types of a tuple of reals, <c>(double X, float)</c>; null for any other type.</summary>
+        public static string[]? TupleElements(string type)
+        {
+            if (!type.StartsWith("(", System.StringComparison.Ordinal) || !type.EndsWith(")", System.StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var elements = type.Substring(1, type.Length - 2).Split(',').Select(e => e.Trim().Split(' ')[0]).ToArray();
+            return elements.Length > 1 && elements.All(IsReal) ? elements : null;
+        }
 
         public static bool IsMatrix(string type) => type.TrimEnd('?').EndsWith("[,]", System.StringComparison.Ordinal);
 

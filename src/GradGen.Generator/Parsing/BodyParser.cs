@@ -15,7 +15,7 @@ namespace GradGen.Generator.Parsing
     /// Turns the <see cref="IOperation"/> tree of a method body into the IR, resolving every call, and reports
     /// what cannot be differentiated where it occurs. Locals get unique names so they can all be declared up front.
     /// </summary>
-    internal sealed class BodyParser
+    internal sealed partial class BodyParser
     {
         private const string DifferentiableAttribute = "GradGen.DifferentiableAttribute";
 
@@ -116,8 +116,12 @@ namespace GradGen.Generator.Parsing
                 case IExpressionStatementOperation statement:
                     ParseExpressionStatement(statement.Operation, output);
                     break;
+                case IReturnOperation { Kind: OperationKind.Return, ReturnedValue: { } returned } when IsRealTuple(method.ReturnType):
+                    var elements = TupleValues(returned, (INamedTypeSymbol)method.ReturnType, output);
+                    output.Add(new Return(Line(op), elements is null ? Placeholder : new TupleValue(TypeNames.Of(method.ReturnType), elements.ToEquatableArray())));
+                    break;
                 case IReturnOperation { Kind: OperationKind.Return } ret:
-                    output.Add(new Return(Line(op), ret.ReturnedValue is null ? null : ParseExpression(ret.ReturnedValue)));
+                    output.Add(new Return(Line(op), ret.ReturnedValue is null || RefersToParameterArray(ret.ReturnedValue, "the returned array") ? null : ParseExpression(ret.ReturnedValue)));
                     break;
                 case IReturnOperation:
                     Unsupported(op, "an iterator ('yield')", "return a value computed with a loop instead");
@@ -174,8 +178,18 @@ namespace GradGen.Generator.Parsing
         {
             foreach (var declarator in declaration.Declarators)
             {
-                var local = DeclareLocal(declarator.Symbol);
                 var initializer = declarator.Initializer ?? declaration.Initializer;
+                if (IsRealTuple(declarator.Symbol.Type))
+                {
+                    if (initializer is not null)
+                    {
+                        AssignElements(TupleComponents(declarator.Symbol), initializer.Value, (INamedTypeSymbol)declarator.Symbol.Type, Line(declarator), output);
+                    }
+
+                    continue;
+                }
+
+                var local = DeclareLocal(declarator.Symbol);
                 if (IsSpan(declarator.Symbol.Type)
                     && (context.LoopDepth > 0 || initializer?.Value.Syntax is not StackAllocArrayCreationExpressionSyntax))
                 {
@@ -184,7 +198,7 @@ namespace GradGen.Generator.Parsing
                     continue;
                 }
 
-                if (initializer is not null && !RefersToParameterArray(initializer.Value, local.Name))
+                if (initializer is not null && !RefersToParameterArray(initializer.Value, $"the local array '{local.Name}'"))
                 {
                     output.Add(new Assign(Line(declarator), local, "=", ParseExpression(initializer.Value)));
                 }
@@ -195,19 +209,19 @@ namespace GradGen.Generator.Parsing
         /// Reports a local array made to refer to a parameter's array (<c>double[] v = x;</c>): writes through it would
         /// modify the caller's input, and its derivative would have to be the parameter's own buffer.
         /// </summary>
-        private bool RefersToParameterArray(IOperation value, string local)
+        private bool RefersToParameterArray(IOperation value, string what)
         {
             switch (value)
             {
                 case IParameterReferenceOperation { Type: IArrayTypeSymbol } parameter:
-                    Unsupported(value, $"the local array '{local}' referring to the parameter '{parameter.Parameter.Name}'", $"index '{parameter.Parameter.Name}' directly, or copy it into a new array");
+                    Unsupported(value, $"{what} referring to the parameter '{parameter.Parameter.Name}'", $"index '{parameter.Parameter.Name}' directly, or copy it into a new array");
                     return true;
                 case IConversionOperation conversion:
-                    return RefersToParameterArray(conversion.Operand, local);
+                    return RefersToParameterArray(conversion.Operand, what);
                 case IConditionalOperation conditional:
-                    return RefersToParameterArray(conditional.WhenTrue, local) | (conditional.WhenFalse is { } otherwise && RefersToParameterArray(otherwise, local));
+                    return RefersToParameterArray(conditional.WhenTrue, what) | (conditional.WhenFalse is { } otherwise && RefersToParameterArray(otherwise, what));
                 case ICoalesceOperation coalesce:
-                    return RefersToParameterArray(coalesce.Value, local) | RefersToParameterArray(coalesce.WhenNull, local);
+                    return RefersToParameterArray(coalesce.Value, what) | RefersToParameterArray(coalesce.WhenNull, what);
                 default:
                     return false;
             }
@@ -237,6 +251,12 @@ namespace GradGen.Generator.Parsing
         {
             switch (op)
             {
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when IsRealTuple(local.Type):
+                    AssignElements(TupleComponents(local.Local), assignment.Value, (INamedTypeSymbol)local.Type!, Line(op), output);
+                    break;
+                case IDeconstructionAssignmentOperation deconstruction:
+                    ParseDeconstruction(deconstruction, output);
+                    break;
                 case IAssignmentOperation or IIncrementOrDecrementOperation:
                     if (ParseAssignment(op) is { } assign)
                     {
@@ -264,7 +284,7 @@ namespace GradGen.Generator.Parsing
             switch (op)
             {
                 case ISimpleAssignmentOperation assignment when AssignedTarget(assignment.Target) is { } target:
-                    return RefersToParameterArray(assignment.Value, target is Var local ? local.Name : string.Empty) ? null : MakeAssign(Line(op), target, ParseExpression(assignment.Value));
+                    return RefersToParameterArray(assignment.Value, $"the local array '{(target as Var)?.Name}'") ? null : MakeAssign(Line(op), target, ParseExpression(assignment.Value));
                 case ICompoundAssignmentOperation compound when AssignedTarget(compound.Target) is { } target:
                     if (compound.OperatorMethod is not null || BinaryOperator(compound.OperatorKind) is not { } binary)
                     {
@@ -339,6 +359,9 @@ namespace GradGen.Generator.Parsing
         {
             switch (target)
             {
+                case ILocalReferenceOperation local when IsRealTuple(local.Type):
+                    Unsupported(target, "assigning a tuple inside an expression", "assign it as a statement of its own");
+                    return null;
                 case ILocalReferenceOperation local when IsSpan(local.Local.Type):
                     Unsupported(target, "assigning a span local after its declaration", "declare it once with stackalloc, outside loops, or use an array");
                     return null;
@@ -637,6 +660,11 @@ namespace GradGen.Generator.Parsing
 
             switch (op)
             {
+                case ILocalReferenceOperation local when IsRealTuple(local.Type):
+                    Unsupported(op, $"the tuple '{local.Local.Name}' as a whole", "use its elements, or return it");
+                    return Placeholder;
+                case IFieldReferenceOperation { Instance.Type: { IsTupleType: true } } element when IsRealTuple(element.Instance.Type):
+                    return ParseTupleElement(element);
                 case ILocalReferenceOperation local:
                     return DeclareLocal(local.Local);
                 case IParameterReferenceOperation parameter:

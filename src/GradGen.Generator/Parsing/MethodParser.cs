@@ -95,8 +95,10 @@ namespace GradGen.Generator.Parsing
                 return new ParseResult(null, context.Diagnostics.ToImmutableArray(), callees);
             }
 
-            var result = new Var(TypeNames.Of(method.ReturnType), context.Names.Fresh("result"));
-            var prepared = Preparation.Prepare(statements, result, parameters, context.Names);
+            var results = (BodyParser.IsRealTuple(method.ReturnType)
+                ? ((INamedTypeSymbol)method.ReturnType).TupleElements.Select((e, i) => new Var(TypeNames.Of(e.Type), context.Names.Fresh($"result{i + 1}")))
+                : new[] { new Var(TypeNames.Of(method.ReturnType), context.Names.Fresh("result")) }).ToList();
+            var prepared = Preparation.Prepare(statements, results, parameters, context.Names);
             var model = new DiffMethodModel(
                 MethodKeys.Of(method),
                 HintName(method),
@@ -105,10 +107,10 @@ namespace GradGen.Generator.Parsing
                 method.Name,
                 Modifiers(method),
                 method.IsStatic,
-                result.Type,
+                TypeNames.Of(method.ReturnType),
                 parameters,
-                parser.Locals.Concat(prepared.Locals).Append(result).ToEquatableArray(),
-                result,
+                parser.Locals.Concat(prepared.Locals).Concat(results).ToEquatableArray(),
+                results.ToEquatableArray(),
                 prepared.Body,
                 Kinds(attribute),
                 syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
@@ -163,9 +165,9 @@ namespace GradGen.Generator.Parsing
                 Unsupported("it has no body (abstract, extern or a partial declaration)");
             }
 
-            if (!TypeNames.IsReal(method.ReturnType))
+            if (!IsDifferentiableReturn(method.ReturnType))
             {
-                Unsupported($"it returns '{method.ReturnType.ToDisplayString()}'; return double or float");
+                Unsupported($"it returns '{method.ReturnType.ToDisplayString()}'; return double or float, a tuple of 2 to 7 of them, or double[] or float[]");
             }
 
             foreach (var parameter in method.Parameters)
@@ -221,6 +223,12 @@ namespace GradGen.Generator.Parsing
                 }
             }
         }
+
+        /// <summary>A real, a tuple of 2 to 7 reals, or a one-dimensional array of reals.</summary>
+        private static bool IsDifferentiableReturn(ITypeSymbol type) =>
+            TypeNames.IsReal(type)
+            || BodyParser.IsRealTuple(type) && ((INamedTypeSymbol)type).TupleElements.Length <= 7
+            || type is IArrayTypeSymbol { Rank: 1 } array && TypeNames.IsReal(array.ElementType);
 
         /// <summary>Why a collection of reals cannot be a parameter, or null if it can (or is no such collection).</summary>
         private static string? UnsupportedCollection(ITypeSymbol type) => type switch
