@@ -51,6 +51,17 @@ namespace GradGen.Generator.Emit
                 Method(writer, model, ReverseSignature(model, seed.Name), AdjointTransform.Transform(model, names, seed));
             }
 
+            if (model.HasJacobian)
+            {
+                writer.Line();
+                var names = Names(model);
+                var jacobian = new Var(JacobianBuilder.ElementType(model) + "[,]", names.Fresh("jacobian"));
+                Summary(writer, $"Computes {model.Name} and fills {jacobian.Name}[i, j] with the derivative of output i with respect to flat input j.");
+                writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.Jacobian(model.Name)}({Join(Primal(model), $"{jacobian.Type} {jacobian.Name}")})");
+                CodeWriter.Statements(writer, JacobianBuilder.Body(model, names, jacobian));
+                writer.Close();
+            }
+
             foreach (var _ in model.ContainingTypes)
             {
                 writer.Close();

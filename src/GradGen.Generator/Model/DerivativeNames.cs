@@ -15,5 +15,11 @@ namespace GradGen.Generator.Model
         public static string Gradient(string method) => method + "Gradient";
 
         public static string Reverse(string method) => method + "Reverse";
+
+        public static string Jacobian(string method) => method + "Jacobian";
+
+        public static string Hessian(string method) => method + "Hessian";
+
+        public static string HessianVectorProduct(string method) => method + "HessianVectorProduct";
     }
 }

@@ -63,9 +63,9 @@ namespace GradGen.Generator.Parsing
 
             CheckSignature(method, syntax, attributeLocation, context);
             CheckNames(method, Kinds(attribute), attributeLocation, context);
-            if ((Kinds(attribute) & ~DefaultKinds) != 0)
+            if ((Kinds(attribute) & 8) != 0)
             {
-                context.Report(Descriptors.UnsupportedSignature, attributeLocation, method.Name, "DerivativeKinds.Jacobian and DerivativeKinds.Hessian are not generated yet; use Forward and Reverse");
+                context.Report(Descriptors.UnsupportedSignature, attributeLocation, method.Name, "DerivativeKinds.Hessian is not generated yet; use Forward and Reverse");
             }
 
             if (context.HasErrors)
@@ -207,8 +207,17 @@ namespace GradGen.Generator.Parsing
 
             if ((kinds & 2) != 0)
             {
-                generated.Add(DerivativeNames.Gradient(method.Name));
+                if (TypeNames.IsReal(method.ReturnType))
+                {
+                    generated.Add(DerivativeNames.Gradient(method.Name));
+                }
+
                 generated.Add(DerivativeNames.Reverse(method.Name));
+            }
+
+            if ((kinds & 4) != 0)
+            {
+                generated.Add(DerivativeNames.Jacobian(method.Name));
             }
 
             foreach (var name in generated)
@@ -348,13 +357,14 @@ namespace GradGen.Generator.Parsing
             return method.IsStatic ? access + " static" : access;
         }
 
+        /// <summary>The kinds to generate; Jacobian and Hessian are built on Forward and Reverse, which come with them.</summary>
         public static int Kinds(AttributeData attribute)
         {
             foreach (var argument in attribute.NamedArguments)
             {
                 if (argument.Key == "Kinds" && argument.Value.Value is int kinds)
                 {
-                    return kinds;
+                    return (kinds & ~DefaultKinds) != 0 ? kinds | DefaultKinds : kinds;
                 }
             }
 

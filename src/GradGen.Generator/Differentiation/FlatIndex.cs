@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using GradGen.Generator.Model;
+
+namespace GradGen.Generator.Differentiation
+{
+    /// <summary>
+    /// The contract's flat index over differentiable inputs (parameters in order, arrays by index, matrices row-major),
+    /// as loops of generated code: one-hot directions that visit every flat input, and writes of per-parameter
+    /// derivative buffers into a flat row or column. The Jacobian and the Hessian are both built from these.
+    /// </summary>
+    internal sealed class FlatIndex
+    {
+        private readonly IReadOnlyList<Parameter> inputs;
+        private readonly NameScope names;
+        private readonly Var tape;
+
+        public FlatIndex(IReadOnlyList<Parameter> inputs, NameScope names, Var tape)
+        {
+            this.inputs = inputs;
+            this.names = names;
+            this.tape = tape;
+        }
+
+        /// <summary>The number of flat inputs: 1 per scalar, the length of each array, span or matrix.</summary>
+        public Expr Count => inputs
+            .Select(p => Types.IsReal(p.Type) ? Build.Num(Types.Int, 1) : Build.Length(Of(p)))
+            .Aggregate(IntAdd);
+
+        /// <summary>
+        /// One zero buffer per input, shaped like it: a scalar local, or an array lent by the tape (spans get arrays,
+        /// which convert to the spans derivative parameters take).
+        /// </summary>
+        public List<Var> Buffers(string prefix, List<Stmt> output)
+        {
+            var buffers = new List<Var>();
+            foreach (var input in inputs)
+            {
+                var name = names.Fresh(DerivativeNames.Parameter(prefix, input.Name));
+                if (Types.ElementType(input.Type) is not { } element)
+                {
+                    buffers.Add(Declare(new Var(input.Type, name), Build.Num(input.Type, 0), output));
+                    continue;
+                }
+
+                var matrix = Types.IsMatrix(input.Type);
+                var lengths = matrix ? new[] { Build.LengthOf(Of(input), 0), Build.LengthOf(Of(input), 1) } : new[] { Build.Length(Of(input)) };
+                var type = element + (matrix ? "[,]" : "[]");
+                buffers.Add(Declare(new Var(type, name), new Call(type, tape, null, $"Rent<{element}>", lengths.ToEquatableArray()), output));
+            }
+
+            return buffers;
+        }
+
+        /// <summary>
+        /// For each flat input j in order: sets <paramref name="directions"/> to the j-th unit vector, runs
+        /// <paramref name="body"/> with j, and clears the direction again.
+        /// </summary>
+        public List<Stmt> OneHot(IReadOnlyList<Var> directions, Func<Var, IEnumerable<Stmt>> body)
+        {
+            var output = new List<Stmt>();
+            var column = Declare(new Var(Types.Int, names.Fresh("column")), Build.Num(Types.Int, 0), output);
+            for (var k = 0; k < inputs.Count; k++)
+            {
+                var direction = directions[k];
+                var element = Element(direction, inputs[k], output, out var loops);
+                var visit = new List<Stmt> { Set(element, 1) };
+                visit.AddRange(body(column));
+                visit.Add(Set(element, 0));
+                visit.Add(new Assign(0, column, "=", IntAdd(column, Build.Num(Types.Int, 1))));
+                output.AddRange(loops(visit));
+            }
+
+            return output;
+        }
+
+        /// <summary>
+        /// Writes every element of <paramref name="buffers"/> (shaped as by <see cref="Buffers"/>) with its flat index:
+        /// <paramref name="write"/>(flat index, value).
+        /// </summary>
+        public List<Stmt> Write(IReadOnlyList<Var> buffers, Func<Expr, Expr, Stmt> write)
+        {
+            var output = new List<Stmt>();
+            var offset = Declare(new Var(Types.Int, names.Fresh("offset")), Build.Num(Types.Int, 0), output);
+            for (var k = 0; k < inputs.Count; k++)
+            {
+                var element = Element(buffers[k], inputs[k], output, out var loops);
+                output.AddRange(loops(new List<Stmt>
+                {
+                    write(offset, element),
+                    new Assign(0, offset, "=", IntAdd(offset, Build.Num(Types.Int, 1))),
+                }));
+            }
+
+            return output;
+        }
+
+        /// <summary>
+        /// The element of <paramref name="buffer"/> that a loop over <paramref name="input"/>'s indices visits, and
+        /// that loop nest (for a scalar: the variable itself, and no loop). Counters are declared into <paramref name="output"/>.
+        /// </summary>
+        private Expr Element(Var buffer, Parameter input, List<Stmt> output, out Func<List<Stmt>, IEnumerable<Stmt>> loops)
+        {
+            if (Types.ElementType(input.Type) is not { } element)
+            {
+                loops = body => body;
+                return buffer;
+            }
+
+            var counters = (Types.IsMatrix(input.Type) ? new[] { "i", "j" } : new[] { "i" })
+                .Select(c => Declare(new Var(Types.Int, names.Fresh(c)), Build.Num(Types.Int, 0), output))
+                .ToList();
+            var bounds = counters.Count == 2
+                ? new[] { Build.LengthOf(buffer, 0), Build.LengthOf(buffer, 1) }
+                : new[] { Build.Length(buffer) };
+            loops = body =>
+            {
+                IEnumerable<Stmt> nest = body;
+                for (var d = counters.Count - 1; d >= 0; d--)
+                {
+                    nest = new[] { new For(0, counters[d], Build.Num(Types.Int, 0), Build.Compare("<", counters[d], bounds[d]), "++", nest.ToEquatableArray()) };
+                }
+
+                return nest;
+            };
+            return new Index(element, buffer, counters.ToEquatableArray<Expr>());
+        }
+
+        private static Stmt Set(Expr target, double value) => target is Index element
+            ? new Store(0, element, "=", Build.Num(element.Type, value))
+            : new Assign(0, (Var)target, "=", Build.Num(target.Type, value));
+
+        private static Var Declare(Var variable, Expr value, List<Stmt> output)
+        {
+            output.Add(new Declare(variable, value));
+            return variable;
+        }
+
+        private static Var Of(Parameter parameter) => new(parameter.Type, parameter.Name);
+
+        public static Expr IntAdd(Expr a, Expr b) =>
+            a is Const { Value: { } x } && b is Const { Value: { } y } ? Build.Num(Types.Int, x + y)
+            : Build.IsConst(b, 0) ? a : Build.IsConst(a, 0) ? b : new Binary(Types.Int, "+", a, b);
+    }
+}

@@ -1,0 +1,173 @@
+using System.Collections.Generic;
+using System.Linq;
+using GradGen.Generator.Model;
+
+namespace GradGen.Generator.Differentiation
+{
+    /// <summary>
+    /// The body of <c>FJacobian</c>: the m × n Jacobian over the flat index, by columns from <c>FForward</c> (one pass per
+    /// input, when n ≤ m) or by rows from <c>FReverse</c> (one pass per output, when m &lt; n). When a size is only known
+    /// at run time (an array parameter or result) both are emitted and the sizes choose. Direction, seed and adjoint
+    /// buffers are lent by the tape, so a steady-state call allocates only what the method itself allocates.
+    /// </summary>
+    internal sealed class JacobianBuilder
+    {
+        private readonly DiffMethodModel model;
+        private readonly NameScope names;
+        private readonly Var jacobian;
+        private readonly Var tape;
+        private readonly Var value;
+        private readonly List<Parameter> inputs;
+        private readonly FlatIndex flat;
+
+        private JacobianBuilder(DiffMethodModel model, NameScope names, Var jacobian)
+        {
+            this.model = model;
+            this.names = names;
+            this.jacobian = jacobian;
+            tape = new Var(Runtime.TapeType, names.Fresh("tape"));
+            value = new Var(model.ReturnType, names.Fresh("value"));
+            inputs = model.Parameters.Where(p => p.Wrt).ToList();
+            flat = new FlatIndex(inputs, names, tape);
+        }
+
+        /// <summary>The element type of the Jacobian: float when every output and input is float, else double.</summary>
+        public static string ElementType(DiffMethodModel model) =>
+            model.Results.Select(r => Types.ElementType(r.Type) ?? r.Type)
+                .Concat(model.Parameters.Where(p => p.Wrt).Select(p => Types.ElementType(p.Type) ?? p.Type))
+                .All(t => t == Types.Float) ? Types.Float : Types.Double;
+
+        public static List<Stmt> Body(DiffMethodModel model, NameScope names, Var jacobian) =>
+            new JacobianBuilder(model, names, jacobian).Run();
+
+        private List<Stmt> Run()
+        {
+            var n = flat.Count;
+            var m = model.ReturnsTuple ? Build.Num(Types.Int, model.Results.Count)
+                : model.ReturnsArray ? Build.Length(value)
+                : Build.Num(Types.Int, 1);
+            var wrongShape = new Binary(Types.Bool, "||", Build.Compare("!=", Build.LengthOf(jacobian, 0), m), Build.Compare("!=", Build.LengthOf(jacobian, 1), n));
+            var check = new ThrowIf(
+                new Binary(Types.Bool, "||", Build.Compare("==", jacobian, new Const("object", "null", null)), wrongShape),
+                $"{jacobian.Name} must have one row per output and one column per differentiable input.",
+                jacobian.Name);
+
+            var body = new List<Stmt>();
+            var primal = new Call(model.ReturnType, null, null, model.Name, model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name)).ToEquatableArray());
+            if (model.ReturnsArray)
+            {
+                // The number of outputs is the length of the value: known once it is computed.
+                body.Add(new Declare(value, primal));
+                body.Add(check);
+            }
+            else
+            {
+                body.Add(check);
+                body.Add(new Declare(value, primal));
+            }
+
+            body.Add(new Declare(tape, new Call(tape.Type, null, Runtime.TapeType, "Rent", EquatableArray<Expr>.Empty)));
+            if (n is Const { Value: { } columns } && m is Const { Value: { } rows })
+            {
+                body.AddRange(columns <= rows ? Columns() : Rows(m));
+            }
+            else
+            {
+                body.Add(new If(0, Build.Compare("<=", n, m), Columns().ToEquatableArray(), Rows(m).ToEquatableArray()));
+            }
+
+            body.Add(new ExprStmt(0, new Call(Types.Void, null, Runtime.TapeType, "Return", EquatableArray.Of<Expr>(tape))));
+            body.Add(new Return(0, value));
+            return body;
+        }
+
+        /// <summary>Column j is the tangent of FForward along the j-th unit direction.</summary>
+        private List<Stmt> Columns()
+        {
+            var output = new List<Stmt> { new Comment("n ≤ m: one forward pass per input gives a column") };
+            var directions = flat.Buffers("v", output);
+            var forwardType = $"({model.ReturnType} Value, {model.ReturnType} Tangent)";
+            var forward = new Var(forwardType, names.Fresh("forward"));
+            output.Add(new Declare(forward, null));
+            var call = new Call(forwardType, null, null, DerivativeNames.Forward(model.Name), Primal().Concat(directions).ToEquatableArray());
+            output.AddRange(flat.OneHot(directions, column =>
+            {
+                var tangent = new Member(model.ReturnType, forward, null, "Tangent");
+                return new[] { new Assign(0, forward, "=", call) }.Concat(ForEachOutput(tangent, (row, element) => Set(row, column, element)));
+            }));
+            return output;
+        }
+
+        /// <summary>Row i is the gradient FReverse gives for the i-th unit seed.</summary>
+        private List<Stmt> Rows(Expr m)
+        {
+            var output = new List<Stmt> { new Comment("m < n: one reverse pass per output gives a row") };
+            var adjoints = flat.Buffers("g", output);
+            var row = new Var(Types.Int, names.Fresh("row"));
+            output.Add(new Declare(row, Build.Num(Types.Int, 0)));
+
+            Expr seed;
+            var before = new List<Stmt>();
+            var after = new List<Stmt>();
+            if (model.ReturnsArray)
+            {
+                var element = Types.ElementType(model.ReturnType)!;
+                var seeds = new Var(element + "[]", names.Fresh("seeds"));
+                output.Add(new Declare(seeds, new Call(seeds.Type, tape, null, $"Rent<{element}>", EquatableArray.Of(m))));
+                var unit = new Index(element, seeds, EquatableArray.Of<Expr>(row));
+                before.Add(new Store(0, unit, "=", Build.Num(element, 1)));
+                after.Add(new Store(0, unit, "=", Build.Num(element, 0)));
+                seed = seeds;
+            }
+            else if (model.ReturnsTuple)
+            {
+                seed = new TupleValue(model.ReturnType, model.Results.Select((r, i) => (Expr)Build.Choose(
+                    Build.Compare("==", row, Build.Num(Types.Int, i)), Build.Num(r.Type, 1), Build.Num(r.Type, 0))).ToEquatableArray());
+            }
+            else
+            {
+                seed = Build.Num(model.ReturnType, 1);
+            }
+
+            var pass = new List<Stmt>(before);
+            pass.AddRange(adjoints.Select(Clear));
+            var refs = adjoints.Select(a => Types.IsReal(a.Type) ? new Ref(a.Type, a) : (Expr)a);
+            pass.Add(new ExprStmt(0, new Call(model.ReturnType, null, null, DerivativeNames.Reverse(model.Name), Primal().Append(seed).Concat(refs).ToEquatableArray())));
+            pass.AddRange(after);
+            pass.AddRange(flat.Write(adjoints, (column, derivative) => Set(row, column, derivative)));
+            output.Add(new For(0, row, Build.Num(Types.Int, 0), Build.Compare("<", row, m), "++", pass.ToEquatableArray()));
+            return output;
+        }
+
+        /// <summary>Visits each output of <paramref name="result"/> (a real, a tuple or an array) with its row index.</summary>
+        private IEnumerable<Stmt> ForEachOutput(Expr result, System.Func<Expr, Expr, Stmt> visit)
+        {
+            if (model.ReturnsArray)
+            {
+                var row = new Var(Types.Int, names.Fresh("row"));
+                yield return new Declare(row, Build.Num(Types.Int, 0));
+                yield return new For(0, row, Build.Num(Types.Int, 0), Build.Compare("<", row, Build.Length(value)), "++",
+                    EquatableArray.Of(visit(row, new Index(Types.ElementType(model.ReturnType)!, result, EquatableArray.Of<Expr>(row)))));
+                yield break;
+            }
+
+            for (var i = 0; i < model.Results.Count; i++)
+            {
+                var element = model.ReturnsTuple ? new Member(model.Results[i].Type, result, null, $"Item{i + 1}") : result;
+                yield return visit(Build.Num(Types.Int, i), element);
+            }
+        }
+
+        private Stmt Set(Expr row, Expr column, Expr derivative)
+        {
+            var type = ElementType(model);
+            return new Store(0, new Index(type, jacobian, EquatableArray.Of(row, column)), "=", Build.Cast(type, derivative));
+        }
+
+        private static Stmt Clear(Var buffer) => Types.IsReal(buffer.Type)
+            ? new Assign(0, buffer, "=", Build.Num(buffer.Type, 0))
+            : new ExprStmt(0, new Call(Types.Void, null, "global::System.Array", "Clear", EquatableArray.Of<Expr>(buffer, Build.Num(Types.Int, 0), Build.Length(buffer))));
+
+        private IEnumerable<Expr> Primal() => model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name));
+    }
+}
