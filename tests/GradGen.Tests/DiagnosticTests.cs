@@ -349,14 +349,23 @@ namespace Diag
             }
         }
 
-        [Theory]
-        [InlineData("DerivativeKinds.Jacobian")]
-        [InlineData("DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian")]
-        [InlineData("DerivativeKinds.Hessian")]
-        public void GG0002_JacobianOrHessianRequested(string kinds)
+        [Fact]
+        public void GG0012_HessianOfAVectorValuedMethod()
         {
-            var source = Source($"        [Differentiable(Kinds = {kinds})] public static double Bad(double x, double y) => x * y;");
-            AssertReported(source, "GG0002", $"Differentiable(Kinds = {kinds})", kinds.Contains("Jacobian") ? "Jacobian" : "Hessian");
+            var source = Source("        [Differentiable(Kinds = DerivativeKinds.Hessian)] public static (double, double) Bad(double x, double y) => (x * y, x);");
+            AssertReported(source, "GG0012", "Differentiable(Kinds = DerivativeKinds.Hessian)", "Hessian");
+        }
+
+        [Theory]
+        [InlineData("DerivativeKinds.Jacobian", "public static (double, double) Bad(double x, double y) => (x * y, x);")]
+        [InlineData("DerivativeKinds.Jacobian", "public static double[] Bad(double[] x) { var r = new double[x.Length]; for (int i = 0; i < x.Length; i++) r[i] = x[i] * x[i]; return r; }")]
+        [InlineData("DerivativeKinds.Hessian", "public static double Bad(double x, double y) => x * y;")]
+        [InlineData("DerivativeKinds.Jacobian | DerivativeKinds.Hessian", "public static double Bad(double[] x) => x[0] * x[1];")]
+        public void GG0012_Negative_KindThatApplies(string kinds, string method)
+        {
+            var source = Source($"        [Differentiable(Kinds = {kinds})] {method}");
+            AssertNotReported(source, "GG0012");
+            AssertNotReported(source, "GG0002");
         }
 
         public static TheoryData<string, string> SupportedSignatures => new TheoryData<string, string>
@@ -959,8 +968,8 @@ namespace Diag
         public void CallerOfAMethodWithAnUnsupportedSignatureIsNotGenerated()
         {
             var source = Source(@"
-        [Differentiable(Kinds = DerivativeKinds.Jacobian)] public static double Callee(double x, double y) => x * y;
-        [Differentiable] public static double Caller(double x) => Callee(x, x) * 2;");
+        [Differentiable] public static double Callee(double x, ref double y) => x * y;
+        [Differentiable] public static double Caller(double x) { double y = x; return Callee(x, ref y) * 2; }");
             var analyzer = GeneratorHarness.Analyze(source);
             Assert.Contains(analyzer, d => d.Id == "GG0002");
             var (run, _) = RunAndLoad(source, analyzer);

@@ -76,9 +76,15 @@ namespace GradGen.Generator.Diagnostics
             isEnabledByDefault: true,
             "Only double, float, their arrays, read-only spans and matrices have derivatives; [NoDerivative] on any other parameter changes nothing.");
 
+        public static readonly DiagnosticDescriptor KindNotApplicable = Error(
+            "GG0012",
+            "Derivative kind does not apply to this method",
+            "DerivativeKinds.{0} does not apply to '{1}': {2}",
+            "Some derivative kinds only exist for some methods: a Hessian is the matrix of second derivatives of a scalar-valued function.");
+
         public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
             TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant, NameClash, MissingDerivativeKind, NoDerivativeArgument,
-            NeedlessNoDerivative);
+            NeedlessNoDerivative, KindNotApplicable);
 
         private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description);

@@ -70,13 +70,17 @@ namespace GradGen.Generator.Differentiation
         /// <summary>The variables a derivative can flow from into <paramref name="expr"/>'s value.</summary>
         public static IEnumerable<string> Carried(Expr expr)
         {
-            if (!Types.IsDifferentiable(expr.Type) && Types.TupleElements(expr.Type) is null)
+            if (!Types.IsDifferentiable(expr.Type) && Types.TupleElements(expr.Type) is null && expr is not PullbackCall)
             {
                 yield break;
             }
 
             IEnumerable<Expr> children = expr switch
             {
+                PullbackCall p => WrtArgs(p.Callee).Append(p.Seed).Concat(p.Adjoints),
+                Ref r => new[] { r.Variable },
+                TupleValue t => t.Items,
+                Member { Receiver: Var tuple } when Types.TupleElements(tuple.Type) is not null => new[] { tuple },
                 Unary u => new[] { u.Operand },
                 Binary b => new[] { b.Left, b.Right },
                 Conditional c => new[] { c.WhenTrue, c.WhenFalse },
@@ -129,6 +133,13 @@ namespace GradGen.Generator.Differentiation
                         break;
                     case Store st:
                         writes.Add((((Var)st.Target.Collection).Name, st.Value));
+                        break;
+                    case Declare { Value: { } value } d:
+                        writes.Add((d.Variable.Name, value));
+                        break;
+                    case ExprStmt { Expression: PullbackCall pullback }:
+                        // A pullback adds to each adjoint it is given, from the arguments, the seed and the adjoints.
+                        writes.AddRange(IrWalker.Writes(new[] { (Stmt)new ExprStmt(0, pullback) }).Select(name => (name, (Expr)pullback)));
                         break;
                     case AssignTuple t:
                         // Each element of a tuple-valued call may depend on every differentiable argument.

@@ -75,7 +75,7 @@ namespace GradGen.Generator.Differentiation
             body.AddRange(declarations);
             if (tape is not null)
             {
-                body.Add(new Declare(tape, new Call(tape.Type, null, Runtime.TapeType, "Rent", EquatableArray<Expr>.Empty)));
+                body.Add(Runtime.RentTape(tape));
             }
 
             body.Add(new Comment("Forward sweep"));
@@ -91,7 +91,7 @@ namespace GradGen.Generator.Differentiation
 
             if (tape is not null)
             {
-                body.Add(new ExprStmt(0, new Call(Types.Void, null, Runtime.TapeType, "Return", EquatableArray.Of<Expr>(tape))));
+                body.Add(Runtime.ReturnTape(tape));
             }
 
             body.Add(new Return(0, model.ReturnsTuple ? new TupleValue(model.ReturnType, model.Results.ToEquatableArray<Expr>()) : model.Results[0]));
@@ -310,7 +310,7 @@ namespace GradGen.Generator.Differentiation
         private Stmt ReverseCall(DiffCall call, Expr seed, int line)
         {
             var refs = call.Args.Where((_, i) => call.Wrt[i]).Select(AdjointArgument);
-            return new ExprStmt(line, new Call(call.Type, call.Receiver, call.StaticType, DerivativeNames.Reverse(call.Name), call.Args.Append(seed).Concat(refs).ToEquatableArray()));
+            return new ExprStmt(line, new PullbackCall(call, seed, refs.ToEquatableArray()));
         }
 
         /// <summary>What a callee's Reverse gets for one differentiable argument: where its adjoint accumulates.</summary>

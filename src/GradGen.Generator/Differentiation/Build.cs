@@ -87,6 +87,12 @@ namespace GradGen.Generator.Differentiation
             return new NewArray(Types.IsMatrix(like.Type) ? element + "[,]" : element + "[]", element, lengths);
         }
 
+        /// <summary>Sets a derivative buffer to zero: a real, an array or matrix, or a span.</summary>
+        public static Stmt Clear(Var buffer) =>
+            Types.IsReal(buffer.Type) ? new Assign(0, buffer, "=", Num(buffer.Type, 0))
+            : buffer.Type.StartsWith("global::System.Span<", System.StringComparison.Ordinal) ? new ExprStmt(0, new Call(Types.Void, buffer, null, "Clear", EquatableArray<Expr>.Empty))
+            : new ExprStmt(0, new Call(Types.Void, null, "global::System.Array", "Clear", EquatableArray.Of<Expr>(buffer, Num(Types.Int, 0), Length(buffer))));
+
         /// <summary><c>a.Length</c> of an array or span.</summary>
         public static Expr Length(Expr array) => new Member(Types.Int, array, null, "Length");
 

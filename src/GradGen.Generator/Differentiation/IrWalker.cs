@@ -39,6 +39,7 @@ namespace GradGen.Generator.Differentiation
                 AssignTuple t => t.Variables.Select(v => v.Name),
                 For f => new[] { f.Counter.Name },
                 Declare d => new[] { d.Variable.Name },
+                ExprStmt { Expression: PullbackCall p } => p.Adjoints.Select(a => a is Ref r ? r.Variable : a as Var).OfType<Var>().Select(v => v.Name),
                 _ => Enumerable.Empty<string>(),
             });
 
@@ -60,6 +61,7 @@ namespace GradGen.Generator.Differentiation
             Intrinsic i => i.Args,
             Call c => c.Receiver is null ? c.Args : c.Args.Prepend(c.Receiver),
             DiffCall d => d.Receiver is null ? d.Args : d.Args.Prepend(d.Receiver),
+            PullbackCall p => Children(p.Callee).Append(p.Seed).Concat(p.Adjoints),
             Member { Receiver: { } r } => new[] { r },
             Index i => i.Indices.Prepend(i.Collection),
             NewArray n => n.Lengths,

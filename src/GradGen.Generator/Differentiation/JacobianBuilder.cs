@@ -46,14 +46,10 @@ namespace GradGen.Generator.Differentiation
             var m = model.ReturnsTuple ? Build.Num(Types.Int, model.Results.Count)
                 : model.ReturnsArray ? Build.Length(value)
                 : Build.Num(Types.Int, 1);
-            var wrongShape = new Binary(Types.Bool, "||", Build.Compare("!=", Build.LengthOf(jacobian, 0), m), Build.Compare("!=", Build.LengthOf(jacobian, 1), n));
-            var check = new ThrowIf(
-                new Binary(Types.Bool, "||", Build.Compare("==", jacobian, new Const("object", "null", null)), wrongShape),
-                $"{jacobian.Name} must have one row per output and one column per differentiable input.",
-                jacobian.Name);
+            var check = Runtime.RequireShape(jacobian, m, n, "must have one row per output and one column per differentiable input.");
 
             var body = new List<Stmt>();
-            var primal = new Call(model.ReturnType, null, null, model.Name, model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name)).ToEquatableArray());
+            var primal = PrimalCall(model);
             if (model.ReturnsArray)
             {
                 // The number of outputs is the length of the value: known once it is computed.
@@ -66,7 +62,7 @@ namespace GradGen.Generator.Differentiation
                 body.Add(new Declare(value, primal));
             }
 
-            body.Add(new Declare(tape, new Call(tape.Type, null, Runtime.TapeType, "Rent", EquatableArray<Expr>.Empty)));
+            body.Add(Runtime.RentTape(tape));
             if (n is Const { Value: { } columns } && m is Const { Value: { } rows })
             {
                 body.AddRange(columns <= rows ? Columns() : Rows(m));
@@ -76,7 +72,7 @@ namespace GradGen.Generator.Differentiation
                 body.Add(new If(0, Build.Compare("<=", n, m), Columns().ToEquatableArray(), Rows(m).ToEquatableArray()));
             }
 
-            body.Add(new ExprStmt(0, new Call(Types.Void, null, Runtime.TapeType, "Return", EquatableArray.Of<Expr>(tape))));
+            body.Add(Runtime.ReturnTape(tape));
             body.Add(new Return(0, value));
             return body;
         }
@@ -130,7 +126,7 @@ namespace GradGen.Generator.Differentiation
             }
 
             var pass = new List<Stmt>(before);
-            pass.AddRange(adjoints.Select(Clear));
+            pass.AddRange(adjoints.Select(Build.Clear));
             var refs = adjoints.Select(a => Types.IsReal(a.Type) ? new Ref(a.Type, a) : (Expr)a);
             pass.Add(new ExprStmt(0, new Call(model.ReturnType, null, null, DerivativeNames.Reverse(model.Name), Primal().Append(seed).Concat(refs).ToEquatableArray())));
             pass.AddRange(after);
@@ -164,9 +160,8 @@ namespace GradGen.Generator.Differentiation
             return new Store(0, new Index(type, jacobian, EquatableArray.Of(row, column)), "=", Build.Cast(type, derivative));
         }
 
-        private static Stmt Clear(Var buffer) => Types.IsReal(buffer.Type)
-            ? new Assign(0, buffer, "=", Build.Num(buffer.Type, 0))
-            : new ExprStmt(0, new Call(Types.Void, null, "global::System.Array", "Clear", EquatableArray.Of<Expr>(buffer, Build.Num(Types.Int, 0), Build.Length(buffer))));
+        public static Call PrimalCall(DiffMethodModel model) =>
+            new(model.ReturnType, null, null, model.Name, model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name)).ToEquatableArray());
 
         private IEnumerable<Expr> Primal() => model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name));
     }

@@ -1,8 +1,23 @@
+using GradGen.Generator.Model;
+
 namespace GradGen.Generator.Differentiation
 {
     /// <summary>The GradGen runtime types generated code uses.</summary>
     internal static class Runtime
     {
         public const string TapeType = "global::GradGen.Runtime.Tape";
+
+        /// <summary><c>Tape tape = Tape.Rent();</c></summary>
+        public static Stmt RentTape(Var tape) => new Declare(tape, new Call(TapeType, null, TapeType, "Rent", EquatableArray<Expr>.Empty));
+
+        /// <summary><c>Tape.Return(tape);</c></summary>
+        public static Stmt ReturnTape(Var tape) => new ExprStmt(0, new Call(Types.Void, null, TapeType, "Return", EquatableArray.Of<Expr>(tape)));
+
+        /// <summary>Throws, naming <paramref name="matrix"/>, unless it is a <paramref name="rows"/> × <paramref name="columns"/> matrix.</summary>
+        public static Stmt RequireShape(Var matrix, Expr rows, Expr columns, string message) =>
+            new ThrowIf(
+                new Binary(Types.Bool, "||", Build.Compare("==", matrix, new Const("object", "null", null)), new Binary(Types.Bool, "||", Build.Compare("!=", Build.LengthOf(matrix, 0), rows), Build.Compare("!=", Build.LengthOf(matrix, 1), columns))),
+                $"{matrix.Name} {message}",
+                matrix.Name);
     }
 }

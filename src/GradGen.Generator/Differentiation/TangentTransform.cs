@@ -7,23 +7,32 @@ namespace GradGen.Generator.Differentiation
     /// <summary>
     /// Forward mode: the primal code with, after each active assignment, the assignment of its tangent
     /// (before it, when the right-hand side reads the variable it overwrites).
+    /// <para>
+    /// It applies to a method's body (<c>FForward</c>) and to the body of its <c>FReverse</c> (forward over reverse:
+    /// <c>FReverseTangent</c>, from which Hessians come). Reverse code adds accumulations (<c>+=</c>), locals declared in
+    /// place, callees' pullbacks and the tape: a recorded active value is recorded with its tangent, and restored
+    /// with it in the opposite order.
+    /// </para>
     /// </summary>
     internal sealed class TangentTransform
     {
-        private readonly DiffMethodModel model;
         private readonly HashSet<string> active;
         private readonly Dictionary<string, Var> tangents = new();
+        private readonly NameScope names;
+        private readonly Dictionary<string, Var> discards = new();
+        private readonly List<Declare> discardDeclarations = new();
 
-        private TangentTransform(DiffMethodModel model, NameScope names)
+        private TangentTransform(IReadOnlyList<Stmt> body, IEnumerable<(Var Primal, Var Tangent)> inputs, IEnumerable<string> outputs, IEnumerable<Var> locals, NameScope names)
         {
-            this.model = model;
-            active = ActivityAnalysis.Active(model.Body, model.Parameters.Where(p => p.Wrt).Select(p => p.Name), model.Results.Select(r => r.Name));
-            foreach (var parameter in model.Parameters.Where(p => p.Wrt))
+            this.names = names;
+            var inputList = inputs.ToList();
+            active = ActivityAnalysis.Active(body, inputList.Select(i => i.Primal.Name), outputs);
+            foreach (var (primal, tangent) in inputList)
             {
-                tangents[parameter.Name] = new Var(parameter.Type, DerivativeNames.Parameter("d", parameter.Name));
+                tangents[primal.Name] = tangent;
             }
 
-            foreach (var local in model.Locals.Where(l => active.Contains(l.Name)))
+            foreach (var local in locals.Where(l => active.Contains(l.Name)))
             {
                 tangents[local.Name] = new Var(local.Type, names.Fresh(local.Name + "_dot"));
             }
@@ -32,7 +41,8 @@ namespace GradGen.Generator.Differentiation
         /// <summary>The body of <c>FForward</c>: declarations, the primal and tangent code, and the return of both.</summary>
         public static List<Stmt> Transform(DiffMethodModel model, NameScope names)
         {
-            var transform = new TangentTransform(model, names);
+            var inputs = model.Parameters.Where(p => p.Wrt).Select(p => (new Var(p.Type, p.Name), new Var(p.Type, DerivativeNames.Parameter("d", p.Name))));
+            var transform = new TangentTransform(model.Body, inputs, model.Results.Select(r => r.Name), model.Locals, names);
             var body = new List<Stmt>();
             body.AddRange(model.Locals.Select(l => new Declare(l, null)));
             body.AddRange(model.Locals.Where(l => transform.active.Contains(l.Name)).Select(l => new Declare(transform.tangents[l.Name], Types.IsReal(l.Type) ? Build.Num(l.Type, 0) : null)));
@@ -40,6 +50,25 @@ namespace GradGen.Generator.Differentiation
             var tangents = model.Results.Select(r => transform.active.Contains(r.Name) ? transform.tangents[r.Name] : Build.Zero(r));
             Expr Pack(IEnumerable<Expr> items) => model.ReturnsTuple ? new TupleValue(model.ReturnType, items.ToEquatableArray()) : items.Single();
             body.Add(new Return(0, new TupleValue($"({model.ReturnType} Value, {model.ReturnType} Tangent)", EquatableArray.Of(Pack(model.Results), Pack(tangents)))));
+            return body;
+        }
+
+        /// <summary>
+        /// The body of <c>FReverseTangent</c>: forward mode applied to <paramref name="reverse"/>, the body of
+        /// <c>FReverse</c>, along the inputs' tangents <c>v…</c> and the seed's <paramref name="seedTangent"/>; the
+        /// tangents of the adjoints <c>d…</c> accumulate in <c>hv…</c>.
+        /// </summary>
+        public static List<Stmt> TransformReverse(DiffMethodModel model, IReadOnlyList<Stmt> reverse, Var seed, Var seedTangent, NameScope names)
+        {
+            var wrt = model.Parameters.Where(p => p.Wrt).ToList();
+            var adjoints = wrt.Select(p => new Var(p.Type, DerivativeNames.Parameter("d", p.Name))).ToList();
+            var inputs = wrt.Select(p => (new Var(p.Type, p.Name), new Var(p.Type, DerivativeNames.Parameter("v", p.Name))))
+                .Append((seed, seedTangent))
+                .Concat(wrt.Select((p, i) => (adjoints[i], new Var(p.Type, DerivativeNames.Parameter("hv", p.Name)))));
+            var locals = IrWalker.AllStatements(reverse).OfType<Declare>().Select(d => d.Variable);
+            var transform = new TangentTransform(reverse, inputs, adjoints.Select(a => a.Name), locals, names);
+            var body = transform.TransformList(reverse);
+            body.InsertRange(0, transform.discardDeclarations);
             return body;
         }
 
@@ -54,10 +83,33 @@ namespace GradGen.Generator.Differentiation
                         TransformAssign(assign, output);
                         break;
                     case Store store when store.Target.Collection is Var array && active.Contains(array.Name):
-                        // The tangent first: it reads the elements the store may overwrite.
+                        // The tangent first: it reads the elements the store may overwrite (a restore pops the tangent first).
                         var element = store.Target with { Collection = tangents[array.Name] };
-                        output.Add(new Store(store.Line, element, "=", Build.Cast(element.Type, Tangent(store.Value, null) ?? Build.Num(element.Type, 0))));
+                        var elementTangent = IsPop(store.Value) ? store.Value : Tangent(store.Value, null);
+                        if (elementTangent is not null || store.Op == "=")
+                        {
+                            output.Add(new Store(store.Line, element, store.Op, Build.Cast(element.Type, elementTangent ?? Build.Num(element.Type, 0))));
+                        }
+
                         output.Add(store);
+                        break;
+                    case Declare { Variable: var declared } declaration when active.Contains(declared.Name):
+                        output.Add(declaration);
+                        var initial = declaration.Value is null ? null : NewArrayLike(declaration.Value) ?? Tangent(declaration.Value, declared);
+                        output.Add(new Declare(tangents[declared.Name], initial is null ? (Types.IsReal(declared.Type) ? Build.Num(declared.Type, 0) : null) : Build.Cast(declared.Type, initial)));
+                        break;
+                    case ExprStmt { Expression: Call { Name: "Push" or "PushAll", Args: { Count: 1 } args } push } when IsTape(push.Receiver) && ActivityAnalysis.DependsOn(args[0], active):
+                        // Recorded with its tangent after it...
+                        output.Add(statement);
+                        output.Add(new ExprStmt(0, push with { Args = EquatableArray.Of(Tangent(args[0], null)!) }));
+                        break;
+                    case ExprStmt { Expression: Call { Name: "PopAll", Args: { Count: 1 } args } popAll } when IsTape(popAll.Receiver) && ActivityAnalysis.DependsOn(args[0], active):
+                        // ...so restored after its tangent.
+                        output.Add(new ExprStmt(0, popAll with { Args = EquatableArray.Of(Tangent(args[0], null)!) }));
+                        output.Add(statement);
+                        break;
+                    case ExprStmt { Expression: PullbackCall pullback } when ActivityAnalysis.DependsOn(pullback, active):
+                        output.Add(new ExprStmt(statement.Line, PullbackTangent(pullback)));
                         break;
                     case AssignTuple { Value: DiffCall call } tuple when tuple.Variables.Any(v => active.Contains(v.Name)):
                         // ((u, v), (u_dot, v_dot)) = GForward(...); an element nothing needs the tangent of goes to a discard.
@@ -86,6 +138,25 @@ namespace GradGen.Generator.Differentiation
         {
             var target = assign.Target;
             var tangent = tangents[target.Name];
+            if (IsPop(assign.Value))
+            {
+                output.Add(new Assign(assign.Line, tangent, "=", assign.Value));
+                output.Add(assign);
+                return;
+            }
+
+            if (assign.Op != "=")
+            {
+                // v += e: the tangent first, as e's partials may read v.
+                if (Tangent(assign.Value, null) is { } increment)
+                {
+                    output.Add(new Assign(assign.Line, tangent, assign.Op, Build.Cast(target.Type, increment)));
+                }
+
+                output.Add(assign);
+                return;
+            }
+
             if (assign.Value is DiffCall call)
             {
                 output.Add(new AssignTuple(assign.Line, EquatableArray.Of<Expr>(target, tangent), ForwardCall(call)));
@@ -96,7 +167,7 @@ namespace GradGen.Generator.Differentiation
             {
                 // An array variable takes a new array or another's: its tangent does the same.
                 output.Add(assign);
-                output.Add(new Assign(assign.Line, tangent, "=", assign.Value is NewArray ? assign.Value : Tangent(assign.Value, null) ?? Build.Zero(assign.Value)));
+                output.Add(new Assign(assign.Line, tangent, "=", NewArrayLike(assign.Value) ?? Tangent(assign.Value, null) ?? Build.Zero(assign.Value)));
                 return;
             }
 
@@ -118,6 +189,48 @@ namespace GradGen.Generator.Differentiation
             }
         }
 
+        /// <summary>A new array (<c>new T[n]</c>, or one lent by the tape): the tangent of one is another.</summary>
+        private static Expr? NewArrayLike(Expr value) =>
+            value is NewArray || value is Call { Name: var name } rent && IsTape(rent.Receiver) && name.StartsWith("Rent<", System.StringComparison.Ordinal) ? value : null;
+
+        private static bool IsTape(Expr? receiver) => receiver is Var { Type: Runtime.TapeType };
+
+        /// <summary>A value taken back from the tape: <c>tape.PopReal()</c>, maybe converted.</summary>
+        private static bool IsPop(Expr value) =>
+            (value is TypeCast cast ? cast.Operand : value) is Call { Name: var name } pop && IsTape(pop.Receiver) && name.StartsWith("Pop", System.StringComparison.Ordinal);
+
+        /// <summary>
+        /// The tangent of a callee's pullback: its <c>FReverseTangent</c>, given the tangents of the arguments and the seed,
+        /// and where the tangents of the adjoints accumulate.
+        /// </summary>
+        private Call PullbackTangent(PullbackCall pullback)
+        {
+            var call = pullback.Callee;
+            var argumentTangents = call.Args.Where((_, i) => call.Wrt[i]).Select(a => Tangent(a, null) is { } t ? Build.Cast(a.Type, t) : Build.Zero(a));
+            var seedTangent = Tangent(pullback.Seed, null) ?? Build.Zero(pullback.Seed);
+            var adjointTangents = pullback.Adjoints.Select(a => a switch
+            {
+                Ref r when active.Contains(r.Variable.Name) => new Ref(r.Type, tangents[r.Variable.Name]),
+                Ref r => new Ref(r.Type, Discard(r.Type)),
+                Var v when active.Contains(v.Name) => tangents[v.Name],
+                _ => Build.Zero(a),
+            });
+            var args = call.Args.Append(pullback.Seed).Concat(pullback.Adjoints).Concat(argumentTangents).Append(seedTangent).Concat(adjointTangents);
+            return new Call(Types.Void, call.Receiver, call.StaticType, DerivativeNames.ReverseTangent(call.Name), args.ToEquatableArray());
+        }
+
+        private Var Discard(string type)
+        {
+            if (!discards.TryGetValue(type, out var discard))
+            {
+                discard = new Var(type, names.Fresh("discard_dot"));
+                discards[type] = discard;
+                discardDeclarations.Add(new Declare(discard, Build.Num(type, 0)));
+            }
+
+            return discard;
+        }
+
         /// <summary>The callee's Forward, with the tangent of each differentiable argument after the arguments.</summary>
         private Call ForwardCall(DiffCall call)
         {
@@ -137,6 +250,11 @@ namespace GradGen.Generator.Differentiation
             {
                 case Var v:
                     return tangents[v.Name];
+                case Member { Receiver: Var tuple } item:
+                    // An element of a tuple seed.
+                    return item with { Receiver = tangents[tuple.Name] };
+                case TupleValue tuple:
+                    return tuple with { Items = tuple.Items.Select(i => Tangent(i, null) is { } t ? Build.Cast(i.Type, t) : Build.Zero(i)).ToEquatableArray() };
                 case Index element:
                     return element with { Collection = Tangent(element.Collection, null)! };
                 case Conditional c:

@@ -62,6 +62,11 @@ namespace GradGen.Generator.Emit
                 writer.Close();
             }
 
+            if (model.HasHessian)
+            {
+                SecondOrder(writer, model);
+            }
+
             foreach (var _ in model.ContainingTypes)
             {
                 writer.Close();
@@ -75,10 +80,40 @@ namespace GradGen.Generator.Emit
             return writer.ToString();
         }
 
+        /// <summary>FReverseTangent, FHessianVectorProduct and FHessian: everything second order, on forward over reverse.</summary>
+        private static void SecondOrder(IndentedWriter writer, DiffMethodModel model)
+        {
+            writer.Line();
+            var names = Names(model);
+            var seed = new Var(SeedType(model), names.Fresh("seed"));
+            var seedTangent = new Var(seed.Type, names.Fresh("vSeed"));
+            Summary(writer, $"Forward mode applied to {DerivativeNames.Reverse(model.Name)}: adds the directional derivative of its adjoints along v… and {seedTangent.Name} to hv….");
+            writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.ReverseTangent(model.Name)}({Join(Primal(model), $"{seed.Type} {seed.Name}", Derivatives(model, "d", p => ReverseType(p, "ref ")), Derivatives(model, "v", ForwardType), $"{seedTangent.Type} {seedTangent.Name}", Derivatives(model, "hv", p => ReverseType(p, "ref ")))})");
+            ShapeChecks(writer, model, "d", "v", "hv");
+            var reverse = AdjointTransform.Transform(model, names, seed);
+            CodeWriter.Statements(writer, TangentTransform.TransformReverse(model, reverse, seed, seedTangent, names));
+            writer.Close();
+
+            writer.Line();
+            Summary(writer, $"Computes {model.Name} and writes the product of its Hessian with v… to hv… (previous contents are overwritten), without forming the Hessian.");
+            writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.HessianVectorProduct(model.Name)}({Join(Primal(model), Derivatives(model, "v", ForwardType), Derivatives(model, "hv", p => ReverseType(p, "out ")))})");
+            ShapeChecks(writer, model, "v", "hv");
+            CodeWriter.Statements(writer, HessianBuilder.VectorProduct(model, Names(model)));
+            writer.Close();
+
+            writer.Line();
+            names = Names(model);
+            var hessian = new Var(JacobianBuilder.ElementType(model) + "[,]", names.Fresh("hessian"));
+            Summary(writer, $"Computes {model.Name} and fills {hessian.Name} with its n × n Hessian over the flat index of the differentiable inputs.");
+            writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.Hessian(model.Name)}({Join(Primal(model), $"{hessian.Type} {hessian.Name}")})");
+            CodeWriter.Statements(writer, HessianBuilder.Hessian(model, names, hessian));
+            writer.Close();
+        }
+
         /// <summary>Every name the method already uses, so generated locals never clash with them.</summary>
         private static NameScope Names(DiffMethodModel model) =>
             new(model.Parameters.Select(p => p.Name)
-                .Concat(WrtParameters(model).Select(p => DerivativeNames.Parameter("d", p.Name)))
+                .Concat(new[] { "d", "v", "hv" }.SelectMany(prefix => WrtParameters(model).Select(p => DerivativeNames.Parameter(prefix, p.Name))))
                 .Concat(model.Locals.Select(l => l.Name)));
 
         private static IEnumerable<Parameter> WrtParameters(DiffMethodModel model) => model.Parameters.Where(p => p.Wrt);
@@ -101,21 +136,18 @@ namespace GradGen.Generator.Emit
             string.Join(", ", WrtParameters(model).Select(p => $"{type(p)} {DerivativeNames.Parameter(prefix, p.Name)}"));
 
         /// <summary>A tangent: scalar T, array or span ReadOnlySpan&lt;T&gt;, matrix T[,].</summary>
-        private static string ForwardType(Parameter parameter) =>
-            Types.ElementType(parameter.Type) is { } element && !Types.IsMatrix(parameter.Type) ? Types.ReadOnlySpan(element) : parameter.Type;
+        private static string ForwardType(Parameter parameter) => Types.Tangent(parameter.Type);
 
         /// <summary>An adjoint: scalar ref/out T, array or span Span&lt;T&gt;, matrix T[,].</summary>
         private static string ReverseType(Parameter parameter, string scalarModifier) =>
-            Types.ElementType(parameter.Type) is not { } element ? scalarModifier + parameter.Type
-            : Types.IsMatrix(parameter.Type) ? parameter.Type
-            : Types.Span(element);
+            (Types.IsReal(parameter.Type) ? scalarModifier : string.Empty) + Types.Adjoint(parameter.Type);
 
         /// <summary>Throws for a derivative buffer whose length or shape differs from its parameter's, before any work.</summary>
-        private static void ShapeChecks(IndentedWriter writer, DiffMethodModel model)
+        private static void ShapeChecks(IndentedWriter writer, DiffMethodModel model, params string[] prefixes)
         {
-            foreach (var parameter in WrtParameters(model).Where(p => Types.IsRealCollection(p.Type)))
+            foreach (var (parameter, prefix) in prefixes.SelectMany(prefix => WrtParameters(model).Where(p => Types.IsRealCollection(p.Type)).Select(p => (p, prefix))))
             {
-                var derivative = DerivativeNames.Parameter("d", parameter.Name);
+                var derivative = DerivativeNames.Parameter(prefix, parameter.Name);
                 var check = Types.IsMatrix(parameter.Type)
                     ? new ThrowIf(
                         new Binary(Types.Bool, "||", new Binary(Types.Bool, "||", new Binary(Types.Bool, "==", new Var(parameter.Type, derivative), new Const("object", "null", null)), new Binary(Types.Bool, "!=", Build.LengthOf(new Var(parameter.Type, derivative), 0), Build.LengthOf(new Var(parameter.Type, parameter.Name), 0))), new Binary(Types.Bool, "!=", Build.LengthOf(new Var(parameter.Type, derivative), 1), Build.LengthOf(new Var(parameter.Type, parameter.Name), 1))),
@@ -134,14 +166,8 @@ namespace GradGen.Generator.Emit
             var wrt = WrtParameters(model).ToList();
             Summary(writer, $"Computes {model.Name} and writes its gradient to the derivative parameters (previous contents are overwritten).");
             writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.Gradient(model.Name)}({Join(Primal(model), Derivatives(model, "d", p => ReverseType(p, "out ")))})");
-            ShapeChecks(writer, model);
-            foreach (var parameter in wrt)
-            {
-                var name = DerivativeNames.Parameter("d", parameter.Name);
-                writer.Line(Types.IsReal(parameter.Type) ? $"{name} = 0;"
-                    : Types.IsMatrix(parameter.Type) ? $"global::System.Array.Clear({name}, 0, {name}.Length);"
-                    : $"{name}.Clear();");
-            }
+            ShapeChecks(writer, model, "d");
+            CodeWriter.Statements(writer, wrt.Select(p => Build.Clear(new Var(ReverseType(p, string.Empty), DerivativeNames.Parameter("d", p.Name)))));
 
             var args = model.Parameters.Select(p => p.Name)
                 .Append(Literals.Text(model.ReturnType, 1))
@@ -156,7 +182,7 @@ namespace GradGen.Generator.Emit
                 ? $"Computes {model.Name} and its directional derivative along the d… arguments (forward mode)."
                 : $"Computes {model.Name} and adds seed × its gradient to the d… arguments (reverse mode, accumulating).");
             writer.Open(signature);
-            ShapeChecks(writer, model);
+            ShapeChecks(writer, model, "d");
             CodeWriter.Statements(writer, body);
             writer.Close();
         }

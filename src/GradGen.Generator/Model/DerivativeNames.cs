@@ -18,6 +18,9 @@ namespace GradGen.Generator.Model
 
         public static string Jacobian(string method) => method + "Jacobian";
 
+        /// <summary>Forward mode applied to Reverse: the building block of Hessians, and what callers' Hessians call.</summary>
+        public static string ReverseTangent(string method) => method + "ReverseTangent";
+
         public static string Hessian(string method) => method + "Hessian";
 
         public static string HessianVectorProduct(string method) => method + "HessianVectorProduct";

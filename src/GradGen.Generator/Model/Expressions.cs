@@ -45,6 +45,12 @@ namespace GradGen.Generator.Model
         EquatableArray<Expr> Args,
         EquatableArray<bool> Wrt) : Expr(Type);
 
+    /// <summary>
+    /// A callee's Reverse in the backward sweep: <see cref="Callee"/>'s arguments, the seed, then where the adjoint of
+    /// each differentiable argument accumulates (a <see cref="Ref"/> to a real, or an array).
+    /// </summary>
+    public sealed record PullbackCall(DiffCall Callee, Expr Seed, EquatableArray<Expr> Adjoints) : Expr(Types.Void);
+
     /// <summary>An element of an array, matrix or span: <c>a[i]</c>, <c>m[i, j]</c>.</summary>
     public sealed record Index(string Type, Expr Collection, EquatableArray<Expr> Indices) : Expr(Type);
 
@@ -59,7 +65,11 @@ namespace GradGen.Generator.Model
     public sealed record TupleValue(string Type, EquatableArray<Expr> Items) : Expr(Type);
 
     /// <summary>A <c>ref</c> argument: how generated code hands adjoint accumulators to a callee's Reverse.</summary>
-    public sealed record Ref(string Type, Var Variable) : Expr(Type);
+    public sealed record Ref(string Type, Var Variable) : Expr(Type)
+    {
+        /// <summary><c>ref</c>, or <c>out</c> for a parameter the callee overwrites.</summary>
+        public string Keyword { get; init; } = "ref";
+    }
 
     public enum MathFunction
     {

@@ -45,6 +45,12 @@ namespace GradGen.Generator.Model
 
         public static bool IsMatrix(string type) => type.TrimEnd('?').EndsWith("[,]", System.StringComparison.Ordinal);
 
+        /// <summary>How a tangent of a value of <paramref name="type"/> is passed: a real or matrix as is, an array or span as a read-only span.</summary>
+        public static string Tangent(string type) => ElementType(type) is { } element && !IsMatrix(type) ? ReadOnlySpan(element) : type;
+
+        /// <summary>How an adjoint of a value of <paramref name="type"/> is passed: a real or matrix as is, an array or span as a span.</summary>
+        public static string Adjoint(string type) => ElementType(type) is { } element && !IsMatrix(type) ? Span(element) : type;
+
         public static string Span(string element) => SpanPrefix + element + ">";
 
         public static string ReadOnlySpan(string element) => ReadOnlySpanPrefix + element + ">";

@@ -63,9 +63,9 @@ namespace GradGen.Generator.Parsing
 
             CheckSignature(method, syntax, attributeLocation, context);
             CheckNames(method, Kinds(attribute), attributeLocation, context);
-            if ((Kinds(attribute) & 8) != 0)
+            if ((Kinds(attribute) & 8) != 0 && !TypeNames.IsReal(method.ReturnType))
             {
-                context.Report(Descriptors.UnsupportedSignature, attributeLocation, method.Name, "DerivativeKinds.Hessian is not generated yet; use Forward and Reverse");
+                context.Report(Descriptors.KindNotApplicable, attributeLocation, "Hessian", method.Name, "it is vector-valued; a Hessian is of a scalar function (use Jacobian, or differentiate each output)");
             }
 
             if (context.HasErrors)
@@ -220,6 +220,13 @@ namespace GradGen.Generator.Parsing
                 generated.Add(DerivativeNames.Jacobian(method.Name));
             }
 
+            if ((kinds & 8) != 0)
+            {
+                generated.Add(DerivativeNames.ReverseTangent(method.Name));
+                generated.Add(DerivativeNames.HessianVectorProduct(method.Name));
+                generated.Add(DerivativeNames.Hessian(method.Name));
+            }
+
             foreach (var name in generated)
             {
                 var userMember = method.ContainingType.GetMembers(name).FirstOrDefault(m => !m.GetAttributes().Any(a =>
@@ -292,10 +299,11 @@ namespace GradGen.Generator.Parsing
 
             foreach (var (node, location, name, calleeKinds) in parser.DifferentiableCalls)
             {
-                var missing = kinds & DefaultKinds & ~calleeKinds;
+                // A Hessian calls the callee's FReverseTangent, which only a Hessian generates.
+                var missing = kinds & (DefaultKinds | 8) & ~calleeKinds;
                 if (missing != 0 && ActivityAnalysis.DependsOn(node, varied))
                 {
-                    context.Report(Descriptors.MissingDerivativeKind, location, name, (missing & 1) != 0 ? "Forward" : "Reverse");
+                    context.Report(Descriptors.MissingDerivativeKind, location, name, (missing & 1) != 0 ? "Forward" : (missing & 2) != 0 ? "Reverse" : "Hessian");
                 }
             }
         }

@@ -22,8 +22,8 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("GradGen", "0.1.0")]
         public static double FGradient(double x, double y, out double dX, out double dY)
         {
-            dX = 0;
-            dY = 0;
+            dX = 0.0;
+            dY = 0.0;
             return FReverse(x, y, 1.0, ref dX, ref dY);
         }
 
