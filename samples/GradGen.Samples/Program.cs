@@ -270,6 +270,121 @@ Console.WriteLine();
     Console.WriteLine();
 }
 
+// ---------------------------------------------------------------------------------------------
+// 8. A two-link robot arm: the Jacobian of the tip position (x, y) in the joint angles (q₁, q₂) from
+//    the generated EndEffectorJacobian, then inverse kinematics by Gauss–Newton steps J·Δq = target − tip.
+// ---------------------------------------------------------------------------------------------
+{
+    const double l1 = 1.0, l2 = 0.7, q1 = 0.4, q2 = 1.1;
+    var jacobian = new double[2, 2];
+    RobotArm.EndEffectorJacobian(q1, q2, l1, l2, jacobian);
+    double rowX1 = 0, rowX2 = 0, rowY1 = 0, rowY2 = 0;
+    RobotArm.EndEffectorReverse(q1, q2, l1, l2, (1.0, 0.0), ref rowX1, ref rowX2);
+    RobotArm.EndEffectorReverse(q1, q2, l1, l2, (0.0, 1.0), ref rowY1, ref rowY2);
+    double s1 = Math.Sin(q1), c1 = Math.Cos(q1), s12 = Math.Sin(q1 + q2), c12 = Math.Cos(q1 + q2);
+
+    Console.WriteLine($"8. Two-link arm (l₁ = {l1}, l₂ = {l2}): Jacobian of the tip (x, y) in (q₁, q₂) at ({q1}, {q2})");
+    var table = new Table("", "FJacobian", "FReverse row", "closed form", "central FD");
+    table.Row("∂x/∂q₁", jacobian[0, 0], rowX1, -l1 * s1 - l2 * s12, Fd.Central(u => RobotArm.EndEffector(u, q2, l1, l2).X, q1));
+    table.Row("∂x/∂q₂", jacobian[0, 1], rowX2, -l2 * s12, Fd.Central(u => RobotArm.EndEffector(q1, u, l1, l2).X, q2));
+    table.Row("∂y/∂q₁", jacobian[1, 0], rowY1, l1 * c1 + l2 * c12, Fd.Central(u => RobotArm.EndEffector(u, q2, l1, l2).Y, q1));
+    table.Row("∂y/∂q₂", jacobian[1, 1], rowY2, l2 * c12, Fd.Central(u => RobotArm.EndEffector(q1, u, l1, l2).Y, q2));
+    table.Print(checks);
+
+    const double targetX = 0.9, targetY = 1.1;
+    Console.WriteLine($"   Inverse kinematics: reach ({targetX}, {targetY}) from (q₁, q₂) = (0.3, 0.3) by Gauss–Newton");
+    var steps = new Table("step", "q₁", "q₂", "distance to target");
+    double a = 0.3, b = 0.3, distance = double.NaN;
+    for (int step = 0; step <= 8; step++)
+    {
+        var (x, y) = RobotArm.EndEffectorJacobian(a, b, l1, l2, jacobian);
+        double ex = targetX - x, ey = targetY - y;
+        distance = Math.Sqrt(ex * ex + ey * ey);
+        steps.Text(step.ToString(CultureInfo.InvariantCulture), Fmt.Arg(a), Fmt.Arg(b), distance.ToString("0.0e+00", CultureInfo.InvariantCulture));
+        if (distance < 1e-12)
+        {
+            break;
+        }
+
+        // Solve the 2 × 2 system J·Δq = e.
+        double det = jacobian[0, 0] * jacobian[1, 1] - jacobian[0, 1] * jacobian[1, 0];
+        a += (jacobian[1, 1] * ex - jacobian[0, 1] * ey) / det;
+        b += (jacobian[0, 0] * ey - jacobian[1, 0] * ex) / det;
+    }
+
+    steps.Print(checks);
+    checks.Expect("the arm reaches its target", distance, 0, 1e-10);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. Newton's method on Rosenbrock's function with the generated Hessian (forward over reverse):
+//    x ← x − H⁻¹∇f from (−1.2, 1), converging quadratically to the minimum (1, 1).
+// ---------------------------------------------------------------------------------------------
+{
+    double x = -1.2, y = 1.0;
+    var hessian = new double[2, 2];
+    SecondOrder.RosenbrockHessian(x, y, hessian);
+    SecondOrder.RosenbrockHessianVectorProduct(x, y, 1.0, 0.0, out double hvXX, out double hvXY);
+    SecondOrder.RosenbrockHessianVectorProduct(x, y, 0.0, 1.0, out double hvYX, out double hvYY);
+    double Dx(double u, double v) { SecondOrder.RosenbrockGradient(u, v, out double gx, out _); return gx; }
+    double Dy(double u, double v) { SecondOrder.RosenbrockGradient(u, v, out _, out double gy); return gy; }
+
+    Console.WriteLine($"9. Rosenbrock f = (1 − x)² + 100(y − x²)²: Hessian at ({x}, {y}), then Newton's method");
+    var table = new Table("", "FHessian", "FHessianVectorProduct", "closed form", "central FD of ∇f");
+    table.Row("∂²f/∂x²", hessian[0, 0], hvXX, 2 - 400 * (y - 3 * x * x), Fd.Central(u => Dx(u, y), x));
+    table.Row("∂²f/∂x∂y", hessian[0, 1], hvYX, -400 * x, Fd.Central(v => Dx(x, v), y));
+    table.Row("∂²f/∂y∂x", hessian[1, 0], hvXY, -400 * x, Fd.Central(u => Dy(u, y), x));
+    table.Row("∂²f/∂y²", hessian[1, 1], hvYY, 200, Fd.Central(v => Dy(x, v), y));
+    table.Print(checks);
+
+    var steps = new Table("step", "x", "y", "f", "|∇f|");
+    double value = double.NaN, gradientNorm = double.NaN;
+    for (int step = 0; step <= 20; step++)
+    {
+        value = SecondOrder.RosenbrockGradient(x, y, out double gx, out double gy);
+        gradientNorm = Math.Sqrt(gx * gx + gy * gy);
+        steps.Text(step.ToString(CultureInfo.InvariantCulture), Fmt.Arg(x), Fmt.Arg(y), value.ToString("0.0e+00", CultureInfo.InvariantCulture), gradientNorm.ToString("0.0e+00", CultureInfo.InvariantCulture));
+        if (gradientNorm < 1e-10)
+        {
+            break;
+        }
+
+        SecondOrder.RosenbrockHessian(x, y, hessian);
+        double det = hessian[0, 0] * hessian[1, 1] - hessian[0, 1] * hessian[1, 0];
+        x -= (hessian[1, 1] * gx - hessian[0, 1] * gy) / det;
+        y -= (hessian[0, 0] * gy - hessian[1, 0] * gx) / det;
+    }
+
+    steps.Print(checks);
+    checks.Expect("Newton's method reaches x = 1", x, 1, 1e-9);
+    checks.Expect("Newton's method reaches y = 1", y, 1, 1e-9);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10. The second-order Taylor expansion of e^{xy} around (0, 0): value 1, gradient 0 and Hessian
+//     [[0, 1], [1, 0]] give 1 + xy, whose error shrinks like |h|⁴ (the next term is (xy)²/2).
+// ---------------------------------------------------------------------------------------------
+{
+    var hessian = new double[2, 2];
+    double value = SecondOrder.ExpOfProductHessian(0, 0, hessian);
+    SecondOrder.ExpOfProductGradient(0, 0, out double gx, out double gy);
+    Console.WriteLine($"10. e^(xy) around (0, 0): f = {Fmt.Arg(value)}, ∇f = ({Fmt.Arg(gx)}, {Fmt.Arg(gy)}), H = [[{Fmt.Arg(hessian[0, 0])}, {Fmt.Arg(hessian[0, 1])}], [{Fmt.Arg(hessian[1, 0])}, {Fmt.Arg(hessian[1, 1])}]]");
+    checks.Expect("H₀₀ of e^(xy) at 0", hessian[0, 0], 0, 1e-15);
+    checks.Expect("H₀₁ of e^(xy) at 0", hessian[0, 1], 1, 1e-15);
+    checks.Expect("H₁₁ of e^(xy) at 0", hessian[1, 1], 0, 1e-15);
+    var table = new Table("(x, y)", "e^(xy)", "1 + xy from ∇f and H", "error", "error / h⁴");
+    foreach (double h in new[] { 0.2, 0.1, 0.05 })
+    {
+        double x = h, y = 0.5 * h;
+        double taylor = value + gx * x + gy * y + 0.5 * (hessian[0, 0] * x * x + 2 * hessian[0, 1] * x * y + hessian[1, 1] * y * y);
+        double exact = Math.Exp(x * y);
+        table.Text($"({Fmt.Arg(x)}, {Fmt.Arg(y)})", Fmt.Num(exact), Fmt.Num(taylor), (exact - taylor).ToString("0.0e+00", CultureInfo.InvariantCulture), ((exact - taylor) / (h * h * h * h)).ToString("0.0000", CultureInfo.InvariantCulture));
+        checks.Expect($"Taylor error at h = {h} is (xy)²/2 to leading order", (exact - taylor) / Math.Pow(x * y, 2), 0.5, 0.05);
+    }
+
+    table.Print(checks);
+}
+
 return checks.Report();
 
 /// <summary>Central finite differences, the independent numerical check.</summary>
