@@ -350,6 +350,34 @@ namespace Diag
         }
 
         [Fact]
+        public void GG0013_CallToADifferentiableMethodWithErrors()
+        {
+            var source = Source(@"
+        [Differentiable] public static double Broken(double x) { try { return x * x; } finally { } }
+        [Differentiable] public static double Bad(double x) => 2 * Broken(x) + x;");
+            var analyzer = GeneratorHarness.Analyze(source).Where(IsGradGen).ToList();
+            Assert.Contains(analyzer, d => d.Id == "GG0005");
+            var call = Assert.Single(analyzer, d => d.Id == "GG0013");
+            Assert.Equal("Broken(x)", SpanText(call));
+            Assert.Contains("'T.Broken'", call.GetMessage(), StringComparison.Ordinal);
+            Assert.Equal(DiagnosticSeverity.Error, call.Severity);
+            var callee = Assert.Single(call.AdditionalLocations);
+            Assert.StartsWith("Broken", source.Substring(callee.SourceSpan.Start), StringComparison.Ordinal);
+            var (run, _) = RunAndLoad(source, GeneratorHarness.Analyze(source));
+            Assert.Empty(FilesOf(run, "T", "Bad"));
+            Assert.Empty(FilesOf(run, "T", "Broken"));
+        }
+
+        [Fact]
+        public void GG0013_Negative_CallToAValidMethodOrItself()
+        {
+            var source = Source(@"
+        [Differentiable] public static double Fine(double x) => x * x;
+        [Differentiable] public static double Bad(double x, int n) => n <= 0 ? Fine(x) : x * Bad(x, n - 1);");
+            AssertNotReported(source, "GG0013");
+        }
+
+        [Fact]
         public void GG0012_HessianOfAVectorValuedMethod()
         {
             var source = Source("        [Differentiable(Kinds = DerivativeKinds.Hessian)] public static (double, double) Bad(double x, double y) => (x * y, x);");
@@ -941,7 +969,7 @@ namespace Diag
         [Differentiable] public static double Caller(double x) => Bad(x) * 2;
         [Differentiable] public static double CallerOfCaller(double x) => Caller(x) + x;
         [Differentiable] public static double Independent(double x) => x * 3;");
-            var (run, assembly, _) = AssertReported(source, "GG0005", "try", spanStartsWith: true);
+            var (run, assembly, _) = AssertReported(source, "GG0005", "try", spanStartsWith: true, allowAlso: "GG0013");
             Assert.Empty(FilesOf(run, "T", "Caller"));
             Assert.Empty(FilesOf(run, "T", "CallerOfCaller"));
             Assert.Single(FilesOf(run, "T", "Independent"));
@@ -1014,7 +1042,8 @@ namespace Diag
         [Differentiable] public static double CallsValidOverload(double x) => Sq(x, x) + 1;
         [Differentiable] public static double CallsBrokenOverload(double x) => Sq(x) + 1;");
             var analyzer = GeneratorHarness.Analyze(source).Where(IsGradGen).ToList();
-            Assert.True(analyzer.Count == 1 && analyzer[0].Id == "GG0005" && SpanText(analyzer[0]) == "x % 2.0", Show(analyzer));
+            // The error, and at the one call of the broken overload, GG0013.
+            Assert.True(analyzer.Count == 2 && analyzer.Any(d => d.Id == "GG0005" && SpanText(d) == "x % 2.0") && analyzer.Any(d => d.Id == "GG0013" && SpanText(d) == "Sq(x)"), Show(analyzer));
             var (run, assembly) = RunAndLoad(source, GeneratorHarness.Analyze(source));
             Assert.Equal(new[] { "Diag.T.Sq_double_double.g.cs" }, FilesOf(run, "T", "Sq"));
             Assert.Single(FilesOf(run, "T", "CallsValidOverload"));
@@ -1069,7 +1098,7 @@ namespace Diag
         [Differentiable(Kinds = DerivativeKinds." + calleeKind + @")] public static double Callee(double v) => v * v;
         [Differentiable" + callerArguments + @"] public static double Bad(double x) => Callee(x) * 2;
         [Differentiable" + callerArguments + @"] public static double CallerOfBad(double x) => Bad(x) + x;");
-            var (run, _, d) = AssertReported(source, "GG0009", "Callee(x)", "'T.Callee'");
+            var (run, _, d) = AssertReported(source, "GG0009", "Callee(x)", "'T.Callee'", allowAlso: "GG0013");
             Assert.Contains(missing, d.GetMessage());
             Assert.Single(FilesOf(run, "T", "Callee"));
             Assert.Empty(FilesOf(run, "T", "CallerOfBad"));

@@ -82,9 +82,15 @@ namespace GradGen.Generator.Diagnostics
             "DerivativeKinds.{0} does not apply to '{1}': {2}",
             "Some derivative kinds only exist for some methods: a Hessian is the matrix of second derivatives of a scalar-valued function.");
 
+        public static readonly DiagnosticDescriptor CalleeHasErrors = Error(
+            "GG0013",
+            "Called [Differentiable] method has errors",
+            "'{0}' has GradGen errors of its own, so it has no generated derivative and neither can this method: fix '{0}' first",
+            "Derivatives flow through a call by the callee's generated derivative; a callee with errors gets none, so its callers are not generated either. The diagnostic's additional location is the callee.");
+
         public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
             TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant, NameClash, MissingDerivativeKind, NoDerivativeArgument,
-            NeedlessNoDerivative, KindNotApplicable);
+            NeedlessNoDerivative, KindNotApplicable, CalleeHasErrors);
 
         private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description);

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using System.Linq;
 using GradGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -27,24 +29,34 @@ namespace GradGen.Generator.Diagnostics
                     return;
                 }
 
+                // Whether a [Differentiable] method has errors of its own, parsed once per compilation.
+                var calleeHasErrors = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+                // (The parser finds the semantic model of the callee's own file from the one it is given.)
+                bool HasErrors(IMethodSymbol callee, SemanticModel semanticModel, System.Threading.CancellationToken cancellationToken) => calleeHasErrors.GetOrAdd(callee, c =>
+                    DifferentiableAttributeOf(c, attributeType) is { } attribute
+                    && MethodParser.Parse(c, semanticModel, attribute, cancellationToken).Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error));
+
                 start.RegisterSyntaxNodeAction(
                     node =>
                     {
-                        if (node.SemanticModel.GetDeclaredSymbol(node.Node, node.CancellationToken) is not IMethodSymbol method)
+                        if (node.SemanticModel.GetDeclaredSymbol(node.Node, node.CancellationToken) is not IMethodSymbol method
+                            || DifferentiableAttributeOf(method, attributeType) is not { } attribute)
                         {
                             return;
                         }
 
-                        foreach (var attribute in method.GetAttributes())
+                        var result = MethodParser.Parse(method, node.SemanticModel, attribute, node.CancellationToken);
+                        foreach (var diagnostic in result.Diagnostics)
                         {
-                            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
-                            {
-                                foreach (var diagnostic in MethodParser.Parse(method, node.SemanticModel, attribute, node.CancellationToken).Diagnostics)
-                                {
-                                    node.ReportDiagnostic(diagnostic);
-                                }
+                            node.ReportDiagnostic(diagnostic);
+                        }
 
-                                return;
+                        // A callee with errors blocks this method too: say so at the call, pointing to the callee.
+                        foreach (var (callee, location) in result.CallSites)
+                        {
+                            if (!SymbolEqualityComparer.Default.Equals(callee, method) && callee.Locations.FirstOrDefault(l => l.IsInSource) is { } calleeLocation && HasErrors(callee, node.SemanticModel, node.CancellationToken))
+                            {
+                                node.ReportDiagnostic(Diagnostic.Create(Descriptors.CalleeHasErrors, location, new[] { calleeLocation }, $"{callee.ContainingType.Name}.{callee.Name}"));
                             }
                         }
                     },
@@ -55,5 +67,8 @@ namespace GradGen.Generator.Diagnostics
                     SyntaxKind.ConversionOperatorDeclaration);
             });
         }
+
+        private static AttributeData? DifferentiableAttributeOf(IMethodSymbol method, INamedTypeSymbol attributeType) =>
+            method.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType));
     }
 }

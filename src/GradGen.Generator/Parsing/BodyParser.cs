@@ -50,6 +50,9 @@ namespace GradGen.Generator.Parsing
         /// <summary>Calls to [Differentiable] methods with the derivative kinds the callee generates.</summary>
         public List<(DiffCall Node, Location Location, string Name, int Kinds)> DifferentiableCalls { get; } = new();
 
+        /// <summary>Each call to a [Differentiable] method with its callee, for the analyzer's check of the callee.</summary>
+        public List<(IMethodSymbol Callee, Location Location)> CalleeSymbols { get; } = new();
+
         public EquatableArray<Stmt> ParseBlock(IOperation body)
         {
             var output = new List<Stmt>();
@@ -847,6 +850,7 @@ namespace GradGen.Generator.Parsing
                 var diffCall = new DiffCall(type, receiver, staticType, name, args, wrt);
                 var attribute = target.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute);
                 DifferentiableCalls.Add((diffCall, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}", MethodParser.Kinds(attribute)));
+                CalleeSymbols.Add((target.OriginalDefinition, invocation.Syntax.GetLocation()));
                 foreach (var parameter in target.Parameters)
                 {
                     if (!wrt[parameter.Ordinal] && Types.IsDifferentiable(TypeNames.Of(parameter.Type)))

@@ -13,7 +13,11 @@ using Microsoft.CodeAnalysis.Operations;
 namespace GradGen.Generator.Parsing
 {
     /// <summary>What parsing one [Differentiable] method gives: the model (null if it cannot be generated) and the diagnostics.</summary>
-    internal sealed record ParseResult(DiffMethodModel? Model, ImmutableArray<Diagnostic> Diagnostics, EquatableArray<string> Callees);
+    internal sealed record ParseResult(DiffMethodModel? Model, ImmutableArray<Diagnostic> Diagnostics, EquatableArray<string> Callees)
+    {
+        /// <summary>The [Differentiable] methods the body calls, with where: the analyzer reports calls to ones with errors.</summary>
+        public ImmutableArray<(IMethodSymbol Callee, Location Location)> CallSites { get; init; } = ImmutableArray<(IMethodSymbol, Location)>.Empty;
+    }
 
     /// <summary>
     /// The one checker behind both the generator and the analyzer: checks a [Differentiable] method's signature and body
@@ -86,13 +90,13 @@ namespace GradGen.Generator.Parsing
             var callees = parser.Callees.ToEquatableArray();
             if (context.Invalid)
             {
-                return new ParseResult(null, ImmutableArray<Diagnostic>.Empty, callees);
+                return new ParseResult(null, ImmutableArray<Diagnostic>.Empty, callees) { CallSites = parser.CalleeSymbols.ToImmutableArray() };
             }
 
             CheckActivity(statements, parameters, Kinds(attribute), parser, context);
             if (context.HasErrors)
             {
-                return new ParseResult(null, context.Diagnostics.ToImmutableArray(), callees);
+                return new ParseResult(null, context.Diagnostics.ToImmutableArray(), callees) { CallSites = parser.CalleeSymbols.ToImmutableArray() };
             }
 
             var results = (BodyParser.IsRealTuple(method.ReturnType)
@@ -114,7 +118,7 @@ namespace GradGen.Generator.Parsing
                 prepared.Body,
                 Kinds(attribute),
                 syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
-            return new ParseResult(model, context.Diagnostics.ToImmutableArray(), callees);
+            return new ParseResult(model, context.Diagnostics.ToImmutableArray(), callees) { CallSites = parser.CalleeSymbols.ToImmutableArray() };
         }
 
         /// <summary>Whether the method, its types and namespaces all have names that generated code can write.</summary>
