@@ -892,6 +892,17 @@ namespace Diag
             Assert.Equal(1.5 * Math.Sqrt(4.0), Gradient(assembly, "Bad", 4.0).Gradient[0], 12);
         }
 
+        [Theory]
+        [InlineData("Math.Sign(-1.0 + 2.0 * n)")]
+        [InlineData("Math.Floor(0.5 * n)")]
+        public void GG0007_Negative_NoDerivativeFlowsIn(string call)
+        {
+            // n is an int: the function's argument carries no derivative, so nothing is lost.
+            var source = Source($"        [Differentiable] public static double Bad(double x, int n) => x * {call};");
+            var (_, assembly) = AssertNotReported(source, "GG0007");
+            Assert.Equal(1.0, Gradient(assembly, "Bad", 4.0, 3).Gradient[0], 12);
+        }
+
         // ----------------------------------------------------------------------------------------------------------
         // GG0008: generated member name already in use
         // ----------------------------------------------------------------------------------------------------------

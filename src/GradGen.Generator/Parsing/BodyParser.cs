@@ -41,6 +41,9 @@ namespace GradGen.Generator.Parsing
         /// <summary>Non-void calls to plain methods and integer conversions, checked once activity is known.</summary>
         public List<(Expr Node, Location Location, string Name)> OpaqueCalls { get; } = new();
 
+        /// <summary>Calls to Floor, Sign...: a warning when a derivative would flow into them.</summary>
+        public List<(ImmutableArray<Expr> Args, Location Location, string Name)> PiecewiseConstantCalls { get; } = new();
+
         /// <summary>Conversions of a real to anything else: a derivative stops there.</summary>
         public List<(TypeCast Node, Location Location, string Operand, bool ToInteger)> Conversions { get; } = new();
 
@@ -825,7 +828,7 @@ namespace GradGen.Generator.Parsing
             {
                 if (function.IsPiecewiseConstant)
                 {
-                    context.Report(Descriptors.PiecewiseConstant, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}");
+                    PiecewiseConstantCalls.Add((args, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}"));
                 }
 
                 if (function.Function is { } f)

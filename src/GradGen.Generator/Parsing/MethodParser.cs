@@ -276,6 +276,14 @@ namespace GradGen.Generator.Parsing
                 }
             }
 
+            foreach (var (args, location, name) in parser.PiecewiseConstantCalls)
+            {
+                if (args.Any(a => ActivityAnalysis.DependsOn(a, varied)))
+                {
+                    context.Report(Descriptors.PiecewiseConstant, location, name);
+                }
+            }
+
             foreach (var (node, location, operand, toInteger) in parser.Conversions)
             {
                 if (!ActivityAnalysis.DependsOn(node.Operand, varied))
