@@ -80,6 +80,15 @@ namespace GradGen.Generator.Differentiation
 
             body.Add(new Comment("Forward sweep"));
             body.AddRange(forward);
+            Expr returned = model.ReturnsTuple ? new TupleValue(model.ReturnType, model.Results.ToEquatableArray<Expr>()) : model.Results[0];
+            if (model.ReturnsArray && RestoresArrays(backward))
+            {
+                // The backward sweep puts back elements the forward sweep overwrote, maybe of the result: return a copy.
+                var value = new Var(model.ReturnType, names.Fresh("value"));
+                body.Add(new Declare(value, new TypeCast(model.ReturnType, new Call("object", returned, null, "Clone", EquatableArray<Expr>.Empty))));
+                returned = value;
+            }
+
             body.Add(new Comment("Backward sweep"));
             body.AddRange(seeding);
             foreach (var parameter in model.Parameters.Where(p => p.Wrt && active.Contains(p.Name) && Types.IsReal(p.Type)))
@@ -94,8 +103,17 @@ namespace GradGen.Generator.Differentiation
                 body.Add(Runtime.ReturnTape(tape));
             }
 
-            body.Add(new Return(0, model.ReturnsTuple ? new TupleValue(model.ReturnType, model.Results.ToEquatableArray<Expr>()) : model.Results[0]));
+            body.Add(new Return(0, returned));
             return body;
+        }
+
+        /// <summary>Whether backward code writes elements of primal arrays: restores of recorded elements or whole arrays.</summary>
+        private bool RestoresArrays(IEnumerable<Stmt> backward)
+        {
+            var adjointNames = new HashSet<string>(adjoints.Values.Select(a => a.Name));
+            return IrWalker.AllStatements(backward).Any(s =>
+                s is Store { Target.Collection: Var array } && !adjointNames.Contains(array.Name)
+                || s is ExprStmt { Expression: Call { Name: "PopAll" } });
         }
 
         /// <summary>The seed of a real result: the seed itself, or its element for a tuple; null for any other variable.</summary>

@@ -77,6 +77,14 @@ namespace GradGen.Generator.Differentiation
                 return;
             }
 
+            if (assign.Value is DiffCall call && Types.IsRealCollection(assign.Target.Type) && IrWalker.ReadsVariable(call, assign.Target.Name))
+            {
+                // y = G(y) => t = G(y); y = t: the pullback needs the old y and the new y's adjoint, which then live apart.
+                var result = Hoist(SplitRoot(call, assign.Line, output), assign.Line, output);
+                output.Add(assign with { Value = result });
+                return;
+            }
+
             output.Add(assign with { Value = SplitRoot(assign.Value, assign.Line, output) });
         }
 

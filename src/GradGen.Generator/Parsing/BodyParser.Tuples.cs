@@ -156,16 +156,21 @@ namespace GradGen.Generator.Parsing
             AssignElements(targets, deconstruction.Value, targetType, Line(deconstruction), output);
         }
 
-        /// <summary><c>t.Item1</c>, <c>p.X</c>: the element's variable for a tuple local, or a call's element through a temporary.</summary>
+        /// <summary>
+        /// <c>t.Item1</c>, <c>p.X</c>: the element's variable for a tuple local, a call's element through a temporary,
+        /// or, for a tuple no derivative flows through (a parameter, a field), a plain member read.
+        /// </summary>
         private Expr ParseTupleElement(IFieldReferenceOperation field)
         {
             var tupleType = (INamedTypeSymbol)field.Instance!.Type!;
-            // Every element, named or not, corresponds to its ItemN field.
-            var index = int.Parse((field.Field.CorrespondingTupleField ?? field.Field).Name.Substring("Item".Length), System.Globalization.CultureInfo.InvariantCulture) - 1;
-
             if (field.Instance is ILocalReferenceOperation local)
             {
-                return TupleComponents(local.Local)[index];
+                return TupleComponents(local.Local)[ElementIndex(field)];
+            }
+
+            if (field.Instance is not IInvocationOperation)
+            {
+                return new Member(TypeNames.Of(field.Type!), ParseExpression(field.Instance), null, field.Field.Name);
             }
 
             if (sideEffects is null || conditionalDepth > 0)
@@ -174,7 +179,11 @@ namespace GradGen.Generator.Parsing
                 return Placeholder;
             }
 
-            return TupleValues(field.Instance, tupleType, sideEffects)?[index] ?? Placeholder;
+            return TupleValues(field.Instance, tupleType, sideEffects)?[ElementIndex(field)] ?? Placeholder;
         }
+
+        /// <summary>The position of a tuple element: every element, named or not, corresponds to its ItemN field.</summary>
+        private static int ElementIndex(IFieldReferenceOperation field) =>
+            int.Parse((field.Field.CorrespondingTupleField ?? field.Field).Name.Substring("Item".Length), System.Globalization.CultureInfo.InvariantCulture) - 1;
     }
 }

@@ -378,6 +378,8 @@ namespace GradGen.Generator.Parsing
                     return null;
                 case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None && parameter.Parameter.Type.IsValueType && !parameter.Parameter.Type.IsRefLikeType:
                     return new Var(TypeNames.Of(parameter.Parameter.Type), parameter.Parameter.Name);
+                case IFieldReferenceOperation { Instance: ILocalReferenceOperation tuple } element when IsRealTuple(tuple.Type):
+                    return TupleComponents(tuple.Local)[ElementIndex(element)];
                 case IFieldReferenceOperation field:
                     Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"the field '{field.Field.Name}'");
                     return null;

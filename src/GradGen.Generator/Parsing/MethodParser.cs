@@ -313,7 +313,12 @@ namespace GradGen.Generator.Parsing
             {
                 // A Hessian calls the callee's FReverseTangent, which only a Hessian generates.
                 var missing = kinds & (DefaultKinds | 8) & ~calleeKinds;
-                if (missing != 0 && ActivityAnalysis.DependsOn(node, varied))
+                if (missing == 8 && !Types.IsReal(node.Type) && ActivityAnalysis.DependsOn(node, varied))
+                {
+                    // Vector-valued methods have no Hessian kind (GG0012), so no FReverseTangent to call.
+                    context.Report(Descriptors.UnsupportedConstruct, location, $"a Hessian through the vector-valued '{name}'", "compute its outputs in this method, or call scalar-valued [Differentiable] methods");
+                }
+                else if (missing != 0 && ActivityAnalysis.DependsOn(node, varied))
                 {
                     context.Report(Descriptors.MissingDerivativeKind, location, name, (missing & 1) != 0 ? "Forward" : (missing & 2) != 0 ? "Reverse" : "Hessian");
                 }
