@@ -32,7 +32,7 @@ namespace GradGen.Generator.Differentiation
                 .Concat(inputs.Select(p => new Var(p.Type, DerivativeNames.Parameter("v", p.Name))))
                 .Append(Build.Num(model.ReturnType, 0))
                 .Concat(hv.Select(RefIfScalar));
-            body.Add(new Declare(value, new Call(model.ReturnType, null, null, DerivativeNames.ReverseTangent(model.Name), args.ToEquatableArray())));
+            body.Add(new Declare(value, JacobianBuilder.SelfCall(model, model.ReturnType, DerivativeNames.ReverseTangent(model.Name), args)));
             body.Add(Runtime.ReturnTape(tape));
             body.Add(new Return(0, value));
             return body;
@@ -53,8 +53,8 @@ namespace GradGen.Generator.Differentiation
             };
             var directions = flat.Buffers("v", body);
             var products = flat.Buffers("hv", body);
-            var product = new Call(model.ReturnType, null, null, DerivativeNames.HessianVectorProduct(model.Name),
-                model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name)).Concat(directions).Concat(products.Select(OutIfScalar)).ToEquatableArray());
+            var product = JacobianBuilder.SelfCall(model, model.ReturnType, DerivativeNames.HessianVectorProduct(model.Name),
+                model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name)).Concat(directions).Concat(products.Select(OutIfScalar)));
             body.AddRange(flat.OneHot(directions, column => new[] { new ExprStmt(0, product) }.Concat(flat.Write(products, (row, entry) =>
                 new Store(0, new Index(Types.ElementType(hessian.Type)!, hessian, EquatableArray.Of(row, (Expr)column)), "=", Build.Cast(Types.ElementType(hessian.Type)!, entry))))));
             body.Add(Runtime.ReturnTape(tape));

@@ -85,7 +85,7 @@ namespace GradGen.Generator.Differentiation
             var forwardType = $"({model.ReturnType} Value, {model.ReturnType} Tangent)";
             var forward = new Var(forwardType, names.Fresh("forward"));
             output.Add(new Declare(forward, null));
-            var call = new Call(forwardType, null, null, DerivativeNames.Forward(model.Name), Primal().Concat(directions).ToEquatableArray());
+            var call = SelfCall(model, forwardType, DerivativeNames.Forward(model.Name), Primal().Concat(directions));
             output.AddRange(flat.OneHot(directions, column =>
             {
                 var tangent = new Member(model.ReturnType, forward, null, "Tangent");
@@ -128,7 +128,7 @@ namespace GradGen.Generator.Differentiation
             var pass = new List<Stmt>(before);
             pass.AddRange(adjoints.Select(Build.Clear));
             var refs = adjoints.Select(a => Types.IsReal(a.Type) ? new Ref(a.Type, a) : (Expr)a);
-            pass.Add(new ExprStmt(0, new Call(model.ReturnType, null, null, DerivativeNames.Reverse(model.Name), Primal().Append(seed).Concat(refs).ToEquatableArray())));
+            pass.Add(new ExprStmt(0, SelfCall(model, model.ReturnType, DerivativeNames.Reverse(model.Name), Primal().Append(seed).Concat(refs))));
             pass.AddRange(after);
             pass.AddRange(flat.Write(adjoints, (column, derivative) => Set(row, column, derivative)));
             output.Add(new For(0, row, Build.Num(Types.Int, 0), Build.Compare("<", row, m), "++", pass.ToEquatableArray()));
@@ -161,7 +161,19 @@ namespace GradGen.Generator.Differentiation
         }
 
         public static Call PrimalCall(DiffMethodModel model) =>
-            new(model.ReturnType, null, null, model.Name, model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name)).ToEquatableArray());
+            SelfCall(model, model.ReturnType, model.Name, model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name)));
+
+        /// <summary>
+        /// A call to a member of the method's own type, qualified (<c>global::N.T.M</c>, <c>this.M</c>) so that a
+        /// parameter of the same name cannot hide it.
+        /// </summary>
+        public static Call SelfCall(DiffMethodModel model, string type, string name, IEnumerable<Expr> args)
+        {
+            var owner = "global::" + string.Join(".", (model.Namespace is null ? Enumerable.Empty<string>() : new[] { model.Namespace }).Concat(model.ContainingTypes.Select(t => t.Name)));
+            return model.IsStatic
+                ? new Call(type, null, owner, name, args.ToEquatableArray())
+                : new Call(type, new This(owner), null, name, args.ToEquatableArray());
+        }
 
         private IEnumerable<Expr> Primal() => model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name));
     }

@@ -169,10 +169,10 @@ namespace GradGen.Generator.Emit
             ShapeChecks(writer, model, "d");
             CodeWriter.Statements(writer, wrt.Select(p => Build.Clear(new Var(ReverseType(p, string.Empty), DerivativeNames.Parameter("d", p.Name)))));
 
-            var args = model.Parameters.Select(p => p.Name)
-                .Append(Literals.Text(model.ReturnType, 1))
-                .Concat(wrt.Select(p => (Types.IsReal(p.Type) ? "ref " : string.Empty) + DerivativeNames.Parameter("d", p.Name)));
-            writer.Line($"return {DerivativeNames.Reverse(model.Name)}({string.Join(", ", args)});");
+            var args = model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name))
+                .Append(Build.Num(model.ReturnType, 1))
+                .Concat(wrt.Select(p => new Var(p.Type, DerivativeNames.Parameter("d", p.Name))).Select(d => Types.IsReal(d.Type) ? new Ref(d.Type, d) : (Expr)d));
+            CodeWriter.Statements(writer, new[] { new Return(0, JacobianBuilder.SelfCall(model, model.ReturnType, DerivativeNames.Reverse(model.Name), args)) });
             writer.Close();
         }
 

@@ -24,7 +24,7 @@ namespace Demo
         {
             dX = 0.0;
             dY = 0.0;
-            return FReverse(x, y, 1.0, ref dX, ref dY);
+            return global::Demo.Snap.FReverse(x, y, 1.0, ref dX, ref dY);
         }
 
         /// <summary>Computes F and adds seed × its gradient to the d… arguments (reverse mode, accumulating).</summary>
