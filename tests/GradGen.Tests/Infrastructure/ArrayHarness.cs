@@ -29,7 +29,11 @@ namespace GradGen.Tests.Infrastructure
     {
         public const string DriverClass = "GradGenTestDrivers";
 
-        public static LoadedSource CompileAndLoadWithDrivers(string source, string name)
+        /// <summary>The generated methods that get drivers by default: <c>F</c>, <c>FForward</c>, <c>FGradient</c>, <c>FReverse</c>.</summary>
+        public static readonly string[] Suffixes = { string.Empty, "Forward", "Gradient", "Reverse" };
+
+        /// <summary>Compiles and loads <paramref name="source"/> with drivers in <paramref name="driverClass"/> for the generated methods named F + one of <paramref name="suffixes"/>.</summary>
+        public static LoadedSource CompileAndLoadWithDrivers(string source, string name, string driverClass = DriverClass, IReadOnlyList<string>? suffixes = null)
         {
             var input = GeneratorHarness.CreateCompilation(new[] { (name + ".cs", source) }, name + "_" + Guid.NewGuid().ToString("N"));
             var inputErrors = input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
@@ -40,7 +44,7 @@ namespace GradGen.Tests.Infrastructure
             }
 
             var run = GeneratorHarness.Run(input);
-            var drivers = DriverSource(run.OutputCompilation);
+            var drivers = DriverSource(run.OutputCompilation, driverClass, suffixes ?? Suffixes);
             var output = run.OutputCompilation.AddSyntaxTrees(
                 CSharpSyntaxTree.ParseText(drivers, GeneratorHarness.ParseOptions, "Drivers.cs", Encoding.UTF8));
             var withDrivers = new GeneratorRun(input, output, run.GeneratorDiagnostics, run.Driver, run.RunResult);
@@ -60,18 +64,18 @@ namespace GradGen.Tests.Infrastructure
         public static string DriverName(string typeFullName, string method) =>
             typeFullName.Replace('.', '_').Replace('+', '_') + "__" + method;
 
-        public static string DriverSource(Compilation compilation)
+        public static string DriverSource(Compilation compilation, string driverClass, IReadOnlyList<string> suffixes)
         {
             var sb = new StringBuilder();
             sb.AppendLine("// Drivers written by the test harness (ArrayHarness): spans taken as arrays.");
-            sb.AppendLine("internal static class " + DriverClass);
+            sb.AppendLine("internal static class " + driverClass);
             sb.AppendLine("{");
             foreach (var type in AllTypes(compilation.Assembly.GlobalNamespace))
             {
                 var members = type.GetMembers().OfType<IMethodSymbol>().ToList();
                 foreach (var primal in members.Where(m => m.IsStatic && m.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "GradGen.DifferentiableAttribute")))
                 {
-                    foreach (var suffix in new[] { string.Empty, "Forward", "Gradient", "Reverse" })
+                    foreach (var suffix in suffixes)
                     {
                         var candidates = members.Where(m => m.Name == primal.Name + suffix && m.IsStatic).ToList();
                         if (candidates.Count == 1 && candidates[0].DeclaredAccessibility != Accessibility.Private)
