@@ -29,23 +29,21 @@ namespace GradGen.Generator.Diagnostics
                     return;
                 }
 
-                // Whether a [Differentiable] method has errors of its own, parsed once per compilation.
-                var calleeHasErrors = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
-                // (The parser finds the semantic model of the callee's own file from the one it is given.)
-                bool HasErrors(IMethodSymbol callee, SemanticModel semanticModel, System.Threading.CancellationToken cancellationToken) => calleeHasErrors.GetOrAdd(callee, c =>
-                    DifferentiableAttributeOf(c, attributeType) is { } attribute
-                    && MethodParser.Parse(c, semanticModel, attribute, cancellationToken).Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error));
+                // Each [Differentiable] method is parsed once per compilation: for its own diagnostics, and for the
+                // GG0013 of its callers. (The parser finds the semantic model of the method's own file from the one it is given.)
+                var parsed = new ConcurrentDictionary<IMethodSymbol, ParseResult?>(SymbolEqualityComparer.Default);
+                ParseResult? Parse(IMethodSymbol method, SemanticModel semanticModel, System.Threading.CancellationToken cancellationToken) => parsed.GetOrAdd(method, m =>
+                    DifferentiableAttributeOf(m, attributeType) is { } attribute ? MethodParser.Parse(m, semanticModel, attribute, cancellationToken) : null);
 
                 start.RegisterSyntaxNodeAction(
                     node =>
                     {
                         if (node.SemanticModel.GetDeclaredSymbol(node.Node, node.CancellationToken) is not IMethodSymbol method
-                            || DifferentiableAttributeOf(method, attributeType) is not { } attribute)
+                            || Parse(method, node.SemanticModel, node.CancellationToken) is not { } result)
                         {
                             return;
                         }
 
-                        var result = MethodParser.Parse(method, node.SemanticModel, attribute, node.CancellationToken);
                         foreach (var diagnostic in result.Diagnostics)
                         {
                             node.ReportDiagnostic(diagnostic);
@@ -54,7 +52,7 @@ namespace GradGen.Generator.Diagnostics
                         // A callee with errors blocks this method too: say so at the call, pointing to the callee.
                         foreach (var (callee, location) in result.CallSites)
                         {
-                            if (!SymbolEqualityComparer.Default.Equals(callee, method) && callee.Locations.FirstOrDefault(l => l.IsInSource) is { } calleeLocation && HasErrors(callee, node.SemanticModel, node.CancellationToken))
+                            if (!SymbolEqualityComparer.Default.Equals(callee, method) && callee.Locations.FirstOrDefault(l => l.IsInSource) is { } calleeLocation && Parse(callee, node.SemanticModel, node.CancellationToken)?.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) == true)
                             {
                                 node.ReportDiagnostic(Diagnostic.Create(Descriptors.CalleeHasErrors, location, new[] { calleeLocation }, $"{callee.ContainingType.Name}.{callee.Name}"));
                             }
