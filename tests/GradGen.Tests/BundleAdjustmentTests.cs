@@ -4,7 +4,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using GradGen.Tests.Infrastructure;
@@ -24,9 +23,7 @@ namespace GradGen.Tests
 
         public BundleAdjustmentFixture()
         {
-            string source = ModelSource("BundleAdjustment.cs");
-            Source = CompileAndLoad(source, "BundleAdjustment",
-                "ReprojectionJacobian", "ReprojectionForward", "ReprojectionReverse", "WeightErrorGradient");
+            Source = ModelHarness.Load("BundleAdjustment.cs", "ReprojectionJacobian", "ReprojectionForward", "ReprojectionReverse", "WeightErrorGradient");
             Model = Source.GetType("GradGen.Models.BundleAdjustment");
             Input = Source.GetType("GradGen.Models.BundleAdjustmentInput");
             AdBench = SharedData.AdBenchDirectory();
@@ -42,37 +39,6 @@ namespace GradGen.Tests
         public string AdBench { get; }
 
         public string Golden { get; }
-
-        /// <summary>As GmmFixture: without the generator the model may only lack the generated methods (CS0103).</summary>
-        private static LoadedSource CompileAndLoad(string source, string name, params string[] generatedNames)
-        {
-            var run = GeneratorHarness.Run(new[] { (name + ".cs", source) }, name + "_" + Guid.NewGuid().ToString("N"));
-            var inputErrors = run.InputCompilation.GetDiagnostics()
-                .Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
-                .Where(d => !(d.Id == "CS0103" && generatedNames.Any(g => d.GetMessage(CultureInfo.InvariantCulture).Contains("'" + g + "'"))))
-                .ToList();
-            Assert.True(inputErrors.Count == 0, "TEST BUG: the model '" + name + "' does not compile even without the generator:\n"
-                + string.Join("\n", inputErrors.Select(d => "  " + d)));
-            return new LoadedSource(name, source, run, run.Load());
-        }
-
-        /// <summary>Models/*.cs is copied to the output directory; when it is not there, it is read from the source tree.</summary>
-        private static string ModelSource(string fileName, [CallerFilePath] string callerFile = "")
-        {
-            string output = Path.Combine(AppContext.BaseDirectory, "Models", fileName);
-            if (File.Exists(output))
-            {
-                return File.ReadAllText(output);
-            }
-
-            string tree = Path.Combine(Path.GetDirectoryName(callerFile) ?? ".", "Models", fileName);
-            if (File.Exists(tree))
-            {
-                return File.ReadAllText(tree);
-            }
-
-            throw new FileNotFoundException($"TEST BUG: model source {fileName} is neither at {output} nor at {tree}.");
-        }
 
         /// <summary>An ADBench BA file (under data/ba) read by the model's reader.</summary>
         public BaCase ReadAdBench(string fileName)

@@ -4,7 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Reflection;
-using System.Runtime.CompilerServices;
 using System.Text;
 using GradGen.Tests.Infrastructure;
 using Xunit;
@@ -21,8 +20,7 @@ namespace GradGen.Tests
     {
         public GmmFixture()
         {
-            string source = ModelSource("Gmm.cs");
-            Source = CompileAndLoad(source, "Gmm", "ObjectiveGradient", "ObjectiveForward");
+            Source = ModelHarness.Load("Gmm.cs", "ObjectiveGradient", "ObjectiveForward");
             Gmm = Source.GetType("GradGen.Models.Gmm");
             Input = Source.GetType("GradGen.Models.GmmInput");
             AdBench = SharedData.AdBenchDirectory();
@@ -35,40 +33,6 @@ namespace GradGen.Tests
         public Type Input { get; }
 
         public string AdBench { get; }
-
-        /// <summary>
-        /// Like <see cref="GeneratorHarness.CompileAndLoad"/>, for a model whose drivers call generated methods: without
-        /// the generator the source may only lack those (CS0103 naming them); with it, it must compile cleanly.
-        /// </summary>
-        private static LoadedSource CompileAndLoad(string source, string name, params string[] generatedNames)
-        {
-            var run = GeneratorHarness.Run(new[] { (name + ".cs", source) }, name + "_" + Guid.NewGuid().ToString("N"));
-            var inputErrors = run.InputCompilation.GetDiagnostics()
-                .Where(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
-                .Where(d => !(d.Id == "CS0103" && generatedNames.Any(g => d.GetMessage(CultureInfo.InvariantCulture).Contains("'" + g + "'"))))
-                .ToList();
-            Assert.True(inputErrors.Count == 0, "TEST BUG: the model '" + name + "' does not compile even without the generator:\n"
-                + string.Join("\n", inputErrors.Select(d => "  " + d)));
-            return new LoadedSource(name, source, run, run.Load());
-        }
-
-        /// <summary>Models/*.cs is copied to the output directory; when it is not there, it is read from the source tree.</summary>
-        private static string ModelSource(string fileName, [CallerFilePath] string callerFile = "")
-        {
-            string output = Path.Combine(AppContext.BaseDirectory, "Models", fileName);
-            if (File.Exists(output))
-            {
-                return File.ReadAllText(output);
-            }
-
-            string tree = Path.Combine(Path.GetDirectoryName(callerFile) ?? ".", "Models", fileName);
-            if (File.Exists(tree))
-            {
-                return File.ReadAllText(tree);
-            }
-
-            throw new FileNotFoundException($"TEST BUG: model source {fileName} is neither at {output} nor at {tree}.");
-        }
 
         /// <summary>One GMM instance read with the model's own reader (GmmInput.Read), as plain arrays.</summary>
         public GmmCase Read(string relativePath)
