@@ -195,17 +195,10 @@ namespace GradGen.Tests.Infrastructure
             Name = name;
             Twin = twin;
             _drivers = source.GetType(ArrayHarness.DriverClass);
-            var primal = type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly)
-                .Where(m => m.Name == name).ToList();
-            if (primal.Count != 1)
-            {
-                throw new InvalidOperationException($"TEST BUG: {type.FullName}.{name}: {primal.Count} methods of that name.");
-            }
-
-            Primal = primal[0];
+            Primal = FindPrimal(type, name);
             Parameters = Primal.GetParameters();
             Kinds = Parameters.Select(KindOf).ToArray();
-            Active = Enumerable.Range(0, Parameters.Length).Where(i => Kinds[i] != ParameterKind.Passive).ToArray();
+            Active = ActiveIndices(Kinds);
             IsFloat = Primal.ReturnType == typeof(float);
         }
 
@@ -231,6 +224,18 @@ namespace GradGen.Tests.Infrastructure
         public Type Real => IsFloat ? typeof(float) : typeof(double);
 
         public string Label => Type.Name + "." + Name;
+
+        /// <summary>The one static method <paramref name="name"/> of <paramref name="type"/>: the [Differentiable] primal.</summary>
+        public static MethodInfo FindPrimal(Type type, string name)
+        {
+            var primal = type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly)
+                .Where(m => m.Name == name).ToList();
+            return primal.Count == 1 ? primal[0] : throw new InvalidOperationException($"TEST BUG: {type.FullName}.{name}: {primal.Count} methods of that name.");
+        }
+
+        /// <summary>The positions of the differentiable parameters.</summary>
+        public static int[] ActiveIndices(ParameterKind[] kinds) =>
+            Enumerable.Range(0, kinds.Length).Where(i => kinds[i] != ParameterKind.Passive).ToArray();
 
         public static ParameterKind KindOf(ParameterInfo p)
         {

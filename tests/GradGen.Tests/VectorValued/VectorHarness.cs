@@ -57,17 +57,10 @@ namespace GradGen.Tests.VectorValued
             Name = name;
             Twin = twin;
             _drivers = source.GetType(VectorHarness.DriverClass);
-            var primal = type.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.DeclaredOnly)
-                .Where(m => m.Name == name).ToList();
-            if (primal.Count != 1)
-            {
-                throw new InvalidOperationException($"TEST BUG: {type.FullName}.{name}: {primal.Count} methods of that name.");
-            }
-
-            Primal = primal[0];
+            Primal = ArrayFunction.FindPrimal(type, name);
             Parameters = Primal.GetParameters();
             Kinds = Parameters.Select(ArrayFunction.KindOf).ToArray();
-            Active = Enumerable.Range(0, Parameters.Length).Where(i => Kinds[i] != ParameterKind.Passive).ToArray();
+            Active = ArrayFunction.ActiveIndices(Kinds);
             var r = Primal.ReturnType;
             if (r == typeof(double) || r == typeof(float))
             {
