@@ -1,4 +1,5 @@
 using System.Linq;
+using GradGen.Generator.Differentiation;
 using GradGen.Generator.Emit;
 using GradGen.Generator.Model;
 using GradGen.Generator.Parsing;
@@ -20,13 +21,28 @@ namespace GradGen.Generator
                     static (ctx, ct) => MethodParser.ParseForGenerator((IMethodSymbol)ctx.TargetSymbol, ctx.SemanticModel, ctx.Attributes[0], ct))
                 .WithTrackingName(TrackingNames.Methods);
 
-            var blocked = methods
+            // User-written derivatives, collected into one registry that only changes when a [DerivativeOf] method does.
+            var registry = context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    CustomDerivativeParser.AttributeName,
+                    static (node, _) => node is MethodDeclarationSyntax,
+                    static (ctx, _) => CustomDerivativeParser.Parse((IMethodSymbol)ctx.TargetSymbol, ctx.Attributes).Entries.Select(e => e.Entry).ToEquatableArray())
+                .Collect()
+                .Select(static (all, _) => CustomDerivativeRegistry.Create(all.SelectMany(entries => entries)))
+                .WithTrackingName(TrackingNames.CustomDerivatives);
+
+            var bound = methods
+                .Combine(registry)
+                .Select(static (pair, _) => CustomDerivativeBinding.Bind(pair.Left, pair.Right))
+                .WithTrackingName(TrackingNames.Bound);
+
+            var blocked = bound
                 .Select(static (m, _) => new MethodSummary(m.Key, m.Model is null, m.Callees))
                 .Collect()
                 .Select(static (all, _) => CallGraph.Blocked(all))
                 .WithTrackingName(TrackingNames.Blocked);
 
-            context.RegisterSourceOutput(methods.Combine(blocked), static (spc, pair) =>
+            context.RegisterSourceOutput(bound.Combine(blocked), static (spc, pair) =>
             {
                 var (method, blockedKeys) = pair;
                 if (method.Model is { } model && !blockedKeys.Contains(method.Key))
@@ -42,5 +58,7 @@ namespace GradGen.Generator
     {
         public const string Methods = "DifferentiableMethods";
         public const string Blocked = "BlockedMethods";
+        public const string CustomDerivatives = "CustomDerivatives";
+        public const string Bound = "BoundMethods";
     }
 }

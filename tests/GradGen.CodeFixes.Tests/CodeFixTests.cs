@@ -171,6 +171,81 @@ public static partial class Model
             Assert.Empty(await TitlesAsync(new DifferentiableCalleeCodeFix(), source, "GG0003"));
         }
 
+        [Fact]
+        public async Task DerivativeOfStub_AddsForwardAndReverseNextToTheCallee()
+        {
+            const string source = @"using System;
+using GradGen;
+public static partial class Model
+{
+    public static double Softplus(double v) => Math.Log(1 + Math.Exp(v));
+
+    [Differentiable]
+    public static double F(double x) => 3 * Softplus(x);
+}";
+            var fixedText = (await ApplyAsync(new DerivativeOfStubCodeFix(), source, "GG0003", "Generate [DerivativeOf] stubs for 'Softplus'")).Replace("\r\n", "\n");
+            Assert.Contains(
+                "    public static double Softplus(double v) => Math.Log(1 + Math.Exp(v));\n"
+                + "    [DerivativeOf(nameof(Softplus))]\n"
+                + "    public static (double Value, double Tangent) SoftplusForward(double v, double dV) => throw new NotImplementedException();\n"
+                + "    [DerivativeOf(nameof(Softplus))]\n"
+                + "    public static double SoftplusReverse(double v, double seed, ref double dV) => throw new NotImplementedException();\n",
+                fixedText);
+        }
+
+        [Fact]
+        public async Task DerivativeOfStub_KeepsAnInstanceCalleesAccessibilityAndArrayParameters()
+        {
+            const string caller = @"using GradGen;
+public partial class Model
+{
+    private readonly Helpers helpers = new Helpers();
+
+    [Differentiable(Kinds = DerivativeKinds.Reverse)]
+    public double F(double[] x, int n) => helpers.Norm(x, n);
+}";
+            const string callee = @"public class Helpers
+{
+    internal double Norm(double[] values, int count) => 0;
+}";
+            var fixedTexts = await ApplyAsync(new DerivativeOfStubCodeFix(), new[] { caller, callee }, "GG0003", "Generate [DerivativeOf] stubs for 'Norm'");
+            var text = fixedTexts[1].Replace("\r\n", "\n");
+            Assert.Contains("[GradGen.DerivativeOf(nameof(Norm))]\n    internal double NormReverse(double[] values, int count, double seed, System.Span<double> dValues) => throw new System.NotImplementedException();", text);
+            Assert.DoesNotContain("NormForward", text);
+        }
+
+        [Fact]
+        public async Task DerivativeOfStub_AddsOnlyTheMissingKind()
+        {
+            const string source = @"using System;
+using GradGen;
+public static partial class Model
+{
+    public static double Cube(double v) => v * v * v;
+
+    [DerivativeOf(nameof(Cube))]
+    public static double CubeReverse(double v, double seed, ref double dV) { dV += 3 * v * v * seed; return Cube(v); }
+
+    [Differentiable]
+    public static double F(double x) => Cube(x);
+}";
+            var fixedText = await ApplyAsync(new DerivativeOfStubCodeFix(), source, "GG0017", "Generate [DerivativeOf] stubs for 'Cube'");
+            Assert.Contains("public static (double Value, double Tangent) CubeForward(double v, double dV) => throw new NotImplementedException();", fixedText);
+            Assert.Single(System.Text.RegularExpressions.Regex.Matches(fixedText, "CubeReverse\\("));
+        }
+
+        [Fact]
+        public async Task DerivativeOfStub_IsNotOfferedForMethodsWithoutSource()
+        {
+            const string source = @"using GradGen;
+public static partial class Model
+{
+    [Differentiable]
+    public static double F(double x) => System.Math.BitDecrement(x);
+}";
+            Assert.Empty(await TitlesAsync(new DerivativeOfStubCodeFix(), source, "GG0003"));
+        }
+
         // ----- harness ----------------------------------------------------------------------------------------------
 
         private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>

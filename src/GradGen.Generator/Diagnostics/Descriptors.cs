@@ -7,6 +7,9 @@ namespace GradGen.Generator.Diagnostics
     {
         private const string Category = "GradGen";
 
+        /// <summary>The property of GG0003 and GG0017 that holds the [DerivativeOf] methods the call needs, for the code fix to add.</summary>
+        public const string StubsProperty = "DerivativeOfStubs";
+
         public static readonly DiagnosticDescriptor TypeNotPartial = Error(
             "GG0001",
             "Type containing a [Differentiable] method must be partial",
@@ -88,9 +91,33 @@ namespace GradGen.Generator.Diagnostics
             "'{0}' has GradGen errors of its own, so it has no generated derivative and neither can this method: fix '{0}' first",
             "Derivatives flow through a call by the callee's generated derivative; a callee with errors gets none, so its callers are not generated either. The diagnostic's additional location is the callee.");
 
+        public static readonly DiagnosticDescriptor DerivativeTargetNotFound = Error(
+            "GG0014",
+            "[DerivativeOf] names no method",
+            "'{0}' has no method '{1}' for this to be the derivative of: name the method with nameof, and its type with typeof when it is another type",
+            "[DerivativeOf(nameof(M))] names a method of the same type, [DerivativeOf(typeof(T), nameof(T.M))] a method of T.");
+
+        public static readonly DiagnosticDescriptor DerivativeSignatureMismatch = Error(
+            "GG0015",
+            "[DerivativeOf] method does not have a derivative's signature",
+            "'{0}' does not have the signature of a derivative of '{1}': declare it as {2}",
+            "A user-written derivative has exactly the parameters and return type that GradGen would generate for the method: its Forward (value and tangent), its Reverse (accumulating the seed times the gradient), or, for a scalar-valued method, its ReverseTangent (forward mode applied to Reverse, which Hessians call).");
+
+        public static readonly DiagnosticDescriptor InvalidDerivative = Error(
+            "GG0016",
+            "[DerivativeOf] method cannot be used",
+            "'{0}' cannot be used as a derivative of '{1}': {2}",
+            "A user-written derivative is called by generated code wherever its method is: it must be callable there, like its method (static or instance, accessible), of a method that GradGen does not differentiate itself, and the only one of its kind.");
+
+        public static readonly DiagnosticDescriptor MissingCustomDerivative = Error(
+            "GG0017",
+            "Call needs a user-written derivative that is missing",
+            "'{0}' has [DerivativeOf] derivatives but no {1} one, which this call needs: add a [DerivativeOf] method '{2}'",
+            "A derivative that flows through a call to a method with user-written derivatives uses the one of the kind the caller generates: Forward for Forward, Reverse for Reverse and Jacobian, ReverseTangent (the second derivative) for Hessian.");
+
         public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
             TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant, NameClash, MissingDerivativeKind, NoDerivativeArgument,
-            NeedlessNoDerivative, KindNotApplicable, CalleeHasErrors);
+            NeedlessNoDerivative, KindNotApplicable, CalleeHasErrors, DerivativeTargetNotFound, DerivativeSignatureMismatch, InvalidDerivative, MissingCustomDerivative);
 
         private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description);

@@ -1,6 +1,9 @@
+using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using GradGen.Generator.Model;
 using GradGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -29,17 +32,28 @@ namespace GradGen.Generator.Diagnostics
                     return;
                 }
 
+                // The [DerivativeOf] methods of the compilation, found the first time a call may need one.
+                var derivativeOf = start.Compilation.GetTypeByMetadataName(CustomDerivativeParser.AttributeName);
+                var registry = new Lazy<CustomDerivativeRegistry>(() => CustomDerivativeRegistry.Create(
+                    AllMethods(start.Compilation.SourceModule.GlobalNamespace)
+                        .SelectMany(m => CustomDerivativeParser.Parse(m, AttributesOf(m, derivativeOf)).Entries.Select(e => e.Entry))));
+
                 // Each [Differentiable] method is parsed once per compilation: for its own diagnostics, and for the
                 // GG0013 of its callers. (The parser finds the semantic model of the method's own file from the one it is given.)
                 var parsed = new ConcurrentDictionary<IMethodSymbol, ParseResult?>(SymbolEqualityComparer.Default);
                 ParseResult? Parse(IMethodSymbol method, SemanticModel semanticModel, System.Threading.CancellationToken cancellationToken) => parsed.GetOrAdd(method, m =>
-                    DifferentiableAttributeOf(m, attributeType) is { } attribute ? MethodParser.Parse(m, semanticModel, attribute, cancellationToken) : null);
+                    DifferentiableAttributeOf(m, attributeType) is { } attribute ? MethodParser.Parse(m, semanticModel, attribute, cancellationToken, registry) : null);
 
                 start.RegisterSyntaxNodeAction(
                     node =>
                     {
-                        if (node.SemanticModel.GetDeclaredSymbol(node.Node, node.CancellationToken) is not IMethodSymbol method
-                            || Parse(method, node.SemanticModel, node.CancellationToken) is not { } result)
+                        if (node.SemanticModel.GetDeclaredSymbol(node.Node, node.CancellationToken) is not IMethodSymbol method)
+                        {
+                            return;
+                        }
+
+                        ReportCustomDerivative(node, method, AttributesOf(method, derivativeOf), registry);
+                        if (Parse(method, node.SemanticModel, node.CancellationToken) is not { } result)
                         {
                             return;
                         }
@@ -65,6 +79,41 @@ namespace GradGen.Generator.Diagnostics
                     SyntaxKind.ConversionOperatorDeclaration);
             });
         }
+
+        /// <summary>What is wrong with a [DerivativeOf] method, and whether another stands for the same derivative.</summary>
+        private static void ReportCustomDerivative(SyntaxNodeAnalysisContext node, IMethodSymbol method, IReadOnlyList<AttributeData> attributes, Lazy<CustomDerivativeRegistry> registry)
+        {
+            if (attributes.Count == 0)
+            {
+                return;
+            }
+
+            var (entries, diagnostics) = CustomDerivativeParser.Parse(method, attributes);
+            foreach (var diagnostic in diagnostics)
+            {
+                node.ReportDiagnostic(diagnostic);
+            }
+
+            foreach (var (entry, location, target) in entries)
+            {
+                if (!registry.Value.IsUsed(entry) && registry.Value.Find(entry.TargetKey, entry.Kind) is { } used)
+                {
+                    node.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidDerivative, location, method.Name, target, $"'{used.Name}' already is its {CustomDerivativeParser.KindName(entry.Kind)} derivative; remove one of them"));
+                }
+            }
+        }
+
+        private static IReadOnlyList<AttributeData> AttributesOf(IMethodSymbol method, INamedTypeSymbol? attributeType) =>
+            method.GetAttributes().Where(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType)).ToList();
+
+        /// <summary>Every method declared in the compilation's source, nested types included.</summary>
+        private static IEnumerable<IMethodSymbol> AllMethods(INamespaceOrTypeSymbol container) =>
+            container.GetMembers().SelectMany(member => member switch
+            {
+                INamespaceOrTypeSymbol inner => AllMethods(inner),
+                IMethodSymbol method => new[] { method },
+                _ => Enumerable.Empty<IMethodSymbol>(),
+            });
 
         private static AttributeData? DifferentiableAttributeOf(IMethodSymbol method, INamedTypeSymbol attributeType) =>
             method.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType));

@@ -216,7 +216,7 @@ namespace GradGen.Generator.Differentiation
                 _ => Build.Zero(a),
             });
             var args = call.Args.Append(pullback.Seed).Concat(pullback.Adjoints).Concat(argumentTangents).Append(seedTangent).Concat(adjointTangents);
-            return new Call(Types.Void, call.Receiver, call.StaticType, DerivativeNames.ReverseTangent(call.Name), args.ToEquatableArray());
+            return CalleeDerivatives.ReverseTangent(call, Types.Void, args);
         }
 
         private Var Discard(string type)
@@ -235,7 +235,7 @@ namespace GradGen.Generator.Differentiation
         private Call ForwardCall(DiffCall call)
         {
             var tangentArgs = call.Args.Where((_, i) => call.Wrt[i]).Select(a => Tangent(a, null) is { } t ? Build.Cast(a.Type, t) : Build.Zero(a));
-            return new Call(call.Type, call.Receiver, call.StaticType, DerivativeNames.Forward(call.Name), call.Args.Concat(tangentArgs).ToEquatableArray());
+            return CalleeDerivatives.Forward(call, call.Type, call.Args.Concat(tangentArgs));
         }
 
         /// <summary>The directional derivative of <paramref name="expr"/>, or null when it is zero.</summary>

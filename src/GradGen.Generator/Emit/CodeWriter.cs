@@ -112,7 +112,7 @@ namespace GradGen.Generator.Emit
             Intrinsic i => $"global::System.{(i.Type == Types.Float && i.Function != MathFunction.Clamp ? "MathF" : "Math")}.{i.Function}({Arguments(i.Args)})",
             Call c => $"{Target(c.Receiver, c.StaticType)}{c.Name}({Arguments(c.Args)})",
             DiffCall d => $"{Target(d.Receiver, d.StaticType)}{d.Name}({Arguments(d.Args)})",
-            PullbackCall p => $"{Target(p.Callee.Receiver, p.Callee.StaticType)}{DerivativeNames.Reverse(p.Callee.Name)}({Arguments(p.Callee.Args.Append(p.Seed).Concat(p.Adjoints))})",
+            PullbackCall p => Expression(CalleeDerivatives.Reverse(p.Callee, p.Type, p.Callee.Args.Append(p.Seed).Concat(p.Adjoints))),
             TupleValue t => $"({Arguments(t.Items)})",
             Index i => $"{Operand(i.Collection, Primary, right: false)}[{Arguments(i.Indices)}]",
             NewArray n => $"{(n.OnStack ? "stackalloc" : "new")} {n.ElementType}[{Arguments(n.Lengths)}]",

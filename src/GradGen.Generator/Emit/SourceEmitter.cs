@@ -47,7 +47,7 @@ namespace GradGen.Generator.Emit
                 }
 
                 var names = Names(model);
-                var seed = new Var(SeedType(model), names.Fresh("seed"));
+                var seed = new Var(DerivativeSignatures.SeedType(model.ReturnType), names.Fresh("seed"));
                 Method(writer, model, ReverseSignature(model, seed.Name), AdjointTransform.Transform(model, names, seed));
             }
 
@@ -57,7 +57,7 @@ namespace GradGen.Generator.Emit
                 var names = Names(model);
                 var jacobian = new Var(JacobianBuilder.ElementType(model) + "[,]", names.Fresh("jacobian"));
                 Summary(writer, $"Computes {model.Name} and fills {jacobian.Name}[i, j] with the derivative of output i with respect to flat input j.");
-                writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.Jacobian(model.Name)}({Join(Primal(model), $"{jacobian.Type} {jacobian.Name}")})");
+                writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.Jacobian(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append((jacobian.Type, jacobian.Name)))})");
                 CodeWriter.Statements(writer, JacobianBuilder.Body(model, names, jacobian));
                 writer.Close();
             }
@@ -85,10 +85,10 @@ namespace GradGen.Generator.Emit
         {
             writer.Line();
             var names = Names(model);
-            var seed = new Var(SeedType(model), names.Fresh("seed"));
+            var seed = new Var(DerivativeSignatures.SeedType(model.ReturnType), names.Fresh("seed"));
             var seedTangent = new Var(seed.Type, names.Fresh("vSeed"));
             Summary(writer, $"Forward mode applied to {DerivativeNames.Reverse(model.Name)}: adds the directional derivative of its adjoints along v… and {seedTangent.Name} to hv….");
-            writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.ReverseTangent(model.Name)}({Join(Primal(model), $"{seed.Type} {seed.Name}", Derivatives(model, "d", p => ReverseType(p, "ref ")), Derivatives(model, "v", ForwardType), $"{seedTangent.Type} {seedTangent.Name}", Derivatives(model, "hv", p => ReverseType(p, "ref ")))})");
+            writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.ReverseTangent(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.ReverseTangent(model.Parameters, model.ReturnType, seed.Name, seedTangent.Name))})");
             ShapeChecks(writer, model, "d", "v", "hv");
             var reverse = AdjointTransform.Transform(model, names, seed);
             CodeWriter.Statements(writer, TangentTransform.TransformReverse(model, reverse, seed, seedTangent, names));
@@ -96,7 +96,7 @@ namespace GradGen.Generator.Emit
 
             writer.Line();
             Summary(writer, $"Computes {model.Name} and writes the product of its Hessian with v… to hv… (previous contents are overwritten), without forming the Hessian.");
-            writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.HessianVectorProduct(model.Name)}({Join(Primal(model), Derivatives(model, "v", ForwardType), Derivatives(model, "hv", p => ReverseType(p, "out ")))})");
+            writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.HessianVectorProduct(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Concat(DerivativeSignatures.Tangents(model.Parameters, "v")).Concat(DerivativeSignatures.Adjoints(model.Parameters, "hv", "out ")))})");
             ShapeChecks(writer, model, "v", "hv");
             CodeWriter.Statements(writer, HessianBuilder.VectorProduct(model, Names(model)));
             writer.Close();
@@ -105,7 +105,7 @@ namespace GradGen.Generator.Emit
             names = Names(model);
             var hessian = new Var(JacobianBuilder.ElementType(model) + "[,]", names.Fresh("hessian"));
             Summary(writer, $"Computes {model.Name} and fills {hessian.Name} with its n × n Hessian over the flat index of the differentiable inputs.");
-            writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.Hessian(model.Name)}({Join(Primal(model), $"{hessian.Type} {hessian.Name}")})");
+            writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.Hessian(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append((hessian.Type, hessian.Name)))})");
             CodeWriter.Statements(writer, HessianBuilder.Hessian(model, names, hessian));
             writer.Close();
         }
@@ -118,29 +118,13 @@ namespace GradGen.Generator.Emit
 
         private static IEnumerable<Parameter> WrtParameters(DiffMethodModel model) => model.Parameters.Where(p => p.Wrt);
 
-        private static string Primal(DiffMethodModel model) => string.Join(", ", model.Parameters.Select(p => $"{p.Type} {p.Name}"));
-
-        private static string Join(params string[] parts) => string.Join(", ", parts.Where(p => p.Length > 0));
 
         private static string ForwardSignature(DiffMethodModel model) =>
-            $"{model.Modifiers} ({model.ReturnType} Value, {model.ReturnType} Tangent) {DerivativeNames.Forward(model.Name)}({Join(Primal(model), Derivatives(model, "d", ForwardType))})";
+            $"{model.Modifiers} {DerivativeSignatures.ForwardReturn(model.ReturnType)} {DerivativeNames.Forward(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Forward(model.Parameters))})";
 
         private static string ReverseSignature(DiffMethodModel model, string seed) =>
-            $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Reverse(model.Name)}({Join(Primal(model), $"{SeedType(model)} {seed}", Derivatives(model, "d", p => ReverseType(p, "ref ")))})";
+            $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Reverse(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Reverse(model.Parameters, model.ReturnType, seed))})";
 
-        /// <summary>The cotangent of the result: the return type itself, or a read-only span for an array.</summary>
-        private static string SeedType(DiffMethodModel model) =>
-            model.ReturnsArray ? Types.ReadOnlySpan(Types.ElementType(model.ReturnType)!) : model.ReturnType;
-
-        private static string Derivatives(DiffMethodModel model, string prefix, System.Func<Parameter, string> type) =>
-            string.Join(", ", WrtParameters(model).Select(p => $"{type(p)} {DerivativeNames.Parameter(prefix, p.Name)}"));
-
-        /// <summary>A tangent: scalar T, array or span ReadOnlySpan&lt;T&gt;, matrix T[,].</summary>
-        private static string ForwardType(Parameter parameter) => Types.Tangent(parameter.Type);
-
-        /// <summary>An adjoint: scalar ref/out T, array or span Span&lt;T&gt;, matrix T[,].</summary>
-        private static string ReverseType(Parameter parameter, string scalarModifier) =>
-            (Types.IsReal(parameter.Type) ? scalarModifier : string.Empty) + Types.Adjoint(parameter.Type);
 
         /// <summary>Throws for a derivative buffer whose length or shape differs from its parameter's, before any work.</summary>
         private static void ShapeChecks(IndentedWriter writer, DiffMethodModel model, params string[] prefixes)
@@ -165,9 +149,9 @@ namespace GradGen.Generator.Emit
         {
             var wrt = WrtParameters(model).ToList();
             Summary(writer, $"Computes {model.Name} and writes its gradient to the derivative parameters (previous contents are overwritten).");
-            writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.Gradient(model.Name)}({Join(Primal(model), Derivatives(model, "d", p => ReverseType(p, "out ")))})");
+            writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.Gradient(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Concat(DerivativeSignatures.Adjoints(model.Parameters, "d", "out ")))})");
             ShapeChecks(writer, model, "d");
-            CodeWriter.Statements(writer, wrt.Select(p => Build.Clear(new Var(ReverseType(p, string.Empty), DerivativeNames.Parameter("d", p.Name)))));
+            CodeWriter.Statements(writer, wrt.Select(p => Build.Clear(new Var(Types.Adjoint(p.Type), DerivativeNames.Parameter("d", p.Name)))));
 
             var args = model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name))
                 .Append(Build.Num(model.ReturnType, 1))

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace GradGen.Generator.Model
 {
     /// <summary>The names the contract gives generated members and parameters.</summary>
@@ -24,5 +26,26 @@ namespace GradGen.Generator.Model
         public static string Hessian(string method) => method + "Hessian";
 
         public static string HessianVectorProduct(string method) => method + "HessianVectorProduct";
+    }
+
+    /// <summary>
+    /// The call of a callee's derivative: its generated Forward, Reverse or ReverseTangent, or the [DerivativeOf]
+    /// method that stands for it.
+    /// </summary>
+    public static class CalleeDerivatives
+    {
+        public static Call Forward(DiffCall call, string type, IEnumerable<Expr> args) =>
+            Of(call, type, call.Custom?.Forward, DerivativeNames.Forward(call.Name), args);
+
+        public static Call Reverse(DiffCall call, string type, IEnumerable<Expr> args) =>
+            Of(call, type, call.Custom?.Reverse, DerivativeNames.Reverse(call.Name), args);
+
+        public static Call ReverseTangent(DiffCall call, string type, IEnumerable<Expr> args) =>
+            Of(call, type, call.Custom?.ReverseTangent, DerivativeNames.ReverseTangent(call.Name), args);
+
+        private static Call Of(DiffCall call, string type, CustomDerivative? custom, string generated, IEnumerable<Expr> args) =>
+            custom?.StaticType is { } staticType
+                ? new Call(type, null, staticType, custom.Name, args.ToEquatableArray())
+                : new Call(type, call.Receiver, call.StaticType, custom?.Name ?? generated, args.ToEquatableArray());
     }
 }

@@ -45,5 +45,6 @@ namespace GradGen.Generator.Model
     }
 
     /// <summary>The parse of one method as the generator keeps it: the model, or null when the method has errors.</summary>
-    public sealed record MethodResult(string Key, DiffMethodModel? Model, EquatableArray<string> Callees);
+    /// <param name="CustomCallees">The methods whose [DerivativeOf] derivatives the model calls, to be found in the registry.</param>
+    public sealed record MethodResult(string Key, DiffMethodModel? Model, EquatableArray<string> Callees, EquatableArray<string> CustomCallees);
 }

@@ -43,7 +43,21 @@ namespace GradGen.Generator.Model
         string? StaticType,
         string Name,
         EquatableArray<Expr> Args,
-        EquatableArray<bool> Wrt) : Expr(Type);
+        EquatableArray<bool> Wrt) : Expr(Type)
+    {
+        /// <summary>Set when the callee is no [Differentiable] method: its derivatives are user-written [DerivativeOf] methods.</summary>
+        public CustomDerivatives? Custom { get; init; }
+    }
+
+    /// <summary>The [DerivativeOf] methods of a callee: its key (<see cref="TargetKey"/>) when parsed, and the methods to call once bound.</summary>
+    public sealed record CustomDerivatives(string TargetKey)
+    {
+        public CustomDerivative? Forward { get; init; }
+
+        public CustomDerivative? Reverse { get; init; }
+
+        public CustomDerivative? ReverseTangent { get; init; }
+    }
 
     /// <summary>
     /// A callee's Reverse in the backward sweep: <see cref="Callee"/>'s arguments, the seed, then where the adjoint of

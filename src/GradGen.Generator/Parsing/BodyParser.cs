@@ -50,8 +50,11 @@ namespace GradGen.Generator.Parsing
         /// <summary>Arguments of [Differentiable] calls that go to a [NoDerivative] parameter: no derivative may flow there.</summary>
         public List<(Expr Argument, Location Location, string Callee, string Parameter)> NoDerivativeArguments { get; } = new();
 
-        /// <summary>Calls to [Differentiable] methods with the derivative kinds the callee generates.</summary>
-        public List<(DiffCall Node, Location Location, string Name, int Kinds)> DifferentiableCalls { get; } = new();
+        /// <summary>
+        /// Calls to [Differentiable] methods, with the derivative kinds the callee generates, and to methods that may
+        /// have [DerivativeOf] derivatives (<see cref="DiffCall.Custom"/> set, kinds 0).
+        /// </summary>
+        public List<(DiffCall Node, Location Location, string Name, int Kinds, IMethodSymbol Target)> DifferentiableCalls { get; } = new();
 
         /// <summary>Each call to a [Differentiable] method with its callee, for the analyzer's check of the callee.</summary>
         public List<(IMethodSymbol Callee, Location Location)> CalleeSymbols { get; } = new();
@@ -848,19 +851,29 @@ namespace GradGen.Generator.Parsing
                 ? $"{target.Name}<{string.Join(", ", target.TypeArguments.Select(TypeNames.Of))}>"
                 : target.Name;
 
-            if (!asStatement && HasAttribute(target, DifferentiableAttribute))
+            // A method with no [Differentiable] may have user-written derivatives: the registry of [DerivativeOf]
+            // methods says whether it does once activity says whether a derivative flows into it.
+            var differentiable = target.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute);
+            if (!asStatement && (differentiable is not null || CustomDerivativeParser.CannotHave(target.OriginalDefinition) is null))
             {
-                Callees.Add(MethodKeys.Of(target));
+                var display = $"{target.ContainingType.Name}.{target.Name}";
                 var wrt = target.Parameters.Select(MethodParser.IsWrt).ToImmutableArray();
-                var diffCall = new DiffCall(type, receiver, staticType, name, args, wrt);
-                var attribute = target.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute);
-                DifferentiableCalls.Add((diffCall, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}", MethodParser.Kinds(attribute)));
-                CalleeSymbols.Add((target.OriginalDefinition, invocation.Syntax.GetLocation()));
+                var diffCall = new DiffCall(type, receiver, staticType, name, args, wrt)
+                {
+                    Custom = differentiable is null ? new CustomDerivatives(MethodKeys.Of(target)) : null,
+                };
+                if (differentiable is not null)
+                {
+                    Callees.Add(MethodKeys.Of(target));
+                    CalleeSymbols.Add((target.OriginalDefinition, invocation.Syntax.GetLocation()));
+                }
+
+                DifferentiableCalls.Add((diffCall, invocation.Syntax.GetLocation(), display, differentiable is null ? 0 : MethodParser.Kinds(differentiable), target.OriginalDefinition));
                 foreach (var parameter in target.Parameters)
                 {
                     if (!wrt[parameter.Ordinal] && Types.IsDifferentiable(TypeNames.Of(parameter.Type)))
                     {
-                        NoDerivativeArguments.Add((args[parameter.Ordinal], invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}", parameter.Name));
+                        NoDerivativeArguments.Add((args[parameter.Ordinal], invocation.Syntax.GetLocation(), display, parameter.Name));
                     }
                 }
 

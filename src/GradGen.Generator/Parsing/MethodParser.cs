@@ -15,6 +15,9 @@ namespace GradGen.Generator.Parsing
     /// <summary>What parsing one [Differentiable] method gives: the model (null if it cannot be generated) and the diagnostics.</summary>
     internal sealed record ParseResult(DiffMethodModel? Model, ImmutableArray<Diagnostic> Diagnostics, EquatableArray<string> Callees)
     {
+        /// <summary>The methods without [Differentiable] whose [DerivativeOf] derivatives the model calls.</summary>
+        public EquatableArray<string> CustomCallees { get; init; } = EquatableArray<string>.Empty;
+
         /// <summary>The [Differentiable] methods the body calls, with where: the analyzer reports calls to ones with errors.</summary>
         public ImmutableArray<(IMethodSymbol Callee, Location Location)> CallSites { get; init; } = ImmutableArray<(IMethodSymbol, Location)>.Empty;
     }
@@ -37,10 +40,15 @@ namespace GradGen.Generator.Parsing
         public static MethodResult ParseForGenerator(IMethodSymbol method, SemanticModel semanticModel, AttributeData attribute, CancellationToken cancellationToken)
         {
             var result = Parse(method, semanticModel, attribute, cancellationToken);
-            return new MethodResult(MethodKeys.Of(method), result.Model, result.Callees);
+            return new MethodResult(MethodKeys.Of(method), result.Model, result.Callees, result.CustomCallees);
         }
 
-        public static ParseResult Parse(IMethodSymbol method, SemanticModel semanticModel, AttributeData attribute, CancellationToken cancellationToken)
+        /// <summary>
+        /// Parses and checks <paramref name="method"/>. With a <paramref name="registry"/> (the analyzer's), calls to
+        /// methods with [DerivativeOf] derivatives are checked against it; without (the generator's), they are left for
+        /// the generator to check once it has its registry.
+        /// </summary>
+        public static ParseResult Parse(IMethodSymbol method, SemanticModel semanticModel, AttributeData attribute, CancellationToken cancellationToken, System.Lazy<CustomDerivativeRegistry>? registry = null)
         {
             var syntax = method.DeclaringSyntaxReferences
                 .Select(r => r.GetSyntax(cancellationToken))
@@ -93,11 +101,16 @@ namespace GradGen.Generator.Parsing
                 return new ParseResult(null, ImmutableArray<Diagnostic>.Empty, callees) { CallSites = parser.CalleeSymbols.ToImmutableArray() };
             }
 
-            CheckActivity(statements, parameters, Kinds(attribute), parser, context);
+            var (varied, customCallees) = CheckActivity(statements, parameters, Kinds(attribute), parser, context, registry);
             if (context.HasErrors)
             {
                 return new ParseResult(null, context.Diagnostics.ToImmutableArray(), callees) { CallSites = parser.CalleeSymbols.ToImmutableArray() };
             }
+
+            // A call no derivative flows into needs no derivative: it stays a plain call.
+            statements = IrRewriter.Map(statements, e => e is DiffCall { Custom: not null } d && !ActivityAnalysis.DependsOn(d, varied)
+                ? new Call(d.Type, d.Receiver, d.StaticType, d.Name, d.Args)
+                : e);
 
             var results = (BodyParser.IsRealTuple(method.ReturnType)
                 ? ((INamedTypeSymbol)method.ReturnType).TupleElements.Select((e, i) => new Var(TypeNames.Of(e.Type), context.Names.Fresh($"result{i + 1}")))
@@ -118,7 +131,11 @@ namespace GradGen.Generator.Parsing
                 prepared.Body,
                 Kinds(attribute),
                 syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
-            return new ParseResult(model, context.Diagnostics.ToImmutableArray(), callees) { CallSites = parser.CalleeSymbols.ToImmutableArray() };
+            return new ParseResult(model, context.Diagnostics.ToImmutableArray(), callees)
+            {
+                CallSites = parser.CalleeSymbols.ToImmutableArray(),
+                CustomCallees = customCallees.OrderBy(k => k, System.StringComparer.Ordinal).ToEquatableArray(),
+            };
         }
 
         /// <summary>Whether the method, its types and namespaces all have names that generated code can write.</summary>
@@ -245,7 +262,7 @@ namespace GradGen.Generator.Parsing
         }
 
         /// <summary>A real, a tuple of 2 to 7 reals, or a one-dimensional array of reals.</summary>
-        private static bool IsDifferentiableReturn(ITypeSymbol type) =>
+        public static bool IsDifferentiableReturn(ITypeSymbol type) =>
             TypeNames.IsReal(type)
             || BodyParser.IsRealTuple(type) && ((INamedTypeSymbol)type).TupleElements.Length <= 7
             || type is IArrayTypeSymbol { Rank: 1 } array && TypeNames.IsReal(array.ElementType);
@@ -259,9 +276,14 @@ namespace GradGen.Generator.Parsing
             _ => null,
         };
 
-        /// <summary>Reports plain calls that a derivative would flow into, and integer conversions that cut one.</summary>
-        private static void CheckActivity(EquatableArray<Stmt> body, ImmutableArray<Parameter> parameters, int kinds, BodyParser parser, ParseContext context)
+        /// <summary>
+        /// Reports plain calls that a derivative would flow into, and integer conversions that cut one. Returns the
+        /// varied variables, and the methods whose [DerivativeOf] derivatives a derivative flows into.
+        /// </summary>
+        private static (HashSet<string> Varied, HashSet<string> CustomCallees) CheckActivity(
+            EquatableArray<Stmt> body, ImmutableArray<Parameter> parameters, int kinds, BodyParser parser, ParseContext context, System.Lazy<CustomDerivativeRegistry>? registry)
         {
+            var customCallees = new HashSet<string>();
             var varied = ActivityAnalysis.Varied(body, parameters.Where(p => p.Wrt).Select(p => p.Name));
             foreach (var (node, location, name) in parser.OpaqueCalls)
             {
@@ -309,21 +331,59 @@ namespace GradGen.Generator.Parsing
                 }
             }
 
-            foreach (var (node, location, name, calleeKinds) in parser.DifferentiableCalls)
+            foreach (var (node, location, name, calleeKinds, target) in parser.DifferentiableCalls)
             {
+                if (!ActivityAnalysis.DependsOn(node, varied))
+                {
+                    continue;
+                }
+
+                var available = calleeKinds;
+                if (node.Custom is { } custom)
+                {
+                    customCallees.Add(custom.TargetKey);
+                    if (registry is null)
+                    {
+                        continue;
+                    }
+
+                    available = registry.Value.Kinds(custom.TargetKey);
+                    if (available == 0)
+                    {
+                        var stubs = CustomDerivativeParser.KindsOf(target).Where(k => (kinds & k) != 0).Select(k => CustomDerivativeParser.Stub(target, k));
+                        context.Report(Descriptors.NonDifferentiableCall, location, Stubs(stubs), name);
+                        continue;
+                    }
+                }
+
                 // A Hessian calls the callee's FReverseTangent, which only a Hessian generates.
-                var missing = kinds & (DefaultKinds | 8) & ~calleeKinds;
-                if (missing == 8 && !Types.IsReal(node.Type) && ActivityAnalysis.DependsOn(node, varied))
+                var missing = kinds & CustomDerivativeRegistry.Needed & ~available;
+                if (missing == 8 && !Types.IsReal(node.Type))
                 {
                     // Vector-valued methods have no Hessian kind (GG0012), so no FReverseTangent to call.
-                    context.Report(Descriptors.UnsupportedConstruct, location, $"a Hessian through the vector-valued '{name}'", "compute its outputs in this method, or call scalar-valued [Differentiable] methods");
+                    context.Report(Descriptors.UnsupportedConstruct, location, $"a Hessian through the vector-valued '{name}'", "compute its outputs in this method, or call scalar-valued methods");
                 }
-                else if (missing != 0 && ActivityAnalysis.DependsOn(node, varied))
+                else if (missing != 0 && node.Custom is not null)
+                {
+                    var kind = missing & -missing;
+                    var stubs = KindBits(missing).Select(k => CustomDerivativeParser.Stub(target, k));
+                    context.Report(Descriptors.MissingCustomDerivative, location, Stubs(stubs), name, CustomDerivativeParser.KindName(kind), CustomDerivativeParser.Declaration(target, kind, CustomDerivativeParser.GeneratedName(target.Name, kind)));
+                }
+                else if (missing != 0)
                 {
                     context.Report(Descriptors.MissingDerivativeKind, location, name, (missing & 1) != 0 ? "Forward" : (missing & 2) != 0 ? "Reverse" : "Hessian");
                 }
             }
+
+            return (varied, customCallees);
         }
+
+        /// <summary>The diagnostic properties that hand [DerivativeOf] stubs to the code fix.</summary>
+        private static ImmutableDictionary<string, string?> Stubs(IEnumerable<string> stubs) =>
+            ImmutableDictionary<string, string?>.Empty.Add(Descriptors.StubsProperty, string.Join("\n", stubs));
+
+        /// <summary>Each kind set in <paramref name="kinds"/>, lowest first.</summary>
+        private static IEnumerable<int> KindBits(int kinds) => new[] { 1, 2, 8 }.Where(k => (kinds & k) != 0);
 
         /// <summary><c>Namespace.Type.Method.g.cs</c>; overloads add their parameter types to stay apart.</summary>
         private static string HintName(IMethodSymbol method)

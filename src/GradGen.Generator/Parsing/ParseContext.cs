@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using GradGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 
@@ -20,10 +21,17 @@ namespace GradGen.Generator.Parsing
 
         public bool HasErrors { get; private set; }
 
-        public void Report(DiagnosticDescriptor descriptor, Location? location, params object[] args)
+        public void Report(DiagnosticDescriptor descriptor, Location? location, params object[] args) =>
+            Report(Diagnostic.Create(descriptor, location, args));
+
+        /// <summary>Reports with <paramref name="properties"/> for a code fix to read.</summary>
+        public void Report(DiagnosticDescriptor descriptor, Location? location, ImmutableDictionary<string, string?> properties, params object[] args) =>
+            Report(Diagnostic.Create(descriptor, location, properties, args));
+
+        private void Report(Diagnostic diagnostic)
         {
-            Diagnostics.Add(Diagnostic.Create(descriptor, location, args));
-            HasErrors |= descriptor.DefaultSeverity == DiagnosticSeverity.Error;
+            Diagnostics.Add(diagnostic);
+            HasErrors |= diagnostic.Severity == DiagnosticSeverity.Error;
         }
     }
 }

@@ -1,0 +1,50 @@
+using System;
+using System.Linq;
+using GradGen.Generator.Model;
+
+namespace GradGen.Generator.Differentiation
+{
+    /// <summary>Rebuilds IR with every expression passed through a function, innermost first.</summary>
+    internal static class IrRewriter
+    {
+        public static EquatableArray<Stmt> Map(EquatableArray<Stmt> statements, Func<Expr, Expr> map) =>
+            statements.Select(s => Map(s, map)).ToEquatableArray();
+
+        private static Stmt Map(Stmt statement, Func<Expr, Expr> map) => statement switch
+        {
+            Assign a => a with { Value = Map(a.Value, map) },
+            Store s => s with { Target = (Index)Map(s.Target, map), Value = Map(s.Value, map) },
+            AssignTuple t => t with { Value = Map(t.Value, map) },
+            ExprStmt e => e with { Expression = Map(e.Expression, map) },
+            If i => i with { Condition = Map(i.Condition, map), Then = Map(i.Then, map), Else = Map(i.Else, map) },
+            While w => w with { Condition = Map(w.Condition, map), Body = Map(w.Body, map), Step = Map(w.Step, map) },
+            For f => f with { Start = Map(f.Start, map), Condition = Map(f.Condition, map), Body = Map(f.Body, map) },
+            Return { Value: { } value } r => r with { Value = Map(value, map) },
+            Declare { Value: { } value } d => d with { Value = Map(value, map) },
+            ThrowIf t => t with { Condition = Map(t.Condition, map) },
+            _ => statement,
+        };
+
+        private static Expr Map(Expr expr, Func<Expr, Expr> map)
+        {
+            EquatableArray<Expr> All(EquatableArray<Expr> items) => items.Select(e => Map(e, map)).ToEquatableArray();
+            Expr? Maybe(Expr? e) => e is null ? null : Map(e, map);
+
+            return map(expr switch
+            {
+                Unary u => u with { Operand = Map(u.Operand, map) },
+                Binary b => b with { Left = Map(b.Left, map), Right = Map(b.Right, map) },
+                Conditional c => c with { Condition = Map(c.Condition, map), WhenTrue = Map(c.WhenTrue, map), WhenFalse = Map(c.WhenFalse, map) },
+                TypeCast c => c with { Operand = Map(c.Operand, map) },
+                Intrinsic i => i with { Args = All(i.Args) },
+                Call c => c with { Receiver = Maybe(c.Receiver), Args = All(c.Args) },
+                DiffCall d => d with { Receiver = Maybe(d.Receiver), Args = All(d.Args) },
+                Member m => m with { Receiver = Maybe(m.Receiver) },
+                Index i => i with { Collection = Map(i.Collection, map), Indices = All(i.Indices) },
+                NewArray n => n with { Lengths = All(n.Lengths) },
+                TupleValue t => t with { Items = All(t.Items) },
+                _ => expr,
+            });
+        }
+    }
+}
