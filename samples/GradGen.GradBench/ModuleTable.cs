@@ -87,7 +87,8 @@ public static class ModuleTable
         Det.Module,
         Ode.Module,
         Gmm.Module,
-        Lstm.Module);
+        Lstm.Module,
+        Kmeans.Module);
 
     public static IReadOnlyDictionary<string, GradBenchModule> All => Modules;
 

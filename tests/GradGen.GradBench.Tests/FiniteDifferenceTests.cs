@@ -147,6 +147,58 @@ public sealed class FiniteDifferenceTests
     }
 
     [Fact]
+    public void KmeansDirectionIsTheGradientOverTheCountsOfTheNearestPoints()
+    {
+        // Closed form (for a fixed assignment of points to their nearest centroid): ∂cost/∂Cⱼ = 2 Σ_{i→j} (Cⱼ − Pᵢ),
+        // ∂²cost/∂Cⱼₜ² = 2 |{i → j}|, so dir = (Cⱼ − mean of its points)·... = Σ(Cⱼ − Pᵢ) / count. Checked per entry, and
+        // the gradient against central differences of the cost.
+        var input = Golden.Input("kmeans_k10_n1000_d8");
+        double[] points = Matrix(input["points"]!), centroids = Matrix(input["centroids"]!);
+        int k = input["centroids"]!.AsArray().Count, d = input["centroids"]![0]!.AsArray().Count, n = points.Length / d;
+        var sums = new double[k * d];
+        var counts = new int[k];
+        for (int i = 0; i < n; i++)
+        {
+            int nearest = 0;
+            double best = double.PositiveInfinity;
+            for (int j = 0; j < k; j++)
+            {
+                double distance = 0;
+                for (int t = 0; t < d; t++)
+                {
+                    distance += (centroids[j * d + t] - points[i * d + t]) * (centroids[j * d + t] - points[i * d + t]);
+                }
+
+                if (distance < best)
+                {
+                    best = distance;
+                    nearest = j;
+                }
+            }
+
+            counts[nearest]++;
+            for (int t = 0; t < d; t++)
+            {
+                sums[nearest * d + t] += centroids[nearest * d + t] - points[i * d + t];
+            }
+        }
+
+        var kmeansInput = new KmeansInput(points, centroids, n, k, d);
+        var direction = new double[k * d];
+        GradBench.Kmeans.Direction(kmeansInput, direction, new double[k * d], Enumerable.Repeat(1.0, k * d).ToArray());
+        var gradient = new double[k * d];
+        GradBench.Kmeans.CostGradient(points, centroids, n, k, d, gradient);
+        for (int e = 0; e < k * d; e++)
+        {
+            Assert.Equal(sums[e] / counts[e / d], direction[e], 1e-12);
+            Assert.Equal(2 * sums[e], gradient[e], 1e-10);
+            // The cost is quadratic between the kinks where a point changes centroid, which some points sit within 1e-4
+            // of: a small step stays on one piece, and rounding in the cost (about 600) bounds the error near 1e-7.
+            FiniteDifference.AssertClose(FiniteDifference.Partial(() => GradBench.Kmeans.Cost(points, centroids, n, k, d), centroids, e, step: 1e-6), gradient[e], 1e-6, $"∂cost/∂C[{e}]");
+        }
+    }
+
+    [Fact]
     public void Lstm()
     {
         // A small random network (l = 2 layers, b = 3 cells, c = 5 characters); the golden-size input (l = 2,

@@ -40,6 +40,8 @@ public sealed class GoldenTests
     [InlineData("gmm", "gmm_2_5_1000", "jacobian", 1e-9)]
     [InlineData("gmm", "gmm_10_5_1000", "objective", 1e-9)]
     [InlineData("gmm", "gmm_10_5_1000", "jacobian", 1e-9)]
+    [InlineData("kmeans", "kmeans_k10_n1000_d8", "cost", 1e-9)]
+    [InlineData("kmeans", "kmeans_k10_n1000_d8", "dir", 1e-9)]
     public void OutputMatchesGolden(string module, string workload, string function, double tolerance)
     {
         var replies = Session.Run(

@@ -22,6 +22,7 @@ public sealed class ProtocolTests
     [InlineData("ode")]
     [InlineData("gmm")]
     [InlineData("lstm")]
+    [InlineData("kmeans")]
     public void DefineOfAModuleReportsSuccess(string module)
     {
         var reply = Session.Run(Session.Define(5, module)).Single();
@@ -30,8 +31,7 @@ public sealed class ProtocolTests
     }
 
     [Theory]
-    [InlineData("kmeans")]
-    [InlineData("ba")]
+    [InlineData("particle")]
     [InlineData("hello")]
     [InlineData("no such module")]
     [InlineData("LLSQ")]
@@ -49,9 +49,9 @@ public sealed class ProtocolTests
         var replies = Session.Run(
             Session.Start(7),
             Session.Define(3, "llsq"),
-            Session.Define(42, "kmeans"),
+            Session.Define(42, "particle"),
             Session.Evaluate(11, "lse", "primal", lse),
-            Session.Evaluate(12, "kmeans", "cost", new JsonObject()),
+            Session.Evaluate(12, "particle", "primal", new JsonObject()),
             Session.Evaluate(13, "lse", "hessian", Golden.Input("lse_n2500")),
             Session.Evaluate(14, "lse", "gradient", new JsonObject { ["y"] = 1 }),
             """{"id": 15, "kind": "analysis", "of": 11, "valid": true}""",
