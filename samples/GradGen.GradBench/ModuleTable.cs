@@ -88,7 +88,8 @@ public static class ModuleTable
         Ode.Module,
         Gmm.Module,
         Lstm.Module,
-        Kmeans.Module);
+        Kmeans.Module,
+        Ba.Module);
 
     public static IReadOnlyDictionary<string, GradBenchModule> All => Modules;
 

@@ -10,7 +10,7 @@ using System.Text.Json;
 namespace GradGen.GradBench;
 
 /// <summary>
-/// <c>--report</c>: runs every module's primal and derivative on each golden input (<c>&lt;module&gt;_*.input.json</c>,
+/// <c>--report</c>: runs every module's primal and derivative on each golden input (<c>&lt;module&gt;_*.input.json</c>, or <c>ba1_*</c>,
 /// smallest file first)
 /// in this process, takes the median of many runs after a warm-up, and prints a markdown table of GradGen's
 /// derivative/primal ratio next to the same ratio for every tool in GradBench's published nightly results
@@ -33,7 +33,10 @@ public static class Report
         foreach (var module in ModuleTable.All.Values)
         {
             var inputs = Directory.Exists(goldenDirectory)
-                ? Directory.GetFiles(goldenDirectory, module.Name + "_*.input.json").OrderBy(f => new FileInfo(f).Length).ToList()
+                ? Directory.GetFiles(goldenDirectory, module.Name + "*.input.json")
+                    .Where(f => Path.GetFileName(f)[module.Name.Length] is '_' or (>= '0' and <= '9'))   // "ba1_...", not "lse" for "l"
+                    .OrderBy(f => new FileInfo(f).Length)
+                    .ToList()
                 : new List<string>();
             foreach (var file in inputs)
             {
@@ -203,9 +206,10 @@ public static class Report
             bool exact = false;
             foreach (var tool in tools.EnumerateObject())
             {
-                if (tool.Value.TryGetProperty(workload, out _))
+                // ba's workloads carry a number before the size ("ba1_n49_m7776_p31843"), which the input does not.
+                if (tool.Value.EnumerateObject().FirstOrDefault(w => w.Name == workload || w.Name.EndsWith("_" + workload, StringComparison.Ordinal)) is { Value.ValueKind: not JsonValueKind.Undefined } match)
                 {
-                    chosen = workload;
+                    chosen = match.Name;
                     exact = true;
                     break;
                 }

@@ -42,6 +42,8 @@ public sealed class GoldenTests
     [InlineData("gmm", "gmm_10_5_1000", "jacobian", 1e-9)]
     [InlineData("kmeans", "kmeans_k10_n1000_d8", "cost", 1e-9)]
     [InlineData("kmeans", "kmeans_k10_n1000_d8", "dir", 1e-9)]
+    [InlineData("ba", "ba1_n49_m7776_p31843", "objective", 1e-9)]
+    [InlineData("ba", "ba1_n49_m7776_p31843", "jacobian", 1e-9)]
     public void OutputMatchesGolden(string module, string workload, string function, double tolerance)
     {
         var replies = Session.Run(

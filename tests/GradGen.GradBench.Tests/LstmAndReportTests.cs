@@ -44,7 +44,7 @@ public sealed class LstmAndReportTests
         using var output = new StringWriter();
         Report.Write(output, Path.Combine(data, "golden"), Path.Combine(data, "nightly"), quick: true);
         string text = output.ToString();
-        foreach (var workload in new[] { "`n=16,m=128`", "`n=2500`", "`5`", "`n=1000,s=1`", "`2_5_1000`", "`10_5_1000`", "`l=2,c=1024`", "`k=10,n=1000,d=8`" })
+        foreach (var workload in new[] { "`n=16,m=128`", "`n=2500`", "`5`", "`n=1000,s=1`", "`2_5_1000`", "`10_5_1000`", "`l=2,c=1024`", "`k=10,n=1000,d=8`", "`ba1_n49_m7776_p31843`" })
         {
             Assert.Contains(workload + " (same size)", text);
         }

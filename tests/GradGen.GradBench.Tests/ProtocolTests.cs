@@ -23,6 +23,7 @@ public sealed class ProtocolTests
     [InlineData("gmm")]
     [InlineData("lstm")]
     [InlineData("kmeans")]
+    [InlineData("ba")]
     public void DefineOfAModuleReportsSuccess(string module)
     {
         var reply = Session.Run(Session.Define(5, module)).Single();

@@ -136,9 +136,13 @@ namespace GradGen.Models
         /// coordinates, then the p weights. Each observation contributes two rows of 15 entries (its camera's 11
         /// columns, its point's 3, its weight's 1), each weight error one entry.
         /// </summary>
-        public static BundleAdjustmentJacobian Jacobian(BundleAdjustmentInput input)
+        public static BundleAdjustmentJacobian Jacobian(BundleAdjustmentInput input) =>
+            Jacobian(input, new BundleAdjustmentJacobian(input.N, input.M, input.P));
+
+        /// <summary>The same, written into <paramref name="result"/> (of the input's shape), which is returned.</summary>
+        public static BundleAdjustmentJacobian Jacobian(BundleAdjustmentInput input, BundleAdjustmentJacobian result)
         {
-            var result = new BundleAdjustmentJacobian(input.N, input.M, input.P);
+            result.Reset();
             var camera = new double[CameraParameterCount];
             var point = new double[3];
             var block = new double[2, BlockColumns];
@@ -279,6 +283,13 @@ namespace GradGen.Models
         {
             Add(BundleAdjustment.CameraParameterCount * N + 3 * M + observation, derivative);
             EndRow();
+        }
+
+        /// <summary>Starts over at the first row, so one instance serves repeated assemblies.</summary>
+        public void Reset()
+        {
+            _rowCount = 0;
+            _entryCount = 0;
         }
 
         private void Add(int column, double value)
