@@ -83,7 +83,8 @@ namespace GradGen.Generator.Diagnostics
         /// <summary>What is wrong with a [DerivativeOf] method, and whether another stands for the same derivative.</summary>
         private static void ReportCustomDerivative(SyntaxNodeAnalysisContext node, IMethodSymbol method, IReadOnlyList<AttributeData> attributes, Lazy<CustomDerivativeRegistry> registry)
         {
-            if (attributes.Count == 0)
+            // A partial method is checked once, at its defining declaration.
+            if (attributes.Count == 0 || method.PartialDefinitionPart is not null)
             {
                 return;
             }

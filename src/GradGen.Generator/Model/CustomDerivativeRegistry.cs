@@ -24,6 +24,8 @@ namespace GradGen.Generator.Model
                 .ThenBy(e => e.Kind)
                 .ThenBy(e => e.MethodKey, System.StringComparer.Ordinal)
                 .GroupBy(e => (e.TargetKey, e.Kind))
+                // Two declarations with one key (a duplicated method, which the compiler reports) would be ambiguous to call.
+                .Where(g => g.Count() == 1 || g.ElementAt(0).MethodKey != g.ElementAt(1).MethodKey)
                 .Select(g => g.First())
                 .ToEquatableArray());
 

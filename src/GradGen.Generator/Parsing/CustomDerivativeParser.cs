@@ -155,6 +155,13 @@ namespace GradGen.Generator.Parsing
         private static string? Invalid(IMethodSymbol method, IMethodSymbol target)
         {
             var sameType = SymbolEqualityComparer.Default.Equals(method.ContainingType, target.ContainingType);
+            if (method.MethodKind != MethodKind.Ordinary)
+            {
+                // Generated code calls it by name on the type or the receiver: accessors, local functions and explicit
+                // interface implementations cannot be called that way.
+                return "only an ordinary method of a type can be called for it; make it one";
+            }
+
             if (target.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute))
             {
                 return $"'{target.Name}' is [Differentiable], so its derivatives are generated: remove [Differentiable] from it, or remove this method";
