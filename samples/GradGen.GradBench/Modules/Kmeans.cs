@@ -18,23 +18,39 @@ public static partial class Kmeans
         double cost = 0.0;
         for (int i = 0; i < n; i++)
         {
-            double nearest = double.PositiveInfinity;
-            for (int j = 0; j < k; j++)
+            // min over j of ‖Cⱼ − Pᵢ‖² is the distance to the nearest centroid: its derivative is that distance's. The
+            // choice itself is an integer, through which no derivative flows, so it needs no derivative of its own.
+            int j = Nearest(points, centroids, i, k, d);
+            for (int t = 0; t < d; t++)
             {
-                double distance = 0.0;
-                for (int t = 0; t < d; t++)
-                {
-                    double difference = centroids[j * d + t] - points[i * d + t];
-                    distance += difference * difference;
-                }
-
-                nearest = Math.Min(nearest, distance);
+                double difference = centroids[j * d + t] - points[i * d + t];
+                cost += difference * difference;
             }
-
-            cost += nearest;
         }
 
         return cost;
+    }
+
+    /// <summary>The index of the centroid nearest to point <paramref name="i"/> (the first, on ties).</summary>
+    public static int Nearest(double[] points, double[] centroids, int i, int k, int d)
+    {
+        int nearest = 0;
+        double best = double.PositiveInfinity;
+        for (int j = 0; j < k; j++)
+        {
+            double distance = 0.0;
+            for (int t = 0; t < d; t++)
+            {
+                double difference = centroids[j * d + t] - points[i * d + t];
+                distance += difference * difference;
+            }
+
+            // Branch-free (conditional moves): which centroid is nearest is not predictable.
+            nearest = distance < best ? j : nearest;
+            best = Math.Min(best, distance);
+        }
+
+        return nearest;
     }
 
     /// <summary>Writes the Newton direction J ⊘ diag(H) to <paramref name="direction"/>, using <paramref name="hessianDiagonal"/> as scratch.</summary>
