@@ -7,6 +7,7 @@ using System.Text;
 using GradGen.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Xunit;
+using static GradGen.Tests.Infrastructure.DiagnosticSource;
 
 namespace GradGen.Tests
 {
@@ -24,54 +25,6 @@ namespace GradGen.Tests
         // ----------------------------------------------------------------------------------------------------------
         // Source building and checks
         // ----------------------------------------------------------------------------------------------------------
-
-        private const string StaticPartial = "public static partial class T";
-
-        /// <summary>A compilable test source: <paramref name="members"/> in <paramref name="typeHeader"/>, and Diag.Fine.Good.</summary>
-        private static string Source(string members, string typeHeader = StaticPartial, string extraTypes = "") => @"using System;
-using GradGen;
-
-namespace Diag
-{
-    " + typeHeader + @"
-    {
-" + members + @"
-    }
-
-    public static partial class Fine
-    {
-        [Differentiable] public static double Good(double x) => x * x + 1;
-    }
-" + extraTypes + @"
-}
-";
-
-        private static string SpanText(Diagnostic d) =>
-            d.Location.SourceTree is { } tree ? tree.GetText().ToString(d.Location.SourceSpan) : "<no source location>";
-
-        private static string Show(IEnumerable<Diagnostic> diagnostics) =>
-            string.Join("\n", diagnostics.Select(d => $"  {d.Id} {d.Severity} at '{SpanText(d)}' ({d.Location.GetLineSpan().StartLinePosition}): {d.GetMessage()}"));
-
-        private static bool IsGradGen(Diagnostic d) => d.Id.StartsWith("GG", StringComparison.Ordinal);
-
-        /// <summary>Generated files of method <paramref name="method"/> of type Diag.<paramref name="type"/> (overloads included).</summary>
-        private static List<string> FilesOf(GeneratorRun run, string type, string method) =>
-            run.GeneratedSources.Keys
-                .Where(k => k == $"Diag.{type}.{method}.g.cs" || k.StartsWith($"Diag.{type}.{method}_", StringComparison.Ordinal))
-                .ToList();
-
-        private static string Context(string source, ImmutableArray<Diagnostic> analyzer, GeneratorRun? run) =>
-            "Analyzer diagnostics:\n" + Show(analyzer) + "\n\n"
-            + (run is null ? string.Empty : run.Describe(includeSources: true) + "\n")
-            + "Source:\n" + GeneratorHarness.WithLineNumbers(source);
-
-        /// <summary>The test source must compile on its own; GradGen's verdict is a matter for the analyzer and generator.</summary>
-        private static void AssertSourceCompiles(string source)
-        {
-            var errors = GeneratorHarness.CreateCompilation(source).GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-            Assert.True(errors.Count == 0, "TEST BUG: the test source does not compile without the generator:\n"
-                + string.Join("\n", errors.Select(e => "  " + e)) + "\n\n" + GeneratorHarness.WithLineNumbers(source));
-        }
 
         /// <summary>Runs the generator; the output compilation must have no error at all; Fine.Good must be generated and right.</summary>
         private static (GeneratorRun Run, Assembly Assembly) RunAndLoad(string source, ImmutableArray<Diagnostic> analyzer)

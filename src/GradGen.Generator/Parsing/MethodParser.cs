@@ -366,7 +366,7 @@ namespace GradGen.Generator.Parsing
                 else if (missing != 0 && node.Custom is not null)
                 {
                     var kind = missing & -missing;
-                    var stubs = KindBits(missing).Select(k => CustomDerivativeParser.Stub(target, k));
+                    var stubs = CustomDerivativeParser.KindsOf(target).Where(k => (missing & k) != 0).Select(k => CustomDerivativeParser.Stub(target, k));
                     context.Report(Descriptors.MissingCustomDerivative, location, Stubs(stubs), name, CustomDerivativeParser.KindName(kind), CustomDerivativeParser.Declaration(target, kind, CustomDerivativeParser.GeneratedName(target.Name, kind)));
                 }
                 else if (missing != 0)
@@ -381,9 +381,6 @@ namespace GradGen.Generator.Parsing
         /// <summary>The diagnostic properties that hand [DerivativeOf] stubs to the code fix.</summary>
         private static ImmutableDictionary<string, string?> Stubs(IEnumerable<string> stubs) =>
             ImmutableDictionary<string, string?>.Empty.Add(Descriptors.StubsProperty, string.Join("\n", stubs));
-
-        /// <summary>Each kind set in <paramref name="kinds"/>, lowest first.</summary>
-        private static IEnumerable<int> KindBits(int kinds) => new[] { 1, 2, 8 }.Where(k => (kinds & k) != 0);
 
         /// <summary><c>Namespace.Type.Method.g.cs</c>; overloads add their parameter types to stay apart.</summary>
         private static string HintName(IMethodSymbol method)

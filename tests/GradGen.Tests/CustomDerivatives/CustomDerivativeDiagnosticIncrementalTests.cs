@@ -8,6 +8,7 @@ using GradGen.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using Xunit;
+using static GradGen.Tests.Infrastructure.DiagnosticSource;
 
 namespace GradGen.Tests.CustomDerivatives
 {
@@ -235,30 +236,10 @@ namespace Cache
         // Robustness: half-typed [DerivativeOf] code
         // ----------------------------------------------------------------------------------------------------------
 
-        private static string Source(string members) => @"using System;
-using GradGen;
-
-namespace Diag
-{
-    public static partial class T
-    {
+        private static string Source(string members) => DiagnosticSource.Source(@"
         public static double Sq(double v) => v * v;
         [Differentiable(Kinds = DerivativeKinds.Forward)] public static double Use(double x) => Sq(x) * x;
-" + members + @"
-    }
-
-    public static partial class Fine
-    {
-        [Differentiable] public static double Good(double x) => x * x + 1;
-    }
-}
-";
-
-        private static string SpanText(Diagnostic d) =>
-            d.Location.SourceTree is { } tree ? tree.GetText().ToString(d.Location.SourceSpan) : "<no source location>";
-
-        private static string Show(IEnumerable<Diagnostic> diagnostics) =>
-            string.Join("\n", diagnostics.Select(d => $"  {d.Id} {d.Severity} at '{SpanText(d)}' ({d.Location.GetLineSpan().StartLinePosition}): {d.GetMessage()}"));
+" + members);
 
         private const string Fwd = "internal static (double Value, double Tangent) SqForward(double v, double dV) => (v * v, 2 * v * dV);";
 

@@ -6,6 +6,7 @@ using System.Reflection;
 using GradGen.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Xunit;
+using static GradGen.Tests.Infrastructure.DiagnosticSource;
 
 namespace GradGen.Tests.CustomDerivatives
 {
@@ -28,50 +29,10 @@ namespace GradGen.Tests.CustomDerivatives
         // Source building and checks
         // ----------------------------------------------------------------------------------------------------------
 
-        /// <summary><paramref name="members"/> in <c>Diag.T</c> (static partial unless <paramref name="typeHeader"/> says otherwise), and Diag.Fine.Good.</summary>
-        private static string Source(string members, string extraTypes = "", string typeHeader = "public static partial class T") => @"using System;
-using GradGen;
-
-namespace Diag
-{
-    " + typeHeader + @"
-    {
-" + members + @"
-    }
-
-    public static partial class Fine
-    {
-        [Differentiable] public static double Good(double x) => x * x + 1;
-    }
-" + extraTypes + @"
-}
-";
-
-        private static string SpanText(Diagnostic d) =>
-            d.Location.SourceTree is { } tree ? tree.GetText().ToString(d.Location.SourceSpan) : "<no source location>";
-
-        private static string Show(IEnumerable<Diagnostic> diagnostics) =>
-            string.Join("\n", diagnostics.Select(d => $"  {d.Id} {d.Severity} at '{SpanText(d)}' ({d.Location.GetLineSpan().StartLinePosition}): {d.GetMessage()}"));
-
-        private static bool IsGradGen(Diagnostic d) => d.Id.StartsWith("GG", StringComparison.Ordinal);
-
         private static bool IsGeneratedFile(GeneratorRun run, Diagnostic d) =>
             d.Location.SourceTree?.FilePath is { } path && run.GeneratedSources.ContainsKey(System.IO.Path.GetFileName(path));
 
-        private static bool IsGenerated(GeneratorRun run, string type, string method) =>
-            run.GeneratedSources.Keys.Any(k => k == $"Diag.{type}.{method}.g.cs" || k.StartsWith($"Diag.{type}.{method}_", StringComparison.Ordinal));
-
-        private static string Context(string source, IEnumerable<Diagnostic> analyzer, GeneratorRun? run) =>
-            "Analyzer diagnostics:\n" + Show(analyzer) + "\n\n"
-            + (run is null ? string.Empty : run.Describe(includeSources: true) + "\n")
-            + "Source:\n" + GeneratorHarness.WithLineNumbers(source);
-
-        private static void AssertSourceCompiles(string source)
-        {
-            var errors = GeneratorHarness.CreateCompilation(source).GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-            Assert.True(errors.Count == 0, "TEST BUG: the test source does not compile without the generator:\n"
-                + string.Join("\n", errors.Select(e => "  " + e)) + "\n\n" + GeneratorHarness.WithLineNumbers(source));
-        }
+        private static bool IsGenerated(GeneratorRun run, string type, string method) => FilesOf(run, type, method).Count > 0;
 
         /// <summary>Start of the <paramref name="occurrence"/>-th (0-based) <paramref name="text"/> in the source.</summary>
         private static int IndexOf(string source, string text, int occurrence)
@@ -185,7 +146,7 @@ namespace Diag
         {
             var source = Source(@"
         [DerivativeOf(""Softplus"")]
-        internal static (double Value, double Tangent) SoftplusForward(double x, double dX) => (Activations.Softplus(x), dX / (1 + Math.Exp(-x)));", @"
+        internal static (double Value, double Tangent) SoftplusForward(double x, double dX) => (Activations.Softplus(x), dX / (1 + Math.Exp(-x)));", extraTypes: @"
     public static class Activations
     {
         public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
@@ -238,7 +199,7 @@ namespace Diag
         internal static (double Value, double Tangent) SoftplusForward(double x, double dX) => (Activations.Softplus(x), dX / (1 + Math.Exp(-x)));
         [DerivativeOf(typeof(Activations), nameof(Activations.Softplus))]
         internal static double SoftplusReverse(double x, double seed, ref double dX) { dX += seed / (1 + Math.Exp(-x)); return Activations.Softplus(x); }
-        [Differentiable] public static double Use(double x) => Activations.Softplus(2 * x);", @"
+        [Differentiable] public static double Use(double x) => Activations.Softplus(2 * x);", extraTypes: @"
     public static class Activations
     {
         public static double Softplus(double x) => Math.Log(1 + Math.Exp(x));
@@ -458,7 +419,7 @@ namespace Diag
         {
             var source = Source(@"
         [DerivativeOf(typeof(Box<double>), nameof(Box<double>.Get))]
-        internal static (double Value, double Tangent) GetForward(double x, double dX) => (x, dX);", @"
+        internal static (double Value, double Tangent) GetForward(double x, double dX) => (x, dX);", extraTypes: @"
     public static class Box<U>
     {
         public static double Get(double x) => x;
@@ -499,7 +460,7 @@ namespace Diag
         {
             var source = Source(@"
         private readonly double k = 2;
-        public double Scale(double x) => k * x;", @"
+        public double Scale(double x) => k * x;", extraTypes: @"
     public class Helpers
     {
         [DerivativeOf(typeof(T), nameof(T.Scale))]
@@ -561,7 +522,7 @@ namespace Diag
         [InlineData("internal class Outer { private class Mid { public static class Helpers", "public static", "} }")]
         public void GG0016_OtherTypeDerivativeNotCallableFromTheWholeAssembly(string typeHeader, string modifiers, string closing = "")
         {
-            var source = Source(Square, $@"
+            var source = Source(Square, extraTypes: $@"
     {typeHeader}
     {{
         [DerivativeOf(typeof(T), nameof(T.Sq))]
@@ -585,7 +546,7 @@ namespace Diag
         public void GG0016_Negative_OtherTypeDerivativeCallableFromTheWholeAssembly(string typeHeader, string modifiers, string closing = "")
         {
             var source = Source(Square + @"
-        [Differentiable(Kinds = DerivativeKinds.Forward)] public static double Use(double x) => Sq(x) + x;", $@"
+        [Differentiable(Kinds = DerivativeKinds.Forward)] public static double Use(double x) => Sq(x) + x;", extraTypes: $@"
     {typeHeader}
     {{
         [DerivativeOf(typeof(T), nameof(T.Sq))]
@@ -611,7 +572,7 @@ namespace Diag
         [Fact]
         public void GG0016_DerivativeInAGenericType()
         {
-            var source = Source(Square, @"
+            var source = Source(Square, extraTypes: @"
     internal static class Helpers<U>
     {
         [DerivativeOf(typeof(T), nameof(T.Sq))]
@@ -648,7 +609,7 @@ namespace Diag
             var source = Source(Square + @"
         [DerivativeOf(nameof(Sq))]
         internal static double SqReverse(double v, double seed, ref double dV) { dV += 2 * v * seed; return v * v; }
-        [Differentiable(Kinds = DerivativeKinds.Reverse)] public static double Use(double x) => Sq(x) + x;", @"
+        [Differentiable(Kinds = DerivativeKinds.Reverse)] public static double Use(double x) => Sq(x) + x;", extraTypes: @"
     internal static class Helpers
     {
         [DerivativeOf(typeof(T), nameof(T.Sq))]
@@ -694,7 +655,7 @@ namespace Diag
         public void GG0016_InvalidDerivativeIsNotUsed_CallReportsGG0003()
         {
             var source = Source(Square + @"
-        [Differentiable(Kinds = DerivativeKinds.Forward)] public static double Use(double x) => Sq(x) + x;", @"
+        [Differentiable(Kinds = DerivativeKinds.Forward)] public static double Use(double x) => Sq(x) + x;", extraTypes: @"
     public static class Helpers
     {
         [DerivativeOf(typeof(T), nameof(T.Sq))]
@@ -966,7 +927,7 @@ namespace Diag
         public void GG0016_Negative_ExtensionMethodTargetCalledAsExtension()
         {
             var source = Source(@"
-        [Differentiable] public static double Use(double x) => x.Softplus() * x;", @"
+        [Differentiable] public static double Use(double x) => x.Softplus() * x;", extraTypes: @"
     public static class Ext
     {
         public static double Softplus(this double x) => Math.Log(1 + Math.Exp(x));
@@ -1042,7 +1003,7 @@ namespace Diag
         private double Scale(double x) => k * x;
         [DerivativeOf(nameof(Scale))]
         (double Value, double Tangent) IFoo.ScaleForward(double x, double dX) => (k * x, k * dX);
-        [Differentiable(Kinds = DerivativeKinds.Forward)] public double Use(double x) => Scale(x * x);", @"
+        [Differentiable(Kinds = DerivativeKinds.Forward)] public double Use(double x) => Scale(x * x);", extraTypes: @"
     public interface IFoo
     {
         (double Value, double Tangent) ScaleForward(double x, double dX);
@@ -1158,7 +1119,7 @@ namespace Diag
             var without = Source(use);
             var (d, _) = AssertReported(without, "GG0003", "Math.BitIncrement(x)", new[] { "'Math.BitIncrement'" }, notGenerated: new[] { "Use" });
 
-            var with = Source(use, @"
+            var with = Source(use, extraTypes: @"
     internal static class MathDerivatives
     {
         [DerivativeOf(typeof(Math), nameof(Math.BitIncrement))]

@@ -7,6 +7,7 @@ using System.Runtime.CompilerServices;
 using GradGen.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Xunit;
+using static GradGen.Tests.Infrastructure.DiagnosticSource;
 
 namespace GradGen.Tests.VectorValued
 {
@@ -37,27 +38,7 @@ namespace Diag
 }
 ";
 
-        private static string SpanText(Diagnostic d) =>
-            d.Location.SourceTree is { } tree ? tree.GetText().ToString(d.Location.SourceSpan) : "<no source location>";
-
-        private static string Show(IEnumerable<Diagnostic> diagnostics) =>
-            string.Join("\n", diagnostics.Select(d => $"  {d.Id} {d.Severity} at '{SpanText(d)}': {d.GetMessage()}"));
-
         private static bool IsGradGenError(Diagnostic d) => d.Id.StartsWith("GG", StringComparison.Ordinal) && d.Severity == DiagnosticSeverity.Error;
-
-        private static List<string> FilesOf(GeneratorRun run, string type, string method) =>
-            run.GeneratedSources.Keys.Where(k => k == $"Diag.{type}.{method}.g.cs" || k.StartsWith($"Diag.{type}.{method}_", StringComparison.Ordinal)).ToList();
-
-        private static string Context(string source, ImmutableArray<Diagnostic> analyzer, GeneratorRun? run) =>
-            "Analyzer diagnostics:\n" + Show(analyzer) + "\n\n" + (run is null ? string.Empty : run.Describe(includeSources: true) + "\n")
-            + "Source:\n" + GeneratorHarness.WithLineNumbers(source);
-
-        private static void AssertSourceCompiles(string source)
-        {
-            var errors = GeneratorHarness.CreateCompilation(source).GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-            Assert.True(errors.Count == 0, "TEST BUG: the test source does not compile without the generator:\n"
-                + string.Join("\n", errors.Select(e => "  " + e)) + "\n\n" + GeneratorHarness.WithLineNumbers(source));
-        }
 
         /// <summary>The generator's output compiles without any error, and Diag.Fine.Good is generated and right.</summary>
         private static (GeneratorRun Run, Assembly Assembly) RunAndLoad(string source, ImmutableArray<Diagnostic> analyzer)
