@@ -36,13 +36,26 @@ namespace GradGen.Generator
                 .Select(static (pair, _) => CustomDerivativeBinding.Bind(pair.Left, pair.Right))
                 .WithTrackingName(TrackingNames.Bound);
 
+            // Small callees of the same type are inlined into their callers' derivatives.
+            var inlinable = bound
+                .Select(static (m, _) => CallInlining.Candidate(m))
+                .Where(static c => c is not null)
+                .Collect()
+                .Select(static (all, _) => InlineRegistry.Create(all!))
+                .WithTrackingName(TrackingNames.Inlinable);
+
+            var inlined = bound
+                .Combine(inlinable)
+                .Select(static (pair, _) => CallInlining.Apply(pair.Left, pair.Right))
+                .WithTrackingName(TrackingNames.Inlined);
+
             var blocked = bound
                 .Select(static (m, _) => new MethodSummary(m.Key, m.Model is null, m.Callees))
                 .Collect()
                 .Select(static (all, _) => CallGraph.Blocked(all))
                 .WithTrackingName(TrackingNames.Blocked);
 
-            context.RegisterSourceOutput(bound.Combine(blocked), static (spc, pair) =>
+            context.RegisterSourceOutput(inlined.Combine(blocked), static (spc, pair) =>
             {
                 var (method, blockedKeys) = pair;
                 if (method.Model is { } model && !blockedKeys.Contains(method.Key))
@@ -60,5 +73,7 @@ namespace GradGen.Generator
         public const string Blocked = "BlockedMethods";
         public const string CustomDerivatives = "CustomDerivatives";
         public const string Bound = "BoundMethods";
+        public const string Inlinable = "InlinableMethods";
+        public const string Inlined = "InlinedMethods";
     }
 }

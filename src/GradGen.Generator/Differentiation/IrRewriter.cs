@@ -7,20 +7,34 @@ namespace GradGen.Generator.Differentiation
     /// <summary>Rebuilds IR with every expression passed through a function, innermost first.</summary>
     internal static class IrRewriter
     {
+        /// <summary>
+        /// Maps every expression, innermost first, including the variables statements assign (a target's map must
+        /// give a variable back).
+        /// </summary>
         public static EquatableArray<Stmt> Map(EquatableArray<Stmt> statements, Func<Expr, Expr> map) =>
             statements.Select(s => Map(s, map)).ToEquatableArray();
 
+        /// <summary>The statements, nested ones included, with their source line set to <paramref name="line"/>.</summary>
+        public static EquatableArray<Stmt> AtLine(EquatableArray<Stmt> statements, int line) =>
+            statements.Select(s => (s switch
+            {
+                If i => i with { Then = AtLine(i.Then, line), Else = AtLine(i.Else, line) },
+                While w => w with { Body = AtLine(w.Body, line), Step = AtLine(w.Step, line) },
+                For f => f with { Body = AtLine(f.Body, line) },
+                _ => s,
+            }) with { Line = s.Line == 0 ? 0 : line }).ToEquatableArray();
+
         private static Stmt Map(Stmt statement, Func<Expr, Expr> map) => statement switch
         {
-            Assign a => a with { Value = Map(a.Value, map) },
+            Assign a => a with { Target = (Var)Map(a.Target, map), Value = Map(a.Value, map) },
             Store s => s with { Target = (Index)Map(s.Target, map), Value = Map(s.Value, map) },
-            AssignTuple t => t with { Value = Map(t.Value, map) },
+            AssignTuple t => t with { Targets = t.Targets.Select(e => Map(e, map)).ToEquatableArray(), Value = Map(t.Value, map) },
             ExprStmt e => e with { Expression = Map(e.Expression, map) },
             If i => i with { Condition = Map(i.Condition, map), Then = Map(i.Then, map), Else = Map(i.Else, map) },
             While w => w with { Condition = Map(w.Condition, map), Body = Map(w.Body, map), Step = Map(w.Step, map) },
-            For f => f with { Start = Map(f.Start, map), Condition = Map(f.Condition, map), Body = Map(f.Body, map) },
+            For f => f with { Counter = (Var)Map(f.Counter, map), Start = Map(f.Start, map), Condition = Map(f.Condition, map), Body = Map(f.Body, map) },
             Return { Value: { } value } r => r with { Value = Map(value, map) },
-            Declare { Value: { } value } d => d with { Value = Map(value, map) },
+            Declare d => d with { Variable = (Var)Map(d.Variable, map), Value = d.Value is null ? null : Map(d.Value, map) },
             ThrowIf t => t with { Condition = Map(t.Condition, map) },
             _ => statement,
         };

@@ -114,7 +114,7 @@ namespace GradGen.Generator.Emit
             DiffCall d => $"{Target(d.Receiver, d.StaticType)}{d.Name}({Arguments(d.Args)})",
             PullbackCall p => Expression(CalleeDerivatives.Reverse(p.Callee, p.Type, p.Callee.Args.Append(p.Seed).Concat(p.Adjoints))),
             TupleValue t => $"({Arguments(t.Items)})",
-            Index i => $"{Operand(i.Collection, Primary, right: false)}[{Arguments(i.Indices)}]",
+            Index i => $"{Dereferenced(i.Collection)}[{Arguments(i.Indices)}]",
             NewArray n => $"{(n.OnStack ? "stackalloc" : "new")} {n.ElementType}[{Arguments(n.Lengths)}]",
             _ => "default",
         };
@@ -122,7 +122,14 @@ namespace GradGen.Generator.Emit
         private static string Target(Expr? receiver, string? staticType) =>
             staticType is not null ? staticType + "."
             : receiver is null ? string.Empty
-            : Operand(receiver, Primary, right: false) + ".";
+            : Dereferenced(receiver) + ".";
+
+        /// <summary>
+        /// An operand that is dereferenced. A variable of a nullable type (a <c>var</c> array) gets <c>!</c>: the primal
+        /// dereferences it too, but values the backward sweep restores from the tape carry no null state.
+        /// </summary>
+        private static string Dereferenced(Expr operand) =>
+            operand is Var v && v.Type.EndsWith("?", System.StringComparison.Ordinal) ? v.Name + "!" : Operand(operand, Primary, right: false);
 
         private static string Arguments(IEnumerable<Expr> args) => string.Join(", ", args.Select(Expression));
 

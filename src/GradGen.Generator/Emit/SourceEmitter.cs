@@ -111,10 +111,7 @@ namespace GradGen.Generator.Emit
         }
 
         /// <summary>Every name the method already uses, so generated locals never clash with them.</summary>
-        private static NameScope Names(DiffMethodModel model) =>
-            new(model.Parameters.Select(p => p.Name)
-                .Concat(new[] { "d", "v", "hv" }.SelectMany(prefix => WrtParameters(model).Select(p => DerivativeNames.Parameter(prefix, p.Name))))
-                .Concat(model.Locals.Select(l => l.Name)));
+        private static NameScope Names(DiffMethodModel model) => new(DerivativeNames.Taken(model));
 
         private static IEnumerable<Parameter> WrtParameters(DiffMethodModel model) => model.Parameters.Where(p => p.Wrt);
 

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace GradGen.Generator.Model
 {
@@ -7,6 +8,12 @@ namespace GradGen.Generator.Model
     {
         /// <summary>Names generated code uses besides derivative parameters.</summary>
         public static readonly string[] Reserved = { "seed", "tape" };
+
+        /// <summary>Every name a generated method of <paramref name="model"/> already has: parameters, derivative parameters, locals.</summary>
+        public static IEnumerable<string> Taken(DiffMethodModel model) =>
+            model.Parameters.Select(p => p.Name)
+                .Concat(new[] { "d", "v", "hv" }.SelectMany(prefix => model.Parameters.Where(p => p.Wrt).Select(p => Parameter(prefix, p.Name))))
+                .Concat(model.Locals.Select(l => l.Name));
 
         /// <summary><c>d</c> + <c>x</c> gives <c>dX</c>, <c>v</c> + <c>theta</c> gives <c>vTheta</c>.</summary>
         public static string Parameter(string prefix, string name) =>

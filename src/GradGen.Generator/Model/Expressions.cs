@@ -47,6 +47,9 @@ namespace GradGen.Generator.Model
     {
         /// <summary>Set when the callee is no [Differentiable] method: its derivatives are user-written [DerivativeOf] methods.</summary>
         public CustomDerivatives? Custom { get; init; }
+
+        /// <summary>The key of a [Differentiable] callee (see <see cref="DiffMethodModel.Key"/>): what inlining looks it up by.</summary>
+        public string? CalleeKey { get; init; }
     }
 
     /// <summary>The [DerivativeOf] methods of a callee: its key (<see cref="TargetKey"/>) when parsed, and the methods to call once bound.</summary>

@@ -861,6 +861,7 @@ namespace GradGen.Generator.Parsing
                 var diffCall = new DiffCall(type, receiver, staticType, name, args, wrt)
                 {
                     Custom = differentiable is null ? new CustomDerivatives(MethodKeys.Of(target)) : null,
+                    CalleeKey = differentiable is null ? null : MethodKeys.Of(target),
                 };
                 if (differentiable is not null)
                 {
