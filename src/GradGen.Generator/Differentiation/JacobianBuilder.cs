@@ -58,8 +58,9 @@ namespace GradGen.Generator.Differentiation
             }
             else
             {
+                // Every pass returns the value: it is taken from them, and computed on its own only when there is none.
                 body.Add(check);
-                body.Add(new Declare(value, primal));
+                body.Add(new Declare(value, null));
             }
 
             body.Add(Runtime.RentTape(tape));
@@ -70,6 +71,12 @@ namespace GradGen.Generator.Differentiation
             else
             {
                 body.Add(new If(0, Build.Compare("<=", n, m), Columns().ToEquatableArray(), Rows(m).ToEquatableArray()));
+            }
+
+            if (!model.ReturnsArray && !(n is Const { Value: > 0 }))
+            {
+                // No input: no pass ran (a row pass needs m < n, so there is always one).
+                body.Add(new If(0, Build.Compare("==", n, Build.Num(Types.Int, 0)), EquatableArray.Of<Stmt>(new Assign(0, value, "=", primal)), EquatableArray<Stmt>.Empty));
             }
 
             body.Add(Runtime.ReturnTape(tape));
@@ -89,7 +96,13 @@ namespace GradGen.Generator.Differentiation
             output.AddRange(flat.OneHot(directions, column =>
             {
                 var tangent = new Member(model.ReturnType, forward, null, "Tangent");
-                return new[] { new Assign(0, forward, "=", call) }.Concat(ForEachOutput(tangent, (row, element) => Set(row, column, element)));
+                var statements = new List<Stmt> { new Assign(0, forward, "=", call) };
+                if (!model.ReturnsArray)
+                {
+                    statements.Add(new Assign(0, value, "=", new Member(model.ReturnType, forward, null, "Value")));
+                }
+
+                return statements.Concat(ForEachOutput(tangent, (row, element) => Set(row, column, element)));
             }));
             return output;
         }
@@ -128,7 +141,8 @@ namespace GradGen.Generator.Differentiation
             var pass = new List<Stmt>(before);
             pass.AddRange(adjoints.Select(Build.Clear));
             var refs = adjoints.Select(a => Types.IsReal(a.Type) ? new Ref(a.Type, a) : (Expr)a);
-            pass.Add(new ExprStmt(0, SelfCall(model, model.ReturnType, DerivativeNames.Reverse(model.Name), Primal().Append(seed).Concat(refs))));
+            var reverse = SelfCall(model, model.ReturnType, DerivativeNames.Reverse(model.Name), Primal().Append(seed).Concat(refs));
+            pass.Add(model.ReturnsArray ? new ExprStmt(0, reverse) : new Assign(0, value, "=", reverse));
             pass.AddRange(after);
             pass.AddRange(flat.Write(adjoints, (column, derivative) => Set(row, column, derivative)));
             output.Add(new For(0, row, Build.Num(Types.Int, 0), Build.Compare("<", row, m), "++", pass.ToEquatableArray()));

@@ -14,6 +14,9 @@ namespace GradGen.Runtime
     {
         private const int PoolSize = 8;
 
+        // Arrays up to this length are copied element by element: cheaper than Array.Copy's fixed cost.
+        private const int SmallCopy = 16;
+
         [ThreadStatic] private static Tape?[]? pool;
         [ThreadStatic] private static int pooled;
 
@@ -73,23 +76,54 @@ namespace GradGen.Runtime
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Push(double value)
         {
-            if (realCount == reals.Length)
+            // Locals, and an unsigned test the JIT knows as a bounds check: the common case is one compare and one store.
+            var buffer = reals;
+            var count = realCount;
+            if ((uint)count < (uint)buffer.Length)
             {
-                Array.Resize(ref reals, reals.Length * 2);
+                buffer[count] = value;
+                realCount = count + 1;
             }
+            else
+            {
+                PushGrowing(value);
+            }
+        }
 
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void PushGrowing(double value)
+        {
+            Array.Resize(ref reals, reals.Length * 2);
             reals[realCount++] = value;
         }
 
         /// <summary>Takes back the last real value recorded.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public double PopReal() => reals[--realCount];
+        public double PopReal()
+        {
+            var count = realCount - 1;
+            realCount = count;
+            return reals[count];
+        }
 
         /// <summary>Records a whole array at once: a loop that overwrites every element is recorded before it starts.</summary>
         public void PushAll(double[] values)
         {
             EnsureReals(values.Length);
-            Array.Copy(values, 0, reals, realCount, values.Length);
+            if (values.Length <= SmallCopy)
+            {
+                var buffer = reals;
+                var start = realCount;
+                for (int i = 0; i < values.Length; i++)
+                {
+                    buffer[start + i] = values[i];
+                }
+            }
+            else
+            {
+                Array.Copy(values, 0, reals, realCount, values.Length);
+            }
+
             realCount += values.Length;
         }
 
@@ -121,7 +155,19 @@ namespace GradGen.Runtime
         public void PopAll(double[] values)
         {
             realCount -= values.Length;
-            Array.Copy(reals, realCount, values, 0, values.Length);
+            if (values.Length <= SmallCopy)
+            {
+                var buffer = reals;
+                var start = realCount;
+                for (int i = 0; i < values.Length; i++)
+                {
+                    values[i] = buffer[start + i];
+                }
+            }
+            else
+            {
+                Array.Copy(reals, realCount, values, 0, values.Length);
+            }
         }
 
         /// <summary>Puts back what <see cref="PushAll(float[])"/> recorded.</summary>
@@ -153,11 +199,23 @@ namespace GradGen.Runtime
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Push(int value)
         {
-            if (intCount == ints.Length)
+            var buffer = ints;
+            var count = intCount;
+            if ((uint)count < (uint)buffer.Length)
             {
-                Array.Resize(ref ints, ints.Length * 2);
+                buffer[count] = value;
+                intCount = count + 1;
             }
+            else
+            {
+                PushGrowing(value);
+            }
+        }
 
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private void PushGrowing(int value)
+        {
+            Array.Resize(ref ints, ints.Length * 2);
             ints[intCount++] = value;
         }
 
@@ -167,7 +225,12 @@ namespace GradGen.Runtime
 
         /// <summary>Takes back the last integer recorded.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public int PopInt() => ints[--intCount];
+        public int PopInt()
+        {
+            var count = intCount - 1;
+            intCount = count;
+            return ints[count];
+        }
 
         /// <summary>A zeroed array of <paramref name="length"/> elements, lent until the tape is returned.</summary>
         public T[] Rent<T>(int length) => (T[])Lend(typeof(T), length, -1);
@@ -226,6 +289,6 @@ namespace GradGen.Runtime
 
         /// <summary>Takes back the last branch decision recorded.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public bool PopBool() => ints[--intCount] != 0;
+        public bool PopBool() => PopInt() != 0;
     }
 }
