@@ -59,7 +59,7 @@ namespace GradGen.Generator.Differentiation
 
         private List<Stmt> Run(Var seed)
         {
-            var nodes = BuildNodes(model.Body, depth: 0);
+            var nodes = BuildNodes(model.Body, depth: 0, new ValueReuse(model), new Dictionary<Intrinsic, Var>());
             ToBeRecorded.Mark(nodes, model, adjoints);
             var forward = EmitForward(nodes);
             var backward = EmitBackward(nodes);
@@ -171,21 +171,33 @@ namespace GradGen.Generator.Differentiation
         private bool IsParameterWrite(Stmt statement) =>
             statement is Assign { Op: "+=" } write && model.Parameters.Any(p => p.Wrt && DerivativeNames.Parameter("d", p.Name) == write.Target.Name);
 
-        private List<Node> BuildNodes(IEnumerable<Stmt> statements, int depth)
+        /// <param name="values">Values computed outside loops that the backward code may read (see <see cref="ValueReuse"/>).</param>
+        private List<Node> BuildNodes(IEnumerable<Stmt> statements, int depth, ValueReuse reuse, IReadOnlyDictionary<Intrinsic, Var> values)
         {
+            var available = new Dictionary<Intrinsic, Var>(values.Count);
+            foreach (var pair in values)
+            {
+                available[pair.Key] = pair.Value;
+            }
+
+            List<Stmt> Reusing(List<Stmt> backward) => ValueReuse.Apply(backward, available);
             var nodes = new List<Node>();
             foreach (var statement in statements)
             {
                 nodes.Add(statement switch
                 {
-                    Assign assign => new AssignNode(assign, depth, BackwardOf(assign)),
-                    AssignTuple tuple => new AssignNode(tuple, depth, BackwardOf(tuple)),
-                    Store store => new StoreNode(store, depth, BackwardOf(store)),
-                    If branch => new IfNode(branch, depth, BuildNodes(branch.Then, depth), BuildNodes(branch.Else, depth)),
-                    While loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1)),
-                    For loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1)) { ReverseBounds = ReverseBounds(loop) },
+                    Assign assign => new AssignNode(assign, depth, Reusing(BackwardOf(assign))),
+                    AssignTuple tuple => new AssignNode(tuple, depth, Reusing(BackwardOf(tuple))),
+                    Store store => new StoreNode(store, depth, Reusing(BackwardOf(store))),
+                    If branch => new IfNode(branch, depth, BuildNodes(branch.Then, depth, reuse, available), BuildNodes(branch.Else, depth, reuse, available)),
+                    While loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1, reuse, available)),
+                    For loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1, reuse, available)) { ReverseBounds = ReverseBounds(loop) },
                     _ => new Node(statement, depth),
                 });
+                if (depth == 0)
+                {
+                    reuse.Note(statement, available);
+                }
             }
 
             return nodes;

@@ -22,6 +22,9 @@ namespace GradGen.Generator.Differentiation
         private readonly Dictionary<string, Var> discards = new();
         private readonly List<Declare> discardDeclarations = new();
 
+        // Values the tangent code may read instead of computing again; only for a method's own body, whose writes it knows.
+        private ValueReuse? reuse;
+
         private TangentTransform(IReadOnlyList<Stmt> body, IEnumerable<(Var Primal, Var Tangent)> inputs, IEnumerable<string> outputs, IEnumerable<Var> locals, NameScope names)
         {
             this.names = names;
@@ -42,7 +45,7 @@ namespace GradGen.Generator.Differentiation
         public static List<Stmt> Transform(DiffMethodModel model, NameScope names)
         {
             var inputs = model.Parameters.Where(p => p.Wrt).Select(p => (new Var(p.Type, p.Name), new Var(p.Type, DerivativeNames.Parameter("d", p.Name))));
-            var transform = new TangentTransform(model.Body, inputs, model.Results.Select(r => r.Name), model.Locals, names);
+            var transform = new TangentTransform(model.Body, inputs, model.Results.Select(r => r.Name), model.Locals, names) { reuse = new ValueReuse(model) };
             var body = new List<Stmt>();
             body.AddRange(model.Locals.Select(l => new Declare(l, null)));
             body.AddRange(model.Locals.Where(l => transform.active.Contains(l.Name)).Select(l => new Declare(transform.tangents[l.Name], Types.IsReal(l.Type) ? Build.Num(l.Type, 0) : null)));
@@ -72,15 +75,19 @@ namespace GradGen.Generator.Differentiation
             return body;
         }
 
-        private List<Stmt> TransformList(IEnumerable<Stmt> statements)
+        /// <param name="values">Values computed outside loops before these statements (see <see cref="ValueReuse"/>).</param>
+        private List<Stmt> TransformList(IEnumerable<Stmt> statements, int depth = 0, IReadOnlyDictionary<Intrinsic, Var>? values = null)
         {
+            var available = values is null ? new Dictionary<Intrinsic, Var>() : values.ToDictionary(p => p.Key, p => p.Value);
             var output = new List<Stmt>();
             foreach (var statement in statements)
             {
                 switch (statement)
                 {
                     case Assign assign when active.Contains(assign.Target.Name):
-                        TransformAssign(assign, output);
+                        var tangentCode = new List<Stmt>();
+                        TransformAssign(assign, tangentCode);
+                        output.AddRange(tangentCode.Select(s => s == assign ? s : ValueReuse.Apply(new List<Stmt> { s }, available)[0]));
                         break;
                     case Store store when store.Target.Collection is Var array && active.Contains(array.Name):
                         // The tangent first: it reads the elements the store may overwrite (a restore pops the tangent first).
@@ -117,17 +124,22 @@ namespace GradGen.Generator.Differentiation
                         output.Add(new AssignTuple(tuple.Line, EquatableArray.Of<Expr>(new TupleValue(call.Type, tuple.Targets), new TupleValue(call.Type, elementTangents.ToEquatableArray<Expr>())), ForwardCall(call)));
                         break;
                     case If branch:
-                        output.Add(branch with { Then = TransformList(branch.Then).ToEquatableArray(), Else = TransformList(branch.Else).ToEquatableArray() });
+                        output.Add(branch with { Then = TransformList(branch.Then, depth, available).ToEquatableArray(), Else = TransformList(branch.Else, depth, available).ToEquatableArray() });
                         break;
                     case While loop:
-                        output.Add(loop with { Body = TransformList(loop.Body).ToEquatableArray() });
+                        output.Add(loop with { Body = TransformList(loop.Body, depth + 1, available).ToEquatableArray() });
                         break;
                     case For loop:
-                        output.Add(loop with { Body = TransformList(loop.Body).ToEquatableArray() });
+                        output.Add(loop with { Body = TransformList(loop.Body, depth + 1, available).ToEquatableArray() });
                         break;
                     default:
                         output.Add(statement);
                         break;
+                }
+
+                if (depth == 0)
+                {
+                    reuse?.Note(statement, available);
                 }
             }
 

@@ -1,0 +1,51 @@
+using System.Collections.Generic;
+using System.Linq;
+using GradGen.Generator.Model;
+
+namespace GradGen.Generator.Differentiation
+{
+    /// <summary>
+    /// Lets backward code read a value the forward sweep already computed instead of computing it again: the partial
+    /// of <c>s = sin θ</c> is <c>cos θ</c>, which a rotation has in <c>c = cos θ</c>; that of <c>c</c> is <c>−sin θ</c>,
+    /// which it has in <c>s</c>.
+    /// <para>
+    /// A value qualifies when a <c>Math</c> function of constants and variables is assigned, outside any loop, to a
+    /// local that is written nowhere else, and each variable it reads is a parameter or such a local too: then the
+    /// local holds that value for the rest of the call. It serves the derivative code of the statements after it in its
+    /// block and in the blocks inside those, not before it: the backward sweep restores what a statement overwrote
+    /// before it runs the adjoint code of the statements before, so a value computed later would be taken for one to
+    /// record and restore. A branch's values serve only that branch.
+    /// </para>
+    /// </summary>
+    internal sealed class ValueReuse
+    {
+        private readonly HashSet<string> stable;
+
+        public ValueReuse(DiffMethodModel model)
+        {
+            var writes = IrWalker.Writes(model.Body).GroupBy(name => name).ToDictionary(g => g.Key, g => g.Count());
+            var writtenOnceOutsideLoops = new HashSet<string>(OutsideLoops(model.Body).OfType<Assign>().Select(a => a.Target.Name).Where(name => writes[name] == 1));
+            stable = new HashSet<string>(model.Parameters.Select(p => p.Name).Where(name => !writes.ContainsKey(name)));
+            stable.UnionWith(model.Locals.Select(l => l.Name).Where(writtenOnceOutsideLoops.Contains));
+        }
+
+        /// <summary>After <paramref name="statement"/> (outside loops), what it computed joins the values code after it may read.</summary>
+        public void Note(Stmt statement, Dictionary<Intrinsic, Var> values)
+        {
+            if (statement is Assign { Value: Intrinsic value } assign && stable.Contains(assign.Target.Name) && Types.IsReal(assign.Target.Type)
+                && value.Args.All(a => a is Const || a is Var v && stable.Contains(v.Name)) && !values.ContainsKey(value))
+            {
+                values[value] = assign.Target;
+            }
+        }
+
+        /// <summary><paramref name="statements"/> with every function value that <paramref name="values"/> holds read from its local.</summary>
+        public static List<Stmt> Apply(List<Stmt> statements, IReadOnlyDictionary<Intrinsic, Var> values) =>
+            values.Count == 0 ? statements
+                : IrRewriter.Map(statements.ToEquatableArray(), e => e is Intrinsic i && values.TryGetValue(i, out var local) ? local : e).ToList();
+
+        /// <summary>The statements of a body that no loop encloses.</summary>
+        private static IEnumerable<Stmt> OutsideLoops(IEnumerable<Stmt> statements) =>
+            statements.SelectMany(s => s is If branch ? OutsideLoops(branch.Then).Concat(OutsideLoops(branch.Else)).Prepend(s) : new[] { s });
+    }
+}
