@@ -20,9 +20,13 @@ namespace GradGen.Runtime
         [ThreadStatic] private static Tape?[]? pool;
         [ThreadStatic] private static int pooled;
 
-        // Adjoint buffers of the method's local arrays, by element type and shape: lent during a call, kept after.
-        private readonly System.Collections.Generic.Dictionary<(Type, int, int), System.Collections.Generic.Stack<Array>> free = new();
-        private readonly System.Collections.Generic.List<(Type, int, int, Array)> lent = new();
+        // Adjoint buffers of the method's local arrays: lent during a call, kept after for the next one. A call lends a
+        // handful, so a linear scan of the kept ones by type and shape beats any lookup; at most MaxKept are kept.
+        private const int MaxKept = 64;
+        private Array[] kept = new Array[8];
+        private int keptCount;
+        private Array[] lent = new Array[8];
+        private int lentCount;
         private object?[] objects = new object?[16];
         private int objectCount;
         private double[] reals = new double[64];
@@ -53,12 +57,13 @@ namespace GradGen.Runtime
         {
             tape.realCount = 0;
             tape.intCount = 0;
-            foreach (var (type, rows, columns, array) in tape.lent)
+            for (int i = 0; i < tape.lentCount && tape.keptCount < MaxKept; i++)
             {
-                tape.FreeList(type, rows, columns).Push(array);
+                Append(ref tape.kept, ref tape.keptCount, tape.lent[i]);
             }
 
-            tape.lent.Clear();
+            Array.Clear(tape.lent, 0, tape.lentCount);
+            tape.lentCount = 0;
             Array.Clear(tape.objects, 0, tape.objectCount);
             tape.objectCount = 0;
             // The pool grows to the deepest nesting of taped calls seen, so every level reuses its tape.
@@ -233,39 +238,56 @@ namespace GradGen.Runtime
         }
 
         /// <summary>A zeroed array of <paramref name="length"/> elements, lent until the tape is returned.</summary>
-        public T[] Rent<T>(int length) => (T[])Lend(typeof(T), length, -1);
+        public T[] Rent<T>(int length)
+        {
+            for (int i = keptCount - 1; i >= 0; i--)
+            {
+                if (kept[i] is T[] array && array.Length == length)
+                {
+                    return (T[])Reuse(i);
+                }
+            }
+
+            var fresh = new T[length];
+            Append(ref lent, ref lentCount, fresh);
+            return fresh;
+        }
 
         /// <summary>A zeroed <paramref name="rows"/> × <paramref name="columns"/> matrix, lent until the tape is returned.</summary>
-        public T[,] Rent<T>(int rows, int columns) => (T[,])Lend(typeof(T), rows, columns);
-
-        /// <summary>A vector when <paramref name="columns"/> is negative, else a matrix.</summary>
-        private Array Lend(Type element, int rows, int columns)
+        public T[,] Rent<T>(int rows, int columns)
         {
-            var list = FreeList(element, rows, columns);
-            Array array;
-            if (list.Count > 0)
+            for (int i = keptCount - 1; i >= 0; i--)
             {
-                array = list.Pop();
-                Array.Clear(array, 0, array.Length);
-            }
-            else
-            {
-                array = columns < 0 ? Array.CreateInstance(element, rows) : Array.CreateInstance(element, rows, columns);
+                if (kept[i] is T[,] matrix && matrix.GetLength(0) == rows && matrix.GetLength(1) == columns)
+                {
+                    return (T[,])Reuse(i);
+                }
             }
 
-            lent.Add((element, rows, columns, array));
+            var fresh = new T[rows, columns];
+            Append(ref lent, ref lentCount, fresh);
+            return fresh;
+        }
+
+        /// <summary>Lends the kept array at <paramref name="index"/> again, zeroed.</summary>
+        private Array Reuse(int index)
+        {
+            var array = kept[index];
+            kept[index] = kept[--keptCount];
+            kept[keptCount] = null!;
+            Array.Clear(array, 0, array.Length);
+            Append(ref lent, ref lentCount, array);
             return array;
         }
 
-        private System.Collections.Generic.Stack<Array> FreeList(Type element, int rows, int columns)
+        private static void Append(ref Array[] arrays, ref int count, Array array)
         {
-            if (!free.TryGetValue((element, rows, columns), out var list))
+            if (count == arrays.Length)
             {
-                list = new System.Collections.Generic.Stack<Array>();
-                free.Add((element, rows, columns), list);
+                Array.Resize(ref arrays, arrays.Length * 2);
             }
 
-            return list;
+            arrays[count++] = array;
         }
 
         /// <summary>Records a reference: an array variable that a loop points elsewhere.</summary>
