@@ -53,58 +53,63 @@ namespace GradGen.Generator.Differentiation
         /// <summary>The body of <c>FReverse</c>, whose seed parameter is <paramref name="seed"/>.</summary>
         public static List<Stmt> Transform(DiffMethodModel model, NameScope names, Var seed)
         {
-            var transform = new AdjointTransform(model, names);
-            return transform.Run(seed);
-        }
-
-        private List<Stmt> Run(Var seed)
-        {
-            var nodes = BuildNodes(model.Body, depth: 0, new ValueReuse(model), new Dictionary<Intrinsic, Var>());
-            ToBeRecorded.Mark(nodes, model, adjoints);
-            var forward = EmitForward(nodes);
-            var backward = EmitBackward(nodes);
-            var seeding = model.ReturnsArray ? SeedArrayResult(seed).ToList() : new List<Stmt>();
-
-            var body = new List<Stmt>();
-            body.AddRange(model.Locals.Select(l => new Declare(l, null)));
-            foreach (var pair in adjoints.Where(a => !(IsParameter(a.Key) && Types.IsRealCollection(a.Value.Type))))
-            {
-                body.Add(new Declare(pair.Value, Types.IsReal(pair.Value.Type) ? ResultSeed(pair.Key, seed) ?? Build.Num(pair.Value.Type, 0) : null));
-            }
-
-            body.AddRange(declarations);
-            if (tape is not null)
+            var sweeps = Sweep(model, names, seed);
+            var body = new List<Stmt>(sweeps.Locals);
+            body.AddRange(sweeps.Adjoints.Select(a => new Declare(a.Adjoint, a.Initial)));
+            body.AddRange(sweeps.Declarations);
+            if (sweeps.Tape is { } tape)
             {
                 body.Add(Runtime.RentTape(tape));
             }
 
             body.Add(new Comment("Forward sweep"));
-            body.AddRange(forward);
+            body.AddRange(sweeps.Forward);
+            body.Add(new Comment("Backward sweep"));
+            body.AddRange(sweeps.Backward);
+            if (sweeps.Tape is { } used)
+            {
+                body.Add(Runtime.ReturnTape(used));
+            }
+
+            body.Add(new Return(0, sweeps.Returned));
+            return body;
+        }
+
+        /// <summary>
+        /// The two sweeps of <c>FReverse</c> apart, for callers that run them differently (a Jacobian runs the backward
+        /// sweep once per output after one forward sweep): what the Reverse body is made of.
+        /// </summary>
+        public static Sweeps Sweep(DiffMethodModel model, NameScope names, Var seed) => new AdjointTransform(model, names).Run(seed);
+
+        private Sweeps Run(Var seed)
+        {
+            var nodes = BuildNodes(model.Body, depth: 0, new ValueReuse(model), new Dictionary<Intrinsic, Var>());
+            ToBeRecorded.Mark(nodes, model, adjoints);
+            var forward = EmitForward(nodes);
+            var backward = EmitBackward(nodes);
+
+            var realAdjoints = adjoints
+                .Where(a => !(IsParameter(a.Key) && Types.IsRealCollection(a.Value.Type)))
+                .Select(pair => (pair.Value, Types.IsReal(pair.Value.Type) ? ResultSeed(pair.Key, seed) ?? Build.Num(pair.Value.Type, 0) : null))
+                .ToList();
+
             Expr returned = model.ReturnsTuple ? new TupleValue(model.ReturnType, model.Results.ToEquatableArray<Expr>()) : model.Results[0];
             if (model.ReturnsArray && RestoresArrays(backward))
             {
                 // The backward sweep puts back elements the forward sweep overwrote, maybe of the result: return a copy.
                 var value = new Var(model.ReturnType, names.Fresh("value"));
-                body.Add(new Declare(value, new TypeCast(model.ReturnType, new Call("object", returned, null, "Clone", EquatableArray<Expr>.Empty))));
+                forward.Add(new Declare(value, new TypeCast(model.ReturnType, new Call("object", returned, null, "Clone", EquatableArray<Expr>.Empty))));
                 returned = value;
             }
 
-            body.Add(new Comment("Backward sweep"));
-            body.AddRange(seeding);
+            var backwardSweep = model.ReturnsArray ? SeedArrayResult(seed).ToList() : new List<Stmt>();
             foreach (var parameter in model.Parameters.Where(p => p.Wrt && active.Contains(p.Name) && Types.IsReal(p.Type)))
             {
                 backward.Add(new Assign(0, new Var(parameter.Type, DerivativeNames.Parameter("d", parameter.Name)), "+=", adjoints[parameter.Name]));
             }
 
-            body.AddRange(WithoutDeadResets(backward));
-
-            if (tape is not null)
-            {
-                body.Add(Runtime.ReturnTape(tape));
-            }
-
-            body.Add(new Return(0, returned));
-            return body;
+            backwardSweep.AddRange(WithoutDeadResets(backward));
+            return new Sweeps(model.Locals.Select(l => (Stmt)new Declare(l, null)).ToList(), realAdjoints, declarations.Cast<Stmt>().ToList(), forward, returned, backwardSweep, tape);
         }
 
         /// <summary>Whether backward code writes elements of primal arrays: restores of recorded elements or whole arrays.</summary>
@@ -825,4 +830,19 @@ namespace GradGen.Generator.Differentiation
             _ => new TypeCast(type, new Call("object", Tape, null, "PopObject", EquatableArray<Expr>.Empty)),
         };
     }
+
+    /// <summary>
+    /// The parts of a Reverse body: declarations of the primal's locals, the real adjoints with their initial values
+    /// (the seed for a result, else zero), the other locals reverse mode needs, the forward sweep, the value it
+    /// returns, the backward sweep (which ends with the adjoints of real parameters added to their d… parameters), and
+    /// the tape, when one is used.
+    /// </summary>
+    internal sealed record Sweeps(
+        List<Stmt> Locals,
+        List<(Var Adjoint, Expr? Initial)> Adjoints,
+        List<Stmt> Declarations,
+        List<Stmt> Forward,
+        Expr Returned,
+        List<Stmt> Backward,
+        Var? Tape);
 }

@@ -26,7 +26,7 @@ namespace GradGen.Generator.Differentiation
         /// <summary>The number of flat inputs: 1 per scalar, the length of each array, span or matrix.</summary>
         public Expr Count => inputs
             .Select(p => Types.IsReal(p.Type) ? Build.Num(Types.Int, 1) : Build.Length(Of(p)))
-            .Aggregate(IntAdd);
+            .Aggregate((Expr)Build.Num(Types.Int, 0), IntAdd);
 
         /// <summary>
         /// One zero buffer per input, shaped like it: a scalar local, or an array lent by the tape (spans get arrays,

@@ -110,6 +110,11 @@ namespace GradGen.Generator.Differentiation
         /// <summary>Row i is the gradient FReverse gives for the i-th unit seed.</summary>
         private List<Stmt> Rows(Expr m)
         {
+            if (SharedForwardRows(m) is { } shared)
+            {
+                return shared;
+            }
+
             var output = new List<Stmt> { new Comment("m < n: one reverse pass per output gives a row") };
             var adjoints = flat.Buffers("g", output);
             var row = new Var(Types.Int, names.Fresh("row"));
@@ -128,14 +133,9 @@ namespace GradGen.Generator.Differentiation
                 after.Add(new Store(0, unit, "=", Build.Num(element, 0)));
                 seed = seeds;
             }
-            else if (model.ReturnsTuple)
-            {
-                seed = new TupleValue(model.ReturnType, model.Results.Select((r, i) => (Expr)Build.Choose(
-                    Build.Compare("==", row, Build.Num(Types.Int, i)), Build.Num(r.Type, 1), Build.Num(r.Type, 0))).ToEquatableArray());
-            }
             else
             {
-                seed = Build.Num(model.ReturnType, 1);
+                seed = UnitSeed(row);
             }
 
             var pass = new List<Stmt>(before);
@@ -148,6 +148,77 @@ namespace GradGen.Generator.Differentiation
             output.Add(new For(0, row, Build.Num(Types.Int, 0), Build.Compare("<", row, m), "++", pass.ToEquatableArray()));
             return output;
         }
+
+        /// <summary>
+        /// Rows from one forward sweep: when the Reverse body needs no tape (no records in loops, no local arrays) and its
+        /// backward sweep changes only scalars of the forward sweep, the Reverse body is inlined with its backward sweep
+        /// run once per output, each time from the state the forward sweep ended in. m reverse passes would run the
+        /// forward sweep m times. Null when the body does not qualify.
+        /// </summary>
+        private List<Stmt>? SharedForwardRows(Expr m)
+        {
+            if (model.ReturnsArray)
+            {
+                return null;
+            }
+
+            var seed = new Var(DerivativeSignatures.SeedType(model.ReturnType), names.Fresh("seed"));
+            var sweeps = AdjointTransform.Sweep(model, names, seed);
+            var derivativeNames = new HashSet<string>(inputs.Select(p => DerivativeNames.Parameter("d", p.Name)));
+            var backwardLocals = new HashSet<string>(IrWalker.AllStatements(sweeps.Backward).OfType<Declare>().Select(d => d.Variable.Name));
+            backwardLocals.UnionWith(sweeps.Adjoints.Select(a => a.Adjoint.Name));
+            var primalLocals = model.Locals.Concat(sweeps.Declarations.OfType<Declare>().Select(d => d.Variable)).ToDictionary(l => l.Name);
+            if (sweeps.Tape is not null
+                || IrWalker.AllStatements(sweeps.Backward).Any(st => st is Store { Target.Collection: Var array } && !derivativeNames.Contains(array.Name)))
+            {
+                return null;
+            }
+
+            // What the backward sweep changes (restored values, loop counters, trip counts it counts down): reset to the forward sweep's end before each row.
+            var restored = IrWalker.Writes(sweeps.Backward).Distinct()
+                .Where(name => !backwardLocals.Contains(name) && !derivativeNames.Contains(name) && primalLocals.ContainsKey(name))
+                .Select(name => (Variable: primalLocals[name], End: new Var(primalLocals[name].Type, names.Fresh(name + "_end"))))
+                .ToList();
+
+            var output = new List<Stmt> { new Comment("m < n: one forward sweep, then one backward sweep per output gives a row") };
+            output.AddRange(sweeps.Locals);
+            output.Add(new Declare(seed, null));
+            output.AddRange(sweeps.Adjoints.Select(a => new Declare(a.Adjoint, a.Initial is null ? null : Build.Num(a.Adjoint.Type, 0))));
+            output.AddRange(sweeps.Declarations);
+            output.AddRange(sweeps.Forward);
+            output.Add(new Assign(0, value, "=", sweeps.Returned));
+            output.AddRange(restored.Select(r => new Declare(r.End, r.Variable)));
+
+            // The backward sweep adds into the d… buffers of Reverse: here locals of the same names.
+            var buffers = new List<Var>();
+            foreach (var input in inputs)
+            {
+                var name = DerivativeNames.Parameter("d", input.Name);
+                var element = Types.ElementType(input.Type);
+                var parameter = new Var(input.Type, input.Name);
+                var buffer = element is null ? new Var(input.Type, name) : new Var(element + (Types.IsMatrix(input.Type) ? "[,]" : "[]"), name);
+                var lengths = Types.IsMatrix(input.Type) ? EquatableArray.Of(Build.LengthOf(parameter, 0), Build.LengthOf(parameter, 1)) : EquatableArray.Of(Build.Length(parameter));
+                output.Add(new Declare(buffer, element is null ? Build.Num(input.Type, 0) : new Call(buffer.Type, tape, null, $"Rent<{element}>", lengths)));
+                buffers.Add(buffer);
+            }
+
+            var row = new Var(Types.Int, names.Fresh("row"));
+            output.Add(new Declare(row, Build.Num(Types.Int, 0)));
+            var pass = new List<Stmt> { new Assign(0, seed, "=", UnitSeed(row)) };
+            pass.AddRange(restored.Select(r => new Assign(0, r.Variable, "=", r.End)));
+            pass.AddRange(sweeps.Adjoints.Where(a => a.Initial is not null).Select(a => new Assign(0, a.Adjoint, "=", a.Initial!)));
+            pass.AddRange(buffers.Select(Build.Clear));
+            pass.AddRange(sweeps.Backward);
+            pass.AddRange(flat.Write(buffers, (column, derivative) => Set(row, column, derivative)));
+            output.Add(new For(0, row, Build.Num(Types.Int, 0), Build.Compare("<", row, m), "++", pass.ToEquatableArray()));
+            return output;
+        }
+
+        /// <summary>The seed of row <paramref name="row"/> of a real or tuple result: 1 for that output, 0 for the others.</summary>
+        private Expr UnitSeed(Var row) => model.ReturnsTuple
+            ? new TupleValue(model.ReturnType, model.Results.Select((r, i) => (Expr)Build.Choose(
+                Build.Compare("==", row, Build.Num(Types.Int, i)), Build.Num(r.Type, 1), Build.Num(r.Type, 0))).ToEquatableArray())
+            : Build.Num(model.ReturnType, 1);
 
         /// <summary>Visits each output of <paramref name="result"/> (a real, a tuple or an array) with its row index.</summary>
         private IEnumerable<Stmt> ForEachOutput(Expr result, System.Func<Expr, Expr, Stmt> visit)
