@@ -79,18 +79,22 @@ namespace GradGen.Generator.Differentiation
         /// Writes every element of <paramref name="buffers"/> (shaped as by <see cref="Buffers"/>) with its flat index:
         /// <paramref name="write"/>(flat index, value).
         /// </summary>
-        public List<Stmt> Write(IReadOnlyList<Var> buffers, Func<Expr, Expr, Stmt> write)
+        /// <param name="clear">Zero each element once written: buffers a pass adds into are then ready for the next.</param>
+        public List<Stmt> Write(IReadOnlyList<Var> buffers, Func<Expr, Expr, Stmt> write, bool clear = false)
         {
             var output = new List<Stmt>();
             var offset = Declare(new Var(Types.Int, names.Fresh("offset")), Build.Num(Types.Int, 0), output);
             for (var k = 0; k < inputs.Count; k++)
             {
                 var element = Element(buffers[k], inputs[k], output, out var loops);
-                output.AddRange(loops(new List<Stmt>
+                var visit = new List<Stmt> { write(offset, element) };
+                if (clear)
                 {
-                    write(offset, element),
-                    new Assign(0, offset, "=", IntAdd(offset, Build.Num(Types.Int, 1))),
-                }));
+                    visit.Add(Set(element, 0));
+                }
+
+                visit.Add(new Assign(0, offset, "=", IntAdd(offset, Build.Num(Types.Int, 1))));
+                output.AddRange(loops(visit));
             }
 
             return output;

@@ -139,12 +139,11 @@ namespace GradGen.Generator.Differentiation
             }
 
             var pass = new List<Stmt>(before);
-            pass.AddRange(adjoints.Select(Build.Clear));
             var refs = adjoints.Select(a => Types.IsReal(a.Type) ? new Ref(a.Type, a) : (Expr)a);
             var reverse = SelfCall(model, model.ReturnType, DerivativeNames.Reverse(model.Name), Primal().Append(seed).Concat(refs));
             pass.Add(model.ReturnsArray ? new ExprStmt(0, reverse) : new Assign(0, value, "=", reverse));
             pass.AddRange(after);
-            pass.AddRange(flat.Write(adjoints, (column, derivative) => Set(row, column, derivative)));
+            pass.AddRange(flat.Write(adjoints, (column, derivative) => Set(row, column, derivative), clear: true));
             output.Add(new For(0, row, Build.Num(Types.Int, 0), Build.Compare("<", row, m), "++", pass.ToEquatableArray()));
             return output;
         }
@@ -207,9 +206,8 @@ namespace GradGen.Generator.Differentiation
             var pass = new List<Stmt> { new Assign(0, seed, "=", UnitSeed(row)) };
             pass.AddRange(restored.Select(r => new Assign(0, r.Variable, "=", r.End)));
             pass.AddRange(sweeps.Adjoints.Where(a => a.Initial is not null).Select(a => new Assign(0, a.Adjoint, "=", a.Initial!)));
-            pass.AddRange(buffers.Select(Build.Clear));
             pass.AddRange(sweeps.Backward);
-            pass.AddRange(flat.Write(buffers, (column, derivative) => Set(row, column, derivative)));
+            pass.AddRange(flat.Write(buffers, (column, derivative) => Set(row, column, derivative), clear: true));
             output.Add(new For(0, row, Build.Num(Types.Int, 0), Build.Compare("<", row, m), "++", pass.ToEquatableArray()));
             return output;
         }
