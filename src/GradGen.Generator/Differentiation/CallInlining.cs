@@ -15,7 +15,8 @@ namespace GradGen.Generator.Differentiation
     /// <para>
     /// Inlined: a static callee, or an instance callee called on <c>this</c>, of the caller's own type (so everything
     /// its body reads is accessible), not recursive, of at most <see cref="MaxStatements"/> IR statements, with no
-    /// <c>[NoDerivative]</c> real parameter receiving a variable (inlined, the argument's derivative would flow).
+    /// <c>[NoDerivative]</c> real parameter receiving a variable (inlined, the argument's derivative would flow), and
+    /// with no <c>stackalloc</c> when the call is in a loop.
     /// </para>
     /// </summary>
     internal static class CallInlining
@@ -52,7 +53,7 @@ namespace GradGen.Generator.Differentiation
             }
 
             var inliner = new Inliner(model, registry);
-            var body = inliner.Inline(model.Body, new List<string> { model.Key });
+            var body = inliner.Inline(model.Body, new List<string> { model.Key }, inLoop: false);
             return method with { Model = model with { Body = body, Locals = model.Locals.Concat(inliner.Locals).ToEquatableArray() } };
         }
 
@@ -81,31 +82,32 @@ namespace GradGen.Generator.Differentiation
             public List<Var> Locals { get; } = new();
 
             /// <param name="inlining">The keys of the methods whose bodies are being inlined, outermost first: never inlined again.</param>
-            public EquatableArray<Stmt> Inline(EquatableArray<Stmt> statements, List<string> inlining)
+            /// <param name="inLoop">Whether a loop encloses the statements.</param>
+            public EquatableArray<Stmt> Inline(EquatableArray<Stmt> statements, List<string> inlining, bool inLoop)
             {
                 var output = new List<Stmt>();
                 foreach (var statement in statements)
                 {
                     switch (statement)
                     {
-                        case Assign { Value: DiffCall call } assign when Inlinable(call, inlining) is { } callee:
-                            output.Add(assign with { Value = Expand(callee, call, assign.Line, inlining, output)[0] });
+                        case Assign { Value: DiffCall call } assign when Inlinable(call, inlining, inLoop) is { } callee:
+                            output.Add(assign with { Value = Expand(callee, call, assign.Line, inlining, inLoop, output)[0] });
                             break;
-                        case Store { Value: DiffCall call } store when Inlinable(call, inlining) is { } callee:
-                            output.Add(store with { Value = Expand(callee, call, store.Line, inlining, output)[0] });
+                        case Store { Value: DiffCall call } store when Inlinable(call, inlining, inLoop) is { } callee:
+                            output.Add(store with { Value = Expand(callee, call, store.Line, inlining, inLoop, output)[0] });
                             break;
-                        case AssignTuple { Value: DiffCall call } tuple when tuple.Targets.All(t => t is Var) && Inlinable(call, inlining) is { } callee:
-                            var results = Expand(callee, call, tuple.Line, inlining, output);
+                        case AssignTuple { Value: DiffCall call } tuple when tuple.Targets.All(t => t is Var) && Inlinable(call, inlining, inLoop) is { } callee:
+                            var results = Expand(callee, call, tuple.Line, inlining, inLoop, output);
                             output.AddRange(tuple.Targets.Select((target, i) => new Assign(tuple.Line, (Var)target, "=", results[i])));
                             break;
                         case If branch:
-                            output.Add(branch with { Then = Inline(branch.Then, inlining), Else = Inline(branch.Else, inlining) });
+                            output.Add(branch with { Then = Inline(branch.Then, inlining, inLoop), Else = Inline(branch.Else, inlining, inLoop) });
                             break;
                         case While loop:
-                            output.Add(loop with { Body = Inline(loop.Body, inlining), Step = Inline(loop.Step, inlining) });
+                            output.Add(loop with { Body = Inline(loop.Body, inlining, inLoop: true), Step = Inline(loop.Step, inlining, inLoop: true) });
                             break;
                         case For loop:
-                            output.Add(loop with { Body = Inline(loop.Body, inlining) });
+                            output.Add(loop with { Body = Inline(loop.Body, inlining, inLoop: true) });
                             break;
                         default:
                             output.Add(statement);
@@ -116,7 +118,7 @@ namespace GradGen.Generator.Differentiation
                 return output.ToEquatableArray();
             }
 
-            private InlineCallee? Inlinable(DiffCall call, List<string> inlining)
+            private InlineCallee? Inlinable(DiffCall call, List<string> inlining, bool inLoop)
             {
                 var callee = call.Custom is null ? registry.Find(call.CalleeKey) : null;
                 return callee is not null
@@ -125,6 +127,7 @@ namespace GradGen.Generator.Differentiation
                     && !inlining.Contains(callee.Key)
                     && inlining.Count <= MaxDepth
                     && !callee.Parameters.Where((p, i) => !p.Wrt && Types.IsDifferentiable(p.Type) && call.Args[i] is not Const).Any()
+                    && !(inLoop && Allocates(callee))
                     ? callee
                     : null;
             }
@@ -133,7 +136,7 @@ namespace GradGen.Generator.Differentiation
             /// Adds the callee's body, its locals renamed and its parameters bound to the arguments, to
             /// <paramref name="output"/>; returns the variables that hold its results.
             /// </summary>
-            private List<Expr> Expand(InlineCallee callee, DiffCall call, int line, List<string> inlining, List<Stmt> output)
+            private List<Expr> Expand(InlineCallee callee, DiffCall call, int line, List<string> inlining, bool inLoop, List<Stmt> output)
             {
                 var written = new HashSet<string>(IrWalker.Writes(callee.Body));
                 var bound = new Dictionary<string, Expr>();
@@ -161,9 +164,13 @@ namespace GradGen.Generator.Differentiation
 
                 var body = IrRewriter.Map(callee.Body, e => e is Var v && bound.TryGetValue(v.Name, out var replacement) ? replacement : e);
                 var nested = new List<string>(inlining) { callee.Key };
-                output.AddRange(Inline(IrRewriter.AtLine(body, line), nested));
+                output.AddRange(Inline(IrRewriter.AtLine(body, line), nested, inLoop));
                 return callee.Results.Select(r => bound[r.Name]).ToList();
             }
+
+            /// <summary>Whether the callee takes a <c>stackalloc</c> buffer: in a loop it would grow the stack on every iteration (GG0005 in user code).</summary>
+            private static bool Allocates(InlineCallee callee) =>
+                IrWalker.AllStatements(callee.Body).SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions).Any(e => e is NewArray { OnStack: true });
 
             /// <summary>Whether a variable of type <paramref name="argument"/> can stand for one of <paramref name="parameter"/>: the same type, or an array for a span.</summary>
             private static bool SameShape(string argument, string parameter) =>

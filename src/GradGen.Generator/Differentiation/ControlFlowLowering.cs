@@ -25,8 +25,18 @@ namespace GradGen.Generator.Differentiation
             this.locals = locals;
         }
 
-        public static List<Stmt> Lower(IReadOnlyList<Stmt> body, IReadOnlyList<Var> results, NameScope names, List<Var> locals) =>
-            new ControlFlowLowering(results, names, locals).LowerList(body, tail: true, out _);
+        public static List<Stmt> Lower(IReadOnlyList<Stmt> body, IReadOnlyList<Var> results, NameScope names, List<Var> locals)
+        {
+            var lowering = new ControlFlowLowering(results, names, locals);
+            var lowered = lowering.LowerList(body, tail: true, out _);
+            if (lowering.returned is { } flag)
+            {
+                // Cleared where the body starts, not only where the local is declared: a body inlined into a loop runs again.
+                lowered.Insert(0, Set(flag, false));
+            }
+
+            return lowered;
+        }
 
         /// <summary>Lowers a statement list; <paramref name="exits"/> gets the flags it may set (jumps out of it).</summary>
         private List<Stmt> LowerList(IReadOnlyList<Stmt> statements, bool tail, out HashSet<Var> exits)
