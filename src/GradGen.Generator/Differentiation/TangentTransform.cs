@@ -179,7 +179,7 @@ namespace GradGen.Generator.Differentiation
             {
                 // An array variable takes a new array or another's: its tangent does the same.
                 output.Add(assign);
-                output.Add(new Assign(assign.Line, tangent, "=", NewArrayLike(assign.Value) ?? Tangent(assign.Value, null) ?? Build.Zero(assign.Value)));
+                output.Add(new Assign(assign.Line, tangent, "=", NewArrayLike(assign.Value) ?? ArrayTangent(assign.Value)));
                 return;
             }
 
@@ -200,6 +200,11 @@ namespace GradGen.Generator.Differentiation
                 output.Add(new Assign(assign.Line, tangent, "=", Tangent(assign.Value, target) ?? Build.Num(target.Type, 0)));
             }
         }
+
+        /// <summary>The tangent of an array value: another array's tangent, or zeros for an array with no derivative; chosen like the value by <c>?:</c>.</summary>
+        private Expr ArrayTangent(Expr value) => value is Conditional choice
+            ? choice with { WhenTrue = ArrayTangent(choice.WhenTrue), WhenFalse = ArrayTangent(choice.WhenFalse) }
+            : Tangent(value, null) ?? Build.Zero(value);
 
         /// <summary>A new array (<c>new T[n]</c>, or one lent by the tape): the tangent of one is another.</summary>
         private static Expr? NewArrayLike(Expr value) =>

@@ -125,11 +125,14 @@ namespace GradGen.Generator.Emit
             : Dereferenced(receiver) + ".";
 
         /// <summary>
-        /// An operand that is dereferenced. A variable of a nullable type (a <c>var</c> array) gets <c>!</c>: the primal
-        /// dereferences it too, but values the backward sweep restores from the tape carry no null state.
+        /// An operand that is dereferenced. A variable or field of a nullable type (a <c>var</c> array, <c>Next!.G(x)</c>)
+        /// gets <c>!</c>: the primal dereferences it too, but the null state the primal's flow gave it (or its own
+        /// <c>!</c>) is not in generated code, and values the backward sweep restores from the tape carry none.
         /// </summary>
         private static string Dereferenced(Expr operand) =>
-            operand is Var v && v.Type.EndsWith("?", System.StringComparison.Ordinal) ? v.Name + "!" : Operand(operand, Primary, right: false);
+            operand is Var or Member && operand.Type.EndsWith("?", System.StringComparison.Ordinal)
+                ? Operand(operand, Primary, right: false) + "!"
+                : Operand(operand, Primary, right: false);
 
         private static string Arguments(IEnumerable<Expr> args) => string.Join(", ", args.Select(Expression));
 

@@ -214,6 +214,8 @@ namespace GradGen.Generator.Parsing
             }
         }
 
+        private static IOperation Unwrapped(IOperation value) => value is IConversionOperation conversion ? Unwrapped(conversion.Operand) : value;
+
         /// <summary>
         /// Reports a local array made to refer to a parameter's array (<c>double[] v = x;</c>): writes through it would
         /// modify the caller's input, and its derivative would have to be the parameter's own buffer.
@@ -725,7 +727,27 @@ namespace GradGen.Generator.Parsing
             }
         }
 
-        private Expr? ParseReceiver(IOperation? instance) => instance is null ? null : ParseExpression(instance);
+        private Expr? ParseReceiver(IOperation? instance)
+        {
+            if (instance is null)
+            {
+                return null;
+            }
+
+            // A receiver declared nullable (Next!.G(x)) keeps its '?', so generated code dereferences it with its own '!'.
+            var receiver = ParseExpression(instance);
+            var declared = instance switch
+            {
+                IFieldReferenceOperation field => field.Field.Type,
+                IPropertyReferenceOperation property => property.Property.Type,
+                ILocalReferenceOperation local => local.Local.Type,
+                IParameterReferenceOperation parameter => parameter.Parameter.Type,
+                _ => instance.Type,
+            };
+            return declared?.NullableAnnotation == NullableAnnotation.Annotated && !receiver.Type.EndsWith("?", System.StringComparison.Ordinal)
+                ? receiver with { Type = receiver.Type + "?" }
+                : receiver;
+        }
 
         private Expr ParseConversion(IConversionOperation conversion)
         {
@@ -818,6 +840,13 @@ namespace GradGen.Generator.Parsing
                 if (argument.Parameter?.RefKind is not (null or RefKind.None or RefKind.In) || argument.ArgumentKind == ArgumentKind.ParamArray && argument.Value is not IArrayCreationOperation { Initializer.ElementValues.IsEmpty: true })
                 {
                     Unsupported(argument, argument.ArgumentKind == ArgumentKind.ParamArray ? "a 'params' argument list" : "a ref or out argument", "pass values");
+                    return null;
+                }
+
+                // An array chosen by ?: or ?? becomes a local of the generated code: one referring to a parameter, as above.
+                if (Unwrapped(argument.Value) is IConditionalOperation or ICoalesceOperation
+                    && RefersToParameterArray(argument.Value, $"the array argument of '{target.Name}'"))
+                {
                     return null;
                 }
             }

@@ -117,6 +117,11 @@ namespace Numerics.Calls.App
 
         // instance calling static
         [Differentiable] public real MixedStaticInstance(real x) => F(x) * Chain_real.Level3(x);
+
+        public Model_real? Next;
+
+        // Next.G(x) + x = S'·x² + x, S' the next model's scale: a call on a nullable field (generated code must say Next!)
+        [Differentiable] public real OnNext(real x) => Next!.G(x) + x;
     }
 }
 ";
@@ -262,6 +267,18 @@ namespace Numerics.Calls.App
         {
             var f = Fn(CallSource.ModelType, "H", type => CreateModel(type, 1.25, -0.75));
             GradientCheck.Check(f, Points(P(0.7), P(-1.3)), a => new[] { 2 * 1.25 * a[0] * -0.75 + 2 });
+        }
+
+        [Fact]
+        public void CallOnNullableField()
+        {
+            var f = Fn(CallSource.ModelType, "OnNext", type =>
+            {
+                var model = CreateModel(type, 3.0, 0.5);
+                type.GetField("Next")!.SetValue(model, CreateModel(type, 1.75, 0.5));
+                return model;
+            });
+            GradientCheck.Check(f, Points(P(0.7), P(-1.3)), a => new[] { 2 * 1.75 * a[0] + 1 });
         }
 
         [Fact]
