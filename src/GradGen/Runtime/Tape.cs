@@ -21,7 +21,8 @@ namespace GradGen.Runtime
         [ThreadStatic] private static int pooled;
 
         // Adjoint buffers of the method's local arrays: lent during a call, kept after for the next one. A call lends a
-        // handful, so a linear scan of the kept ones by type and shape beats any lookup; at most MaxKept are kept.
+        // handful, so a linear scan of the kept ones by type and shape, newest first, beats any lookup; the newest
+        // MaxKept are kept.
         private const int MaxKept = 64;
         private Array[] kept = new Array[8];
         private int keptCount;
@@ -57,8 +58,15 @@ namespace GradGen.Runtime
         {
             tape.realCount = 0;
             tape.intCount = 0;
-            for (int i = 0; i < tape.lentCount && tape.keptCount < MaxKept; i++)
+            for (int i = 0; i < tape.lentCount; i++)
             {
+                if (tape.keptCount == MaxKept)
+                {
+                    // Full of buffers of other shapes (another method's, earlier on this thread): the oldest goes.
+                    Array.Copy(tape.kept, 1, tape.kept, 0, MaxKept - 1);
+                    tape.keptCount--;
+                }
+
                 Append(ref tape.kept, ref tape.keptCount, tape.lent[i]);
             }
 
@@ -273,8 +281,8 @@ namespace GradGen.Runtime
         private Array Reuse(int index)
         {
             var array = kept[index];
-            kept[index] = kept[--keptCount];
-            kept[keptCount] = null!;
+            Array.Copy(kept, index + 1, kept, index, keptCount - index - 1);
+            kept[--keptCount] = null!;
             Array.Clear(array, 0, array.Length);
             Append(ref lent, ref lentCount, array);
             return array;
