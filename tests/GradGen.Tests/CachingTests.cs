@@ -133,7 +133,7 @@ namespace Cache
             }
         }
 
-        private static bool IsCachedOrUnchanged(IncrementalStepRunReason reason) =>
+        internal static bool IsCachedOrUnchanged(IncrementalStepRunReason reason) =>
             reason == IncrementalStepRunReason.Cached || reason == IncrementalStepRunReason.Unchanged;
 
         private static void AssertNoException(GeneratorDriverRunResult run)
@@ -145,7 +145,7 @@ namespace Cache
         private static Dictionary<string, string> Sources(GeneratorDriverRunResult run) =>
             run.Results[0].GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
 
-        private static IEnumerable<(string StepName, int Index, IncrementalStepRunReason Reason, string ValueText, IncrementalGeneratorRunStep Step)> Outputs(
+        internal static IEnumerable<(string StepName, int Index, IncrementalStepRunReason Reason, string ValueText, IncrementalGeneratorRunStep Step)> Outputs(
             IEnumerable<KeyValuePair<string, ImmutableArray<IncrementalGeneratorRunStep>>> steps)
         {
             foreach (var pair in steps)
@@ -214,7 +214,7 @@ namespace Cache
             }
         }
 
-        private static string Report(GeneratorRunResult result)
+        internal static string Report(GeneratorRunResult result)
         {
             var sb = new StringBuilder();
             sb.AppendLine("Tracked steps:");

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -535,24 +534,24 @@ namespace Incremental
             CheckCaller(second, "after the edit", "Top", a => new[] { 6 * DC(2 * a[0]) + 1 });
 
             var result = second.RunResult.Results[0];
-            var report = Report(result);
-            Assert.Contains(Outputs(result.TrackedSteps.Where(p => p.Key == "InlinedMethods")),
+            var report = CachingTests.Report(result);
+            Assert.Contains(CachingTests.Outputs(result.TrackedSteps.Where(p => p.Key == "InlinedMethods")),
                 o => o.ValueText.Contains("Lib.Caller(") && o.Reason == IncrementalStepRunReason.Modified);
-            Assert.True(Outputs(result.TrackedOutputSteps).Any(o => o.Reason == IncrementalStepRunReason.Modified), "No output was redone.\n" + report);
+            Assert.True(CachingTests.Outputs(result.TrackedOutputSteps).Any(o => o.Reason == IncrementalStepRunReason.Modified), "No output was redone.\n" + report);
 
             // Solo.UsesLib calls Callee (another type): its text does not change, though its inputs were recomputed.
             Assert.Equal(first.GeneratedSources["Incremental.Solo.UsesLib.g.cs"], second.GeneratedSources["Incremental.Solo.UsesLib.g.cs"]);
             Assert.True(InliningGeneratorTests.CallsGenerated(second.GeneratedSources["Incremental.Solo.UsesLib.g.cs"], "Callee"));
-            Assert.Contains(Outputs(result.TrackedSteps.Where(p => p.Key == "InlinedMethods")),
-                o => o.ValueText.Contains("Solo.UsesLib(") && IsCachedOrUnchanged(o.Reason));
+            Assert.Contains(CachingTests.Outputs(result.TrackedSteps.Where(p => p.Key == "InlinedMethods")),
+                o => o.ValueText.Contains("Solo.UsesLib(") && CachingTests.IsCachedOrUnchanged(o.Reason));
 
             // Solo.Cube is untouched: its output is reused.
             Assert.Equal(first.GeneratedSources["Incremental.Solo.Cube.g.cs"], second.GeneratedSources["Incremental.Solo.Cube.g.cs"]);
-            var cube = Outputs(result.TrackedSteps.Where(p => p.Key == "InlinedMethods" || p.Key == "DifferentiableMethods")).Where(o => o.ValueText.Contains("Solo.Cube(")).ToList();
+            var cube = CachingTests.Outputs(result.TrackedSteps.Where(p => p.Key == "InlinedMethods" || p.Key == "DifferentiableMethods")).Where(o => o.ValueText.Contains("Solo.Cube(")).ToList();
             Assert.True(cube.Count >= 2, "No InlinedMethods / DifferentiableMethods step names Cube.\n" + report);
             foreach (var o in cube)
             {
-                Assert.True(IsCachedOrUnchanged(o.Reason), $"Step {o.StepName}[{o.Index}] for Cube ran with reason {o.Reason}, but only Lib.Callee was edited.\n" + report);
+                Assert.True(CachingTests.IsCachedOrUnchanged(o.Reason), $"Step {o.StepName}[{o.Index}] for Cube ran with reason {o.Reason}, but only Lib.Callee was edited.\n" + report);
             }
         }
 
@@ -595,18 +594,18 @@ namespace Incremental
             var first = state.Run();
             var second = state.Edit("Unrelated.cs", UnrelatedFile + "\n// an unrelated comment\n   \n");
             var result = second.RunResult.Results[0];
-            var report = Report(result);
+            var report = CachingTests.Report(result);
             Assert.True(result.TrackedOutputSteps.Count > 0, "The generator registered no tracked outputs.\n" + report);
-            foreach (var o in Outputs(result.TrackedOutputSteps))
+            foreach (var o in CachingTests.Outputs(result.TrackedOutputSteps))
             {
-                Assert.True(IsCachedOrUnchanged(o.Reason), $"Output step {o.StepName}[{o.Index}] ran with reason {o.Reason} after an unrelated edit.\n" + report);
+                Assert.True(CachingTests.IsCachedOrUnchanged(o.Reason), $"Output step {o.StepName}[{o.Index}] ran with reason {o.Reason} after an unrelated edit.\n" + report);
             }
 
-            Assert.True(Outputs(result.TrackedSteps.Where(p => p.Key == "InlinableMethods")).Any(), "No InlinableMethods step.\n" + report);
-            Assert.True(Outputs(result.TrackedSteps.Where(p => p.Key == "InlinedMethods")).Count() >= 3, "Fewer InlinedMethods outputs than methods.\n" + report);
-            foreach (var o in Outputs(result.TrackedSteps.Where(p => StepNames.Contains(p.Key))))
+            Assert.True(CachingTests.Outputs(result.TrackedSteps.Where(p => p.Key == "InlinableMethods")).Any(), "No InlinableMethods step.\n" + report);
+            Assert.True(CachingTests.Outputs(result.TrackedSteps.Where(p => p.Key == "InlinedMethods")).Count() >= 3, "Fewer InlinedMethods outputs than methods.\n" + report);
+            foreach (var o in CachingTests.Outputs(result.TrackedSteps.Where(p => StepNames.Contains(p.Key))))
             {
-                Assert.True(IsCachedOrUnchanged(o.Reason), $"Step {o.StepName}[{o.Index}] ran with reason {o.Reason} after an unrelated edit.\n" + report);
+                Assert.True(CachingTests.IsCachedOrUnchanged(o.Reason), $"Step {o.StepName}[{o.Index}] ran with reason {o.Reason} after an unrelated edit.\n" + report);
             }
 
             Assert.Equal(first.GeneratedSources, second.GeneratedSources);
@@ -617,55 +616,6 @@ namespace Incremental
         {
             var source = new LoadedSource("Incremental (" + when + ")", CallerFile, run, run.Load());
             GradientCheck.Check(new DiffFunction(source, source.GetType("Incremental.Lib"), method), Points, closedForm);
-        }
-
-        private static bool IsCachedOrUnchanged(IncrementalStepRunReason reason) =>
-            reason == IncrementalStepRunReason.Cached || reason == IncrementalStepRunReason.Unchanged;
-
-        private static IEnumerable<(string StepName, int Index, IncrementalStepRunReason Reason, string ValueText)> Outputs(
-            IEnumerable<KeyValuePair<string, ImmutableArray<IncrementalGeneratorRunStep>>> steps)
-        {
-            foreach (var pair in steps)
-            {
-                int index = 0;
-                foreach (var step in pair.Value)
-                {
-                    foreach (var (value, reason) in step.Outputs)
-                    {
-                        yield return (pair.Key, index++, reason, SafeToString(value));
-                    }
-                }
-            }
-        }
-
-        private static string SafeToString(object? value)
-        {
-            try
-            {
-                return value?.ToString() ?? "null";
-            }
-            catch (Exception ex)
-            {
-                return "<ToString threw " + ex.GetType().Name + ">";
-            }
-        }
-
-        private static string Report(GeneratorRunResult result)
-        {
-            var sb = new StringBuilder();
-            sb.AppendLine("Tracked steps:");
-            foreach (var (name, index, reason, value) in Outputs(result.TrackedSteps))
-            {
-                sb.AppendLine($"  {name}[{index}] {reason}: {(value.Length <= 200 ? value : value.Substring(0, 200) + "…")}");
-            }
-
-            sb.AppendLine("Tracked output steps:");
-            foreach (var (name, index, reason, value) in Outputs(result.TrackedOutputSteps))
-            {
-                sb.AppendLine($"  {name}[{index}] {reason}: {(value.Length <= 200 ? value : value.Substring(0, 200) + "…")}");
-            }
-
-            return sb.ToString();
         }
 
         /// <summary>A compilation and the driver that has run on it; each edit replaces one file and runs the driver again.</summary>
