@@ -32,12 +32,13 @@ namespace GradGen.Generator.Differentiation
         /// One zero buffer per input, shaped like it: a scalar local, or an array lent by the tape (spans get arrays,
         /// which convert to the spans derivative parameters take).
         /// </summary>
-        public List<Var> Buffers(string prefix, List<Stmt> output)
+        /// <param name="exact">Name them exactly <paramref name="prefix"/> + the input's name (for code written with those names), not fresh names.</param>
+        public List<Var> Buffers(string prefix, List<Stmt> output, bool exact = false)
         {
             var buffers = new List<Var>();
             foreach (var input in inputs)
             {
-                var name = names.Fresh(DerivativeNames.Parameter(prefix, input.Name));
+                var name = exact ? DerivativeNames.Parameter(prefix, input.Name) : names.Fresh(DerivativeNames.Parameter(prefix, input.Name));
                 if (Types.ElementType(input.Type) is not { } element)
                 {
                     buffers.Add(Declare(new Var(input.Type, name), Build.Num(input.Type, 0), output));

@@ -189,17 +189,7 @@ namespace GradGen.Generator.Differentiation
             output.AddRange(restored.Select(r => new Declare(r.End, r.Variable)));
 
             // The backward sweep adds into the d… buffers of Reverse: here locals of the same names.
-            var buffers = new List<Var>();
-            foreach (var input in inputs)
-            {
-                var name = DerivativeNames.Parameter("d", input.Name);
-                var element = Types.ElementType(input.Type);
-                var parameter = new Var(input.Type, input.Name);
-                var buffer = element is null ? new Var(input.Type, name) : new Var(element + (Types.IsMatrix(input.Type) ? "[,]" : "[]"), name);
-                var lengths = Types.IsMatrix(input.Type) ? EquatableArray.Of(Build.LengthOf(parameter, 0), Build.LengthOf(parameter, 1)) : EquatableArray.Of(Build.Length(parameter));
-                output.Add(new Declare(buffer, element is null ? Build.Num(input.Type, 0) : new Call(buffer.Type, tape, null, $"Rent<{element}>", lengths)));
-                buffers.Add(buffer);
-            }
+            var buffers = flat.Buffers("d", output, exact: true);
 
             var row = new Var(Types.Int, names.Fresh("row"));
             output.Add(new Declare(row, Build.Num(Types.Int, 0)));
