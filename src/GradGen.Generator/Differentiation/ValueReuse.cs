@@ -5,9 +5,8 @@ using GradGen.Generator.Model;
 namespace GradGen.Generator.Differentiation
 {
     /// <summary>
-    /// Lets backward code read a value the forward sweep already computed instead of computing it again: the partial
-    /// of <c>s = sin θ</c> is <c>cos θ</c>, which a rotation has in <c>c = cos θ</c>; that of <c>c</c> is <c>−sin θ</c>,
-    /// which it has in <c>s</c>.
+    /// Lets derivative code read a value the primal code already computed instead of computing it again: the partial
+    /// of <c>s = sin θ</c> is <c>cos θ</c>, which a rotation has in <c>c = cos θ</c>, computed just before.
     /// <para>
     /// A value qualifies when a <c>Math</c> function of constants and variables is assigned, outside any loop, to a
     /// local that is written nowhere else, and each variable it reads is a parameter or such a local too: then the
