@@ -721,7 +721,16 @@ namespace GradGen.Generator.Differentiation
                 Expr Continues(Expr counter) => Build.Compare(up ? ">=" : "<=", counter, bounds.Last);
                 var reversed = EmitBackward(node.Body);
                 var sums = AccumulateInLocals(reversed, counted.Counter);
+                var reads = ReadInLocals(reversed, counted.Counter);
                 output.AddRange(sums.Select(sum => new Declare(sum.Local, Build.Num(sum.Local.Type, 0))));
+                if (reads.Count > 0)
+                {
+                    // Read where the loop would first read them: with no iteration an index may not even be valid.
+                    output.AddRange(reads.Select(read => new Declare(read.Local, Build.Num(read.Local.Type, 0))));
+                    output.Add(new If(0, Continues(bounds.First), reads.Select(read => (Stmt)new Assign(0, read.Local, "=", read.Element)).ToEquatableArray(), EquatableArray<Stmt>.Empty));
+                    reversed = IrRewriter.Map(reversed.ToEquatableArray(), e => e is Index element && reads.FirstOrDefault(r => r.Element == element) is { Local: { } local } ? local : e).ToList();
+                }
+
                 output.Add(new For(counted.Line, counted.Counter, bounds.First, Continues(counted.Counter), up ? "--" : "++", reversed.ToEquatableArray()));
                 foreach (var (local, element) in sums)
                 {
@@ -790,6 +799,31 @@ namespace GradGen.Generator.Differentiation
             }
 
             return sums;
+        }
+
+        /// <summary>
+        /// The elements of primal arrays that a backward loop body reads at an index the loop does not change
+        /// (<c>x[i]</c> in a loop over j), each to be read once into a local before the loop. The backward sweep writes
+        /// primal arrays only to restore them; a body that does writes none.
+        /// </summary>
+        private List<(Var Local, Index Element)> ReadInLocals(List<Stmt> body, Var counter)
+        {
+            var statements = IrWalker.AllStatements(body).ToList();
+            var adjointNames = new HashSet<string>(adjoints.Values.Select(a => a.Name));
+            if (statements.Any(s => s is Store { Target.Collection: Var array } && !adjointNames.Contains(array.Name)
+                || s is ExprStmt { Expression: Call { Name: "PopAll" } }))
+            {
+                return new List<(Var, Index)>();
+            }
+
+            var changing = new HashSet<string>(IrWalker.Writes(body)) { counter.Name };
+            bool Invariant(Expr index) => IrWalker.AllExpressions(index).All(e => e is Const or Binary or Unary or TypeCast || e is Var v && !changing.Contains(v.Name));
+            return statements.SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions).OfType<Index>()
+                .Where(e => e.Collection is Var array && !adjointNames.Contains(array.Name) && !changing.Contains(array.Name)
+                    && Types.IsReal(e.Type) && e.Indices.All(Invariant))
+                .Distinct()
+                .Select(e => (new Var(e.Type, names.Fresh(((Var)e.Collection).Name + "_read")), e))
+                .ToList();
         }
 
         private static Stmt WithBody(Stmt loop, List<Stmt> body) => loop switch
