@@ -14,6 +14,9 @@ namespace GradGen.Runtime
     {
         private const int PoolSize = 8;
 
+        // Arrays up to this length are copied element by element: cheaper than Array.Copy's fixed cost.
+        private const int SmallCopy = 16;
+
         [ThreadStatic] private static Tape?[]? pool;
         [ThreadStatic] private static int pooled;
 
@@ -120,7 +123,20 @@ namespace GradGen.Runtime
         public void PushAll(double[] values)
         {
             EnsureReals(values.Length);
-            Array.Copy(values, 0, reals, realCount, values.Length);
+            if (values.Length <= SmallCopy)
+            {
+                var buffer = reals;
+                var start = realCount;
+                for (int i = 0; i < values.Length; i++)
+                {
+                    buffer[start + i] = values[i];
+                }
+            }
+            else
+            {
+                Array.Copy(values, 0, reals, realCount, values.Length);
+            }
+
             realCount += values.Length;
         }
 
@@ -152,7 +168,19 @@ namespace GradGen.Runtime
         public void PopAll(double[] values)
         {
             realCount -= values.Length;
-            Array.Copy(reals, realCount, values, 0, values.Length);
+            if (values.Length <= SmallCopy)
+            {
+                var buffer = reals;
+                var start = realCount;
+                for (int i = 0; i < values.Length; i++)
+                {
+                    values[i] = buffer[start + i];
+                }
+            }
+            else
+            {
+                Array.Copy(reals, realCount, values, 0, values.Length);
+            }
         }
 
         /// <summary>Puts back what <see cref="PushAll(float[])"/> recorded.</summary>
