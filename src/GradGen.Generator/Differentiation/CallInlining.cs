@@ -41,7 +41,7 @@ namespace GradGen.Generator.Differentiation
                 return null;
             }
 
-            return new InlineCallee(model.Key, TypeKey(model), model.IsStatic, model.Parameters, model.Locals, model.Results, model.Body);
+            return new InlineCallee(model.Key, model.QualifiedTypeName, model.IsStatic, model.Parameters, model.Locals, model.Results, model.Body);
         }
 
         /// <summary>The method with every inlinable call replaced by the callee's body.</summary>
@@ -56,9 +56,6 @@ namespace GradGen.Generator.Differentiation
             var body = inliner.Inline(model.Body, new List<string> { model.Key }, inLoop: false);
             return method with { Model = model with { Body = body, Locals = model.Locals.Concat(inliner.Locals).ToEquatableArray() } };
         }
-
-        private static string TypeKey(DiffMethodModel model) =>
-            (model.Namespace ?? "") + "::" + string.Join(".", model.ContainingTypes.Select(t => t.Name));
 
         private static IEnumerable<DiffCall> Calls(IEnumerable<Stmt> statements) =>
             statements.SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions).OfType<DiffCall>();
@@ -75,7 +72,7 @@ namespace GradGen.Generator.Differentiation
                 this.caller = caller;
                 this.registry = registry;
                 names = new NameScope(DerivativeNames.Taken(caller).Concat(DerivativeNames.Reserved));
-                typeKey = TypeKey(caller);
+                typeKey = caller.QualifiedTypeName;
             }
 
             /// <summary>The locals inlined bodies brought, renamed.</summary>

@@ -242,10 +242,9 @@ namespace GradGen.Generator.Differentiation
         /// </summary>
         public static Call SelfCall(DiffMethodModel model, string type, string name, IEnumerable<Expr> args)
         {
-            var owner = "global::" + string.Join(".", (model.Namespace is null ? Enumerable.Empty<string>() : new[] { model.Namespace }).Concat(model.ContainingTypes.Select(t => t.Name)));
             return model.IsStatic
-                ? new Call(type, null, owner, name, args.ToEquatableArray())
-                : new Call(type, new This(owner), null, name, args.ToEquatableArray());
+                ? new Call(type, null, model.QualifiedTypeName, name, args.ToEquatableArray())
+                : new Call(type, new This(model.QualifiedTypeName), null, name, args.ToEquatableArray());
         }
 
         private IEnumerable<Expr> Primal() => model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name));

@@ -1,3 +1,5 @@
+using System.Linq;
+
 namespace GradGen.Generator.Model
 {
     /// <summary>A type that contains the method, outermost first: <c>class</c>, <c>record struct</c>... and its name with type parameters.</summary>
@@ -42,6 +44,10 @@ namespace GradGen.Generator.Model
         public bool ReturnsArray => Types.ElementType(ReturnType) is not null;
 
         public bool ReturnsScalar => !ReturnsTuple && !ReturnsArray;
+
+        /// <summary>The containing type as generated code names it: <c>global::N.Outer.Inner</c>.</summary>
+        public string QualifiedTypeName =>
+            "global::" + string.Join(".", (Namespace is null ? System.Array.Empty<string>() : new[] { Namespace }).Concat(ContainingTypes.Select(t => t.Name)));
     }
 
     /// <summary>The parse of one method as the generator keeps it: the model, or null when the method has errors.</summary>
