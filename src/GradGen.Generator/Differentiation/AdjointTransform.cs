@@ -179,11 +179,8 @@ namespace GradGen.Generator.Differentiation
         /// <param name="values">Values computed outside loops that the backward code may read (see <see cref="ValueReuse"/>).</param>
         private List<Node> BuildNodes(IEnumerable<Stmt> statements, int depth, ValueReuse reuse, IReadOnlyDictionary<Intrinsic, Var> values)
         {
-            var available = new Dictionary<Intrinsic, Var>(values.Count);
-            foreach (var pair in values)
-            {
-                available[pair.Key] = pair.Value;
-            }
+            // A copy: what these statements add serves them and the blocks inside them, not the enclosing block.
+            var available = values.ToDictionary(p => p.Key, p => p.Value);
 
             List<Stmt> Reusing(List<Stmt> backward) => ValueReuse.Apply(backward, available);
             var nodes = new List<Node>();

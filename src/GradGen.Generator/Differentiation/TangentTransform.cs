@@ -87,7 +87,8 @@ namespace GradGen.Generator.Differentiation
                     case Assign assign when active.Contains(assign.Target.Name):
                         var tangentCode = new List<Stmt>();
                         TransformAssign(assign, tangentCode);
-                        output.AddRange(tangentCode.Select(s => s == assign ? s : ValueReuse.Apply(new List<Stmt> { s }, available)[0]));
+                        // The tangent code reads values computed before; the primal statement stays as written.
+                        output.AddRange(tangentCode.Select(s => s == assign ? s : ValueReuse.Apply(s, available)));
                         break;
                     case Store store when store.Target.Collection is Var array && active.Contains(array.Name):
                         // The tangent first: it reads the elements the store may overwrite (a restore pops the tangent first).

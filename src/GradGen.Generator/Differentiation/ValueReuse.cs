@@ -43,6 +43,8 @@ namespace GradGen.Generator.Differentiation
             values.Count == 0 ? statements
                 : IrRewriter.Map(statements.ToEquatableArray(), e => e is Intrinsic i && values.TryGetValue(i, out var local) ? local : e).ToList();
 
+        public static Stmt Apply(Stmt statement, IReadOnlyDictionary<Intrinsic, Var> values) => Apply(new List<Stmt> { statement }, values)[0];
+
         /// <summary>The statements of a body that no loop encloses.</summary>
         private static IEnumerable<Stmt> OutsideLoops(IEnumerable<Stmt> statements) =>
             statements.SelectMany(s => s is If branch ? OutsideLoops(branch.Then).Concat(OutsideLoops(branch.Else)).Prepend(s) : new[] { s });
