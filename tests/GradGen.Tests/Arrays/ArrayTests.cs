@@ -22,17 +22,7 @@ namespace GradGen.Tests.Arrays
 
         protected LoadedSource Source => ArraySource.For(Precision).Value;
 
-        protected ArrayFunction Fn(string templateTypeName, string method)
-        {
-            ArrayFunction? twin = null;
-            if (IsFloat)
-            {
-                var doubleSource = ArraySource.Double.Value;
-                twin = new ArrayFunction(doubleSource, doubleSource.GetType(SourceTemplate.Instantiate(templateTypeName, Precision.Double)), method);
-            }
-
-            return new ArrayFunction(Source, Source.GetType(SourceTemplate.Instantiate(templateTypeName, Precision)), method, twin);
-        }
+        protected ArrayFunction Fn(string templateTypeName, string method) => ArrayFunction.Of(ArraySource.For, templateTypeName, method, Precision);
 
         protected static object?[] P(params object?[] args) => args;
 

@@ -80,13 +80,9 @@ namespace Arrays.Choose
 
         private static readonly Lazy<LoadedSource> Float = new(() => ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Float), "ChooseArrays_float"));
 
-        private static ArrayFunction Fn(Precision precision, string method)
-        {
-            ArrayFunction At(LoadedSource source, Precision p) => new(source, source.GetType(SourceTemplate.Instantiate("Arrays.Choose.Pick_real", p)), method);
-            return precision == Precision.Double
-                ? At(Double.Value, Precision.Double)
-                : new ArrayFunction(Float.Value, Float.Value.GetType(SourceTemplate.Instantiate("Arrays.Choose.Pick_real", Precision.Float)), method, At(Double.Value, Precision.Double));
-        }
+        private static Lazy<LoadedSource> For(Precision precision) => precision == Precision.Double ? Double : Float;
+
+        private static ArrayFunction Fn(Precision precision, string method) => ArrayFunction.Of(For, "Arrays.Choose.Pick_real", method, precision);
 
         private static readonly double[] X = { 0.5, -1.25, 0.75 };
 

@@ -266,17 +266,7 @@ namespace Arrays.Inlining
 
         protected LoadedSource Source => InliningArraySource.For(Precision).Value;
 
-        private ArrayFunction Fn(string method)
-        {
-            ArrayFunction? twin = null;
-            if (Precision == Precision.Float)
-            {
-                var doubleSource = InliningArraySource.Double.Value;
-                twin = new ArrayFunction(doubleSource, doubleSource.GetType(SourceTemplate.Instantiate(InliningArraySource.Type, Precision.Double)), method);
-            }
-
-            return new ArrayFunction(Source, Source.GetType(SourceTemplate.Instantiate(InliningArraySource.Type, Precision)), method, twin);
-        }
+        private ArrayFunction Fn(string method) => ArrayFunction.Of(InliningArraySource.For, InliningArraySource.Type, method, Precision);
 
         private void Check(string method, object?[][] points, Func<object?[], double[]>? closedForm) =>
             ArrayGradientCheck.Check(Fn(method), points, closedForm);

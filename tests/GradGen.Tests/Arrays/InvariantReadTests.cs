@@ -45,13 +45,9 @@ namespace Arrays.Invariant
 
         private static readonly Lazy<LoadedSource> Float = new(() => ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Float), "InvariantReads_float"));
 
-        private static ArrayFunction Fn(Precision precision, string method)
-        {
-            ArrayFunction At(LoadedSource source, Precision p) => new(source, source.GetType(SourceTemplate.Instantiate("Arrays.Invariant.Tri_real", p)), method);
-            return precision == Precision.Double
-                ? At(Double.Value, Precision.Double)
-                : new ArrayFunction(Float.Value, Float.Value.GetType(SourceTemplate.Instantiate("Arrays.Invariant.Tri_real", Precision.Float)), method, At(Double.Value, Precision.Double));
-        }
+        private static Lazy<LoadedSource> For(Precision precision) => precision == Precision.Double ? Double : Float;
+
+        private static ArrayFunction Fn(Precision precision, string method) => ArrayFunction.Of(For, "Arrays.Invariant.Tri_real", method, precision);
 
         private static readonly double[] X = { 0.5, -1.25, 0.75, 1.5 };
         private static readonly double[] W = { 0.25, 2.0, -0.5, 1.25 };

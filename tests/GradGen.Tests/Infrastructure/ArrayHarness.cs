@@ -188,6 +188,16 @@ namespace GradGen.Tests.Infrastructure
 
         private readonly Type _drivers;
 
+        /// <summary>
+        /// <paramref name="method"/> of the template type <paramref name="templateType"/> (see <see cref="SourceTemplate"/>)
+        /// compiled for <paramref name="precision"/>; for float, its double twin is the finite-difference truth.
+        /// </summary>
+        public static ArrayFunction Of(Func<Precision, Lazy<LoadedSource>> sources, string templateType, string method, Precision precision)
+        {
+            ArrayFunction At(Precision p) => new(sources(p).Value, sources(p).Value.GetType(SourceTemplate.Instantiate(templateType, p)), method, p == Precision.Float ? At(Precision.Double) : null);
+            return At(precision);
+        }
+
         public ArrayFunction(LoadedSource source, Type type, string name, ArrayFunction? twin = null)
         {
             Source = source;
