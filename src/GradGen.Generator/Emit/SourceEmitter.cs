@@ -168,10 +168,16 @@ namespace GradGen.Generator.Emit
             writer.Close();
         }
 
+        /// <summary>
+        /// The doc comment and attributes of a generated method. Derivative code is long and loop-heavy: compiled
+        /// straight to optimised code, the JIT keeps more of its loop state in registers than it does from tier-0
+        /// profiles (GMM d=10: gradient/objective 3.5 → 3.3), and no call runs the slow tier-0 version first.
+        /// </summary>
         private static void Summary(IndentedWriter writer, string text)
         {
             writer.Line($"/// <summary>{text}</summary>");
             writer.Line("[global::System.CodeDom.Compiler.GeneratedCode(\"GradGen\", \"0.1.0\")]");
+            writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         }
     }
 }
