@@ -109,7 +109,9 @@ namespace GradGen.Generator.Differentiation
             }
 
             backwardSweep.AddRange(WithoutDeadResets(backward));
-            return new Sweeps(model.Locals.Select(l => (Stmt)new Declare(l, null)).ToList(), realAdjoints, declarations.Cast<Stmt>().ToList(), forward, returned, backwardSweep, tape);
+            var methodLocals = new HashSet<string>(model.Locals.Select(l => l.Name).Concat(adjoints.Values.Select(a => a.Name)).Concat(declarations.Select(d => d.Variable.Name)));
+            return new Sweeps(model.Locals.Select(l => (Stmt)new Declare(l, null)).ToList(), realAdjoints, declarations.Cast<Stmt>().ToList(),
+                LoopLocals.Apply(forward, methodLocals, names), returned, LoopLocals.Apply(backwardSweep, methodLocals, names), tape);
         }
 
         /// <summary>Whether backward code writes elements of primal arrays: restores of recorded elements or whole arrays.</summary>
@@ -728,21 +730,12 @@ namespace GradGen.Generator.Differentiation
                     reversed = IrRewriter.Map(reversed.ToEquatableArray(), e => e is Index element && reads.FirstOrDefault(r => r.Element == element) is { Local: { } local } ? local : e).ToList();
                 }
 
-                var carried = CarryInLocals(reversed, counted.Counter, sums.Select(sum => sum.Local));
-                if (carried.Count > 0)
-                {
-                    output.AddRange(carried.Select(c => new Declare(c.Local, c.Outer)));
-                    reversed = IrRewriter.Map(reversed.ToEquatableArray(), e => e is Var v && carried.FirstOrDefault(c => c.Outer == v) is { Local: { } local } ? local : e).ToList();
-                }
-
                 output.Add(new For(counted.Line, counted.Counter, bounds.First, Continues(counted.Counter), up ? "--" : "++", reversed.ToEquatableArray()));
                 foreach (var (local, element) in sums)
                 {
                     // Guarded by the loop's own test: with no iteration the element's index may not even be valid.
                     output.Add(new If(0, Continues(bounds.First), EquatableArray.Of<Stmt>(new Store(0, element, "+=", local)), EquatableArray<Stmt>.Empty));
                 }
-
-                output.AddRange(carried.Select(c => new Assign(0, c.Outer, "=", c.Local)));
 
                 return;
             }
@@ -805,29 +798,6 @@ namespace GradGen.Generator.Differentiation
             }
 
             return sums;
-        }
-
-        /// <summary>
-        /// The scalar locals an innermost backward loop body assigns (an index it steps, an adjoint it resets), each
-        /// to be copied into a local of the loop and back after it. A derivative method is long, and the JIT often
-        /// leaves a variable that lives through all of it in memory: a load and a store per iteration on the loop's
-        /// critical path. The loop's own copy is short-lived and kept in a register.
-        /// </summary>
-        private List<(Var Outer, Var Local)> CarryInLocals(List<Stmt> body, Var counter, IEnumerable<Var> sums)
-        {
-            var statements = IrWalker.AllStatements(body).ToList();
-            var expressions = statements.SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions);
-            if (statements.Any(s => s is For or While or Return or Break or Continue) || expressions.Any(e => e is Ref or PullbackCall))
-            {
-                return new List<(Var, Var)>();
-            }
-
-            var excluded = new HashSet<string>(statements.OfType<Declare>().Select(d => d.Variable.Name).Concat(sums.Select(sum => sum.Name))) { counter.Name };
-            return statements.OfType<Assign>().Select(a => a.Target)
-                .Where(v => (v.Type == Types.Int || Types.IsReal(v.Type)) && !excluded.Contains(v.Name))
-                .Distinct()
-                .Select(v => (v, new Var(v.Type, names.Fresh(v.Name + "_loop"))))
-                .ToList();
         }
 
         /// <summary>

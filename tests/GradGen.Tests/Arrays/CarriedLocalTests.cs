@@ -1,13 +1,15 @@
 using System;
 using System.Linq;
+using System.Text.RegularExpressions;
 using GradGen.Tests.Infrastructure;
 using Xunit;
 
 namespace GradGen.Tests.Arrays
 {
     /// <summary>
-    /// An innermost backward loop works on its own copies of the scalars it assigns (a packed-storage index it steps
-    /// back, a recorded temporary it restores, an adjoint it resets), copied back after the loop. Checked against
+    /// An innermost loop of either sweep works on its own copies of the method-wide scalars it assigns (a
+    /// packed-storage index it steps, a recorded temporary it restores, an adjoint it resets), copied back after the
+    /// loop (LoopLocals). Checked against
     /// closed forms, finite differences and forward/reverse agreement, in double and float, including loops that run
     /// no iteration.
     /// </summary>
@@ -114,14 +116,19 @@ namespace Arrays.Carried
             });
 
         [Fact]
-        public void TheInnermostBackwardLoopStepsItsOwnCopyOfTheIndex()
+        public void InnermostLoopsStepTheirOwnCopyOfTheIndex()
         {
             var text = Double.Value.Run.GeneratedSources.Single(p => p.Key.EndsWith(".PackedLower.g.cs", StringComparison.Ordinal)).Value;
             var reverse = text.Substring(text.IndexOf(" PackedLowerReverse(", StringComparison.Ordinal));
-            var backward = reverse.Substring(reverse.IndexOf("// Backward sweep", StringComparison.Ordinal));
-            Assert.Contains("int l_loop = l;", backward);
-            Assert.Contains("l_loop = l_loop - 1;", backward);
-            Assert.Contains("l = l_loop;", backward);
+            var split = reverse.IndexOf("// Backward sweep", StringComparison.Ordinal);
+            foreach (var (sweep, step) in new[] { (reverse.Substring(0, split), "+ 1"), (reverse.Substring(split), "- 1") })
+            {
+                var copy = Regex.Match(sweep, @"int (l_loop\w*) = l;");
+                Assert.True(copy.Success, sweep);
+                var name = copy.Groups[1].Value;
+                Assert.Contains($"{name} = {name} {step};", sweep);
+                Assert.Contains($"l = {name};", sweep);
+            }
         }
     }
 }
