@@ -585,7 +585,7 @@ namespace GradGen.Generator.Differentiation
 
         private void EmitForwardLoop(LoopNode node, List<Stmt> output)
         {
-            output.AddRange(node.Snapshots.Select(array => TapeCall("PushAll", array)));
+            output.AddRange(SnapshotCalls(node.Snapshots, "PushAll"));
             var body = EmitForward(node.Body);
             if (!HasBackwardWork(node.Body))
             {
@@ -703,7 +703,7 @@ namespace GradGen.Generator.Differentiation
                             EmitBackwardLoop(loop, output);
                         }
 
-                        output.AddRange(loop.Snapshots.Select(array => TapeCall("PopAll", array)).Reverse());
+                        output.AddRange(SnapshotCalls(loop.Snapshots, "PopAll"));
                         break;
                 }
             }
@@ -851,8 +851,30 @@ namespace GradGen.Generator.Differentiation
 
         private Stmt Push(Expr value) => TapeCall("Push", value);
 
-        private Stmt TapeCall(string method, Expr argument) =>
-            new ExprStmt(0, new Call(Types.Void, Tape, null, method, EquatableArray.Of(argument)));
+        private Stmt TapeCall(string method, params Expr[] arguments) =>
+            new ExprStmt(0, new Call(Types.Void, Tape, null, method, arguments.ToEquatableArray()));
+
+        /// <summary>
+        /// The calls that record a loop's whole arrays before it (<c>PushAll</c>) or put them back after its backward
+        /// code (<c>PopAll</c>, in the reverse order): <c>double[]</c> arrays two to a call.
+        /// </summary>
+        private IEnumerable<Stmt> SnapshotCalls(List<Var> arrays, string method)
+        {
+            var calls = new List<Stmt>();
+            for (var i = 0; i < arrays.Count; i++)
+            {
+                calls.Add(i + 1 < arrays.Count && arrays[i].Type == Types.Double + "[]" && arrays[i + 1].Type == arrays[i].Type
+                    ? TapeCall(method, arrays[i], arrays[++i])
+                    : TapeCall(method, arrays[i]));
+            }
+
+            if (method == "PopAll")
+            {
+                calls.Reverse();
+            }
+
+            return calls;
+        }
 
         private Expr Pop(string type) => type switch
         {

@@ -106,14 +106,14 @@ namespace GradGen.Generator.Differentiation
                         var initial = declaration.Value is null ? null : NewArrayLike(declaration.Value) ?? Tangent(declaration.Value, declared);
                         output.Add(new Declare(tangents[declared.Name], initial is null ? (Types.IsReal(declared.Type) ? Build.Num(declared.Type, 0) : null) : Build.Cast(declared.Type, initial)));
                         break;
-                    case ExprStmt { Expression: Call { Name: "Push" or "PushAll", Args: { Count: 1 } args } push } when IsTape(push.Receiver) && ActivityAnalysis.DependsOn(args[0], active):
-                        // Recorded with its tangent after it...
+                    case ExprStmt { Expression: Call { Name: "Push" or "PushAll" } push } when IsTape(push.Receiver) && push.Args.Any(a => ActivityAnalysis.DependsOn(a, active)):
+                        // Recorded with its tangents after it...
                         output.Add(statement);
-                        output.Add(new ExprStmt(0, push with { Args = EquatableArray.Of(Tangent(args[0], null)!) }));
+                        output.Add(new ExprStmt(0, push with { Args = ActiveTangents(push.Args) }));
                         break;
-                    case ExprStmt { Expression: Call { Name: "PopAll", Args: { Count: 1 } args } popAll } when IsTape(popAll.Receiver) && ActivityAnalysis.DependsOn(args[0], active):
-                        // ...so restored after its tangent.
-                        output.Add(new ExprStmt(0, popAll with { Args = EquatableArray.Of(Tangent(args[0], null)!) }));
+                    case ExprStmt { Expression: Call { Name: "PopAll" } popAll } when IsTape(popAll.Receiver) && popAll.Args.Any(a => ActivityAnalysis.DependsOn(a, active)):
+                        // ...so restored after its tangents.
+                        output.Add(new ExprStmt(0, popAll with { Args = ActiveTangents(popAll.Args) }));
                         output.Add(statement);
                         break;
                     case ExprStmt { Expression: PullbackCall pullback } when ActivityAnalysis.DependsOn(pullback, active):
@@ -212,6 +212,10 @@ namespace GradGen.Generator.Differentiation
             value is NewArray || value is Call { Name: var name } rent && IsTape(rent.Receiver) && name.StartsWith("Rent<", System.StringComparison.Ordinal) ? value : null;
 
         private static bool IsTape(Expr? receiver) => receiver is Var { Type: Runtime.TapeType };
+
+        /// <summary>The tangents of the recorded values that have one, in order: what the tape records after them.</summary>
+        private EquatableArray<Expr> ActiveTangents(EquatableArray<Expr> recorded) =>
+            recorded.Where(a => ActivityAnalysis.DependsOn(a, active)).Select(a => Tangent(a, null)!).ToEquatableArray();
 
         /// <summary>A value taken back from the tape: <c>tape.PopReal()</c>, maybe converted.</summary>
         private static bool IsPop(Expr value) =>

@@ -76,8 +76,51 @@ namespace GradGen.Generator.Differentiation
         }
 
         /// <summary>Sets <see cref="AssignNode.Recorded"/> and <see cref="StoreNode.Recorded"/> on the writes that need a record.</summary>
-        public static void Mark(IReadOnlyList<Node> nodes, DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints) =>
-            new ToBeRecorded(model, adjoints).Visit(nodes, new HashSet<string>());
+        public static void Mark(IReadOnlyList<Node> nodes, DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints)
+        {
+            var analysis = new ToBeRecorded(model, adjoints);
+            analysis.Visit(nodes, new HashSet<string>());
+            analysis.MergeSnapshots(nodes);
+        }
+
+        /// <summary>
+        /// Moves the arrays a loop records whole to the record of the loop just before it, when that loop neither writes
+        /// them nor reads them backward: the same values are recorded earlier and put back later, and the two loops'
+        /// arrays go to the tape together (GMM's centred point and its product with the factor, per component).
+        /// </summary>
+        private void MergeSnapshots(IReadOnlyList<Node> nodes)
+        {
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                switch (nodes[i])
+                {
+                    case IfNode branch:
+                        MergeSnapshots(branch.Then);
+                        MergeSnapshots(branch.Else);
+                        break;
+                    case LoopNode loop:
+                        MergeSnapshots(loop.Body);
+                        if (i > 0 && nodes[i - 1] is LoopNode { Snapshots.Count: > 0 } previous && loop.Snapshots.Count > 0 && loop.Snapshots.All(array => Untouched(array, previous)))
+                        {
+                            previous.Snapshots.AddRange(loop.Snapshots);
+                            loop.Snapshots.Clear();
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Whether <paramref name="loop"/>, forward and backward, leaves the elements of <paramref name="array"/> alone.</summary>
+        private bool Untouched(Var array, LoopNode loop)
+        {
+            var backwardReads = new HashSet<string>();
+            CollectReads(loop.Body, backwardReads);
+            return !aliased.Contains(Class(array.Name))
+                && !loop.Snapshots.Contains(array)
+                && !IrWalker.Writes(new[] { loop.Primal }).Contains(array.Name)
+                && !backwardReads.Contains(Class(array.Name));
+        }
 
         private void Visit(IEnumerable<Node> nodes, HashSet<string> pending)
         {

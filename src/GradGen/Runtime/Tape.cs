@@ -14,7 +14,7 @@ namespace GradGen.Runtime
     {
         private const int PoolSize = 8;
 
-        // Arrays up to this length are copied element by element: cheaper than Array.Copy's fixed cost.
+        // Arrays up to this length are copied element by element (see Copy).
         private const int SmallCopy = 16;
 
         [ThreadStatic] private static Tape?[]? pool;
@@ -123,21 +123,20 @@ namespace GradGen.Runtime
         public void PushAll(double[] values)
         {
             EnsureReals(values.Length);
-            if (values.Length <= SmallCopy)
-            {
-                var buffer = reals;
-                var start = realCount;
-                for (int i = 0; i < values.Length; i++)
-                {
-                    buffer[start + i] = values[i];
-                }
-            }
-            else
-            {
-                Array.Copy(values, 0, reals, realCount, values.Length);
-            }
-
+            Copy(values, 0, reals, realCount, values.Length);
             realCount += values.Length;
+        }
+
+        /// <summary>
+        /// Records two whole arrays, <paramref name="first"/> then <paramref name="second"/>, in one call: the arrays
+        /// of two loops in a row, recorded before the first.
+        /// </summary>
+        public void PushAll(double[] first, double[] second)
+        {
+            EnsureReals(first.Length + second.Length);
+            Copy(first, 0, reals, realCount, first.Length);
+            Copy(second, 0, reals, realCount + first.Length, second.Length);
+            realCount += first.Length + second.Length;
         }
 
         /// <summary>Records a whole array at once (as doubles, exactly).</summary>
@@ -168,18 +167,30 @@ namespace GradGen.Runtime
         public void PopAll(double[] values)
         {
             realCount -= values.Length;
-            if (values.Length <= SmallCopy)
+            Copy(reals, realCount, values, 0, values.Length);
+        }
+
+        /// <summary>Puts back what <see cref="PushAll(double[], double[])"/> recorded.</summary>
+        public void PopAll(double[] first, double[] second)
+        {
+            realCount -= first.Length + second.Length;
+            Copy(reals, realCount, first, 0, first.Length);
+            Copy(reals, realCount + first.Length, second, 0, second.Length);
+        }
+
+        /// <summary>Short copies element by element: cheaper than <see cref="Array.Copy(Array, int, Array, int, int)"/>'s fixed cost.</summary>
+        private static void Copy(double[] from, int fromStart, double[] to, int toStart, int count)
+        {
+            if (count <= SmallCopy)
             {
-                var buffer = reals;
-                var start = realCount;
-                for (int i = 0; i < values.Length; i++)
+                for (int i = 0; i < count; i++)
                 {
-                    values[i] = buffer[start + i];
+                    to[toStart + i] = from[fromStart + i];
                 }
             }
             else
             {
-                Array.Copy(reals, realCount, values, 0, values.Length);
+                Array.Copy(from, fromStart, to, toStart, count);
             }
         }
 

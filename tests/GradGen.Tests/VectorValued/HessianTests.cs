@@ -115,6 +115,11 @@ namespace GradGen.Tests.VectorValued
             });
 
         [Fact]
+        public void ScratchArraysRecordedTogether() => Check("TwoScratch",
+            Points(P(Vec(76, 3, 0.9), Vec(77, 6, 0.9)), P(Vec(78, 2, 0.9), Vec(79, 2, 0.9))),
+            closedForm: null);
+
+        [Fact]
         public void ArrayRewrittenInLoops() => Check("Smoothing",
             Points(P(Vec(73, 4, 0.9), 2), P(Vec(74, 3, 0.9), 0), P(Vec(75, 5, 0.9), 3)),
             closedForm: null);
