@@ -596,6 +596,7 @@ namespace GradGen.Generator.Differentiation
             node.Replayed = true;
             if (node.ReverseBounds is not null)
             {
+                output.AddRange(ReservePushes((For)node.Primal, body));
                 output.Add(WithBody(node.Primal, body));
                 return;
             }
@@ -634,6 +635,63 @@ namespace GradGen.Generator.Differentiation
             {
                 output.Add(Push(node.Trips));
             }
+        }
+
+        /// <summary>
+        /// A counted loop that records values at its own level (not in a nested loop) reserves room for all of them
+        /// before it, and records them with <c>PushReserved</c>: no capacity test and no call in the loop. A call in a
+        /// loop, even one never taken, makes the JIT keep the loop's values in memory across it. Real values and
+        /// integers are reserved apart, each only when nothing else in the loop records into the same buffer (a nested
+        /// loop's records would use up the room). Rewrites <paramref name="body"/>; gives the reservation, none for a
+        /// loop that may leave early.
+        /// </summary>
+        private List<Stmt> ReservePushes(For loop, List<Stmt> body)
+        {
+            if (IrWalker.AllStatements(body).Any(s => s is Break or Return))
+            {
+                return new List<Stmt>();
+            }
+
+            static bool IsReal(Call record) => Types.IsReal(record.Args[0].Type);
+            bool OwnRecord(Stmt statement, out Call record)
+            {
+                record = statement is ExprStmt { Expression: Call { Name: "Push", Args: { Count: 1 } args } push } && push.Receiver == Tape
+                    && (Types.IsReal(args[0].Type) || args[0].Type is Types.Int or Types.Bool) ? push : null!;
+                return record is not null;
+            }
+
+            IEnumerable<Stmt> OwnLevel(IEnumerable<Stmt> statements) =>
+                statements.SelectMany(s => s is If branch ? OwnLevel(branch.Then).Concat(OwnLevel(branch.Else)) : new[] { s });
+            var own = OwnLevel(body).Where(s => OwnRecord(s, out _)).ToList();
+            var others = IrWalker.AllStatements(OwnLevel(body).Where(s => !OwnRecord(s, out _)))
+                .OfType<ExprStmt>().Select(e => e.Expression).OfType<Call>().Where(c => c.Receiver == Tape).ToList();
+            bool Alone(bool real) => !others.Any(c => c.Name == "Reserve" || c.Args.Any(a => real
+                ? Types.IsReal(a.Type) || Types.IsRealCollection(a.Type)
+                : a.Type is Types.Int or Types.Bool || Types.ElementType(a.Type) == Types.Int));
+            var reals = own.Count(s => OwnRecord(s, out var record) && IsReal(record));
+            var ints = own.Count - reals;
+            bool reserveReals = reals > 0 && Alone(real: true), reserveInts = ints > 0 && Alone(real: false);
+            if (!reserveReals && !reserveInts)
+            {
+                return new List<Stmt>();
+            }
+
+            List<Stmt> Reserved(IEnumerable<Stmt> statements) => statements.Select(statement =>
+                OwnRecord(statement, out var record) && (IsReal(record) ? reserveReals : reserveInts)
+                    ? new ExprStmt(statement.Line, record with { Name = "PushReserved" })
+                    : statement is If branch
+                        ? branch with { Then = Reserved(branch.Then).ToEquatableArray(), Else = Reserved(branch.Else).ToEquatableArray() }
+                        : statement).ToList();
+            var reserved = Reserved(body);
+            body.Clear();
+            body.AddRange(reserved);
+
+            // ReverseBounds vouches for the form: for (i = s; i < e; i++), or <=, or counting down with > or >=.
+            var condition = (Binary)loop.Condition;
+            var span = loop.Step == "++" ? IntSub(condition.Right, loop.Start) : IntSub(loop.Start, condition.Right);
+            var trips = condition.Op.EndsWith("=", System.StringComparison.Ordinal) ? IntAdd(span, Build.Num(Types.Int, 1)) : span;
+            Expr Times(int count, bool reserve) => !reserve ? Build.Num(Types.Int, 0) : count == 1 ? trips : new Binary(Types.Int, "*", Build.Num(Types.Int, count), trips);
+            return new List<Stmt> { TapeCall("Reserve", Times(reals, reserveReals), Times(ints, reserveInts)) };
         }
 
         private List<Stmt> EmitBackward(IEnumerable<Node> nodes)

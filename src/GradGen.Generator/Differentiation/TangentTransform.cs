@@ -69,8 +69,10 @@ namespace GradGen.Generator.Differentiation
                 .Append((seed, seedTangent))
                 .Concat(wrt.Select((p, i) => (adjoints[i], new Var(p.Type, DerivativeNames.Parameter("hv", p.Name)))));
             var locals = IrWalker.AllStatements(reverse).OfType<Declare>().Select(d => d.Variable);
-            var transform = new TangentTransform(reverse, inputs, adjoints.Select(a => a.Name), locals, names);
-            var body = transform.TransformList(reverse);
+            // Tangents are recorded beside the values, beyond the room a loop reserved for the values alone.
+            var unreserved = IrRewriter.Map(reverse.ToEquatableArray(), e => e is Call { Name: "PushReserved" } push && IsTape(push.Receiver) ? push with { Name = "Push" } : e);
+            var transform = new TangentTransform(unreserved, inputs, adjoints.Select(a => a.Name), locals, names);
+            var body = transform.TransformList(unreserved);
             body.InsertRange(0, transform.discardDeclarations);
             return body;
         }

@@ -154,11 +154,7 @@ namespace GradGen.Runtime
         /// <summary>Records a whole array at once.</summary>
         public void PushAll(int[] values)
         {
-            if (intCount + values.Length > ints.Length)
-            {
-                Array.Resize(ref ints, Math.Max(ints.Length * 2, intCount + values.Length));
-            }
-
+            EnsureInts(values.Length);
             Array.Copy(values, 0, ints, intCount, values.Length);
             intCount += values.Length;
         }
@@ -218,6 +214,37 @@ namespace GradGen.Runtime
                 Array.Resize(ref reals, Math.Max(reals.Length * 2, realCount + count));
             }
         }
+
+        private void EnsureInts(int count)
+        {
+            if (intCount + count > ints.Length)
+            {
+                Array.Resize(ref ints, Math.Max(ints.Length * 2, intCount + count));
+            }
+        }
+
+        /// <summary>
+        /// Makes room for <paramref name="realValues"/> more real values and <paramref name="intValues"/> more integers:
+        /// the records of a counted loop, which it then makes with <c>PushReserved</c>, a store with no test of capacity
+        /// and no call, so the loop keeps its values in registers. A count below zero (a loop that does not run) is none.
+        /// </summary>
+        public void Reserve(int realValues, int intValues)
+        {
+            EnsureReals(Math.Max(realValues, 0));
+            EnsureInts(Math.Max(intValues, 0));
+        }
+
+        /// <summary>Records a real value in room made by <see cref="Reserve"/> (a <see cref="float"/> widens exactly).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void PushReserved(double value) => reals[realCount++] = value;
+
+        /// <summary>Records an integer in room made by <see cref="Reserve"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void PushReserved(int value) => ints[intCount++] = value;
+
+        /// <summary>Records a branch decision in room made by <see cref="Reserve"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void PushReserved(bool value) => PushReserved(value ? 1 : 0);
 
         /// <summary>Records an integer: a trip count, a branch taken, an integer variable.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,0 +1,146 @@
+using System;
+using System.Linq;
+using GradGen.Tests.Infrastructure;
+using Xunit;
+
+namespace GradGen.Tests.Arrays
+{
+    /// <summary>
+    /// A counted loop that records values at its own level reserves room for them before it (<c>tape.Reserve</c>) and
+    /// records them with <c>tape.PushReserved</c>; real values and integers apart, each only when nothing nested in
+    /// the loop records into the same buffer, and not for a loop that may leave early. Checked against finite
+    /// differences and forward/reverse agreement, in double and float, with enough records that the tape grows while
+    /// the loops run.
+    /// </summary>
+    public sealed class ReservedRecordTests
+    {
+        private const string Template = @"
+namespace Arrays.Reserved
+{
+    public static partial class Rec_real
+    {
+        // p ← sin(p)·xᵢ + xᵢ: the old p is recorded once per iteration
+        [Differentiable]
+        public static real Recurrence(real[] x, real p0)
+        {
+            real p = p0;
+            for (int i = 0; i < x.Length; i++)
+                p = MathR.Sin(p) * x[i] + x[i];
+            return p;
+        }
+
+        // a record in each branch, and the branch taken
+        [Differentiable]
+        public static real Branches(real[] x)
+        {
+            real p = 1r;
+            for (int i = x.Length - 1; i >= 0; i--)
+            {
+                if (x[i] > 0r)
+                    p = MathR.Cos(p) * x[i];
+                else
+                    p = MathR.Sin(p + x[i]);
+            }
+            return p;
+        }
+
+        // s is recorded per outer iteration and t per inner one: the outer loop reserves nothing for real values
+        [Differentiable]
+        public static real Nested(real[] x, int k)
+        {
+            real s = 0r;
+            real t = 0.5r;
+            for (int j = 0; j < k; j++)
+            {
+                for (int i = 0; i < x.Length; i++)
+                    t = MathR.Sin(t + x[i]);
+                s = MathR.Sin(s) + t * x[j % x.Length];
+            }
+            return s;
+        }
+
+        // a loop that may leave early records as before
+        [Differentiable]
+        public static real EarlyExit(real[] x, real limit)
+        {
+            real p = 1r;
+            for (int i = 0; i < x.Length; i++)
+            {
+                if (p > limit)
+                    break;
+                p = p * MathR.Exp(x[i]);
+            }
+            return p;
+        }
+    }
+}
+";
+
+        private static readonly Lazy<LoadedSource> Double = new(() => ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Double), "ReservedRecords_double"));
+
+        private static readonly Lazy<LoadedSource> Float = new(() => ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Float), "ReservedRecords_float"));
+
+        private static Lazy<LoadedSource> For(Precision precision) => precision == Precision.Double ? Double : Float;
+
+        private static ArrayFunction Fn(Precision precision, string method) => ArrayFunction.Of(For, "Arrays.Reserved.Rec_real", method, precision);
+
+        /// <summary>Values in [−0.9, 0.9], more of them than the tape's first buffer holds.</summary>
+        private static double[] Values(int seed, int n)
+        {
+            var random = new Random(seed);
+            return Enumerable.Range(0, n).Select(_ => random.NextDouble() * 1.8 - 0.9).ToArray();
+        }
+
+        [Theory]
+        [InlineData(Precision.Double)]
+        [InlineData(Precision.Float)]
+        public void OneRecordPerIteration(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Recurrence"),
+            new[] { new object?[] { Values(1, 150), 0.3 }, new object?[] { Values(2, 3), -0.7 }, new object?[] { Array.Empty<double>(), 0.4 } });
+
+        [Theory]
+        [InlineData(Precision.Double)]
+        [InlineData(Precision.Float)]
+        public void RecordsInBranches(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Branches"),
+            new[] { new object?[] { Values(3, 120) }, new object?[] { Values(4, 5) } });
+
+        [Theory]
+        [InlineData(Precision.Double)]
+        [InlineData(Precision.Float)]
+        public void NestedRecords(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Nested"),
+            new[] { new object?[] { Values(5, 12), 40 }, new object?[] { Values(6, 3), 0 } });
+
+        [Theory]
+        [InlineData(Precision.Double)]
+        [InlineData(Precision.Float)]
+        public void LoopThatMayLeaveEarly(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "EarlyExit"),
+            new[] { new object?[] { Values(7, 100).Select(v => Math.Abs(v)).ToArray(), 50.0 }, new object?[] { Values(8, 6), 1e9 } });
+
+        [Fact]
+        public void WhereRoomIsReserved()
+        {
+            var recurrence = Reverse("Recurrence");
+            // sin p and the old p
+            Assert.Contains("tape.Reserve(2 * x.Length, 0);", recurrence);
+            Assert.Contains("tape.PushReserved(", recurrence);
+            Assert.DoesNotContain("tape.Push(", recurrence);
+
+            // cos p and p in one branch, p in the other, and the branch taken: room for both branches' records
+            var branches = Reverse("Branches");
+            Assert.Contains("tape.Reserve(3 * (x.Length - 1 + 1), 2 * (x.Length - 1 + 1));", branches);
+            Assert.Contains("tape.PushReserved(true);", branches);
+
+            // the inner loop reserves its own; the outer loop's record of s is made the usual way
+            var nested = Reverse("Nested");
+            Assert.Contains("tape.Reserve(x.Length, 0);", nested);
+            Assert.Matches(@"tape\.Push\(s\w*\);", nested);
+
+            Assert.DoesNotContain("Reserve", Reverse("EarlyExit"));
+        }
+
+        private static string Reverse(string method)
+        {
+            var text = Double.Value.Run.GeneratedSources.Single(p => p.Key.EndsWith("." + method + ".g.cs", StringComparison.Ordinal)).Value;
+            return text.Substring(text.IndexOf(" " + method + "Reverse(", StringComparison.Ordinal));
+        }
+    }
+}
