@@ -22,11 +22,11 @@ namespace GradGen.Runtime
 
         // Adjoint buffers of the method's local arrays: lent during a call, kept after for the next one. A call lends a
         // handful, so a linear scan of the kept ones by type and shape, newest first, beats any lookup; the newest
-        // MaxKept are kept.
+        // MaxKept are kept. Held in a struct so that storing one needs no covariance check (object arrays do).
         private const int MaxKept = 64;
-        private Array[] kept = new Array[8];
+        private Slot[] kept = new Slot[8];
         private int keptCount;
-        private Array[] lent = new Array[8];
+        private Slot[] lent = new Slot[8];
         private int lentCount;
         private object?[] objects = new object?[16];
         private int objectCount;
@@ -67,7 +67,7 @@ namespace GradGen.Runtime
                     tape.keptCount--;
                 }
 
-                Append(ref tape.kept, ref tape.keptCount, tape.lent[i]);
+                Append(ref tape.kept, ref tape.keptCount, tape.lent[i].Array);
             }
 
             Array.Clear(tape.lent, 0, tape.lentCount);
@@ -288,7 +288,7 @@ namespace GradGen.Runtime
         {
             for (int i = keptCount - 1; i >= 0; i--)
             {
-                if (kept[i] is T[] array && array.Length == length)
+                if (kept[i].Array is T[] array && array.Length == length)
                 {
                     return (T[])Reuse(i);
                 }
@@ -304,7 +304,7 @@ namespace GradGen.Runtime
         {
             for (int i = keptCount - 1; i >= 0; i--)
             {
-                if (kept[i] is T[,] matrix && matrix.GetLength(0) == rows && matrix.GetLength(1) == columns)
+                if (kept[i].Array is T[,] matrix && matrix.GetLength(0) == rows && matrix.GetLength(1) == columns)
                 {
                     return (T[,])Reuse(i);
                 }
@@ -318,22 +318,27 @@ namespace GradGen.Runtime
         /// <summary>Lends the kept array at <paramref name="index"/> again, zeroed.</summary>
         private Array Reuse(int index)
         {
-            var array = kept[index];
+            var array = kept[index].Array;
             Array.Copy(kept, index + 1, kept, index, keptCount - index - 1);
-            kept[--keptCount] = null!;
+            kept[--keptCount] = default;
             Array.Clear(array, 0, array.Length);
             Append(ref lent, ref lentCount, array);
             return array;
         }
 
-        private static void Append(ref Array[] arrays, ref int count, Array array)
+        private static void Append(ref Slot[] arrays, ref int count, Array array)
         {
             if (count == arrays.Length)
             {
                 Array.Resize(ref arrays, arrays.Length * 2);
             }
 
-            arrays[count++] = array;
+            arrays[count++] = new Slot { Array = array };
+        }
+
+        private struct Slot
+        {
+            public Array Array;
         }
 
         /// <summary>Records a reference: an array variable that a loop points elsewhere.</summary>
