@@ -83,8 +83,9 @@ namespace GradGen.Generator.Differentiation
 
         private Sweeps Run(Var seed)
         {
-            var nodes = BuildNodes(model.Body, depth: 0, new ValueReuse(model), new Dictionary<Intrinsic, Var>());
-            ToBeRecorded.Mark(nodes, model, adjoints);
+            var reuse = new ValueReuse(model);
+            var nodes = BuildNodes(model.Body, depth: 0, reuse, new Dictionary<Intrinsic, Var>());
+            ToBeRecorded.Mark(nodes, model, adjoints, reuse);
             var forward = EmitForward(nodes);
             var backward = EmitBackward(nodes);
 
@@ -179,10 +180,17 @@ namespace GradGen.Generator.Differentiation
             statement is Assign { Op: "+=" } write && model.Parameters.Any(p => p.Wrt && DerivativeNames.Parameter("d", p.Name) == write.Target.Name);
 
         /// <param name="values">Values computed outside loops that the backward code may read (see <see cref="ValueReuse"/>).</param>
-        private List<Node> BuildNodes(IEnumerable<Stmt> statements, int depth, ValueReuse reuse, IReadOnlyDictionary<Intrinsic, Var> values)
+        private List<Node> BuildNodes(IReadOnlyList<Stmt> statements, int depth, ValueReuse reuse, IReadOnlyDictionary<Intrinsic, Var> values)
         {
-            // A copy: what these statements add serves them and the blocks inside them, not the enclosing block.
+            // A copy: what these statements compute serves all of them and the blocks inside them, not the enclosing block.
             var available = values.ToDictionary(p => p.Key, p => p.Value);
+            if (depth == 0)
+            {
+                foreach (var statement in statements)
+                {
+                    reuse.Note(statement, available);
+                }
+            }
 
             List<Stmt> Reusing(List<Stmt> backward) => ValueReuse.Apply(backward, available);
             var nodes = new List<Node>();
@@ -198,10 +206,6 @@ namespace GradGen.Generator.Differentiation
                     For loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1, reuse, available)) { ReverseBounds = ReverseBounds(loop) },
                     _ => new Node(statement, depth),
                 });
-                if (depth == 0)
-                {
-                    reuse.Note(statement, available);
-                }
             }
 
             return nodes;

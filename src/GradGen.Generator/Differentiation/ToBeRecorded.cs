@@ -27,9 +27,11 @@ namespace GradGen.Generator.Differentiation
         private readonly Dictionary<string, string> aliasClass = new();
         private readonly HashSet<string> aliased;
         private readonly Dictionary<string, Expr> fixedLength = new();
+        private readonly ValueReuse reuse;
 
-        private ToBeRecorded(DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints)
+        private ToBeRecorded(DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints, ValueReuse reuse)
         {
+            this.reuse = reuse;
             foreach (var pair in adjoints.Where(a => Types.IsRealCollection(a.Value.Type)))
             {
                 adjointOf[pair.Value.Name] = pair.Key;
@@ -76,9 +78,10 @@ namespace GradGen.Generator.Differentiation
         }
 
         /// <summary>Sets <see cref="AssignNode.Recorded"/> and <see cref="StoreNode.Recorded"/> on the writes that need a record.</summary>
-        public static void Mark(IReadOnlyList<Node> nodes, DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints)
+        /// <param name="reuse">Says which locals are written once: those are never recorded.</param>
+        public static void Mark(IReadOnlyList<Node> nodes, DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints, ValueReuse reuse)
         {
-            var analysis = new ToBeRecorded(model, adjoints);
+            var analysis = new ToBeRecorded(model, adjoints, reuse);
             analysis.Visit(nodes, new HashSet<string>());
             analysis.MergeSnapshots(nodes);
         }
@@ -168,7 +171,10 @@ namespace GradGen.Generator.Differentiation
             {
                 var isArray = Types.ElementType(target.Type) is not null;
                 var key = isArray ? Reference(target.Name) : target.Name;
-                assign.Recorded |= pending.Contains(key);
+
+                // Only values read backward ahead of their one assignment (a later value reused) are pending for a
+                // local written once: the assignment overwrites nothing anyone needs.
+                assign.Recorded |= pending.Contains(key) && (isArray || !reuse.Stable(target.Name));
                 pending.Remove(key);
 
                 // A new array leaves the old one's elements alone, unless another variable may still reach them.

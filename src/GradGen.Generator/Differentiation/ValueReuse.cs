@@ -10,10 +10,11 @@ namespace GradGen.Generator.Differentiation
     /// <para>
     /// A value qualifies when a <c>Math</c> function of constants and variables is assigned, outside any loop, to a
     /// local that is written nowhere else, and each variable it reads is a parameter or such a local too: then the
-    /// local holds that value for the rest of the call. It serves the derivative code of the statements after it in its
-    /// block and in the blocks inside those, not before it: the backward sweep restores what a statement overwrote
-    /// before it runs the adjoint code of the statements before, so a value computed later would be taken for one to
-    /// record and restore. A branch's values serve only that branch.
+    /// local holds that value from there to the end of the call. In forward mode it serves the tangent code of the
+    /// statements after it in its block and in the blocks inside those. In reverse mode it serves the adjoint code of
+    /// every statement of its block and the blocks inside, before it too: the backward sweep runs after the whole
+    /// forward sweep, and a local written once is never recorded and restored (<see cref="Stable"/>), so the partial
+    /// of <c>c = cos t</c> reads <c>s = sin t</c> computed after it. A branch's values serve only that branch.
     /// </para>
     /// </summary>
     internal sealed class ValueReuse
@@ -27,6 +28,12 @@ namespace GradGen.Generator.Differentiation
             stable = new HashSet<string>(model.Parameters.Select(p => p.Name).Where(name => !writes.ContainsKey(name)));
             stable.UnionWith(model.Locals.Select(l => l.Name).Where(writtenOnceOutsideLoops.Contains));
         }
+
+        /// <summary>
+        /// A parameter never written, or a local written once and outside loops: no code reads an earlier value of it
+        /// (C# reads a local only once assigned), so reverse mode never needs to record one.
+        /// </summary>
+        public bool Stable(string name) => stable.Contains(name);
 
         /// <summary>After <paramref name="statement"/> (outside loops), what it computed joins the values code after it may read.</summary>
         public void Note(Stmt statement, Dictionary<Intrinsic, Var> values)
