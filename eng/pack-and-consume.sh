@@ -111,4 +111,47 @@ installed="$NUGET_PACKAGES/gradgen/$version"
 }
 dotnet build "$consumer/Consumer.csproj" -c Release --no-restore -nologo -v quiet
 dotnet run --project "$consumer/Consumer.csproj" -c Release --no-build
+
+# A netstandard2.0 library must build too: its framework lacks newer APIs the generated code may use elsewhere
+# (MethodImplOptions.AggressiveOptimization on methods with loops).
+library="$work/library"
+mkdir -p "$library"
+cp "$consumer/Directory.Build.props" "$consumer/Directory.Build.targets" "$consumer/nuget.config" "$library/"
+cat > "$library/Library.csproj" <<XML
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <TargetFramework>netstandard2.0</TargetFramework>
+    <LangVersion>latest</LangVersion>
+    <Nullable>enable</Nullable>
+    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="GradGen" Version="$version" />
+  </ItemGroup>
+</Project>
+XML
+cat > "$library/Horner.cs" <<'CS'
+using GradGen;
+
+namespace Library
+{
+    public static partial class Polynomial
+    {
+        // A loop: its reverse sweep uses the tape, and on newer frameworks gets AggressiveOptimization.
+        [Differentiable]
+        public static double Horner(double x, int n)
+        {
+            double p = 0;
+            for (int i = n; i >= 0; i--)
+            {
+                p = p * x + 1.0 / (i + 1);
+            }
+
+            return p;
+        }
+    }
+}
+CS
+echo "pack-and-consume: building a netstandard2.0 library that uses GradGen $version"
+dotnet build "$library/Library.csproj" -c Release -nologo -v quiet
 echo "pack-and-consume: OK"

@@ -55,12 +55,17 @@ namespace GradGen.Generator
                 .Select(static (all, _) => CallGraph.Blocked(all))
                 .WithTrackingName(TrackingNames.Blocked);
 
-            context.RegisterSourceOutput(inlined.Combine(blocked), static (spc, pair) =>
+            // netstandard2.0 has no MethodImplOptions.AggressiveOptimization; a bool, so other edits leave it cached.
+            var aggressiveOptimization = context.CompilationProvider
+                .Select(static (compilation, _) => compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.MethodImplOptions")?.GetMembers("AggressiveOptimization").Length > 0)
+                .WithTrackingName(TrackingNames.Target);
+
+            context.RegisterSourceOutput(inlined.Combine(blocked).Combine(aggressiveOptimization), static (spc, input) =>
             {
-                var (method, blockedKeys) = pair;
+                var ((method, blockedKeys), optimize) = input;
                 if (method.Model is { } model && !blockedKeys.Contains(method.Key))
                 {
-                    spc.AddSource(model.HintName, SourceEmitter.Emit(model));
+                    spc.AddSource(model.HintName, SourceEmitter.Emit(model, optimize));
                 }
             });
         }
@@ -75,5 +80,7 @@ namespace GradGen.Generator
         public const string Bound = "BoundMethods";
         public const string Inlinable = "InlinableMethods";
         public const string Inlined = "InlinedMethods";
+
+        public const string Target = "TargetFramework";
     }
 }

@@ -646,42 +646,56 @@ namespace GradGen.Generator.Differentiation
         /// before it, and records them with <c>PushReserved</c>: no capacity test and no call in the loop. A call in a
         /// loop, even one never taken, makes the JIT keep the loop's values in memory across it. Real values and
         /// integers are reserved apart, each only when nothing else in the loop records into the same buffer (a nested
-        /// loop's records would use up the room). Rewrites <paramref name="body"/>; gives the reservation, none for a
-        /// loop that may leave early.
+        /// loop's records would use up the room), and only when the trip count known before the loop cannot change in
+        /// it. Rewrites <paramref name="body"/>; gives the reservation.
         /// </summary>
         private List<Stmt> ReservePushes(For loop, List<Stmt> body)
         {
-            if (IrWalker.AllStatements(body).Any(s => s is Break or Return))
+            // ReverseBounds vouches for the form (for (i = s; i < e; i++), or <=, or counting down with > or >=) and
+            // that the body assigns no variable of the bounds; no element or member but a length may be read either,
+            // nor may the body pass a variable by reference.
+            var condition = (Binary)loop.Condition;
+            var written = new HashSet<string>(IrWalker.Writes(body));
+            bool Fixed(Expr bound) => IrWalker.AllExpressions(bound).All(e => e switch
+            {
+                Const or Binary or Unary or TypeCast => true,
+                Var v => v.Type == Types.Int || Types.ElementType(v.Type) is not null && !written.Contains(v.Name),
+                Member { Name: "Length", Receiver: Var } => true,
+                Call { Name: "GetLength", Receiver: Var } => true,
+                _ => false,
+            });
+            if (!Fixed(condition.Right) || !Fixed(loop.Start)
+                || IrWalker.AllStatements(body).SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions).Any(e => e is Ref or PullbackCall))
             {
                 return new List<Stmt>();
             }
 
-            static bool IsReal(Call record) => Types.IsReal(record.Args[0].Type);
-            bool OwnRecord(Stmt statement, out Call record)
-            {
-                record = statement is ExprStmt { Expression: Call { Name: "Push", Args: { Count: 1 } args } push } && push.Receiver == Tape
-                    && (Types.IsReal(args[0].Type) || args[0].Type is Types.Int or Types.Bool) ? push : null!;
-                return record is not null;
-            }
+            // Calls on the tape, if there is one yet: no other code is a record.
+            Call? TapeCallIn(Stmt statement) => statement is ExprStmt { Expression: Call call } && tape is not null && call.Receiver == tape ? call : null;
+            Call? OwnRecord(Stmt statement) => TapeCallIn(statement) is { Name: "Push", Args: { Count: 1 } args } push
+                && (Types.IsReal(args[0].Type) || args[0].Type is Types.Int or Types.Bool) ? push : null;
+            bool IsReal(Call record) => Types.IsReal(record.Args[0].Type);
+
+            // Records per iteration, of real values or of integers: the larger branch of each if.
+            int PerIteration(IEnumerable<Stmt> statements, bool real) => statements.Sum(s => s is If branch
+                ? System.Math.Max(PerIteration(branch.Then, real), PerIteration(branch.Else, real))
+                : OwnRecord(s) is { } record && IsReal(record) == real ? 1 : 0);
 
             IEnumerable<Stmt> OwnLevel(IEnumerable<Stmt> statements) =>
                 statements.SelectMany(s => s is If branch ? OwnLevel(branch.Then).Concat(OwnLevel(branch.Else)) : new[] { s });
-            var own = OwnLevel(body).Where(s => OwnRecord(s, out _)).ToList();
-            var others = IrWalker.AllStatements(OwnLevel(body).Where(s => !OwnRecord(s, out _)))
-                .OfType<ExprStmt>().Select(e => e.Expression).OfType<Call>().Where(c => c.Receiver == Tape).ToList();
+            var others = IrWalker.AllStatements(OwnLevel(body).Where(s => OwnRecord(s) is null)).Select(TapeCallIn).OfType<Call>().ToList();
             bool Alone(bool real) => !others.Any(c => c.Name == "Reserve" || c.Args.Any(a => real
                 ? Types.IsReal(a.Type) || Types.IsRealCollection(a.Type)
                 : a.Type is Types.Int or Types.Bool || Types.ElementType(a.Type) == Types.Int));
-            var reals = own.Count(s => OwnRecord(s, out var record) && IsReal(record));
-            var ints = own.Count - reals;
-            bool reserveReals = reals > 0 && Alone(real: true), reserveInts = ints > 0 && Alone(real: false);
-            if (!reserveReals && !reserveInts)
+            var reals = Alone(real: true) ? PerIteration(body, real: true) : 0;
+            var ints = Alone(real: false) ? PerIteration(body, real: false) : 0;
+            if (reals + ints == 0)
             {
                 return new List<Stmt>();
             }
 
             List<Stmt> Reserved(IEnumerable<Stmt> statements) => statements.Select(statement =>
-                OwnRecord(statement, out var record) && (IsReal(record) ? reserveReals : reserveInts)
+                OwnRecord(statement) is { } record && (IsReal(record) ? reals : ints) > 0
                     ? new ExprStmt(statement.Line, record with { Name = "PushReserved" })
                     : statement is If branch
                         ? branch with { Then = Reserved(branch.Then).ToEquatableArray(), Else = Reserved(branch.Else).ToEquatableArray() }
@@ -690,12 +704,9 @@ namespace GradGen.Generator.Differentiation
             body.Clear();
             body.AddRange(reserved);
 
-            // ReverseBounds vouches for the form: for (i = s; i < e; i++), or <=, or counting down with > or >=.
-            var condition = (Binary)loop.Condition;
             var span = loop.Step == "++" ? IntSub(condition.Right, loop.Start) : IntSub(loop.Start, condition.Right);
             var trips = condition.Op.EndsWith("=", System.StringComparison.Ordinal) ? IntAdd(span, Build.Num(Types.Int, 1)) : span;
-            Expr Times(int count, bool reserve) => !reserve ? Build.Num(Types.Int, 0) : count == 1 ? trips : new Binary(Types.Int, "*", Build.Num(Types.Int, count), trips);
-            return new List<Stmt> { TapeCall("Reserve", Times(reals, reserveReals), Times(ints, reserveInts)) };
+            return new List<Stmt> { TapeCall("Reserve", trips, Build.Num(Types.Int, reals), Build.Num(Types.Int, ints)) };
         }
 
         private List<Stmt> EmitBackward(IEnumerable<Node> nodes)
@@ -895,7 +906,9 @@ namespace GradGen.Generator.Differentiation
         };
 
         private static Expr IntAdd(Expr a, Expr b) =>
-            Build.IsConst(b, 0) ? a : Build.IsConst(a, 0) ? b : new Binary(Types.Int, "+", a, b);
+            Build.IsConst(b, 0) ? a : Build.IsConst(a, 0) ? b
+            : Build.IsConst(b, 1) && a is Binary { Op: "-" } less && Build.IsConst(less.Right, 1) ? less.Left
+            : new Binary(Types.Int, "+", a, b);
 
         private static Expr IntSub(Expr a, Expr b) => Build.IsConst(b, 0) ? a : new Binary(Types.Int, "-", a, b);
 
@@ -911,7 +924,9 @@ namespace GradGen.Generator.Differentiation
         /// <summary>The adjoint buffer of a new local array, lent by the tape so steady-state calls allocate no more than the primal.</summary>
         private Expr Rent(NewArray array) => new Call(array.Type, Tape, null, $"Rent<{array.ElementType}>", array.Lengths);
 
-        private Stmt Push(Expr value) => TapeCall("Push", value);
+        /// <summary>Records a value where <see cref="Pop"/> takes it back: any type but a real, an int, a bool or an array goes as an object (a long would otherwise widen to a real).</summary>
+        private Stmt Push(Expr value) =>
+            TapeCall("Push", Types.IsReal(value.Type) || value.Type is Types.Int or Types.Bool || Types.ElementType(value.Type) is not null ? value : new TypeCast("object", value));
 
         private Stmt TapeCall(string method, params Expr[] arguments) =>
             new ExprStmt(0, new Call(Types.Void, Tape, null, method, arguments.ToEquatableArray()));

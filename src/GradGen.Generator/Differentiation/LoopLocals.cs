@@ -12,8 +12,8 @@ namespace GradGen.Generator.Differentiation
     /// Why: a derivative method is long, and the JIT often leaves a variable that lives through all of it in memory,
     /// a store and a load per iteration on the loop's critical path (ADBench's GMM, GradBench's lse). A copy that lives
     /// only through the loop is kept in a register. The rewrite is only a renaming inside the loop, so it holds for any
-    /// loop that leaves by its condition or a <c>break</c>; loops that return, nest a loop, or take a variable by
-    /// reference are left as they are.
+    /// loop (control-flow lowering has turned <c>break</c> and <c>return</c> into flags); loops that nest a loop or take
+    /// a variable by reference are left as they are.
     /// </para>
     /// </summary>
     internal static class LoopLocals
@@ -54,7 +54,7 @@ namespace GradGen.Generator.Differentiation
         private static List<Var> Carried(Stmt loop, ISet<string> methodLocals)
         {
             var inside = IrWalker.AllStatements(new[] { loop }).Skip(1).ToList();
-            if (inside.Any(s => s is For or While or Return)
+            if (inside.Any(s => s is For or While)
                 || inside.Prepend(loop).SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions).Any(e => e is Ref or PullbackCall))
             {
                 return new List<Var>();

@@ -114,11 +114,11 @@ namespace GradGen.Generator.Differentiation
             }
         }
 
-        /// <summary>Whether <paramref name="loop"/>, forward and backward, leaves the elements of <paramref name="array"/> alone.</summary>
+        /// <summary>Whether <paramref name="loop"/>, forward and backward (its bounds included), leaves the elements of <paramref name="array"/> alone.</summary>
         private bool Untouched(Var array, LoopNode loop)
         {
             var backwardReads = new HashSet<string>();
-            CollectReads(loop.Body, backwardReads);
+            CollectReads(new[] { loop }, backwardReads);
             return !aliased.Contains(Class(array.Name))
                 && !loop.Snapshots.Contains(array)
                 && !IrWalker.Writes(new[] { loop.Primal }).Contains(array.Name)

@@ -224,14 +224,18 @@ namespace GradGen.Runtime
         }
 
         /// <summary>
-        /// Makes room for <paramref name="realValues"/> more real values and <paramref name="intValues"/> more integers:
-        /// the records of a counted loop, which it then makes with <c>PushReserved</c>, a store with no test of capacity
-        /// and no call, so the loop keeps its values in registers. A count below zero (a loop that does not run) is none.
+        /// Makes room for the records of a counted loop of <paramref name="trips"/> iterations (none if below one),
+        /// each recording at most <paramref name="realsPerTrip"/> real values and <paramref name="intsPerTrip"/>
+        /// integers, which the loop then makes with <c>PushReserved</c>: a store with no test of capacity and no
+        /// call, so the loop keeps its values in registers.
         /// </summary>
-        public void Reserve(int realValues, int intValues)
+        public void Reserve(int trips, int realsPerTrip, int intsPerTrip)
         {
-            EnsureReals(Math.Max(realValues, 0));
-            EnsureInts(Math.Max(intValues, 0));
+            if (trips > 0)
+            {
+                EnsureReals(checked(trips * realsPerTrip));
+                EnsureInts(checked(trips * intsPerTrip));
+            }
         }
 
         /// <summary>Records a real value in room made by <see cref="Reserve"/> (a <see cref="float"/> widens exactly).</summary>

@@ -120,6 +120,10 @@ namespace Arrays.Carried
         {
             var text = Double.Value.Run.GeneratedSources.Single(p => p.Key.EndsWith(".PackedLower.g.cs", StringComparison.Ordinal)).Value;
             var reverse = text.Substring(text.IndexOf(" PackedLowerReverse(", StringComparison.Ordinal));
+
+            // Code with loops is compiled straight to optimised code (not the Gradient wrapper, which has none).
+            Assert.Matches(@"MethodImplOptions\.AggressiveOptimization\)\]\s+public static \w+ PackedLowerReverse\(", text);
+            Assert.DoesNotMatch(@"MethodImplOptions\.AggressiveOptimization\)\]\s+public static \w+ PackedLowerGradient\(", text);
             var split = reverse.IndexOf("// Backward sweep", StringComparison.Ordinal);
             foreach (var (sweep, step) in new[] { (reverse.Substring(0, split), "+ 1"), (reverse.Substring(split), "- 1") })
             {

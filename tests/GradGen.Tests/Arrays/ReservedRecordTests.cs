@@ -8,7 +8,7 @@ namespace GradGen.Tests.Arrays
     /// <summary>
     /// A counted loop that records values at its own level reserves room for them before it (<c>tape.Reserve</c>) and
     /// records them with <c>tape.PushReserved</c>; real values and integers apart, each only when nothing nested in
-    /// the loop records into the same buffer, and not for a loop that may leave early. Checked against finite
+    /// the loop records into the same buffer, and only when the trip count cannot change in the loop. Checked against finite
     /// differences and forward/reverse agreement, in double and float, with enough records that the tape grows while
     /// the loops run.
     /// </summary>
@@ -59,7 +59,38 @@ namespace Arrays.Reserved
             return s;
         }
 
-        // a loop that may leave early records as before
+        // the bound is an element the loop changes through another variable: its trip count is not known before it
+        [Differentiable]
+        public static real AliasedBound(real[] x)
+        {
+            int[] n = new int[1];
+            n[0] = 3;
+            int[] m = n;
+            real p = x[0];
+            for (int i = 0; i < m[0]; i++)
+            {
+                if (i == 0)
+                    n[0] = 90;
+                p = MathR.Sin(p) * x[0] + p * x[1];
+            }
+            return p;
+        }
+
+        // a long overwritten in the loop is recorded (as an object: no overload of Push takes a long)
+        [Differentiable]
+        public static real LongState(real[] x)
+        {
+            long k = 1;
+            real s = 0r;
+            for (int i = 0; i < x.Length; i++)
+            {
+                k = k * 3 % 7;
+                s += x[i] * k;
+            }
+            return s;
+        }
+
+        // a loop that may leave early: lowered to a while loop with a flag, which records as before
         [Differentiable]
         public static real EarlyExit(real[] x, real limit)
         {
@@ -115,26 +146,45 @@ namespace Arrays.Reserved
         public void LoopThatMayLeaveEarly(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "EarlyExit"),
             new[] { new object?[] { Values(7, 100).Select(v => Math.Abs(v)).ToArray(), 50.0 }, new object?[] { Values(8, 6), 1e9 } });
 
+        [Theory]
+        [InlineData(Precision.Double)]
+        [InlineData(Precision.Float)]
+        public void BoundChangedThroughAnAlias(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "AliasedBound"),
+            new[] { new object?[] { new[] { 0.4, 0.9 } }, new object?[] { new[] { -0.3, 0.7 } } });
+
+        [Theory]
+        [InlineData(Precision.Double)]
+        [InlineData(Precision.Float)]
+        public void LongRecorded(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "LongState"),
+            new[] { new object?[] { Values(9, 10) } },
+            args =>
+            {
+                // ∂s/∂xᵢ = kᵢ with kᵢ = 3ⁱ⁺¹ mod 7
+                long k = 1;
+                return ((double[])args[0]!).Select(_ => (double)(k = k * 3 % 7)).ToArray();
+            });
+
         [Fact]
         public void WhereRoomIsReserved()
         {
             var recurrence = Reverse("Recurrence");
-            // sin p and the old p
-            Assert.Contains("tape.Reserve(2 * x.Length, 0);", recurrence);
+            // sin p and the old p, per iteration
+            Assert.Contains("tape.Reserve(x.Length, 2, 0);", recurrence);
             Assert.Contains("tape.PushReserved(", recurrence);
             Assert.DoesNotContain("tape.Push(", recurrence);
 
-            // cos p and p in one branch, p in the other, and the branch taken: room for both branches' records
+            // cos p and p in one branch, p in the other, and the branch taken: room for the larger branch
             var branches = Reverse("Branches");
-            Assert.Contains("tape.Reserve(3 * (x.Length - 1 + 1), 2 * (x.Length - 1 + 1));", branches);
+            Assert.Contains("tape.Reserve(x.Length, 2, 1);", branches);
             Assert.Contains("tape.PushReserved(true);", branches);
 
             // the inner loop reserves its own; the outer loop's record of s is made the usual way
             var nested = Reverse("Nested");
-            Assert.Contains("tape.Reserve(x.Length, 0);", nested);
+            Assert.Contains("tape.Reserve(x.Length, 1, 0);", nested);
             Assert.Matches(@"tape\.Push\(s\w*\);", nested);
 
             Assert.DoesNotContain("Reserve", Reverse("EarlyExit"));
+            Assert.DoesNotContain("Reserve", Reverse("AliasedBound"));
         }
 
         private static string Reverse(string method)

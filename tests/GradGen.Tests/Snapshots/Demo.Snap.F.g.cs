@@ -9,7 +9,6 @@ namespace Demo
     {
         /// <summary>Computes F and its directional derivative along the d… arguments (forward mode).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("GradGen", "0.1.0")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static (double Value, double Tangent) FForward(double x, double y, double dX, double dY)
         {
             double result = 0.0;
@@ -21,7 +20,6 @@ namespace Demo
 
         /// <summary>Computes F and writes its gradient to the derivative parameters (previous contents are overwritten).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("GradGen", "0.1.0")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static double FGradient(double x, double y, out double dX, out double dY)
         {
             dX = 0.0;
@@ -31,7 +29,6 @@ namespace Demo
 
         /// <summary>Computes F and adds seed × its gradient to the d… arguments (reverse mode, accumulating).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("GradGen", "0.1.0")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static double FReverse(double x, double y, double seed, ref double dX, ref double dY)
         {
             double result = 0.0;
