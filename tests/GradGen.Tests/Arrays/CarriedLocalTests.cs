@@ -119,7 +119,7 @@ namespace Arrays.Carried
         public void InnermostLoopsStepTheirOwnCopyOfTheIndex()
         {
             var text = Double.Value.Run.GeneratedSources.Single(p => p.Key.EndsWith(".PackedLower.g.cs", StringComparison.Ordinal)).Value;
-            var reverse = text.Substring(text.IndexOf(" PackedLowerReverse(", StringComparison.Ordinal));
+            var reverse = Double.Value.Run.GeneratedFrom("PackedLower", "Reverse");
 
             // Code with loops is compiled straight to optimised code (not the Gradient wrapper, which has none).
             Assert.Matches(@"MethodImplOptions\.AggressiveOptimization\)\]\s+public static \w+ PackedLowerReverse\(", text);

@@ -187,10 +187,6 @@ namespace Arrays.Reserved
             Assert.DoesNotContain("Reserve", Reverse("AliasedBound"));
         }
 
-        private static string Reverse(string method)
-        {
-            var text = Double.Value.Run.GeneratedSources.Single(p => p.Key.EndsWith("." + method + ".g.cs", StringComparison.Ordinal)).Value;
-            return text.Substring(text.IndexOf(" " + method + "Reverse(", StringComparison.Ordinal));
-        }
+        private static string Reverse(string method) => Double.Value.Run.GeneratedFrom(method, "Reverse");
     }
 }

@@ -195,6 +195,17 @@ namespace GradGen.Tests.Infrastructure
         /// <summary>Hint name -> generated text.</summary>
         public IReadOnlyDictionary<string, string> GeneratedSources { get; }
 
+        /// <summary>
+        /// The generated text of <paramref name="method"/>'s derivative <paramref name="derivative"/> ("Reverse",
+        /// "Forward", ...), from its name to the end of the method's file (its one file is named after it).
+        /// </summary>
+        public string GeneratedFrom(string method, string derivative)
+        {
+            var text = GeneratedSources.Single(p => p.Key.EndsWith("." + method + ".g.cs", StringComparison.Ordinal)).Value;
+            var start = text.IndexOf(" " + method + derivative + "(", StringComparison.Ordinal);
+            return start < 0 ? throw new InvalidOperationException($"No {method}{derivative} in\n{text}") : text.Substring(start);
+        }
+
         /// <summary>Compiler diagnostics of the output compilation (user source + generated source).</summary>
         public ImmutableArray<Diagnostic> CompilationDiagnostics => OutputCompilation.GetDiagnostics();
 

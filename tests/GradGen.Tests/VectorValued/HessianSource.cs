@@ -65,26 +65,26 @@ namespace VectorValued.Hessians
             return e;
         }
 
-        // Σⱼ exp(−½‖u∘x‖²), u = x − mⱼ: two scratch vectors per component, recorded together
+        // log Σⱼ (1 + Σᵢ tanh(uᵢ)·uᵢ), u = mⱼ∘x: two scratch vectors per component, recorded together
         [Differentiable(Kinds = DerivativeKinds.Hessian)]
         public static real TwoScratch(real[] x, real[] m)
         {
             int d = x.Length;
             real[] u = new real[d];
-            real[] v = new real[d];
+            real[] t = new real[d];
             real s = 0r;
             for (int j = 0; j < m.Length / d; j++)
             {
                 for (int i = 0; i < d; i++)
-                    u[i] = x[i] - m[j * d + i];
+                    u[i] = m[j * d + i] * x[i];
                 for (int i = 0; i < d; i++)
-                    v[i] = u[i] * x[i];
-                real q = 0r;
+                    t[i] = MathR.Tanh(u[i]);
+                real q = 1r;
                 for (int i = 0; i < d; i++)
-                    q += v[i] * v[i];
-                s += MathR.Exp(-0.5r * q);
+                    q += t[i] * u[i];
+                s += q;
             }
-            return s;
+            return MathR.Log(s);
         }
 
         // a scalar overwritten in a loop with a branch: p ← p·x + y or p ← sin(p)·y
