@@ -236,8 +236,8 @@ namespace GradGen.Generator.Differentiation
             var one = Build.Num(Types.Int, 1);
             var bound = condition.Op switch
             {
-                "<" => IntSub(condition.Right, one),
-                ">" => IntAdd(condition.Right, one),
+                "<" => Build.IntSub(condition.Right, one),
+                ">" => Build.IntAdd(condition.Right, one),
                 _ => condition.Right,
             };
             return (bound, loop.Start);
@@ -600,7 +600,11 @@ namespace GradGen.Generator.Differentiation
             node.Replayed = true;
             if (node.ReverseBounds is not null)
             {
-                output.AddRange(ReservePushes((For)node.Primal, body));
+                if (ReservedRecords.Reserve((For)node.Primal, body, tape) is { } reserve)
+                {
+                    output.Add(reserve);
+                }
+
                 output.Add(WithBody(node.Primal, body));
                 return;
             }
@@ -618,7 +622,7 @@ namespace GradGen.Generator.Differentiation
                 }
 
                 output.Add(loop with { Start = start, Body = body.ToEquatableArray() });
-                output.Add(new Assign(loop.Line, node.Trips, "=", loop.Step == "++" ? IntSub(loop.Counter, start) : IntSub(start, loop.Counter)));
+                output.Add(new Assign(loop.Line, node.Trips, "=", loop.Step == "++" ? Build.IntSub(loop.Counter, start) : Build.IntSub(start, loop.Counter)));
                 if (node.Depth > 0)
                 {
                     if (node.Start is not null)
@@ -639,74 +643,6 @@ namespace GradGen.Generator.Differentiation
             {
                 output.Add(Push(node.Trips));
             }
-        }
-
-        /// <summary>
-        /// A counted loop that records values at its own level (not in a nested loop) reserves room for all of them
-        /// before it, and records them with <c>PushReserved</c>: no capacity test and no call in the loop. A call in a
-        /// loop, even one never taken, makes the JIT keep the loop's values in memory across it. Real values and
-        /// integers are reserved apart, each only when nothing else in the loop records into the same buffer (a nested
-        /// loop's records would use up the room), and only when the trip count known before the loop cannot change in
-        /// it. Rewrites <paramref name="body"/>; gives the reservation.
-        /// </summary>
-        private List<Stmt> ReservePushes(For loop, List<Stmt> body)
-        {
-            // ReverseBounds vouches for the form (for (i = s; i < e; i++), or <=, or counting down with > or >=) and
-            // that the body assigns no variable of the bounds; no element or member but a length may be read either,
-            // nor may the body pass a variable by reference.
-            var condition = (Binary)loop.Condition;
-            var written = new HashSet<string>(IrWalker.Writes(body));
-            bool Fixed(Expr bound) => IrWalker.AllExpressions(bound).All(e => e switch
-            {
-                Const or Binary or Unary or TypeCast => true,
-                Var v => v.Type == Types.Int || Types.ElementType(v.Type) is not null && !written.Contains(v.Name),
-                Member { Name: "Length", Receiver: Var } => true,
-                Call { Name: "GetLength", Receiver: Var } => true,
-                _ => false,
-            });
-            if (!Fixed(condition.Right) || !Fixed(loop.Start)
-                || IrWalker.AllStatements(body).SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions).Any(e => e is Ref or PullbackCall))
-            {
-                return new List<Stmt>();
-            }
-
-            // Calls on the tape, if there is one yet: no other code is a record.
-            Call? TapeCallIn(Stmt statement) => statement is ExprStmt { Expression: Call call } && tape is not null && call.Receiver == tape ? call : null;
-            Call? OwnRecord(Stmt statement) => TapeCallIn(statement) is { Name: "Push", Args: { Count: 1 } args } push
-                && (Types.IsReal(args[0].Type) || args[0].Type is Types.Int or Types.Bool) ? push : null;
-            bool IsReal(Call record) => Types.IsReal(record.Args[0].Type);
-
-            // Records per iteration, of real values or of integers: the larger branch of each if.
-            int PerIteration(IEnumerable<Stmt> statements, bool real) => statements.Sum(s => s is If branch
-                ? System.Math.Max(PerIteration(branch.Then, real), PerIteration(branch.Else, real))
-                : OwnRecord(s) is { } record && IsReal(record) == real ? 1 : 0);
-
-            IEnumerable<Stmt> OwnLevel(IEnumerable<Stmt> statements) =>
-                statements.SelectMany(s => s is If branch ? OwnLevel(branch.Then).Concat(OwnLevel(branch.Else)) : new[] { s });
-            var others = IrWalker.AllStatements(OwnLevel(body).Where(s => OwnRecord(s) is null)).Select(TapeCallIn).OfType<Call>().ToList();
-            bool Alone(bool real) => !others.Any(c => c.Name == "Reserve" || c.Args.Any(a => real
-                ? Types.IsReal(a.Type) || Types.IsRealCollection(a.Type)
-                : a.Type is Types.Int or Types.Bool || Types.ElementType(a.Type) == Types.Int));
-            var reals = Alone(real: true) ? PerIteration(body, real: true) : 0;
-            var ints = Alone(real: false) ? PerIteration(body, real: false) : 0;
-            if (reals + ints == 0)
-            {
-                return new List<Stmt>();
-            }
-
-            List<Stmt> Reserved(IEnumerable<Stmt> statements) => statements.Select(statement =>
-                OwnRecord(statement) is { } record && (IsReal(record) ? reals : ints) > 0
-                    ? new ExprStmt(statement.Line, record with { Name = "PushReserved" })
-                    : statement is If branch
-                        ? branch with { Then = Reserved(branch.Then).ToEquatableArray(), Else = Reserved(branch.Else).ToEquatableArray() }
-                        : statement).ToList();
-            var reserved = Reserved(body);
-            body.Clear();
-            body.AddRange(reserved);
-
-            var span = loop.Step == "++" ? IntSub(condition.Right, loop.Start) : IntSub(loop.Start, condition.Right);
-            var trips = condition.Op.EndsWith("=", System.StringComparison.Ordinal) ? IntAdd(span, Build.Num(Types.Int, 1)) : span;
-            return new List<Stmt> { TapeCall("Reserve", trips, Build.Num(Types.Int, reals), Build.Num(Types.Int, ints)) };
         }
 
         private List<Stmt> EmitBackward(IEnumerable<Node> nodes)
@@ -828,7 +764,7 @@ namespace GradGen.Generator.Differentiation
             {
                 var start = node.Start ?? loop.Start;
                 var up = loop.Step == "++";
-                var last = up ? IntAdd(start, IntSub(trips, Build.Num(Types.Int, 1))) : IntSub(start, IntSub(trips, Build.Num(Types.Int, 1)));
+                var last = up ? Build.IntAdd(start, Build.IntSub(trips, Build.Num(Types.Int, 1))) : Build.IntSub(start, Build.IntSub(trips, Build.Num(Types.Int, 1)));
                 output.Add(new For(loop.Line, loop.Counter, last, Build.Compare(up ? ">=" : "<=", loop.Counter, start), up ? "--" : "++", body));
                 return;
             }
@@ -905,12 +841,6 @@ namespace GradGen.Generator.Differentiation
             _ => loop,
         };
 
-        private static Expr IntAdd(Expr a, Expr b) =>
-            Build.IsConst(b, 0) ? a : Build.IsConst(a, 0) ? b
-            : Build.IsConst(b, 1) && a is Binary { Op: "-" } less && Build.IsConst(less.Right, 1) ? less.Left
-            : new Binary(Types.Int, "+", a, b);
-
-        private static Expr IntSub(Expr a, Expr b) => Build.IsConst(b, 0) ? a : new Binary(Types.Int, "-", a, b);
 
         private Var NewLocal(string type, string name, Expr? value)
         {

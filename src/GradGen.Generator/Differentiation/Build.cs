@@ -104,6 +104,16 @@ namespace GradGen.Generator.Differentiation
 
         public static Expr Compare(string op, Expr a, Expr b) => new Binary(Types.Bool, op, a, b);
 
+        /// <summary>An int sum: constants folded, no zero term, and <c>e − 1 + 1</c> as e.</summary>
+        public static Expr IntAdd(Expr a, Expr b) =>
+            a is Const { Value: { } x } && b is Const { Value: { } y } ? Num(Types.Int, x + y)
+            : IsConst(b, 0) ? a : IsConst(a, 0) ? b
+            : IsConst(b, 1) && a is Binary { Op: "-" } less && IsConst(less.Right, 1) ? less.Left
+            : new Binary(Types.Int, "+", a, b);
+
+        /// <summary>An int difference, without a zero term.</summary>
+        public static Expr IntSub(Expr a, Expr b) => IsConst(b, 0) ? a : new Binary(Types.Int, "-", a, b);
+
         public static Expr Choose(Expr condition, Expr whenTrue, Expr whenFalse) =>
             new Conditional(whenTrue.Type, condition, whenTrue, whenFalse);
     }

@@ -26,7 +26,7 @@ namespace GradGen.Generator.Differentiation
         /// <summary>The number of flat inputs: 1 per scalar, the length of each array, span or matrix.</summary>
         public Expr Count => inputs
             .Select(p => Types.IsReal(p.Type) ? Build.Num(Types.Int, 1) : Build.Length(Of(p)))
-            .Aggregate((Expr)Build.Num(Types.Int, 0), IntAdd);
+            .Aggregate((Expr)Build.Num(Types.Int, 0), Build.IntAdd);
 
         /// <summary>
         /// One zero buffer per input, shaped like it: a scalar local, or an array lent by the tape (spans get arrays,
@@ -69,7 +69,7 @@ namespace GradGen.Generator.Differentiation
                 var visit = new List<Stmt> { Set(element, 1) };
                 visit.AddRange(body(column));
                 visit.Add(Set(element, 0));
-                visit.Add(new Assign(0, column, "=", IntAdd(column, Build.Num(Types.Int, 1))));
+                visit.Add(new Assign(0, column, "=", Build.IntAdd(column, Build.Num(Types.Int, 1))));
                 output.AddRange(loops(visit));
             }
 
@@ -94,7 +94,7 @@ namespace GradGen.Generator.Differentiation
                     visit.Add(Set(element, 0));
                 }
 
-                visit.Add(new Assign(0, offset, "=", IntAdd(offset, Build.Num(Types.Int, 1))));
+                visit.Add(new Assign(0, offset, "=", Build.IntAdd(offset, Build.Num(Types.Int, 1))));
                 output.AddRange(loops(visit));
             }
 
@@ -143,9 +143,5 @@ namespace GradGen.Generator.Differentiation
         }
 
         private static Var Of(Parameter parameter) => new(parameter.Type, parameter.Name);
-
-        public static Expr IntAdd(Expr a, Expr b) =>
-            a is Const { Value: { } x } && b is Const { Value: { } y } ? Build.Num(Types.Int, x + y)
-            : Build.IsConst(b, 0) ? a : Build.IsConst(a, 0) ? b : new Binary(Types.Int, "+", a, b);
     }
 }
