@@ -37,6 +37,70 @@ namespace GradGen.Tests
         }
 
         [Fact]
+        public void ReservedRecordsComeBackLastInFirstOut()
+        {
+            var tape = Tape.Rent();
+            tape.Push(-1.0);
+            tape.Push(-1);
+
+            // Far beyond the first buffer, so Reserve must grow it; interleaved with an ordinary record after.
+            tape.Reserve(1000, 2, 1);
+            for (int i = 0; i < 1000; i++)
+            {
+                tape.PushReserved((double)i);
+                tape.PushReserved(i * 0.5f);
+                tape.PushReserved(i % 2 == 0);
+            }
+
+            tape.Reserve(0, 5, 5);
+            tape.Reserve(-3, 5, 5);
+            tape.Push(7.0);
+
+            Assert.Equal(7.0, tape.PopReal());
+            for (int i = 999; i >= 0; i--)
+            {
+                Assert.Equal(i % 2 == 0, tape.PopBool());
+                Assert.Equal(i * 0.5, tape.PopReal());
+                Assert.Equal(i, tape.PopReal());
+            }
+
+            Assert.Equal(-1, tape.PopInt());
+            Assert.Equal(-1.0, tape.PopReal());
+            Tape.Return(tape);
+        }
+
+        [Theory]
+        [InlineData(2, 3)]
+        [InlineData(20, 40)]
+        public void TwoArraysRecordedAndPutBackTogether(int first, int second)
+        {
+            var tape = Tape.Rent();
+            var a = new double[first];
+            var b = new double[second];
+            for (int i = 0; i < first; i++)
+            {
+                a[i] = i + 0.25;
+            }
+
+            for (int i = 0; i < second; i++)
+            {
+                b[i] = -i - 0.5;
+            }
+
+            var (aBefore, bBefore) = ((double[])a.Clone(), (double[])b.Clone());
+            tape.PushAll(a, b);
+            tape.Push(3.0);
+            Array.Fill(a, 9.0);
+            Array.Fill(b, 8.0);
+
+            Assert.Equal(3.0, tape.PopReal());
+            tape.PopAll(a, b);
+            Assert.Equal(aBefore, a);
+            Assert.Equal(bBefore, b);
+            Tape.Return(tape);
+        }
+
+        [Fact]
         public void SteadyStateAllocatesNothingAfterManyOtherShapes()
         {
             long allocated = -1;
