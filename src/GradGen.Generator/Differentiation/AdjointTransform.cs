@@ -593,7 +593,7 @@ namespace GradGen.Generator.Differentiation
             var body = EmitForward(node.Body);
             if (!HasBackwardWork(node.Body))
             {
-                output.Add(WithBody(node.Primal, body));
+                output.Add(IrRewriter.WithBody(node.Primal, body));
                 return;
             }
 
@@ -605,7 +605,7 @@ namespace GradGen.Generator.Differentiation
                     output.Add(reserve);
                 }
 
-                output.Add(WithBody(node.Primal, body));
+                output.Add(IrRewriter.WithBody(node.Primal, body));
                 return;
             }
 
@@ -638,7 +638,7 @@ namespace GradGen.Generator.Differentiation
 
             output.Add(new Assign(node.Primal.Line, node.Trips, "=", Build.Num(Types.Int, 0)));
             body.Insert(0, new Assign(node.Primal.Line, node.Trips, "=", new Binary(Types.Int, "+", node.Trips, Build.Num(Types.Int, 1))));
-            output.Add(WithBody(node.Primal, body));
+            output.Add(IrRewriter.WithBody(node.Primal, body));
             if (node.Depth > 0)
             {
                 output.Add(Push(node.Trips));
@@ -833,14 +833,6 @@ namespace GradGen.Generator.Differentiation
                 .Select(e => (new Var(e.Type, names.Fresh(((Var)e.Collection).Name + "_read")), e))
                 .ToList();
         }
-
-        private static Stmt WithBody(Stmt loop, List<Stmt> body) => loop switch
-        {
-            While w => w with { Body = body.ToEquatableArray() },
-            For f => f with { Body = body.ToEquatableArray() },
-            _ => loop,
-        };
-
 
         private Var NewLocal(string type, string name, Expr? value)
         {

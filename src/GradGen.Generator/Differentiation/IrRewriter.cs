@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using GradGen.Generator.Model;
 
@@ -23,6 +24,14 @@ namespace GradGen.Generator.Differentiation
                 For f => f with { Body = AtLine(f.Body, line) },
                 _ => s,
             }) with { Line = s.Line == 0 ? 0 : line }).ToEquatableArray();
+
+        /// <summary>A <c>for</c> or <c>while</c> loop with <paramref name="body"/> in place of its own.</summary>
+        public static Stmt WithBody(Stmt loop, IEnumerable<Stmt> body) => loop switch
+        {
+            While w => w with { Body = body.ToEquatableArray() },
+            For f => f with { Body = body.ToEquatableArray() },
+            _ => loop,
+        };
 
         private static Stmt Map(Stmt statement, Func<Expr, Expr> map) => statement switch
         {

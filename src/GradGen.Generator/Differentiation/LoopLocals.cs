@@ -32,11 +32,8 @@ namespace GradGen.Generator.Differentiation
                         output.AddRange(IrRewriter.Map(EquatableArray.Of(statement), e => e is Var v && copies.FirstOrDefault(c => c.Outer.Name == v.Name) is { Local: { } local } ? local : e));
                         output.AddRange(copies.Select(c => new Assign(0, c.Outer, "=", c.Local)));
                         break;
-                    case For loop:
-                        output.Add(loop with { Body = Apply(loop.Body, methodLocals, names).ToEquatableArray() });
-                        break;
-                    case While loop:
-                        output.Add(loop with { Body = Apply(loop.Body, methodLocals, names).ToEquatableArray() });
+                    case For or While:
+                        output.Add(IrRewriter.WithBody(statement, Apply(statement is For loop ? loop.Body : ((While)statement).Body, methodLocals, names)));
                         break;
                     case If branch:
                         output.Add(branch with { Then = Apply(branch.Then, methodLocals, names).ToEquatableArray(), Else = Apply(branch.Else, methodLocals, names).ToEquatableArray() });

@@ -103,7 +103,7 @@ namespace GradGen.Generator.Differentiation
                         break;
                     case LoopNode loop:
                         MergeSnapshots(loop.Body);
-                        if (i > 0 && nodes[i - 1] is LoopNode { Snapshots.Count: > 0 } previous && loop.Snapshots.Count > 0 && loop.Snapshots.All(array => Untouched(array, previous)))
+                        if (i > 0 && nodes[i - 1] is LoopNode { Snapshots.Count: > 0 } previous && loop.Snapshots.Count > 0 && Untouched(loop.Snapshots, previous))
                         {
                             previous.Snapshots.AddRange(loop.Snapshots);
                             loop.Snapshots.Clear();
@@ -114,15 +114,16 @@ namespace GradGen.Generator.Differentiation
             }
         }
 
-        /// <summary>Whether <paramref name="loop"/>, forward and backward (its bounds included), leaves the elements of <paramref name="array"/> alone.</summary>
-        private bool Untouched(Var array, LoopNode loop)
+        /// <summary>Whether <paramref name="loop"/>, forward and backward (its bounds included), leaves the elements of the <paramref name="arrays"/> alone.</summary>
+        private bool Untouched(IEnumerable<Var> arrays, LoopNode loop)
         {
             var backwardReads = new HashSet<string>();
             CollectReads(new[] { loop }, backwardReads);
-            return !aliased.Contains(Class(array.Name))
+            var writes = new HashSet<string>(IrWalker.Writes(new[] { loop.Primal }));
+            return arrays.All(array => !aliased.Contains(Class(array.Name))
                 && !loop.Snapshots.Contains(array)
-                && !IrWalker.Writes(new[] { loop.Primal }).Contains(array.Name)
-                && !backwardReads.Contains(Class(array.Name));
+                && !writes.Contains(array.Name)
+                && !backwardReads.Contains(Class(array.Name)));
         }
 
         private void Visit(IEnumerable<Node> nodes, HashSet<string> pending)
