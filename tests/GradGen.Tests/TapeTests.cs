@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Threading;
 using GradGen.Runtime;
 using Xunit;
@@ -97,6 +98,61 @@ namespace GradGen.Tests
             tape.PopAll(a, b);
             Assert.Equal(aBefore, a);
             Assert.Equal(bBefore, b);
+            Tape.Return(tape);
+        }
+
+        [Theory]
+        [InlineData(3)]
+        [InlineData(40)]
+        public void WholeArraysInReservedRoomComeBackLastInFirstOut(int length)
+        {
+            var tape = Tape.Rent();
+            var a = Enumerable.Range(0, length).Select(i => i + 0.25).ToArray();
+            var b = Enumerable.Range(0, length + 1).Select(i => -i - 0.5).ToArray();
+            var f = Enumerable.Range(0, length).Select(i => i * 0.125f).ToArray();
+            var n = Enumerable.Range(0, length).Select(i => 7 * i).ToArray();
+            const int Trips = 50;
+
+            // Room for every trip's arrays and one int, far beyond the first buffers; each trip changes the arrays.
+            tape.Reserve(Trips, a.Length + b.Length + a.Length + f.Length, n.Length + 1);
+            for (int trip = 0; trip < Trips; trip++)
+            {
+                tape.PushAllReserved(a, b);
+                tape.PushAllReserved(a);
+                tape.PushAllReserved(f);
+                tape.PushAllReserved(n);
+                tape.PushReserved(trip);
+                a[trip % length] += 1.0;
+                b[trip % b.Length] -= 1.0;
+                f[trip % length] += 1.0f;
+                n[trip % length]++;
+            }
+
+            for (int trip = Trips - 1; trip >= 0; trip--)
+            {
+                n[trip % length]--;
+                f[trip % length] -= 1.0f;
+                b[trip % b.Length] += 1.0;
+                a[trip % length] -= 1.0;
+                var (aBefore, bBefore, fBefore, nBefore) = ((double[])a.Clone(), (double[])b.Clone(), (float[])f.Clone(), (int[])n.Clone());
+                Array.Fill(a, 9.0);
+                Array.Fill(b, 8.0);
+                Array.Fill(f, 7.0f);
+                Array.Fill(n, 6);
+
+                Assert.Equal(trip, tape.PopInt());
+                tape.PopAll(n);
+                tape.PopAll(f);
+                var copy = new double[a.Length];
+                tape.PopAll(copy);
+                tape.PopAll(a, b);
+                Assert.Equal(aBefore, copy);
+                Assert.Equal(aBefore, a);
+                Assert.Equal(bBefore, b);
+                Assert.Equal(fBefore, f);
+                Assert.Equal(nBefore, n);
+            }
+
             Tape.Return(tape);
         }
 

@@ -527,10 +527,12 @@ namespace GradGen.Generator.Differentiation
 
         /// <summary>
         /// The adjoint buffer that goes with a new value of the array <paramref name="target"/>: a lent buffer for a new
-        /// array, the source's own adjoint for another array (<c>b = a</c>, <c>b = flag ? a : c</c>), else a fresh zero one.
+        /// array, the source's own adjoint for another array (<c>b = a</c>, <c>b = flag ? a : c</c>), null for null, else
+        /// a fresh zero one.
         /// </summary>
         private Expr ArrayAdjoint(Expr value, Var target) => value switch
         {
+            _ when Literals.IsNull(value) => value,
             NewArray { OnStack: false } fresh => Rent(fresh),
             NewArray onStack => onStack,
             DiffCall => Rent(new NewArray(target.Type, Types.ElementType(target.Type)!, EquatableArray.Of(Build.Length(target)))),

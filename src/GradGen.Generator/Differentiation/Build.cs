@@ -114,6 +114,19 @@ namespace GradGen.Generator.Differentiation
         /// <summary>An int difference, without a zero term.</summary>
         public static Expr IntSub(Expr a, Expr b) => IsConst(b, 0) ? a : new Binary(Types.Int, "-", a, b);
 
+        /// <summary>An int product, constants folded, without a factor one.</summary>
+        public static Expr IntMul(Expr a, Expr b) =>
+            a is Const { Value: { } x } && b is Const { Value: { } y } ? Num(Types.Int, x * y)
+            : IsConst(a, 0) || IsConst(b, 0) ? Num(Types.Int, 0)
+            : IsConst(a, 1) ? b : IsConst(b, 1) ? a
+            : new Binary(Types.Int, "*", a, b);
+
+        /// <summary>The larger of two ints, folded when both are constants.</summary>
+        public static Expr IntMax(Expr a, Expr b) =>
+            a is Const { Value: { } x } && b is Const { Value: { } y } ? Num(Types.Int, System.Math.Max(x, y))
+            : a.Equals(b) ? a
+            : Choose(Compare(">=", a, b), a, b);
+
         public static Expr Choose(Expr condition, Expr whenTrue, Expr whenFalse) =>
             new Conditional(whenTrue.Type, condition, whenTrue, whenFalse);
     }

@@ -31,17 +31,22 @@ namespace GradGen.Generator.Differentiation
         /// The name of every variable a statement writes, nested statements included, once per write: assignment
         /// targets, arrays stored into, loop counters, declared locals.
         /// </summary>
-        public static IEnumerable<string> Writes(IEnumerable<Stmt> statements) =>
-            AllStatements(statements).SelectMany(statement => statement switch
-            {
-                Assign a => new[] { a.Target.Name },
-                Store st => new[] { ((Var)st.Target.Collection).Name },
-                AssignTuple t => t.Variables.Select(v => v.Name),
-                For f => new[] { f.Counter.Name },
-                Declare d => new[] { d.Variable.Name },
-                ExprStmt { Expression: PullbackCall p } => p.Adjoints.Select(a => a is Ref r ? r.Variable : a as Var).OfType<Var>().Select(v => v.Name),
-                _ => Enumerable.Empty<string>(),
-            });
+        public static IEnumerable<string> Writes(IEnumerable<Stmt> statements) => AllStatements(statements).SelectMany(WritesOf);
+
+        /// <summary>The variables <paramref name="statements"/> give a new value, as <see cref="Writes"/> but without arrays only stored into (whose length stays).</summary>
+        public static IEnumerable<string> Reassigned(IEnumerable<Stmt> statements) =>
+            AllStatements(statements).Where(s => s is not Store).SelectMany(WritesOf);
+
+        private static IEnumerable<string> WritesOf(Stmt statement) => statement switch
+        {
+            Assign a => new[] { a.Target.Name },
+            Store st => new[] { ((Var)st.Target.Collection).Name },
+            AssignTuple t => t.Variables.Select(v => v.Name),
+            For f => new[] { f.Counter.Name },
+            Declare d => new[] { d.Variable.Name },
+            ExprStmt { Expression: PullbackCall p } => p.Adjoints.Select(a => a is Ref r ? r.Variable : a as Var).OfType<Var>().Select(v => v.Name),
+            _ => Enumerable.Empty<string>(),
+        };
 
         /// <summary>The arrays an array-valued expression may be (<c>a</c>, <c>flag ? a : b</c>): what <c>b = ...</c> makes b share elements with.</summary>
         public static IEnumerable<Var> ArraysReferenced(Expr value) => value switch

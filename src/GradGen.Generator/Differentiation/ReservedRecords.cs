@@ -5,75 +5,205 @@ using GradGen.Generator.Model;
 
 namespace GradGen.Generator.Differentiation
 {
-    /// <summary>Room reserved on the tape for the records of a counted loop, made by <c>Tape.PushReserved</c>.</summary>
+    /// <summary>
+    /// Room reserved on the tape for the records of a counted loop, which it then makes with <c>Tape.PushReserved</c>
+    /// and <c>Tape.PushAllReserved</c>.
+    /// </summary>
     internal static class ReservedRecords
     {
         /// <summary>
-        /// A counted loop that records values at its own level (not in a nested loop) reserves room for all of them
-        /// before it, and records them with <c>PushReserved</c>: no capacity test and no call in the loop. A call in a
-        /// loop, even one never taken, makes the JIT keep the loop's values in memory across it. Real values and
-        /// integers are reserved apart, each only when nothing else in the loop records into the same buffer (a nested
-        /// loop's records would use up the room), and only when the trip count known before the loop cannot change in
-        /// it. Rewrites <paramref name="body"/>; gives the reservation, or null.
+        /// A counted loop whose records can be counted before it starts reserves room for all of them, and records
+        /// them with no capacity test and no call in the loop. A call in a loop, even one never taken, makes the JIT
+        /// keep the loop's values in memory across it. Counted per iteration: its own pushes (the larger branch of
+        /// each if), whole arrays it records (their variables not reassigned in it), and the room reserved before a
+        /// nested loop whose counts cannot change in this one, which this reservation then takes over, so an outer
+        /// loop reserves for a whole nest once. Real values and integers are reserved apart, each only when nothing
+        /// uncounted in the loop records into the same buffer, and only when the trip count known before the loop
+        /// cannot change in it. Rewrites <paramref name="body"/>; gives the reservation, or null.
         /// </summary>
         public static Stmt? Reserve(For loop, List<Stmt> body, Var? tape)
         {
-            // ReverseBounds vouches for the form (for (i = s; i < e; i++), or <=, or counting down with > or >=) and
-            // that the body assigns no variable of the bounds; no element or member but a length may be read either,
-            // nor may the body pass a variable by reference.
-            var condition = (Binary)loop.Condition;
-            var written = new HashSet<string>(IrWalker.Writes(body));
-            bool Fixed(Expr bound) => IrWalker.AllExpressions(bound).All(e => e switch
-            {
-                Const or Binary or Unary or TypeCast => true,
-                Var v => v.Type == Types.Int || Types.ElementType(v.Type) is not null && !written.Contains(v.Name),
-                Member { Name: "Length", Receiver: Var } => true,
-                Call { Name: "GetLength", Receiver: Var } => true,
-                _ => false,
-            });
-            if (!Fixed(condition.Right) || !Fixed(loop.Start)
+            // ReverseBounds vouches for the form (for (i = s; i < e; i++), or <=, or counting down with > or >=).
+            // Counts may read no element, only lengths, nor may the body pass a variable by reference.
+            if (tape is null
                 || IrWalker.AllStatements(body).SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions).Any(e => e is Ref or PullbackCall))
             {
                 return null;
             }
 
-            // Calls on the tape, if there is one yet: no other code is a record.
-            Call? TapeCallIn(Stmt statement) => statement is ExprStmt { Expression: Call call } && tape is not null && call.Receiver == tape ? call : null;
-            Call? OwnRecord(Stmt statement) => TapeCallIn(statement) is { Name: "Push", Args: { Count: 1 } args } push
-                && (Types.IsReal(args[0].Type) || args[0].Type is Types.Int or Types.Bool) ? push : null;
-            bool IsReal(Call record) => Types.IsReal(record.Args[0].Type);
-
-            // Records per iteration, of real values or of integers: the larger branch of each if.
-            int PerIteration(IEnumerable<Stmt> statements, bool real) => statements.Sum(s => s is If branch
-                ? Math.Max(PerIteration(branch.Then, real), PerIteration(branch.Else, real))
-                : OwnRecord(s) is { } record && IsReal(record) == real ? 1 : 0);
-
-            IEnumerable<Stmt> OwnLevel(IEnumerable<Stmt> statements) =>
-                statements.SelectMany(s => s is If branch ? OwnLevel(branch.Then).Concat(OwnLevel(branch.Else)) : new[] { s });
-            var others = IrWalker.AllStatements(OwnLevel(body).Where(s => OwnRecord(s) is null)).Select(TapeCallIn).OfType<Call>().ToList();
-            bool Alone(bool real) => !others.Any(c => c.Name == "Reserve" || c.Args.Any(a => real
-                ? Types.IsReal(a.Type) || Types.IsRealCollection(a.Type)
-                : a.Type is Types.Int or Types.Bool || Types.ElementType(a.Type) == Types.Int));
-            var reals = Alone(real: true) ? PerIteration(body, real: true) : 0;
-            var ints = Alone(real: false) ? PerIteration(body, real: false) : 0;
-            if (reals + ints == 0)
+            var counting = new Counting(tape, new HashSet<string>(IrWalker.Reassigned(body)) { loop.Counter.Name });
+            var condition = (Binary)loop.Condition;
+            if (!counting.Fixed(condition.Right) || !counting.Fixed(loop.Start))
             {
                 return null;
             }
 
-            List<Stmt> Reserved(IEnumerable<Stmt> statements) => statements.Select(statement =>
-                OwnRecord(statement) is { } record && (IsReal(record) ? reals : ints) > 0
-                    ? new ExprStmt(statement.Line, record with { Name = "PushReserved" })
-                    : statement is If branch
-                        ? branch with { Then = Reserved(branch.Then).ToEquatableArray(), Else = Reserved(branch.Else).ToEquatableArray() }
-                        : statement).ToList();
-            var reserved = Reserved(body);
+            var (reals, ints) = counting.Count(body);
+            var reserveReals = reals is not null && !Build.IsConst(reals, 0);
+            var reserveInts = ints is not null && !Build.IsConst(ints, 0);
+            if (!reserveReals && !reserveInts)
+            {
+                return null;
+            }
+
+            var reserved = counting.Rewrite(body, reserveReals, reserveInts);
             body.Clear();
             body.AddRange(reserved);
 
             var span = loop.Step == "++" ? Build.IntSub(condition.Right, loop.Start) : Build.IntSub(loop.Start, condition.Right);
             var trips = condition.Op.EndsWith("=", StringComparison.Ordinal) ? Build.IntAdd(span, Build.Num(Types.Int, 1)) : span;
-            return new ExprStmt(0, new Call(Types.Void, tape, null, "Reserve", EquatableArray.Of(trips, Build.Num(Types.Int, reals), Build.Num(Types.Int, ints))));
+            var perTripReals = reserveReals ? reals! : Build.Num(Types.Int, 0);
+            var perTripInts = reserveInts ? ints! : Build.Num(Types.Int, 0);
+            Stmt reserve = new ExprStmt(0, new Call(Types.Void, tape, null, "Reserve", EquatableArray.Of(trips, perTripReals, perTripInts)));
+
+            // A length read before a loop that never runs could be of an array that is still null.
+            return trips is not Const && IrWalker.AllExpressions(perTripReals).Concat(IrWalker.AllExpressions(perTripInts)).Any(e => e is Member or Call)
+                ? new If(0, Build.Compare(">", trips, Build.Num(Types.Int, 0)), EquatableArray.Of(reserve), EquatableArray<Stmt>.Empty)
+                : reserve;
+        }
+
+        /// <summary>What one loop body records per iteration, and how its records become reserved ones.</summary>
+        private sealed class Counting
+        {
+            private readonly Var tape;
+            private readonly HashSet<string> reassigned;
+
+            public Counting(Var tape, HashSet<string> reassigned)
+            {
+                this.tape = tape;
+                this.reassigned = reassigned;
+            }
+
+            /// <summary>Whether <paramref name="e"/> has the same value at every iteration: variables the body does not reassign, lengths.</summary>
+            public bool Fixed(Expr e) => IrWalker.AllExpressions(e).All(x => x switch
+            {
+                Const or Binary or Unary or TypeCast or Conditional => true,
+                Var v => !reassigned.Contains(v.Name),
+                Member { Name: "Length", Receiver: Var } => true,
+                Call { Name: "GetLength", Receiver: Var } => true,
+                _ => false,
+            });
+
+            /// <summary>
+            /// Records per iteration, real values and integers apart, at most (the larger branch of each if); null for
+            /// a buffer into which something records that cannot be counted.
+            /// </summary>
+            public (Expr? Reals, Expr? Ints) Count(IReadOnlyList<Stmt> statements)
+            {
+                var zero = Build.Num(Types.Int, 0);
+                (Expr? Reals, Expr? Ints) total = (zero, zero);
+                for (var i = 0; i < statements.Count; i++)
+                {
+                    var statement = statements[i];
+                    (Expr? Reals, Expr? Ints) counts;
+                    if (Nested(statement) is { } nested)
+                    {
+                        // The nested loop that follows records only into the room it reserved, in the buffers it reserved.
+                        var loopAfter = i + 1 < statements.Count && statements[i + 1] is For ? statements[++i] : null;
+                        var (otherReals, otherInts) = loopAfter is null ? (false, false) : Touches(IrWalker.AllStatements(new[] { loopAfter }));
+                        counts = (
+                            Build.IsConst(nested.Args[1], 0) && otherReals ? null : Times(nested.Args[0], nested.Args[1]),
+                            Build.IsConst(nested.Args[2], 0) && otherInts ? null : Times(nested.Args[0], nested.Args[2]));
+                    }
+                    else if (statement is If branch)
+                    {
+                        var (thenReals, thenInts) = Count(branch.Then);
+                        var (elseReals, elseInts) = Count(branch.Else);
+                        counts = (Either(thenReals, elseReals, Build.IntMax), Either(thenInts, elseInts, Build.IntMax));
+                    }
+                    else if (Record(statement) is { } record)
+                    {
+                        counts = record;
+                    }
+                    else
+                    {
+                        var (real, integer) = Touches(IrWalker.AllStatements(new[] { statement }));
+                        counts = (real ? null : zero, integer ? null : zero);
+                    }
+
+                    total = (Either(total.Reals, counts.Reals, Build.IntAdd), Either(total.Ints, counts.Ints, Build.IntAdd));
+                }
+
+                return total;
+            }
+
+            /// <summary>The statements again, the counted records of the reserved buffers made in reserved room, the room nested loops reserved in them taken over.</summary>
+            public List<Stmt> Rewrite(IEnumerable<Stmt> statements, bool reals, bool ints) => statements.Select(statement => statement switch
+            {
+                _ when Nested(statement) is { } nested => TakeOver(statement, nested, reals, ints),
+                If branch => branch with
+                {
+                    Then = Rewrite(branch.Then, reals, ints).ToEquatableArray(),
+                    Else = Rewrite(branch.Else, reals, ints).ToEquatableArray(),
+                },
+                _ when Record(statement) is { } record && (record.Reals is Const { Value: 0 } ? ints : reals) =>
+                    new ExprStmt(statement.Line, TapeCall(statement)! with { Name = TapeCall(statement)!.Name + "Reserved" }),
+                _ => statement,
+            }).OfType<Stmt>().ToList();
+
+            /// <summary>A nested loop's reservation without the buffers this loop reserves for it; null when nothing is left.</summary>
+            private static Stmt? TakeOver(Stmt statement, Call nested, bool reals, bool ints)
+            {
+                var zero = Build.Num(Types.Int, 0);
+                var args = EquatableArray.Of(nested.Args[0], reals ? zero : nested.Args[1], ints ? zero : nested.Args[2]);
+                if (Build.IsConst(args[1], 0) && Build.IsConst(args[2], 0))
+                {
+                    return null;
+                }
+
+                var left = new ExprStmt(0, nested with { Args = args });
+                return statement is If guarded ? guarded with { Then = EquatableArray.Of<Stmt>(left) } : left;
+            }
+
+            /// <summary>Records of <paramref name="trips"/> iterations of <paramref name="perTrip"/> each; no length is read for a loop that does not run.</summary>
+            private static Expr Times(Expr trips, Expr perTrip) => trips is Const { Value: { } count }
+                ? Build.IntMul(Build.Num(Types.Int, Math.Max(count, 0)), perTrip)
+                : Build.IsConst(perTrip, 0) ? perTrip
+                : Build.Choose(Build.Compare(">", trips, Build.Num(Types.Int, 0)), Build.IntMul(trips, perTrip), Build.Num(Types.Int, 0));
+
+            private Call? TapeCall(Stmt statement) => statement is ExprStmt { Expression: Call call } && call.Receiver == tape ? call : null;
+
+            /// <summary>
+            /// A push of one value, or a record of whole arrays whose variables the body does not reassign: how many
+            /// real values and integers it records. Null for anything else.
+            /// </summary>
+            private (Expr Reals, Expr Ints)? Record(Stmt statement)
+            {
+                var zero = Build.Num(Types.Int, 0);
+                var one = Build.Num(Types.Int, 1);
+                switch (TapeCall(statement))
+                {
+                    case { Name: "Push", Args: { Count: 1 } args } when Types.IsReal(args[0].Type):
+                        return (one, zero);
+                    case { Name: "Push", Args: { Count: 1 } args } when args[0].Type is Types.Int or Types.Bool:
+                        return (zero, one);
+                    case { Name: "PushAll", Args: var arrays } when arrays.All(a => a is Var && Fixed(a) && Types.ElementType(a.Type) is Types.Double or Types.Float):
+                        return (arrays.Select(Build.Length).Aggregate(Build.IntAdd), zero);
+                    case { Name: "PushAll", Args: { Count: 1 } arrays } when arrays[0] is Var && Fixed(arrays[0]) && Types.ElementType(arrays[0].Type) == Types.Int:
+                        return (zero, Build.Length(arrays[0]));
+                    default:
+                        return null;
+                }
+            }
+
+            /// <summary>
+            /// The room a nested loop reserved (what <see cref="Reserve"/> made: a call, or a call in an if that tests
+            /// the trip count), when its counts are the same at every iteration of this loop.
+            /// </summary>
+            private Call? Nested(Stmt statement) =>
+                (statement is If { Then: { Count: 1 } then, Else.Count: 0 } guarded && Fixed(guarded.Condition) ? TapeCall(then[0]) : TapeCall(statement))
+                    is { Name: "Reserve" } reserve && reserve.Args.All(Fixed) ? reserve : null;
+
+            /// <summary>Whether tape calls among <paramref name="statements"/> record real values, or integers.</summary>
+            private (bool Reals, bool Ints) Touches(IEnumerable<Stmt> statements)
+            {
+                var calls = statements.Select(TapeCall).OfType<Call>().ToList();
+                return (
+                    calls.Any(c => c.Name == "Reserve" ? !Build.IsConst(c.Args[1], 0) : c.Args.Any(a => Types.IsReal(a.Type) || Types.IsRealCollection(a.Type))),
+                    calls.Any(c => c.Name == "Reserve" ? !Build.IsConst(c.Args[2], 0) : c.Args.Any(a => a.Type is Types.Int or Types.Bool || Types.ElementType(a.Type) == Types.Int)));
+            }
+
+            private static Expr? Either(Expr? a, Expr? b, Func<Expr, Expr, Expr> combine) => a is null || b is null ? null : combine(a, b);
         }
     }
 }

@@ -70,7 +70,9 @@ namespace GradGen.Generator.Differentiation
                 .Concat(wrt.Select((p, i) => (adjoints[i], new Var(p.Type, DerivativeNames.Parameter("hv", p.Name)))));
             var locals = IrWalker.AllStatements(reverse).OfType<Declare>().Select(d => d.Variable);
             // Tangents are recorded beside the values, beyond the room a loop reserved for the values alone.
-            var unreserved = IrRewriter.Map(reverse.ToEquatableArray(), e => e is Call { Name: "PushReserved" } push && IsTape(push.Receiver) ? push with { Name = "Push" } : e);
+            var unreserved = IrRewriter.Map(reverse.ToEquatableArray(), e => e is Call { Name: "PushReserved" or "PushAllReserved" } push && IsTape(push.Receiver)
+                ? push with { Name = push.Name.Replace("Reserved", string.Empty) }
+                : e);
             var transform = new TangentTransform(unreserved, inputs, adjoints.Select(a => a.Name), locals, names);
             var body = transform.TransformList(unreserved);
             body.InsertRange(0, transform.discardDeclarations);
@@ -182,7 +184,7 @@ namespace GradGen.Generator.Differentiation
             {
                 // An array variable takes a new array or another's: its tangent does the same.
                 output.Add(assign);
-                output.Add(new Assign(assign.Line, tangent, "=", NewArrayLike(assign.Value) ?? ArrayTangent(assign.Value)));
+                output.Add(new Assign(assign.Line, tangent, "=", ArrayTangent(assign.Value)));
                 return;
             }
 
@@ -204,10 +206,16 @@ namespace GradGen.Generator.Differentiation
             }
         }
 
-        /// <summary>The tangent of an array value: another array's tangent, or zeros for an array with no derivative; chosen like the value by <c>?:</c>.</summary>
-        private Expr ArrayTangent(Expr value) => value is Conditional choice
-            ? choice with { WhenTrue = ArrayTangent(choice.WhenTrue), WhenFalse = ArrayTangent(choice.WhenFalse) }
-            : Tangent(value, null) ?? Build.Zero(value);
+        /// <summary>
+        /// The tangent of an array value: another array's tangent, or zeros for an array with no derivative, null for
+        /// null; chosen like the value by <c>?:</c>.
+        /// </summary>
+        private Expr ArrayTangent(Expr value) => value switch
+        {
+            Conditional choice => choice with { WhenTrue = ArrayTangent(choice.WhenTrue), WhenFalse = ArrayTangent(choice.WhenFalse) },
+            _ when Literals.IsNull(value) => value,
+            _ => NewArrayLike(value) ?? Tangent(value, null) ?? Build.Zero(value),
+        };
 
         /// <summary>A new array (<c>new T[n]</c>, or one lent by the tape): the tangent of one is another.</summary>
         private static Expr? NewArrayLike(Expr value) =>

@@ -99,6 +99,8 @@ namespace GradGen.Generator.Emit
 
         public static string Expression(Expr expr) => expr switch
         {
+            // The user's null array, as the user's code had it (null! or a nullable variable): no nullable warning.
+            Const c when Literals.IsNull(c) => "default!",
             Const c => c.Text,
             Var v => v.Name,
             This => "this",

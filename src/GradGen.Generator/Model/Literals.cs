@@ -7,6 +7,9 @@ namespace GradGen.Generator.Model
     {
         public static Const Number(string type, double value) => new(type, Text(type, value), value);
 
+        /// <summary>The literal <c>null</c> (or <c>default</c>) of an array type: an array not made yet.</summary>
+        public static bool IsNull(Expr e) => e is Const { Text: "default", Value: null } && Types.ElementType(e.Type) is not null;
+
         /// <summary>C# text for <paramref name="value"/> as a <paramref name="type"/>, exact on round trip.</summary>
         public static string Text(string type, double value)
         {

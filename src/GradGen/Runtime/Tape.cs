@@ -119,47 +119,85 @@ namespace GradGen.Runtime
             return reals[count];
         }
 
+        // Whole-array records and restores are inlined: called once per iteration of an outer loop on short arrays,
+        // a call costs more than the copy, and it keeps the caller's loop values in memory.
+
         /// <summary>Records a whole array at once: a loop that overwrites every element is recorded before it starts.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void PushAll(double[] values)
         {
             EnsureReals(values.Length);
-            Copy(values, 0, reals, realCount, values.Length);
-            realCount += values.Length;
+            PushAllReserved(values);
         }
 
         /// <summary>
         /// Records two whole arrays, <paramref name="first"/> then <paramref name="second"/>, in one call: the arrays
         /// of two loops in a row, recorded before the first.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void PushAll(double[] first, double[] second)
         {
             EnsureReals(first.Length + second.Length);
+            PushAllReserved(first, second);
+        }
+
+        /// <summary>Records a whole array at once (as doubles, exactly).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void PushAll(float[] values)
+        {
+            EnsureReals(values.Length);
+            PushAllReserved(values);
+        }
+
+        /// <summary>Records a whole array at once.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void PushAll(int[] values)
+        {
+            EnsureInts(values.Length);
+            PushAllReserved(values);
+        }
+
+        /// <summary>Records a whole array in room made by <see cref="Reserve"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void PushAllReserved(double[] values)
+        {
+            Copy(values, 0, reals, realCount, values.Length);
+            realCount += values.Length;
+        }
+
+        /// <summary>Records two whole arrays, as <see cref="PushAll(double[], double[])"/> does, in room made by <see cref="Reserve"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void PushAllReserved(double[] first, double[] second)
+        {
             Copy(first, 0, reals, realCount, first.Length);
             Copy(second, 0, reals, realCount + first.Length, second.Length);
             realCount += first.Length + second.Length;
         }
 
-        /// <summary>Records a whole array at once (as doubles, exactly).</summary>
-        public void PushAll(float[] values)
+        /// <summary>Records a whole array (as doubles, exactly) in room made by <see cref="Reserve"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void PushAllReserved(float[] values)
         {
-            EnsureReals(values.Length);
+            var buffer = reals;
+            var count = realCount;
             for (int i = 0; i < values.Length; i++)
             {
-                reals[realCount + i] = values[i];
+                buffer[count + i] = values[i];
             }
 
-            realCount += values.Length;
+            realCount = count + values.Length;
         }
 
-        /// <summary>Records a whole array at once.</summary>
-        public void PushAll(int[] values)
+        /// <summary>Records a whole array in room made by <see cref="Reserve"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void PushAllReserved(int[] values)
         {
-            EnsureInts(values.Length);
             Array.Copy(values, 0, ints, intCount, values.Length);
             intCount += values.Length;
         }
 
         /// <summary>Puts back what <see cref="PushAll(double[])"/> recorded.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void PopAll(double[] values)
         {
             realCount -= values.Length;
@@ -167,6 +205,7 @@ namespace GradGen.Runtime
         }
 
         /// <summary>Puts back what <see cref="PushAll(double[], double[])"/> recorded.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void PopAll(double[] first, double[] second)
         {
             realCount -= first.Length + second.Length;
@@ -175,6 +214,7 @@ namespace GradGen.Runtime
         }
 
         /// <summary>Short copies element by element: cheaper than <see cref="Array.Copy(Array, int, Array, int, int)"/>'s fixed cost.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Copy(double[] from, int fromStart, double[] to, int toStart, int count)
         {
             if (count <= SmallCopy)
@@ -226,8 +266,8 @@ namespace GradGen.Runtime
         /// <summary>
         /// Makes room for the records of a counted loop of <paramref name="trips"/> iterations (none if below one),
         /// each recording at most <paramref name="realsPerTrip"/> real values and <paramref name="intsPerTrip"/>
-        /// integers, which the loop then makes with <c>PushReserved</c>: a store with no test of capacity and no
-        /// call, so the loop keeps its values in registers.
+        /// integers, which the loop then makes with <c>PushReserved</c> and <c>PushAllReserved</c>: stores with no
+        /// test of capacity and no call, so the loop keeps its values in registers.
         /// </summary>
         public void Reserve(int trips, int realsPerTrip, int intsPerTrip)
         {

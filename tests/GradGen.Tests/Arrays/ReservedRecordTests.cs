@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Text.RegularExpressions;
 using GradGen.Tests.Infrastructure;
 using Xunit;
 
@@ -44,7 +45,7 @@ namespace Arrays.Reserved
             return p;
         }
 
-        // s is recorded per outer iteration and t per inner one: the outer loop reserves nothing for real values
+        // s is recorded per outer iteration and t per inner one: the outer loop reserves for both
         [Differentiable]
         public static real Nested(real[] x, int k)
         {
@@ -55,6 +56,65 @@ namespace Arrays.Reserved
                 for (int i = 0; i < x.Length; i++)
                     t = MathR.Sin(t + x[i]);
                 s = MathR.Sin(s) + t * x[j % x.Length];
+            }
+            return s;
+        }
+
+        // like a mixture's: per pass, per component a scratch vector overwritten whole, then a running maximum over
+        // k − 1 components: the pass loop reserves for all of them at once (the maximum's loop runs no time for k ≤ 1)
+        [Differentiable]
+        public static real Mixture(real[] x, real[] m, int k)
+        {
+            int d = x.Length;
+            real[] u = new real[d];
+            real[] e = new real[k];
+            real s = 0r;
+            for (int p = 0; p < 3; p++)
+            {
+                for (int j = 0; j < k; j++)
+                {
+                    for (int i = 0; i < d; i++)
+                        u[i] = MathR.Sin(x[i] * (p + 1)) - m[j * d + i];
+                    real q = 0r;
+                    for (int i = 0; i < d; i++)
+                        q += u[i] * u[i];
+                    e[j] = -q;
+                }
+                real best = 0r;
+                if (k > 0)
+                    best = e[0];
+                for (int j = 1; j < k; j++)
+                    best = MathR.Max(best, e[j]);
+                s = MathR.Sin(s) + best * x[p % d];
+            }
+            return s;
+        }
+
+        // the inner trip count changes with the outer counter: the inner loop reserves its own room each time
+        [Differentiable]
+        public static real Triangular(real[] x)
+        {
+            real t = 0.3r;
+            for (int i = 0; i < x.Length; i++)
+            {
+                for (int j = i; j < x.Length; j++)
+                    t = MathR.Sin(t + x[j] * (i + 1));
+            }
+            return t;
+        }
+
+        // the scratch array exists only when the loop runs: the reservation reads its length only then
+        [Differentiable]
+        public static real Lazy(real[] x, int passes)
+        {
+            real[] u = passes > 0 ? new real[x.Length] : null!;
+            real s = 0r;
+            for (int p = 0; p < passes; p++)
+            {
+                for (int i = 0; i < x.Length; i++)
+                    u[i] = MathR.Sin(x[i] + s);
+                for (int i = 0; i < x.Length; i++)
+                    s += u[i] * x[i];
             }
             return s;
         }
@@ -164,6 +224,29 @@ namespace Arrays.Reserved
                 return ((double[])args[0]!).Select(_ => (double)(k = k * 3 % 7)).ToArray();
             });
 
+        [Theory]
+        [InlineData(Precision.Double)]
+        [InlineData(Precision.Float)]
+        public void NestReservedAtTheOuterLoop(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Mixture"),
+            new[]
+            {
+                new object?[] { Values(20, 4), Values(21, 48), 12 },
+                new object?[] { Values(22, 2), Values(23, 2), 1 },
+                new object?[] { Values(24, 3), Array.Empty<double>(), 0 },
+            });
+
+        [Theory]
+        [InlineData(Precision.Double)]
+        [InlineData(Precision.Float)]
+        public void InnerTripCountOfTheOuterCounter(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Triangular"),
+            new[] { new object?[] { Values(25, 20) }, new object?[] { Values(26, 1) }, new object?[] { Array.Empty<double>() } });
+
+        [Theory]
+        [InlineData(Precision.Double)]
+        [InlineData(Precision.Float)]
+        public void ArrayMadeOnlyWhenTheLoopRuns(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Lazy"),
+            new[] { new object?[] { Values(27, 5), 3 }, new object?[] { Values(28, 4), 0 } });
+
         [Fact]
         public void WhereRoomIsReserved()
         {
@@ -178,10 +261,22 @@ namespace Arrays.Reserved
             Assert.Contains("tape.Reserve(x.Length, 2, 1);", branches);
             Assert.Contains("tape.PushReserved(true);", branches);
 
-            // the inner loop reserves its own; the outer loop's record of s is made the usual way
+            // the outer loop reserves for its record of s and for the inner loop's of t (none when x is empty), once
             var nested = Reverse("Nested");
-            Assert.Contains("tape.Reserve(x.Length, 1, 0);", nested);
-            Assert.Matches(@"tape\.Push\(s\w*\);", nested);
+            Assert.Contains("tape.Reserve(k, (x.Length > 0 ? x.Length : 0) + 1, 0);", nested);
+            Assert.Single(Regex.Matches(nested, @"tape\.Reserve\("));
+            Assert.DoesNotContain("tape.Push(", nested);
+
+            // one reservation for the pass loop: e and u whole, best, its branch and its running maximum, and s
+            var mixture = Reverse("Mixture");
+            Assert.Contains("tape.Reserve(3, e.Length + (k > 0 ? k * u.Length : 0) + 1 + (k - 1 > 0 ? k - 1 : 0) + 1, 1);", mixture);
+            Assert.Single(Regex.Matches(mixture, @"tape\.Reserve\("));
+            Assert.Contains("tape.PushAllReserved(u);", mixture);
+            Assert.Contains("tape.PushAllReserved(e);", mixture);
+            Assert.DoesNotMatch(@"tape\.Push(All)?\(", mixture);
+
+            Assert.Contains("tape.Reserve(x.Length - i, 1, 0);", Reverse("Triangular"));
+            Assert.Matches(@"if \(passes > 0\)\s*\{\s*tape\.Reserve\(passes, ", Reverse("Lazy"));
 
             Assert.DoesNotContain("Reserve", Reverse("EarlyExit"));
             Assert.DoesNotContain("Reserve", Reverse("AliasedBound"));

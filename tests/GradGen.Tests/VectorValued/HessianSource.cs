@@ -87,6 +87,26 @@ namespace VectorValued.Hessians
             return MathR.Log(s);
         }
 
+        // passes over components, a scratch vector and a recurrence per component: one reservation for the whole nest
+        [Differentiable(Kinds = DerivativeKinds.Hessian)]
+        public static real Nest(real[] x, real[] m)
+        {
+            int d = x.Length;
+            real[] u = new real[d];
+            real s = 0.1r;
+            for (int p = 0; p < 2; p++)
+            {
+                for (int j = 0; j < m.Length / d; j++)
+                {
+                    for (int i = 0; i < d; i++)
+                        u[i] = MathR.Sin(m[j * d + i] * x[i] + s);
+                    for (int i = 0; i < d; i++)
+                        s = MathR.Tanh(s + u[i] * x[i]);
+                }
+            }
+            return s;
+        }
+
         // a scalar overwritten in a loop with a branch: p ← p·x + y or p ← sin(p)·y
         [Differentiable(Kinds = DerivativeKinds.Hessian)]
         public static real Recurrence(real x, real y, int n)

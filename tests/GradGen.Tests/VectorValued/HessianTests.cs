@@ -120,6 +120,11 @@ namespace GradGen.Tests.VectorValued
             closedForm: null);
 
         [Fact]
+        public void NestReservedOnce() => Check("Nest",
+            Points(P(Vec(80, 3, 0.9), Vec(81, 6, 0.9)), P(Vec(82, 2, 0.9), Vec(83, 2, 0.9)), P(Vec(84, 1, 0.9), Vec(85, 0, 0.9))),
+            closedForm: null);
+
+        [Fact]
         public void ArrayRewrittenInLoops() => Check("Smoothing",
             Points(P(Vec(73, 4, 0.9), 2), P(Vec(74, 3, 0.9), 0), P(Vec(75, 5, 0.9), 3)),
             closedForm: null);
