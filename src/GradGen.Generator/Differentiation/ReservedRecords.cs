@@ -57,7 +57,8 @@ namespace GradGen.Generator.Differentiation
             Stmt reserve = new ExprStmt(0, new Call(Types.Void, tape, null, "Reserve", EquatableArray.Of(trips, perTripReals, perTripInts)));
 
             // A length read before a loop that never runs could be of an array that is still null.
-            return trips is not Const && IrWalker.AllExpressions(perTripReals).Concat(IrWalker.AllExpressions(perTripInts)).Any(e => e is Member or Call)
+            return !(trips is Const { Value: > 0 }) && IrWalker.AllExpressions(perTripReals).Concat(IrWalker.AllExpressions(perTripInts))
+                    .Any(e => e is Member or Call || e is Binary { Op: "/" or "%" })
                 ? new If(0, Build.Compare(">", trips, Build.Num(Types.Int, 0)), EquatableArray.Of(reserve), EquatableArray<Stmt>.Empty)
                 : reserve;
         }
@@ -88,7 +89,7 @@ namespace GradGen.Generator.Differentiation
             /// Records per iteration, real values and integers apart, at most (the larger branch of each if); null for
             /// a buffer into which something records that cannot be counted.
             /// </summary>
-            public (Expr? Reals, Expr? Ints) Count(IReadOnlyList<Stmt> statements)
+            public (Expr? Reals, Expr? Ints) Count(IReadOnlyList<Stmt> statements, bool inBranch = false)
             {
                 var zero = Build.Num(Types.Int, 0);
                 (Expr? Reals, Expr? Ints) total = (zero, zero);
@@ -96,7 +97,9 @@ namespace GradGen.Generator.Differentiation
                 {
                     var statement = statements[i];
                     (Expr? Reals, Expr? Ints) counts;
-                    if (Nested(statement) is { } nested)
+                    // In a branch only single values are counted: a nested count or a length read before the loop
+                    // would be evaluated where the program might never evaluate it.
+                    if (!inBranch && Nested(statement) is { } nested)
                     {
                         // The nested loop that follows records only into the room it reserved, in the buffers it reserved.
                         var loopAfter = i + 1 < statements.Count && statements[i + 1] is For ? statements[++i] : null;
@@ -107,11 +110,11 @@ namespace GradGen.Generator.Differentiation
                     }
                     else if (statement is If branch)
                     {
-                        var (thenReals, thenInts) = Count(branch.Then);
-                        var (elseReals, elseInts) = Count(branch.Else);
+                        var (thenReals, thenInts) = Count(branch.Then, inBranch: true);
+                        var (elseReals, elseInts) = Count(branch.Else, inBranch: true);
                         counts = (Either(thenReals, elseReals, Build.IntMax), Either(thenInts, elseInts, Build.IntMax));
                     }
-                    else if (Record(statement) is { } record)
+                    else if (Record(statement) is { } record && !(inBranch && TapeCall(statement)!.Name == "PushAll"))
                     {
                         counts = record;
                     }

@@ -119,6 +119,31 @@ namespace Arrays.Reserved
             return s;
         }
 
+        // a nested loop only in a branch, its count divided by k: nothing of it is counted before the branch is taken
+        [Differentiable]
+        public static real Guarded(real[] x, int n, int k)
+        {
+            real s = 0.5r;
+            for (int p = 0; p < n; p++)
+            {
+                if (k != 0)
+                    for (int j = 0; j < x.Length / k; j++)
+                        s = MathR.Sin(s + x[j]);
+            }
+            return s;
+        }
+
+        // a count divided by k, read before a loop that may not run: the reservation is made only when it runs
+        [Differentiable]
+        public static real Divided(real[] x, int n, int m, int k)
+        {
+            real s = 0.5r;
+            for (int p = 0; p < n; p++)
+                for (int j = 0; j < m / k; j++)
+                    s = MathR.Sin(s + x[0] * j);
+            return s;
+        }
+
         // the bound is an element the loop changes through another variable: its trip count is not known before it
         [Differentiable]
         public static real AliasedBound(real[] x)
@@ -246,6 +271,17 @@ namespace Arrays.Reserved
         [InlineData(Precision.Float)]
         public void ArrayMadeOnlyWhenTheLoopRuns(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Lazy"),
             new[] { new object?[] { Values(27, 5), 3 }, new object?[] { Values(28, 4), 0 } });
+
+        [Theory]
+        [InlineData(Precision.Double)]
+        [InlineData(Precision.Float)]
+        public void CountsEvaluatedOnlyWhereTheProgramWould(Precision precision)
+        {
+            ArrayGradientCheck.Check(Fn(precision, "Guarded"),
+                new[] { new object?[] { Values(29, 6), 3, 2 }, new object?[] { Values(30, 4), 2, 0 } });
+            ArrayGradientCheck.Check(Fn(precision, "Divided"),
+                new[] { new object?[] { Values(31, 2), 3, 7, 2 }, new object?[] { Values(32, 2), 0, 7, 0 } });
+        }
 
         [Fact]
         public void WhereRoomIsReserved()
