@@ -846,7 +846,9 @@ namespace GradGen.Generator.Differentiation
         private Var Tape => tape ??= new Var(Runtime.TapeType, names.Fresh("tape"));
 
         /// <summary>The adjoint buffer of a new local array, lent by the tape so steady-state calls allocate no more than the primal.</summary>
-        private Expr Rent(NewArray array) => new Call(array.Type, Tape, null, $"Rent<{array.ElementType}>", array.Lengths);
+        /// <summary>A lent buffer of the shape of <paramref name="array"/>; a length of another integer type (new T[aLong]) made an int: the primal's new, just before, has already checked it fits.</summary>
+        private Expr Rent(NewArray array) => new Call(array.Type, Tape, null, $"Rent<{array.ElementType}>",
+            array.Lengths.Select(n => n.Type == Types.Int ? n : new TypeCast(Types.Int, n)).ToEquatableArray());
 
         /// <summary>Records a value where <see cref="Pop"/> takes it back: any type but a real, an int, a bool or an array goes as an object (a long would otherwise widen to a real).</summary>
         private Stmt Push(Expr value) =>

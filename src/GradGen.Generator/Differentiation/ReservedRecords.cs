@@ -33,7 +33,7 @@ namespace GradGen.Generator.Differentiation
 
             var counting = new Counting(tape, new HashSet<string>(IrWalker.Reassigned(body)) { loop.Counter.Name });
             var condition = (Binary)loop.Condition;
-            if (!counting.Fixed(condition.Right) || !counting.Fixed(loop.Start))
+            if (!counting.Fixed(condition.Right) || !counting.Fixed(loop.Start) || condition.Right.Type != Types.Int || loop.Start.Type != Types.Int)
             {
                 return null;
             }
