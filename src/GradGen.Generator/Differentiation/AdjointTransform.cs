@@ -845,8 +845,11 @@ namespace GradGen.Generator.Differentiation
 
         private Var Tape => tape ??= new Var(Runtime.TapeType, names.Fresh("tape"));
 
-        /// <summary>The adjoint buffer of a new local array, lent by the tape so steady-state calls allocate no more than the primal.</summary>
-        /// <summary>A lent buffer of the shape of <paramref name="array"/>; a length of another integer type (new T[aLong]) made an int: the primal's new, just before, has already checked it fits.</summary>
+        /// <summary>
+        /// The adjoint buffer of a new local array, lent by the tape so steady-state calls allocate no more than the
+        /// primal. A length of another integer type (<c>new T[aLong]</c>) is made an int: the primal's <c>new</c>, just
+        /// before, has already checked that it fits.
+        /// </summary>
         private Expr Rent(NewArray array) => new Call(array.Type, Tape, null, $"Rent<{array.ElementType}>",
             array.Lengths.Select(n => n.Type == Types.Int ? n : new TypeCast(Types.Int, n)).ToEquatableArray());
 

@@ -11,6 +11,8 @@ namespace GradGen.Generator.Differentiation
     /// </summary>
     internal static class ReservedRecords
     {
+        private static readonly Const Zero = Build.Num(Types.Int, 0);
+
         /// <summary>
         /// A counted loop whose records can be counted before it starts reserves room for all of them, and records
         /// them with no capacity test and no call in the loop. A call in a loop, even one never taken, makes the JIT
@@ -52,14 +54,14 @@ namespace GradGen.Generator.Differentiation
 
             var span = loop.Step == "++" ? Build.IntSub(condition.Right, loop.Start) : Build.IntSub(loop.Start, condition.Right);
             var trips = condition.Op.EndsWith("=", StringComparison.Ordinal) ? Build.IntAdd(span, Build.Num(Types.Int, 1)) : span;
-            var perTripReals = reserveReals ? reals! : Build.Num(Types.Int, 0);
-            var perTripInts = reserveInts ? ints! : Build.Num(Types.Int, 0);
+            var perTripReals = reserveReals ? reals! : Zero;
+            var perTripInts = reserveInts ? ints! : Zero;
             Stmt reserve = new ExprStmt(0, new Call(Types.Void, tape, null, "Reserve", EquatableArray.Of(trips, perTripReals, perTripInts)));
 
-            // A length read before a loop that never runs could be of an array that is still null.
+            // Counts that read a length or divide are evaluated only when the loop runs: the array could still be null, the divisor zero.
             return !(trips is Const { Value: > 0 }) && IrWalker.AllExpressions(perTripReals).Concat(IrWalker.AllExpressions(perTripInts))
                     .Any(e => e is Member or Call || e is Binary { Op: "/" or "%" })
-                ? new If(0, Build.Compare(">", trips, Build.Num(Types.Int, 0)), EquatableArray.Of(reserve), EquatableArray<Stmt>.Empty)
+                ? new If(0, Build.Compare(">", trips, Zero), EquatableArray.Of(reserve), EquatableArray<Stmt>.Empty)
                 : reserve;
         }
 
@@ -91,8 +93,7 @@ namespace GradGen.Generator.Differentiation
             /// </summary>
             public (Expr? Reals, Expr? Ints) Count(IReadOnlyList<Stmt> statements, bool inBranch = false)
             {
-                var zero = Build.Num(Types.Int, 0);
-                (Expr? Reals, Expr? Ints) total = (zero, zero);
+                (Expr? Reals, Expr? Ints) total = (Zero, Zero);
                 for (var i = 0; i < statements.Count; i++)
                 {
                     var statement = statements[i];
@@ -121,7 +122,7 @@ namespace GradGen.Generator.Differentiation
                     else
                     {
                         var (real, integer) = Touches(IrWalker.AllStatements(new[] { statement }));
-                        counts = (real ? null : zero, integer ? null : zero);
+                        counts = (real ? null : Zero, integer ? null : Zero);
                     }
 
                     total = (Either(total.Reals, counts.Reals, Build.IntAdd), Either(total.Ints, counts.Ints, Build.IntAdd));
@@ -139,16 +140,16 @@ namespace GradGen.Generator.Differentiation
                     Then = Rewrite(branch.Then, reals, ints).ToEquatableArray(),
                     Else = Rewrite(branch.Else, reals, ints).ToEquatableArray(),
                 },
-                _ when Record(statement) is { } record && (record.Reals is Const { Value: 0 } ? ints : reals) =>
-                    new ExprStmt(statement.Line, TapeCall(statement)! with { Name = TapeCall(statement)!.Name + "Reserved" }),
+                // A record of one buffer only: of integers when it counts no real value.
+                _ when Record(statement) is { } record && (Build.IsConst(record.Reals, 0) ? ints : reals) && TapeCall(statement) is { } call =>
+                    new ExprStmt(statement.Line, call with { Name = call.Name + "Reserved" }),
                 _ => statement,
             }).OfType<Stmt>().ToList();
 
             /// <summary>A nested loop's reservation without the buffers this loop reserves for it; null when nothing is left.</summary>
             private static Stmt? TakeOver(Stmt statement, Call nested, bool reals, bool ints)
             {
-                var zero = Build.Num(Types.Int, 0);
-                var args = EquatableArray.Of(nested.Args[0], reals ? zero : nested.Args[1], ints ? zero : nested.Args[2]);
+                var args = EquatableArray.Of(nested.Args[0], reals ? Zero : nested.Args[1], ints ? Zero : nested.Args[2]);
                 if (Build.IsConst(args[1], 0) && Build.IsConst(args[2], 0))
                 {
                     return null;
@@ -162,7 +163,7 @@ namespace GradGen.Generator.Differentiation
             private static Expr Times(Expr trips, Expr perTrip) => trips is Const { Value: { } count }
                 ? Build.IntMul(Build.Num(Types.Int, Math.Max(count, 0)), perTrip)
                 : Build.IsConst(perTrip, 0) ? perTrip
-                : Build.Choose(Build.Compare(">", trips, Build.Num(Types.Int, 0)), Build.IntMul(trips, perTrip), Build.Num(Types.Int, 0));
+                : Build.Choose(Build.Compare(">", trips, Zero), Build.IntMul(trips, perTrip), Zero);
 
             private Call? TapeCall(Stmt statement) => statement is ExprStmt { Expression: Call call } && call.Receiver == tape ? call : null;
 
@@ -172,18 +173,17 @@ namespace GradGen.Generator.Differentiation
             /// </summary>
             private (Expr Reals, Expr Ints)? Record(Stmt statement)
             {
-                var zero = Build.Num(Types.Int, 0);
                 var one = Build.Num(Types.Int, 1);
                 switch (TapeCall(statement))
                 {
                     case { Name: "Push", Args: { Count: 1 } args } when Types.IsReal(args[0].Type):
-                        return (one, zero);
+                        return (one, Zero);
                     case { Name: "Push", Args: { Count: 1 } args } when args[0].Type is Types.Int or Types.Bool:
-                        return (zero, one);
+                        return (Zero, one);
                     case { Name: "PushAll", Args: var arrays } when arrays.All(a => a is Var && Fixed(a) && Types.ElementType(a.Type) is Types.Double or Types.Float):
-                        return (arrays.Select(Build.Length).Aggregate(Build.IntAdd), zero);
+                        return (arrays.Select(Build.Length).Aggregate(Build.IntAdd), Zero);
                     case { Name: "PushAll", Args: { Count: 1 } arrays } when arrays[0] is Var && Fixed(arrays[0]) && Types.ElementType(arrays[0].Type) == Types.Int:
-                        return (zero, Build.Length(arrays[0]));
+                        return (Zero, Build.Length(arrays[0]));
                     default:
                         return null;
                 }
