@@ -7,7 +7,8 @@ namespace GradGen.Benchmarks;
 
 /// <summary>
 /// ADBench's Gaussian mixture model objective (tests/GradGen.Tests/Models/Gmm.cs, checked there against ADBench's
-/// hand-written gradient) against its GradGen reverse-mode gradient, at two ADBench sizes:
+/// hand-written gradient) against its GradGen reverse-mode gradient and a hand-derived C# gradient
+/// (<see cref="GmmHandWritten"/>), at two ADBench sizes:
 /// d = 2, K = 5, n = 1000 (ADBench's data/gmm/1k/gmm_d2_K5.txt from the shared data) and d = 10, K = 25, n = 1000
 /// (generated from a fixed seed in ADBench's shapes: N(0, 1) alphas, icf and points, U(0, 1) means, γ = 1, m = 0).
 /// </summary>
@@ -18,6 +19,9 @@ public class GmmBenchmarks
     private double[] gradAlphas = null!;
     private double[] gradMeans = null!;
     private double[] gradIcf = null!;
+    private double[] handAlphas = null!;
+    private double[] handMeans = null!;
+    private double[] handIcf = null!;
 
     [Params("d2_K5_n1000", "d10_K25_n1000")]
     public string Size { get; set; } = "d2_K5_n1000";
@@ -34,7 +38,11 @@ public class GmmBenchmarks
         gradAlphas = new double[input.Alphas.Length];
         gradMeans = new double[input.Means.Length];
         gradIcf = new double[input.Icf.Length];
+        handAlphas = new double[input.Alphas.Length];
+        handMeans = new double[input.Means.Length];
+        handIcf = new double[input.Icf.Length];
         CheckGradient();
+        CheckHandWritten();
     }
 
     [Benchmark(Baseline = true)]
@@ -45,6 +53,11 @@ public class GmmBenchmarks
     public double ObjectiveGradient() =>
         Gmm.ObjectiveGradient(input.Alphas, input.Means, input.Icf, input.X, input.WishartGamma, input.WishartM, input.D, input.K, input.N,
             gradAlphas, gradMeans, gradIcf);
+
+    [Benchmark]
+    public double HandWrittenGradient() =>
+        GmmHandWritten.Gradient(input.Alphas, input.Means, input.Icf, input.X, input.WishartGamma, input.WishartM, input.D, input.K, input.N,
+            handAlphas, handMeans, handIcf);
 
     /// <summary>Benchmarking a wrong gradient is pointless: same value, and ∇f·v equals a central difference along a random v.</summary>
     private void CheckGradient()
@@ -70,6 +83,26 @@ public class GmmBenchmarks
         if (Math.Abs(fd - dot) > 1e-5 * Math.Max(1.0, Math.Abs(dot)))
         {
             throw new InvalidOperationException($"GMM {Size}: gradient·v = {dot:R}, central difference {fd:R}.");
+        }
+    }
+
+    /// <summary>The hand-derived gradient must be the same gradient (GradGen's was just checked against a central difference).</summary>
+    private void CheckHandWritten()
+    {
+        double value = HandWrittenGradient();
+        double generated = ObjectiveGradient();
+        double worst = Math.Abs(value - generated) / Math.Max(1.0, Math.Abs(generated));
+        foreach (var (hand, gradGen) in new[] { (handAlphas, gradAlphas), (handMeans, gradMeans), (handIcf, gradIcf) })
+        {
+            for (int i = 0; i < hand.Length; i++)
+            {
+                worst = Math.Max(worst, Math.Abs(hand[i] - gradGen[i]) / Math.Max(1.0, Math.Abs(gradGen[i])));
+            }
+        }
+
+        if (worst > 1e-10)
+        {
+            throw new InvalidOperationException($"GMM {Size}: the hand-written gradient differs from GradGen's by {worst:E2} (relative).");
         }
     }
 
