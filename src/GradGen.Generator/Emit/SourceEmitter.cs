@@ -53,7 +53,7 @@ namespace GradGen.Generator.Emit
 
                 var names = Names(model);
                 var seed = new Var(DerivativeSignatures.SeedType(model.ReturnType), names.Fresh("seed"));
-                var reverse = AdjointTransform.Transform(model, names, seed);
+                var reverse = TapeCursors.Apply(AdjointTransform.Transform(model, names, seed), names);
                 Method(writer, model, ReverseSignature(model, seed.Name), reverse, Optimize(reverse));
             }
 
@@ -94,7 +94,7 @@ namespace GradGen.Generator.Emit
             var names = Names(model);
             var seed = new Var(DerivativeSignatures.SeedType(model.ReturnType), names.Fresh("seed"));
             var seedTangent = new Var(seed.Type, names.Fresh("vSeed"));
-            var reverseTangent = TangentTransform.TransformReverse(model, AdjointTransform.Transform(model, names, seed), seed, seedTangent, names);
+            var reverseTangent = TapeCursors.Apply(TangentTransform.TransformReverse(model, AdjointTransform.Transform(model, names, seed), seed, seedTangent, names), names);
             Summary(writer, $"Forward mode applied to {DerivativeNames.Reverse(model.Name)}: adds the directional derivative of its adjoints along v… and {seedTangent.Name} to hv….", optimize(reverseTangent));
             writer.Open($"{model.Modifiers} {model.ReturnType} {DerivativeNames.ReverseTangent(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.ReverseTangent(model.Parameters, model.ReturnType, seed.Name, seedTangent.Name))})");
             ShapeChecks(writer, model, "d", "v", "hv");

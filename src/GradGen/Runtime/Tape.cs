@@ -159,58 +159,111 @@ namespace GradGen.Runtime
 
         /// <summary>Records a whole array in room made by <see cref="Reserve"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void PushAllReserved(double[] values)
-        {
-            Copy(values, 0, reals, realCount, values.Length);
-            realCount += values.Length;
-        }
+        public void PushAllReserved(double[] values) => realCount = PushAllAt(reals, realCount, values);
 
         /// <summary>Records two whole arrays, as <see cref="PushAll(double[], double[])"/> does, in room made by <see cref="Reserve"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void PushAllReserved(double[] first, double[] second)
-        {
-            Copy(first, 0, reals, realCount, first.Length);
-            Copy(second, 0, reals, realCount + first.Length, second.Length);
-            realCount += first.Length + second.Length;
-        }
+        public void PushAllReserved(double[] first, double[] second) => realCount = PushAllAt(reals, realCount, first, second);
 
         /// <summary>Records a whole array (as doubles, exactly) in room made by <see cref="Reserve"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void PushAllReserved(float[] values)
-        {
-            var buffer = reals;
-            var count = realCount;
-            for (int i = 0; i < values.Length; i++)
-            {
-                buffer[count + i] = values[i];
-            }
-
-            realCount = count + values.Length;
-        }
+        public void PushAllReserved(float[] values) => realCount = PushAllAt(reals, realCount, values);
 
         /// <summary>Records a whole array in room made by <see cref="Reserve"/>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void PushAllReserved(int[] values)
-        {
-            Array.Copy(values, 0, ints, intCount, values.Length);
-            intCount += values.Length;
-        }
+        public void PushAllReserved(int[] values) => intCount = PushAllAt(ints, intCount, values);
 
         /// <summary>Puts back what <see cref="PushAll(double[])"/> recorded.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void PopAll(double[] values)
-        {
-            realCount -= values.Length;
-            Copy(reals, realCount, values, 0, values.Length);
-        }
+        public void PopAll(double[] values) => realCount = PopAllAt(reals, realCount, values);
 
         /// <summary>Puts back what <see cref="PushAll(double[], double[])"/> recorded.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void PopAll(double[] first, double[] second)
+        public void PopAll(double[] first, double[] second) => realCount = PopAllAt(reals, realCount, first, second);
+
+        /// <summary>Puts back what <see cref="PushAll(float[])"/> recorded.</summary>
+        public void PopAll(float[] values) => realCount = PopAllAt(reals, realCount, values);
+
+        /// <summary>Puts back what <see cref="PushAll(int[])"/> recorded.</summary>
+        public void PopAll(int[] values) => intCount = PopAllAt(ints, intCount, values);
+
+        // The whole-array records of a loop that works on a buffer through a cursor (see Reals): each takes the cursor
+        // and gives it back moved, so that it stays a local.
+
+        /// <summary>Records a whole array at <paramref name="top"/> of <paramref name="buffer"/>, in room made by <see cref="Reserve"/>; returns the new top.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int PushAllAt(double[] buffer, int top, double[] values)
         {
-            realCount -= first.Length + second.Length;
-            Copy(reals, realCount, first, 0, first.Length);
-            Copy(reals, realCount + first.Length, second, 0, second.Length);
+            Copy(values, 0, buffer, top, values.Length);
+            return top + values.Length;
+        }
+
+        /// <summary>Records two whole arrays, <paramref name="first"/> then <paramref name="second"/>, as <see cref="PushAllAt(double[], int, double[])"/> does.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int PushAllAt(double[] buffer, int top, double[] first, double[] second)
+        {
+            Copy(first, 0, buffer, top, first.Length);
+            Copy(second, 0, buffer, top + first.Length, second.Length);
+            return top + first.Length + second.Length;
+        }
+
+        /// <summary>Records a whole array (as doubles, exactly), as <see cref="PushAllAt(double[], int, double[])"/> does.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int PushAllAt(double[] buffer, int top, float[] values)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                buffer[top + i] = values[i];
+            }
+
+            return top + values.Length;
+        }
+
+        /// <summary>Records a whole array, as <see cref="PushAllAt(double[], int, double[])"/> does.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int PushAllAt(int[] buffer, int top, int[] values)
+        {
+            Array.Copy(values, 0, buffer, top, values.Length);
+            return top + values.Length;
+        }
+
+        /// <summary>Puts back the whole array recorded below <paramref name="top"/> of <paramref name="buffer"/>; returns the new top.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int PopAllAt(double[] buffer, int top, double[] values)
+        {
+            top -= values.Length;
+            Copy(buffer, top, values, 0, values.Length);
+            return top;
+        }
+
+        /// <summary>Puts back what <see cref="PushAllAt(double[], int, double[], double[])"/> recorded.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static int PopAllAt(double[] buffer, int top, double[] first, double[] second)
+        {
+            top -= first.Length + second.Length;
+            Copy(buffer, top, first, 0, first.Length);
+            Copy(buffer, top + first.Length, second, 0, second.Length);
+            return top;
+        }
+
+        /// <summary>Puts back what <see cref="PushAllAt(double[], int, float[])"/> recorded.</summary>
+        public static int PopAllAt(double[] buffer, int top, float[] values)
+        {
+            top -= values.Length;
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = (float)buffer[top + i];
+            }
+
+            return top;
+        }
+
+        /// <summary>Puts back what <see cref="PushAllAt(int[], int, int[])"/> recorded.</summary>
+        public static int PopAllAt(int[] buffer, int top, int[] values)
+        {
+            top -= values.Length;
+            Array.Copy(buffer, top, values, 0, values.Length);
+            return top;
         }
 
         /// <summary>Short copies element by element: cheaper than <see cref="Array.Copy(Array, int, Array, int, int)"/>'s fixed cost.</summary>
@@ -228,23 +281,6 @@ namespace GradGen.Runtime
             {
                 Array.Copy(from, fromStart, to, toStart, count);
             }
-        }
-
-        /// <summary>Puts back what <see cref="PushAll(float[])"/> recorded.</summary>
-        public void PopAll(float[] values)
-        {
-            realCount -= values.Length;
-            for (int i = 0; i < values.Length; i++)
-            {
-                values[i] = (float)reals[realCount + i];
-            }
-        }
-
-        /// <summary>Puts back what <see cref="PushAll(int[])"/> recorded.</summary>
-        public void PopAll(int[] values)
-        {
-            intCount -= values.Length;
-            Array.Copy(ints, intCount, values, 0, values.Length);
         }
 
         private void EnsureReals(int count)
@@ -277,6 +313,28 @@ namespace GradGen.Runtime
                 EnsureInts(checked(trips * intsPerTrip));
             }
         }
+
+        // Cursors: a loop whose only records are reserved ones, or which only takes records back, works on the buffer
+        // itself through a local index (the JIT keeps it in a register; the count field is a load and a store per record,
+        // one after the other). The buffer stays the same until a record that can grow it: Reserve, Push, PushAll.
+
+        /// <summary>The buffer of real records; the first <see cref="RealCount"/> hold them.</summary>
+        public double[] Reals => reals;
+
+        /// <summary>How many real values are recorded.</summary>
+        public int RealCount => realCount;
+
+        /// <summary>Takes the count of real records back from a loop that recorded into <see cref="Reals"/> or took records from it.</summary>
+        public void SetRealCount(int count) => realCount = count;
+
+        /// <summary>The buffer of integer records; the first <see cref="IntCount"/> hold them.</summary>
+        public int[] Ints => ints;
+
+        /// <summary>How many integers are recorded.</summary>
+        public int IntCount => intCount;
+
+        /// <summary>Takes the count of integer records back from a loop that recorded into <see cref="Ints"/> or took records from it.</summary>
+        public void SetIntCount(int count) => intCount = count;
 
         /// <summary>Records a real value in room made by <see cref="Reserve"/> (a <see cref="float"/> widens exactly).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -8,7 +8,7 @@ namespace GradGen.Tests.Arrays
 {
     /// <summary>
     /// A counted loop that records values at its own level reserves room for them before it (<c>tape.Reserve</c>) and
-    /// records them with <c>tape.PushReserved</c>; real values and integers apart, each only when nothing nested in
+    /// records them with plain stores into that room (through a cursor, see TapeCursorTests); real values and integers apart, each only when nothing nested in
     /// the loop records into the same buffer, and only when the trip count cannot change in the loop. Checked against finite
     /// differences and forward/reverse agreement, in double and float, with enough records that the tape grows while
     /// the loops run.
@@ -289,13 +289,13 @@ namespace Arrays.Reserved
             var recurrence = Reverse("Recurrence");
             // sin p and the old p, per iteration
             Assert.Contains("tape.Reserve(x.Length, 2, 0);", recurrence);
-            Assert.Contains("tape.PushReserved(", recurrence);
+            Assert.Contains("tape_reals[tape_realTop] = ", recurrence);
             Assert.DoesNotContain("tape.Push(", recurrence);
 
             // cos p and p in one branch, p in the other, and the branch taken: room for the larger branch
             var branches = Reverse("Branches");
             Assert.Contains("tape.Reserve(x.Length, 2, 1);", branches);
-            Assert.Contains("tape.PushReserved(true);", branches);
+            Assert.Contains("tape_ints[tape_intTop] = 1;", branches);
 
             // the outer loop reserves for its record of s and for the inner loop's of t (none when x is empty), once
             var nested = Reverse("Nested");
@@ -307,8 +307,8 @@ namespace Arrays.Reserved
             var mixture = Reverse("Mixture");
             Assert.Contains("tape.Reserve(3, e.Length + (k > 0 ? k * u.Length : 0) + 1 + (k - 1 > 0 ? k - 1 : 0) + 1, 1);", mixture);
             Assert.Single(Regex.Matches(mixture, @"tape\.Reserve\("));
-            Assert.Contains("tape.PushAllReserved(u);", mixture);
-            Assert.Contains("tape.PushAllReserved(e);", mixture);
+            Assert.Contains("tape_realTop = global::GradGen.Runtime.Tape.PushAllAt(tape_reals, tape_realTop, u);", mixture);
+            Assert.Contains("tape_realTop = global::GradGen.Runtime.Tape.PushAllAt(tape_reals, tape_realTop, e);", mixture);
             Assert.DoesNotMatch(@"tape\.Push(All)?\(", mixture);
 
             Assert.Contains("tape.Reserve(x.Length - i, 1, 0);", Reverse("Triangular"));
