@@ -157,6 +157,51 @@ namespace GradGen.Tests
         }
 
         [Fact]
+        public void NestedCallsGetTheirOwnTapesAndTheThreadReusesThem()
+        {
+            Tape? outer = null, inner = null, outerAgain = null, innerAgain = null;
+            var thread = new Thread(() =>
+            {
+                outer = Tape.Rent();
+                inner = Tape.Rent();
+                inner.Push(2.5);
+                Tape.Return(inner);
+                Tape.Return(outer);
+                outerAgain = Tape.Rent();
+                innerAgain = Tape.Rent();
+            });
+            thread.Start();
+            thread.Join();
+            Assert.NotSame(outer, inner);
+            Assert.Same(outer, outerAgain);
+            Assert.Same(inner, innerAgain);
+            Assert.Equal(0, innerAgain!.RealCount);
+        }
+
+        [Theory]
+        [InlineData(3)]
+        [InlineData(40)]
+        public void BuffersLentAgainInAnyOrderAreZeroed(int length)
+        {
+            var tape = Tape.Rent();
+            var first = tape.Rent<double>(length);
+            var second = tape.Rent<double>(length + 1);
+            var third = tape.Rent<double>(length + 2);
+            first[length - 1] = 1;
+            second[0] = 2;
+            third[length + 1] = 3;
+            Tape.Return(tape);
+
+            // the middle one first: the others are still found after it leaves the kept list
+            tape = Tape.Rent();
+            Assert.Same(second, tape.Rent<double>(length + 1));
+            Assert.Same(first, tape.Rent<double>(length));
+            Assert.Same(third, tape.Rent<double>(length + 2));
+            Assert.All(new[] { first, second, third }, buffer => Assert.All(buffer, value => Assert.Equal(0.0, value)));
+            Tape.Return(tape);
+        }
+
+        [Fact]
         public void SteadyStateAllocatesNothingAfterManyOtherShapes()
         {
             long allocated = -1;

@@ -12,16 +12,17 @@ namespace GradGen.Runtime
     [EditorBrowsable(EditorBrowsableState.Never)]
     public sealed class Tape
     {
-        private const int PoolSize = 8;
-
-        // Arrays up to this length are copied element by element (see Copy).
+        // Arrays up to this length are copied element by element (see Copy) and cleared so when lent again.
         private const int SmallCopy = 16;
 
-        [ThreadStatic] private static Tape?[]? pool;
-        [ThreadStatic] private static int pooled;
+        // This thread's free tapes, a stack linked through Next: a rent and a return are one thread-static read and
+        // write each (a small derivative, a Jacobian block per observation, pays them on every call). It grows to the
+        // deepest nesting of taped calls seen, so every level reuses its tape.
+        [ThreadStatic] private static Tape? free;
+        private Tape? next;
 
         // Adjoint buffers of the method's local arrays: lent during a call, kept after for the next one. A call lends a
-        // handful, so a linear scan of the kept ones by type and shape, newest first, beats any lookup; the newest
+        // handful, so a linear scan of the kept ones by type and shape, newest first, beats any lookup; about the newest
         // MaxKept are kept. Held in a struct so that storing one needs no covariance check (object arrays do).
         private const int MaxKept = 64;
         private Slot[] kept = new Slot[8];
@@ -42,15 +43,15 @@ namespace GradGen.Runtime
         /// <summary>Takes an empty tape from this thread's pool, or makes one.</summary>
         public static Tape Rent()
         {
-            var p = pool;
-            if (p is not null && pooled > 0)
+            var tape = free;
+            if (tape is null)
             {
-                var tape = p[--pooled]!;
-                p[pooled] = null;
-                return tape;
+                return new Tape();
             }
 
-            return new Tape();
+            free = tape.next;
+            tape.next = null;
+            return tape;
         }
 
         /// <summary>Empties a tape and gives it back to this thread's pool.</summary>
@@ -68,21 +69,18 @@ namespace GradGen.Runtime
                 }
 
                 Append(ref tape.kept, ref tape.keptCount, tape.lent[i].Array);
+                tape.lent[i] = default;
             }
 
-            Array.Clear(tape.lent, 0, tape.lentCount);
             tape.lentCount = 0;
-            Array.Clear(tape.objects, 0, tape.objectCount);
-            tape.objectCount = 0;
-            // The pool grows to the deepest nesting of taped calls seen, so every level reuses its tape.
-            var p = pool ??= new Tape?[PoolSize];
-            if (pooled == p.Length)
+            if (tape.objectCount > 0)
             {
-                Array.Resize(ref p, p.Length * 2);
-                pool = p;
+                Array.Clear(tape.objects, 0, tape.objectCount);
+                tape.objectCount = 0;
             }
 
-            p[pooled++] = tape;
+            tape.next = free;
+            free = tape;
         }
 
         /// <summary>Records a real value (a <see cref="float"/> widens exactly).</summary>
@@ -392,7 +390,20 @@ namespace GradGen.Runtime
             {
                 if (kept[i].Array is T[] array && array.Length == length)
                 {
-                    return (T[])Reuse(i);
+                    Lend(i);
+                    if (length <= SmallCopy)
+                    {
+                        for (int j = 0; j < array.Length; j++)
+                        {
+                            array[j] = default!;
+                        }
+                    }
+                    else
+                    {
+                        Array.Clear(array, 0, length);
+                    }
+
+                    return array;
                 }
             }
 
@@ -408,7 +419,9 @@ namespace GradGen.Runtime
             {
                 if (kept[i].Array is T[,] matrix && matrix.GetLength(0) == rows && matrix.GetLength(1) == columns)
                 {
-                    return (T[,])Reuse(i);
+                    Lend(i);
+                    Array.Clear(matrix, 0, matrix.Length);
+                    return matrix;
                 }
             }
 
@@ -417,15 +430,13 @@ namespace GradGen.Runtime
             return fresh;
         }
 
-        /// <summary>Lends the kept array at <paramref name="index"/> again, zeroed.</summary>
-        private Array Reuse(int index)
+        /// <summary>Lends the kept array at <paramref name="index"/> again (its place goes to the last kept one: a call lends few).</summary>
+        private void Lend(int index)
         {
             var array = kept[index].Array;
-            Array.Copy(kept, index + 1, kept, index, keptCount - index - 1);
-            kept[--keptCount] = default;
-            Array.Clear(array, 0, array.Length);
+            kept[index] = kept[--keptCount];
+            kept[keptCount] = default;
             Append(ref lent, ref lentCount, array);
-            return array;
         }
 
         private static void Append(ref Slot[] arrays, ref int count, Array array)
