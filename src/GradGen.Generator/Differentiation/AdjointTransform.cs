@@ -490,7 +490,12 @@ namespace GradGen.Generator.Differentiation
                         output.Add(assign.Primal);
                         if (ArrayAdjointOf(assign) is { } arrayAdjoint)
                         {
-                            output.Add(new Assign(assign.Primal.Line, arrayAdjoint, "=", ArrayAdjoint(assign.Value, assign.Targets[0])));
+                            var adjointBuffer = ArrayAdjoint(assign.Value, assign.Targets[0]);
+                            output.Add(new Assign(assign.Primal.Line, arrayAdjoint, "=", adjointBuffer));
+                            if (Build.ClearIfOnStack(arrayAdjoint, adjointBuffer) is { } clear)
+                            {
+                                output.Add(clear);
+                            }
                         }
 
                         break;

@@ -1,3 +1,4 @@
+using System.Linq;
 using GradGen.Generator.Model;
 
 namespace GradGen.Generator.Differentiation
@@ -92,6 +93,13 @@ namespace GradGen.Generator.Differentiation
             Types.IsReal(buffer.Type) ? new Assign(0, buffer, "=", Num(buffer.Type, 0))
             : buffer.Type.StartsWith("global::System.Span<", System.StringComparison.Ordinal) ? new ExprStmt(0, new Call(Types.Void, buffer, null, "Clear", EquatableArray<Expr>.Empty))
             : new ExprStmt(0, new Call(Types.Void, null, "global::System.Array", "Clear", EquatableArray.Of<Expr>(buffer, Num(Types.Int, 0), Length(buffer))));
+
+        /// <summary>
+        /// Zeroes a derivative buffer just made from <paramref name="made"/> when that may be a <c>stackalloc</c>, which
+        /// is zeroed only where the module does not skip locals' initialisation (<c>[SkipLocalsInit]</c>); null otherwise.
+        /// </summary>
+        public static Stmt? ClearIfOnStack(Var buffer, Expr made) =>
+            IrWalker.AllExpressions(made).Any(e => e is NewArray { OnStack: true }) ? Clear(buffer) : null;
 
         /// <summary><c>a.Length</c> of an array or span.</summary>
         public static Expr Length(Expr array) => new Member(Types.Int, array, null, "Length");

@@ -109,6 +109,11 @@ namespace GradGen.Generator.Differentiation
                         output.Add(declaration);
                         var initial = declaration.Value is null ? null : NewArrayLike(declaration.Value) ?? Tangent(declaration.Value, declared);
                         output.Add(new Declare(tangents[declared.Name], initial is null ? (Types.IsReal(declared.Type) ? Build.Num(declared.Type, 0) : null) : Build.Cast(declared.Type, initial)));
+                        if (initial is not null && Build.ClearIfOnStack(tangents[declared.Name], initial) is { } cleared)
+                        {
+                            output.Add(cleared);
+                        }
+
                         break;
                     case ExprStmt { Expression: Call { Name: "Push" or "PushAll" } push } when IsTape(push.Receiver) && push.Args.Any(a => ActivityAnalysis.DependsOn(a, active)):
                         // Recorded with its tangents after it...
@@ -184,7 +189,13 @@ namespace GradGen.Generator.Differentiation
             {
                 // An array variable takes a new array or another's: its tangent does the same.
                 output.Add(assign);
-                output.Add(new Assign(assign.Line, tangent, "=", ArrayTangent(assign.Value)));
+                var arrayTangent = ArrayTangent(assign.Value);
+                output.Add(new Assign(assign.Line, tangent, "=", arrayTangent));
+                if (Build.ClearIfOnStack(tangent, arrayTangent) is { } clear)
+                {
+                    output.Add(clear);
+                }
+
                 return;
             }
 

@@ -90,5 +90,61 @@ public static partial class Stack
             double tangent = Call("Tangent", x, direction);
             Assert.True(Math.Abs(tangent - expected) <= 1e-12 * Math.Max(1, Math.Abs(expected)), $"forward {tangent} vs <∇f, v> {expected}");
         }
+
+        private const string SkippingInitSource = @"using System;
+using GradGen;
+[module: System.Runtime.CompilerServices.SkipLocalsInit]
+
+public static partial class Skip
+{
+    public static double Sink;
+
+    // Σ sin(xᵢ²) through a stack buffer the method fills itself: in this module stackalloc is not zeroed
+    [Differentiable]
+    public static double F(double[] x)
+    {
+        Span<double> u = stackalloc double[x.Length];
+        for (int i = 0; i < x.Length; i++)
+            u[i] = x[i] * x[i];
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+            s += Math.Sin(u[i]);
+        return s;
+    }
+
+    // leaves non-zero values on the stack below the caller's frame
+    public static void Dirty()
+    {
+        Span<double> garbage = stackalloc double[1024];
+        garbage.Fill(1e300);
+        Sink = garbage[garbage.Length / 2];
+    }
+
+    public static double Gradient(double[] x, double[] g) => FGradient(x, g);
+
+    public static double Tangent(double[] x, double[] v) => FForward(x, v).Tangent;
+}";
+
+        [Fact]
+        public void DerivativesOfAStackBufferAreZeroedWhereLocalsAreNot()
+        {
+            var input = GeneratorHarness.CreateCompilation(SkippingInitSource, "StackallocSkipInit");
+            var run = GeneratorHarness.Run(input.WithOptions(input.Options.WithAllowUnsafe(true)));
+            Assert.Empty(run.CompilationErrors);
+            var type = run.Load().GetType("Skip")!;
+            var x = new[] { 0.3, -0.7, 1.1, 0.05, 0.9 };
+            var gradient = new double[x.Length];
+            type.GetMethod("Dirty")!.Invoke(null, null);
+            type.GetMethod("Gradient")!.Invoke(null, new object[] { x, gradient });
+            for (int i = 0; i < x.Length; i++)
+            {
+                Assert.Equal(2 * x[i] * Math.Cos(x[i] * x[i]), gradient[i], 12);
+            }
+
+            var unit = new double[x.Length];
+            unit[2] = 1;
+            type.GetMethod("Dirty")!.Invoke(null, null);
+            Assert.Equal(gradient[2], (double)type.GetMethod("Tangent")!.Invoke(null, new object[] { x, unit })!, 12);
+        }
     }
 }
