@@ -1,4 +1,3 @@
-using System.Linq;
 using GradGen.Generator.Model;
 
 namespace GradGen.Generator.Differentiation
@@ -99,7 +98,7 @@ namespace GradGen.Generator.Differentiation
         /// is zeroed only where the module does not skip locals' initialisation (<c>[SkipLocalsInit]</c>); null otherwise.
         /// </summary>
         public static Stmt? ClearIfOnStack(Var buffer, Expr made) =>
-            IrWalker.AllExpressions(made).Any(e => e is NewArray { OnStack: true }) ? Clear(buffer) : null;
+            IrWalker.Stackallocs(made) ? Clear(buffer) : null;
 
         /// <summary><c>a.Length</c> of an array or span.</summary>
         public static Expr Length(Expr array) => new Member(Types.Int, array, null, "Length");

@@ -167,7 +167,7 @@ namespace GradGen.Generator.Differentiation
 
             /// <summary>Whether the callee takes a <c>stackalloc</c> buffer: in a loop it would grow the stack on every iteration (GG0005 in user code).</summary>
             private static bool Allocates(InlineCallee callee) =>
-                IrWalker.AllStatements(callee.Body).SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions).Any(e => e is NewArray { OnStack: true });
+                IrWalker.AllStatements(callee.Body).SelectMany(IrWalker.OwnExpressions).Any(IrWalker.Stackallocs);
 
             /// <summary>Whether a variable of type <paramref name="argument"/> can stand for one of <paramref name="parameter"/>: the same type, or an array for a span.</summary>
             private static bool SameShape(string argument, string parameter) =>

@@ -77,6 +77,9 @@ namespace GradGen.Generator.Differentiation
         public static IEnumerable<Expr> AllExpressions(Expr expr) =>
             new[] { expr }.Concat(Children(expr).SelectMany(AllExpressions));
 
+        /// <summary>Whether <paramref name="expr"/> makes a <c>stackalloc</c> buffer.</summary>
+        public static bool Stackallocs(Expr expr) => AllExpressions(expr).Any(e => e is NewArray { OnStack: true });
+
         public static void Reads(Expr expr, HashSet<string> into)
         {
             switch (expr)

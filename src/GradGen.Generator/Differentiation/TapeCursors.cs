@@ -157,28 +157,41 @@ namespace GradGen.Generator.Differentiation
                         return null;
                     }
 
-                    used.Add(expressions.SelectMany(IrWalker.AllExpressions).OfType<Call>().Where(c => c.Receiver == tape).Select(c => PopBuffer(c.Name)!).Single());
+                    // Exactly one takeback and no other use of the tape: its buffer.
+                    used.Add(expressions.SelectMany(Everything).OfType<Call>().Where(c => c.Receiver == tape).Select(c => PopBuffer(c.Name)!).Single());
                 }
 
                 return used;
             }
 
-            /// <summary>How many takebacks <paramref name="expr"/> makes, or a number that is not one for any other use of the tape.</summary>
+            /// <summary>
+            /// How many takebacks <paramref name="expr"/> makes, counting 2 for any other use of the tape: another call on
+            /// it, the tape itself as a value, a takeback evaluated only sometimes, or one among a callee's pullback
+            /// arguments (which the rewrite does not reach).
+            /// </summary>
             private int Pops(Expr expr, bool conditional)
             {
-                var self = expr is Call { Args.Count: 0 } call && call.Receiver == tape
-                    ? (PopBuffer(call.Name) is null || conditional ? 2 : 1)
-                    : expr == tape ? 2 : 0;
-                return self + expr switch
+                if (expr is Call call && call.Receiver == tape)
                 {
-                    Call c when c.Receiver == tape => c.Args.Sum(a => Pops(a, conditional)),
+                    return call.Args.Count == 0 && PopBuffer(call.Name) is not null && !conditional ? 1 : 2 + call.Args.Sum(a => Pops(a, conditional));
+                }
+
+                return expr switch
+                {
+                    _ when expr == tape => 2,
+                    PullbackCall pullback => UsesTape(pullback) ? 2 : 0,
                     Conditional c => Pops(c.Condition, conditional) + Pops(c.WhenTrue, true) + Pops(c.WhenFalse, true),
                     Binary { Op: "&&" or "||" } b => Pops(b.Left, conditional) + Pops(b.Right, true),
-                    _ => IrWalker.Children(expr).Sum(e => Pops(e, conditional)),
+                    _ => Parts(expr).Sum(e => Pops(e, conditional)),
                 };
             }
 
-            private bool UsesTape(Expr expr) => IrWalker.AllExpressions(expr).Any(e => e == tape);
+            private bool UsesTape(Expr expr) => Everything(expr).Any(e => e == tape);
+
+            /// <summary><paramref name="expr"/> and every expression inside it, a tuple's items included: everything the rewrite maps.</summary>
+            private static IEnumerable<Expr> Everything(Expr expr) => Parts(expr).SelectMany(Everything).Prepend(expr);
+
+            private static IEnumerable<Expr> Parts(Expr expr) => expr is TupleValue tuple ? tuple.Items : IrWalker.Children(expr);
 
             private static Buffer? BufferOf(string recordedType) =>
                 Types.IsReal(recordedType) ? Reals : recordedType is Types.Int or Types.Bool ? Ints : null;

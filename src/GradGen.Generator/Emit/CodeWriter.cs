@@ -36,8 +36,11 @@ namespace GradGen.Generator.Emit
                     writer.Line(Expression(e.Expression) + ";");
                     break;
                 case Declare d:
-                    // A span local is declared up front but takes its stackalloc later: 'scoped' lets it.
-                    var scoped = d.Variable.Type.StartsWith("global::System.Span<", System.StringComparison.Ordinal) ? "scoped " : string.Empty;
+                    // A span local is declared up front but takes its stackalloc later: 'scoped' lets it. One that takes it in
+                    // its declaration needs no 'scoped' (a C# 11 word): Jacobian buffers compile in C# 10 projects too.
+                    var scoped = d.Variable.Type.StartsWith("global::System.Span<", System.StringComparison.Ordinal)
+                        && !(d.Value is { } initial && Differentiation.IrWalker.Stackallocs(initial))
+                        ? "scoped " : string.Empty;
                     writer.Line($"{scoped}{d.Variable.Type} {d.Variable.Name} = {(d.Value is null ? Default(d.Variable.Type) : Expression(d.Value))};");
                     break;
                 case Comment c:

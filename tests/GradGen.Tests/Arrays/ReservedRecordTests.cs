@@ -201,11 +201,7 @@ namespace Arrays.Reserved
         private static ArrayFunction Fn(Precision precision, string method) => ArrayFunction.Of(For, "Arrays.Reserved.Rec_real", method, precision);
 
         /// <summary>Values in [−0.9, 0.9], more of them than the tape's first buffer holds.</summary>
-        private static double[] Values(int seed, int n)
-        {
-            var random = new Random(seed);
-            return Enumerable.Range(0, n).Select(_ => random.NextDouble() * 1.8 - 0.9).ToArray();
-        }
+        private static double[] Values(int seed, int n) => TestValues.Uniform(seed, n, 0.9);
 
         [Theory]
         [InlineData(Precision.Double)]

@@ -98,11 +98,7 @@ namespace Arrays.Cursors
         private static ArrayFunction Fn(Precision precision, string method) => ArrayFunction.Of(For, "Arrays.Cursors.Cur_real", method, precision);
 
         /// <summary>Values in [−0.9, 0.9], more of them than the tape's first buffer holds.</summary>
-        private static double[] Values(int seed, int n)
-        {
-            var random = new Random(seed);
-            return Enumerable.Range(0, n).Select(_ => random.NextDouble() * 1.8 - 0.9).ToArray();
-        }
+        private static double[] Values(int seed, int n) => TestValues.Uniform(seed, n, 0.9);
 
         /// <summary>∇ log Σ exp xᵢ = softmax(x).</summary>
         private static double[] Softmax(double[] x)

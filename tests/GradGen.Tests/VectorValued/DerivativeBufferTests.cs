@@ -1,6 +1,9 @@
 using System;
 using System.Linq;
+using GradGen.Generator;
 using GradGen.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
 namespace GradGen.Tests.VectorValued
@@ -83,11 +86,7 @@ namespace VectorValued.Buffers
             return run.Load().GetType("VectorValued.Buffers.Buf")!;
         });
 
-        private static double[] Values(int seed, int n)
-        {
-            var random = new Random(seed);
-            return Enumerable.Range(0, n).Select(_ => random.NextDouble() * 1.6 - 0.8).ToArray();
-        }
+        private static double[] Values(int seed, int n) => TestValues.Uniform(seed, n, 0.8);
 
         private static object Call(string method, params object[] args) => Call(Buf, method, args);
 
@@ -134,6 +133,19 @@ namespace VectorValued.Buffers
 
                 Assert.Equal(Math.Exp(x[i]), jacobian[i, n], 12);
             }
+        }
+
+        [Fact]
+        public void CompilesInACSharp10Project()
+        {
+            // the buffers take their stackalloc where they are declared: no C# 11 'scoped' needed
+            var csharp10 = new CSharpParseOptions(LanguageVersion.CSharp10);
+            var input = GeneratorHarness.CreateCompilation(Source, "DerivativeBuffersCSharp10");
+            input = input.ReplaceSyntaxTree(input.SyntaxTrees.Single(), CSharpSyntaxTree.ParseText(Source, csharp10, "Source.cs"));
+            var driver = CSharpGeneratorDriver.Create(new[] { new GradientGenerator().AsSourceGenerator() }, parseOptions: csharp10);
+            driver.RunGeneratorsAndUpdateCompilation(input, out var output, out var diagnostics);
+            Assert.Empty(diagnostics);
+            Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         }
 
         [Theory]
