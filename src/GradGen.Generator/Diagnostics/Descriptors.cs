@@ -115,9 +115,15 @@ namespace GradGen.Generator.Diagnostics
             "'{0}' has [DerivativeOf] derivatives but no {1} one, which this call needs: add a [DerivativeOf] method '{2}'",
             "A derivative that flows through a call to a method with user-written derivatives uses the one of the kind the caller generates: Forward for Forward, Reverse for Reverse and Jacobian, ReverseTangent (the second derivative) for Hessian.");
 
+        public static readonly DiagnosticDescriptor LanguageVersionTooLow = Error(
+            "GG0018",
+            "GradGen needs C# 8 or later",
+            "'{0}' cannot be differentiated in C# {1}: the generated derivatives need C# 8 or later; set <LangVersion> to 8.0 or later (or latest) in the project",
+            "The generated code uses nullable annotations, spans made by stackalloc in expressions and other C# 8 features. Projects that target netstandard2.0 or .NET Framework default to C# 7.3.");
+
         public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
             TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant, NameClash, MissingDerivativeKind, NoDerivativeArgument,
-            NeedlessNoDerivative, KindNotApplicable, CalleeHasErrors, DerivativeTargetNotFound, DerivativeSignatureMismatch, InvalidDerivative, MissingCustomDerivative);
+            NeedlessNoDerivative, KindNotApplicable, CalleeHasErrors, DerivativeTargetNotFound, DerivativeSignatureMismatch, InvalidDerivative, MissingCustomDerivative, LanguageVersionTooLow);
 
         private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description);

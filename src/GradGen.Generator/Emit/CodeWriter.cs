@@ -35,13 +35,19 @@ namespace GradGen.Generator.Emit
                 case ExprStmt e:
                     writer.Line(Expression(e.Expression) + ";");
                     break;
+                case Declare { Variable.Type: var type } d when type.StartsWith("global::System.Span<", System.StringComparison.Ordinal)
+                    && !(d.Value is { } made && Differentiation.IrWalker.Stackallocs(made)):
+                    // A span local declared up front may take a stackalloc later: an empty stackalloc first gives it the
+                    // method's scope (C# 8; C# 11's 'scoped' would do the same, but projects on C# 8 to 10 could not compile it).
+                    writer.Line($"{type} {d.Variable.Name} = stackalloc {Model.Types.ElementType(type)}[0];");
+                    if (d.Value is { } value)
+                    {
+                        writer.Line($"{d.Variable.Name} = {Expression(value)};");
+                    }
+
+                    break;
                 case Declare d:
-                    // A span local is declared up front but takes its stackalloc later: 'scoped' lets it. One that takes it in
-                    // its declaration needs no 'scoped' (a C# 11 word): Jacobian buffers compile in C# 10 projects too.
-                    var scoped = d.Variable.Type.StartsWith("global::System.Span<", System.StringComparison.Ordinal)
-                        && !(d.Value is { } initial && Differentiation.IrWalker.Stackallocs(initial))
-                        ? "scoped " : string.Empty;
-                    writer.Line($"{scoped}{d.Variable.Type} {d.Variable.Name} = {(d.Value is null ? Default(d.Variable.Type) : Expression(d.Value))};");
+                    writer.Line($"{d.Variable.Type} {d.Variable.Name} = {(d.Value is null ? Default(d.Variable.Type) : Expression(d.Value))};");
                     break;
                 case Comment c:
                     writer.Line("// " + c.Text);

@@ -73,6 +73,11 @@ namespace GradGen.Generator.Parsing
                 .Concat(DerivativeNames.Reserved);
             var context = new ParseContext(new NameScope(reserved));
 
+            if (syntax?.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp8 } options)
+            {
+                context.Report(Descriptors.LanguageVersionTooLow, attributeLocation, method.Name, options.LanguageVersion.ToDisplayString());
+            }
+
             CheckSignature(method, syntax, attributeLocation, context);
             CheckNames(method, Kinds(attribute), attributeLocation, context);
             if ((Kinds(attribute) & 8) != 0 && !TypeNames.IsReal(method.ReturnType))

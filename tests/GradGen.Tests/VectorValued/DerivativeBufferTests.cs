@@ -1,9 +1,6 @@
 using System;
 using System.Linq;
-using GradGen.Generator;
 using GradGen.Tests.Infrastructure;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 
 namespace GradGen.Tests.VectorValued
@@ -133,19 +130,6 @@ namespace VectorValued.Buffers
 
                 Assert.Equal(Math.Exp(x[i]), jacobian[i, n], 12);
             }
-        }
-
-        [Fact]
-        public void CompilesInACSharp10Project()
-        {
-            // the buffers take their stackalloc where they are declared: no C# 11 'scoped' needed
-            var csharp10 = new CSharpParseOptions(LanguageVersion.CSharp10);
-            var input = GeneratorHarness.CreateCompilation(Source, "DerivativeBuffersCSharp10");
-            input = input.ReplaceSyntaxTree(input.SyntaxTrees.Single(), CSharpSyntaxTree.ParseText(Source, csharp10, "Source.cs"));
-            var driver = CSharpGeneratorDriver.Create(new[] { new GradientGenerator().AsSourceGenerator() }, parseOptions: csharp10);
-            driver.RunGeneratorsAndUpdateCompilation(input, out var output, out var diagnostics);
-            Assert.Empty(diagnostics);
-            Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         }
 
         [Theory]
