@@ -26,12 +26,12 @@ namespace GradGen.Generator.Differentiation
             return tape is null ? body : new Rewriter(tape, names).Statements(body);
         }
 
-        /// <summary>A tape buffer: what its records are, the tape members that give it and its count, and its cursor's names.</summary>
-        private sealed record Buffer(string ElementType, string Member, string Count, string Suffix);
+        /// <summary>A tape buffer: what its records are, the tape members that give it and its count, and the names of its cursor's locals.</summary>
+        private sealed record Buffer(string ElementType, string Member, string Count, string ArrayName, string TopName);
 
-        private static readonly Buffer Reals = new(Types.Double, "Reals", "RealCount", "reals");
+        private static readonly Buffer Reals = new(Types.Double, "Reals", "RealCount", "reals", "realTop");
 
-        private static readonly Buffer Ints = new(Types.Int, "Ints", "IntCount", "ints");
+        private static readonly Buffer Ints = new(Types.Int, "Ints", "IntCount", "ints", "intTop");
 
         private sealed class Rewriter
         {
@@ -54,8 +54,8 @@ namespace GradGen.Generator.Differentiation
                     {
                         case For or While when cursors.Count == 0 && BuffersOf(statement) is { Count: > 0 } used:
                             cursors = used.ToDictionary(b => b, b => (
-                                new Var(b.ElementType + "[]", names.Fresh($"{tape.Name}_{b.Suffix}")),
-                                new Var(Types.Int, names.Fresh($"{tape.Name}_{b.Suffix.Substring(0, b.Suffix.Length - 1)}Top"))));
+                                new Var(b.ElementType + "[]", names.Fresh($"{tape.Name}_{b.ArrayName}")),
+                                new Var(Types.Int, names.Fresh($"{tape.Name}_{b.TopName}"))));
                             foreach (var pair in cursors)
                             {
                                 output.Add(new Declare(pair.Value.Array, new Member(pair.Value.Array.Type, tape, null, pair.Key.Member)));
@@ -198,7 +198,7 @@ namespace GradGen.Generator.Differentiation
 
             /// <summary>The buffer of a whole-array record made in reserved room or taken back, null for any other call.</summary>
             private static Buffer? WholeBuffer(Call call) =>
-                call.Name is "PushAllReserved" or "PopAll" && Types.ElementType(call.Args[0].Type) is { } element ? BufferOf(element) : null;
+                call is { Name: "PushAllReserved" or "PopAll", Args.Count: > 0 } && Types.ElementType(call.Args[0].Type) is { } element ? BufferOf(element) : null;
 
             private static Buffer? PopBuffer(string name) => name switch
             {

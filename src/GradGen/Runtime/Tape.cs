@@ -15,9 +15,9 @@ namespace GradGen.Runtime
         // Arrays up to this length are copied element by element (see Copy) and cleared so when lent again.
         private const int SmallCopy = 16;
 
-        // This thread's free tapes, a stack linked through Next: a rent and a return are one thread-static read and
-        // write each (a small derivative, a Jacobian block per observation, pays them on every call). It grows to the
-        // deepest nesting of taped calls seen, so every level reuses its tape.
+        // This thread's free tapes, a stack linked through their next field: a rent and a return are one thread-static
+        // read and write each (a small derivative, a Jacobian block per observation, pays them on every call). It grows
+        // to the deepest nesting of taped calls seen, so every level reuses its tape.
         [ThreadStatic] private static Tape? free;
         private Tape? next;
 
