@@ -8,8 +8,8 @@ using Xunit;
 namespace GradGen.Tests
 {
     /// <summary>
-    /// The generated code needs C# 8: from there on it compiles (loops on the tape, a stackalloc span and its
-    /// derivatives, Jacobian and Hessian buffers on the stack); below, GG0018 is reported on the attribute and nothing
+    /// The generated code needs C# 8: from there on it compiles (loops on the tape, stackalloc spans, read-only too,
+    /// and their derivatives, Jacobian and Hessian buffers on the stack); below, GG0018 is reported on the attribute and nothing
     /// is generated (projects that target netstandard2.0 or .NET Framework default to C# 7.3).
     /// </summary>
     public sealed class LanguageVersionTests
@@ -39,6 +39,16 @@ namespace Versions
             double s = 0;
             for (int i = 0; i < u.Length; i++)
                 s += u[i] * u[i];
+            return s;
+        }
+
+        [Differentiable]
+        public static double ReadOnlyStacked(double[] x)
+        {
+            ReadOnlySpan<double> r = stackalloc double[x.Length];
+            double s = 0;
+            for (int i = 0; i < x.Length; i++)
+                s += x[i] * x[i] + r[i];
             return s;
         }
 
@@ -77,7 +87,7 @@ namespace Versions
             var (output, generated, analyzer) = Run(version);
             Assert.Empty(generated.Diagnostics);
             Assert.DoesNotContain(analyzer, d => d.Severity == DiagnosticSeverity.Error);
-            Assert.Equal(3, generated.GeneratedTrees.Length);
+            Assert.Equal(4, generated.GeneratedTrees.Length);
             Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         }
 
@@ -89,7 +99,7 @@ namespace Versions
             var (_, generated, analyzer) = Run(version);
             Assert.Empty(generated.GeneratedTrees);
             var reported = analyzer.Where(d => d.Id == "GG0018").ToList();
-            Assert.Equal(new[] { "Horner", "Stacked", "Moments" }, reported.Select(d => d.GetMessage().Split('\'')[1]));
+            Assert.Equal(new[] { "Horner", "Stacked", "ReadOnlyStacked", "Moments" }, reported.Select(d => d.GetMessage().Split('\'')[1]));
             Assert.All(reported, d =>
             {
                 Assert.StartsWith("Differentiable", Source.Substring(d.Location.SourceSpan.Start, d.Location.SourceSpan.Length));

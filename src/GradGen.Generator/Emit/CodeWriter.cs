@@ -35,11 +35,10 @@ namespace GradGen.Generator.Emit
                 case ExprStmt e:
                     writer.Line(Expression(e.Expression) + ";");
                     break;
-                case Declare { Variable.Type: var type } d when type.StartsWith("global::System.Span<", System.StringComparison.Ordinal)
-                    && !(d.Value is { } made && Differentiation.IrWalker.Stackallocs(made)):
+                case Declare { Variable.Type: var type } d when Types.IsSpan(type) && !(d.Value is { } made && Differentiation.IrWalker.Stackallocs(made)):
                     // A span local declared up front may take a stackalloc later: an empty stackalloc first gives it the
                     // method's scope (C# 8; C# 11's 'scoped' would do the same, but projects on C# 8 to 10 could not compile it).
-                    writer.Line($"{type} {d.Variable.Name} = stackalloc {Model.Types.ElementType(type)}[0];");
+                    writer.Line($"{type} {d.Variable.Name} = stackalloc {Types.ElementType(type)}[0];");
                     if (d.Value is { } value)
                     {
                         writer.Line($"{d.Variable.Name} = {Expression(value)};");

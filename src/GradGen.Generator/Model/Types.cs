@@ -53,6 +53,10 @@ namespace GradGen.Generator.Model
 
         public static string Span(string element) => SpanPrefix + element + ">";
 
+        /// <summary>A <c>Span&lt;T&gt;</c> or <c>ReadOnlySpan&lt;T&gt;</c>: a ref struct, whose locals have a scope.</summary>
+        public static bool IsSpan(string type) =>
+            type.StartsWith(SpanPrefix, System.StringComparison.Ordinal) || type.StartsWith(ReadOnlySpanPrefix, System.StringComparison.Ordinal);
+
         public static string ReadOnlySpan(string element) => ReadOnlySpanPrefix + element + ">";
     }
 }

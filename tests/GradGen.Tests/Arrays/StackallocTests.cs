@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Reflection;
 using GradGen.Tests.Infrastructure;
 using Xunit;
@@ -53,6 +54,19 @@ public static partial class Stack
     public static double Gradient(double[] x, double[] g) => FGradient(x, g);
 
     public static double Tangent(double[] x, double[] v) => FForward(x, v).Tangent;
+
+    // a read-only stack buffer: Σ xᵢ² + rᵢ with r all zero
+    [Differentiable]
+    public static double ReadOnlyStack(double[] x)
+    {
+        ReadOnlySpan<double> r = stackalloc double[x.Length];
+        double s = 0;
+        for (int i = 0; i < x.Length; i++)
+            s += x[i] * x[i] + r[i];
+        return s;
+    }
+
+    public static double ReadOnlyGradient(double[] x, double[] g) => ReadOnlyStackGradient(x, g);
 }";
 
         private static readonly Lazy<Type> Loaded = new(() => GeneratorHarness.Run(Source, "Stackalloc").Load().GetType("Stack")!);
@@ -89,6 +103,15 @@ public static partial class Stack
 
             double tangent = Call("Tangent", x, direction);
             Assert.True(Math.Abs(tangent - expected) <= 1e-12 * Math.Max(1, Math.Abs(expected)), $"forward {tangent} vs <∇f, v> {expected}");
+        }
+
+        [Fact]
+        public void ReadOnlyStackBuffer()
+        {
+            var x = new[] { 0.3, -0.7, 1.1 };
+            var gradient = new double[x.Length];
+            Assert.Equal(x.Sum(v => v * v), Call("ReadOnlyGradient", x, gradient), 12);
+            Assert.Equal(x.Select(v => 2 * v), gradient);
         }
 
         private const string SkippingInitSource = @"using System;
