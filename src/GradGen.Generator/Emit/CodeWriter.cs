@@ -36,8 +36,8 @@ namespace GradGen.Generator.Emit
                     writer.Line(Expression(e.Expression) + ";");
                     break;
                 case Declare { Variable.Type: var type } d when Types.IsSpan(type) && !(d.Value is { } made && Differentiation.IrWalker.Stackallocs(made)):
-                    // A span local declared up front may take a stackalloc later: an empty stackalloc first gives it the
-                    // method's scope (C# 8; C# 11's 'scoped' would do the same, but projects on C# 8 to 10 could not compile it).
+                    // A span local declared up front may take a stackalloc later: starting as an empty stackalloc, it is already
+                    // a span that cannot leave the method (C# 8; C# 11's 'scoped' says the same, but C# 8 to 10 cannot compile it).
                     writer.Line($"{type} {d.Variable.Name} = stackalloc {Types.ElementType(type)}[0];");
                     if (d.Value is { } value)
                     {
