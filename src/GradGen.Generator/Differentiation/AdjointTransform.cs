@@ -492,10 +492,7 @@ namespace GradGen.Generator.Differentiation
                         {
                             var adjointBuffer = ArrayAdjoint(assign.Value, assign.Targets[0]);
                             output.Add(new Assign(assign.Primal.Line, arrayAdjoint, "=", adjointBuffer));
-                            if (Build.ClearIfOnStack(arrayAdjoint, adjointBuffer) is { } clear)
-                            {
-                                output.Add(clear);
-                            }
+                            output.AddRange(Build.ClearIfOnStack(arrayAdjoint, adjointBuffer));
                         }
 
                         break;

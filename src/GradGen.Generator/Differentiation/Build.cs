@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using GradGen.Generator.Model;
 
 namespace GradGen.Generator.Differentiation
@@ -95,10 +96,10 @@ namespace GradGen.Generator.Differentiation
 
         /// <summary>
         /// Zeroes a derivative buffer just made from <paramref name="made"/> when that may be a <c>stackalloc</c>, which
-        /// is zeroed only where the module does not skip locals' initialisation (<c>[SkipLocalsInit]</c>); null otherwise.
+        /// is zeroed only where the module does not skip locals' initialisation (<c>[SkipLocalsInit]</c>); nothing otherwise.
         /// </summary>
-        public static Stmt? ClearIfOnStack(Var buffer, Expr made) =>
-            IrWalker.Stackallocs(made) ? Clear(buffer) : null;
+        public static IEnumerable<Stmt> ClearIfOnStack(Var buffer, Expr made) =>
+            IrWalker.Stackallocs(made) ? new[] { Clear(buffer) } : System.Array.Empty<Stmt>();
 
         /// <summary><c>a.Length</c> of an array or span.</summary>
         public static Expr Length(Expr array) => new Member(Types.Int, array, null, "Length");

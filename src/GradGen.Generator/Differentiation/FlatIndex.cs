@@ -64,7 +64,7 @@ namespace GradGen.Generator.Differentiation
                     new NewArray(span, element, EquatableArray.Of(length)) { OnStack = true },
                     new Call(element + "[]", tape, null, $"Rent<{element}>", EquatableArray.Of(length)));
                 buffers.Add(Declare(new Var(span, name), buffer, output));
-                output.Add(Build.ClearIfOnStack(buffers[buffers.Count - 1], buffer)!);
+                output.AddRange(Build.ClearIfOnStack(buffers[buffers.Count - 1], buffer));
             }
 
             return buffers;

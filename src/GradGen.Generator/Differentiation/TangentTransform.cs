@@ -109,9 +109,9 @@ namespace GradGen.Generator.Differentiation
                         output.Add(declaration);
                         var initial = declaration.Value is null ? null : NewArrayLike(declaration.Value) ?? Tangent(declaration.Value, declared);
                         output.Add(new Declare(tangents[declared.Name], initial is null ? (Types.IsReal(declared.Type) ? Build.Num(declared.Type, 0) : null) : Build.Cast(declared.Type, initial)));
-                        if (initial is not null && Build.ClearIfOnStack(tangents[declared.Name], initial) is { } cleared)
+                        if (initial is not null)
                         {
-                            output.Add(cleared);
+                            output.AddRange(Build.ClearIfOnStack(tangents[declared.Name], initial));
                         }
 
                         break;
@@ -191,11 +191,7 @@ namespace GradGen.Generator.Differentiation
                 output.Add(assign);
                 var arrayTangent = ArrayTangent(assign.Value);
                 output.Add(new Assign(assign.Line, tangent, "=", arrayTangent));
-                if (Build.ClearIfOnStack(tangent, arrayTangent) is { } clear)
-                {
-                    output.Add(clear);
-                }
-
+                output.AddRange(Build.ClearIfOnStack(tangent, arrayTangent));
                 return;
             }
 

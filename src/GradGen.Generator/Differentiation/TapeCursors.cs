@@ -147,12 +147,13 @@ namespace GradGen.Generator.Differentiation
                     }
 
                     var expressions = IrWalker.OwnExpressions(statement).ToList();
-                    if (!expressions.Any(UsesTape))
+                    var pops = expressions.Sum(e => Pops(e, conditional: false));
+                    if (pops == 0)
                     {
                         continue;
                     }
 
-                    if (expressions.Sum(e => Pops(e, conditional: false)) is not 1 || statement is AssignTuple or Return)
+                    if (pops != 1 || statement is AssignTuple or Return)
                     {
                         return null;
                     }
@@ -167,7 +168,7 @@ namespace GradGen.Generator.Differentiation
             /// <summary>
             /// How many takebacks <paramref name="expr"/> makes, counting 2 for any other use of the tape: another call on
             /// it, the tape itself as a value, a takeback evaluated only sometimes, or one among a callee's pullback
-            /// arguments (which the rewrite does not reach).
+            /// arguments (which the rewrite does not reach). Zero exactly when it does not use the tape.
             /// </summary>
             private int Pops(Expr expr, bool conditional)
             {
