@@ -80,7 +80,7 @@ namespace GradGen.Generator.Differentiation
                 PullbackCall p => WrtArgs(p.Callee).Append(p.Seed).Concat(p.Adjoints),
                 Ref r => new[] { r.Variable },
                 TupleValue t => t.Items,
-                Member { Receiver: Var tuple } when Types.TupleElements(tuple.Type) is not null => new[] { tuple },
+                Member { Receiver: { } tuple } when Types.TupleElements(tuple.Type) is not null => new[] { tuple },
                 Unary u => new[] { u.Operand },
                 Binary b => new[] { b.Left, b.Right },
                 Conditional c => new[] { c.WhenTrue, c.WhenFalse },

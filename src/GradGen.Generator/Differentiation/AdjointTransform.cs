@@ -95,11 +95,15 @@ namespace GradGen.Generator.Differentiation
                 .ToList();
 
             Expr returned = model.ReturnsTuple ? new TupleValue(model.ReturnType, model.Results.ToEquatableArray<Expr>()) : model.Results[0];
-            if (model.ReturnsArray && RestoresArrays(backward))
+            var resultNames = new HashSet<string>(model.Results.Select(r => r.Name));
+            if (model.ReturnsArray ? RestoresArrays(backward) : IrWalker.Writes(backward).Any(resultNames.Contains))
             {
-                // The backward sweep puts back elements the forward sweep overwrote, maybe of the result: return a copy.
+                // The backward sweep puts back values the forward sweep overwrote, maybe the result (a return inside a
+                // loop is recorded like any overwrite there): return the value the forward sweep ended with.
                 var value = new Var(model.ReturnType, names.Fresh("value"));
-                forward.Add(new Declare(value, new TypeCast(model.ReturnType, new Call("object", returned, null, "Clone", EquatableArray<Expr>.Empty))));
+                forward.Add(new Declare(value, model.ReturnsArray
+                    ? new TypeCast(model.ReturnType, new Call("object", returned, null, "Clone", EquatableArray<Expr>.Empty))
+                    : returned));
                 returned = value;
             }
 

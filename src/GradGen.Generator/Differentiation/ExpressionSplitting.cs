@@ -38,6 +38,12 @@ namespace GradGen.Generator.Differentiation
                     case Assign assign when ActivityAnalysis.DependsOn(assign.Value, varied):
                         SplitAssignment(assign, output);
                         break;
+                    case Store { Target: { Collection: Var array } element } store when element.Indices.Any(i => IrWalker.ReadsVariable(i, array.Name)):
+                        // q[q[2] < 0.9 ? 2 : 0] = v: the backward sweep puts the element back after the store, when q[2]
+                        // may read otherwise, so the index is computed once into a local.
+                        var indices = element.Indices.Select(i => IrWalker.ReadsVariable(i, array.Name) ? Hoist(i, store.Line, output) : i);
+                        output.AddRange(SplitList(new[] { store with { Target = element with { Indices = indices.ToEquatableArray() } } }));
+                        break;
                     case Store store when ActivityAnalysis.DependsOn(store.Value, varied):
                         // A store's element may be overwritten before the backward sweep needs it, so a call at the
                         // root goes through a temporary too: e^x, tanh x... are then not recomputed.
@@ -90,6 +96,14 @@ namespace GradGen.Generator.Differentiation
 
         private Expr SplitRoot(Expr expr, int line, List<Stmt> output)
         {
+            if (expr is Member { Receiver: DiffCall tupleCall } element)
+            {
+                // G(x).Item2 from a branch: the call assigns every element, as a deconstruction would, and one is read.
+                var elements = Types.TupleElements(tupleCall.Type)!.Select(type => NewTemp(type, ActivityAnalysis.DependsOn(tupleCall, varied))).ToList();
+                output.Add(new AssignTuple(line, elements.ToEquatableArray<Expr>(), SplitRoot(tupleCall, line, output)));
+                return elements[int.Parse(element.Name.Substring("Item".Length), System.Globalization.CultureInfo.InvariantCulture) - 1];
+            }
+
             if (expr is DiffCall call)
             {
                 var args = call.Args.Select((a, i) =>

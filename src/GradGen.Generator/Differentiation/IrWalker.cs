@@ -56,7 +56,11 @@ namespace GradGen.Generator.Differentiation
             _ => Enumerable.Empty<Var>(),
         };
 
-        /// <summary>The expressions directly inside <paramref name="expr"/>: operands, arguments, receivers, indices.</summary>
+        /// <summary>
+        /// The expressions directly inside <paramref name="expr"/>: operands, arguments, receivers, indices, a tuple's
+        /// items, a ref's variable. Every analysis that asks what an expression reads goes through here, so a node left
+        /// out is a read missed.
+        /// </summary>
         public static IEnumerable<Expr> Children(Expr expr) => expr switch
         {
             Unary u => new[] { u.Operand },
@@ -70,6 +74,8 @@ namespace GradGen.Generator.Differentiation
             Member { Receiver: { } r } => new[] { r },
             Index i => i.Indices.Prepend(i.Collection),
             NewArray n => n.Lengths,
+            TupleValue t => t.Items,
+            Ref r => new[] { r.Variable },
             _ => Enumerable.Empty<Expr>(),
         };
 
@@ -86,9 +92,6 @@ namespace GradGen.Generator.Differentiation
             {
                 case Var v:
                     into.Add(v.Name);
-                    break;
-                case Ref r:
-                    into.Add(r.Variable.Name);
                     break;
                 default:
                     foreach (var child in Children(expr))

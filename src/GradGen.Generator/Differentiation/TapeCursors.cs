@@ -159,7 +159,7 @@ namespace GradGen.Generator.Differentiation
                     }
 
                     // Exactly one takeback and no other use of the tape: its buffer.
-                    used.Add(expressions.SelectMany(Everything).OfType<Call>().Where(c => c.Receiver == tape).Select(c => PopBuffer(c.Name)!).Single());
+                    used.Add(expressions.SelectMany(IrWalker.AllExpressions).OfType<Call>().Where(c => c.Receiver == tape).Select(c => PopBuffer(c.Name)!).Single());
                 }
 
                 return used;
@@ -183,16 +183,11 @@ namespace GradGen.Generator.Differentiation
                     PullbackCall pullback => UsesTape(pullback) ? 2 : 0,
                     Conditional c => Pops(c.Condition, conditional) + Pops(c.WhenTrue, true) + Pops(c.WhenFalse, true),
                     Binary { Op: "&&" or "||" } b => Pops(b.Left, conditional) + Pops(b.Right, true),
-                    _ => Parts(expr).Sum(e => Pops(e, conditional)),
+                    _ => IrWalker.Children(expr).Sum(e => Pops(e, conditional)),
                 };
             }
 
-            private bool UsesTape(Expr expr) => Everything(expr).Any(e => e == tape);
-
-            /// <summary><paramref name="expr"/> and every expression inside it, a tuple's items included: everything the rewrite maps.</summary>
-            private static IEnumerable<Expr> Everything(Expr expr) => Parts(expr).SelectMany(Everything).Prepend(expr);
-
-            private static IEnumerable<Expr> Parts(Expr expr) => expr is TupleValue tuple ? tuple.Items : IrWalker.Children(expr);
+            private bool UsesTape(Expr expr) => IrWalker.AllExpressions(expr).Any(e => e == tape);
 
             private static Buffer? BufferOf(string recordedType) =>
                 Types.IsReal(recordedType) ? Reals : recordedType is Types.Int or Types.Bool ? Ints : null;

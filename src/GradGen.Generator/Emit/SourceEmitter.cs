@@ -27,7 +27,7 @@ namespace GradGen.Generator.Emit
 
             foreach (var type in model.ContainingTypes)
             {
-                writer.Open($"partial {type.Keyword} {type.Name}");
+                writer.Open($"{type.Modifiers}partial {type.Keyword} {type.Name}");
             }
 
             var first = true;

@@ -2,8 +2,11 @@ using System.Linq;
 
 namespace GradGen.Generator.Model
 {
-    /// <summary>A type that contains the method, outermost first: <c>class</c>, <c>record struct</c>... and its name with type parameters.</summary>
-    public sealed record TypeDecl(string Keyword, string Name);
+    /// <summary>
+    /// A type that contains the method, outermost first: the modifiers that go before <c>partial</c> (<c>readonly ref </c>,
+    /// or empty), its keyword (<c>class</c>, <c>record struct</c>...) and its name with type parameters.
+    /// </summary>
+    public sealed record TypeDecl(string Modifiers, string Keyword, string Name);
 
     /// <summary>A parameter; <see cref="Wrt"/> when GradGen differentiates with respect to it.</summary>
     public sealed record Parameter(string Name, string Type, bool Wrt);

@@ -175,8 +175,11 @@ namespace GradGen.Generator.Parsing
 
             if (sideEffects is null || conditionalDepth > 0)
             {
-                Unsupported(field, "an element of a tuple-valued call inside a condition or a branch of an expression", "deconstruct the call into locals first");
-                return Placeholder;
+                // In a condition or a branch the call cannot run ahead of its statement: the element stays a read of
+                // the call's result, which splitting gives a statement of its own wherever a derivative flows.
+                return ParseInvocation((IInvocationOperation)field.Instance, asStatement: false) is { } call
+                    ? new Member(TypeNames.Of(field.Type!), call, null, $"Item{ElementIndex(field) + 1}")
+                    : Placeholder;
             }
 
             return TupleValues(field.Instance, tupleType, sideEffects)?[ElementIndex(field)] ?? Placeholder;

@@ -413,18 +413,11 @@ namespace GradGen.Generator.Parsing
                     _ when t.IsRecord => "record",
                     _ => "class",
                 };
-                if (t.TypeKind == TypeKind.Struct && t.IsRefLikeType)
-                {
-                    keyword = "ref " + keyword;
-                }
-
-                if (t.TypeKind == TypeKind.Struct && t.IsReadOnly)
-                {
-                    keyword = "readonly " + keyword;
-                }
-
+                // C# wants these before 'partial', which must come just before the keyword.
+                var modifiers = (t.TypeKind == TypeKind.Struct && t.IsReadOnly ? "readonly " : string.Empty)
+                    + (t.TypeKind == TypeKind.Struct && t.IsRefLikeType ? "ref " : string.Empty);
                 var name = t.TypeParameters.IsEmpty ? t.Name : $"{t.Name}<{string.Join(", ", t.TypeParameters.Select(p => p.Name))}>";
-                chain.Insert(0, new TypeDecl(keyword, name));
+                chain.Insert(0, new TypeDecl(modifiers, keyword, name));
             }
 
             return chain;

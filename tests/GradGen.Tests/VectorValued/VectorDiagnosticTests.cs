@@ -232,11 +232,6 @@ namespace Diag
                 "x > 0 ? (x, y) : (y, x)", "tuple"
             },
             {
-                "ElementOfACallInAConditional",
-                "[Differentiable] public static (double A, double B) G(double x) => (x * x, x);\n[Differentiable] public static double Bad(double x) => x > 0 ? G(x).Item1 : 0;",
-                "G(x).Item1", "condition"
-            },
-            {
                 "TupleEquality",
                 "[Differentiable] public static double Bad(double x, double y) { var p = (x, y); return p == (1.0, 2.0) ? x : y; }",
                 "p == (1.0, 2.0)", "p == (1.0, 2.0)"

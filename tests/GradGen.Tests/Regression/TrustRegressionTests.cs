@@ -1,0 +1,307 @@
+using System;
+using GradGen.Tests.Infrastructure;
+using Xunit;
+
+namespace GradGen.Tests.Regression
+{
+    /// <summary>
+    /// Wrong derivatives found by trying GradGen as a user would and by the differential fuzzer (the trust issue):
+    /// each method here once gave a wrong value or gradient with no diagnostic. Checked against closed forms, central
+    /// finite differences and forward/reverse agreement (<see cref="GradientCheck"/>).
+    /// </summary>
+    public sealed class TrustRegressionTests
+    {
+        private const string Source = @"
+using System;
+using GradGen;
+
+namespace Trust
+{
+    public static partial class Other
+    {
+        [Differentiable] public static (double A, double B) G(double t) => (t * t, 3 * t);
+        [Differentiable] public static (double A, double B, double C) H(double t) => (t * t, 3 * t, Math.Sin(t));
+    }
+
+    public static partial class Caller
+    {
+        // The second pullback's adjoints were reset as dead: the reads inside a tuple value were not seen.
+        [Differentiable] public static double SameCallTwice(double x, double y)
+        {
+            var (u, w) = Other.G(x);
+            (u, w) = Other.G(y);
+            return u + w;
+        }
+
+        [Differentiable] public static double TupleLocalReassigned(double x, double y)
+        {
+            var t = Other.G(x);
+            double first = t.A;
+            t = Other.G(y);
+            return first * t.A + t.B;
+        }
+
+        [Differentiable] public static double ThirdOverEarlier(double x, double y)
+        {
+            var t = Other.H(x);
+            double c = t.C;
+            t = Other.H(y * c);
+            return t.C + t.A;
+        }
+
+        // A return inside a loop whose partial reads the returned value: the value came back as 0.
+        [Differentiable] public static double ReturnInLoop(double x, double z)
+        {
+            for (int i = 0; i < 3; i++) { if (x > 0.3) return z / (2.0 + x); }
+            return x;
+        }
+
+        [Differentiable] public static double ReturnExpInLoop(double x, double z)
+        {
+            for (int i = 0; i < 3; i++) { if (i == 1) return Math.Exp(x); }
+            return x;
+        }
+
+        // An element overwritten at an index that reads the array itself was restored at the wrong element.
+        [Differentiable] public static double SelfIndexedOverwrite(double y)
+        {
+            var q = new double[3];
+            double v = y * q[2];
+            q[q[2] < 0.9 ? 2 : 0] = 2.0;
+            return v;
+        }
+
+        [Differentiable] public static double SelfIndexedOverwriteInLoop(double y)
+        {
+            var q = new double[3];
+            q[1] = y;
+            double s = 0;
+            for (int k = 0; k < 3; k++)
+            {
+                s += y * q[2] + q[1] * q[1];
+                q[q[2] < 0.9 ? 2 : 0] = 2.0 + y;
+            }
+            return s;
+        }
+
+        [Differentiable] public static double Head(double[] q) => q[2];
+
+        // The index reads the array through an inlined callee.
+        [Differentiable] public static double SelfIndexedThroughCallee(double y)
+        {
+            var q = new double[3];
+            double v = y * q[2];
+            q[Head(q) < 0.9 ? 2 : 0] = 2.0;
+            return v * Head(q);
+        }
+
+        [Differentiable] public static (double A, double B) Pair(double t) => (t * t, Math.Sin(t));
+
+        // An element of a tuple-valued call in a condition or a branch: of another type (called) and of this one (inlined).
+        [Differentiable] public static double TupleElementInBranch(double x) => x > 0.5 ? Other.G(x).B : x;
+
+        [Differentiable] public static double TupleElementInCondition(double x)
+        {
+            if (Other.G(x).A > 0.5) return Other.G(x).B * x;
+            return x * x * x;
+        }
+
+        [Differentiable] public static double InlinedTupleElementInBranch(double x, double y)
+        {
+            double s = y;
+            while (Pair(s).A < 4.0) s = s > 0 ? Pair(s).B + s * x + 1.0 : x * x + 1.0;
+            return s;
+        }
+    }
+
+    // Generated parts of these once read 'partial readonly struct', which does not compile.
+    public readonly partial struct ReadOnlyHolder
+    {
+        [Differentiable] public static double Square(double x) => x * x;
+
+        [Differentiable] public double Cube(double x) => x * x * x;
+    }
+
+    public ref partial struct RefHolder
+    {
+        [Differentiable] public static double Sine(double x) => Math.Sin(x);
+    }
+
+    public readonly ref partial struct ReadOnlyRefHolder
+    {
+        [Differentiable] public static double Exp(double x) => Math.Exp(x);
+    }
+
+    // Reflection cannot call into a ref struct: these call its generated derivatives.
+    public static partial class RefCallers
+    {
+        [Differentiable] public static double Sine(double x) => RefHolder.Sine(x);
+
+        [Differentiable] public static double Exp(double x) => ReadOnlyRefHolder.Exp(x);
+    }
+
+    public readonly partial record struct ReadOnlyRecordHolder(double Scale)
+    {
+        [Differentiable] public static double Tanh(double x) => Math.Tanh(x);
+
+        [Differentiable] public double Scaled(double x) => Scale * x * x;
+    }
+
+    public static partial class Second
+    {
+        // The Jacobian and the Hessian run the same sweeps: a return inside a loop, an element restored by a self-read index.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static (double, double) SelfIndexedPair(double y)
+        {
+            var q = new double[3];
+            q[1] = y;
+            double v = y * q[2] + q[1];
+            q[q[2] < 0.9 ? 2 : 0] = 2.0 + y;
+            return (v, y * q[2]);
+        }
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static double ReturnInLoopHessian(double x, double z)
+        {
+            double s = x;
+            for (int i = 0; i < 4; i++)
+            {
+                s = s * z + x;
+                if (s > 2.0) return s * s * x;
+            }
+            return s * z;
+        }
+    }
+}
+";
+
+        private static readonly Lazy<LoadedSource> Loaded =
+            new Lazy<LoadedSource>(() => GeneratorHarness.CompileAndLoad(Source, "TrustRegression"));
+
+        private static DiffFunction Fn(string name) => new DiffFunction(Loaded.Value, Loaded.Value.GetType("Trust.Caller"), name);
+
+        private static object?[][] Points(params object?[][] points) => points;
+
+        [Fact]
+        public void TupleCallTwice_OverwritesEarlierResult() => GradientCheck.Check(Fn("SameCallTwice"),
+            Points(new object?[] { 1.1, 0.7 }, new object?[] { -0.4, 2.0 }),
+            a => new[] { 0.0, 2 * a[1] + 3 });
+
+        [Fact]
+        public void TupleLocalReassigned() => GradientCheck.Check(Fn("TupleLocalReassigned"),
+            Points(new object?[] { 1.1, 0.7 }, new object?[] { -0.4, 2.0 }),
+            a => new[] { 2 * a[0] * a[1] * a[1], a[0] * a[0] * 2 * a[1] + 3 });
+
+        [Fact]
+        public void TupleThirdElementOverEarlierResult() => GradientCheck.Check(Fn("ThirdOverEarlier"),
+            Points(new object?[] { 1.1, 0.7 }, new object?[] { -0.4, 2.0 }),
+            a =>
+            {
+                double x = a[0], y = a[1], c = Math.Sin(x), u = y * c;
+                double dOut = Math.Cos(u) + 2 * u;
+                return new[] { dOut * y * Math.Cos(x), dOut * c };
+            });
+
+        [Fact]
+        public void ReturnInsideLoop_ReturnsTheValue() => GradientCheck.Check(Fn("ReturnInLoop"),
+            Points(new object?[] { 0.8, 0.2 }, new object?[] { 0.1, 0.2 }, new object?[] { 1.7, -0.6 }),
+            a => a[0] > 0.3
+                ? new[] { -a[1] / ((2 + a[0]) * (2 + a[0])), 1 / (2 + a[0]) }
+                : new[] { 1.0, 0.0 });
+
+        [Fact]
+        public void ReturnOfExpInsideLoop_ReturnsTheValue() => GradientCheck.Check(Fn("ReturnExpInLoop"),
+            Points(new object?[] { 0.8, 0.2 }, new object?[] { -1.1, 1.5 }),
+            a => new[] { Math.Exp(a[0]), 0.0 });
+
+        [Fact]
+        public void SelfIndexedOverwrite_RestoresTheRightElement() => GradientCheck.Check(Fn("SelfIndexedOverwrite"),
+            Points(new object?[] { 0.7 }, new object?[] { -1.3 }),
+            a => new[] { 0.0 });
+
+        [Fact]
+        public void SelfIndexedOverwriteInLoop_RestoresTheRightElement() => GradientCheck.Check(Fn("SelfIndexedOverwriteInLoop"),
+            Points(new object?[] { 0.7 }, new object?[] { -1.3 }),
+            a =>
+            {
+                // The loop differentiated by hand: each element's derivative follows the element.
+                double y = a[0], q0 = 0, q1 = y, q2 = 0, s = 0, ds = 0, dq0 = 0, dq2 = 0;
+                const double dq1 = 1;
+                for (int k = 0; k < 3; k++)
+                {
+                    s += y * q2 + q1 * q1;
+                    ds += q2 + y * dq2 + 2 * q1 * dq1;
+                    if (q2 < 0.9) { q2 = 2 + y; dq2 = 1; } else { q0 = 2 + y; dq0 = 1; }
+                }
+
+                GC.KeepAlive(q0 + dq0);
+                return new[] { ds };
+            });
+
+        [Fact]
+        public void TupleElementInConditional() => GradientCheck.Check(Fn("TupleElementInBranch"),
+            Points(new object?[] { 0.7 }, new object?[] { 0.2 }),
+            a => new[] { a[0] > 0.5 ? 3.0 : 1.0 });
+
+        [Fact]
+        public void TupleElementInIfCondition() => GradientCheck.Check(Fn("TupleElementInCondition"),
+            Points(new object?[] { 0.9 }, new object?[] { 0.3 }),
+            a => new[] { a[0] * a[0] > 0.5 ? 6 * a[0] : 3 * a[0] * a[0] });
+
+        [Fact]
+        public void SelfIndexedOverwriteThroughInlinedCallee() => GradientCheck.Check(Fn("SelfIndexedThroughCallee"),
+            Points(new object?[] { 0.7 }, new object?[] { -1.3 }),
+            a => new[] { 0.0 });
+
+        [Fact]
+        public void InlinedTupleElementInLoopConditionAndBranch() => GradientCheck.Check(Fn("InlinedTupleElementInBranch"),
+            Points(new object?[] { 0.7, 0.4 }, new object?[] { 1.2, -0.8 }, new object?[] { 0.3, 2.5 }));
+
+        [Theory]
+        [InlineData("ReadOnlyHolder", "Square")]
+        [InlineData("ReadOnlyHolder", "Cube")]
+        [InlineData("RefCallers", "Sine")]
+        [InlineData("RefCallers", "Exp")]
+        [InlineData("ReadOnlyRecordHolder", "Tanh")]
+        [InlineData("ReadOnlyRecordHolder", "Scaled")]
+        public void MethodsOfReadOnlyAndRefStructs(string type, string method)
+        {
+            Assert.DoesNotContain(GeneratorHarness.Analyze(Source), d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error);
+            Func<double, double> derivative = method switch
+            {
+                "Square" => x => 2 * x,
+                "Cube" => x => 3 * x * x,
+                "Sine" => Math.Cos,
+                "Exp" => Math.Exp,
+                "Tanh" => x => 1 - Math.Tanh(x) * Math.Tanh(x),
+                _ => x => 3 * x, // Scaled, on an instance of Scale 1.5
+            };
+            var declaring = Loaded.Value.GetType("Trust." + type);
+            var target = method == "Scaled" ? Activator.CreateInstance(declaring, 1.5) : null;
+            GradientCheck.Check(new DiffFunction(Loaded.Value, declaring, method, target),
+                Points(new object?[] { 0.7 }, new object?[] { -1.3 }), a => new[] { derivative(a[0]) });
+        }
+
+        private static readonly Lazy<LoadedSource> SecondOrder =
+            new Lazy<LoadedSource>(() => VectorValued.VectorHarness.Load(Source, "TrustRegressionSecond"));
+
+        private static VectorValued.VectorFunction Vector(string name) =>
+            new VectorValued.VectorFunction(SecondOrder.Value, SecondOrder.Value.GetType("Trust.Second"), name);
+
+        [Fact]
+        public void SelfIndexedOverwrite_Jacobian() => VectorValued.JacobianCheck.Check(Vector("SelfIndexedPair"),
+            Points(new object?[] { 0.7 }, new object?[] { -1.3 }),
+            a =>
+            {
+                double y = (double)a[0]!;
+                var j = new double[2, 1];
+                j[0, 0] = 1;
+                j[1, 0] = 2 + 2 * y;
+                return j;
+            });
+
+        [Fact]
+        public void ReturnInsideLoop_Hessian() => VectorValued.HessianCheck.Check(Vector("ReturnInLoopHessian"),
+            Points(new object?[] { 0.9, 1.1 }, new object?[] { 0.2, 0.5 }, new object?[] { 1.5, 0.3 }));
+    }
+}
