@@ -27,11 +27,14 @@ nupkg="$feed/GradGen.$version.nupkg"
 [[ -f "$nupkg" ]] || { echo "pack-and-consume: $nupkg was not produced" >&2; exit 1; }
 
 # The layout the contract promises: the attributes in lib/, the generator in analyzers/, and nothing else that
-# would make a user's project load it (no build/ targets, no dependencies).
+# would make a user's project load it (no build/ targets), and one dependency: System.Memory, for the spans in
+# generated code on netstandard2.0 / .NET Framework.
 if command -v unzip >/dev/null 2>&1; then
   entries="$(unzip -Z1 "$nupkg")"
+  nuspec="$(unzip -p "$nupkg" GradGen.nuspec)"
 else
   entries="$(python3 -c 'import sys, zipfile; print("\n".join(zipfile.ZipFile(sys.argv[1]).namelist()))' "$nupkg")"
+  nuspec="$(python3 -c 'import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read("GradGen.nuspec").decode())' "$nupkg")"
 fi
 echo "$entries" | sed 's/^/  /'
 for required in lib/netstandard2.0/GradGen.dll analyzers/dotnet/cs/GradGen.Generator.dll analyzers/dotnet/cs/GradGen.CodeFixes.dll; do
@@ -42,6 +45,14 @@ for required in lib/netstandard2.0/GradGen.dll analyzers/dotnet/cs/GradGen.Gener
 done
 if grep -q '^lib/.*GradGen\.Generator\.dll$' <<<"$entries"; then
   echo "pack-and-consume: the generator must not be a lib/ (runtime) assembly" >&2
+  exit 1
+fi
+dependencies="$(grep -o '<dependency [^>]*>' <<<"$nuspec" || true)"
+echo "$dependencies" | sed 's/^/  nuspec: /'
+if [[ "$(grep -c . <<<"$dependencies")" != 1 ]] \
+   || ! grep -q 'id="System.Memory"' <<<"$dependencies" \
+   || ! grep -q '<group targetFramework=".NETStandard2.0">' <<<"$nuspec"; then
+  echo "pack-and-consume: the package must depend on System.Memory (netstandard2.0 group) and nothing else" >&2
   exit 1
 fi
 
@@ -112,8 +123,9 @@ installed="$NUGET_PACKAGES/gradgen/$version"
 dotnet build "$consumer/Consumer.csproj" -c Release --no-restore -nologo -v quiet
 dotnet run --project "$consumer/Consumer.csproj" -c Release --no-build
 
-# A netstandard2.0 library must build too: its framework lacks newer APIs the generated code may use elsewhere
-# (MethodImplOptions.AggressiveOptimization on methods with loops).
+# A netstandard2.0 library must build too, with nothing but the GradGen reference: its framework lacks newer APIs
+# the generated code may use elsewhere (MethodImplOptions.AggressiveOptimization on methods with loops), and the
+# derivatives of an array are spans, which it gets only from System.Memory, which the package brings.
 library="$work/library"
 mkdir -p "$library"
 cp "$consumer/Directory.Build.props" "$consumer/Directory.Build.targets" "$consumer/nuget.config" "$library/"
@@ -148,6 +160,19 @@ namespace Library
             }
 
             return p;
+        }
+
+        // An array: its derivative is a Span<double> (System.Memory on netstandard2.0).
+        [Differentiable]
+        public static double SumOfSquares(double[] x)
+        {
+            double s = 0;
+            for (int i = 0; i < x.Length; i++)
+            {
+                s += x[i] * x[i];
+            }
+
+            return s;
         }
     }
 }

@@ -9,7 +9,7 @@ namespace GradGen.Benchmarks;
 /// ADBench's Gaussian mixture model objective (tests/GradGen.Tests/Models/Gmm.cs, checked there against ADBench's
 /// hand-written gradient) against its GradGen reverse-mode gradient and a hand-derived C# gradient
 /// (<see cref="GmmHandWritten"/>), at two ADBench sizes:
-/// d = 2, K = 5, n = 1000 (ADBench's data/gmm/1k/gmm_d2_K5.txt from the shared data) and d = 10, K = 25, n = 1000
+/// d = 2, K = 5, n = 1000 (ADBench's data/gmm/1k/gmm_d2_K5.txt, in tests/Data/adbench) and d = 10, K = 25, n = 1000
 /// (generated from a fixed seed in ADBench's shapes: N(0, 1) alphas, icf and points, U(0, 1) means, γ = 1, m = 0).
 /// </summary>
 [MemoryDiagnoser]
@@ -106,45 +106,25 @@ public class GmmBenchmarks
         }
     }
 
-    /// <summary>An ADBench input file from the shared data; the seeded generator in the same shape if the data is not there.</summary>
+    /// <summary>
+    /// An ADBench input file from tests/Data/adbench/data/gmm (copied by the project file to Data/adbench/data/gmm in
+    /// the output directory), checked to have the expected shape.
+    /// </summary>
     private static GmmInput ReadAdBench(string relativePath, int d, int k, int n)
     {
-        string? dir = FindAdBenchGmmData();
-        string? path = dir == null ? null : Path.Combine(dir, relativePath);
-        if (path != null && File.Exists(path))
+        string path = Path.Combine(AppContext.BaseDirectory, "Data", "adbench", "data", "gmm", relativePath);
+        if (!File.Exists(path))
         {
-            var read = GmmInput.Read(path);
-            if (read.D != d || read.K != k || read.N != n)
-            {
-                throw new InvalidDataException($"{path}: d = {read.D}, K = {read.K}, n = {read.N}; expected {d}, {k}, {n}.");
-            }
-
-            return read;
+            throw new FileNotFoundException($"{path} is missing; GradGen.Benchmarks.csproj copies it there from tests/Data/adbench.", path);
         }
 
-        Console.WriteLine($"// GMM: shared/data/adbench/data/gmm/{relativePath} not found; using seeded random data of the same shape.");
-        return Generate(d, k, n, seed: d * 1000 + k);
-    }
-
-    /// <summary>shared/data/adbench/data/gmm, walking up from the running assembly (CI clones the repository with shared/ beside it).</summary>
-    private static string? FindAdBenchGmmData()
-    {
-        string? fromEnvironment = Environment.GetEnvironmentVariable("GRADGEN_SHARED_DATA");
-        if (!string.IsNullOrEmpty(fromEnvironment) && Directory.Exists(Path.Combine(fromEnvironment, "adbench", "data", "gmm")))
+        var read = GmmInput.Read(path);
+        if (read.D != d || read.K != k || read.N != n)
         {
-            return Path.Combine(fromEnvironment, "adbench", "data", "gmm");
+            throw new InvalidDataException($"{path}: d = {read.D}, K = {read.K}, n = {read.N}; expected {d}, {k}, {n}.");
         }
 
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared", "data", "adbench", "data", "gmm");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
+        return read;
     }
 
     private static GmmInput Generate(int d, int k, int n, int seed)

@@ -14,8 +14,8 @@ namespace GradGen.Tests
 {
     /// <summary>
     /// Models/BundleAdjustment.cs (ADBench's / GradBench's BA reprojection and weight errors in plain C#) compiled once
-    /// with the generator, and the shared data: ADBench's BA inputs (adbench/data/ba) and GradBench's golden objective and
-    /// Jacobian for ba1 (gradbench_golden/ba1_n49_m7776_p31843.*.json).
+    /// with the generator, and its data (<see cref="TestData"/>): ADBench's BA inputs (tests/Data/adbench/data/ba) and
+    /// GradBench's golden objective and Jacobian for ba1 (samples/GradGen.GradBench/Data/golden/ba1_n49_m7776_p31843.*.json).
     /// </summary>
     public sealed class BundleAdjustmentFixture
     {
@@ -26,8 +26,8 @@ namespace GradGen.Tests
             Source = ModelHarness.Load("BundleAdjustment.cs", "ReprojectionJacobian", "ReprojectionForward", "ReprojectionReverse", "WeightErrorGradient");
             Model = Source.GetType("GradGen.Models.BundleAdjustment");
             Input = Source.GetType("GradGen.Models.BundleAdjustmentInput");
-            AdBench = SharedData.AdBenchDirectory();
-            Golden = Path.Combine(Path.GetDirectoryName(AdBench.TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar))!, "gradbench_golden");
+            AdBench = TestData.AdBenchDirectory();
+            Golden = TestData.GradBenchGoldenDirectory();
         }
 
         public LoadedSource Source { get; }

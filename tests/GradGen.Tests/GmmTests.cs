@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -12,9 +11,9 @@ using Xunit.Abstractions;
 namespace GradGen.Tests
 {
     /// <summary>
-    /// Models/Gmm.cs (ADBench's GMM objective in plain C#) compiled once with the generator, its input reader, and the
-    /// shared ADBench data (inputs in adbench/data/gmm, ADBench's hand-written "Manual" objective and gradient in
-    /// adbench/reference_generated).
+    /// Models/Gmm.cs (ADBench's GMM objective in plain C#) compiled once with the generator, its input reader, and
+    /// ADBench's data from tests/Data/adbench (inputs in data/gmm, ADBench's hand-written "Manual" objective and
+    /// gradient in reference_generated).
     /// </summary>
     public sealed class GmmFixture
     {
@@ -23,7 +22,7 @@ namespace GradGen.Tests
             Source = ModelHarness.Load("Gmm.cs", "ObjectiveGradient", "ObjectiveForward");
             Gmm = Source.GetType("GradGen.Models.Gmm");
             Input = Source.GetType("GradGen.Models.GmmInput");
-            AdBench = SharedData.AdBenchDirectory();
+            AdBench = TestData.AdBenchDirectory();
         }
 
         public LoadedSource Source { get; }
@@ -123,41 +122,28 @@ namespace GradGen.Tests
     }
 
     /// <summary>
-    /// Finds the shared data folder: $GRADGEN_SHARED_DATA if set, else the first directory named shared/data with an
-    /// adbench folder found walking up from the test's output directory (locally /work/shared/data; on CI the
-    /// repository is cloned with shared/ beside it, so the repository root's parent holds shared/).
+    /// The data the model tests read, all of it in this repository and copied by the project file to Data/ in the
+    /// output directory: ADBench's inputs and reference outputs (tests/Data/adbench, provenance in its SOURCES.txt)
+    /// and GradBench's golden ba1 files (linked from samples/GradGen.GradBench/Data/golden).
     /// </summary>
-    public static class SharedData
+    public static class TestData
     {
-        public static string AdBenchDirectory()
+        /// <summary>Data/adbench in the output directory: data/gmm, data/ba and reference_generated.</summary>
+        public static string AdBenchDirectory() => Existing("adbench");
+
+        /// <summary>Data/gradbench_golden in the output directory: ba1_n49_m7776_p31843.*.json.</summary>
+        public static string GradBenchGoldenDirectory() => Existing("gradbench_golden");
+
+        private static string Existing(string name)
         {
-            var tried = new List<string>();
-            string? fromEnvironment = Environment.GetEnvironmentVariable("GRADGEN_SHARED_DATA");
-            if (!string.IsNullOrEmpty(fromEnvironment))
+            string path = Path.Combine(AppContext.BaseDirectory, "Data", name);
+            if (!Directory.Exists(path))
             {
-                string candidate = Path.Combine(fromEnvironment, "adbench");
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-
-                tried.Add(candidate);
+                throw new DirectoryNotFoundException(
+                    $"TEST BUG: {path} is missing; GradGen.Tests.csproj copies the test data there from tests/Data and samples/GradGen.GradBench/Data.");
             }
 
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, "shared", "data", "adbench");
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-
-                tried.Add(candidate);
-            }
-
-            throw new DirectoryNotFoundException(
-                "The shared ADBench data (shared/data/adbench) was not found. Clone the repository with shared/ beside it "
-                + "or set GRADGEN_SHARED_DATA to the shared/data folder. Tried:\n  " + string.Join("\n  ", tried.Distinct()));
+            return path;
         }
     }
 
