@@ -21,6 +21,7 @@ namespace Trust
     {
         [Differentiable] public static (double A, double B) G(double t) => (t * t, 3 * t);
         [Differentiable] public static (double A, double B, double C) H(double t) => (t * t, 3 * t, Math.Sin(t));
+        [Differentiable] public static (double A, double B) K(double t) => (Math.Sin(t), t);
     }
 
     public static partial class Caller
@@ -47,6 +48,28 @@ namespace Trust
             double c = t.C;
             t = Other.H(y * c);
             return t.C + t.A;
+        }
+
+        [Differentiable] public static double TwoCalleesIntoTheSameVariables(double x, double y)
+        {
+            var (u, w) = Other.G(x);
+            (u, w) = Other.K(y);
+            return u * w;
+        }
+
+        // Recursive, so called rather than inlined although of this type.
+        [Differentiable] public static (double A, double B) Rec(double t, int depth)
+        {
+            if (depth <= 0) return (t * t, 3 * t);
+            var (a, b) = Rec(t, depth - 1);
+            return (a, b);
+        }
+
+        [Differentiable] public static double SameTypeCalleeNotInlined(double x, double y)
+        {
+            var (u, w) = Rec(x, 2);
+            (u, w) = Rec(y, 1);
+            return u + w;
         }
 
         // A return inside a loop whose partial reads the returned value: the value came back as 0.
@@ -201,6 +224,16 @@ namespace Trust
                 double dOut = Math.Cos(u) + 2 * u;
                 return new[] { dOut * y * Math.Cos(x), dOut * c };
             });
+
+        [Fact]
+        public void TwoCalleesIntoTheSameVariables() => GradientCheck.Check(Fn("TwoCalleesIntoTheSameVariables"),
+            Points(new object?[] { 1.1, 0.7 }, new object?[] { -0.4, 2.0 }),
+            a => new[] { 0.0, Math.Sin(a[1]) + a[1] * Math.Cos(a[1]) });
+
+        [Fact]
+        public void SameTypeCalleeNotInlined() => GradientCheck.Check(Fn("SameTypeCalleeNotInlined"),
+            Points(new object?[] { 1.1, 0.7 }, new object?[] { -0.4, 2.0 }),
+            a => new[] { 0.0, 2 * a[1] + 3 });
 
         [Fact]
         public void ReturnInsideLoop_ReturnsTheValue() => GradientCheck.Check(Fn("ReturnInLoop"),
