@@ -168,7 +168,7 @@ namespace GradGen.Fuzzer.Tests
             var other = new StringBuilder();
 
             // Callees first, so that the entry (and later callees) can call earlier ones.
-            int calleeCount = _rng.Next(5);
+            int calleeCount = _rng.Next(6);
             for (int k = 0; k < calleeCount; k++)
             {
                 GenerateCallee(k, main, other);
@@ -255,6 +255,7 @@ namespace GradGen.Fuzzer.Tests
             var kinds = new List<CalleeKind> { CalleeKind.Scalar, CalleeKind.Scalar, CalleeKind.Recursive, CalleeKind.ArrayArg };
             if (!_program.Higher)
             {
+                kinds.Add(CalleeKind.Tuple);
                 kinds.Add(CalleeKind.Tuple);
                 kinds.Add(CalleeKind.Tuple);
                 kinds.Add(CalleeKind.Tuple);
@@ -480,7 +481,7 @@ namespace GradGen.Fuzzer.Tests
                     (8, _nest > 0 ? (inLoop ? 1.2 : 0.6) : 0.2),     // early return
                     (9, _loopDepth == 0 ? 1.0 : 0.2),                // local array
                     (10, localArrays.Count > 0 ? (inLoop ? 5 : 2) : 0), // array element write
-                    (11, tupleCallees.Count > 0 ? 3 : 0),            // tuple call: deconstruct / reassign / element
+                    (11, tupleCallees.Count > 0 ? (inLoop ? 4 : 3) : 0),            // tuple call: deconstruct / reassign / element
                     (12, tuples.Count > 0 ? 2 : 0),                  // use / overwrite a tuple local
                     (13, 0.5),                                       // float local
                     (14, floats.Count > 0 ? 1.0 : 0),                // float overwrite

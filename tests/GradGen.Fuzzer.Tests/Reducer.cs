@@ -21,22 +21,20 @@ namespace GradGen.Fuzzer.Tests
             var clock = Stopwatch.StartNew();
             var best = failing;
             int tests = 0;
+            int start = 0;          // where the last successful edit was: the next pass resumes there
             bool progress = true;
             while (progress && clock.Elapsed < budget && tests < maxTests)
             {
                 progress = false;
                 var root = CSharpSyntaxTree.ParseText(best.Program.Source).GetRoot();
-                foreach (var candidate in Candidates(root))
+                var candidates = Candidates(root).ToList();
+                for (int k = 0; k < candidates.Count && clock.Elapsed < budget && tests < maxTests; k++)
                 {
-                    if (clock.Elapsed >= budget || tests >= maxTests)
-                    {
-                        break;
-                    }
-
+                    int at = (start + k) % candidates.Count;
                     string text;
                     try
                     {
-                        text = candidate();
+                        text = candidates[at]();
                     }
                     catch (Exception)
                     {
@@ -55,7 +53,8 @@ namespace GradGen.Fuzzer.Tests
                     {
                         best = result;
                         progress = true;
-                        break; // re-enumerate on the smaller tree
+                        start = at;
+                        break; // re-enumerate on the smaller tree, from the same place
                     }
                 }
             }
