@@ -41,7 +41,7 @@ namespace GradGen.Fuzzer.Tests
                         continue;
                     }
 
-                    if (text == best.Program.Source)
+                    if (text == best.Program.Source || !Terminates(text))
                     {
                         continue;
                     }
@@ -60,6 +60,48 @@ namespace GradGen.Fuzzer.Tests
             }
 
             return best;
+        }
+
+        /// <summary>
+        /// An edit must not make the program run forever (a stack overflow kills the test process; a hang leaves a
+        /// thread spinning): every recursive method keeps its guard and its decrement, every while/do loop its counter.
+        /// </summary>
+        private static bool Terminates(string text)
+        {
+            var root = CSharpSyntaxTree.ParseText(text).GetRoot();
+            foreach (var m in root.DescendantNodes().OfType<MethodDeclarationSyntax>())
+            {
+                if (m.ParameterList.Parameters.Any(p => p.Identifier.Text == "depth"))
+                {
+                    var body = m.Body?.ToString() ?? "";
+                    if (!body.Contains("if (depth <= 0) return", StringComparison.Ordinal) || !body.Contains("depth - 1)", StringComparison.Ordinal))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            foreach (var loop in root.DescendantNodes().Where(n => n is WhileStatementSyntax or DoStatementSyntax))
+            {
+                var condition = loop is WhileStatementSyntax w ? w.Condition.ToString() : ((DoStatementSyntax)loop).Condition.ToString();
+                var body = loop is WhileStatementSyntax w2 ? w2.Statement : ((DoStatementSyntax)loop).Statement;
+                var counter = System.Text.RegularExpressions.Regex.Match(condition, @"^(k\d+) < \d+");
+                if (!counter.Success || !(body is BlockSyntax b && b.Statements.FirstOrDefault()?.ToString() == counter.Groups[1].Value + "++;"))
+                {
+                    return false;
+                }
+            }
+
+            foreach (var loop in root.DescendantNodes().OfType<ForStatementSyntax>())
+            {
+                var condition = loop.Condition?.ToString() ?? "";
+                if (!System.Text.RegularExpressions.Regex.IsMatch(condition, @"^[ij]\d+ (<|>=) ") || loop.Incrementors.Count != 1)
+                {
+                    return false;
+                }
+            }
+
+            return true;
         }
 
         private static FuzzProgram Clone(FuzzProgram p, string source) => new FuzzProgram
@@ -143,7 +185,7 @@ namespace GradGen.Fuzzer.Tests
                 var replacements = new List<ExpressionSyntax>();
                 switch (e)
                 {
-                    case BinaryExpressionSyntax b when !b.IsKind(SyntaxKind.LogicalAndExpression) || true:
+                    case BinaryExpressionSyntax b:
                         replacements.Add(b.Left);
                         replacements.Add(b.Right);
                         break;
