@@ -1,0 +1,368 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Reflection;
+using System.Text;
+
+namespace GradGen.Fuzzer.Tests
+{
+    /// <summary>
+    /// The differential checks of one loaded program at a few random points (the points depend only on the seed and
+    /// the program index, so a reduced variant is checked at the same points):
+    /// the value returned by FGradient/FForward/FReverse/FJacobian/FHessian equals the primal's;
+    /// FForward with unit tangents equals FGradient; both equal central finite differences of the primal (a component
+    /// is skipped when FD at h and h/2 disagree: a branch switch or a kink nearby);
+    /// FReverse adds seed·∇f to pre-filled derivative arguments; inputs are never modified (the harness throws);
+    /// and, with the Hessian kind, FJacobian equals the gradient, FHessian equals FD of the gradient, and
+    /// FHessianVectorProduct equals H·v. A generated method that throws where the primal does not is a CRASH.
+    /// </summary>
+    internal static class Checker
+    {
+        private const int WantedPoints = 3;
+        private const int MaxAttempts = 10;
+
+        public static ProgramResult Check(FuzzProgram p, Type harness, int seed)
+        {
+            var primal = Create<Func<double[], double>>(harness, "Primal");
+            var gradient = Create<Func<double[], double[], double>>(harness, "Gradient");
+            var reverse = Create<Func<double[], double, double[], double>>(harness, "Reverse");
+            var forward = Create<Func<double[], double[], double[], double>>(harness, "Forward");
+            var jacobian = p.Higher ? Create<Func<double[], double[,], double>>(harness, "Jacobian") : null;
+            var hessian = p.Higher ? Create<Func<double[], double[,], double>>(harness, "Hessian") : null;
+            var hvp = p.Higher ? Create<Func<double[], double[], double[], double>>(harness, "Hvp") : null;
+
+            int n = p.FlatCount;
+            bool single = p.UsesFloat;
+            double adTol = single ? 2e-3 : 1e-8;
+            double valueTol = single ? 1e-5 : 1e-11;
+            double hRel = single ? 1e-2 : 1e-4;
+            double kinkTol = single ? 5e-3 : 1e-6;
+            double fdTol = single ? 3e-2 : 1e-5;
+            var rng = new Random(ProgramGenerator.Mix(seed ^ 0x2545F491, p.Index));
+            int accepted = 0;
+
+            for (int attempt = 0; attempt < MaxAttempts && accepted < WantedPoints; attempt++)
+            {
+                var x = new double[n];
+                for (int j = 0; j < n; j++)
+                {
+                    x[j] = Math.Round(rng.NextDouble() * 3.0 - 1.5, 3);
+                }
+
+                double s = new[] { 0.75, -1.25, 2.5 }[attempt % 3];
+                var acc = Enumerable.Range(0, n).Select(_ => Math.Round(rng.NextDouble() * 2 - 1, 2)).ToArray();
+                var v = Enumerable.Range(0, n).Select(_ => Math.Round(rng.NextDouble() * 2 - 1, 2)).ToArray();
+
+                double f0;
+                try
+                {
+                    f0 = primal(x);
+                }
+                catch (Exception)
+                {
+                    continue; // the primal itself fails here (an index out of range): not a point to check
+                }
+
+                if (!Finite(f0) || Math.Abs(f0) > 1e6)
+                {
+                    continue;
+                }
+
+                string at = " at x = [" + string.Join(", ", x.Select(F)) + "]";
+                string? fail = null;
+                string key = "";
+
+                // FGradient
+                var g = new double[n];
+                if (!Call(() => gradient(x, g), "FGradient", out var vg, ref fail, ref key))
+                {
+                    return Fail(p, fail!, key, at);
+                }
+
+                double gScale = 1 + g.Select(Math.Abs).DefaultIfEmpty(0).Max();
+
+                // Values are compared after the derivatives: a wrong value (a known bug class) must not hide a wrong derivative.
+                (string Message, string Key)? valueFailure = null;
+                if (!Close(vg, f0, valueTol))
+                {
+                    valueFailure = ("FGradient returned " + F(vg) + ", the primal " + F(f0), "WRONG:value-FGradient");
+                }
+
+                // FForward with unit tangents
+                var fwd = new double[n];
+                for (int j = 0; j < n; j++)
+                {
+                    var t = new double[n];
+                    t[j] = 1;
+                    var tan = new double[1];
+                    if (!Call(() => forward(x, t, tan), "FForward", out var vf, ref fail, ref key))
+                    {
+                        return Fail(p, fail!, key, at);
+                    }
+
+                    if (!Close(vf, f0, valueTol))
+                    {
+                        valueFailure ??= ("FForward returned value " + F(vf) + ", the primal " + F(f0), "WRONG:value-FForward");
+                    }
+
+                    fwd[j] = tan[0];
+                }
+
+                // Finite differences of the primal, skipping components near a kink.
+                var fd = new double?[n];
+                for (int j = 0; j < n; j++)
+                {
+                    double h = hRel * (1 + Math.Abs(x[j]));
+                    double? d1 = Central(primal, x, j, h);
+                    double? d2 = Central(primal, x, j, h / 2);
+                    if (d1 is { } a && d2 is { } b && Math.Abs(a - b) <= kinkTol * (1 + Math.Abs(a) + Math.Abs(b)))
+                    {
+                        fd[j] = (4 * b - a) / 3;
+                    }
+                }
+
+                for (int j = 0; j < n; j++)
+                {
+                    bool fdOk = fd[j] is { } d && Math.Abs(g[j] - d) <= fdTol * (1 + Math.Abs(d) + 1e-3 * Math.Abs(f0));
+                    bool adOk = Math.Abs(g[j] - fwd[j]) <= adTol * gScale || (Finite(fwd[j]) && Finite(g[j]) && Math.Abs(g[j] - fwd[j]) <= adTol * (1 + Math.Abs(fwd[j]) + Math.Abs(g[j])));
+                    if (!Finite(g[j]) || !Finite(fwd[j]))
+                    {
+                        if (fd[j] != null)
+                        {
+                            return Fail(p, "non-finite derivative d/dx[" + j + "]: FGradient " + F(g[j]) + ", FForward " + F(fwd[j]) + ", FD " + F(fd[j]!.Value), "WRONG:non-finite-derivative", at);
+                        }
+
+                        continue;
+                    }
+
+                    if (fd[j] == null)
+                    {
+                        if (!adOk)
+                        {
+                            return Fail(p, "d/dx[" + j + "]: FGradient " + F(g[j]) + " but FForward " + F(fwd[j]) + " (FD skipped: near a kink)", "WRONG:forward-vs-reverse", at);
+                        }
+
+                        continue;
+                    }
+
+                    bool fwdFdOk = Math.Abs(fwd[j] - fd[j]!.Value) <= fdTol * (1 + Math.Abs(fd[j]!.Value) + 1e-3 * Math.Abs(f0));
+                    if (!fdOk || !adOk || !fwdFdOk)
+                    {
+                        string which = !adOk ? (fwdFdOk ? "WRONG:reverse" : fdOk ? "WRONG:forward" : "WRONG:forward-and-reverse-differ-from-fd")
+                            : "WRONG:forward-and-reverse-agree-but-differ-from-fd";
+                        return Fail(p, "d/dx[" + j + "]: FGradient " + F(g[j]) + ", FForward " + F(fwd[j]) + ", central FD " + F(fd[j]!.Value), which, at);
+                    }
+                }
+
+                // FReverse accumulates seed * gradient into pre-filled derivative arguments.
+                var accBefore = (double[])acc.Clone();
+                if (!Call(() => reverse(x, s, acc), "FReverse", out var vr, ref fail, ref key))
+                {
+                    return Fail(p, fail!, key, at);
+                }
+
+                if (!Close(vr, f0, valueTol))
+                {
+                    valueFailure ??= ("FReverse returned " + F(vr) + ", the primal " + F(f0), "WRONG:value-FReverse");
+                }
+
+                for (int j = 0; j < n; j++)
+                {
+                    double expected = accBefore[j] + s * g[j];
+                    if (Finite(g[j]) && !(Math.Abs(acc[j] - expected) <= adTol * (Math.Abs(s) * gScale + Math.Abs(accBefore[j]) + 1)))
+                    {
+                        return Fail(p, "FReverse with seed " + F(s) + " and d[" + j + "] pre-filled with " + F(accBefore[j]) + " left " + F(acc[j]) + ", expected " + F(expected) + " (gradient " + F(g[j]) + ")", "WRONG:reverse-accumulation", at);
+                    }
+                }
+
+                if (p.Higher)
+                {
+                    var jac = new double[1, n];
+                    if (!Call(() => jacobian!(x, jac), "FJacobian", out var vj, ref fail, ref key))
+                    {
+                        return Fail(p, fail!, key, at);
+                    }
+
+                    if (!Close(vj, f0, valueTol))
+                    {
+                        return Fail(p, "FJacobian returned " + F(vj) + ", the primal " + F(f0), "WRONG:value-FJacobian", at);
+                    }
+
+                    for (int j = 0; j < n; j++)
+                    {
+                        if (Finite(g[j]) && !(Math.Abs(jac[0, j] - g[j]) <= adTol * gScale))
+                        {
+                            return Fail(p, "FJacobian[0, " + j + "] = " + F(jac[0, j]) + ", gradient " + F(g[j]), "WRONG:jacobian", at);
+                        }
+                    }
+
+                    var hes = new double[n, n];
+                    if (!Call(() => hessian!(x, hes), "FHessian", out var vh, ref fail, ref key))
+                    {
+                        return Fail(p, fail!, key, at);
+                    }
+
+                    if (!Close(vh, f0, valueTol))
+                    {
+                        return Fail(p, "FHessian returned " + F(vh) + ", the primal " + F(f0), "WRONG:value-FHessian", at);
+                    }
+
+                    double hScale = 1;
+                    foreach (var e in hes)
+                    {
+                        hScale = Math.Max(hScale, Math.Abs(e));
+                    }
+
+                    // Column j of H against central differences of the gradient along x_j, at two steps.
+                    for (int j = 0; j < n; j++)
+                    {
+                        double h = 1e-4 * (1 + Math.Abs(x[j]));
+                        var c1 = GradientDifference(gradient, x, j, h, n);
+                        var c2 = GradientDifference(gradient, x, j, h / 2, n);
+                        if (c1 == null || c2 == null)
+                        {
+                            continue;
+                        }
+
+                        for (int i = 0; i < n; i++)
+                        {
+                            if (Math.Abs(c1[i] - c2[i]) > 1e-5 * (1 + Math.Abs(c1[i]) + Math.Abs(c2[i])))
+                            {
+                                continue; // a kink of the gradient nearby
+                            }
+
+                            double d = (4 * c2[i] - c1[i]) / 3;
+                            if (!(Math.Abs(hes[i, j] - d) <= 1e-4 * (1 + Math.Abs(d) + 1e-2 * hScale)))
+                            {
+                                return Fail(p, "FHessian[" + i + ", " + j + "] = " + F(hes[i, j]) + ", FD of FGradient " + F(d), "WRONG:hessian", at);
+                            }
+                        }
+                    }
+
+                    var hv = new double[n];
+                    if (!Call(() => hvp!(x, v, hv), "FHessianVectorProduct", out var vv, ref fail, ref key))
+                    {
+                        return Fail(p, fail!, key, at);
+                    }
+
+                    if (!Close(vv, f0, valueTol))
+                    {
+                        return Fail(p, "FHessianVectorProduct returned " + F(vv) + ", the primal " + F(f0), "WRONG:value-FHessianVectorProduct", at);
+                    }
+
+                    for (int i = 0; i < n; i++)
+                    {
+                        double expected = 0;
+                        for (int j = 0; j < n; j++)
+                        {
+                            expected += hes[i, j] * v[j];
+                        }
+
+                        if (Finite(expected) && !(Math.Abs(hv[i] - expected) <= 1e-7 * (1 + hScale * n)))
+                        {
+                            return Fail(p, "FHessianVectorProduct[" + i + "] = " + F(hv[i]) + ", FHessian·v = " + F(expected) + " (v = [" + string.Join(", ", v.Select(F)) + "])", "WRONG:hessian-vector-product", at);
+                        }
+                    }
+                }
+
+                if (valueFailure is { } vfail)
+                {
+                    return Fail(p, vfail.Message, vfail.Key, at);
+                }
+
+                accepted++;
+            }
+
+            var ok = ProgramResult.Of(p, Outcome.Ok, "OK", "");
+            ok.CheckedPoints = accepted;
+            return ok;
+        }
+
+        private static double[]? GradientDifference(Func<double[], double[], double> gradient, double[] x, int j, double h, int n)
+        {
+            try
+            {
+                var xp = (double[])x.Clone();
+                var xm = (double[])x.Clone();
+                xp[j] += h;
+                xm[j] -= h;
+                var gp = new double[n];
+                var gm = new double[n];
+                gradient(xp, gp);
+                gradient(xm, gm);
+                var c = new double[n];
+                for (int i = 0; i < n; i++)
+                {
+                    c[i] = (gp[i] - gm[i]) / (2 * h);
+                    if (!Finite(c[i]))
+                    {
+                        return null;
+                    }
+                }
+
+                return c;
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+
+        private static double? Central(Func<double[], double> f, double[] x, int j, double h)
+        {
+            try
+            {
+                var xp = (double[])x.Clone();
+                var xm = (double[])x.Clone();
+                xp[j] += h;
+                xm[j] -= h;
+                double d = (f(xp) - f(xm)) / (2 * h);
+                return Finite(d) ? d : null;
+            }
+            catch (Exception)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>Runs a generated method; an exception (the primal ran at this point) is a CRASH, a modified input WRONG.</summary>
+        private static bool Call(Func<double> call, string name, out double value, ref string? fail, ref string key)
+        {
+            try
+            {
+                value = call();
+                return true;
+            }
+            catch (Exception ex)
+            {
+                value = double.NaN;
+                if (ex is InvalidOperationException && ex.Message.StartsWith(HarnessEmitter.InputModified, StringComparison.Ordinal))
+                {
+                    fail = name + ": " + ex.Message;
+                    key = "WRONG:input-modified-by-" + name;
+                }
+                else
+                {
+                    fail = name + " threw (the primal did not): " + ex.GetType().Name + ": " + ex.Message + "\n" + ex.StackTrace;
+                    key = "CRASH:" + name + "-throws-" + ex.GetType().Name;
+                }
+
+                return false;
+            }
+        }
+
+        private static ProgramResult Fail(FuzzProgram p, string message, string key, string at) =>
+            ProgramResult.Of(p, key.StartsWith("CRASH", StringComparison.Ordinal) ? Outcome.Crash : Outcome.Wrong, key, message + at);
+
+        private static bool Close(double a, double b, double tol) =>
+            a == b || Math.Abs(a - b) <= tol * (1 + Math.Abs(b)) || (double.IsNaN(a) && double.IsNaN(b));
+
+        private static bool Finite(double d) => !double.IsNaN(d) && !double.IsInfinity(d);
+
+        private static string F(double d) => d.ToString("R", CultureInfo.InvariantCulture);
+
+        private static T Create<T>(Type harness, string name) where T : Delegate =>
+            (T)Delegate.CreateDelegate(typeof(T), harness.GetMethod(name, BindingFlags.Public | BindingFlags.Static)
+                ?? throw new InvalidOperationException("No " + name + " in the harness"));
+    }
+}

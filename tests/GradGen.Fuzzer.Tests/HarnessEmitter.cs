@@ -1,0 +1,232 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace GradGen.Fuzzer.Tests
+{
+    /// <summary>
+    /// Writes, for one fuzzed program, a static class <c>FuzzHarness</c> that calls the primal and every generated
+    /// method with the exact signatures of the contract (CONTRACT.md), from and to flat <c>double[]</c> vectors, so
+    /// that the checker calls plain delegates (spans cannot go through reflection). It is compiled only after the
+    /// generator ran: a signature that differs from the contract is a compile error attributed to the program.
+    /// Every method rebuilds the inputs from the flat vector and throws if a generated method modified them.
+    /// </summary>
+    internal static class HarnessEmitter
+    {
+        public const string InputModified = "GRADGEN-DIFFFUZZ input modified: ";
+
+        public static string Emit(FuzzProgram p)
+        {
+            var sb = new StringBuilder();
+            string r = p.ReturnsFloat ? "float" : "double";
+            string target = p.Instance ? "new Main()" : "Main";
+            sb.AppendLine("using System;");
+            sb.Append("namespace ").AppendLine(p.Namespace);
+            sb.AppendLine("{");
+            sb.AppendLine("    public static class FuzzHarness");
+            sb.AppendLine("    {");
+            sb.AppendLine("        static double[] Slice(double[] p, int o, int n) { var a = new double[n]; Array.Copy(p, o, a, 0, n); return a; }");
+            sb.AppendLine("        static double[,] Mat(double[] p, int o, int r, int c) { var a = new double[r, c]; for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) a[i, j] = p[o + i * c + j]; return a; }");
+            sb.AppendLine("        static double[] Filled(int n, double v) { var a = new double[n]; Array.Fill(a, v); return a; }");
+            sb.AppendLine("        static double[,] FilledMat(int r, int c, double v) { var a = new double[r, c]; for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) a[i, j] = v; return a; }");
+            sb.AppendLine("        static void Out(double[] g, int o, double[] a) { Array.Copy(a, 0, g, o, a.Length); }");
+            sb.AppendLine("        static void OutMat(double[] g, int o, double[,] a) { int c = a.GetLength(1); for (int i = 0; i < a.GetLength(0); i++) for (int j = 0; j < c; j++) g[o + i * c + j] = a[i, j]; }");
+            sb.AppendLine("        static void Same(double[] a, double[] p, int o, string name) { for (int k = 0; k < a.Length; k++) if (BitConverter.DoubleToInt64Bits(a[k]) != BitConverter.DoubleToInt64Bits(p[o + k])) throw new InvalidOperationException(\"" + InputModified + "\" + name); }");
+            sb.AppendLine("        static void SameMat(double[,] a, double[] p, int o, string name) { int c = a.GetLength(1); for (int i = 0; i < a.GetLength(0); i++) for (int j = 0; j < c; j++) if (BitConverter.DoubleToInt64Bits(a[i, j]) != BitConverter.DoubleToInt64Bits(p[o + i * c + j])) throw new InvalidOperationException(\"" + InputModified + "\" + name); }");
+            sb.AppendLine();
+
+            // Primal
+            Method(sb, "Primal(double[] p)", p, body =>
+            {
+                body.Add("double r = " + target + ".F(" + Args(p) + ");");
+            });
+
+            // Gradient: derivative buffers pre-filled with garbage (FGradient overwrites them).
+            if (true)
+            {
+                Method(sb, "Gradient(double[] p, double[] g)", p, body =>
+                {
+                    var d = new List<string>();
+                    foreach (var (q, o) in Diff(p))
+                    {
+                        switch (q.Kind)
+                        {
+                            case ParamKind.Double: d.Add("out double d" + q.Cap); break;
+                            case ParamKind.Float: d.Add("out float d" + q.Cap); break;
+                            case ParamKind.Matrix:
+                                body.Add("var d" + q.Cap + " = FilledMat(" + q.Rows + ", " + q.Cols + ", 123.0);");
+                                d.Add("d" + q.Cap);
+                                break;
+                            default:
+                                body.Add("var d" + q.Cap + " = Filled(" + q.Length + ", 123.0);");
+                                d.Add("d" + q.Cap);
+                                break;
+                        }
+                    }
+
+                    body.Add("double r = " + target + ".FGradient(" + Join(Args(p), string.Join(", ", d)) + ");");
+                    foreach (var (q, o) in Diff(p))
+                    {
+                        body.Add(q.Kind switch
+                        {
+                            ParamKind.Double or ParamKind.Float => "g[" + o + "] = d" + q.Cap + ";",
+                            ParamKind.Matrix => "OutMat(g, " + o + ", d" + q.Cap + ");",
+                            _ => "Out(g, " + o + ", d" + q.Cap + ");",
+                        });
+                    }
+                });
+            }
+
+            // Reverse: accumulates into acc.
+            Method(sb, "Reverse(double[] p, double seed, double[] acc)", p, body =>
+            {
+                var d = new List<string>();
+                foreach (var (q, o) in Diff(p))
+                {
+                    switch (q.Kind)
+                    {
+                        case ParamKind.Double: body.Add("double d" + q.Cap + " = acc[" + o + "];"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Float: body.Add("float d" + q.Cap + " = (float)acc[" + o + "];"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Matrix: body.Add("var d" + q.Cap + " = Mat(acc, " + o + ", " + q.Rows + ", " + q.Cols + ");"); d.Add("d" + q.Cap); break;
+                        default: body.Add("var d" + q.Cap + " = Slice(acc, " + o + ", " + q.Length + ");"); d.Add("d" + q.Cap); break;
+                    }
+                }
+
+                body.Add("double r = " + target + ".FReverse(" + Join(Args(p), "(" + r + ")seed", string.Join(", ", d)) + ");");
+                foreach (var (q, o) in Diff(p))
+                {
+                    body.Add(q.Kind switch
+                    {
+                        ParamKind.Double or ParamKind.Float => "acc[" + o + "] = d" + q.Cap + ";",
+                        ParamKind.Matrix => "OutMat(acc, " + o + ", d" + q.Cap + ");",
+                        _ => "Out(acc, " + o + ", d" + q.Cap + ");",
+                    });
+                }
+            });
+
+            // Forward: tangent t; the tangent of the result goes to tan[0].
+            Method(sb, "Forward(double[] p, double[] t, double[] tan)", p, body =>
+            {
+                body.Add("var res = " + target + ".FForward(" + Join(Args(p), Tangents(p, "t")) + ");");
+                body.Add("tan[0] = res.Tangent;");
+                body.Add("double r = res.Value;");
+            });
+
+            if (p.Higher)
+            {
+                int n = p.FlatCount;
+                Method(sb, "Jacobian(double[] p, double[,] jac)", p, body =>
+                {
+                    body.Add("var j = FilledMat(1, " + n + ", 123.0);");
+                    body.Add("double r = " + target + ".FJacobian(" + Join(Args(p), "j") + ");");
+                    body.Add("for (int k = 0; k < " + n + "; k++) jac[0, k] = j[0, k];");
+                });
+                Method(sb, "Hessian(double[] p, double[,] hes)", p, body =>
+                {
+                    body.Add("var h = FilledMat(" + n + ", " + n + ", 123.0);");
+                    body.Add("double r = " + target + ".FHessian(" + Join(Args(p), "h") + ");");
+                    body.Add("for (int i = 0; i < " + n + "; i++) for (int k = 0; k < " + n + "; k++) hes[i, k] = h[i, k];");
+                });
+                Method(sb, "Hvp(double[] p, double[] v, double[] hv)", p, body =>
+                {
+                    var d = new List<string>();
+                    foreach (var (q, o) in Diff(p))
+                    {
+                        switch (q.Kind)
+                        {
+                            case ParamKind.Double: d.Add("out double hv" + q.Cap); break;
+                            case ParamKind.Matrix: body.Add("var hv" + q.Cap + " = FilledMat(" + q.Rows + ", " + q.Cols + ", 123.0);"); d.Add("hv" + q.Cap); break;
+                            default: body.Add("var hv" + q.Cap + " = Filled(" + q.Length + ", 123.0);"); d.Add("hv" + q.Cap); break;
+                        }
+                    }
+
+                    body.Add("double r = " + target + ".FHessianVectorProduct(" + Join(Args(p), Tangents(p, "v"), string.Join(", ", d)) + ");");
+                    foreach (var (q, o) in Diff(p))
+                    {
+                        body.Add(q.Kind switch
+                        {
+                            ParamKind.Double => "hv[" + o + "] = hv" + q.Cap + ";",
+                            ParamKind.Matrix => "OutMat(hv, " + o + ", hv" + q.Cap + ");",
+                            _ => "Out(hv, " + o + ", hv" + q.Cap + ");",
+                        });
+                    }
+                });
+            }
+
+            sb.AppendLine("    }");
+            sb.AppendLine("}");
+            return sb.ToString();
+        }
+
+        private static string Join(params string[] parts) => string.Join(", ", parts.Where(s => s.Length > 0));
+
+        private static IEnumerable<(ParamSpec P, int Offset)> Diff(FuzzProgram p)
+        {
+            int o = 0;
+            foreach (var q in p.Params)
+            {
+                if (q.Differentiable)
+                {
+                    yield return (q, o);
+                    o += q.FlatSize;
+                }
+            }
+        }
+
+        private static string Args(FuzzProgram p) => string.Join(", ", p.Params.Select(q => q.Kind switch
+        {
+            ParamKind.Int => q.IntValue.ToString(CultureInfo.InvariantCulture),
+            ParamKind.NoDerivative => q.ConstValue.ToString("R", CultureInfo.InvariantCulture),
+            _ => q.Name,
+        }));
+
+        private static string Tangents(FuzzProgram p, string vector) => string.Join(", ", Diff(p).Select(d => d.P.Kind switch
+        {
+            ParamKind.Double => vector + "[" + d.Offset + "]",
+            ParamKind.Float => "(float)" + vector + "[" + d.Offset + "]",
+            ParamKind.Matrix => "Mat(" + vector + ", " + d.Offset + ", " + d.P.Rows + ", " + d.P.Cols + ")",
+            _ => "Slice(" + vector + ", " + d.Offset + ", " + d.P.Length + ")",
+        }));
+
+        /// <summary>A harness method: builds the inputs from p, runs the body (which sets r), checks the inputs, returns r.</summary>
+        private static void Method(StringBuilder sb, string signature, FuzzProgram p, System.Action<List<string>> fill)
+        {
+            var body = new List<string>();
+            foreach (var (q, o) in Diff(p))
+            {
+                body.Add(q.Kind switch
+                {
+                    ParamKind.Double => "double " + q.Name + " = p[" + o + "];",
+                    ParamKind.Float => "float " + q.Name + " = (float)p[" + o + "];",
+                    ParamKind.Matrix => "var " + q.Name + " = Mat(p, " + o + ", " + q.Rows + ", " + q.Cols + ");",
+                    _ => "var " + q.Name + " = Slice(p, " + o + ", " + q.Length + ");",
+                });
+            }
+
+            fill(body);
+            foreach (var (q, o) in Diff(p))
+            {
+                if (q.Kind is ParamKind.Array or ParamKind.Span)
+                {
+                    body.Add("Same(" + q.Name + ", p, " + o + ", \"" + q.Name + "\");");
+                }
+                else if (q.Kind == ParamKind.Matrix)
+                {
+                    body.Add("SameMat(" + q.Name + ", p, " + o + ", \"" + q.Name + "\");");
+                }
+            }
+
+            body.Add("return r;");
+            sb.Append("        public static double ").AppendLine(signature);
+            sb.AppendLine("        {");
+            foreach (var line in body)
+            {
+                sb.Append("            ").AppendLine(line);
+            }
+
+            sb.AppendLine("        }");
+            sb.AppendLine();
+        }
+    }
+}

@@ -1,0 +1,1076 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace GradGen.Fuzzer.Tests
+{
+    internal enum ParamKind { Double, Float, Array, Span, Matrix, Int, NoDerivative }
+
+    /// <summary>One parameter of a fuzzed entry method: how the harness builds it from the flat input vector.</summary>
+    internal sealed class ParamSpec
+    {
+        public ParamKind Kind;
+        public string Name = "";
+        public int Length;          // Array, Span
+        public int Rows, Cols;      // Matrix
+        public int IntValue;        // Int
+        public double ConstValue;   // NoDerivative
+
+        public bool Differentiable => Kind is ParamKind.Double or ParamKind.Float or ParamKind.Array or ParamKind.Span or ParamKind.Matrix;
+
+        public int FlatSize => Kind switch
+        {
+            ParamKind.Double or ParamKind.Float => 1,
+            ParamKind.Array or ParamKind.Span => Length,
+            ParamKind.Matrix => Rows * Cols,
+            _ => 0,
+        };
+
+        /// <summary>"x" -> "X": the suffix of the contract's derivative parameter names (dX, vX, hvX).</summary>
+        public string Cap => char.ToUpperInvariant(Name[0]) + Name.Substring(1);
+    }
+
+    /// <summary>A generated program: its source (one namespace), its entry method and a harness that calls it.</summary>
+    internal sealed class FuzzProgram
+    {
+        public int Index;
+        public string Namespace = "";
+        public string EntryType = "Main";
+        public string EntryName = "F";
+        public bool Instance;
+        public bool ReturnsFloat;
+        public bool UsesFloat;
+        public bool Higher;         // Jacobian and Hessian kinds generated
+        public List<ParamSpec> Params = new();
+        public string Source = "";
+
+        public int FlatCount => Params.Sum(p => p.FlatSize);
+
+        public string FileName => Namespace + ".cs";
+
+        public string HarnessFileName => Namespace + ".Harness.cs";
+    }
+
+    /// <summary>
+    /// Csmith-style generator of [Differentiable] C# programs inside GradGen's documented subset. Program i depends
+    /// only on (seed, i). Expressions keep their arguments in safe domains (Log of 1.5 + e², Asin of 0.9·tanh e, ...),
+    /// and the statement mix is weighted toward what interacts in reverse mode: overwrites inside loops, array
+    /// elements written in loops, tuple calls reassigned, early returns, break/continue.
+    /// </summary>
+    internal sealed class ProgramGenerator
+    {
+        private readonly Random _rng;
+        private readonly FuzzProgram _program;
+        private readonly List<Callee> _callees = new();
+        private string _kinds = "";
+
+        private ProgramGenerator(int seed, int index)
+        {
+            _rng = new Random(Mix(seed, index));
+            _program = new FuzzProgram { Index = index, Namespace = "Fz" + index.ToString(CultureInfo.InvariantCulture) };
+        }
+
+        public static int Mix(int seed, int index)
+        {
+            unchecked
+            {
+                ulong z = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL + (ulong)(uint)index * 0xBF58476D1CE4E5B9UL + 0x94D049BB133111EBUL;
+                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+                z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+                z ^= z >> 31;
+                return (int)(z & 0x7FFFFFFF);
+            }
+        }
+
+        public static FuzzProgram Generate(int seed, int index) => new ProgramGenerator(seed, index).Build();
+
+        // ------------------------------------------------------------------------------------------------------------
+
+        internal enum CalleeKind { Scalar, Tuple, Recursive, ArrayArg }
+
+        internal sealed class Callee
+        {
+            public string Type = "";      // "Main" or "Other"
+            public string Name = "";
+            public CalleeKind Kind;
+            public int Arity;
+            public bool Instance;
+            public bool PreferThis;
+        }
+
+        private bool Chance(double p) => _rng.NextDouble() < p;
+
+        private T Pick<T>(IReadOnlyList<T> items) => items[_rng.Next(items.Count)];
+
+        private FuzzProgram Build()
+        {
+            var p = _program;
+            p.Instance = Chance(0.3);
+            p.Higher = Chance(0.2);
+            p.ReturnsFloat = !p.Higher && Chance(0.12);
+            bool floatParam = !p.Higher && Chance(0.15);
+            _kinds = p.Higher
+                ? "(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian | DerivativeKinds.Hessian)"
+                : "";
+
+            // Parameters: 1-3 scalars, maybe an array, a matrix, a span, an int and a [NoDerivative] double, shuffled.
+            var names = new Queue<string>(new[] { "x", "y", "z", "w" });
+            var ps = new List<ParamSpec>();
+            int scalars = 1 + _rng.Next(p.Higher ? 2 : 3);
+            for (int k = 0; k < scalars; k++)
+            {
+                ps.Add(new ParamSpec { Kind = ParamKind.Double, Name = names.Dequeue() });
+            }
+
+            if (floatParam)
+            {
+                ps.Add(new ParamSpec { Kind = ParamKind.Float, Name = "f" });
+            }
+
+            if (Chance(0.55))
+            {
+                ps.Add(new ParamSpec { Kind = ParamKind.Array, Name = "a", Length = 2 + _rng.Next(4) });
+            }
+
+            if (Chance(0.2))
+            {
+                ps.Add(new ParamSpec { Kind = ParamKind.Matrix, Name = "m", Rows = 2, Cols = 2 + _rng.Next(2) });
+            }
+
+            if (Chance(0.2))
+            {
+                ps.Add(new ParamSpec { Kind = ParamKind.Span, Name = "s", Length = 2 + _rng.Next(3) });
+            }
+
+            if (Chance(0.5))
+            {
+                ps.Add(new ParamSpec { Kind = ParamKind.Int, Name = "n", IntValue = 1 + _rng.Next(4) });
+            }
+
+            if (Chance(0.25))
+            {
+                ps.Add(new ParamSpec { Kind = ParamKind.NoDerivative, Name = "c", ConstValue = Math.Round(0.3 + _rng.NextDouble(), 2) });
+            }
+
+            // A stable shuffle: the flat index follows declaration order, whatever it is.
+            for (int k = ps.Count - 1; k > 0; k--)
+            {
+                int j = _rng.Next(k + 1);
+                (ps[k], ps[j]) = (ps[j], ps[k]);
+            }
+
+            p.Params = ps;
+            p.UsesFloat = floatParam || p.ReturnsFloat;
+
+            var main = new StringBuilder();
+            var other = new StringBuilder();
+
+            // Callees first, so that the entry (and later callees) can call earlier ones.
+            int calleeCount = _rng.Next(6);
+            for (int k = 0; k < calleeCount; k++)
+            {
+                GenerateCallee(k, main, other);
+            }
+
+            var body = new BodyGen(this, isEntry: true, returnsFloat: p.ReturnsFloat, returnsTuple: false);
+            foreach (var param in ps)
+            {
+                body.AddParam(param);
+            }
+
+            if (p.Instance)
+            {
+                body.HasThis = true;
+            }
+
+            string bodyText = body.GenerateBody(10 + _rng.Next(16));
+            if (body.UsesFloat)
+            {
+                p.UsesFloat = true;
+            }
+
+            var sig = string.Join(", ", ps.Select(Declare));
+            var entry = new StringBuilder();
+            entry.Append("        [Differentiable").Append(_kinds).AppendLine("]");
+            entry.Append("        public ").Append(p.Instance ? "" : "static ").Append(p.ReturnsFloat ? "float" : "double")
+                .Append(" F(").Append(sig).AppendLine(")");
+            entry.Append(bodyText);
+
+            var src = new StringBuilder();
+            src.AppendLine("using System;");
+            src.AppendLine("using GradGen;");
+            src.AppendLine();
+            src.Append("namespace ").AppendLine(p.Namespace);
+            src.AppendLine("{");
+            src.Append("    public ").Append(p.Instance ? "" : "static ").AppendLine("partial class Main");
+            src.AppendLine("    {");
+            if (p.Instance)
+            {
+                src.AppendLine("        public double K = 0.75;");
+                src.AppendLine("        public double P => 1.25;");
+                src.AppendLine();
+            }
+
+            src.Append(entry);
+            src.AppendLine("    }");
+            if (main.Length > 0)
+            {
+                src.AppendLine();
+                src.Append("    public ").Append(p.Instance ? "" : "static ").AppendLine("partial class Main");
+                src.AppendLine("    {");
+                src.Append(main);
+                src.AppendLine("    }");
+            }
+
+            if (other.Length > 0)
+            {
+                src.AppendLine();
+                src.AppendLine("    public static partial class Other");
+                src.AppendLine("    {");
+                src.Append(other);
+                src.AppendLine("    }");
+            }
+
+            src.AppendLine("}");
+            p.Source = src.ToString();
+            return p;
+        }
+
+        private static string Declare(ParamSpec p) => p.Kind switch
+        {
+            ParamKind.Double => "double " + p.Name,
+            ParamKind.Float => "float " + p.Name,
+            ParamKind.Array => "double[] " + p.Name,
+            ParamKind.Span => "ReadOnlySpan<double> " + p.Name,
+            ParamKind.Matrix => "double[,] " + p.Name,
+            ParamKind.Int => "int " + p.Name,
+            ParamKind.NoDerivative => "[NoDerivative] double " + p.Name,
+            _ => throw new InvalidOperationException(),
+        };
+
+        private void GenerateCallee(int k, StringBuilder main, StringBuilder other)
+        {
+            var kinds = new List<CalleeKind> { CalleeKind.Scalar, CalleeKind.Scalar, CalleeKind.Recursive, CalleeKind.ArrayArg };
+            if (!_program.Higher)
+            {
+                kinds.Add(CalleeKind.Tuple);
+                kinds.Add(CalleeKind.Tuple);
+                kinds.Add(CalleeKind.Tuple);
+                kinds.Add(CalleeKind.Tuple);
+            }
+
+            var kind = Pick(kinds);
+            bool inOther = kind != CalleeKind.Recursive && Chance(0.4);
+            bool instance = !inOther && _program.Instance && kind != CalleeKind.Recursive && Chance(0.4);
+            string name = kind switch
+            {
+                CalleeKind.Tuple => "T",
+                CalleeKind.Recursive => "R",
+                CalleeKind.ArrayArg => "S",
+                _ => inOther ? "K" : "H",
+            } + k.ToString(CultureInfo.InvariantCulture);
+            var sb = inOther ? other : main;
+            string access = Chance(0.5) ? "public" : "internal";
+            string mods = access + (instance ? " " : " static ");
+            string kindsAttr = kind == CalleeKind.Tuple ? "" : _kinds;
+            var body = new BodyGen(this, isEntry: false, returnsFloat: false, returnsTuple: kind == CalleeKind.Tuple) { HasThis = instance, OwnType = inOther ? "Other" : "Main" };
+            string sig;
+            int arity;
+            switch (kind)
+            {
+                case CalleeKind.Recursive:
+                    sig = "double u, int depth";
+                    arity = 1;
+                    body.AddParam(new ParamSpec { Kind = ParamKind.Double, Name = "u" });
+                    body.AddIntName("depth");
+                    body.RecursiveName = name;
+                    break;
+                case CalleeKind.ArrayArg:
+                    sig = "double[] arr, double u";
+                    arity = 1;
+                    body.AddParam(new ParamSpec { Kind = ParamKind.Array, Name = "arr", Length = -1 });
+                    body.AddParam(new ParamSpec { Kind = ParamKind.Double, Name = "u" });
+                    break;
+                default:
+                    arity = 1 + _rng.Next(2);
+                    sig = arity == 1 ? "double u" : "double u, double v";
+                    body.AddParam(new ParamSpec { Kind = ParamKind.Double, Name = "u" });
+                    if (arity == 2)
+                    {
+                        body.AddParam(new ParamSpec { Kind = ParamKind.Double, Name = "v" });
+                    }
+
+                    break;
+            }
+
+            string text = body.GenerateBody(kind == CalleeKind.Recursive ? 2 + _rng.Next(3) : 2 + _rng.Next(8));
+            if (body.UsesFloat)
+            {
+                _program.UsesFloat = true;
+            }
+
+            string ret = kind == CalleeKind.Tuple ? "(double A, double B)" : "double";
+            sb.Append("        [Differentiable").Append(kindsAttr).AppendLine("]");
+            sb.Append("        ").Append(mods).Append(ret).Append(' ').Append(name).Append('(').Append(sig).AppendLine(")");
+            sb.Append(text);
+            sb.AppendLine();
+            _callees.Add(new Callee { Type = inOther ? "Other" : "Main", Name = name, Kind = kind, Arity = arity, Instance = instance, PreferThis = Chance(0.5) });
+        }
+
+        // ------------------------------------------------------------------------------------------------------------
+
+        private enum VT { D, F, I, Arr, Span, Mat, IntArr, Tuple }
+
+        private sealed class Var
+        {
+            public string Name = "";
+            public VT Type;
+            public bool Writable;
+            public bool IsParam;
+        }
+
+        /// <summary>Generates one method body; tracks scopes, loop depth and where tuple-call elements may appear.</summary>
+        private sealed class BodyGen
+        {
+            private readonly ProgramGenerator _g;
+            private readonly bool _isEntry;
+            private readonly bool _returnsFloat;
+            private readonly bool _returnsTuple;
+            private readonly List<List<Var>> _scopes = new() { new List<Var>() };
+            private readonly StringBuilder _sb = new();
+            private int _indent = 2;
+            private int _names;
+            private int _loopDepth;
+            private int _nest;
+            private bool _hasSpanLocal;
+            private int _budget;
+
+            public BodyGen(ProgramGenerator g, bool isEntry, bool returnsFloat, bool returnsTuple)
+            {
+                _g = g;
+                _isEntry = isEntry;
+                _returnsFloat = returnsFloat;
+                _returnsTuple = returnsTuple;
+            }
+
+            public bool HasThis;
+            public string OwnType = "Main";
+            public bool UsesFloat;
+            public string? RecursiveName;
+
+            private Random R => _g._rng;
+
+            private bool Chance(double p) => _g.Chance(p);
+
+            private IEnumerable<Var> All => _scopes.SelectMany(s => s);
+
+            private List<Var> OfType(params VT[] types) => All.Where(v => types.Contains(v.Type)).ToList();
+
+            public void AddParam(ParamSpec p)
+            {
+                var type = p.Kind switch
+                {
+                    ParamKind.Double or ParamKind.NoDerivative => VT.D,
+                    ParamKind.Float => VT.F,
+                    ParamKind.Array => VT.Arr,
+                    ParamKind.Span => VT.Span,
+                    ParamKind.Matrix => VT.Mat,
+                    _ => VT.I,
+                };
+                // A scalar parameter may be overwritten (it is a local); a [NoDerivative] one may not (GG0005).
+                _scopes[0].Add(new Var { Name = p.Name, Type = type, IsParam = true, Writable = p.Kind is ParamKind.Double && _g.Chance(0.3) });
+                if (type == VT.F)
+                {
+                    UsesFloat = true;
+                }
+            }
+
+            public void AddIntName(string name) => _scopes[0].Add(new Var { Name = name, Type = VT.I, IsParam = true });
+
+            private string Fresh(string prefix) => prefix + (_names++).ToString(CultureInfo.InvariantCulture);
+
+            private void Line(string text) => _sb.Append(' ', _indent * 4).AppendLine(text);
+
+            private static string Lit(double d)
+            {
+                var s = d.ToString("0.0##", CultureInfo.InvariantCulture);
+                return s;
+            }
+
+            private string Const()
+            {
+                var c = Math.Round(R.NextDouble() * 2.4 - 1.2, 2);
+                return Lit(Math.Abs(c) < 0.05 ? 0.5 : c);
+            }
+
+            private string PosConst() => Lit(Math.Round(0.2 + R.NextDouble(), 2));
+
+            public string GenerateBody(int statements)
+            {
+                _budget = statements;
+                Line("{");
+                _indent++;
+                if (RecursiveName != null)
+                {
+                    // depth <= 0 ends the recursion; the recursive call sits in the last statement.
+                    Line("if (depth <= 0) return " + Expr(2) + ";");
+                    Statements(_budget);
+                    Line("return " + RecursiveName + "(" + Squash(Expr(2)) + ", depth - 1) * " + PosConst() + " + " + Expr(2) + ";");
+                }
+                else
+                {
+                    Statements(_budget);
+                    Line("return " + ReturnValue() + ";");
+                }
+
+                _indent--;
+                Line("}");
+                return _sb.ToString();
+            }
+
+            private string ReturnValue()
+            {
+                if (_returnsTuple)
+                {
+                    return "(" + Expr(3) + ", " + Expr(3) + ")";
+                }
+
+                return _returnsFloat ? "(float)(" + Expr(3) + ")" : Expr(3);
+            }
+
+            private void Statements(int count)
+            {
+                for (int k = 0; k < count && _budget > 0; k++)
+                {
+                    _budget--;
+                    Statement();
+                }
+            }
+
+            private void Block(int count)
+            {
+                _scopes.Add(new List<Var>());
+                _nest++;
+                Statements(count);
+                _nest--;
+                _scopes.RemoveAt(_scopes.Count - 1);
+            }
+
+            private void Statement()
+            {
+                var writableD = OfType(VT.D).Where(v => v.Writable).ToList();
+                var localArrays = OfType(VT.Arr, VT.Span).Where(v => v.Writable).ToList();
+                var floats = OfType(VT.F).Where(v => v.Writable).ToList();
+                var tuples = OfType(VT.Tuple);
+                var tupleCallees = Callees.Where(c => c.Kind == CalleeKind.Tuple).ToList();
+                bool inLoop = _loopDepth > 0;
+
+                // Weights: (what, weight)
+                var choices = new List<(int Kind, double W)>
+                {
+                    (0, writableD.Count < 2 ? 4 : 1.5),             // declare a double local
+                    (1, writableD.Count > 0 ? (inLoop ? 6 : 3) : 0), // overwrite
+                    (2, writableD.Count > 0 ? (inLoop ? 4 : 2) : 0), // compound assignment
+                    (3, writableD.Count > 0 ? 0.7 : 0),              // ++ / --
+                    (4, _nest < 3 ? 1.5 : 0),                        // if / else
+                    (5, _nest < 3 && _loopDepth < 2 ? 3 : 0),        // for loop
+                    (6, _nest < 3 && _loopDepth < 2 ? 1.2 : 0),      // while / do loop
+                    (7, inLoop ? 1.2 : 0),                           // break / continue
+                    (8, _nest > 0 ? (inLoop ? 1.2 : 0.6) : 0.2),     // early return
+                    (9, _loopDepth == 0 ? 1.0 : 0.2),                // local array
+                    (10, localArrays.Count > 0 ? (inLoop ? 5 : 2) : 0), // array element write
+                    (11, tupleCallees.Count > 0 ? (inLoop ? 4 : 3) : 0),            // tuple call: deconstruct / reassign / element
+                    (12, tuples.Count > 0 ? 2 : 0),                  // use / overwrite a tuple local
+                    (13, 0.5),                                       // float local
+                    (14, floats.Count > 0 ? 1.0 : 0),                // float overwrite
+                    (15, !_hasSpanLocal && _loopDepth == 0 && _nest == 0 && _isEntry ? 0.4 : 0), // stackalloc scratch
+                    (16, OfType(VT.Arr, VT.Span).Count > 0 && writableD.Count > 0 ? 0.6 : 0), // foreach
+                    (17, OfType(VT.I).Count > 0 && _nest < 3 && writableD.Count > 0 ? 0.4 : 0), // switch on an int
+                    (18, localArrays.Count > 0 && _loopDepth == 0 ? 0.5 : 0), // int[] index array
+                };
+                double total = choices.Sum(c => c.W);
+                double r = R.NextDouble() * total;
+                int kind = choices.Last(c => c.W > 0).Kind;
+                foreach (var c in choices)
+                {
+                    if (r < c.W)
+                    {
+                        kind = c.Kind;
+                        break;
+                    }
+
+                    r -= c.W;
+                }
+
+                switch (kind)
+                {
+                    case 0:
+                    {
+                        var name = Fresh("t");
+                        Line("double " + name + " = " + Expr(3) + ";");
+                        Declare(name, VT.D, true);
+                        break;
+                    }
+                    case 1:
+                    {
+                        var v = _g.Pick(writableD);
+                        Line(v.Name + " = " + Update(v.Name) + ";");
+                        break;
+                    }
+                    case 2:
+                    {
+                        var v = _g.Pick(writableD);
+                        switch (R.Next(4))
+                        {
+                            case 0: Line(v.Name + " += " + Expr(2) + ";"); break;
+                            case 1: Line(v.Name + " -= " + Expr(2) + ";"); break;
+                            case 2: Line(v.Name + " *= " + Bounded(Expr(2)) + ";"); break;
+                            default: Line(v.Name + " /= " + Positive(Expr(2)) + ";"); break;
+                        }
+
+                        break;
+                    }
+                    case 3:
+                        Line(_g.Pick(writableD).Name + (Chance(0.5) ? "++;" : "--;"));
+                        break;
+                    case 4:
+                        Line("if (" + Condition() + ")");
+                        Braced(() => Block(1 + R.Next(3)));
+                        if (Chance(0.5))
+                        {
+                            Line("else");
+                            Braced(() => Block(1 + R.Next(3)));
+                        }
+
+                        break;
+                    case 5:
+                        ForLoop();
+                        break;
+                    case 6:
+                        WhileLoop();
+                        break;
+                    case 7:
+                        Line("if (" + Condition() + ") " + (Chance(0.5) ? "break;" : "continue;"));
+                        break;
+                    case 8:
+                        Line("if (" + Condition() + ") return " + ReturnValue() + ";");
+                        break;
+                    case 9:
+                    {
+                        var name = Fresh("u");
+                        var len = 2 + R.Next(4);
+                        if (Chance(0.7))
+                        {
+                            Line("double[] " + name + " = new double[" + len + "];");
+                        }
+                        else
+                        {
+                            var arrays = OfType(VT.Arr).Where(v => v.IsParam).ToList();
+                            Line("double[] " + name + " = new double[" + (arrays.Count > 0 ? _g.Pick(arrays).Name + ".Length" : len.ToString(CultureInfo.InvariantCulture)) + "];");
+                        }
+
+                        Declare(name, VT.Arr, true);
+                        if (Chance(0.7))
+                        {
+                            var i = Fresh("j");
+                            Line("for (int " + i + " = 0; " + i + " < " + name + ".Length; " + i + "++)");
+                            _scopes.Add(new List<Var> { new Var { Name = i, Type = VT.I } });
+                            _loopDepth++;
+                            Line("    " + name + "[" + i + "] = " + Expr(2) + ";");
+                            _loopDepth--;
+                            _scopes.RemoveAt(_scopes.Count - 1);
+                        }
+
+                        break;
+                    }
+                    case 10:
+                    {
+                        var arr = _g.Pick(localArrays);
+                        var target = arr.Name + "[" + Index(arr) + "]";
+                        switch (R.Next(5))
+                        {
+                            case 0: Line(target + " += " + Expr(2) + ";"); break;
+                            case 1: Line(target + " *= " + Bounded(Expr(2)) + ";"); break;
+                            case 2: Line(target + " = " + Squash(Expr(2) + " + " + Elem(arr)) + ";"); break;
+                            default: Line(target + " = " + Expr(3) + ";"); break;
+                        }
+
+                        break;
+                    }
+                    case 11:
+                        TupleCall(_g.Pick(tupleCallees), writableD, tuples);
+                        break;
+                    case 12:
+                    {
+                        var t = _g.Pick(tuples);
+                        if (writableD.Count > 0 && Chance(0.5))
+                        {
+                            Line(_g.Pick(writableD).Name + " = " + t.Name + (Chance(0.5) ? ".A" : ".B") + " * " + Expr(1) + ";");
+                        }
+                        else if (tupleCallees.Count > 0)
+                        {
+                            Line(t.Name + " = " + Call(_g.Pick(tupleCallees)) + ";");
+                        }
+                        else
+                        {
+                            Line(t.Name + " = (" + t.Name + ".B, " + Squash(t.Name + ".A") + ");");
+                        }
+
+                        break;
+                    }
+                    case 13:
+                    {
+                        var name = Fresh("g");
+                        Line("float " + name + " = (float)(" + Expr(2) + ");");
+                        Declare(name, VT.F, true);
+                        UsesFloat = true;
+                        break;
+                    }
+                    case 14:
+                    {
+                        var f = _g.Pick(floats);
+                        switch (R.Next(3))
+                        {
+                            case 0: Line(f.Name + " = MathF.Sin(" + f.Name + ") * 0.5f + (float)(" + Expr(2) + ");"); break;
+                            case 1: Line(f.Name + " += MathF.Tanh((float)(" + Expr(2) + "));"); break;
+                            default: Line(f.Name + " *= (float)" + Bounded(Expr(1)) + ";"); break;
+                        }
+
+                        UsesFloat = true;
+                        break;
+                    }
+                    case 15:
+                    {
+                        var name = Fresh("sp");
+                        Line("Span<double> " + name + " = stackalloc double[" + (2 + R.Next(3)) + "];");
+                        Declare(name, VT.Span, true);
+                        _hasSpanLocal = true;
+                        break;
+                    }
+                    case 16:
+                    {
+                        var arr = _g.Pick(OfType(VT.Arr, VT.Span));
+                        var v = _g.Pick(writableD);
+                        var e = Fresh("e");
+                        Line("foreach (double " + e + " in " + arr.Name + ")");
+                        _scopes.Add(new List<Var> { new Var { Name = e, Type = VT.D } });
+                        _loopDepth++;
+                        Line("    " + v.Name + " = " + Squash(v.Name + " * " + e + " + " + Expr(1)) + ";");
+                        _loopDepth--;
+                        _scopes.RemoveAt(_scopes.Count - 1);
+                        break;
+                    }
+                    case 17:
+                    {
+                        var iv = _g.Pick(OfType(VT.I));
+                        var v = _g.Pick(writableD);
+                        Line("switch (" + iv.Name + " % 3)");
+                        Line("{");
+                        Line("    case 0:");
+                        Line("        " + v.Name + " += " + Expr(2) + ";");
+                        Line("        break;");
+                        Line("    case 1:");
+                        Line("        " + v.Name + " = " + Update(v.Name) + ";");
+                        Line("        break;");
+                        Line("    default:");
+                        Line("        " + v.Name + " *= " + Bounded(Expr(1)) + ";");
+                        Line("        break;");
+                        Line("}");
+                        break;
+                    }
+                    case 18:
+                    {
+                        var arr = _g.Pick(localArrays);
+                        var name = Fresh("ix");
+                        var len = 2 + R.Next(3);
+                        Line("int[] " + name + " = new int[" + len + "];");
+                        var i = Fresh("j");
+                        Line("for (int " + i + " = 0; " + i + " < " + len + "; " + i + "++) " + name + "[" + i + "] = (" + i + " * " + (1 + R.Next(3)) + " + " + R.Next(3) + ") % " + arr.Name + ".Length;");
+                        Declare(name, VT.IntArr, false);
+                        break;
+                    }
+                }
+            }
+
+            private void Declare(string name, VT type, bool writable) =>
+                _scopes[_scopes.Count - 1].Add(new Var { Name = name, Type = type, Writable = writable });
+
+            private void Braced(Action body)
+            {
+                Line("{");
+                _indent++;
+                body();
+                _indent--;
+                Line("}");
+            }
+
+            private void ForLoop()
+            {
+                var i = Fresh("i");
+                var ints = OfType(VT.I).Where(v => v.IsParam).ToList();
+                var arrays = OfType(VT.Arr, VT.Span);
+                var ds = OfType(VT.D, VT.F);
+                string bound;
+                switch (R.Next(5))
+                {
+                    case 0 when ints.Count > 0: bound = i + " < " + _g.Pick(ints).Name; break;
+                    case 1 when arrays.Count > 0: bound = i + " < " + _g.Pick(arrays).Name + ".Length"; break;
+                    case 2 when ds.Count > 0: bound = i + " < " + (3 + R.Next(4)) + " && " + _g.Pick(ds).Name + " < " + Lit(0.5 + R.Next(4)); break;
+                    default: bound = i + " < " + (1 + R.Next(5)); break;
+                }
+
+                if (Chance(0.2))
+                {
+                    // Counting down.
+                    Line("for (int " + i + " = " + (2 + R.Next(3)) + "; " + i + " >= 0; " + i + "--)");
+                }
+                else
+                {
+                    Line("for (int " + i + " = 0; " + bound + "; " + i + "++)");
+                }
+
+                _loopDepth++;
+                Braced(() =>
+                {
+                    _scopes.Add(new List<Var> { new Var { Name = i, Type = VT.I } });
+                    Block(2 + R.Next(4));
+                    _scopes.RemoveAt(_scopes.Count - 1);
+                });
+                _loopDepth--;
+            }
+
+            private void WhileLoop()
+            {
+                var k = Fresh("k");
+                var ds = OfType(VT.D).Where(v => v.Writable).ToList();
+                int max = 2 + R.Next(5);
+                Line("int " + k + " = 0;");
+                bool isDo = Chance(0.3);
+                string cond = k + " < " + max + (ds.Count > 0 && Chance(0.6) ? " && " + _g.Pick(ds).Name + " < " + Lit(1 + R.Next(3)) : "");
+                Line(isDo ? "do" : "while (" + cond + ")");
+                _loopDepth++;
+                Braced(() =>
+                {
+                    // The counter moves first, so a 'continue' cannot loop forever.
+                    Line(k + "++;");
+                    _scopes.Add(new List<Var> { new Var { Name = k, Type = VT.I } });
+                    Block(2 + R.Next(4));
+                    _scopes.RemoveAt(_scopes.Count - 1);
+                });
+                _loopDepth--;
+                if (isDo)
+                {
+                    Line("while (" + cond + ");");
+                }
+
+                Declare(k, VT.I, false);
+            }
+
+            private void TupleCall(Callee callee, List<Var> writableD, List<Var> tuples)
+            {
+                switch (R.Next(5))
+                {
+                    case 0:
+                    case 1:
+                    {
+                        // Deconstruct into fresh locals, or into existing ones (overwrite).
+                        if (writableD.Count >= 2 && Chance(0.6))
+                        {
+                            var a = _g.Pick(writableD);
+                            var b = _g.Pick(writableD.Where(v => v != a).ToList());
+                            Line("(" + a.Name + ", " + b.Name + ") = " + Call(callee) + ";");
+                        }
+                        else
+                        {
+                            var a = Fresh("p");
+                            var b = Fresh("q");
+                            bool discard = Chance(0.2);
+                            Line("var (" + a + ", " + (discard ? "_" : b) + ") = " + Call(callee) + ";");
+                            Declare(a, VT.D, true);
+                            if (!discard)
+                            {
+                                Declare(b, VT.D, true);
+                            }
+                        }
+
+                        break;
+                    }
+                    case 2:
+                    {
+                        var name = Fresh("tp");
+                        Line("var " + name + " = " + Call(callee) + ";");
+                        Declare(name, VT.Tuple, true);
+                        break;
+                    }
+                    default:
+                    {
+                        // Element access of a tuple call, at statement level (not inside a condition or a ?: branch).
+                        var e = Call(callee) + (Chance(0.5) ? ".A" : ".B");
+                        if (writableD.Count > 0 && Chance(0.7))
+                        {
+                            var v = _g.Pick(writableD);
+                            Line(v.Name + (Chance(0.5) ? " = " : " += ") + e + ";");
+                        }
+                        else
+                        {
+                            var name = Fresh("t");
+                            Line("double " + name + " = " + e + ";");
+                            Declare(name, VT.D, true);
+                        }
+
+                        break;
+                    }
+                }
+            }
+
+            /// <summary>A new value for v that keeps magnitudes in check (loops apply it many times).</summary>
+            private string Update(string v)
+            {
+                switch (R.Next(6))
+                {
+                    case 0: return "0.5 * " + v + " + " + Expr(2);
+                    case 1: return Squash(v + " * " + Expr(1) + " + " + Expr(2));
+                    case 2: return v + " * " + Bounded(Expr(1)) + " + " + Expr(1);
+                    case 3: return Expr(3);
+                    case 4: return Squash(Expr(2)) + " - " + v + " * " + PosConst();
+                    default: return "Math.Sin(" + v + ") + " + Expr(2);
+                }
+            }
+
+            private string Squash(string e) => R.Next(3) switch
+            {
+                0 => "Math.Tanh(" + e + ")",
+                1 => "Math.Sin(" + e + ")",
+                _ => "Math.Atan(" + e + ")",
+            };
+
+            /// <summary>A factor in (-1, 1)-ish, or near 1: a multiplier that does not blow up in a loop.</summary>
+            private string Bounded(string e) => R.Next(4) switch
+            {
+                0 => "Math.Cos(" + e + ")",
+                1 => "Math.Tanh(" + e + ")",
+                2 => "(0.5 + 0.4 * Math.Sin(" + e + "))",
+                _ => "(0.9 + 0.1 * Math.Tanh(" + e + "))",
+            };
+
+            private string Positive(string e) => R.Next(3) switch
+            {
+                0 => "(1.5 + " + e + " * " + e + ")",
+                1 => "(2.0 + Math.Sin(" + e + "))",
+                _ => "Math.Exp(0.3 * Math.Tanh(" + e + "))",
+            };
+
+            private string Condition()
+            {
+                var ints = OfType(VT.I);
+                if (ints.Count > 0 && Chance(0.25))
+                {
+                    return _g.Pick(ints).Name + " % 2 == " + R.Next(2);
+                }
+
+                var a = Expr(1, noTupleElements: true);
+                return a + (Chance(0.5) ? " > " : " < ") + (Chance(0.5) ? Const() : Expr(1, noTupleElements: true));
+            }
+
+            private string Index(Var arr)
+            {
+                var ints = OfType(VT.I).Where(v => v.Type == VT.I).ToList();
+                var idxArrays = OfType(VT.IntArr);
+                string len = arr.Name + ".Length";
+                switch (R.Next(7))
+                {
+                    case 0 when ints.Count > 0: return _g.Pick(ints).Name + " % " + len;
+                    case 1 when ints.Count > 0: return "(" + _g.Pick(ints).Name + " + " + (1 + R.Next(3)) + ") % " + len;
+                    case 2 when ints.Count > 0: return len + " - 1 - " + _g.Pick(ints).Name + " % " + len;
+                    case 3 when idxArrays.Count > 0 && ints.Count > 0:
+                    {
+                        var ix = _g.Pick(idxArrays);
+                        return ix.Name + "[" + _g.Pick(ints).Name + " % " + ix.Name + ".Length] % " + len;
+                    }
+                    case 4 when idxArrays.Count > 0:
+                    {
+                        var ix = _g.Pick(idxArrays);
+                        return ix.Name + "[" + ix.Name + "[0] % " + ix.Name + ".Length] % " + len;
+                    }
+                    case 5 when arr.Writable && Chance(0.5):
+                        // An index that reads the array itself (a value-dependent int index; GG0006 warns).
+                        return "(int)(Math.Abs(" + arr.Name + "[0]) * 2.0) % " + len;
+                    default: return "0";
+                }
+            }
+
+            private string Elem(Var arr)
+            {
+                if (arr.Type == VT.Mat)
+                {
+                    var ints = OfType(VT.I);
+                    string i = ints.Count > 0 && Chance(0.6) ? _g.Pick(ints).Name + " % " + arr.Name + ".GetLength(0)" : R.Next(2).ToString(CultureInfo.InvariantCulture);
+                    string j = ints.Count > 0 && Chance(0.6) ? _g.Pick(ints).Name + " % " + arr.Name + ".GetLength(1)" : R.Next(2).ToString(CultureInfo.InvariantCulture);
+                    return arr.Name + "[" + i + ", " + j + "]";
+                }
+
+                return arr.Name + "[" + Index(arr) + "]";
+            }
+
+            private string Leaf()
+            {
+                var scalars = OfType(VT.D, VT.F);
+                var arrays = OfType(VT.Arr, VT.Span, VT.Mat);
+                var tuples = OfType(VT.Tuple);
+                int r = R.Next(10);
+                if (r < 5 && scalars.Count > 0)
+                {
+                    return _g.Pick(scalars).Name;
+                }
+
+                if (r < 7 && arrays.Count > 0)
+                {
+                    return Elem(_g.Pick(arrays));
+                }
+
+                if (r == 7 && tuples.Count > 0)
+                {
+                    return _g.Pick(tuples).Name + (Chance(0.5) ? ".A" : ".B");
+                }
+
+                if (r == 8 && HasThis && Chance(0.5))
+                {
+                    return Chance(0.5) ? "K" : "this.P";
+                }
+
+                if (r == 8 && OfType(VT.I).Count > 0)
+                {
+                    return "(double)" + _g.Pick(OfType(VT.I)).Name;
+                }
+
+                if (scalars.Count > 0 && Chance(0.5))
+                {
+                    return _g.Pick(scalars).Name;
+                }
+
+                return Const();
+            }
+
+            /// <summary>The callees this body may call: static ones anywhere, instance ones of its own type from an instance body.</summary>
+            private List<Callee> Callees => _g._callees.Where(c => !c.Instance || (HasThis && c.Type == OwnType)).ToList();
+
+            private string CallName(Callee c) =>
+                c.Type != OwnType ? c.Type + "." + c.Name : (c.Instance && c.PreferThis ? "this." + c.Name : c.Name);
+
+            private string Call(Callee c, bool noTupleElements = false)
+            {
+                string Arg() => Expr(1, noTupleElements);
+                switch (c.Kind)
+                {
+                    case CalleeKind.Recursive:
+                        return CallName(c) + "(" + Squash(Arg()) + ", " + R.Next(4) + ")";
+                    case CalleeKind.ArrayArg:
+                    {
+                        var arrays = OfType(VT.Arr);
+                        return arrays.Count == 0 ? Const() : CallName(c) + "(" + _g.Pick(arrays).Name + ", " + Arg() + ")";
+                    }
+                    default:
+                        return CallName(c) + "(" + string.Join(", ", Enumerable.Range(0, c.Arity).Select(_ => Arg())) + ")";
+                }
+            }
+
+            private string Expr(int depth, bool noTupleElements = false)
+            {
+                if (depth <= 0 || Chance(0.25))
+                {
+                    return Leaf();
+                }
+
+                string E() => Expr(depth - 1, noTupleElements);
+                var callees = Callees.Where(c => c.Kind != CalleeKind.Tuple || !noTupleElements).ToList();
+                int r = R.Next(100);
+                if (r < 30)
+                {
+                    return "(" + E() + " " + _g.Pick(new[] { "+", "-", "*", "+", "*" }) + " " + E() + ")";
+                }
+
+                if (r < 35)
+                {
+                    return "(" + E() + " / " + Positive(E()) + ")";
+                }
+
+                if (r < 38)
+                {
+                    return "-(" + E() + ")";
+                }
+
+                if (r < 42)
+                {
+                    UsesFloat = true;
+                    return "(double)(float)(" + E() + ")";
+                }
+
+                if (r < 48)
+                {
+                    // Branches of ?: hold no tuple-call elements (GG0005), nor does the condition.
+                    return "(" + Condition() + " ? " + Expr(depth - 1, true) + " : " + Expr(depth - 1, true) + ")";
+                }
+
+                if (r < 60 && callees.Count > 0)
+                {
+                    var c = _g.Pick(callees);
+                    if (c.Kind == CalleeKind.Tuple)
+                    {
+                        return Call(c, noTupleElements) + (Chance(0.5) ? ".A" : ".B");
+                    }
+
+                    return Call(c, noTupleElements);
+                }
+
+                return MathCall(E);
+            }
+
+            private string MathCall(Func<string> e)
+            {
+                switch (R.Next(34))
+                {
+                    case 0: return "Math.Sin(" + e() + ")";
+                    case 1: return "Math.Cos(" + e() + ")";
+                    case 2: return "Math.Tan(Math.Sin(" + e() + "))";
+                    case 3: return "Math.Tan(0.6 * Math.Tanh(" + e() + "))";
+                    case 4: return "Math.Exp(Math.Sin(" + e() + "))";
+                    case 5: { var a = e(); return "Math.Exp(-(" + a + ") * (" + a + "))"; }
+                    case 6: { var a = e(); return "Math.Log(1.5 + " + a + " * " + a + ")"; }
+                    case 7: return "Math.Log(2.0 + Math.Sin(" + e() + "))";
+                    case 8: { var a = e(); return "Math.Sqrt(0.5 + " + a + " * " + a + ")"; }
+                    case 9: { var a = e(); return "Math.Pow(1.5 + " + a + " * " + a + ", " + Lit(0.3 + R.Next(5) * 0.4) + ")"; }
+                    case 10: { var a = e(); return "Math.Pow(1.2 + " + a + " * " + a + ", 0.5 * Math.Tanh(" + e() + "))"; }
+                    case 11: return "Math.Pow(" + e() + ", " + (2 + R.Next(2)) + ")";
+                    case 12: { var b = e(); return "Math.Atan2(" + e() + ", 1.5 + " + b + " * " + b + ")"; }
+                    case 13: return "Math.Tanh(" + e() + ")";
+                    case 14: return "Math.Sinh(Math.Tanh(" + e() + "))";
+                    case 15: return "Math.Cosh(Math.Sin(" + e() + "))";
+                    case 16: return "Math.Asin(0.9 * Math.Tanh(" + e() + "))";
+                    case 17: return "Math.Acos(0.8 * Math.Sin(" + e() + "))";
+                    case 18: return "Math.Cbrt(2.5 + Math.Sin(" + e() + "))";
+                    case 19: return "Math.Abs(" + e() + ")";
+                    case 20: return "Math.Min(" + e() + ", " + e() + ")";
+                    case 21: return "Math.Max(" + e() + ", " + e() + ")";
+                    case 22: return "Math.Clamp(" + e() + ", -0.8, 0.9)";
+                    case 23: return "Math.FusedMultiplyAdd(" + e() + ", " + e() + ", " + e() + ")";
+                    case 24: { var a = e(); return "Math.Log2(1.1 + " + a + " * " + a + ")"; }
+                    case 25: { var a = e(); return "Math.Log10(1.1 + " + a + " * " + a + ")"; }
+                    case 26: { var a = e(); var b = e(); return "Math.Sqrt(" + a + " * " + a + " + " + b + " * " + b + " + 0.01)"; }
+                    case 27: { var a = e(); return "Math.Log(1.5 + " + a + " * " + a + ", 3.0)"; }
+                    case 28: return "Math.Atan(" + e() + ")";
+                    case 29: return "Math.Exp(0.5 * Math.Tanh(" + e() + "))";
+                    case 30:
+                        UsesFloat = true;
+                        return "(double)MathF.Sin((float)" + e() + ")";
+                    case 31:
+                        UsesFloat = true;
+                        { var a = e(); return "(double)MathF.Sqrt(1.5f + (float)(" + a + " * " + a + "))"; }
+                    case 32: return "(" + e() + " * " + e() + ")";
+                    default: return "(" + e() + " - " + e() + ")";
+                }
+            }
+        }
+    }
+}
