@@ -29,7 +29,7 @@ namespace GradGen.Fuzzer.Tests
     /// Environment: <c>GRADGEN_DIFFFUZZ_COUNT</c> programs (default 300), <c>GRADGEN_DIFFFUZZ_SEED</c> (default
     /// 20260101; <c>random</c> picks one), <c>GRADGEN_DIFFFUZZ_START</c> first index (0), <c>GRADGEN_DIFFFUZZ_ONLY</c>
     /// program indices (comma-separated), <c>GRADGEN_DIFFFUZZ_BATCH</c> programs per compilation (25), <c>GRADGEN_DIFFFUZZ_THREADS</c>
-    /// (2), <c>GRADGEN_DIFFFUZZ_REDUCE</c> how many failures to minimise (6; one per failure class first),
+    /// (2), <c>GRADGEN_DIFFFUZZ_REDUCE</c> how many failures to minimise (3; one per failure class first),
     /// <c>GRADGEN_DIFFFUZZ_REDUCE_SECONDS</c> per failure (30). For example
     /// <code>GRADGEN_DIFFFUZZ_COUNT=20000 GRADGEN_DIFFFUZZ_SEED=7 dotnet test tests/GradGen.Fuzzer.Tests -c Release --logger "console;verbosity=detailed"</code>
     /// prints the counts and the repro paths (also in <c>summary.txt</c> of the seed's directory).
@@ -71,7 +71,7 @@ namespace GradGen.Fuzzer.Tests
         public List<int>? Only;
         public int Batch = 25;
         public int Threads = 2;
-        public int Reduce = 6;
+        public int Reduce = 3;
         public int ReduceSeconds = 30;
 
         public static DiffFuzzSettings Read()
