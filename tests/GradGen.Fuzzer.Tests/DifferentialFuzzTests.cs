@@ -28,8 +28,8 @@ namespace GradGen.Fuzzer.Tests
     /// <para>
     /// Environment: <c>GRADGEN_DIFFFUZZ_COUNT</c> programs (default 300), <c>GRADGEN_DIFFFUZZ_SEED</c> (default
     /// 20260101; <c>random</c> picks one), <c>GRADGEN_DIFFFUZZ_START</c> first index (0), <c>GRADGEN_DIFFFUZZ_ONLY</c>
-    /// one program index, <c>GRADGEN_DIFFFUZZ_BATCH</c> programs per compilation (25), <c>GRADGEN_DIFFFUZZ_THREADS</c>
-    /// (2), <c>GRADGEN_DIFFFUZZ_REDUCE</c> how many failures to minimise (6; one per failure class first),
+    /// program indices (comma-separated), <c>GRADGEN_DIFFFUZZ_BATCH</c> programs per compilation (25), <c>GRADGEN_DIFFFUZZ_THREADS</c>
+    /// (2), <c>GRADGEN_DIFFFUZZ_REDUCE</c> how many failures to minimise (3; one per failure class first),
     /// <c>GRADGEN_DIFFFUZZ_REDUCE_SECONDS</c> per failure (30). For example
     /// <code>GRADGEN_DIFFFUZZ_COUNT=20000 GRADGEN_DIFFFUZZ_SEED=7 dotnet test tests/GradGen.Fuzzer.Tests -c Release --logger "console;verbosity=detailed"</code>
     /// prints the counts and the repro paths (also in <c>summary.txt</c> of the seed's directory).
@@ -68,10 +68,10 @@ namespace GradGen.Fuzzer.Tests
         public int Count = 300;
         public int Seed = 20260101;
         public int Start;
-        public int? Only;
+        public List<int>? Only;
         public int Batch = 25;
         public int Threads = 2;
-        public int Reduce = 6;
+        public int Reduce = 3;
         public int ReduceSeconds = 30;
 
         public static DiffFuzzSettings Read()
@@ -81,7 +81,8 @@ namespace GradGen.Fuzzer.Tests
             var seed = Environment.GetEnvironmentVariable("GRADGEN_DIFFFUZZ_SEED");
             s.Seed = string.Equals(seed, "random", StringComparison.OrdinalIgnoreCase) ? Environment.TickCount & int.MaxValue : Int("SEED") ?? s.Seed;
             s.Start = Int("START") ?? 0;
-            s.Only = Int("ONLY");
+            var only = Environment.GetEnvironmentVariable("GRADGEN_DIFFFUZZ_ONLY");
+            s.Only = string.IsNullOrWhiteSpace(only) ? null : only.Split(',').Select(t => int.Parse(t.Trim(), CultureInfo.InvariantCulture)).ToList();
             s.Batch = Math.Max(1, Int("BATCH") ?? s.Batch);
             s.Threads = Math.Max(1, Int("THREADS") ?? Math.Min(2, Environment.ProcessorCount));
             s.Reduce = Int("REDUCE") ?? s.Reduce;
@@ -103,7 +104,7 @@ namespace GradGen.Fuzzer.Tests
     {
         public static DiffFuzzReport Run(DiffFuzzSettings s, Action<string> log)
         {
-            var indices = s.Only is { } only ? new List<int> { only } : Enumerable.Range(s.Start, s.Count).ToList();
+            var indices = s.Only ?? Enumerable.Range(s.Start, s.Count).ToList();
             var batches = new ConcurrentQueue<List<int>>(indices.Select((i, k) => (i, k)).GroupBy(t => t.k / s.Batch).Select(g => g.Select(t => t.i).ToList()));
             var results = new ConcurrentBag<ProgramResult>();
             var clock = Stopwatch.StartNew();
