@@ -77,7 +77,7 @@ namespace GradGen.Generator.Diagnostics
             Category,
             DiagnosticSeverity.Info,
             isEnabledByDefault: true,
-            "Only double, float, their arrays, read-only spans and matrices have derivatives; [NoDerivative] on any other parameter changes nothing.");
+            "Only double, float, their arrays, read-only spans and matrices have derivatives; [NoDerivative] on a parameter of a type that holds no real number (bool, integers, string, enums, arrays of them...) changes nothing.");
 
         public static readonly DiagnosticDescriptor KindNotApplicable = Error(
             "GG0012",
@@ -121,9 +121,16 @@ namespace GradGen.Generator.Diagnostics
             "'{0}' cannot be differentiated in C# {1}: the generated derivatives need C# 8 or later; set <LangVersion> to 8.0 or later (or latest) in the project",
             "The generated code uses nullable annotations, spans made by stackalloc in expressions and other C# 8 features. Projects that target netstandard2.0 or .NET Framework default to C# 7.3.");
 
+        public static readonly DiagnosticDescriptor UndifferentiatedType = Error(
+            "GG0019",
+            "Type GradGen does not differentiate yet",
+            "{0} of type '{1}' would carry a derivative, but GradGen does not differentiate that type yet: {2}",
+            "A derivative flows only through the types GradGen knows how to differentiate: double, float, their arrays, read-only spans and matrices, and tuples of reals as locals and results. A value of any other type that can hold a real number (a struct, a record, a class with double fields, a tuple parameter, decimal, object, an interface such as IEnumerable<double>, a delegate, a type parameter) is an error wherever a derivative would reach it, never a silent constant.");
+
         public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
             TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant, NameClash, MissingDerivativeKind, NoDerivativeArgument,
-            NeedlessNoDerivative, KindNotApplicable, CalleeHasErrors, DerivativeTargetNotFound, DerivativeSignatureMismatch, InvalidDerivative, MissingCustomDerivative, LanguageVersionTooLow);
+            NeedlessNoDerivative, KindNotApplicable, CalleeHasErrors, DerivativeTargetNotFound, DerivativeSignatureMismatch, InvalidDerivative, MissingCustomDerivative, LanguageVersionTooLow,
+            UndifferentiatedType);
 
         private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description);

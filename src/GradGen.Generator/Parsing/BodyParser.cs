@@ -44,8 +44,8 @@ namespace GradGen.Generator.Parsing
         /// <summary>Calls to Floor, Sign...: a warning when a derivative would flow into them.</summary>
         public List<(ImmutableArray<Expr> Args, Location Location, string Name)> PiecewiseConstantCalls { get; } = new();
 
-        /// <summary>Conversions of a real to anything else: a derivative stops there.</summary>
-        public List<(TypeCast Node, Location Location, string Operand, bool ToInteger)> Conversions { get; } = new();
+        /// <summary>Conversions of a real, or a collection of reals, to anything else: a derivative stops there.</summary>
+        public List<(TypeCast Node, Location Location, string Operand, string Type, bool ToInteger)> Conversions { get; } = new();
 
         /// <summary>Arguments of [Differentiable] calls that go to a [NoDerivative] parameter: no derivative may flow there.</summary>
         public List<(Expr Argument, Location Location, string Callee, string Parameter)> NoDerivativeArguments { get; } = new();
@@ -378,13 +378,18 @@ namespace GradGen.Generator.Parsing
                     return null;
                 case ILocalReferenceOperation local:
                     return DeclareLocal(local.Local);
-                case IParameterReferenceOperation parameter when TypeNames.IsReal(parameter.Parameter.Type) && HasAttribute(parameter.Parameter, "GradGen.NoDerivativeAttribute"):
+                case IParameterReferenceOperation parameter when HasAttribute(parameter.Parameter, "GradGen.NoDerivativeAttribute") && !TypeNames.CarriesNoReal(parameter.Parameter.Type):
+                    // A constant by declaration: a differentiable value assigned to it would lose its derivative.
                     Unsupported(target, $"assigning to the [NoDerivative] parameter '{parameter.Parameter.Name}'", "copy it into a local first");
                     return null;
                 case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None && parameter.Parameter.Type.IsValueType && !parameter.Parameter.Type.IsRefLikeType:
                     return new Var(TypeNames.Of(parameter.Parameter.Type), parameter.Parameter.Name);
                 case IFieldReferenceOperation { Instance: ILocalReferenceOperation tuple } element when IsRealTuple(tuple.Type):
                     return TupleComponents(tuple.Local)[ElementIndex(element)];
+                case IFieldReferenceOperation { Instance: ILocalReferenceOperation { Local.Type.IsValueType: true } local }:
+                    // A member of a struct local: no write the caller sees, but a value of a type not differentiated.
+                    context.Report(Descriptors.UndifferentiatedType, target.Syntax.GetLocation(), $"The local '{local.Local.Name}'", local.Local.Type.ToDisplayString(), "keep the numbers in double or float locals");
+                    return null;
                 case IFieldReferenceOperation field:
                     Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"the field '{field.Field.Name}'");
                     return null;
@@ -772,9 +777,11 @@ namespace GradGen.Generator.Parsing
             }
 
             var result = new TypeCast(type, operand);
-            if (Types.IsReal(operand.Type) && !Types.IsReal(type))
+            if (Types.IsDifferentiable(operand.Type) && !Types.IsReal(type))
             {
-                Conversions.Add((result, conversion.Syntax.GetLocation(), conversion.Operand.Syntax.ToString(), conversion.Type!.SpecialType is >= SpecialType.System_SByte and <= SpecialType.System_UInt64));
+                // A derivative stops at any other type: cut on purpose by an integer (GG0006), or lost (GG0019).
+                var toInteger = Types.IsReal(operand.Type) && conversion.Type!.SpecialType is SpecialType.System_Char or (>= SpecialType.System_SByte and <= SpecialType.System_UInt64);
+                Conversions.Add((result, conversion.Syntax.GetLocation(), conversion.Operand.Syntax.ToString(), conversion.Type!.ToDisplayString(), toInteger));
             }
 
             return result;

@@ -214,13 +214,38 @@ namespace GradGen.Generator.Parsing
                 {
                     Unsupported($"parameter '{parameter.Name}' is {problem}");
                 }
-                else if (!Types.IsDifferentiable(TypeNames.Of(parameter.Type))
-                    && parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == NoDerivativeAttribute) is { ApplicationSyntaxReference: { } attribute })
+                else if (Types.IsDifferentiable(TypeNames.Of(parameter.Type)) || parameter.Type.TypeKind == TypeKind.Error || OfMethodTypeParameter(parameter.Type))
                 {
-                    context.Report(Descriptors.NeedlessNoDerivative, attribute.GetSyntax().GetLocation(), parameter.Name, $"'{parameter.Type.ToDisplayString()}'");
+                    // Differentiated, or [NoDerivative]; a type that does not compile yet, which the compiler reports; or
+                    // the method's own type parameter, reported with the method's being generic.
+                }
+                else if (TypeNames.CarriesNoReal(parameter.Type))
+                {
+                    if (parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == NoDerivativeAttribute) is { ApplicationSyntaxReference: { } attribute })
+                    {
+                        context.Report(Descriptors.NeedlessNoDerivative, attribute.GetSyntax().GetLocation(), parameter.Name, $"'{parameter.Type.ToDisplayString()}'");
+                    }
+                }
+                else if (!BodyParser.HasAttribute(parameter, NoDerivativeAttribute))
+                {
+                    // Allow-list, never deny-list: a type that may hold a real number is no silent constant.
+                    context.Report(
+                        Descriptors.UndifferentiatedType,
+                        parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation() ?? location,
+                        $"Parameter '{parameter.Name}'",
+                        parameter.Type.ToDisplayString(),
+                        "mark it [NoDerivative] if it is constant data, or pass the numbers to differentiate as double or float parameters (or arrays of them)");
                 }
             }
         }
+
+        private static bool OfMethodTypeParameter(ITypeSymbol type) => type switch
+        {
+            ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } => true,
+            IArrayTypeSymbol array => OfMethodTypeParameter(array.ElementType),
+            INamedTypeSymbol named => named.TypeArguments.Any(OfMethodTypeParameter),
+            _ => false,
+        };
 
         /// <summary>Reports members the user declared under a name GradGen generates (its own generated members excepted).</summary>
         private static void CheckNames(IMethodSymbol method, int kinds, Location? location, ParseContext context)
@@ -311,7 +336,7 @@ namespace GradGen.Generator.Parsing
                 }
             }
 
-            foreach (var (node, location, operand, toInteger) in parser.Conversions)
+            foreach (var (node, location, operand, type, toInteger) in parser.Conversions)
             {
                 if (!ActivityAnalysis.DependsOn(node.Operand, varied))
                 {
@@ -324,7 +349,10 @@ namespace GradGen.Generator.Parsing
                 }
                 else
                 {
-                    context.Report(Descriptors.UnsupportedConstruct, location, $"converting the differentiable value '{operand}' to '{node.Type}'", "keep it double or float");
+                    var instead = Types.IsReal(node.Operand.Type)
+                        ? "keep it double or float"
+                        : "keep it an array or span, and read its elements in a loop (LINQ and collection interfaces are not differentiated yet)";
+                    context.Report(Descriptors.UndifferentiatedType, location, $"The differentiable value '{operand}' converted to a value", type, instead);
                 }
             }
 
