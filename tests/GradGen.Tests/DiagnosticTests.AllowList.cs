@@ -211,5 +211,130 @@ namespace GradGen.Tests
             Assert.Equal(3 * 2 * 1.5 + 7, Assert.Single(gradient), 12);
         }
 
+        // ----------------------------------------------------------------------------------------------------------
+        // A bool result carries no derivative: predicates of differentiable values are control flow
+        // ----------------------------------------------------------------------------------------------------------
+
+        private const string Close = "        public static bool Close(double a, double b) => Math.Abs(a - b) < 1e-9;\n";
+
+        /// <summary>These were GG0003 ("a derivative flows into 'Double.IsNaN'") although a bool carries none.</summary>
+        [Theory]
+        [InlineData("double.IsNaN(x) ? 0 : x * x * y", 1.5, 2.0, 2 * 1.5 * 2.0, 1.5 * 1.5)]
+        [InlineData("double.IsFinite(x) && !double.IsInfinity(y) ? x * x * x + y : 0", 1.5, 2.0, 3 * 1.5 * 1.5, 1.0)]
+        [InlineData("Close(x, y) ? x : x * y", 2.0, 5.0, 5.0, 2.0)]
+        [InlineData("Close(x, y) ? x : x * y", 2.0, 2.0, 1.0, 0.0)]
+        [InlineData("x.Equals(y) || double.IsNegative(x) ? -x : Math.Sin(x) * y", 0.5, 2.0, 2.0 * 0.87758256189037276, 0.47942553860420301)]
+        public void BoolPredicateOfADifferentiableValueIsAccepted(string expression, double x, double y, double dx, double dy)
+        {
+            var source = AllowListSource(Close + $"        [Differentiable] public static double Bad(double x, double y) => {expression};");
+            var (_, assembly) = AssertNotReported(source, "GG0003");
+            var (_, gradient) = Gradient(assembly, "Bad", x, y);
+            Assert.Equal(dx, gradient[0], 12);
+            Assert.Equal(dy, gradient[1], 12);
+            Assert.Equal(dx, Forward(assembly, "Bad", x, y, 1.0, 0.0).Tangent, 12);
+            Assert.Equal(dy, Forward(assembly, "Bad", x, y, 0.0, 1.0).Tangent, 12);
+        }
+
+        [Fact]
+        public void BoolPredicateInALoopIsAccepted()
+        {
+            // s = x, then x², then x³: the predicate picks the branch, the derivative flows around it.
+            var source = AllowListSource(Close + @"
+        [Differentiable]
+        public static double Bad(double x)
+        {
+            double s = 0;
+            for (int i = 0; i < 3; i++)
+            {
+                if (double.IsNaN(s) || Close(s, 0.0)) s += x;
+                else s *= x;
+            }
+
+            return s;
+        }");
+            var (_, assembly) = AssertNotReported(source, "GG0003");
+            var (value, gradient) = Gradient(assembly, "Bad", 1.5);
+            Assert.Equal(1.5 * 1.5 * 1.5, value, 12);
+            Assert.Equal(3 * 1.5 * 1.5, Assert.Single(gradient), 12);
+            Assert.Equal(3 * 1.5 * 1.5, Forward(assembly, "Bad", 1.5, 1.0).Tangent, 12);
+        }
+
+        [Theory]
+        [InlineData("public static int Bucket(double v) => (int)(v * 10);", "Bucket(x) * x", "Bucket(x)")]
+        [InlineData("public static string Text(double v) => v.ToString();", "Text(x).Length * x", "Text(x)")]
+        [InlineData("public static Mode Pick(double v) => v > 0 ? Mode.Add : Mode.Multiply;", "(Pick(x) == Mode.Add ? 1 : 2) * x", "Pick(x)")]
+        public void GG0003_ResultOtherThanBoolStillCarriesTheInput(string helper, string expression, string span)
+        {
+            // An integer, a string or an enum computed from a real can hold it (rounded, printed): still an error.
+            var source = AllowListSource($"        {helper}\n        [Differentiable] public static double Bad(double x) => {expression};");
+            AssertReported(source, "GG0003", span);
+        }
+
+        // ----------------------------------------------------------------------------------------------------------
+        // GG0005: a collection of reals given to a plain method that could write it
+        // ----------------------------------------------------------------------------------------------------------
+
+        private const string Writers = @"
+        public static void Fill(double[] a, double v) { for (int i = 0; i < a.Length; i++) a[i] = v; }
+        public static void Scale(double[] a) { for (int i = 0; i < a.Length; i++) a[i] *= 2; }
+        public static void ScaleSpan(Span<double> a) { for (int i = 0; i < a.Length; i++) a[i] *= 2; }
+        public static double Total(ReadOnlySpan<double> a) { double s = 0; foreach (var v in a) s += v; return s; }
+";
+
+        /// <summary>
+        /// Before: <c>Fill(a, x); return a[0] * x;</c> had the derivative x instead of 2x (the values written by Fill
+        /// were constants), and <c>Scale(a)</c> doubled a value but not its derivative.
+        /// </summary>
+        [Theory]
+        [InlineData("var a = new double[1]; Fill(a, x); return a[0] * x;", "Fill(a, x)", "'a'")]
+        [InlineData("var a = new double[1]; a[0] = x; Scale(a); return a[0];", "Scale(a)", "'a'")]
+        [InlineData("Span<double> a = stackalloc double[1]; a[0] = x; ScaleSpan(a); return a[0];", "ScaleSpan(a)", "'a'")]
+        [InlineData("var a = new double[2]; a[0] = x; a[1] = 1 - x; Array.Sort(a); return a[0];", "Array.Sort(a)", "'a'")]
+        [InlineData("var a = new double[2]; a[0] = x; a.AsSpan().Reverse(); return a[0];", "a.AsSpan()", "'a'")]
+        public void GG0005_CollectionGivenToAMethodThatMayWriteIt(string body, string span, string messageContains)
+        {
+            var source = AllowListSource(Writers + "        [Differentiable] public static double Bad(double x)\n        {\n            " + body + "\n        }");
+            AssertReported(source, "GG0005", span, messageContains, allowAlso: "GG0003");
+        }
+
+        [Fact]
+        public void GG0005_ParameterArrayGivenToAMethodThatMayWriteIt()
+        {
+            var source = AllowListSource(Writers + "        [Differentiable] public static double Bad(double[] x) { Scale(x); return x[0]; }");
+            AssertReported(source, "GG0005", "Scale(x)", "'x'");
+        }
+
+        [Fact]
+        public void GG0005_Negative_NoDerivativeFlowsIntoTheWritingCall()
+        {
+            var source = AllowListSource(Writers + "        [Differentiable] public static double Bad(double x) { var a = new double[2]; Fill(a, 3.0); Scale(a); Array.Clear(a, 1, 1); return a[0] * x * x + a[1]; }");
+            var (_, assembly) = AssertNotReported(source, "GG0005");
+            var (value, gradient) = Gradient(assembly, "Bad", 1.5);
+            Assert.Equal(6 * 1.5 * 1.5, value, 12);
+            Assert.Equal(12 * 1.5, Assert.Single(gradient), 12);
+        }
+
+        [Fact]
+        public void GG0005_Negative_ReadOnlySpanAndShapeOfADifferentiableArray()
+        {
+            // A ReadOnlySpan parameter cannot write; GetLength and IndexOf read only; w is a constant.
+            var source = AllowListSource(Writers + @"
+        public static void Print(ReadOnlySpan<double> a) { }
+        [Differentiable]
+        public static double Bad(double y, [NoDerivative] double[] w)
+        {
+            var a = new double[3];
+            a[0] = y;
+            a[1] = 2.0;
+            a[2] = y * y;
+            Print(a);
+            return a.GetLength(0) * y * y + Array.IndexOf(a, 2.0) * y + Total(w) + a[2];
+        }");
+            var (_, assembly) = AssertNotReported(source, "GG0005");
+            var (value, gradient) = Gradient(assembly, "Bad", 1.5, new[] { 1.0, 2.0 });
+            Assert.Equal(3 * 1.5 * 1.5 + 1 * 1.5 + 3 + 1.5 * 1.5, value, 12);
+            Assert.Equal(3 * 2 * 1.5 + 1 + 2 * 1.5, Assert.Single(gradient), 12);
+        }
+
     }
 }

@@ -26,7 +26,7 @@ namespace GradGen.Generator.Diagnostics
             "GG0003",
             "Call to a method GradGen cannot differentiate",
             "A derivative flows into '{0}', which has none: mark it [Differentiable], supply its derivative with [DerivativeOf], or mark the argument's source [NoDerivative]",
-            "Differentiable code can call Math/MathF functions, other [Differentiable] methods, and methods with a [DerivativeOf] derivative. Other methods may be called only when no argument depends on a differentiable input, or when they return nothing.");
+            "Differentiable code can call Math/MathF functions, other [Differentiable] methods, and methods with a [DerivativeOf] derivative. Other methods may be called only when no argument depends on a differentiable input, or when they return nothing or a bool (which carries no derivative).");
 
         public static readonly DiagnosticDescriptor WriteVisibleToCaller = Error(
             "GG0004",

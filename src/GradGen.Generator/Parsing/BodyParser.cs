@@ -38,8 +38,11 @@ namespace GradGen.Generator.Parsing
         /// <summary>Keys of the [Differentiable] methods the body calls.</summary>
         public SortedSet<string> Callees { get; } = new(System.StringComparer.Ordinal);
 
-        /// <summary>Non-void calls to plain methods and integer conversions, checked once activity is known.</summary>
-        public List<(Expr Node, Location Location, string Name)> OpaqueCalls { get; } = new();
+        /// <summary>
+        /// Calls to plain methods, checked once activity is known: whether their result is used (a statement's is not),
+        /// and the collections of reals they are given that they could write (<see cref="WritableCollection"/>).
+        /// </summary>
+        public List<(Call Node, Location Location, string Name, bool ResultUsed, List<(Expr Collection, string Text, bool Converted)> Writable)> PlainCalls { get; } = new();
 
         /// <summary>Calls to Floor, Sign...: a warning when a derivative would flow into them.</summary>
         public List<(ImmutableArray<Expr> Args, Location Location, string Name)> PiecewiseConstantCalls { get; } = new();
@@ -858,11 +861,11 @@ namespace GradGen.Generator.Parsing
                 }
             }
 
-            var args = invocation.Arguments
+            var arguments = invocation.Arguments
                 .Where(a => a.ArgumentKind != ArgumentKind.ParamArray)
                 .OrderBy(a => a.Parameter?.Ordinal ?? 0)
-                .Select(a => ParseExpression(a.Value))
-                .ToImmutableArray();
+                .ToList();
+            var args = arguments.Select(a => ParseExpression(a.Value)).ToImmutableArray();
             var type = target.ReturnsVoid ? Types.Void : TypeNames.Of(target.ReturnType);
 
             if (!asStatement && MathFunctions.Resolve(target) is { } function)
@@ -918,13 +921,40 @@ namespace GradGen.Generator.Parsing
             }
 
             var call = new Call(type, receiver, staticType, name, args);
-            if (!target.ReturnsVoid && !asStatement)
+            var writable = new List<(Expr, string, bool)>();
+            if (differentiable is null && !ReadsOnly(target))
             {
-                OpaqueCalls.Add((call, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}"));
+                if (receiver is not null && WritableCollection(receiver) is { } written)
+                {
+                    writable.Add((written, invocation.Instance!.Syntax.ToString(), receiver is TypeCast));
+                }
+
+                for (var i = 0; i < arguments.Count; i++)
+                {
+                    if (arguments[i].Parameter?.Type is not INamedTypeSymbol { Name: "ReadOnlySpan" } && WritableCollection(args[i]) is { } argument)
+                    {
+                        writable.Add((argument, arguments[i].Value.Syntax.ToString(), args[i] is TypeCast));
+                    }
+                }
             }
 
+            PlainCalls.Add((call, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}", !target.ReturnsVoid && !asStatement, writable));
             return call;
         }
+
+        /// <summary>
+        /// The array, matrix or span of reals that <paramref name="value"/> is, maybe converted (to <c>object</c>, an
+        /// interface): a plain method given it could write its elements. Null for anything else.
+        /// </summary>
+        private static Expr? WritableCollection(Expr value) =>
+            value is TypeCast cast ? WritableCollection(cast.Operand)
+            : Types.IsRealCollection(value.Type) && !value.Type.StartsWith("global::System.ReadOnlySpan<", System.StringComparison.Ordinal) ? value
+            : null;
+
+        /// <summary>Methods known to read, never write, the arrays they are given: the shape, search and copy methods of System.Array.</summary>
+        private static bool ReadsOnly(IMethodSymbol target) =>
+            target.ContainingType.SpecialType == SpecialType.System_Array
+            && target.Name is "GetLength" or "GetLongLength" or "GetLowerBound" or "GetUpperBound" or "IndexOf" or "LastIndexOf" or "BinarySearch" or "Clone";
 
         internal static bool HasAttribute(ISymbol symbol, string fullName) =>
             symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == fullName);

@@ -315,13 +315,38 @@ namespace GradGen.Generator.Parsing
         {
             var customCallees = new HashSet<string>();
             var varied = ActivityAnalysis.Varied(body, parameters.Where(p => p.Wrt).Select(p => p.Name));
-            foreach (var (node, location, name) in parser.OpaqueCalls)
+            foreach (var (call, location, name, resultUsed, writable) in parser.PlainCalls)
             {
-                // An array's derivative does not reach an integer or a flag computed from it (GetLength, IndexOf);
-                // a real's reaches anything.
-                var call = (Call)node;
-                var countsOnly = call.Type is Types.Int or Types.Bool or "long";
                 var operands = call.Receiver is null ? call.Args : call.Args.Append(call.Receiver);
+                var anyVaried = operands.Any(o => ActivityAnalysis.DependsOn(o, varied)) || writable.Any(w => ActivityAnalysis.DependsOn(w.Collection, varied));
+
+                if (writable.Any(w => w.Converted && ActivityAnalysis.DependsOn(w.Collection, varied)))
+                {
+                    // A differentiable array converted to object or an interface: reported at the conversion (GG0019).
+                    continue;
+                }
+
+                if (writable.Count > 0 && anyVaried)
+                {
+                    // The method could write differentiable values into the array, or change its elements, where no
+                    // derivative follows.
+                    var (collection, text, _) = writable.Where(w => ActivityAnalysis.DependsOn(w.Collection, varied)).DefaultIfEmpty(writable[0]).First();
+                    context.Report(
+                        Descriptors.UnsupportedConstruct,
+                        location,
+                        $"passing '{text}' to '{name}', which may write its elements while a derivative flows into the call,",
+                        $"take a ReadOnlySpan<{Types.ElementType(collection.Type)}> in '{name}' if it only reads them, or write the elements in this method");
+                    continue;
+                }
+
+                // A bool carries no derivative: the call is control flow (double.IsNaN(x), a tolerance test). An array's
+                // derivative does not reach an integer computed from it (GetLength, IndexOf); a real's reaches anything.
+                if (!resultUsed || call.Type == Types.Bool)
+                {
+                    continue;
+                }
+
+                var countsOnly = call.Type is Types.Int or "long";
                 if (operands.Any(o => ActivityAnalysis.DependsOn(o, varied) && (Types.IsReal(o.Type) || !countsOnly)))
                 {
                     context.Report(Descriptors.NonDifferentiableCall, location, name);
