@@ -212,6 +212,60 @@ namespace GradGen.Tests
         }
 
         // ----------------------------------------------------------------------------------------------------------
+        // Tuples: supported as locals, deconstructions and element reads; anywhere else an error, never a constant
+        // ----------------------------------------------------------------------------------------------------------
+
+        private const string TupleCallee = "        [Differentiable] public static (double A, double B) G(double v) => (v * v, v);\n"
+            + "        [Differentiable] public static double Use([NoDerivative] (double, double) t, double v) => t.Item1 * v;\n";
+
+        /// <summary>
+        /// Before: the conversion lost the derivative (gradient 0, truth 2x), the ?: and the argument were as silent, and
+        /// the array element gave generated code that did not compile.
+        /// </summary>
+        [Theory]
+        [InlineData("return ((ValueTuple<float, float>)G(x)).Item1;")]
+        [InlineData("return (x > 0 ? G(x) : G(-x)).Item1;")]
+        [InlineData("var pairs = new (double, double)[1]; pairs[0] = G(x); return pairs[0].Item1;")]
+        [InlineData("object boxed = G(x); return x + boxed.GetHashCode();")]
+        [InlineData("return Use(G(x), x);")]
+        public void GG0005_TupleValuedCallUsedAsAWhole(string body)
+        {
+            var source = AllowListSource(TupleCallee + "        [Differentiable] public static double Bad(double x)\n        {\n            " + body + "\n        }");
+            AssertReported(source, "GG0005", "G(x)", "tuple-valued call");
+        }
+
+        [Theory]
+        [InlineData("(double A, double B) p", "p = G(x); return p.A;")]
+        [InlineData("decimal p", "p = (decimal)x; return x;")]
+        public void GG0005_AssigningADifferentiableValueToANoDerivativeParameter(string parameter, string body)
+        {
+            // The tuple case threw in the generator (KeyNotFoundException in TangentTransform).
+            var source = AllowListSource(TupleCallee + $"        [Differentiable] public static double Bad(double x, [NoDerivative] {parameter}) {{ {body} }}");
+            AssertReported(source, "GG0005", "p", "[NoDerivative] parameter 'p'");
+        }
+
+        [Fact]
+        public void TupleLocalsDeconstructionsAndElementsStaySupported()
+        {
+            var source = AllowListSource(TupleCallee + @"
+        private static readonly (double, double) Pair = (1.0, 2.0);
+        [Differentiable]
+        public static double Bad(double x)
+        {
+            var t = (x, 2.0);
+            var (a, b) = G(x);
+            (double P, double Q) u = G(t.Item1 * t.Item2);
+            return t.Item1 * t.Item2 * a + b * G(x).Item2 + u.Q + Use(Pair, x);
+        }");
+            var (_, assembly) = AssertNotReported(source, "GG0005");
+            // f = 2x·x² + x·x + 2x + x = 2x³ + x² + 3x
+            var (value, gradient) = Gradient(assembly, "Bad", 1.5);
+            Assert.Equal(2 * 1.5 * 1.5 * 1.5 + 1.5 * 1.5 + 3 * 1.5, value, 12);
+            Assert.Equal(6 * 1.5 * 1.5 + 2 * 1.5 + 3, Assert.Single(gradient), 12);
+            Assert.Equal(6 * 1.5 * 1.5 + 2 * 1.5 + 3, Forward(assembly, "Bad", 1.5, 1.0).Tangent, 12);
+        }
+
+        // ----------------------------------------------------------------------------------------------------------
         // A bool result carries no derivative: predicates of differentiable values are control flow
         // ----------------------------------------------------------------------------------------------------------
 

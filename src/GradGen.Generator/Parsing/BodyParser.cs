@@ -723,6 +723,12 @@ namespace GradGen.Generator.Parsing
                     var whenFalse = ParseExpression(conditional.WhenFalse);
                     conditionalDepth--;
                     return new Conditional(TypeNames.Of(op.Type!), test, whenTrue, whenFalse);
+                case IInvocationOperation invocation when IsRealTuple(invocation.Type):
+                    // A tuple-valued call's elements are assigned to locals where it is deconstructed, assigned or read
+                    // (BodyParser.Tuples); as a value anywhere else (a branch of ?:, an array element, an argument, a
+                    // conversion) its derivative would not follow it.
+                    Unsupported(op, "a tuple-valued call used as a whole here", "deconstruct it into locals (var (a, b) = G(x)), assign it to a tuple local, or read one element (G(x).Item1)");
+                    return Placeholder;
                 case IInvocationOperation invocation:
                     return ParseInvocation(invocation, asStatement: false) ?? Placeholder;
                 case IParenthesizedOperation parenthesized:
