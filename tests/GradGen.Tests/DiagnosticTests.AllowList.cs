@@ -390,5 +390,42 @@ namespace GradGen.Tests
             Assert.Equal(3 * 2 * 1.5 + 1 + 2 * 1.5, Assert.Single(gradient), 12);
         }
 
+        // ----------------------------------------------------------------------------------------------------------
+        // GG0020: nothing to differentiate (warning: still generated)
+        // ----------------------------------------------------------------------------------------------------------
+
+        [Theory]
+        [InlineData("public static double Bad(string s) => s.Length;", "none is double")]
+        [InlineData("public static double Bad(int n, [NoDerivative] double k) => n * k;", "[NoDerivative]")]
+        [InlineData("public static double Bad([NoDerivative] double[] w, [NoDerivative] Weights m) => w[0] * m.W;", "[NoDerivative]")]
+        [InlineData("public static double Bad() => 2.0;", "no parameters")]
+        public void GG0020_NothingToDifferentiate(string method, string messageContains)
+        {
+            var (_, _, d) = AssertReported(AllowListSource("        [Differentiable] " + method), "GG0020", "Differentiable", messageContains);
+            Assert.Contains("'Bad'", d.GetMessage(), StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void GG0020_InstanceMethodWhoseFieldsAreConstants()
+        {
+            var source = AllowListSource("        public double Scale = 2;\n        [Differentiable] public double Bad(int n) => Scale * n;", "public partial class T");
+            AssertReported(source, "GG0020", "Differentiable", "'Bad'");
+        }
+
+        [Theory]
+        [InlineData("public static double Bad(double x, int n) => x * n;")]
+        [InlineData("public static double Bad(int n, float[] x) => x[n];")]
+        [InlineData("public static double Bad(string s, ReadOnlySpan<double> x) => x[0] * s.Length;")]
+        public void GG0020_Negative_SomethingToDifferentiate(string method)
+        {
+            AssertNotReported(AllowListSource("        [Differentiable] " + method), "GG0020");
+        }
+
+        [Fact]
+        public void GG0020_NotReportedWithASignatureError()
+        {
+            // The parameter is the problem (GG0019), not the lack of one.
+            AssertReported(AllowListSource("        [Differentiable] public static double Bad(Point p) => p.X;"), "GG0019", "Point p");
+        }
     }
 }

@@ -73,7 +73,7 @@ namespace GradGen.Tests
 
             var severity = id switch
             {
-                "GG0006" or "GG0007" => DiagnosticSeverity.Warning,
+                "GG0006" or "GG0007" or "GG0020" => DiagnosticSeverity.Warning,
                 "GG0011" => DiagnosticSeverity.Info,
                 _ => DiagnosticSeverity.Error,
             };

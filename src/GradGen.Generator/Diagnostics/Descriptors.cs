@@ -127,10 +127,16 @@ namespace GradGen.Generator.Diagnostics
             "{0} of type '{1}' would carry a derivative, but GradGen does not differentiate that type yet: {2}",
             "A derivative flows only through the types GradGen knows how to differentiate: double, float, their arrays, read-only spans and matrices, and tuples of reals as locals and results. A value of any other type that can hold a real number (a struct, a record, a class with double fields, a tuple parameter, decimal, object, an interface such as IEnumerable<double>, a delegate, a type parameter) is an error wherever a derivative would reach it, never a silent constant.");
 
+        public static readonly DiagnosticDescriptor NothingToDifferentiate = Warning(
+            "GG0020",
+            "[Differentiable] method has nothing to differentiate",
+            "'{0}' has no parameter a derivative can be taken with respect to ({1}), so all its derivatives are zero: take the inputs to differentiate as double or float parameters (or arrays of them), or remove [Differentiable]",
+            "Derivatives are taken with respect to the parameters of type double, float, their arrays, read-only spans and matrices that are not [NoDerivative]. A method with none of them has nothing to differentiate; the fields of 'this' are constants.");
+
         public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
             TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant, NameClash, MissingDerivativeKind, NoDerivativeArgument,
             NeedlessNoDerivative, KindNotApplicable, CalleeHasErrors, DerivativeTargetNotFound, DerivativeSignatureMismatch, InvalidDerivative, MissingCustomDerivative, LanguageVersionTooLow,
-            UndifferentiatedType);
+            UndifferentiatedType, NothingToDifferentiate);
 
         private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description);

@@ -85,6 +85,11 @@ namespace GradGen.Generator.Parsing
                 context.Report(Descriptors.KindNotApplicable, attributeLocation, "Hessian", method.Name, "it is vector-valued; a Hessian is of a scalar function (use Jacobian, or differentiate each output)");
             }
 
+            if (!context.HasErrors)
+            {
+                CheckSomethingToDifferentiate(method, attributeLocation, context);
+            }
+
             if (context.HasErrors)
             {
                 // The body of a method whose signature is wrong would only repeat the same problem.
@@ -246,6 +251,22 @@ namespace GradGen.Generator.Parsing
             INamedTypeSymbol named => named.TypeArguments.Any(OfMethodTypeParameter),
             _ => false,
         };
+
+        /// <summary>GG0020: a method none of whose parameters is differentiated.</summary>
+        private static void CheckSomethingToDifferentiate(IMethodSymbol method, Location? location, ParseContext context)
+        {
+            if (method.Parameters.Any(IsWrt))
+            {
+                return;
+            }
+
+            var why = method.Parameters.IsEmpty
+                ? "it has no parameters"
+                : method.Parameters.Any(p => Types.IsDifferentiable(TypeNames.Of(p.Type)))
+                    ? "its double and float parameters are [NoDerivative]"
+                    : "none is double, float or an array of them";
+            context.Report(Descriptors.NothingToDifferentiate, location, method.Name, why);
+        }
 
         /// <summary>Reports members the user declared under a name GradGen generates (its own generated members excepted).</summary>
         private static void CheckNames(IMethodSymbol method, int kinds, Location? location, ParseContext context)
