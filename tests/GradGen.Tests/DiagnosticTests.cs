@@ -20,7 +20,7 @@ namespace GradGen.Tests
     /// Every test source has the bad (or fixed) method named <c>Bad</c> in type <c>Diag.T</c>, and a valid method
     /// <c>Diag.Fine.Good(x) = x² + 1</c> that must always be generated.
     /// </summary>
-    public sealed class DiagnosticTests
+    public sealed partial class DiagnosticTests
     {
         // ----------------------------------------------------------------------------------------------------------
         // Source building and checks
@@ -73,7 +73,7 @@ namespace GradGen.Tests
 
             var severity = id switch
             {
-                "GG0006" or "GG0007" => DiagnosticSeverity.Warning,
+                "GG0006" or "GG0007" or "GG0020" => DiagnosticSeverity.Warning,
                 "GG0011" => DiagnosticSeverity.Info,
                 _ => DiagnosticSeverity.Error,
             };
@@ -196,7 +196,7 @@ namespace GradGen.Tests
             // an iterator must yield)
             { "ReturnsInt", "[Differentiable] public static int Bad(int n) => n * 2;", "'int'", null },
             { "ReturnsVoid", "[Differentiable] public static void Bad(double x) { }", "'void'", null },
-            { "ReturnsDecimal", "[Differentiable] public static decimal Bad(decimal x) => x * x;", "'decimal'", null },
+            { "ReturnsDecimal", "[Differentiable] public static decimal Bad(decimal x) => x * x;", "'decimal'", "GG0019" },
             { "RefParameter", "[Differentiable] public static double Bad(ref double x, double y) => y * y;", "'x'", null },
             { "InParameter", "[Differentiable] public static double Bad(in double x, double y) => y * y;", "'x'", null },
             { "OutParameter", "[Differentiable] public static double Bad(double x, out double y) { y = 1; return x * x; }", "'y'", "GG0005" },

@@ -31,8 +31,11 @@ public static partial class Kmeans
         return cost;
     }
 
-    /// <summary>The index of the centroid nearest to point <paramref name="i"/> (the first, on ties).</summary>
-    public static int Nearest(double[] points, double[] centroids, int i, int k, int d)
+    /// <summary>
+    /// The index of the centroid nearest to point <paramref name="i"/> (the first, on ties). It takes read-only spans: a
+    /// plain method given a differentiable array could write it, which GradGen reports (GG0005).
+    /// </summary>
+    public static int Nearest(ReadOnlySpan<double> points, ReadOnlySpan<double> centroids, int i, int k, int d)
     {
         int nearest = 0;
         double best = double.PositiveInfinity;

@@ -26,7 +26,7 @@ namespace GradGen.Generator.Diagnostics
             "GG0003",
             "Call to a method GradGen cannot differentiate",
             "A derivative flows into '{0}', which has none: mark it [Differentiable], supply its derivative with [DerivativeOf], or mark the argument's source [NoDerivative]",
-            "Differentiable code can call Math/MathF functions, other [Differentiable] methods, and methods with a [DerivativeOf] derivative. Other methods may be called only when no argument depends on a differentiable input, or when they return nothing.");
+            "Differentiable code can call Math/MathF functions, other [Differentiable] methods, and methods with a [DerivativeOf] derivative. Other methods may be called only when no argument depends on a differentiable input, or when they return nothing or a bool (which carries no derivative).");
 
         public static readonly DiagnosticDescriptor WriteVisibleToCaller = Error(
             "GG0004",
@@ -77,7 +77,7 @@ namespace GradGen.Generator.Diagnostics
             Category,
             DiagnosticSeverity.Info,
             isEnabledByDefault: true,
-            "Only double, float, their arrays, read-only spans and matrices have derivatives; [NoDerivative] on any other parameter changes nothing.");
+            "Only double, float, their arrays, read-only spans and matrices have derivatives; [NoDerivative] on a parameter of a type that holds no real number (bool, integers, string, enums, arrays of them...) changes nothing.");
 
         public static readonly DiagnosticDescriptor KindNotApplicable = Error(
             "GG0012",
@@ -121,9 +121,22 @@ namespace GradGen.Generator.Diagnostics
             "'{0}' cannot be differentiated in C# {1}: the generated derivatives need C# 8 or later; set <LangVersion> to 8.0 or later (or latest) in the project",
             "The generated code uses nullable annotations, spans made by stackalloc in expressions and other C# 8 features. Projects that target netstandard2.0 or .NET Framework default to C# 7.3.");
 
+        public static readonly DiagnosticDescriptor UndifferentiatedType = Error(
+            "GG0019",
+            "Type GradGen does not differentiate yet",
+            "{0} of type '{1}' would carry a derivative, but GradGen does not differentiate that type yet: {2}",
+            "A derivative flows only through the types GradGen knows how to differentiate: double, float, their arrays, read-only spans and matrices, and tuples of reals as locals and results. A value of any other type that can hold a real number (a struct, a record, a class with double fields, a tuple parameter, decimal, object, an interface such as IEnumerable<double>, a delegate, a type parameter) is an error wherever a derivative would reach it, never a silent constant.");
+
+        public static readonly DiagnosticDescriptor NothingToDifferentiate = Warning(
+            "GG0020",
+            "[Differentiable] method has nothing to differentiate",
+            "'{0}' has no parameter a derivative can be taken with respect to ({1}), so all its derivatives are zero: take the inputs to differentiate as double or float parameters (or arrays of them), or remove [Differentiable]",
+            "Derivatives are taken with respect to the parameters of type double, float, their arrays, read-only spans and matrices that are not [NoDerivative]. A method with none of them has nothing to differentiate; the fields of 'this' are constants.");
+
         public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
             TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant, NameClash, MissingDerivativeKind, NoDerivativeArgument,
-            NeedlessNoDerivative, KindNotApplicable, CalleeHasErrors, DerivativeTargetNotFound, DerivativeSignatureMismatch, InvalidDerivative, MissingCustomDerivative, LanguageVersionTooLow);
+            NeedlessNoDerivative, KindNotApplicable, CalleeHasErrors, DerivativeTargetNotFound, DerivativeSignatureMismatch, InvalidDerivative, MissingCustomDerivative, LanguageVersionTooLow,
+            UndifferentiatedType, NothingToDifferentiate);
 
         private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description);

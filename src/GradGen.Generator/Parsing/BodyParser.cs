@@ -38,14 +38,17 @@ namespace GradGen.Generator.Parsing
         /// <summary>Keys of the [Differentiable] methods the body calls.</summary>
         public SortedSet<string> Callees { get; } = new(System.StringComparer.Ordinal);
 
-        /// <summary>Non-void calls to plain methods and integer conversions, checked once activity is known.</summary>
-        public List<(Expr Node, Location Location, string Name)> OpaqueCalls { get; } = new();
+        /// <summary>
+        /// Calls to plain methods, checked once activity is known: whether their result is used (a statement's is not),
+        /// and the collections of reals they are given that they could write (<see cref="WritableCollection"/>).
+        /// </summary>
+        public List<(Call Node, Location Location, string Name, bool ResultUsed, List<(Expr Collection, string Text, bool Converted)> Writable)> PlainCalls { get; } = new();
 
         /// <summary>Calls to Floor, Sign...: a warning when a derivative would flow into them.</summary>
         public List<(ImmutableArray<Expr> Args, Location Location, string Name)> PiecewiseConstantCalls { get; } = new();
 
-        /// <summary>Conversions of a real to anything else: a derivative stops there.</summary>
-        public List<(TypeCast Node, Location Location, string Operand, bool ToInteger)> Conversions { get; } = new();
+        /// <summary>Conversions of a real, or a collection of reals, to anything else: a derivative stops there.</summary>
+        public List<(TypeCast Node, Location Location, string Operand, string Type, bool ToInteger)> Conversions { get; } = new();
 
         /// <summary>Arguments of [Differentiable] calls that go to a [NoDerivative] parameter: no derivative may flow there.</summary>
         public List<(Expr Argument, Location Location, string Callee, string Parameter)> NoDerivativeArguments { get; } = new();
@@ -378,13 +381,18 @@ namespace GradGen.Generator.Parsing
                     return null;
                 case ILocalReferenceOperation local:
                     return DeclareLocal(local.Local);
-                case IParameterReferenceOperation parameter when TypeNames.IsReal(parameter.Parameter.Type) && HasAttribute(parameter.Parameter, "GradGen.NoDerivativeAttribute"):
+                case IParameterReferenceOperation parameter when HasAttribute(parameter.Parameter, "GradGen.NoDerivativeAttribute") && !TypeNames.CarriesNoReal(parameter.Parameter.Type):
+                    // A constant by declaration: a differentiable value assigned to it would lose its derivative.
                     Unsupported(target, $"assigning to the [NoDerivative] parameter '{parameter.Parameter.Name}'", "copy it into a local first");
                     return null;
                 case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None && parameter.Parameter.Type.IsValueType && !parameter.Parameter.Type.IsRefLikeType:
                     return new Var(TypeNames.Of(parameter.Parameter.Type), parameter.Parameter.Name);
                 case IFieldReferenceOperation { Instance: ILocalReferenceOperation tuple } element when IsRealTuple(tuple.Type):
                     return TupleComponents(tuple.Local)[ElementIndex(element)];
+                case IFieldReferenceOperation { Instance: ILocalReferenceOperation { Local.Type.IsValueType: true } local }:
+                    // A member of a struct local: no write the caller sees, but a value of a type not differentiated.
+                    context.Report(Descriptors.UndifferentiatedType, target.Syntax.GetLocation(), $"The local '{local.Local.Name}'", local.Local.Type.ToDisplayString(), "keep the numbers in double or float locals");
+                    return null;
                 case IFieldReferenceOperation field:
                     Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"the field '{field.Field.Name}'");
                     return null;
@@ -715,6 +723,12 @@ namespace GradGen.Generator.Parsing
                     var whenFalse = ParseExpression(conditional.WhenFalse);
                     conditionalDepth--;
                     return new Conditional(TypeNames.Of(op.Type!), test, whenTrue, whenFalse);
+                case IInvocationOperation invocation when IsRealTuple(invocation.Type):
+                    // A tuple-valued call's elements are assigned to locals where it is deconstructed, assigned or read
+                    // (BodyParser.Tuples); as a value anywhere else (a branch of ?:, an array element, an argument, a
+                    // conversion) its derivative would not follow it.
+                    Unsupported(op, "a tuple-valued call used as a whole here", "deconstruct it into locals (var (a, b) = G(x)), assign it to a tuple local, or read one element (G(x).Item1)");
+                    return Placeholder;
                 case IInvocationOperation invocation:
                     return ParseInvocation(invocation, asStatement: false) ?? Placeholder;
                 case IParenthesizedOperation parenthesized:
@@ -772,9 +786,11 @@ namespace GradGen.Generator.Parsing
             }
 
             var result = new TypeCast(type, operand);
-            if (Types.IsReal(operand.Type) && !Types.IsReal(type))
+            if (Types.IsDifferentiable(operand.Type) && !Types.IsReal(type))
             {
-                Conversions.Add((result, conversion.Syntax.GetLocation(), conversion.Operand.Syntax.ToString(), conversion.Type!.SpecialType is >= SpecialType.System_SByte and <= SpecialType.System_UInt64));
+                // A derivative stops at any other type: cut on purpose by an integer (GG0006), or lost (GG0019).
+                var toInteger = Types.IsReal(operand.Type) && conversion.Type!.SpecialType is SpecialType.System_Char or (>= SpecialType.System_SByte and <= SpecialType.System_UInt64);
+                Conversions.Add((result, conversion.Syntax.GetLocation(), conversion.Operand.Syntax.ToString(), conversion.Type!.ToDisplayString(), toInteger));
             }
 
             return result;
@@ -851,11 +867,11 @@ namespace GradGen.Generator.Parsing
                 }
             }
 
-            var args = invocation.Arguments
+            var arguments = invocation.Arguments
                 .Where(a => a.ArgumentKind != ArgumentKind.ParamArray)
                 .OrderBy(a => a.Parameter?.Ordinal ?? 0)
-                .Select(a => ParseExpression(a.Value))
-                .ToImmutableArray();
+                .ToList();
+            var args = arguments.Select(a => ParseExpression(a.Value)).ToImmutableArray();
             var type = target.ReturnsVoid ? Types.Void : TypeNames.Of(target.ReturnType);
 
             if (!asStatement && MathFunctions.Resolve(target) is { } function)
@@ -911,13 +927,40 @@ namespace GradGen.Generator.Parsing
             }
 
             var call = new Call(type, receiver, staticType, name, args);
-            if (!target.ReturnsVoid && !asStatement)
+            var writable = new List<(Expr, string, bool)>();
+            if (differentiable is null && !ReadsOnly(target))
             {
-                OpaqueCalls.Add((call, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}"));
+                if (receiver is not null && WritableCollection(receiver) is { } written)
+                {
+                    writable.Add((written, invocation.Instance!.Syntax.ToString(), receiver is TypeCast));
+                }
+
+                for (var i = 0; i < arguments.Count; i++)
+                {
+                    if (arguments[i].Parameter?.Type is not INamedTypeSymbol { Name: "ReadOnlySpan" } && WritableCollection(args[i]) is { } argument)
+                    {
+                        writable.Add((argument, arguments[i].Value.Syntax.ToString(), args[i] is TypeCast));
+                    }
+                }
             }
 
+            PlainCalls.Add((call, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}", !target.ReturnsVoid && !asStatement, writable));
             return call;
         }
+
+        /// <summary>
+        /// The array, matrix or span of reals that <paramref name="value"/> is, maybe converted (to <c>object</c>, an
+        /// interface): a plain method given it could write its elements. Null for anything else.
+        /// </summary>
+        private static Expr? WritableCollection(Expr value) =>
+            value is TypeCast cast ? WritableCollection(cast.Operand)
+            : Types.IsRealCollection(value.Type) && !value.Type.StartsWith("global::System.ReadOnlySpan<", System.StringComparison.Ordinal) ? value
+            : null;
+
+        /// <summary>Methods known to read, never write, the arrays they are given: the shape, search and copy methods of System.Array.</summary>
+        private static bool ReadsOnly(IMethodSymbol target) =>
+            target.ContainingType.SpecialType == SpecialType.System_Array
+            && target.Name is "GetLength" or "GetLongLength" or "GetLowerBound" or "GetUpperBound" or "IndexOf" or "LastIndexOf" or "BinarySearch" or "Clone";
 
         internal static bool HasAttribute(ISymbol symbol, string fullName) =>
             symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == fullName);

@@ -85,6 +85,11 @@ namespace GradGen.Generator.Parsing
                 context.Report(Descriptors.KindNotApplicable, attributeLocation, "Hessian", method.Name, "it is vector-valued; a Hessian is of a scalar function (use Jacobian, or differentiate each output)");
             }
 
+            if (!context.HasErrors)
+            {
+                CheckSomethingToDifferentiate(method, attributeLocation, context);
+            }
+
             if (context.HasErrors)
             {
                 // The body of a method whose signature is wrong would only repeat the same problem.
@@ -214,12 +219,53 @@ namespace GradGen.Generator.Parsing
                 {
                     Unsupported($"parameter '{parameter.Name}' is {problem}");
                 }
-                else if (!Types.IsDifferentiable(TypeNames.Of(parameter.Type))
-                    && parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == NoDerivativeAttribute) is { ApplicationSyntaxReference: { } attribute })
+                else if (Types.IsDifferentiable(TypeNames.Of(parameter.Type)) || parameter.Type.TypeKind == TypeKind.Error || OfMethodTypeParameter(parameter.Type))
                 {
-                    context.Report(Descriptors.NeedlessNoDerivative, attribute.GetSyntax().GetLocation(), parameter.Name, $"'{parameter.Type.ToDisplayString()}'");
+                    // Differentiated, or [NoDerivative]; a type that does not compile yet, which the compiler reports; or
+                    // the method's own type parameter, reported with the method's being generic.
+                }
+                else if (TypeNames.CarriesNoReal(parameter.Type))
+                {
+                    if (parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == NoDerivativeAttribute) is { ApplicationSyntaxReference: { } attribute })
+                    {
+                        context.Report(Descriptors.NeedlessNoDerivative, attribute.GetSyntax().GetLocation(), parameter.Name, $"'{parameter.Type.ToDisplayString()}'");
+                    }
+                }
+                else if (!BodyParser.HasAttribute(parameter, NoDerivativeAttribute))
+                {
+                    // Allow-list, never deny-list: a type that may hold a real number is no silent constant.
+                    context.Report(
+                        Descriptors.UndifferentiatedType,
+                        parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation() ?? location,
+                        $"Parameter '{parameter.Name}'",
+                        parameter.Type.ToDisplayString(),
+                        "mark it [NoDerivative] if it is constant data, or pass the numbers to differentiate as double or float parameters (or arrays of them)");
                 }
             }
+        }
+
+        private static bool OfMethodTypeParameter(ITypeSymbol type) => type switch
+        {
+            ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } => true,
+            IArrayTypeSymbol array => OfMethodTypeParameter(array.ElementType),
+            INamedTypeSymbol named => named.TypeArguments.Any(OfMethodTypeParameter),
+            _ => false,
+        };
+
+        /// <summary>GG0020: a method none of whose parameters is differentiated.</summary>
+        private static void CheckSomethingToDifferentiate(IMethodSymbol method, Location? location, ParseContext context)
+        {
+            if (method.Parameters.Any(IsWrt))
+            {
+                return;
+            }
+
+            var why = method.Parameters.IsEmpty
+                ? "it has no parameters"
+                : method.Parameters.Any(p => Types.IsDifferentiable(TypeNames.Of(p.Type)))
+                    ? "its double and float parameters are [NoDerivative]"
+                    : "none is double, float or an array of them";
+            context.Report(Descriptors.NothingToDifferentiate, location, method.Name, why);
         }
 
         /// <summary>Reports members the user declared under a name GradGen generates (its own generated members excepted).</summary>
@@ -290,13 +336,38 @@ namespace GradGen.Generator.Parsing
         {
             var customCallees = new HashSet<string>();
             var varied = ActivityAnalysis.Varied(body, parameters.Where(p => p.Wrt).Select(p => p.Name));
-            foreach (var (node, location, name) in parser.OpaqueCalls)
+            foreach (var (call, location, name, resultUsed, writable) in parser.PlainCalls)
             {
-                // An array's derivative does not reach an integer or a flag computed from it (GetLength, IndexOf);
-                // a real's reaches anything.
-                var call = (Call)node;
-                var countsOnly = call.Type is Types.Int or Types.Bool or "long";
                 var operands = call.Receiver is null ? call.Args : call.Args.Append(call.Receiver);
+                var anyVaried = operands.Any(o => ActivityAnalysis.DependsOn(o, varied)) || writable.Any(w => ActivityAnalysis.DependsOn(w.Collection, varied));
+
+                if (writable.Any(w => w.Converted && ActivityAnalysis.DependsOn(w.Collection, varied)))
+                {
+                    // A differentiable array converted to object or an interface: reported at the conversion (GG0019).
+                    continue;
+                }
+
+                if (writable.Count > 0 && anyVaried)
+                {
+                    // The method could write differentiable values into the array, or change its elements, where no
+                    // derivative follows.
+                    var (collection, text, _) = writable.Where(w => ActivityAnalysis.DependsOn(w.Collection, varied)).DefaultIfEmpty(writable[0]).First();
+                    context.Report(
+                        Descriptors.UnsupportedConstruct,
+                        location,
+                        $"passing '{text}' to '{name}', which may write its elements while a derivative flows into the call,",
+                        $"take a ReadOnlySpan<{Types.ElementType(collection.Type)}> in '{name}' if it only reads them, or write the elements in this method");
+                    continue;
+                }
+
+                // A bool carries no derivative: the call is control flow (double.IsNaN(x), a tolerance test). An array's
+                // derivative does not reach an integer computed from it (GetLength, IndexOf); a real's reaches anything.
+                if (!resultUsed || call.Type == Types.Bool)
+                {
+                    continue;
+                }
+
+                var countsOnly = call.Type is Types.Int or "long";
                 if (operands.Any(o => ActivityAnalysis.DependsOn(o, varied) && (Types.IsReal(o.Type) || !countsOnly)))
                 {
                     context.Report(Descriptors.NonDifferentiableCall, location, name);
@@ -311,7 +382,7 @@ namespace GradGen.Generator.Parsing
                 }
             }
 
-            foreach (var (node, location, operand, toInteger) in parser.Conversions)
+            foreach (var (node, location, operand, type, toInteger) in parser.Conversions)
             {
                 if (!ActivityAnalysis.DependsOn(node.Operand, varied))
                 {
@@ -324,7 +395,10 @@ namespace GradGen.Generator.Parsing
                 }
                 else
                 {
-                    context.Report(Descriptors.UnsupportedConstruct, location, $"converting the differentiable value '{operand}' to '{node.Type}'", "keep it double or float");
+                    var instead = Types.IsReal(node.Operand.Type)
+                        ? "keep it double or float"
+                        : "keep it an array or span, and read its elements in a loop (LINQ and collection interfaces are not differentiated yet)";
+                    context.Report(Descriptors.UndifferentiatedType, location, $"The differentiable value '{operand}' converted to a value", type, instead);
                 }
             }
 

@@ -276,9 +276,10 @@ namespace CustomNumeric.Instance
 
     public static partial class Pairs
     {
-        // 2·m.E(x − y): the user's instance derivatives called on a receiver that is a parameter
+        // 2·m.E(x − y): the user's instance derivatives called on a receiver that is a parameter (constant data: a
+        // class with double fields is not differentiated, GG0019, so it is marked [NoDerivative])
         [Differentiable]
-        public static double Pair(Morse m, double x, double y) => 2 * m.Energy(x - y);
+        public static double Pair([NoDerivative] Morse m, double x, double y) => 2 * m.Energy(x - y);
     }
 }
 ";
