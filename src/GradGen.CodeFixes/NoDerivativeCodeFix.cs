@@ -14,14 +14,15 @@ using Microsoft.CodeAnalysis.Simplification;
 namespace GradGen.CodeFixes
 {
     /// <summary>
-    /// GG0003 and GG0006: the derivative that reaches a plain call (or an integer conversion) comes from parameters of
-    /// the method; offers to mark each of them <c>[NoDerivative]</c>, so that no derivative flows from it at all.
+    /// GG0003, GG0006 and GG0019: the derivative that reaches a plain call (an integer conversion, a type GradGen does
+    /// not differentiate) comes from parameters of the method; offers to mark each of them <c>[NoDerivative]</c>, so that
+    /// no derivative flows from it at all. GG0019 on a parameter itself offers that parameter: constant data.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(NoDerivativeCodeFix)), Shared]
     public sealed class NoDerivativeCodeFix : CodeFixProvider
     {
         public override ImmutableArray<string> FixableDiagnosticIds =>
-            ImmutableArray.Create(Descriptors.NonDifferentiableCall.Id, Descriptors.IntegerConversion.Id);
+            ImmutableArray.Create(Descriptors.NonDifferentiableCall.Id, Descriptors.IntegerConversion.Id, Descriptors.UndifferentiatedType.Id);
 
         public override FixAllProvider? GetFixAllProvider() => null;
 
@@ -36,7 +37,10 @@ namespace GradGen.CodeFixes
                 return;
             }
 
-            foreach (var parameter in Sources(node, method, model))
+            var parameters = node is ParameterSyntax declared && model.GetDeclaredSymbol(declared, context.CancellationToken) is { } own
+                ? new[] { own }
+                : Sources(node, method, model);
+            foreach (var parameter in parameters)
             {
                 var syntax = method.ParameterList.Parameters.First(p => p.Identifier.Text == parameter.Name);
                 foreach (var diagnostic in context.Diagnostics)

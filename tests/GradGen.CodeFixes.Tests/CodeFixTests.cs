@@ -113,6 +113,21 @@ public static partial class Model
         }
 
         [Fact]
+        public async Task NoDerivative_MarksAParameterOfATypeGradGenDoesNotDifferentiate()
+        {
+            const string source = @"
+using GradGen;
+public sealed class Settings { public double Scale = 2; }
+public static partial class C
+{
+    [Differentiable]
+    public static double F(double x, Settings s) => s.Scale * x * x;
+}";
+            var fixedText = await ApplyAsync(new NoDerivativeCodeFix(), source, "GG0019", "Mark parameter 's' [NoDerivative]");
+            Assert.Contains("public static double F(double x, [NoDerivative] Settings s)", fixedText);
+        }
+
+        [Fact]
         public async Task NoDerivative_IsWrittenQualifiedWithoutUsingGradGen()
         {
             const string source = @"public static partial class Model
