@@ -97,8 +97,8 @@ namespace GradGen.Generator.Differentiation
                 case MathFunction.Cbrt:
                     return new[] { Rule(a, d => Div(d, Mul(Num(t, 3), Square(y)))) };
                 case MathFunction.Abs:
-                    // Subgradient 0 at 0, like Math.Sign.
-                    return new[] { Rule(a, d => Mul(d, new Call(Types.Int, null, "global::System.Math", "Sign", EquatableArray.Of(a)))) };
+                    // Subgradient 0 at 0, as Math.Sign, which throws on NaN where the primal |NaN| does not.
+                    return new[] { Rule(a, d => Mul(d, Choose(Compare(">", a, Num(t, 0)), Num(t, 1), Choose(Compare("<", a, Num(t, 0)), Num(t, -1), Num(t, 0))))) };
                 case MathFunction.Min:
                     // The argument actually returned gets the derivative; ties go to the first.
                     return Selection(Compare("<=", a, b!), a, b!);

@@ -107,6 +107,13 @@ namespace Trust
             return s;
         }
 
+        // The adjoint of |v| called Math.Sign(v), which throws on NaN where the primal |NaN| does not.
+        [Differentiable] public static double AbsOfNaN(double x)
+        {
+            double a = Math.Abs(Math.Sqrt(-1.0 - x * x) * x);
+            return a > 1 ? a : x * x;
+        }
+
         [Differentiable] public static double Head(double[] q) => q[2];
 
         // The index reads the array through an inlined callee.
@@ -280,6 +287,18 @@ namespace Trust
         public void TupleElementInIfCondition() => GradientCheck.Check(Fn("TupleElementInCondition"),
             Points(new object?[] { 0.9 }, new object?[] { 0.3 }),
             a => new[] { a[0] * a[0] > 0.5 ? 6 * a[0] : 3 * a[0] * a[0] });
+
+        [Fact]
+        public void AbsOfNaNDoesNotThrow()
+        {
+            // Only that it runs like the primal: the partials of the NaN branch are NaN, and the backward sweep adds
+            // them times a zero adjoint (0·NaN = NaN), as most reverse-mode tools do without a "strong zero".
+            var f = Fn("AbsOfNaN");
+            var gradient = f.Type.GetMethod("AbsOfNaNGradient")!;
+            var args = new object?[] { 0.7, null };
+            Assert.Equal(0.7 * 0.7, (double)gradient.Invoke(null, args)!);
+            Assert.Equal(2 * 0.7, f.Forward(new object?[] { 0.7 }, new[] { 1.0 }).Tangent, 12);
+        }
 
         [Fact]
         public void SelfIndexedOverwriteThroughInlinedCallee() => GradientCheck.Check(Fn("SelfIndexedThroughCallee"),
