@@ -15,8 +15,9 @@ namespace GradGen.Fuzzer.Tests
     /// is skipped when FD at h, h/2 and h/4 disagree: a branch switch or a kink nearby);
     /// FReverse adds seed·∇f to pre-filled derivative arguments; inputs are never modified (the harness throws);
     /// and, with the Hessian kind, FJacobian equals the gradient, FHessian equals FD of the gradient where that
-    /// converges (<see cref="HessianColumnCheck"/>), and FHessianVectorProduct equals H·v. A generated method that
-    /// throws where the primal does not is a CRASH.
+    /// converges (<see cref="HessianColumnCheck"/>), and FHessianVectorProduct equals H·v. A derivative that is not
+    /// finite where FD is, is WRONG unless the program as written computes ±∞ or NaN in an intermediate there
+    /// (<see cref="NonFiniteCopy"/>). A generated method that throws where the primal does not is a CRASH.
     /// </summary>
     internal static class Checker
     {
@@ -45,6 +46,7 @@ namespace GradGen.Fuzzer.Tests
             double fdTol = single ? 3e-2 : 1e-5;
             var rng = new Random(ProgramGenerator.Mix(seed ^ 0x2545F491, p.Index));
             int accepted = 0;
+            Func<double[], bool>? nonFinite = null;
 
             for (int attempt = 0; attempt < MaxAttempts && accepted < WantedPoints; attempt++)
             {
@@ -138,9 +140,12 @@ namespace GradGen.Fuzzer.Tests
                     bool adOk = Math.Abs(g[j] - fwd[j]) <= adTol * gScale || (Finite(fwd[j]) && Finite(g[j]) && Math.Abs(g[j] - fwd[j]) <= adTol * (1 + Math.Abs(fwd[j]) + Math.Abs(g[j])));
                     if (!Finite(g[j]) || !Finite(fwd[j]))
                     {
-                        if (fd[j] != null)
+                        // Excused only where the program as written computes ±∞ or NaN in an intermediate (an overflow
+                        // that a Math.Max or a branch discards): reverse mode then multiplies a zero adjoint by an
+                        // infinite partial, 0·∞ = NaN, as JAX, PyTorch and TensorFlow do (see NonFiniteCopy).
+                        if (fd[j] != null && !NonFiniteInside(p, x, ref nonFinite, out var why))
                         {
-                            return Fail(p, "non-finite derivative d/dx[" + j + "]: FGradient " + F(g[j]) + ", FForward " + F(fwd[j]) + ", FD " + F(fd[j]!.Value), "WRONG:non-finite-derivative", at);
+                            return Fail(p, "non-finite derivative d/dx[" + j + "]: FGradient " + F(g[j]) + ", FForward " + F(fwd[j]) + ", FD " + F(fd[j]!.Value) + why, "WRONG:non-finite-derivative", at);
                         }
 
                         continue;
@@ -231,6 +236,12 @@ namespace GradGen.Fuzzer.Tests
                         double h = (single ? 1e-2 : 1e-4) * (1 + Math.Abs(x[j]));
                         if (HessianColumnCheck(gradient, x, j, h, n, hes, hesTol, hScale) is { } bad)
                         {
+                            // A NaN entry is excused where the program computes a non-finite intermediate, as above.
+                            if (!Finite(hes[bad.Row, j]) && NonFiniteInside(p, x, ref nonFinite, out _))
+                            {
+                                continue;
+                            }
+
                             return Fail(p, bad.Message, "WRONG:hessian", at);
                         }
                     }
@@ -328,6 +339,15 @@ namespace GradGen.Fuzzer.Tests
             }
 
             return null;
+        }
+
+        /// <summary>Whether the program as written computes a value that is not finite at x (compiled on first use).</summary>
+        private static bool NonFiniteInside(FuzzProgram p, double[] x, ref Func<double[], bool>? probe, out string why)
+        {
+            why = "";
+            probe ??= NonFiniteCopy.Load(p, out why) ?? (_ => false);
+            why = why.Length > 0 ? " (" + why + ")" : "";
+            return probe(x);
         }
 
         private static double[]? GradientDifference(Func<double[], double[], double> gradient, double[] x, int j, double h, int n)
