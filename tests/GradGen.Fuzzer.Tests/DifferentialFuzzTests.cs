@@ -53,6 +53,21 @@ namespace GradGen.Fuzzer.Tests
         }
 
         [Fact]
+        public void NonFiniteCopy_CompilesForGeneratedPrograms_AndSeesAnOverflow()
+        {
+            for (int i = 0; i < 40; i++)
+            {
+                var p = ProgramGenerator.Generate(7, i);
+                Assert.True(NonFiniteCopy.Load(p, out var error) != null, "program " + i + ": " + error);
+            }
+
+            // Seed 7 program 392: (t0·t1)³ iterated overflows to -∞, which Math.Max(t1 / t4, t4) discards.
+            var overflow = NonFiniteCopy.Load(ProgramGenerator.Generate(7, 392), out _)!;
+            Assert.True(overflow(new[] { 0.461 }));
+            Assert.False(overflow(new[] { -1.2 }));
+        }
+
+        [Fact]
         public void Generator_IsDeterministic_PerSeedAndIndex()
         {
             var a = ProgramGenerator.Generate(5, 17).Source;

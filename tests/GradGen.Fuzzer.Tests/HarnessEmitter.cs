@@ -159,6 +159,36 @@ namespace GradGen.Fuzzer.Tests
             return sb.ToString();
         }
 
+        /// <summary>
+        /// The harness of <see cref="NonFiniteCopy"/>: <c>FuzzFiniteHarness.PrimalNonFinite(p)</c> runs the instrumented
+        /// copy of the program and returns 1 when it computed a value that is not finite, else 0.
+        /// </summary>
+        public static string EmitNonFiniteProbe(FuzzProgram p)
+        {
+            var sb = new StringBuilder();
+            sb.AppendLine("using System;");
+            sb.Append("namespace ").AppendLine(p.Namespace);
+            sb.AppendLine("{");
+            sb.AppendLine("    public static class FuzzFiniteHarness");
+            sb.AppendLine("    {");
+            sb.AppendLine("        static double[] Slice(double[] p, int o, int n) { var a = new double[n]; Array.Copy(p, o, a, 0, n); return a; }");
+            sb.AppendLine("        static double[,] Mat(double[] p, int o, int r, int c) { var a = new double[r, c]; for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) a[i, j] = p[o + i * c + j]; return a; }");
+            sb.AppendLine("        static void Same(double[] a, double[] p, int o, string name) { }");
+            sb.AppendLine("        static void SameMat(double[,] a, double[] p, int o, string name) { }");
+            string copy = "global::" + NonFiniteCopy.Namespace(p) + ".Main";
+            Method(sb, "PrimalNonFinite(double[] p)", p, body =>
+            {
+                body.Add("FuzzFinite.Seen = false;");
+                body.Add((p.Instance ? "new " + copy + "()" : copy) + ".F(" + Args(p) + ");");
+                body.Add("double r = FuzzFinite.Seen ? 1.0 : 0.0;");
+            });
+            sb.AppendLine("    }");
+            sb.AppendLine();
+            sb.Append(NonFiniteCopy.Recorder);
+            sb.AppendLine("}");
+            return sb.ToString();
+        }
+
         private static string Join(params string[] parts) => string.Join(", ", parts.Where(s => s.Length > 0));
 
         private static IEnumerable<(ParamSpec P, int Offset)> Diff(FuzzProgram p)
