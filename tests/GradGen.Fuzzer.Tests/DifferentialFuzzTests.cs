@@ -53,18 +53,22 @@ namespace GradGen.Fuzzer.Tests
         }
 
         [Fact]
-        public void NonFiniteCopy_CompilesForGeneratedPrograms_AndSeesAnOverflow()
+        public void InstrumentedCopy_CompilesForGeneratedPrograms_AndSeesOverflowAndAbsorption()
         {
             for (int i = 0; i < 40; i++)
             {
                 var p = ProgramGenerator.Generate(7, i);
-                Assert.True(NonFiniteCopy.Load(p, out var error) != null, "program " + i + ": " + error);
+                Assert.True(InstrumentedCopy.Load(p, out var error) != null, "program " + i + ": " + error);
             }
 
             // Seed 7 program 392: (t0·t1)³ iterated overflows to -∞, which Math.Max(t1 / t4, t4) discards.
-            var overflow = NonFiniteCopy.Load(ProgramGenerator.Generate(7, 392), out _)!;
-            Assert.True(overflow(new[] { 0.461 }));
-            Assert.False(overflow(new[] { -1.2 }));
+            var overflow = InstrumentedCopy.Load(ProgramGenerator.Generate(7, 392), out _)!;
+            Assert.True(overflow(new[] { 0.461 }).HasFlag(PrimalNumerics.NonFinite));
+            Assert.False(overflow(new[] { -1.2 }).HasFlag(PrimalNumerics.NonFinite));
+
+            // Seed 11 program 568: x -= t1 - S1(a, t1 + y) with t1 near -1e20, where t1 + y == t1.
+            var absorbed = InstrumentedCopy.Load(ProgramGenerator.Generate(11, 568), out _)!;
+            Assert.True(absorbed(new[] { 0.695, -0.343, 1.273, 0.594, -0.681, -0.063, -0.17 }).HasFlag(PrimalNumerics.Absorbed));
         }
 
         [Fact]

@@ -160,8 +160,8 @@ namespace GradGen.Fuzzer.Tests
         }
 
         /// <summary>
-        /// The harness of <see cref="NonFiniteCopy"/>: <c>FuzzFiniteHarness.PrimalNonFinite(p)</c> runs the instrumented
-        /// copy of the program and returns 1 when it computed a value that is not finite, else 0.
+        /// The harness of <see cref="InstrumentedCopy"/>: <c>FuzzFiniteHarness.PrimalNonFinite(p)</c> runs the instrumented
+        /// copy of the program and returns its <see cref="PrimalNumerics"/> flags.
         /// </summary>
         public static string EmitNonFiniteProbe(FuzzProgram p)
         {
@@ -175,16 +175,17 @@ namespace GradGen.Fuzzer.Tests
             sb.AppendLine("        static double[,] Mat(double[] p, int o, int r, int c) { var a = new double[r, c]; for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) a[i, j] = p[o + i * c + j]; return a; }");
             sb.AppendLine("        static void Same(double[] a, double[] p, int o, string name) { }");
             sb.AppendLine("        static void SameMat(double[,] a, double[] p, int o, string name) { }");
-            string copy = "global::" + NonFiniteCopy.Namespace(p) + ".Main";
+            string copy = "global::" + InstrumentedCopy.Namespace(p) + ".Main";
             Method(sb, "PrimalNonFinite(double[] p)", p, body =>
             {
                 body.Add("FuzzFinite.Seen = false;");
+                body.Add("FuzzFinite.Absorbed = false;");
                 body.Add((p.Instance ? "new " + copy + "()" : copy) + ".F(" + Args(p) + ");");
-                body.Add("double r = FuzzFinite.Seen ? 1.0 : 0.0;");
+                body.Add("double r = (FuzzFinite.Seen ? 1.0 : 0.0) + (FuzzFinite.Absorbed ? 2.0 : 0.0);");
             });
             sb.AppendLine("    }");
             sb.AppendLine();
-            sb.Append(NonFiniteCopy.Recorder);
+            sb.Append(InstrumentedCopy.Recorder);
             sb.AppendLine("}");
             return sb.ToString();
         }
