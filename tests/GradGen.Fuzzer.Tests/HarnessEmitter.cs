@@ -66,15 +66,7 @@ namespace GradGen.Fuzzer.Tests
                     }
 
                     body.Add("double r = " + target + ".FGradient(" + Join(Args(p), string.Join(", ", d)) + ");");
-                    foreach (var (q, o) in Diff(p))
-                    {
-                        body.Add(q.Kind switch
-                        {
-                            ParamKind.Double or ParamKind.Float => "g[" + o + "] = d" + q.Cap + ";",
-                            ParamKind.Matrix => "OutMat(g, " + o + ", d" + q.Cap + ");",
-                            _ => "Out(g, " + o + ", d" + q.Cap + ");",
-                        });
-                    }
+                    CopyBack(body, p, "g");
                 });
             }
 
@@ -94,15 +86,7 @@ namespace GradGen.Fuzzer.Tests
                 }
 
                 body.Add("double r = " + target + ".FReverse(" + Join(Args(p), "(" + r + ")seed", string.Join(", ", d)) + ");");
-                foreach (var (q, o) in Diff(p))
-                {
-                    body.Add(q.Kind switch
-                    {
-                        ParamKind.Double or ParamKind.Float => "acc[" + o + "] = d" + q.Cap + ";",
-                        ParamKind.Matrix => "OutMat(acc, " + o + ", d" + q.Cap + ");",
-                        _ => "Out(acc, " + o + ", d" + q.Cap + ");",
-                    });
-                }
+                CopyBack(body, p, "acc");
             });
 
             // Forward: tangent t; the tangent of the result goes to tan[0].
@@ -188,6 +172,20 @@ namespace GradGen.Fuzzer.Tests
             sb.Append(InstrumentedCopy.Recorder);
             sb.AppendLine("}");
             return sb.ToString();
+        }
+
+        /// <summary>Copies the derivative locals d… that FGradient or FReverse filled into the flat array <paramref name="flat"/>.</summary>
+        private static void CopyBack(List<string> body, FuzzProgram p, string flat)
+        {
+            foreach (var (q, o) in Diff(p))
+            {
+                body.Add(q.Kind switch
+                {
+                    ParamKind.Double or ParamKind.Float => flat + "[" + o + "] = d" + q.Cap + ";",
+                    ParamKind.Matrix => "OutMat(" + flat + ", " + o + ", d" + q.Cap + ");",
+                    _ => "Out(" + flat + ", " + o + ", d" + q.Cap + ");",
+                });
+            }
         }
 
         private static string Join(params string[] parts) => string.Join(", ", parts.Where(s => s.Length > 0));

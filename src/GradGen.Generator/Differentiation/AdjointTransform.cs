@@ -133,7 +133,7 @@ namespace GradGen.Generator.Differentiation
         {
             var index = model.Results.Select(r => r.Name).ToList().IndexOf(name);
             return index < 0 ? null
-                : model.ReturnsTuple ? new Member(model.Results[index].Type, seed, null, $"Item{index + 1}")
+                : model.ReturnsTuple ? new Member(model.Results[index].Type, seed, null, Types.TupleItem(index))
                 : seed;
         }
 

@@ -101,7 +101,7 @@ namespace GradGen.Generator.Differentiation
                 // G(x).Item2 from a branch: the call assigns every element, as a deconstruction would, and one is read.
                 var elements = Types.TupleElements(tupleCall.Type)!.Select(type => NewTemp(type, ActivityAnalysis.DependsOn(tupleCall, varied))).ToList();
                 output.Add(new AssignTuple(line, elements.ToEquatableArray<Expr>(), SplitRoot(tupleCall, line, output)));
-                return elements[int.Parse(element.Name.Substring("Item".Length), System.Globalization.CultureInfo.InvariantCulture) - 1];
+                return elements[Types.TupleItemIndex(element.Name)];
             }
 
             if (expr is DiffCall call)

@@ -222,7 +222,7 @@ namespace GradGen.Generator.Differentiation
 
             for (var i = 0; i < model.Results.Count; i++)
             {
-                var element = model.ReturnsTuple ? new Member(model.Results[i].Type, result, null, $"Item{i + 1}") : result;
+                var element = model.ReturnsTuple ? new Member(model.Results[i].Type, result, null, Types.TupleItem(i)) : result;
                 yield return visit(Build.Num(Types.Int, i), element);
             }
         }

@@ -43,6 +43,13 @@ namespace GradGen.Generator.Model
             return elements.Length > 1 && elements.All(IsReal) ? elements : null;
         }
 
+        /// <summary>The field of tuple element <paramref name="index"/> (0-based): every element, named or not, is an ItemN.</summary>
+        public static string TupleItem(int index) => "Item" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>The 0-based element an ItemN field names: the inverse of <see cref="TupleItem"/>.</summary>
+        public static int TupleItemIndex(string item) =>
+            int.Parse(item.Substring("Item".Length), System.Globalization.CultureInfo.InvariantCulture) - 1;
+
         public static bool IsMatrix(string type) => type.TrimEnd('?').EndsWith("[,]", System.StringComparison.Ordinal);
 
         /// <summary>How a tangent of a value of <paramref name="type"/> is passed: a real or matrix as is, an array or span as a read-only span.</summary>

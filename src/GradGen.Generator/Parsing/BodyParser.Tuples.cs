@@ -178,7 +178,7 @@ namespace GradGen.Generator.Parsing
                 // In a condition or a branch the call cannot run ahead of its statement: the element stays a read of
                 // the call's result, which splitting gives a statement of its own wherever a derivative flows.
                 return ParseInvocation((IInvocationOperation)field.Instance, asStatement: false) is { } call
-                    ? new Member(TypeNames.Of(field.Type!), call, null, $"Item{ElementIndex(field) + 1}")
+                    ? new Member(TypeNames.Of(field.Type!), call, null, Types.TupleItem(ElementIndex(field)))
                     : Placeholder;
             }
 
@@ -187,6 +187,6 @@ namespace GradGen.Generator.Parsing
 
         /// <summary>The position of a tuple element: every element, named or not, corresponds to its ItemN field.</summary>
         private static int ElementIndex(IFieldReferenceOperation field) =>
-            int.Parse((field.Field.CorrespondingTupleField ?? field.Field).Name.Substring("Item".Length), System.Globalization.CultureInfo.InvariantCulture) - 1;
+            Types.TupleItemIndex((field.Field.CorrespondingTupleField ?? field.Field).Name);
     }
 }
