@@ -16,7 +16,8 @@ namespace GradGen.Fuzzer.Tests
     /// agree and their derivative is far from affine within the step, see <see cref="ResolvedByStep"/>);
     /// FReverse adds seed·∇f to pre-filled derivative arguments; inputs are never modified (the harness throws);
     /// and, with the Hessian kind, FJacobian equals the gradient, FHessian equals FD of the gradient where that
-    /// converges (<see cref="HessianColumnCheck"/>), and FHessianVectorProduct equals H·v. A derivative that is not
+    /// converges (<see cref="HessianColumnCheck"/>; where it fails, again on the steps whose ends take the program's
+    /// path at the point, <see cref="PrimalRun.Path"/>), and FHessianVectorProduct equals H·v. A derivative that is not
     /// finite where FD is, is WRONG unless the program as written computes ±∞ or NaN in an intermediate there
     /// (<see cref="InstrumentedCopy"/>); and a first derivative is not compared where the program loses a term whole
     /// in a sum (<see cref="PrimalNumerics.Absorbed"/>). A generated method that throws where the primal does not is a
@@ -28,7 +29,10 @@ namespace GradGen.Fuzzer.Tests
         private const int MaxAttempts = 10;
 
         /// <summary>The smallest step of the Hessian's finite differences is h/2^HessianLevels.</summary>
-        private const int HessianLevels = 6;
+        internal const int HessianLevels = 6;
+
+        /// <summary>The smallest step when the steps are chosen by the program's path (see the Hessian check).</summary>
+        internal const int PathLevels = 14;
 
         public static ProgramResult Check(FuzzProgram p, Type harness, int seed)
         {
@@ -49,7 +53,7 @@ namespace GradGen.Fuzzer.Tests
             double fdTol = single ? 3e-2 : 1e-5;
             var rng = new Random(ProgramGenerator.Mix(seed ^ 0x2545F491, p.Index));
             int accepted = 0;
-            Func<double[], PrimalNumerics>? numerics = null;
+            Func<double[], PrimalRun>? probe = null;
 
             for (int attempt = 0; attempt < MaxAttempts && accepted < WantedPoints; attempt++)
             {
@@ -146,7 +150,7 @@ namespace GradGen.Fuzzer.Tests
                         // Excused only where the program as written computes ±∞ or NaN in an intermediate (an overflow
                         // that a Math.Max or a branch discards): reverse mode then multiplies a zero adjoint by an
                         // infinite partial, 0·∞ = NaN, as JAX, PyTorch and TensorFlow do (see InstrumentedCopy).
-                        if (fd[j] != null && !Numerics(p, x, ref numerics, out var why).HasFlag(PrimalNumerics.NonFinite))
+                        if (fd[j] != null && !Run(p, x, ref probe, out var why).Numerics.HasFlag(PrimalNumerics.NonFinite))
                         {
                             return Fail(p, "non-finite derivative d/dx[" + j + "]: FGradient " + F(g[j]) + ", FForward " + F(fwd[j]) + ", FD " + F(fd[j]!.Value) + why, "WRONG:non-finite-derivative", at);
                         }
@@ -160,7 +164,7 @@ namespace GradGen.Fuzzer.Tests
                     // way round): a disagreement there is not checked (see PrimalNumerics.Absorbed).
                     if (fd[j] == null)
                     {
-                        if (!adOk && !Numerics(p, x, ref numerics, out _).HasFlag(PrimalNumerics.Absorbed))
+                        if (!adOk && !Run(p, x, ref probe, out _).Numerics.HasFlag(PrimalNumerics.Absorbed))
                         {
                             return Fail(p, "d/dx[" + j + "]: FGradient " + F(g[j]) + " but FForward " + F(fwd[j]) + " (FD skipped: near a kink)", "WRONG:forward-vs-reverse", at);
                         }
@@ -174,7 +178,7 @@ namespace GradGen.Fuzzer.Tests
                         continue; // forward and reverse agree, and f' varies below the scale of the step: FD cannot see it
                     }
 
-                    if ((!fdOk || !adOk || !fwdFdOk) && !Numerics(p, x, ref numerics, out _).HasFlag(PrimalNumerics.Absorbed))
+                    if ((!fdOk || !adOk || !fwdFdOk) && !Run(p, x, ref probe, out _).Numerics.HasFlag(PrimalNumerics.Absorbed))
                     {
                         string which = !adOk ? (fwdFdOk ? "WRONG:reverse" : fdOk ? "WRONG:forward" : "WRONG:forward-and-reverse-differ-from-fd")
                             : "WRONG:forward-and-reverse-agree-but-differ-from-fd";
@@ -248,15 +252,28 @@ namespace GradGen.Fuzzer.Tests
                     for (int j = 0; j < n; j++)
                     {
                         double h = (single ? 1e-2 : 1e-4) * (1 + Math.Abs(x[j]));
-                        if (HessianColumnCheck(gradient, x, j, h, n, hes, hesTol, hScale) is { } bad)
+                        if (HessianColumnCheck(gradient, x, g, j, h, n, hes, hesTol, hScale, HessianLevels, _ => true, smallestSteps: false) is { } bad)
                         {
                             // A NaN entry is excused where the program computes a non-finite intermediate, as above.
-                            if (!Finite(hes[bad.Row, j]) && Numerics(p, x, ref numerics, out _).HasFlag(PrimalNumerics.NonFinite))
+                            if (!Finite(hes[bad.Row, j]) && Run(p, x, ref probe, out _).Numerics.HasFlag(PrimalNumerics.NonFinite))
                             {
                                 continue;
                             }
 
-                            return Fail(p, bad.Message, "WRONG:hessian", at);
+                            // Checked again where finite differences of the gradient measure H: on the steps, down to
+                            // h/2^PathLevels, at whose ends the program takes the branches it takes at x (a switch
+                            // makes the gradient jump) and its value moves by more than rounding (where a saturated
+                            // tanh is 1 ± an ulp, its gradient 1 − tanh² is rounding noise); and at the smallest steps
+                            // that converge (a step far above the scale of the curvature can converge to a plateau).
+                            long path = Run(p, x, ref probe, out _).Path;
+                            bool Measurable(int k) => Measures(Shifted(x, j, h / (1L << k))) && Measures(Shifted(x, j, -h / (1L << k)));
+                            double ulp = Math.BitIncrement(Math.Abs(f0)) - Math.Abs(f0);
+                            bool Measures(double[] y) => Run(p, y, ref probe, out _).Path == path && Math.Abs(Value(primal, y) - f0) > 8 * ulp;
+
+                            if (HessianColumnCheck(gradient, x, g, j, h, n, hes, hesTol, hScale, PathLevels, Measurable, smallestSteps: true) is { } still)
+                            {
+                                return Fail(p, still.Message, "WRONG:hessian", at);
+                            }
                         }
                     }
 
@@ -302,57 +319,89 @@ namespace GradGen.Fuzzer.Tests
         /// <summary>
         /// Checks column j of H against central differences c_k of the gradient along x_j at the steps h/2^k,
         /// k = 0..<see cref="HessianLevels"/>. For a smooth gradient c_k = H + a·h_k² + O(h_k⁴), so the Richardson
-        /// extrapolations d_k = (4c_k − c_{k−1})/3 converge; an entry is compared at the first k ≥ 2 where d_{k−1} and
-        /// d_k agree within a quarter of the tolerance (then d_k is far more accurate than the tolerance). A branch
+        /// extrapolations d_k = (4c_k − c_{k−1})/3 converge; an entry is compared at the first k ≥ 3 where d_{k−2},
+        /// d_{k−1} and d_k agree within a quarter of the tolerance (then d_k is far more accurate than the tolerance;
+        /// two can agree by chance where the step is far too large, c = H·sin(ωh)/(ωh) for a gradient cos(ωx)). A branch
         /// switch or an int truncation within the step (the gradient jumps: c_k grows like 1/h_k), or a step too
         /// large for the curvature, makes them disagree: the entry moves on to smaller steps, and is skipped when no
         /// level agrees (or the gradient is not finite at a shifted point). A wrong entry where the gradient is
-        /// smooth still converges at the first levels, and fails. Returns the failure (and its row), or null.
+        /// smooth still converges at the first levels, and fails. Only the levels k ≤ <paramref name="levels"/> that
+        /// are <paramref name="usable"/> are differenced (a comparison needs four usable levels in a row). With
+        /// <paramref name="smallestSteps"/>, an entry is compared once, at the smallest steps that converge and whose
+        /// one-sided differences agree (the most local measurement). Returns the failure (and its row), or null.
         /// </summary>
-        private static (string Message, int Row)? HessianColumnCheck(Func<double[], double[], double> gradient, double[] x, int j, double h, int n, double[,] hes, double tol, double hScale)
+        internal static (string Message, int Row)? HessianColumnCheck(Func<double[], double[], double> gradient, double[] x, double[] g0, int j, double h, int n, double[,] hes, double tol, double hScale, int levels, Func<int, bool> usable, bool smallestSteps)
         {
-            var c = new List<double[]?>();
-            var done = new bool[n];
+            var diffs = new List<(double[] Ahead, double[] Behind)?>();
+            var converged = new (double D, int K)?[n];
             int left = n;
-            for (int k = 0; k <= HessianLevels && left > 0; k++)
+            double Central(int m, int i) => (diffs[m]!.Value.Ahead[i] + diffs[m]!.Value.Behind[i]) / 2;
+            bool Agree(double u, double w) => Math.Abs(u - w) <= 0.25 * tol * (1 + Math.Abs(u) + Math.Abs(w));
+            (string Message, int Row)? Wrong(int i)
             {
-                var ck = GradientDifference(gradient, x, j, h / (1 << k), n);
-                if (ck == null)
+                var (d, k) = converged[i]!.Value;
+                return Math.Abs(hes[i, j] - d) <= tol * (1 + Math.Abs(d) + 1e-2 * hScale)
+                    ? null
+                    : ("FHessian[" + i + ", " + j + "] = " + F(hes[i, j]) + ", FD of FGradient " + F(d)
+                        + " (steps " + F(h / (1L << (k - 3))) + " to " + F(h / (1L << k)) + ": "
+                        + string.Join(", ", Enumerable.Range(k - 3, 4).Select(m => F(Central(m, i)))) + ")", i);
+            }
+
+            for (int k = 0; k <= levels && left > 0; k++)
+            {
+                if (!usable(k))
+                {
+                    diffs.Add(null);
+                    continue;
+                }
+
+                var dk = GradientDifference(gradient, x, g0, j, h / (1L << k), n);
+                if (dk == null)
                 {
                     return null;
                 }
 
-                c.Add(ck);
-                if (k < 2)
+                diffs.Add(dk);
+                if (k < 3 || diffs[k - 1] == null || diffs[k - 2] == null || diffs[k - 3] == null)
                 {
                     continue;
                 }
 
                 for (int i = 0; i < n; i++)
                 {
-                    if (done[i])
+                    if (converged[i] != null && !smallestSteps)
                     {
                         continue;
                     }
 
-                    double dPrev = (4 * c[k - 1]![i] - c[k - 2]![i]) / 3;
-                    double d = (4 * ck[i] - c[k - 1]![i]) / 3;
-                    if (!(Math.Abs(d - dPrev) <= 0.25 * tol * (1 + Math.Abs(d) + Math.Abs(dPrev))))
+                    double Extrapolated(int m) => (4 * Central(m, i) - Central(m - 1, i)) / 3;
+                    double d = Extrapolated(k), dPrev = Extrapolated(k - 1);
+                    if (!Agree(d, dPrev) || !Agree(dPrev, Extrapolated(k - 2)))
                     {
                         continue; // not converged at this step: a jump or a kink of the gradient nearby, or a large step
                     }
 
-                    done[i] = true;
-                    left--;
-                    if (!(Math.Abs(hes[i, j] - d) <= tol * (1 + Math.Abs(d) + 1e-2 * hScale)))
+                    // A central difference is the mean slope of the gradient over the step: it measures H only where the
+                    // slopes ahead and behind agree (a gradient that is 0 at both ends of the step and not in between,
+                    // a saturated tanh, "converges" to 0 on every step that reaches the saturation).
+                    if (smallestSteps && Enumerable.Range(k - 3, 4).Any(m => !Agree(diffs[m]!.Value.Ahead[i], diffs[m]!.Value.Behind[i])))
                     {
-                        return ("FHessian[" + i + ", " + j + "] = " + F(hes[i, j]) + ", FD of FGradient " + F(d)
-                            + " (steps " + F(h / (1 << (k - 2))) + " to " + F(h / (1 << k)) + ": " + F(c[k - 2]![i]) + ", " + F(c[k - 1]![i]) + ", " + F(ck[i]) + ")", i);
+                        continue;
+                    }
+
+                    converged[i] = (d, k);
+                    if (!smallestSteps)
+                    {
+                        left--;
+                        if (Wrong(i) is { } wrong)
+                        {
+                            return wrong;
+                        }
                     }
                 }
             }
 
-            return null;
+            return Enumerable.Range(0, n).Where(i => smallestSteps && converged[i] != null).Select(Wrong).FirstOrDefault(w => w != null);
         }
 
         /// <summary>
@@ -395,37 +444,57 @@ namespace GradGen.Fuzzer.Tests
         }
 
         /// <summary>What the program as written computes at x (<see cref="InstrumentedCopy"/>, compiled on first use).</summary>
-        private static PrimalNumerics Numerics(FuzzProgram p, double[] x, ref Func<double[], PrimalNumerics>? probe, out string why)
+        private static PrimalRun Run(FuzzProgram p, double[] x, ref Func<double[], PrimalRun>? probe, out string why)
         {
             why = "";
-            probe ??= InstrumentedCopy.Load(p, out why) ?? (_ => PrimalNumerics.None);
+            // Without the copy nothing is excused: no numerics flags, and every point on one path.
+            probe ??= InstrumentedCopy.Load(p, out why) ?? (_ => new PrimalRun(PrimalNumerics.None, 0));
             why = why.Length > 0 ? " (" + why + ")" : "";
             return probe(x);
         }
 
-        private static double[]? GradientDifference(Func<double[], double[], double> gradient, double[] x, int j, double h, int n)
+        /// <summary>The primal at y, NaN where it throws.</summary>
+        private static double Value(Func<double[], double> primal, double[] y)
         {
             try
             {
-                var xp = (double[])x.Clone();
-                var xm = (double[])x.Clone();
-                xp[j] += h;
-                xm[j] -= h;
+                return primal(y);
+            }
+            catch (Exception)
+            {
+                return double.NaN;
+            }
+        }
+
+        private static double[] Shifted(double[] x, int j, double step)
+        {
+            var y = (double[])x.Clone();
+            y[j] += step;
+            return y;
+        }
+
+        /// <summary>The one-sided differences (g(x + h·e_j) − g(x))/h and (g(x) − g(x − h·e_j))/h of the gradient; null where one is not finite.</summary>
+        private static (double[] Ahead, double[] Behind)? GradientDifference(Func<double[], double[], double> gradient, double[] x, double[] g0, int j, double h, int n)
+        {
+            try
+            {
                 var gp = new double[n];
                 var gm = new double[n];
-                gradient(xp, gp);
-                gradient(xm, gm);
-                var c = new double[n];
+                gradient(Shifted(x, j, h), gp);
+                gradient(Shifted(x, j, -h), gm);
+                var ahead = new double[n];
+                var behind = new double[n];
                 for (int i = 0; i < n; i++)
                 {
-                    c[i] = (gp[i] - gm[i]) / (2 * h);
-                    if (!Finite(c[i]))
+                    ahead[i] = (gp[i] - g0[i]) / h;
+                    behind[i] = (g0[i] - gm[i]) / h;
+                    if (!Finite(ahead[i]) || !Finite(behind[i]))
                     {
                         return null;
                     }
                 }
 
-                return c;
+                return (ahead, behind);
             }
             catch (Exception)
             {

@@ -53,7 +53,7 @@ namespace GradGen.Fuzzer.Tests
         }
 
         [Fact]
-        public void InstrumentedCopy_CompilesForGeneratedPrograms_AndSeesOverflowAndAbsorption()
+        public void InstrumentedCopy_CompilesForGeneratedPrograms_AndSeesOverflowAbsorptionAndBranches()
         {
             for (int i = 0; i < 40; i++)
             {
@@ -63,12 +63,21 @@ namespace GradGen.Fuzzer.Tests
 
             // Seed 7 program 392: (t0·t1)³ iterated overflows to -∞, which Math.Max(t1 / t4, t4) discards.
             var overflow = InstrumentedCopy.Load(ProgramGenerator.Generate(7, 392), out _)!;
-            Assert.True(overflow(new[] { 0.461 }).HasFlag(PrimalNumerics.NonFinite));
-            Assert.False(overflow(new[] { -1.2 }).HasFlag(PrimalNumerics.NonFinite));
+            Assert.True(overflow(new[] { 0.461 }).Numerics.HasFlag(PrimalNumerics.NonFinite));
+            Assert.False(overflow(new[] { -1.2 }).Numerics.HasFlag(PrimalNumerics.NonFinite));
 
             // Seed 11 program 568: x -= t1 - S1(a, t1 + y) with t1 near -1e20, where t1 + y == t1.
             var absorbed = InstrumentedCopy.Load(ProgramGenerator.Generate(11, 568), out _)!;
-            Assert.True(absorbed(new[] { 0.695, -0.343, 1.273, 0.594, -0.681, -0.063, -0.17 }).HasFlag(PrimalNumerics.Absorbed));
+            Assert.True(absorbed(new[] { 0.695, -0.343, 1.273, 0.594, -0.681, -0.063, -0.17 }).Numerics.HasFlag(PrimalNumerics.Absorbed));
+
+            // Seed 20261207 program 6023: t2 > 0.93 switches between x = 0.554 and 0.554 + 3e-4, so FD of the
+            // gradient at steps 4e-3 to 1.6e-2 converges slowly to the wrong value; the path tells the steps apart.
+            var branchy = InstrumentedCopy.Load(ProgramGenerator.Generate(20261207, 6023), out _)!;
+            double[] At(double x) => new[] { 1.239, -1.489, -0.179, -1.109, x };
+            long path = branchy(At(0.554)).Path;
+            Assert.Equal(path, branchy(At(0.554 + 1e-5)).Path);
+            Assert.Equal(path, branchy(At(0.554 - 1e-5)).Path);
+            Assert.NotEqual(path, branchy(At(0.554 + 4e-3)).Path == path ? path + 1 : branchy(At(0.554 - 4e-3)).Path);
         }
 
         [Fact]

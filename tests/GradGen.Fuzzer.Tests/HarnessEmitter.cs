@@ -144,10 +144,10 @@ namespace GradGen.Fuzzer.Tests
         }
 
         /// <summary>
-        /// The harness of <see cref="InstrumentedCopy"/>: <c>FuzzFiniteHarness.PrimalNonFinite(p)</c> runs the instrumented
-        /// copy of the program and returns its <see cref="PrimalNumerics"/> flags.
+        /// The harness of <see cref="InstrumentedCopy"/>: <c>FuzzFiniteHarness.PrimalProbe(p, path)</c> runs the instrumented
+        /// copy of the program, returns its <see cref="PrimalNumerics"/> flags and writes the hash of its path to path[0].
         /// </summary>
-        public static string EmitNonFiniteProbe(FuzzProgram p)
+        public static string EmitPrimalProbe(FuzzProgram p)
         {
             var sb = new StringBuilder();
             sb.AppendLine("using System;");
@@ -160,11 +160,13 @@ namespace GradGen.Fuzzer.Tests
             sb.AppendLine("        static void Same(double[] a, double[] p, int o, string name) { }");
             sb.AppendLine("        static void SameMat(double[,] a, double[] p, int o, string name) { }");
             string copy = "global::" + InstrumentedCopy.Namespace(p) + ".Main";
-            Method(sb, "PrimalNonFinite(double[] p)", p, body =>
+            Method(sb, "PrimalProbe(double[] p, long[] path)", p, body =>
             {
                 body.Add("FuzzFinite.Seen = false;");
                 body.Add("FuzzFinite.Absorbed = false;");
+                body.Add("FuzzFinite.Path = 0;");
                 body.Add((p.Instance ? "new " + copy + "()" : copy) + ".F(" + Args(p) + ");");
+                body.Add("path[0] = FuzzFinite.Path;");
                 body.Add("double r = (FuzzFinite.Seen ? 1.0 : 0.0) + (FuzzFinite.Absorbed ? 2.0 : 0.0);");
             });
             sb.AppendLine("    }");

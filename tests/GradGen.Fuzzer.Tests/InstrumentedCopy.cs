@@ -28,6 +28,13 @@ namespace GradGen.Fuzzer.Tests
     }
 
     /// <summary>
+    /// One run of <see cref="InstrumentedCopy"/>: what it saw, and a hash of the branches and kinks it took (every
+    /// comparison, every truncation to an integer, the side of every Abs, Min, Max and Clamp). Two points with the
+    /// same path are joined by the same smooth formula as far as the program's branches go.
+    /// </summary>
+    internal readonly record struct PrimalRun(PrimalNumerics Numerics, long Path);
+
+    /// <summary>
     /// An instrumented copy of a fuzzed program (namespace <c>FzN_Finite</c>, compiled on its own without the
     /// generator, only when the checker needs it) in which every arithmetic result, every <c>Math</c>/<c>MathF</c>
     /// call and its arguments, every cast to a real type and every variable after a compound assignment or ++/-- goes
@@ -66,6 +73,23 @@ namespace GradGen.Fuzzer.Tests
             "        public static int Sub(int a, int b) => a - b;\n" +
             "        public static long Add(long a, long b) => a + b;\n" +
             "        public static long Sub(long a, long b) => a - b;\n" +
+            "        [ThreadStatic] public static long Path;\n" +
+            "        static void Took(long v) => Path = unchecked(Path * 1099511628211L ^ v);\n" +
+            "        public static bool B(bool b) { Took(b ? 1 : 2); return b; }\n" +
+            "        public static int I(int v) { Took(v); return v; }\n" +
+            "        public static long I(long v) { Took(v); return v; }\n" +
+            "        public static double Abs(double v) { B(v < 0); return Math.Abs(v); }\n" +
+            "        public static float Abs(float v) { B(v < 0); return Math.Abs(v); }\n" +
+            "        public static int Abs(int v) => Math.Abs(v);\n" +
+            "        public static double Min(double a, double b) { B(a <= b); return Math.Min(a, b); }\n" +
+            "        public static float Min(float a, float b) { B(a <= b); return Math.Min(a, b); }\n" +
+            "        public static int Min(int a, int b) => Math.Min(a, b);\n" +
+            "        public static double Max(double a, double b) { B(a >= b); return Math.Max(a, b); }\n" +
+            "        public static float Max(float a, float b) { B(a >= b); return Math.Max(a, b); }\n" +
+            "        public static int Max(int a, int b) => Math.Max(a, b);\n" +
+            "        public static double Clamp(double v, double lo, double hi) { B(v < lo); B(v > hi); return Math.Clamp(v, lo, hi); }\n" +
+            "        public static float Clamp(float v, float lo, float hi) { B(v < lo); B(v > hi); return Math.Clamp(v, lo, hi); }\n" +
+            "        public static int Clamp(int v, int lo, int hi) => Math.Clamp(v, lo, hi);\n" +
             "    }\n";
 
         public static string Emit(FuzzProgram p)
@@ -78,10 +102,9 @@ namespace GradGen.Fuzzer.Tests
 
         /// <summary>
         /// Compiles the copy and its harness (no generator: the program compiles on its own) into a collectible
-        /// context, on demand (only a program with a non-finite derivative needs it); null (and why) if that fails.
-        /// The delegate returns true when the program as written computes a non-finite value at the point.
+        /// context, on demand (only a program whose check needs an excuse needs it); null (and why) if that fails.
         /// </summary>
-        public static Func<double[], PrimalNumerics>? Load(FuzzProgram p, out string error)
+        public static Func<double[], PrimalRun>? Load(FuzzProgram p, out string error)
         {
             error = "";
             try
@@ -89,7 +112,7 @@ namespace GradGen.Fuzzer.Tests
                 var trees = new[]
                 {
                     CSharpSyntaxTree.ParseText(Emit(p), GeneratorHarness.ParseOptions, p.Namespace + ".Finite.cs"),
-                    CSharpSyntaxTree.ParseText(HarnessEmitter.EmitNonFiniteProbe(p), GeneratorHarness.ParseOptions, p.Namespace + ".FiniteHarness.cs"),
+                    CSharpSyntaxTree.ParseText(HarnessEmitter.EmitPrimalProbe(p), GeneratorHarness.ParseOptions, p.Namespace + ".FiniteHarness.cs"),
                 };
                 var compilation = CSharpCompilation.Create("DiffFuzzFinite_" + Guid.NewGuid().ToString("N"), trees, GeneratorHarness.References,
                     GeneratorHarness.CompilationOptions.WithNullableContextOptions(NullableContextOptions.Disable).WithOptimizationLevel(OptimizationLevel.Debug));
@@ -103,17 +126,18 @@ namespace GradGen.Fuzzer.Tests
 
                 stream.Position = 0;
                 var assembly = new AssemblyLoadContext("DiffFuzzFinite", isCollectible: true).LoadFromStream(stream);
-                var method = assembly.GetType(p.Namespace + ".FuzzFiniteHarness", throwOnError: true)!.GetMethod("PrimalNonFinite", BindingFlags.Public | BindingFlags.Static)!;
-                var call = (Func<double[], double>)Delegate.CreateDelegate(typeof(Func<double[], double>), method);
+                var method = assembly.GetType(p.Namespace + ".FuzzFiniteHarness", throwOnError: true)!.GetMethod("PrimalProbe", BindingFlags.Public | BindingFlags.Static)!;
+                var call = (Func<double[], long[], double>)Delegate.CreateDelegate(typeof(Func<double[], long[], double>), method);
                 return x =>
                 {
+                    var path = new long[1];
                     try
                     {
-                        return (PrimalNumerics)(int)call(x);
+                        return new PrimalRun((PrimalNumerics)(int)call(x, path), path[0]);
                     }
-                    catch (Exception)
+                    catch (Exception ex)
                     {
-                        return PrimalNumerics.None;
+                        return new PrimalRun(PrimalNumerics.None, ex.GetType().GetHashCode());
                     }
                 };
             }
@@ -133,11 +157,13 @@ namespace GradGen.Fuzzer.Tests
                 _recorder = recorder;
             }
 
-            private ExpressionSyntax Wrap(ExpressionSyntax e) =>
-                SyntaxFactory.InvocationExpression(SyntaxFactory.ParseExpression(_recorder + ".C"),
-                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(e.WithoutTrivia()))));
+            private ExpressionSyntax Wrap(ExpressionSyntax e) => Record("C", e);
 
             public override SyntaxNode? VisitAttributeList(AttributeListSyntax node) => node; // constants only
+
+            private ExpressionSyntax Record(string name, ExpressionSyntax e) =>
+                SyntaxFactory.InvocationExpression(SyntaxFactory.ParseExpression(_recorder + "." + name),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(e.WithoutTrivia()))));
 
             private ExpressionSyntax Call(string name, ExpressionSyntax a, ExpressionSyntax b) =>
                 SyntaxFactory.InvocationExpression(SyntaxFactory.ParseExpression(_recorder + "." + name),
@@ -165,27 +191,39 @@ namespace GradGen.Fuzzer.Tests
                     return Call(node.IsKind(SyntaxKind.AddExpression) ? "Add" : "Sub", visited.Left, visited.Right);
                 }
 
-                return node.Kind() is SyntaxKind.AddExpression or SyntaxKind.SubtractExpression or SyntaxKind.MultiplyExpression
-                    or SyntaxKind.DivideExpression or SyntaxKind.ModuloExpression
-                    ? Wrap(SyntaxFactory.ParenthesizedExpression(visited))
-                    : visited;
+                return node.Kind() switch
+                {
+                    SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression or SyntaxKind.ModuloExpression => Wrap(SyntaxFactory.ParenthesizedExpression(visited)),
+                    SyntaxKind.LessThanExpression or SyntaxKind.LessThanOrEqualExpression or SyntaxKind.GreaterThanExpression
+                        or SyntaxKind.GreaterThanOrEqualExpression or SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression => Record("B", visited),
+                    _ => visited,
+                };
             }
 
             public override SyntaxNode? VisitCastExpression(CastExpressionSyntax node)
             {
                 var visited = (CastExpressionSyntax)base.VisitCastExpression(node)!;
-                return visited.Type is PredefinedTypeSyntax t && t.Keyword.Kind() is SyntaxKind.DoubleKeyword or SyntaxKind.FloatKeyword
-                    ? Wrap(visited)
+                return visited.Type is PredefinedTypeSyntax t
+                    ? t.Keyword.Kind() switch
+                    {
+                        SyntaxKind.DoubleKeyword or SyntaxKind.FloatKeyword => Wrap(visited),
+                        SyntaxKind.IntKeyword or SyntaxKind.LongKeyword => Record("I", visited), // a truncation: piecewise constant
+                        _ => visited,
+                    }
                     : visited;
             }
 
             public override SyntaxNode? VisitInvocationExpression(InvocationExpressionSyntax node)
             {
                 var visited = (InvocationExpressionSyntax)base.VisitInvocationExpression(node)!;
-                if (node.Expression is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.Text: "Math" or "MathF" } })
+                if (node.Expression is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax { Identifier.Text: "Math" or "MathF" } } math)
                 {
                     var args = visited.ArgumentList.Arguments.Select(a => a.RefKindKeyword.IsKind(SyntaxKind.None) ? a.WithExpression(Wrap(a.Expression)) : a);
-                    return Wrap(visited.WithArgumentList(visited.ArgumentList.WithArguments(SyntaxFactory.SeparatedList(args))));
+                    // The kinks go through the recorder's versions, which record the side taken.
+                    var callee = math.Name.Identifier.Text is "Abs" or "Min" or "Max" or "Clamp"
+                        ? SyntaxFactory.ParseExpression(_recorder + "." + math.Name.Identifier.Text)
+                        : visited.Expression;
+                    return Wrap(visited.WithExpression(callee).WithArgumentList(visited.ArgumentList.WithArguments(SyntaxFactory.SeparatedList(args))));
                 }
 
                 return visited;
