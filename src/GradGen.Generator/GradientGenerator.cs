@@ -65,9 +65,29 @@ namespace GradGen.Generator
                 var ((method, blockedKeys), optimize) = input;
                 if (method.Model is { } model && !blockedKeys.Contains(method.Key))
                 {
-                    spc.AddSource(model.HintName, SourceEmitter.Emit(model, optimize));
+                    EmitOrReport(spc.AddSource, spc.ReportDiagnostic, model.HintName, model.Name, () => SourceEmitter.Emit(model, optimize));
                 }
             });
+        }
+
+        /// <summary>
+        /// Adds the generated source, or, when emitting fails (a bug in GradGen: a node the writer has no case for), reports
+        /// GG0021 and adds nothing: the generator never throws and never adds code it could not finish.
+        /// </summary>
+        internal static void EmitOrReport(System.Action<string, string> addSource, System.Action<Diagnostic> report, string hintName, string method, System.Func<string> emit)
+        {
+            string source;
+            try
+            {
+                source = emit();
+            }
+            catch (System.Exception ex) when (ex is not System.OperationCanceledException)
+            {
+                report(Diagnostic.Create(Diagnostics.Descriptors.InternalError, Location.None, method, ex.GetType().Name + ": " + ex.Message));
+                return;
+            }
+
+            addSource(hintName, source);
         }
     }
 

@@ -133,10 +133,16 @@ namespace GradGen.Generator.Diagnostics
             "'{0}' has no parameter a derivative can be taken with respect to ({1}), so all its derivatives are zero: take the inputs to differentiate as double or float parameters (or arrays of them), or remove [Differentiable]",
             "Derivatives are taken with respect to the parameters of type double, float, their arrays, read-only spans and matrices that are not [NoDerivative]. A method with none of them has nothing to differentiate; the fields of 'this' are constants.");
 
+        public static readonly DiagnosticDescriptor InternalError = Error(
+            "GG0021",
+            "GradGen failed on this method",
+            "GradGen could not generate the derivatives of '{0}' ({1}); this is a bug in GradGen: please report it with the method",
+            "GradGen's generator stopped on an inconsistency in its own model of the method (a node no pass knows). It generates nothing for that method rather than wrong or non-compiling code, and reports this error so the failure is seen.");
+
         public static readonly System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> All = System.Collections.Immutable.ImmutableArray.Create(
             TypeNotPartial, UnsupportedSignature, NonDifferentiableCall, WriteVisibleToCaller, UnsupportedConstruct, IntegerConversion, PiecewiseConstant, NameClash, MissingDerivativeKind, NoDerivativeArgument,
             NeedlessNoDerivative, KindNotApplicable, CalleeHasErrors, DerivativeTargetNotFound, DerivativeSignatureMismatch, InvalidDerivative, MissingCustomDerivative, LanguageVersionTooLow,
-            UndifferentiatedType, NothingToDifferentiate);
+            UndifferentiatedType, NothingToDifferentiate, InternalError);
 
         private static DiagnosticDescriptor Error(string id, string title, string message, string description) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, description);

@@ -75,27 +75,12 @@ namespace GradGen.Generator.Differentiation
                 yield break;
             }
 
-            IEnumerable<Expr> children = expr switch
-            {
-                PullbackCall p => WrtArgs(p.Callee).Append(p.Seed).Concat(p.Adjoints),
-                Ref r => new[] { r.Variable },
-                TupleValue t => t.Items,
-                Member { Receiver: { } tuple } when Types.TupleElements(tuple.Type) is not null => new[] { tuple },
-                Unary u => new[] { u.Operand },
-                Binary b => new[] { b.Left, b.Right },
-                Conditional c => new[] { c.WhenTrue, c.WhenFalse },
-                TypeCast c => new[] { c.Operand },
-                Intrinsic i when Derivatives.HasDerivative(i.Function) => i.Args,
-                DiffCall d => WrtArgs(d),
-                Index i => new[] { i.Collection },
-                _ => System.Array.Empty<Expr>(),
-            };
             if (expr is Var v)
             {
                 yield return v.Name;
             }
 
-            foreach (var child in children)
+            foreach (var child in Carrying(expr))
             {
                 foreach (var name in Carried(child))
                 {
@@ -103,6 +88,23 @@ namespace GradGen.Generator.Differentiation
                 }
             }
         }
+
+        /// <summary>
+        /// The children a derivative can flow from: every child but those that only steer, index or size (a condition,
+        /// an index, an array length, a non-wrt argument, a plain call's arguments, which the parser checked carry
+        /// none). A node not named here carries from all its children: a new node is active, never silently constant.
+        /// </summary>
+        private static IEnumerable<Expr> Carrying(Expr expr) => expr switch
+        {
+            PullbackCall p => WrtArgs(p.Callee).Append(p.Seed).Concat(p.Adjoints),
+            DiffCall d => WrtArgs(d),
+            Conditional c => new[] { c.WhenTrue, c.WhenFalse },
+            Intrinsic i when !Derivatives.HasDerivative(i.Function) => Enumerable.Empty<Expr>(),
+            Index i => new[] { i.Collection },
+            Member { Receiver: { } receiver } when Types.TupleElements(receiver.Type) is null => Enumerable.Empty<Expr>(),
+            Call or NewArray => Enumerable.Empty<Expr>(),
+            _ => expr.Children(),
+        };
 
         private static IEnumerable<Expr> WrtArgs(DiffCall call)
         {

@@ -114,7 +114,8 @@ namespace GradGen.Generator.Differentiation
                 return call with { Args = args.ToEquatableArray() };
             }
 
-            return MapChildren(expr, child => SplitInner(child, line, output));
+            // Integer and Boolean children (conditions, indices, receivers) come back from SplitInner as they are.
+            return expr.WithChildren(expr.Children().Select(child => SplitInner(child, line, output)).ToArray());
         }
 
         private Expr SplitInner(Expr expr, int line, List<Stmt> output)
@@ -166,21 +167,7 @@ namespace GradGen.Generator.Differentiation
         private static bool ContainsCall(Expr expr) => expr switch
         {
             DiffCall or Call or Intrinsic => true,
-            _ => IrWalker.Children(expr).Any(ContainsCall),
-        };
-
-        /// <summary>Rebuilds <paramref name="expr"/> with each operand mapped; receivers and conditions stay as they are.</summary>
-        private static Expr MapChildren(Expr expr, System.Func<Expr, Expr> map) => expr switch
-        {
-            Unary u => u with { Operand = map(u.Operand) },
-            Binary b => b with { Left = map(b.Left), Right = map(b.Right) },
-            Conditional c => c with { WhenTrue = map(c.WhenTrue), WhenFalse = map(c.WhenFalse) },
-            TypeCast c => c with { Operand = map(c.Operand) },
-            Intrinsic i => i with { Args = i.Args.Select(map).ToEquatableArray() },
-            Call c => c with { Args = c.Args.Select(map).ToEquatableArray() },
-            DiffCall d => d with { Args = d.Args.Select(map).ToEquatableArray() },
-            Index { Collection: DiffCall } i => i with { Collection = map(i.Collection) },
-            _ => expr,
+            _ => expr.Children().Any(ContainsCall),
         };
     }
 }

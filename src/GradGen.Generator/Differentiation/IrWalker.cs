@@ -13,14 +13,7 @@ namespace GradGen.Generator.Differentiation
             foreach (var statement in statements)
             {
                 yield return statement;
-                IEnumerable<Stmt> nested = statement switch
-                {
-                    If i => i.Then.Concat(i.Else),
-                    While w => w.Body.Concat(w.Step),
-                    For f => f.Body,
-                    _ => Enumerable.Empty<Stmt>(),
-                };
-                foreach (var inner in AllStatements(nested))
+                foreach (var inner in AllStatements(statement.Blocks().SelectMany(b => b)))
                 {
                     yield return inner;
                 }
@@ -56,32 +49,9 @@ namespace GradGen.Generator.Differentiation
             _ => Enumerable.Empty<Var>(),
         };
 
-        /// <summary>
-        /// The expressions directly inside <paramref name="expr"/>: operands, arguments, receivers, indices, a tuple's
-        /// items, a ref's variable. Every analysis that asks what an expression reads goes through here, so a node left
-        /// out is a read missed.
-        /// </summary>
-        public static IEnumerable<Expr> Children(Expr expr) => expr switch
-        {
-            Unary u => new[] { u.Operand },
-            Binary b => new[] { b.Left, b.Right },
-            Conditional c => new[] { c.Condition, c.WhenTrue, c.WhenFalse },
-            TypeCast c => new[] { c.Operand },
-            Intrinsic i => i.Args,
-            Call c => c.Receiver is null ? c.Args : c.Args.Prepend(c.Receiver),
-            DiffCall d => d.Receiver is null ? d.Args : d.Args.Prepend(d.Receiver),
-            PullbackCall p => Children(p.Callee).Append(p.Seed).Concat(p.Adjoints),
-            Member { Receiver: { } r } => new[] { r },
-            Index i => i.Indices.Prepend(i.Collection),
-            NewArray n => n.Lengths,
-            TupleValue t => t.Items,
-            Ref r => new[] { r.Variable },
-            _ => Enumerable.Empty<Expr>(),
-        };
-
         /// <summary><paramref name="expr"/> and every expression inside it.</summary>
         public static IEnumerable<Expr> AllExpressions(Expr expr) =>
-            new[] { expr }.Concat(Children(expr).SelectMany(AllExpressions));
+            new[] { expr }.Concat(expr.Children().SelectMany(AllExpressions));
 
         /// <summary>Whether <paramref name="expr"/> makes a <c>stackalloc</c> buffer.</summary>
         public static bool Stackallocs(Expr expr) => AllExpressions(expr).Any(e => e is NewArray { OnStack: true });
@@ -94,7 +64,7 @@ namespace GradGen.Generator.Differentiation
                     into.Add(v.Name);
                     break;
                 default:
-                    foreach (var child in Children(expr))
+                    foreach (var child in expr.Children())
                     {
                         Reads(child, into);
                     }
@@ -127,19 +97,6 @@ namespace GradGen.Generator.Differentiation
         }
 
         /// <summary>The expressions a statement evaluates itself, not those of the statements it contains.</summary>
-        public static IEnumerable<Expr> OwnExpressions(Stmt statement) => statement switch
-        {
-            Assign a => new[] { a.Value },
-            Store st => new[] { st.Value, st.Target.Collection }.Concat(st.Target.Indices),
-            AssignTuple t => new[] { t.Value },
-            ExprStmt e => new[] { e.Expression },
-            Declare { Value: { } value } => new[] { value },
-            If i => new[] { i.Condition },
-            While w => new[] { w.Condition },
-            For f => new[] { f.Start, f.Condition },
-            Return { Value: { } value } => new[] { value },
-            ThrowIf t => new[] { t.Condition },
-            _ => Enumerable.Empty<Expr>(),
-        };
+        public static IEnumerable<Expr> OwnExpressions(Stmt statement) => statement.Expressions().Skip(statement.Assigned);
     }
 }

@@ -183,7 +183,7 @@ namespace GradGen.Generator.Differentiation
                     PullbackCall pullback => UsesTape(pullback) ? 2 : 0,
                     Conditional c => Pops(c.Condition, conditional) + Pops(c.WhenTrue, true) + Pops(c.WhenFalse, true),
                     Binary { Op: "&&" or "||" } b => Pops(b.Left, conditional) + Pops(b.Right, true),
-                    _ => IrWalker.Children(expr).Sum(e => Pops(e, conditional)),
+                    _ => expr.Children().Sum(e => Pops(e, conditional)),
                 };
             }
 

@@ -80,8 +80,13 @@ namespace GradGen.Generator.Emit
                     Statements(writer, f.Body);
                     writer.Close();
                     break;
+                default:
+                    throw Unknown(statement);
             }
         }
+
+        /// <summary>A node the writer has no case for: the generator reports GG0021 rather than emit a guess.</summary>
+        private static System.InvalidOperationException Unknown(object node) => new($"the C# writer has no case for {node.GetType().Name}");
 
         private static void IfChain(IndentedWriter writer, If statement, string keyword)
         {
@@ -126,7 +131,7 @@ namespace GradGen.Generator.Emit
             TupleValue t => $"({Arguments(t.Items)})",
             Index i => $"{Dereferenced(i.Collection)}[{Arguments(i.Indices)}]",
             NewArray n => $"{(n.OnStack ? "stackalloc" : "new")} {n.ElementType}[{Arguments(n.Lengths)}]",
-            _ => "default",
+            _ => throw Unknown(expr),
         };
 
         private static string Target(Expr? receiver, string? staticType) =>
