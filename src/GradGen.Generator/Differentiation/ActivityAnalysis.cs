@@ -102,7 +102,7 @@ namespace GradGen.Generator.Differentiation
             Intrinsic i when !Derivatives.HasDerivative(i.Function) => Enumerable.Empty<Expr>(),
             Index i => new[] { i.Collection },
             Member { Receiver: { } receiver } when Types.TupleElements(receiver.Type) is null => Enumerable.Empty<Expr>(),
-            Call or NewArray => Enumerable.Empty<Expr>(),
+            Call or NewArray or TapeOp => Enumerable.Empty<Expr>(),
             _ => expr.Children(),
         };
 

@@ -125,7 +125,7 @@ namespace GradGen.Generator.Differentiation
             var adjointNames = new HashSet<string>(adjoints.Values.Select(a => a.Name));
             return IrWalker.AllStatements(backward).Any(s =>
                 s is Store { Target.Collection: Var array } && !adjointNames.Contains(array.Name)
-                || s is ExprStmt { Expression: Call { Name: "PopAll" } });
+                || s is ExprStmt { Expression: TapeOp { Operation: TapeOperation.PopAll } });
         }
 
         /// <summary>The seed of a real result: the seed itself, or its element for a tuple; null for any other variable.</summary>
@@ -597,7 +597,7 @@ namespace GradGen.Generator.Differentiation
 
         private void EmitForwardLoop(LoopNode node, List<Stmt> output)
         {
-            output.AddRange(SnapshotCalls(node.Snapshots, "PushAll"));
+            output.AddRange(SnapshotCalls(node.Snapshots, TapeOperation.PushAll));
             var body = EmitForward(node.Body);
             if (!HasBackwardWork(node.Body))
             {
@@ -720,7 +720,7 @@ namespace GradGen.Generator.Differentiation
                             EmitBackwardLoop(loop, output);
                         }
 
-                        output.AddRange(SnapshotCalls(loop.Snapshots, "PopAll"));
+                        output.AddRange(SnapshotCalls(loop.Snapshots, TapeOperation.PopAll));
                         break;
                 }
             }
@@ -827,7 +827,7 @@ namespace GradGen.Generator.Differentiation
             var statements = IrWalker.AllStatements(body).ToList();
             var adjointNames = new HashSet<string>(adjoints.Values.Select(a => a.Name));
             if (statements.Any(s => s is Store { Target.Collection: Var array } && !adjointNames.Contains(array.Name)
-                || s is ExprStmt { Expression: Call { Name: "PopAll" } }))
+                || s is ExprStmt { Expression: TapeOp { Operation: TapeOperation.PopAll } }))
             {
                 return new List<(Var, Index)>();
             }
@@ -849,38 +849,34 @@ namespace GradGen.Generator.Differentiation
             return local;
         }
 
-        private Var Tape => tape ??= new Var(Runtime.TapeType, names.Fresh("tape"));
+        private Var Tape => tape ??= new Var(TapeOp.TapeType, names.Fresh("tape"));
 
         /// <summary>
         /// The adjoint buffer of a new local array, lent by the tape so steady-state calls allocate no more than the
         /// primal. A length of another integer type (<c>new T[aLong]</c>) is made an int: the primal's <c>new</c>, just
         /// before, has already checked that it fits.
         /// </summary>
-        private Expr Rent(NewArray array) => new Call(array.Type, Tape, null, $"Rent<{array.ElementType}>",
-            array.Lengths.Select(n => n.Type == Types.Int ? n : new TypeCast(Types.Int, n)).ToEquatableArray());
+        private Expr Rent(NewArray array) => Runtime.RentBuffer(Tape, array.Type, array.Lengths.Select(n => n.Type == Types.Int ? n : new TypeCast(Types.Int, n)).ToArray());
 
         /// <summary>Records a value where <see cref="Pop"/> takes it back: any type but a real, an int, a bool or an array goes as an object (a long would otherwise widen to a real).</summary>
         private Stmt Push(Expr value) =>
-            TapeCall("Push", Types.IsReal(value.Type) || value.Type is Types.Int or Types.Bool || Types.ElementType(value.Type) is not null ? value : new TypeCast("object", value));
-
-        private Stmt TapeCall(string method, params Expr[] arguments) =>
-            new ExprStmt(0, new Call(Types.Void, Tape, null, method, arguments.ToEquatableArray()));
+            TapeOp.Statement(TapeOperation.Push, Tape, Types.IsReal(value.Type) || value.Type is Types.Int or Types.Bool || Types.ElementType(value.Type) is not null ? value : new TypeCast("object", value));
 
         /// <summary>
         /// The calls that record a loop's whole arrays before it (<c>PushAll</c>) or put them back after its backward
         /// code (<c>PopAll</c>, in the reverse order): <c>double[]</c> arrays two to a call.
         /// </summary>
-        private IEnumerable<Stmt> SnapshotCalls(List<Var> arrays, string method)
+        private IEnumerable<Stmt> SnapshotCalls(List<Var> arrays, TapeOperation operation)
         {
             var calls = new List<Stmt>();
             for (var i = 0; i < arrays.Count; i++)
             {
                 calls.Add(i + 1 < arrays.Count && arrays[i].Type == Types.Double + "[]" && arrays[i + 1].Type == arrays[i].Type
-                    ? TapeCall(method, arrays[i], arrays[++i])
-                    : TapeCall(method, arrays[i]));
+                    ? TapeOp.Statement(operation, Tape, arrays[i], arrays[++i])
+                    : TapeOp.Statement(operation, Tape, arrays[i]));
             }
 
-            if (method == "PopAll")
+            if (operation == TapeOperation.PopAll)
             {
                 calls.Reverse();
             }
@@ -890,11 +886,11 @@ namespace GradGen.Generator.Differentiation
 
         private Expr Pop(string type) => type switch
         {
-            Types.Bool => new Call(type, Tape, null, "PopBool", EquatableArray<Expr>.Empty),
-            Types.Int => new Call(type, Tape, null, "PopInt", EquatableArray<Expr>.Empty),
-            Types.Double => new Call(type, Tape, null, "PopReal", EquatableArray<Expr>.Empty),
-            Types.Float => new TypeCast(type, new Call(Types.Double, Tape, null, "PopReal", EquatableArray<Expr>.Empty)),
-            _ => new TypeCast(type, new Call("object", Tape, null, "PopObject", EquatableArray<Expr>.Empty)),
+            Types.Bool => new TapeOp(type, TapeOperation.PopBool, Tape, EquatableArray<Expr>.Empty),
+            Types.Int => new TapeOp(type, TapeOperation.PopInt, Tape, EquatableArray<Expr>.Empty),
+            Types.Double => new TapeOp(type, TapeOperation.PopReal, Tape, EquatableArray<Expr>.Empty),
+            Types.Float => new TypeCast(type, new TapeOp(Types.Double, TapeOperation.PopReal, Tape, EquatableArray<Expr>.Empty)),
+            _ => new TypeCast(type, new TapeOp("object", TapeOperation.PopObject, Tape, EquatableArray<Expr>.Empty)),
         };
     }
 

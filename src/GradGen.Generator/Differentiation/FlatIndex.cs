@@ -52,7 +52,7 @@ namespace GradGen.Generator.Differentiation
                 if (Types.IsMatrix(input.Type))
                 {
                     var type = element + "[,]";
-                    buffers.Add(Declare(new Var(type, name), new Call(type, tape, null, $"Rent<{element}>", EquatableArray.Of(Build.LengthOf(Of(input), 0), Build.LengthOf(Of(input), 1))), output));
+                    buffers.Add(Declare(new Var(type, name), Runtime.RentBuffer(tape, type, Build.LengthOf(Of(input), 0), Build.LengthOf(Of(input), 1)), output));
                     continue;
                 }
 
@@ -62,7 +62,7 @@ namespace GradGen.Generator.Differentiation
                 var span = Types.Span(element);
                 var buffer = new Conditional(span, Build.Compare("<=", length, Build.Num(Types.Int, OnStackUpTo)),
                     new NewArray(span, element, EquatableArray.Of(length)) { OnStack = true },
-                    new Call(element + "[]", tape, null, $"Rent<{element}>", EquatableArray.Of(length)));
+                    Runtime.RentBuffer(tape, element + "[]", length));
                 buffers.Add(Declare(new Var(span, name), buffer, output));
                 output.AddRange(Build.ClearIfOnStack(buffers[buffers.Count - 1], buffer));
             }

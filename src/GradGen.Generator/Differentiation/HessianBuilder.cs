@@ -22,7 +22,7 @@ namespace GradGen.Generator.Differentiation
                 body.Add(Build.Clear(buffer));
             }
 
-            var tape = new Var(Runtime.TapeType, names.Fresh("tape"));
+            var tape = new Var(TapeOp.TapeType, names.Fresh("tape"));
             body.Add(Runtime.RentTape(tape));
             var gradient = new FlatIndex(inputs, names, tape).Buffers("g", body);
             var value = new Var(model.ReturnType, names.Fresh("value"));
@@ -42,7 +42,7 @@ namespace GradGen.Generator.Differentiation
         public static List<Stmt> Hessian(DiffMethodModel model, NameScope names, Var hessian)
         {
             var inputs = model.Parameters.Where(p => p.Wrt).ToList();
-            var tape = new Var(Runtime.TapeType, names.Fresh("tape"));
+            var tape = new Var(TapeOp.TapeType, names.Fresh("tape"));
             var flat = new FlatIndex(inputs, names, tape);
             var value = new Var(model.ReturnType, names.Fresh("value"));
             var body = new List<Stmt>

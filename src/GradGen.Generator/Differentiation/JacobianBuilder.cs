@@ -25,7 +25,7 @@ namespace GradGen.Generator.Differentiation
             this.model = model;
             this.names = names;
             this.jacobian = jacobian;
-            tape = new Var(Runtime.TapeType, names.Fresh("tape"));
+            tape = new Var(TapeOp.TapeType, names.Fresh("tape"));
             value = new Var(model.ReturnType, names.Fresh("value"));
             inputs = model.Parameters.Where(p => p.Wrt).ToList();
             flat = new FlatIndex(inputs, names, tape);
@@ -127,7 +127,7 @@ namespace GradGen.Generator.Differentiation
             {
                 var element = Types.ElementType(model.ReturnType)!;
                 var seeds = new Var(element + "[]", names.Fresh("seeds"));
-                output.Add(new Declare(seeds, new Call(seeds.Type, tape, null, $"Rent<{element}>", EquatableArray.Of(m))));
+                output.Add(new Declare(seeds, Runtime.RentBuffer(tape, seeds.Type, m)));
                 var unit = new Index(element, seeds, EquatableArray.Of<Expr>(row));
                 before.Add(new Store(0, unit, "=", Build.Num(element, 1)));
                 after.Add(new Store(0, unit, "=", Build.Num(element, 0)));

@@ -56,7 +56,7 @@ namespace GradGen.Generator.Differentiation
             var trips = condition.Op.EndsWith("=", StringComparison.Ordinal) ? Build.IntAdd(span, Build.Num(Types.Int, 1)) : span;
             var perTripReals = reserveReals ? reals! : Zero;
             var perTripInts = reserveInts ? ints! : Zero;
-            Stmt reserve = new ExprStmt(0, new Call(Types.Void, tape, null, "Reserve", EquatableArray.Of(trips, perTripReals, perTripInts)));
+            Stmt reserve = TapeOp.Statement(TapeOperation.Reserve, tape, trips, perTripReals, perTripInts);
 
             // Counts that read a length or divide are evaluated only when the loop runs: the array could still be null, the divisor zero.
             return !(trips is Const { Value: > 0 }) && IrWalker.AllExpressions(perTripReals).Concat(IrWalker.AllExpressions(perTripInts))
@@ -115,7 +115,7 @@ namespace GradGen.Generator.Differentiation
                         var (elseReals, elseInts) = Count(branch.Else, inBranch: true);
                         counts = (Either(thenReals, elseReals, Build.IntMax), Either(thenInts, elseInts, Build.IntMax));
                     }
-                    else if (Record(statement) is { } record && !(inBranch && TapeCall(statement)!.Name == "PushAll"))
+                    else if (Record(statement) is { } record && !(inBranch && TapeCall(statement)!.Operation == TapeOperation.PushAll))
                     {
                         counts = record;
                     }
@@ -142,12 +142,12 @@ namespace GradGen.Generator.Differentiation
                 },
                 // A record of one buffer only: of integers when it counts no real value.
                 _ when Record(statement) is { } record && (Build.IsConst(record.Reals, 0) ? ints : reals) && TapeCall(statement) is { } call =>
-                    new ExprStmt(statement.Line, call with { Name = call.Name + "Reserved" }),
+                    new ExprStmt(statement.Line, call with { Operation = TapeOp.Reserved(call.Operation) }),
                 _ => statement,
             }).OfType<Stmt>().ToList();
 
             /// <summary>A nested loop's reservation without the buffers this loop reserves for it; null when nothing is left.</summary>
-            private static Stmt? TakeOver(Stmt statement, Call nested, bool reals, bool ints)
+            private static Stmt? TakeOver(Stmt statement, TapeOp nested, bool reals, bool ints)
             {
                 var args = EquatableArray.Of(nested.Args[0], reals ? Zero : nested.Args[1], ints ? Zero : nested.Args[2]);
                 if (Build.IsConst(args[1], 0) && Build.IsConst(args[2], 0))
@@ -165,7 +165,7 @@ namespace GradGen.Generator.Differentiation
                 : Build.IsConst(perTrip, 0) ? perTrip
                 : Build.Choose(Build.Compare(">", trips, Zero), Build.IntMul(trips, perTrip), Zero);
 
-            private Call? TapeCall(Stmt statement) => statement is ExprStmt { Expression: Call call } && call.Receiver == tape ? call : null;
+            private TapeOp? TapeCall(Stmt statement) => statement is ExprStmt { Expression: TapeOp call } && call.Tape == tape ? call : null;
 
             /// <summary>
             /// A push of one value, or a record of whole arrays whose variables the body does not reassign: how many
@@ -176,13 +176,13 @@ namespace GradGen.Generator.Differentiation
                 var one = Build.Num(Types.Int, 1);
                 switch (TapeCall(statement))
                 {
-                    case { Name: "Push", Args: { Count: 1 } args } when Types.IsReal(args[0].Type):
+                    case { Operation: TapeOperation.Push, Args: { Count: 1 } args } when Types.IsReal(args[0].Type):
                         return (one, Zero);
-                    case { Name: "Push", Args: { Count: 1 } args } when args[0].Type is Types.Int or Types.Bool:
+                    case { Operation: TapeOperation.Push, Args: { Count: 1 } args } when args[0].Type is Types.Int or Types.Bool:
                         return (Zero, one);
-                    case { Name: "PushAll", Args: var arrays } when arrays.All(a => a is Var && Fixed(a) && Types.ElementType(a.Type) is Types.Double or Types.Float):
+                    case { Operation: TapeOperation.PushAll, Args: var arrays } when arrays.All(a => a is Var && Fixed(a) && Types.ElementType(a.Type) is Types.Double or Types.Float):
                         return (arrays.Select(Build.Length).Aggregate(Build.IntAdd), Zero);
-                    case { Name: "PushAll", Args: { Count: 1 } arrays } when arrays[0] is Var && Fixed(arrays[0]) && Types.ElementType(arrays[0].Type) == Types.Int:
+                    case { Operation: TapeOperation.PushAll, Args: { Count: 1 } arrays } when arrays[0] is Var && Fixed(arrays[0]) && Types.ElementType(arrays[0].Type) == Types.Int:
                         return (Zero, Build.Length(arrays[0]));
                     default:
                         return null;
@@ -193,17 +193,17 @@ namespace GradGen.Generator.Differentiation
             /// The room a nested loop reserved (what <see cref="Reserve"/> made: a call, or a call in an if that tests
             /// the trip count), when its counts are the same at every iteration of this loop.
             /// </summary>
-            private Call? Nested(Stmt statement) =>
+            private TapeOp? Nested(Stmt statement) =>
                 (statement is If { Then: { Count: 1 } then, Else.Count: 0 } guarded && Fixed(guarded.Condition) ? TapeCall(then[0]) : TapeCall(statement))
-                    is { Name: "Reserve" } reserve && reserve.Args.All(Fixed) ? reserve : null;
+                    is { Operation: TapeOperation.Reserve } reserve && reserve.Args.All(Fixed) ? reserve : null;
 
             /// <summary>Whether tape calls among <paramref name="statements"/> record real values, or integers.</summary>
             private (bool Reals, bool Ints) Touches(IEnumerable<Stmt> statements)
             {
-                var calls = statements.Select(TapeCall).OfType<Call>().ToList();
+                var calls = statements.Select(TapeCall).OfType<TapeOp>().ToList();
                 return (
-                    calls.Any(c => c.Name == "Reserve" ? !Build.IsConst(c.Args[1], 0) : c.Args.Any(a => Types.IsReal(a.Type) || Types.IsRealCollection(a.Type))),
-                    calls.Any(c => c.Name == "Reserve" ? !Build.IsConst(c.Args[2], 0) : c.Args.Any(a => a.Type is Types.Int or Types.Bool || Types.ElementType(a.Type) == Types.Int)));
+                    calls.Any(c => c.Operation == TapeOperation.Reserve ? !Build.IsConst(c.Args[1], 0) : c.Args.Any(a => Types.IsReal(a.Type) || Types.IsRealCollection(a.Type))),
+                    calls.Any(c => c.Operation == TapeOperation.Reserve ? !Build.IsConst(c.Args[2], 0) : c.Args.Any(a => a.Type is Types.Int or Types.Bool || Types.ElementType(a.Type) == Types.Int)));
             }
 
             private static Expr? Either(Expr? a, Expr? b, Func<Expr, Expr, Expr> combine) => a is null || b is null ? null : combine(a, b);

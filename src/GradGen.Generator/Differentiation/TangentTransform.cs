@@ -70,9 +70,7 @@ namespace GradGen.Generator.Differentiation
                 .Concat(wrt.Select((p, i) => (adjoints[i], new Var(p.Type, DerivativeNames.Parameter("hv", p.Name)))));
             var locals = IrWalker.AllStatements(reverse).OfType<Declare>().Select(d => d.Variable);
             // Tangents are recorded beside the values, beyond the room a loop reserved for the values alone.
-            var unreserved = IrRewriter.Map(reverse.ToEquatableArray(), e => e is Call { Name: "PushReserved" or "PushAllReserved" } push && IsTape(push.Receiver)
-                ? push with { Name = push.Name.Replace("Reserved", string.Empty) }
-                : e);
+            var unreserved = IrRewriter.Map(reverse.ToEquatableArray(), e => e is TapeOp record ? record with { Operation = TapeOp.Unreserved(record.Operation) } : e);
             var transform = new TangentTransform(unreserved, inputs, adjoints.Select(a => a.Name), locals, names);
             var body = transform.TransformList(unreserved);
             body.InsertRange(0, transform.discardDeclarations);
@@ -115,12 +113,12 @@ namespace GradGen.Generator.Differentiation
                         }
 
                         break;
-                    case ExprStmt { Expression: Call { Name: "Push" or "PushAll" } push } when IsTape(push.Receiver) && push.Args.Any(a => ActivityAnalysis.DependsOn(a, active)):
+                    case ExprStmt { Expression: TapeOp { Operation: TapeOperation.Push or TapeOperation.PushAll } push } when push.Args.Any(a => ActivityAnalysis.DependsOn(a, active)):
                         // Recorded with its tangents after it...
                         output.Add(statement);
                         output.Add(new ExprStmt(0, push with { Args = ActiveTangents(push.Args) }));
                         break;
-                    case ExprStmt { Expression: Call { Name: "PopAll" } popAll } when IsTape(popAll.Receiver) && popAll.Args.Any(a => ActivityAnalysis.DependsOn(a, active)):
+                    case ExprStmt { Expression: TapeOp { Operation: TapeOperation.PopAll } popAll } when popAll.Args.Any(a => ActivityAnalysis.DependsOn(a, active)):
                         // ...so restored after its tangents.
                         output.Add(new ExprStmt(0, popAll with { Args = ActiveTangents(popAll.Args) }));
                         output.Add(statement);
@@ -226,9 +224,7 @@ namespace GradGen.Generator.Differentiation
 
         /// <summary>A new array (<c>new T[n]</c>, or one lent by the tape): the tangent of one is another.</summary>
         private static Expr? NewArrayLike(Expr value) =>
-            value is NewArray || value is Call { Name: var name } rent && IsTape(rent.Receiver) && name.StartsWith("Rent<", System.StringComparison.Ordinal) ? value : null;
-
-        private static bool IsTape(Expr? receiver) => receiver is Var { Type: Runtime.TapeType };
+            value is NewArray or TapeOp { Operation: TapeOperation.RentBuffer } ? value : null;
 
         /// <summary>The tangents of the recorded values that have one, in order: what the tape records after them.</summary>
         private EquatableArray<Expr> ActiveTangents(EquatableArray<Expr> recorded) =>
@@ -236,7 +232,7 @@ namespace GradGen.Generator.Differentiation
 
         /// <summary>A value taken back from the tape: <c>tape.PopReal()</c>, maybe converted.</summary>
         private static bool IsPop(Expr value) =>
-            (value is TypeCast cast ? cast.Operand : value) is Call { Name: var name } pop && IsTape(pop.Receiver) && name.StartsWith("Pop", System.StringComparison.Ordinal);
+            (value is TypeCast cast ? cast.Operand : value) is TapeOp { IsPop: true };
 
         /// <summary>
         /// The tangent of a callee's pullback: its <c>FReverseTangent</c>, given the tangents of the arguments and the seed,

@@ -22,16 +22,16 @@ namespace GradGen.Generator.Differentiation
     {
         public static List<Stmt> Apply(List<Stmt> body, NameScope names)
         {
-            var tape = body.OfType<Declare>().Select(d => d.Variable).FirstOrDefault(v => v.Type == Runtime.TapeType);
+            var tape = body.OfType<Declare>().Select(d => d.Variable).FirstOrDefault(v => v.Type == TapeOp.TapeType);
             return tape is null ? body : new Rewriter(tape, names).Statements(body);
         }
 
-        /// <summary>A tape buffer: what its records are, the tape members that give it and its count, and the names of its cursor's locals.</summary>
-        private sealed record Buffer(string ElementType, string Member, string Count, string ArrayName, string TopName);
+        /// <summary>A tape buffer: what its records are, the tape operations that give it, its count and set the count, and the names of its cursor's locals.</summary>
+        private sealed record Buffer(string ElementType, TapeOperation Array, TapeOperation Count, TapeOperation SetCount, string ArrayName, string TopName);
 
-        private static readonly Buffer Reals = new(Types.Double, "Reals", "RealCount", "reals", "realTop");
+        private static readonly Buffer Reals = new(Types.Double, TapeOperation.Reals, TapeOperation.RealCount, TapeOperation.SetRealCount, "reals", "realTop");
 
-        private static readonly Buffer Ints = new(Types.Int, "Ints", "IntCount", "ints", "intTop");
+        private static readonly Buffer Ints = new(Types.Int, TapeOperation.Ints, TapeOperation.IntCount, TapeOperation.SetIntCount, "ints", "intTop");
 
         private sealed class Rewriter
         {
@@ -58,12 +58,12 @@ namespace GradGen.Generator.Differentiation
                                 new Var(Types.Int, names.Fresh($"{tape.Name}_{b.TopName}"))));
                             foreach (var pair in cursors)
                             {
-                                output.Add(new Declare(pair.Value.Array, new Member(pair.Value.Array.Type, tape, null, pair.Key.Member)));
-                                output.Add(new Declare(pair.Value.Top, new Member(Types.Int, tape, null, pair.Key.Count)));
+                                output.Add(new Declare(pair.Value.Array, new TapeOp(pair.Value.Array.Type, pair.Key.Array, tape, EquatableArray<Expr>.Empty)));
+                                output.Add(new Declare(pair.Value.Top, new TapeOp(Types.Int, pair.Key.Count, tape, EquatableArray<Expr>.Empty)));
                             }
 
                             output.Add(IrRewriter.WithBody(statement, Statements(Body(statement))));
-                            output.AddRange(cursors.Select(pair => new ExprStmt(0, new Call(Types.Void, tape, null, "Set" + pair.Key.Count, EquatableArray.Of<Expr>(pair.Value.Top)))));
+                            output.AddRange(cursors.Select(pair => TapeOp.Statement(pair.Key.SetCount, tape, pair.Value.Top)));
                             cursors = new Dictionary<Buffer, (Var Array, Var Top)>();
                             break;
                         case For or While:
@@ -72,12 +72,13 @@ namespace GradGen.Generator.Differentiation
                         case If branch:
                             output.Add(branch with { Condition = cursors.Count == 0 ? branch.Condition : TakeBack(branch.Condition, output), Then = Statements(branch.Then).ToEquatableArray(), Else = Statements(branch.Else).ToEquatableArray() });
                             break;
-                        case ExprStmt { Expression: Call call } when cursors.Count > 0 && call.Receiver == tape && WholeBuffer(call) is { } whole:
+                        case ExprStmt { Expression: TapeOp call } when cursors.Count > 0 && call.Tape == tape && WholeBuffer(call) is { } whole:
                             // Whole arrays: top = Tape.PushAllAt(tape_reals, top, a, b), and PopAllAt.
                             var cursor = cursors[whole];
-                            output.Add(new Assign(statement.Line, cursor.Top, "=", new Call(Types.Int, null, Runtime.TapeType, call.Name == "PopAll" ? "PopAllAt" : "PushAllAt", call.Args.Prepend(cursor.Top).Prepend(cursor.Array).ToEquatableArray())));
+                            var at = call.Operation == TapeOperation.PopAll ? TapeOperation.PopAllAt : TapeOperation.PushAllAt;
+                            output.Add(new Assign(statement.Line, cursor.Top, "=", new TapeOp(Types.Int, at, null, call.Args.Prepend(cursor.Top).Prepend(cursor.Array).ToEquatableArray())));
                             break;
-                        case ExprStmt { Expression: Call { Name: "PushReserved" } push } when cursors.Count > 0 && push.Receiver == tape:
+                        case ExprStmt { Expression: TapeOp { Operation: TapeOperation.PushReserved } push } when cursors.Count > 0 && push.Tape == tape:
                             var buffer = BufferOf(push.Args[0].Type)!;
                             var (array, top) = cursors[buffer];
                             var value = push.Args[0] switch
@@ -107,7 +108,7 @@ namespace GradGen.Generator.Differentiation
             /// <summary><paramref name="expr"/> with a takeback from the tape read through its cursor, which <paramref name="before"/> steps back first.</summary>
             private Expr TakeBack(Expr expr, List<Stmt> before) => IrRewriter.Map(EquatableArray.Of<Stmt>(new ExprStmt(0, expr)), e =>
             {
-                if (e is not Call { Args.Count: 0 } pop || pop.Receiver != tape || PopBuffer(pop.Name) is not { } buffer)
+                if (e is not TapeOp { Args.Count: 0 } pop || pop.Tape != tape || PopBuffer(pop.Operation) is not { } buffer)
                 {
                     return e;
                 }
@@ -115,7 +116,7 @@ namespace GradGen.Generator.Differentiation
                 var (array, top) = cursors[buffer];
                 before.Add(new Assign(0, top, "-=", Build.Num(Types.Int, 1)));
                 var element = new Index(buffer.ElementType, array, EquatableArray.Of<Expr>(top));
-                return pop.Name == "PopBool" ? Build.Compare("!=", element, Build.Num(Types.Int, 0)) : element;
+                return pop.Operation == TapeOperation.PopBool ? Build.Compare("!=", element, Build.Num(Types.Int, 0)) : element;
             })[0] is ExprStmt { Expression: var mapped } ? mapped : expr;
 
             private static EquatableArray<Stmt> Body(Stmt loop) => loop is For f ? f.Body : ((While)loop).Body;
@@ -139,8 +140,8 @@ namespace GradGen.Generator.Differentiation
                 var used = new HashSet<Buffer>();
                 foreach (var statement in IrWalker.AllStatements(Body(loop)).Where(s => s is not (For or While)))
                 {
-                    if (statement is ExprStmt { Expression: Call record } && record.Receiver == tape && !record.Args.Any(UsesTape)
-                        && (record is { Name: "PushReserved", Args.Count: 1 } ? BufferOf(record.Args[0].Type) : WholeBuffer(record)) is { } target)
+                    if (statement is ExprStmt { Expression: TapeOp record } && record.Tape == tape && !record.Args.Any(UsesTape)
+                        && (record is { Operation: TapeOperation.PushReserved, Args.Count: 1 } ? BufferOf(record.Args[0].Type) : WholeBuffer(record)) is { } target)
                     {
                         used.Add(target);
                         continue;
@@ -159,7 +160,7 @@ namespace GradGen.Generator.Differentiation
                     }
 
                     // Exactly one takeback and no other use of the tape: its buffer.
-                    used.Add(expressions.SelectMany(IrWalker.AllExpressions).OfType<Call>().Where(c => c.Receiver == tape).Select(c => PopBuffer(c.Name)!).Single());
+                    used.Add(expressions.SelectMany(IrWalker.AllExpressions).OfType<TapeOp>().Where(c => c.Tape == tape).Select(c => PopBuffer(c.Operation)!).Single());
                 }
 
                 return used;
@@ -172,9 +173,9 @@ namespace GradGen.Generator.Differentiation
             /// </summary>
             private int Pops(Expr expr, bool conditional)
             {
-                if (expr is Call call && call.Receiver == tape)
+                if (expr is TapeOp call && call.Tape == tape)
                 {
-                    return call.Args.Count == 0 && PopBuffer(call.Name) is not null && !conditional ? 1 : 2 + call.Args.Sum(a => Pops(a, conditional));
+                    return call.Args.Count == 0 && PopBuffer(call.Operation) is not null && !conditional ? 1 : 2 + call.Args.Sum(a => Pops(a, conditional));
                 }
 
                 return expr switch
@@ -193,13 +194,13 @@ namespace GradGen.Generator.Differentiation
                 Types.IsReal(recordedType) ? Reals : recordedType is Types.Int or Types.Bool ? Ints : null;
 
             /// <summary>The buffer of a whole-array record made in reserved room or taken back, null for any other call.</summary>
-            private static Buffer? WholeBuffer(Call call) =>
-                call is { Name: "PushAllReserved" or "PopAll", Args.Count: > 0 } && Types.ElementType(call.Args[0].Type) is { } element ? BufferOf(element) : null;
+            private static Buffer? WholeBuffer(TapeOp call) =>
+                call is { Operation: TapeOperation.PushAllReserved or TapeOperation.PopAll, Args.Count: > 0 } && Types.ElementType(call.Args[0].Type) is { } element ? BufferOf(element) : null;
 
-            private static Buffer? PopBuffer(string name) => name switch
+            private static Buffer? PopBuffer(TapeOperation operation) => operation switch
             {
-                "PopReal" => Reals,
-                "PopInt" or "PopBool" => Ints,
+                TapeOperation.PopReal => Reals,
+                TapeOperation.PopInt or TapeOperation.PopBool => Ints,
                 _ => null,
             };
         }

@@ -131,7 +131,17 @@ namespace GradGen.Generator.Emit
             TupleValue t => $"({Arguments(t.Items)})",
             Index i => $"{Dereferenced(i.Collection)}[{Arguments(i.Indices)}]",
             NewArray n => $"{(n.OnStack ? "stackalloc" : "new")} {n.ElementType}[{Arguments(n.Lengths)}]",
+            TapeOp t => Tape(t),
             _ => throw Unknown(expr),
+        };
+
+        /// <summary>How each tape operation is spelled: a static call, a property, a generic Rent, or a call on the tape.</summary>
+        private static string Tape(TapeOp t) => t.Operation switch
+        {
+            TapeOperation.Rent or TapeOperation.Return or TapeOperation.PushAllAt or TapeOperation.PopAllAt => $"{TapeOp.TapeType}.{t.Operation}({Arguments(t.Args)})",
+            TapeOperation.Reals or TapeOperation.RealCount or TapeOperation.Ints or TapeOperation.IntCount => $"{Dereferenced(t.Tape!)}.{t.Operation}",
+            TapeOperation.RentBuffer => $"{Dereferenced(t.Tape!)}.Rent<{Types.ElementType(t.Type)}>({Arguments(t.Args)})",
+            _ => $"{Dereferenced(t.Tape!)}.{t.Operation}({Arguments(t.Args)})",
         };
 
         private static string Target(Expr? receiver, string? staticType) =>

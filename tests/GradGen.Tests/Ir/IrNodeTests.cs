@@ -48,6 +48,8 @@ namespace GradGen.Tests.Ir
             new NewArray("double[]", Types.Double, EquatableArray.Of<Expr>(I)),
             new TupleValue("(double, double)", EquatableArray.Of<Expr>(X, One)),
             new Ref(Types.Double, X),
+            new TapeOp(Types.Void, TapeOperation.Push, new Var(TapeOp.TapeType, "tape"), EquatableArray.Of<Expr>(X)),
+            new TapeOp(Types.Int, TapeOperation.PopAllAt, null, EquatableArray.Of<Expr>(A, I, A)),
         };
 
         public static IEnumerable<Stmt> Statements()
@@ -112,6 +114,19 @@ namespace GradGen.Tests.Ir
                 var rebuilt = statement.With(replaced, newBlocks);
                 Assert.Equal(replaced, rebuilt.Expressions());
                 Assert.Equal(newBlocks, rebuilt.Blocks());
+            }
+        }
+
+        [Fact]
+        public void EveryTapeOperation_IsWrittenAsAMemberOfTheRuntimeTape()
+        {
+            var tape = new Var(TapeOp.TapeType, "tape");
+            var members = typeof(GradGen.Runtime.Tape).GetMembers().Select(m => m.Name).ToHashSet();
+            foreach (TapeOperation operation in Enum.GetValues(typeof(TapeOperation)))
+            {
+                var text = CodeWriter.Expression(new TapeOp("double[]", operation, tape, EquatableArray.Of<Expr>(I)));
+                var member = text.Substring(text.LastIndexOf('.') + 1).Split('<', '(')[0];
+                Assert.Contains(member, members);
             }
         }
 
