@@ -99,7 +99,7 @@ namespace GradGen.Generator.Diagnostics
             {
                 if (!registry.Value.IsUsed(entry) && registry.Value.Find(entry.TargetKey, entry.Kind) is { } used)
                 {
-                    node.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidDerivative, location, method.Name, target, $"'{used.Name}' already is its {CustomDerivativeParser.KindName(entry.Kind)} derivative; remove one of them"));
+                    node.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidDerivative, location, method.Name, target, $"'{used.Name}' already is its {entry.Kind} derivative; remove one of them"));
                 }
             }
         }

@@ -14,7 +14,7 @@ namespace GradGen.Generator.Differentiation
                 return method;
             }
 
-            if (method.CustomCallees.Any(key => registry.Missing(key, model.Kinds) != 0))
+            if (method.CustomCallees.Any(key => registry.Missing(key, model.Kinds) != CalleeDerivative.None))
             {
                 return method with { Model = null };
             }

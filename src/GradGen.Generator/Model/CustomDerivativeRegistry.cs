@@ -4,19 +4,15 @@ using System.Linq;
 namespace GradGen.Generator.Model
 {
     /// <summary>
-    /// One user-written [DerivativeOf] method: of which method (<see cref="TargetKey"/>), which kind it stands for
-    /// (1 Forward, 2 Reverse, 8 the ReverseTangent a Hessian needs, as in DerivativeKinds), and how to call it: static
-    /// on <see cref="StaticType"/>, or on the receiver of the call when null.
+    /// One user-written [DerivativeOf] method: of which method (<see cref="TargetKey"/>), which derivative it stands for,
+    /// and how to call it: static on <see cref="StaticType"/>, or on the receiver of the call when null.
     /// </summary>
-    public sealed record CustomDerivative(string TargetKey, int Kind, string Name, string? StaticType, string MethodKey);
+    public sealed record CustomDerivative(string TargetKey, CalleeDerivative Kind, string Name, string? StaticType, string MethodKey);
 
     /// <summary>Every valid [DerivativeOf] method of the compilation, by target; the first by key wins where two stand for the same.</summary>
     public sealed record CustomDerivativeRegistry(EquatableArray<CustomDerivative> Entries)
     {
         public static readonly CustomDerivativeRegistry Empty = new(EquatableArray<CustomDerivative>.Empty);
-
-        /// <summary>Kinds the call needs besides the (first-order) ones a Jacobian is built from.</summary>
-        public const int Needed = 1 | 2 | 8;
 
         public static CustomDerivativeRegistry Create(IEnumerable<CustomDerivative> entries) =>
             new(entries
@@ -29,19 +25,23 @@ namespace GradGen.Generator.Model
                 .Select(g => g.First())
                 .ToEquatableArray());
 
-        /// <summary>The kinds the target has derivatives of; 0 when it has none.</summary>
-        public int Kinds(string targetKey) => Entries.Where(e => e.TargetKey == targetKey).Aggregate(0, (kinds, e) => kinds | e.Kind);
+        /// <summary>The derivatives the target has; none when it has none.</summary>
+        public CalleeDerivative Kinds(string targetKey) => Entries.Where(e => e.TargetKey == targetKey).Aggregate(CalleeDerivative.None, (kinds, e) => kinds | e.Kind);
 
-        /// <summary>The kinds of <paramref name="kinds"/> (a caller's) that the target has no derivative for.</summary>
-        public int Missing(string targetKey, int kinds) => kinds & Needed & ~Kinds(targetKey);
+        /// <summary>The derivatives of the target that a caller's derivatives of <paramref name="kinds"/> call and it lacks.</summary>
+        public CalleeDerivative Missing(string targetKey, DerivativeKind kinds) => DerivativeKindInfo.CalleeDerivativesOf(kinds) & ~Kinds(targetKey);
 
         /// <summary>Whether <paramref name="entry"/> is the one used for its target and kind (not a second one).</summary>
         public bool IsUsed(CustomDerivative entry) => Entries.Contains(entry);
 
-        public CustomDerivative? Find(string targetKey, int kind) => Entries.FirstOrDefault(e => e.TargetKey == targetKey && e.Kind == kind);
+        public CustomDerivative? Find(string targetKey, CalleeDerivative kind) => Entries.FirstOrDefault(e => e.TargetKey == targetKey && e.Kind == kind);
 
         /// <summary>The methods to call for the target's derivatives.</summary>
-        public CustomDerivatives Bind(CustomDerivatives call) =>
-            call with { Forward = Find(call.TargetKey, 1), Reverse = Find(call.TargetKey, 2), ReverseTangent = Find(call.TargetKey, 8) };
+        public CustomDerivatives Bind(CustomDerivatives call) => call with
+        {
+            Forward = Find(call.TargetKey, CalleeDerivative.Forward),
+            Reverse = Find(call.TargetKey, CalleeDerivative.Reverse),
+            ReverseTangent = Find(call.TargetKey, CalleeDerivative.ReverseTangent),
+        };
     }
 }

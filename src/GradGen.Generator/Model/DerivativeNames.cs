@@ -33,6 +33,14 @@ namespace GradGen.Generator.Model
         public static string Hessian(string method) => method + "Hessian";
 
         public static string HessianVectorProduct(string method) => method + "HessianVectorProduct";
+
+        /// <summary>The name GradGen gives the callee derivative <paramref name="kind"/> of <paramref name="method"/>.</summary>
+        public static string Of(CalleeDerivative kind, string method) => kind switch
+        {
+            CalleeDerivative.Forward => Forward(method),
+            CalleeDerivative.Reverse => Reverse(method),
+            _ => ReverseTangent(method),
+        };
     }
 
     /// <summary>

@@ -29,16 +29,9 @@ namespace GradGen.Generator.Model
         EquatableArray<Var> Locals,
         EquatableArray<Var> Results,
         EquatableArray<Stmt> Body,
-        int Kinds,
+        DerivativeKind Kinds,
         int Line)
     {
-        public bool HasForward => (Kinds & 1) != 0;
-
-        public bool HasReverse => (Kinds & 2) != 0;
-
-        public bool HasJacobian => (Kinds & 4) != 0;
-
-        public bool HasHessian => (Kinds & 8) != 0;
 
         /// <summary>A tuple of reals: <see cref="Results"/> holds one variable per element.</summary>
         public bool ReturnsTuple => Results.Count > 1;

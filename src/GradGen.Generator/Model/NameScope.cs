@@ -9,6 +9,9 @@ namespace GradGen.Generator.Model
 
         public NameScope(IEnumerable<string> reserved) => used = new HashSet<string>(reserved);
 
+        /// <summary>A scope that has taken the names this one has, and goes on apart from it.</summary>
+        public NameScope Copy() => new(used);
+
         /// <summary><paramref name="name"/> itself if free, else <c>name_2</c>, <c>name_3</c>...</summary>
         public string Fresh(string name)
         {

@@ -55,9 +55,9 @@ namespace GradGen.Generator.Parsing
 
         /// <summary>
         /// Calls to [Differentiable] methods, with the derivative kinds the callee generates, and to methods that may
-        /// have [DerivativeOf] derivatives (<see cref="DiffCall.Custom"/> set, kinds 0).
+        /// have [DerivativeOf] derivatives (<see cref="DiffCall.Custom"/> set, no kinds).
         /// </summary>
-        public List<(DiffCall Node, Location Location, string Name, int Kinds, IMethodSymbol Target)> DifferentiableCalls { get; } = new();
+        public List<(DiffCall Node, Location Location, string Name, DerivativeKind Kinds, IMethodSymbol Target)> DifferentiableCalls { get; } = new();
 
         /// <summary>Each call to a [Differentiable] method with its callee, for the analyzer's check of the callee.</summary>
         public List<(IMethodSymbol Callee, Location Location)> CalleeSymbols { get; } = new();
@@ -914,7 +914,7 @@ namespace GradGen.Generator.Parsing
                     CalleeSymbols.Add((target.OriginalDefinition, invocation.Syntax.GetLocation()));
                 }
 
-                DifferentiableCalls.Add((diffCall, invocation.Syntax.GetLocation(), display, differentiable is null ? 0 : MethodParser.Kinds(differentiable), target.OriginalDefinition));
+                DifferentiableCalls.Add((diffCall, invocation.Syntax.GetLocation(), display, differentiable is null ? DerivativeKind.None : MethodParser.Kinds(differentiable), target.OriginalDefinition));
                 foreach (var parameter in target.Parameters)
                 {
                     if (!wrt[parameter.Ordinal] && Types.IsDifferentiable(TypeNames.Of(parameter.Type)))

@@ -19,8 +19,8 @@ namespace GradGen.Generator.Parsing
 
         private const string DifferentiableAttribute = "GradGen.DifferentiableAttribute";
 
-        /// <summary>Kinds a derivative can stand for, in the order they are tried: Forward, Reverse, ReverseTangent.</summary>
-        private static readonly int[] Kinds = { 1, 2, 8 };
+        /// <summary>What a derivative can stand for, in the order they are tried.</summary>
+        private static readonly CalleeDerivative[] Kinds = { CalleeDerivative.Forward, CalleeDerivative.Reverse, CalleeDerivative.ReverseTangent };
 
         private static readonly SymbolDisplayFormat ShapeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
@@ -57,7 +57,7 @@ namespace GradGen.Generator.Parsing
                 {
                     diagnostics.Add(targets.Count == 0
                         ? Diagnostic.Create(Descriptors.InvalidDerivative, location, method.Name, Display(candidates[0]), CannotHave(candidates[0])!)
-                        : Diagnostic.Create(Descriptors.DerivativeSignatureMismatch, location, method.Name, Display(targets[0]), $"'{Declaration(targets[0], 1, method.Name)}' (Forward) or '{Declaration(targets[0], 2, method.Name)}' (Reverse)"));
+                        : Diagnostic.Create(Descriptors.DerivativeSignatureMismatch, location, method.Name, Display(targets[0]), $"'{Declaration(targets[0], CalleeDerivative.Forward, method.Name)}' (Forward) or '{Declaration(targets[0], CalleeDerivative.Reverse, method.Name)}' (Reverse)"));
                     continue;
                 }
 
@@ -91,62 +91,46 @@ namespace GradGen.Generator.Parsing
             : null;
 
         /// <summary>The declaration a derivative of <paramref name="kind"/> of <paramref name="target"/> has, named <paramref name="name"/>: the code fix's stub and the messages' expected signature.</summary>
-        public static string Declaration(IMethodSymbol target, int kind, string name)
+        public static string Declaration(IMethodSymbol target, CalleeDerivative kind, string name)
         {
             var (returnType, parameters) = Expected(target, kind, TypeNames.Of);
-            return $"{(kind == 1 ? DerivativeSignatures.ForwardReturn(returnType) : returnType)} {name}({DerivativeSignatures.Declare(parameters)})";
+            return $"{(kind == CalleeDerivative.Forward ? DerivativeSignatures.ForwardReturn(returnType) : returnType)} {name}({DerivativeSignatures.Declare(parameters)})";
         }
 
         /// <summary>
         /// A [DerivativeOf] method of <paramref name="kind"/> for <paramref name="target"/>, to go next to it, with a body
         /// that throws until the user writes it.
         /// </summary>
-        public static string Stub(IMethodSymbol target, int kind)
+        public static string Stub(IMethodSymbol target, CalleeDerivative kind)
         {
             var modifiers = SyntaxFacts.GetText(target.DeclaredAccessibility) + (target.IsStatic ? " static" : string.Empty);
-            return $"[global::GradGen.DerivativeOf(nameof({target.Name}))]\n{modifiers} {Declaration(target, kind, GeneratedName(target.Name, kind))} => throw new global::System.NotImplementedException();";
+            return $"[global::GradGen.DerivativeOf(nameof({target.Name}))]\n{modifiers} {Declaration(target, kind, DerivativeNames.Of(kind, target.Name))} => throw new global::System.NotImplementedException();";
         }
 
-        /// <summary>The kind of derivative, as messages name it.</summary>
-        public static string KindName(int kind) => kind switch
-        {
-            1 => "Forward",
-            2 => "Reverse",
-            _ => "ReverseTangent",
-        };
-
-        /// <summary>The name GradGen would give the derivative of <paramref name="kind"/> of <paramref name="method"/>.</summary>
-        public static string GeneratedName(string method, int kind) => kind switch
-        {
-            1 => DerivativeNames.Forward(method),
-            2 => DerivativeNames.Reverse(method),
-            _ => DerivativeNames.ReverseTangent(method),
-        };
-
         /// <summary>The kinds a derivative of <paramref name="target"/> can stand for: no Hessian of a vector-valued method.</summary>
-        public static IEnumerable<int> KindsOf(IMethodSymbol target) => TypeNames.IsReal(target.ReturnType) ? Kinds : Kinds.Take(2);
+        public static IEnumerable<CalleeDerivative> KindsOf(IMethodSymbol target) => TypeNames.IsReal(target.ReturnType) ? Kinds : Kinds.Take(2);
 
         /// <summary><c>Type.Method</c>, as messages name a method.</summary>
         public static string Display(IMethodSymbol method) => $"{method.ContainingType.Name}.{method.Name}";
 
-        private static (string ReturnType, List<(string Type, string Name)> Parameters) Expected(IMethodSymbol target, int kind, System.Func<ITypeSymbol, string> typeName)
+        private static (string ReturnType, List<(string Type, string Name)> Parameters) Expected(IMethodSymbol target, CalleeDerivative kind, System.Func<ITypeSymbol, string> typeName)
         {
             var parameters = target.Parameters.Select(p => new Parameter(p.Name, typeName(p.Type), MethodParser.IsWrt(p))).ToList();
             var returnType = typeName(target.ReturnType);
             var names = new NameScope(parameters.Select(p => p.Name).Concat(new[] { "d", "v", "hv" }.SelectMany(prefix => parameters.Where(p => p.Wrt).Select(p => DerivativeNames.Parameter(prefix, p.Name)))));
             var list = kind switch
             {
-                1 => DerivativeSignatures.Forward(parameters),
-                2 => DerivativeSignatures.Reverse(parameters, returnType, names.Fresh("seed")),
+                CalleeDerivative.Forward => DerivativeSignatures.Forward(parameters),
+                CalleeDerivative.Reverse => DerivativeSignatures.Reverse(parameters, returnType, names.Fresh("seed")),
                 _ => DerivativeSignatures.ReverseTangent(parameters, returnType, names.Fresh("seed"), names.Fresh("vSeed")),
             };
             return (returnType, list.ToList());
         }
 
-        private static bool Matches(IMethodSymbol method, IMethodSymbol target, int kind)
+        private static bool Matches(IMethodSymbol method, IMethodSymbol target, CalleeDerivative kind)
         {
             var (returnType, parameters) = Expected(target, kind, Shape);
-            return Shape(method.ReturnType) == (kind == 1 ? $"({returnType}, {returnType})" : returnType)
+            return Shape(method.ReturnType) == (kind == CalleeDerivative.Forward ? $"({returnType}, {returnType})" : returnType)
                 && method.Parameters.Length == parameters.Count
                 && method.Parameters.Select(p => RefModifier(p.RefKind) + Shape(p.Type)).SequenceEqual(parameters.Select(p => p.Type));
         }

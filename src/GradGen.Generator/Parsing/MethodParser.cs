@@ -29,7 +29,7 @@ namespace GradGen.Generator.Parsing
     internal static class MethodParser
     {
         private const string NoDerivativeAttribute = "GradGen.NoDerivativeAttribute";
-        private const int DefaultKinds = 3;
+        private const DerivativeKind DefaultKinds = DerivativeKind.Forward | DerivativeKind.Reverse;
 
         public static bool IsWrt(IParameterSymbol parameter) =>
             Types.IsDifferentiable(TypeNames.Of(parameter.Type))
@@ -80,7 +80,7 @@ namespace GradGen.Generator.Parsing
 
             CheckSignature(method, syntax, attributeLocation, context);
             CheckNames(method, Kinds(attribute), attributeLocation, context);
-            if ((Kinds(attribute) & 8) != 0 && !TypeNames.IsReal(method.ReturnType))
+            if ((Kinds(attribute) & DerivativeKind.Hessian) != 0 && !TypeNames.IsReal(method.ReturnType))
             {
                 context.Report(Descriptors.KindNotApplicable, attributeLocation, "Hessian", method.Name, "it is vector-valued; a Hessian is of a scalar function (use Jacobian, or differentiate each output)");
             }
@@ -269,36 +269,9 @@ namespace GradGen.Generator.Parsing
         }
 
         /// <summary>Reports members the user declared under a name GradGen generates (its own generated members excepted).</summary>
-        private static void CheckNames(IMethodSymbol method, int kinds, Location? location, ParseContext context)
+        private static void CheckNames(IMethodSymbol method, DerivativeKind kinds, Location? location, ParseContext context)
         {
-            var generated = new List<string>();
-            if ((kinds & 1) != 0)
-            {
-                generated.Add(DerivativeNames.Forward(method.Name));
-            }
-
-            if ((kinds & 2) != 0)
-            {
-                if (TypeNames.IsReal(method.ReturnType))
-                {
-                    generated.Add(DerivativeNames.Gradient(method.Name));
-                }
-
-                generated.Add(DerivativeNames.Reverse(method.Name));
-            }
-
-            if ((kinds & 4) != 0)
-            {
-                generated.Add(DerivativeNames.Jacobian(method.Name));
-            }
-
-            if ((kinds & 8) != 0)
-            {
-                generated.Add(DerivativeNames.ReverseTangent(method.Name));
-                generated.Add(DerivativeNames.HessianVectorProduct(method.Name));
-                generated.Add(DerivativeNames.Hessian(method.Name));
-            }
-
+            var generated = DerivativeKindInfo.Of(kinds).SelectMany(k => k.Members(method.Name, TypeNames.IsReal(method.ReturnType)));
             foreach (var name in generated)
             {
                 var userMember = method.ContainingType.GetMembers(name).FirstOrDefault(m => !m.GetAttributes().Any(a =>
@@ -332,7 +305,7 @@ namespace GradGen.Generator.Parsing
         /// varied variables, and the methods whose [DerivativeOf] derivatives a derivative flows into.
         /// </summary>
         private static (HashSet<string> Varied, HashSet<string> CustomCallees) CheckActivity(
-            EquatableArray<Stmt> body, ImmutableArray<Parameter> parameters, int kinds, BodyParser parser, ParseContext context, System.Lazy<CustomDerivativeRegistry>? registry)
+            EquatableArray<Stmt> body, ImmutableArray<Parameter> parameters, DerivativeKind kinds, BodyParser parser, ParseContext context, System.Lazy<CustomDerivativeRegistry>? registry)
         {
             var customCallees = new HashSet<string>();
             var varied = ActivityAnalysis.Varied(body, parameters.Where(p => p.Wrt).Select(p => p.Name));
@@ -417,7 +390,7 @@ namespace GradGen.Generator.Parsing
                     continue;
                 }
 
-                var available = calleeKinds;
+                var available = DerivativeKindInfo.CalleeDerivativesOf(calleeKinds);
                 if (node.Custom is { } custom)
                 {
                     customCallees.Add(custom.TargetKey);
@@ -427,30 +400,32 @@ namespace GradGen.Generator.Parsing
                     }
 
                     available = registry.Value.Kinds(custom.TargetKey);
-                    if (available == 0)
+                    if (available == CalleeDerivative.None)
                     {
-                        var stubs = CustomDerivativeParser.KindsOf(target).Where(k => (kinds & k) != 0).Select(k => CustomDerivativeParser.Stub(target, k));
+                        var stubs = CustomDerivativeParser.KindsOf(target).Where(k => (DerivativeKindInfo.CalleeDerivativesOf(kinds) & k) != 0).Select(k => CustomDerivativeParser.Stub(target, k));
                         context.Report(Descriptors.NonDifferentiableCall, location, Stubs(stubs), name);
                         continue;
                     }
                 }
 
                 // A Hessian calls the callee's FReverseTangent, which only a Hessian generates.
-                var missing = kinds & CustomDerivativeRegistry.Needed & ~available;
-                if (missing == 8 && !Types.IsReal(node.Type))
+                var missing = DerivativeKindInfo.CalleeDerivativesOf(kinds) & ~available;
+                if (missing == CalleeDerivative.ReverseTangent && !Types.IsReal(node.Type))
                 {
                     // Vector-valued methods have no Hessian kind (GG0012), so no FReverseTangent to call.
                     context.Report(Descriptors.UnsupportedConstruct, location, $"a Hessian through the vector-valued '{name}'", "compute its outputs in this method, or call scalar-valued methods");
                 }
-                else if (missing != 0 && node.Custom is not null)
+                else if (missing != CalleeDerivative.None && node.Custom is not null)
                 {
-                    var kind = missing & -missing;
+                    var kind = CustomDerivativeParser.KindsOf(target).First(k => (missing & k) != 0);
                     var stubs = CustomDerivativeParser.KindsOf(target).Where(k => (missing & k) != 0).Select(k => CustomDerivativeParser.Stub(target, k));
-                    context.Report(Descriptors.MissingCustomDerivative, location, Stubs(stubs), name, CustomDerivativeParser.KindName(kind), CustomDerivativeParser.Declaration(target, kind, CustomDerivativeParser.GeneratedName(target.Name, kind)));
+                    context.Report(Descriptors.MissingCustomDerivative, location, Stubs(stubs), name, kind.ToString(), CustomDerivativeParser.Declaration(target, kind, DerivativeNames.Of(kind, target.Name)));
                 }
-                else if (missing != 0)
+                else if (missing != CalleeDerivative.None)
                 {
-                    context.Report(Descriptors.MissingDerivativeKind, location, name, (missing & 1) != 0 ? "Forward" : (missing & 2) != 0 ? "Reverse" : "Hessian");
+                    // The kind to add to the callee's [Differentiable]: the first whose derivatives the call lacks.
+                    var kind = DerivativeKindInfo.All.First(k => (k.CalleeDerivatives & missing) != 0).Kind;
+                    context.Report(Descriptors.MissingDerivativeKind, location, name, kind.ToString());
                 }
             }
 
@@ -512,12 +487,13 @@ namespace GradGen.Generator.Parsing
         }
 
         /// <summary>The kinds to generate; Jacobian and Hessian are built on Forward and Reverse, which come with them.</summary>
-        public static int Kinds(AttributeData attribute)
+        public static DerivativeKind Kinds(AttributeData attribute)
         {
             foreach (var argument in attribute.NamedArguments)
             {
-                if (argument.Key == "Kinds" && argument.Value.Value is int kinds)
+                if (argument.Key == "Kinds" && argument.Value.Value is int value)
                 {
+                    var kinds = (DerivativeKind)value;
                     return (kinds & ~DefaultKinds) != 0 ? kinds | DefaultKinds : kinds;
                 }
             }

@@ -1,0 +1,72 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace GradGen.Generator.Model
+{
+    /// <summary>The derivatives a [Differentiable] method asks for, with the values of the public <c>GradGen.DerivativeKinds</c>.</summary>
+    [System.Flags]
+    public enum DerivativeKind
+    {
+        None = 0,
+        Forward = 1,
+        Reverse = 2,
+        Jacobian = 4,
+        Hessian = 8,
+    }
+
+    /// <summary>The derivative methods of a callee that a caller's derivatives call: generated ones, or [DerivativeOf] methods standing for them.</summary>
+    [System.Flags]
+    public enum CalleeDerivative
+    {
+        None = 0,
+
+        /// <summary><c>FForward</c>, which the caller's Forward calls.</summary>
+        Forward = 1,
+
+        /// <summary><c>FReverse</c>, which the caller's Reverse calls.</summary>
+        Reverse = 2,
+
+        /// <summary><c>FReverseTangent</c> (forward mode over Reverse), which the caller's Hessian methods call.</summary>
+        ReverseTangent = 4,
+    }
+
+    /// <summary>
+    /// One derivative kind: the members it adds to the type, and the callee derivatives it generates (and so calls in
+    /// callees). A new kind is an entry here and its builder in <c>Emit/SourceEmitter</c>.
+    /// </summary>
+    public sealed class DerivativeKindInfo
+    {
+        private DerivativeKindInfo(DerivativeKind kind, CalleeDerivative calleeDerivatives, System.Func<string, bool, IEnumerable<string>> members)
+        {
+            Kind = kind;
+            CalleeDerivatives = calleeDerivatives;
+            Members = members;
+        }
+
+        public DerivativeKind Kind { get; }
+
+        /// <summary>The derivative methods this kind generates that callers' derivatives call.</summary>
+        public CalleeDerivative CalleeDerivatives { get; }
+
+        /// <summary>The names of the generated members for a method named so, given whether it returns a real.</summary>
+        public System.Func<string, bool, IEnumerable<string>> Members { get; }
+
+        /// <summary>Every kind, in the order their members are generated.</summary>
+        public static IReadOnlyList<DerivativeKindInfo> All { get; } = new[]
+        {
+            new DerivativeKindInfo(DerivativeKind.Forward, CalleeDerivative.Forward, (name, _) => new[] { DerivativeNames.Forward(name) }),
+            new DerivativeKindInfo(DerivativeKind.Reverse, CalleeDerivative.Reverse, (name, scalar) =>
+                scalar ? new[] { DerivativeNames.Gradient(name), DerivativeNames.Reverse(name) } : new[] { DerivativeNames.Reverse(name) }),
+            // Built on Forward and Reverse, which come with it: it calls nothing of its own in callees.
+            new DerivativeKindInfo(DerivativeKind.Jacobian, CalleeDerivative.None, (name, _) => new[] { DerivativeNames.Jacobian(name) }),
+            new DerivativeKindInfo(DerivativeKind.Hessian, CalleeDerivative.ReverseTangent, (name, _) =>
+                new[] { DerivativeNames.ReverseTangent(name), DerivativeNames.HessianVectorProduct(name), DerivativeNames.Hessian(name) }),
+        };
+
+        /// <summary>The kinds of <paramref name="kinds"/>, in order.</summary>
+        public static IEnumerable<DerivativeKindInfo> Of(DerivativeKind kinds) => All.Where(k => (kinds & k.Kind) != 0);
+
+        /// <summary>The callee derivatives that derivatives of <paramref name="kinds"/> call (and that a method of those kinds generates).</summary>
+        public static CalleeDerivative CalleeDerivativesOf(DerivativeKind kinds) => Of(kinds).Aggregate(CalleeDerivative.None, (all, k) => all | k.CalleeDerivatives);
+    }
+}
