@@ -44,9 +44,15 @@ namespace GradGen.Generator
                 .Select(static (all, _) => InlineRegistry.Create(all!))
                 .WithTrackingName(TrackingNames.Inlinable);
 
+            // The optional passes, all but those the project switches off (to bisect a wrong derivative).
+            var optimizations = context.AnalyzerConfigOptionsProvider
+                .Select(static (options, _) => OptimizationSettings.Enabled(options.GlobalOptions.TryGetValue("build_property." + OptimizationSettings.Property, out var disabled) ? disabled : null))
+                .WithTrackingName(TrackingNames.Optimizations);
+
             var inlined = bound
                 .Combine(inlinable)
-                .Select(static (pair, _) => CallInlining.Apply(pair.Left, pair.Right))
+                .Combine(optimizations)
+                .Select(static (input, _) => (input.Right & Optimizations.Inlining) != 0 ? CallInlining.Apply(input.Left.Left, input.Left.Right) : input.Left.Left)
                 .WithTrackingName(TrackingNames.Inlined);
 
             var blocked = bound
@@ -60,12 +66,12 @@ namespace GradGen.Generator
                 .Select(static (compilation, _) => compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.MethodImplOptions")?.GetMembers("AggressiveOptimization").Length > 0)
                 .WithTrackingName(TrackingNames.Target);
 
-            context.RegisterSourceOutput(inlined.Combine(blocked).Combine(aggressiveOptimization), static (spc, input) =>
+            context.RegisterSourceOutput(inlined.Combine(blocked).Combine(aggressiveOptimization).Combine(optimizations), static (spc, input) =>
             {
-                var ((method, blockedKeys), optimize) = input;
+                var (((method, blockedKeys), optimize), passes) = input;
                 if (method.Model is { } model && !blockedKeys.Contains(method.Key))
                 {
-                    EmitOrReport(spc.AddSource, spc.ReportDiagnostic, model.HintName, model.Name, () => SourceEmitter.Emit(model, optimize));
+                    EmitOrReport(spc.AddSource, spc.ReportDiagnostic, model.HintName, model.Name, () => SourceEmitter.Emit(model, optimize, passes));
                 }
             });
         }
@@ -102,5 +108,6 @@ namespace GradGen.Generator
         public const string Inlined = "InlinedMethods";
 
         public const string Target = "TargetFramework";
+        public const string Optimizations = "Optimizations";
     }
 }

@@ -38,6 +38,9 @@ namespace GradGen.Fuzzer.Tests
     {
         public static readonly TimeSpan ProgramTimeout = TimeSpan.FromSeconds(20);
 
+        /// <summary>The optimizations switched off for the whole run (<c>GRADGEN_DIFFFUZZ_DISABLE</c>), or null.</summary>
+        public static readonly string? DisabledOptimizations = Environment.GetEnvironmentVariable("GRADGEN_DIFFFUZZ_DISABLE") is { Length: > 0 } off ? off : null;
+
         /// <summary>Ticks spent per phase (input compile, generator, emit, checks), for the report.</summary>
         public static readonly long[] PhaseTicks = new long[4];
 
@@ -88,7 +91,7 @@ namespace GradGen.Fuzzer.Tests
             }
 
             // 2. The generator.
-            var driver = GeneratorHarness.CreateDriver().RunGeneratorsAndUpdateCompilation(input, out var output, out var generatorDiagnostics);
+            var driver = GeneratorHarness.CreateDriver(DisabledOptimizations).RunGeneratorsAndUpdateCompilation(input, out var output, out var generatorDiagnostics);
             var run = driver.GetRunResult();
             var exception = run.Results.Select(r => r.Exception).FirstOrDefault(e => e != null);
             if (exception != null || generatorDiagnostics.Any(d => d.Id == "CS8785" || d.Id == "AD0001"))

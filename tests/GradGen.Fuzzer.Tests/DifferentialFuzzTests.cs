@@ -30,7 +30,8 @@ namespace GradGen.Fuzzer.Tests
     /// 20260101; <c>random</c> picks one), <c>GRADGEN_DIFFFUZZ_START</c> first index (0), <c>GRADGEN_DIFFFUZZ_ONLY</c>
     /// program indices (comma-separated), <c>GRADGEN_DIFFFUZZ_BATCH</c> programs per compilation (25), <c>GRADGEN_DIFFFUZZ_THREADS</c>
     /// (2), <c>GRADGEN_DIFFFUZZ_REDUCE</c> how many failures to minimise (3; one per failure class first),
-    /// <c>GRADGEN_DIFFFUZZ_REDUCE_SECONDS</c> per failure (30). For example
+    /// <c>GRADGEN_DIFFFUZZ_REDUCE_SECONDS</c> per failure (30), <c>GRADGEN_DIFFFUZZ_DISABLE</c> optimizations to switch
+    /// off, as the MSBuild property GradGenDisabledOptimizations takes them (none). For example
     /// <code>GRADGEN_DIFFFUZZ_COUNT=20000 GRADGEN_DIFFFUZZ_SEED=7 dotnet test tests/GradGen.Fuzzer.Tests -c Release --logger "console;verbosity=detailed"</code>
     /// prints the counts and the repro paths (also in <c>summary.txt</c> of the seed's directory).
     /// </para>
@@ -167,9 +168,10 @@ namespace GradGen.Fuzzer.Tests
             Directory.CreateDirectory(dir);
             var sb = new StringBuilder();
             sb.AppendLine(string.Format(CultureInfo.InvariantCulture,
-                "GradGen differential fuzz: {0} programs (seed {1}, indices {2}..{3}) in {4:0.0} s = {5:0.0} programs/s: OK {6} (of which {7} with no checkable point), REJECTED {8}, CRASH {9}, WRONG {10}, INVALID (fuzzer bug) {11}.",
+                "GradGen differential fuzz{12}: {0} programs (seed {1}, indices {2}..{3}) in {4:0.0} s = {5:0.0} programs/s: OK {6} (of which {7} with no checkable point), REJECTED {8}, CRASH {9}, WRONG {10}, INVALID (fuzzer bug) {11}.",
                 all.Count, s.Seed, indices.First(), indices.Last(), clock.Elapsed.TotalSeconds, all.Count / clock.Elapsed.TotalSeconds,
-                report.Ok, report.Unchecked, report.Rejected, report.Crash, report.Wrong, report.Invalid));
+                report.Ok, report.Unchecked, report.Rejected, report.Crash, report.Wrong, report.Invalid,
+                DiffRunner.DisabledOptimizations is { } off ? " with " + off + " off" : ""));
 
             sb.AppendLine("  " + DiffRunner.PhaseSummary() + " (summed over " + s.Threads + " threads)");
             var failing = all.Where(r => r.Outcome != Outcome.Ok).ToList();

@@ -26,20 +26,23 @@ namespace GradGen.Generator.Compose
 
         private readonly DiffMethodModel model;
         private readonly bool aggressiveOptimization;
+        private readonly Optimizations optimizations;
 
         /// <summary>The body of Reverse before its tape cursors, its seed, and the names it took: Reverse and forward over reverse both start from it.</summary>
         private (List<Stmt> Body, Var Seed, NameScope Names)? adjoint;
 
-        private DerivativeMethods(DiffMethodModel model, bool aggressiveOptimization)
+        private DerivativeMethods(DiffMethodModel model, bool aggressiveOptimization, Optimizations optimizations)
         {
             this.model = model;
             this.aggressiveOptimization = aggressiveOptimization;
+            this.optimizations = optimizations;
         }
 
         /// <param name="aggressiveOptimization">Whether the target framework has <c>MethodImplOptions.AggressiveOptimization</c> (not netstandard2.0).</param>
-        public static IEnumerable<GeneratedMethod> Of(DiffMethodModel model, bool aggressiveOptimization)
+        /// <param name="optimizations">The optional passes to run.</param>
+        public static IEnumerable<GeneratedMethod> Of(DiffMethodModel model, bool aggressiveOptimization, Optimizations optimizations)
         {
-            var methods = new DerivativeMethods(model, aggressiveOptimization);
+            var methods = new DerivativeMethods(model, aggressiveOptimization, optimizations);
             return DerivativeKindInfo.Of(model.Kinds).SelectMany(kind => Builders[kind.Kind](methods)).ToList();
         }
 
@@ -55,7 +58,7 @@ namespace GradGen.Generator.Compose
 
         private GeneratedMethod Forward()
         {
-            var body = TangentTransform.Transform(model, Names());
+            var body = TangentTransform.Transform(model, Names(), optimizations);
             return Method(
                 $"Computes {model.Name} and its directional derivative along the d… arguments (forward mode).",
                 $"{model.Modifiers} {DerivativeSignatures.ForwardReturn(model.ReturnType)} {DerivativeNames.Forward(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Forward(model.Parameters))})",
@@ -71,7 +74,7 @@ namespace GradGen.Generator.Compose
             }
 
             var (adjointBody, seed, names) = Adjoint();
-            var body = TapeCursors.Apply(adjointBody, names);
+            var body = WithTapeCursors(adjointBody, names);
             yield return Method(
                 $"Computes {model.Name} and adds seed × its gradient to the d… arguments (reverse mode, accumulating).",
                 $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Reverse(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Reverse(model.Parameters, model.ReturnType, seed.Name))})",
@@ -103,7 +106,7 @@ namespace GradGen.Generator.Compose
                 $"Computes {model.Name} and fills {jacobian.Name}[i, j] with the derivative of output i with respect to flat input j.",
                 $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Jacobian(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append((jacobian.Type, jacobian.Name)))})",
                 Enumerable.Empty<Stmt>(),
-                JacobianBuilder.Body(model, names, jacobian));
+                JacobianBuilder.Body(model, names, jacobian, optimizations));
         }
 
         /// <summary>FReverseTangent, FHessianVectorProduct and FHessian: everything second order, on forward over reverse.</summary>
@@ -112,7 +115,7 @@ namespace GradGen.Generator.Compose
             var (adjointBody, seed, adjointNames) = Adjoint();
             var names = adjointNames.Copy();
             var seedTangent = new Var(seed.Type, names.Fresh("vSeed"));
-            var reverseTangent = TapeCursors.Apply(TangentTransform.TransformReverse(model, adjointBody, seed, seedTangent, names), names);
+            var reverseTangent = WithTapeCursors(TangentTransform.TransformReverse(model, adjointBody, seed, seedTangent, names), names);
             yield return Method(
                 $"Forward mode applied to {DerivativeNames.Reverse(model.Name)}: adds the directional derivative of its adjoints along v… and {seedTangent.Name} to hv….",
                 $"{model.Modifiers} {model.ReturnType} {DerivativeNames.ReverseTangent(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.ReverseTangent(model.Parameters, model.ReturnType, seed.Name, seedTangent.Name))})",
@@ -141,12 +144,16 @@ namespace GradGen.Generator.Compose
             {
                 var names = Names();
                 var seed = new Var(DerivativeSignatures.SeedType(model.ReturnType), names.Fresh("seed"));
-                made = (AdjointTransform.Transform(model, names, seed), seed, names);
+                made = (AdjointTransform.Transform(model, names, seed, optimizations), seed, names);
                 adjoint = made;
             }
 
             return (made.Body.ToList(), made.Seed, made.Names.Copy());
         }
+
+        /// <summary>Applied last, to bodies emitted as they are (forward over reverse reads the tape operations they replace).</summary>
+        private List<Stmt> WithTapeCursors(List<Stmt> body, NameScope names) =>
+            (optimizations & Optimizations.TapeCursors) != 0 ? TapeCursors.Apply(body, names) : body;
 
         /// <summary>Every name the method already uses, so generated locals never clash with them.</summary>
         private NameScope Names() => new(DerivativeNames.Taken(model));

@@ -24,12 +24,14 @@ namespace GradGen.Generator.Differentiation
         private readonly List<Declare> declarations = new();
         private readonly Dictionary<string, Var> discards = new();
         private readonly HashSet<string> sharedAdjoints = new();
+        private readonly Optimizations optimizations;
         private Var? tape;
 
-        private AdjointTransform(DiffMethodModel model, NameScope names)
+        private AdjointTransform(DiffMethodModel model, NameScope names, Optimizations optimizations)
         {
             this.model = model;
             this.names = names;
+            this.optimizations = optimizations;
             active = ActivityAnalysis.Active(model.Body, model.Parameters.Where(p => p.Wrt).Select(p => p.Name), model.Results.Select(r => r.Name));
             foreach (var variable in model.Parameters.Select(p => new Var(p.Type, p.Name)).Concat(model.Locals).Where(v => active.Contains(v.Name)))
             {
@@ -51,9 +53,9 @@ namespace GradGen.Generator.Differentiation
         }
 
         /// <summary>The body of <c>FReverse</c>, whose seed parameter is <paramref name="seed"/>.</summary>
-        public static List<Stmt> Transform(DiffMethodModel model, NameScope names, Var seed)
+        public static List<Stmt> Transform(DiffMethodModel model, NameScope names, Var seed, Optimizations optimizations)
         {
-            var sweeps = Sweep(model, names, seed);
+            var sweeps = Sweep(model, names, seed, optimizations);
             var body = new List<Stmt>(sweeps.Locals);
             body.AddRange(sweeps.Adjoints.Select(a => new Declare(a.Adjoint, a.Initial)));
             body.AddRange(sweeps.Declarations);
@@ -79,11 +81,11 @@ namespace GradGen.Generator.Differentiation
         /// The two sweeps of <c>FReverse</c> apart, for callers that run them differently (a Jacobian runs the backward
         /// sweep once per output after one forward sweep): what the Reverse body is made of.
         /// </summary>
-        public static Sweeps Sweep(DiffMethodModel model, NameScope names, Var seed) => new AdjointTransform(model, names).Run(seed);
+        public static Sweeps Sweep(DiffMethodModel model, NameScope names, Var seed, Optimizations optimizations) => new AdjointTransform(model, names, optimizations).Run(seed);
 
         private Sweeps Run(Var seed)
         {
-            var reuse = new ValueReuse(model);
+            var reuse = new ValueReuse(model, On(Optimizations.ValueReuse));
             var nodes = BuildNodes(model.Body, depth: 0, reuse, new Dictionary<Intrinsic, Var>());
             ToBeRecorded.Mark(nodes, model, adjoints, reuse);
             var forward = EmitForward(nodes);
@@ -113,11 +115,15 @@ namespace GradGen.Generator.Differentiation
                 backward.Add(new Assign(0, new Var(parameter.Type, DerivativeNames.Parameter("d", parameter.Name)), "+=", adjoints[parameter.Name]));
             }
 
-            backwardSweep.AddRange(WithoutDeadResets(backward));
+            backwardSweep.AddRange(On(Optimizations.DeadAdjointResets) ? WithoutDeadResets(backward) : backward);
             var methodLocals = new HashSet<string>(model.Locals.Select(l => l.Name).Concat(adjoints.Values.Select(a => a.Name)).Concat(declarations.Select(d => d.Variable.Name)));
             return new Sweeps(model.Locals.Select(l => (Stmt)new Declare(l, null)).ToList(), realAdjoints, declarations.Cast<Stmt>().ToList(),
-                LoopLocals.Apply(forward, methodLocals, names), returned, LoopLocals.Apply(backwardSweep, methodLocals, names), tape);
+                WithLoopLocals(forward), returned, WithLoopLocals(backwardSweep), tape);
+
+            List<Stmt> WithLoopLocals(List<Stmt> sweep) => On(Optimizations.LoopLocals) ? LoopLocals.Apply(sweep, methodLocals, names) : sweep;
         }
+
+        private bool On(Optimizations optimization) => (optimizations & optimization) != 0;
 
         /// <summary>Whether backward code writes elements of primal arrays: restores of recorded elements or whole arrays.</summary>
         private bool RestoresArrays(IEnumerable<Stmt> backward)
@@ -608,7 +614,7 @@ namespace GradGen.Generator.Differentiation
             node.Replayed = true;
             if (node.ReverseBounds is not null)
             {
-                if (ReservedRecords.Reserve((For)node.Primal, body, tape) is { } reserve)
+                if (On(Optimizations.ReservedRecords) && ReservedRecords.Reserve((For)node.Primal, body, tape) is { } reserve)
                 {
                     output.Add(reserve);
                 }

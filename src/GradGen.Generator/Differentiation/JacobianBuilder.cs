@@ -20,8 +20,11 @@ namespace GradGen.Generator.Differentiation
         private readonly List<Parameter> inputs;
         private readonly FlatIndex flat;
 
-        private JacobianBuilder(DiffMethodModel model, NameScope names, Var jacobian)
+        private readonly Optimizations optimizations;
+
+        private JacobianBuilder(DiffMethodModel model, NameScope names, Var jacobian, Optimizations optimizations)
         {
+            this.optimizations = optimizations;
             this.model = model;
             this.names = names;
             this.jacobian = jacobian;
@@ -37,8 +40,8 @@ namespace GradGen.Generator.Differentiation
                 .Concat(model.Parameters.Where(p => p.Wrt).Select(p => Types.ElementType(p.Type) ?? p.Type))
                 .All(t => t == Types.Float) ? Types.Float : Types.Double;
 
-        public static List<Stmt> Body(DiffMethodModel model, NameScope names, Var jacobian) =>
-            new JacobianBuilder(model, names, jacobian).Run();
+        public static List<Stmt> Body(DiffMethodModel model, NameScope names, Var jacobian, Optimizations optimizations) =>
+            new JacobianBuilder(model, names, jacobian, optimizations).Run();
 
         private List<Stmt> Run()
         {
@@ -162,7 +165,7 @@ namespace GradGen.Generator.Differentiation
             }
 
             var seed = new Var(DerivativeSignatures.SeedType(model.ReturnType), names.Fresh("seed"));
-            var sweeps = AdjointTransform.Sweep(model, names, seed);
+            var sweeps = AdjointTransform.Sweep(model, names, seed, optimizations);
             var derivativeNames = new HashSet<string>(inputs.Select(p => DerivativeNames.Parameter("d", p.Name)));
             var backwardLocals = new HashSet<string>(IrWalker.AllStatements(sweeps.Backward).OfType<Declare>().Select(d => d.Variable.Name));
             backwardLocals.UnionWith(sweeps.Adjoints.Select(a => a.Adjoint.Name));

@@ -20,9 +20,12 @@ namespace GradGen.Generator.Differentiation
     internal sealed class ValueReuse
     {
         private readonly HashSet<string> stable;
+        private readonly bool enabled;
 
-        public ValueReuse(DiffMethodModel model)
+        /// <param name="enabled">Off (<see cref="Optimizations.ValueReuse"/> switched off), no value is noted, so none is reused.</param>
+        public ValueReuse(DiffMethodModel model, bool enabled)
         {
+            this.enabled = enabled;
             var writes = IrWalker.Writes(model.Body).GroupBy(name => name).ToDictionary(g => g.Key, g => g.Count());
             var writtenOnceOutsideLoops = new HashSet<string>(OutsideLoops(model.Body).OfType<Assign>().Select(a => a.Target.Name).Where(name => writes[name] == 1));
             stable = new HashSet<string>(model.Parameters.Select(p => p.Name).Where(name => !writes.ContainsKey(name)));
@@ -38,7 +41,7 @@ namespace GradGen.Generator.Differentiation
         /// <summary>After <paramref name="statement"/> (outside loops), what it computed joins the values code after it may read.</summary>
         public void Note(Stmt statement, Dictionary<Intrinsic, Var> values)
         {
-            if (statement is Assign { Value: Intrinsic value } assign && stable.Contains(assign.Target.Name) && Types.IsReal(assign.Target.Type)
+            if (enabled && statement is Assign { Value: Intrinsic value } assign && stable.Contains(assign.Target.Name) && Types.IsReal(assign.Target.Type)
                 && value.Args.All(a => a is Const || a is Var v && stable.Contains(v.Name)) && !values.ContainsKey(value))
             {
                 values[value] = assign.Target;

@@ -33,7 +33,7 @@ namespace GradGen.Tests.Infrastructure
         public static readonly string[] Suffixes = { string.Empty, "Forward", "Gradient", "Reverse" };
 
         /// <summary>Compiles and loads <paramref name="source"/> with drivers in <paramref name="driverClass"/> for the generated methods named F + one of <paramref name="suffixes"/>.</summary>
-        public static LoadedSource CompileAndLoadWithDrivers(string source, string name, string driverClass = DriverClass, IReadOnlyList<string>? suffixes = null)
+        public static LoadedSource CompileAndLoadWithDrivers(string source, string name, string driverClass = DriverClass, IReadOnlyList<string>? suffixes = null, string? disabledOptimizations = null)
         {
             var input = GeneratorHarness.CreateCompilation(new[] { (name + ".cs", source) }, name + "_" + Guid.NewGuid().ToString("N"));
             var inputErrors = input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
@@ -43,7 +43,7 @@ namespace GradGen.Tests.Infrastructure
                     + string.Join("\n", inputErrors.Select(d => "  " + d)) + "\n\n" + GeneratorHarness.WithLineNumbers(source));
             }
 
-            var run = GeneratorHarness.Run(input);
+            var run = GeneratorHarness.Run(input, disabledOptimizations);
             var drivers = DriverSource(run.OutputCompilation, driverClass, suffixes ?? Suffixes);
             var output = run.OutputCompilation.AddSyntaxTrees(
                 CSharpSyntaxTree.ParseText(drivers, GeneratorHarness.ParseOptions, "Drivers.cs", Encoding.UTF8));

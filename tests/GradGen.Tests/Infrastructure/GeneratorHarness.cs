@@ -77,14 +77,48 @@ namespace GradGen.Tests.Infrastructure
         public static CSharpCompilation CreateCompilation(string source, string? assemblyName = null) =>
             CreateCompilation(new[] { ("Source.cs", source) }, assemblyName);
 
-        /// <summary>A driver for the GradGen generator that tracks incremental steps.</summary>
-        public static GeneratorDriver CreateDriver() =>
+        /// <summary>
+        /// A driver for the GradGen generator that tracks incremental steps; <paramref name="disabledOptimizations"/> is
+        /// what a project sets as the MSBuild property GradGenDisabledOptimizations.
+        /// </summary>
+        public static GeneratorDriver CreateDriver(string? disabledOptimizations = null) =>
             CSharpGeneratorDriver.Create(
                 new[] { new GradientGenerator().AsSourceGenerator() },
                 additionalTexts: null,
                 parseOptions: ParseOptions,
-                optionsProvider: null,
+                optionsProvider: disabledOptimizations is null ? null : new GlobalOptionsProvider("build_property." + Generator.Model.OptimizationSettings.Property, disabledOptimizations),
                 driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+        /// <summary>Global analyzer options with one key, as MSBuild hands a CompilerVisibleProperty to generators.</summary>
+        private sealed class GlobalOptionsProvider : AnalyzerConfigOptionsProvider
+        {
+            public GlobalOptionsProvider(string key, string value) => GlobalOptions = new Options(key, value);
+
+            public override AnalyzerConfigOptions GlobalOptions { get; }
+
+            public override AnalyzerConfigOptions GetOptions(SyntaxTree tree) => Options.None;
+
+            public override AnalyzerConfigOptions GetOptions(AdditionalText textFile) => Options.None;
+
+            private sealed class Options : AnalyzerConfigOptions
+            {
+                public static readonly Options None = new(string.Empty, string.Empty);
+                private readonly string key;
+                private readonly string value;
+
+                public Options(string key, string value)
+                {
+                    this.key = key;
+                    this.value = value;
+                }
+
+                public override bool TryGetValue(string name, out string result)
+                {
+                    result = name == key && key.Length > 0 ? value : string.Empty;
+                    return name == key && key.Length > 0;
+                }
+            }
+        }
 
         /// <summary>Runs the generator on one source file. Fails the test if the generator threw.</summary>
         public static GeneratorRun Run(string source, string? assemblyName = null) =>
@@ -94,9 +128,9 @@ namespace GradGen.Tests.Infrastructure
         public static GeneratorRun Run(IEnumerable<(string Path, string Text)> sources, string? assemblyName = null) =>
             Run(CreateCompilation(sources, assemblyName));
 
-        public static GeneratorRun Run(Compilation input)
+        public static GeneratorRun Run(Compilation input, string? disabledOptimizations = null)
         {
-            var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(input, out var output, out var generatorDiagnostics);
+            var driver = CreateDriver(disabledOptimizations).RunGeneratorsAndUpdateCompilation(input, out var output, out var generatorDiagnostics);
             var runResult = driver.GetRunResult();
             var run = new GeneratorRun(input, output, generatorDiagnostics, driver, runResult);
             run.AssertGeneratorDidNotThrow();
@@ -107,7 +141,7 @@ namespace GradGen.Tests.Infrastructure
         /// Runs the generator and loads the result, first checking that the test source compiles on its own
         /// (without generated code): a failure there is a bug in the test, not in the generator.
         /// </summary>
-        public static LoadedSource CompileAndLoad(string source, string name)
+        public static LoadedSource CompileAndLoad(string source, string name, string? disabledOptimizations = null)
         {
             var input = CreateCompilation(new[] { (name + ".cs", source) }, name + "_" + Guid.NewGuid().ToString("N"));
             var inputErrors = input.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
@@ -117,7 +151,7 @@ namespace GradGen.Tests.Infrastructure
                     + string.Join("\n", inputErrors.Select(d => "  " + d)) + "\n\n" + WithLineNumbers(source));
             }
 
-            var run = Run(input);
+            var run = Run(input, disabledOptimizations);
             return new LoadedSource(name, source, run, run.Load());
         }
 
