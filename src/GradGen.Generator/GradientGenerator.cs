@@ -1,8 +1,11 @@
 using System.Linq;
-using GradGen.Generator.Differentiation;
+using GradGen.Generator.AD;
+using GradGen.Generator.Diagnostics;
 using GradGen.Generator.Emit;
+using GradGen.Generator.Frontend;
+using GradGen.Generator.Ir;
 using GradGen.Generator.Model;
-using GradGen.Generator.Parsing;
+using GradGen.Generator.Optimize;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 

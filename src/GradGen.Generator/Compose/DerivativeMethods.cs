@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using GradGen.Generator.Differentiation;
+using GradGen.Generator.AD;
+using GradGen.Generator.Ir;
 using GradGen.Generator.Model;
+using GradGen.Generator.Optimize;
 
 namespace GradGen.Generator.Compose
 {

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using GradGen.Generator.Ir;
 using GradGen.Generator.Model;
 
 namespace GradGen.Generator.Emit
@@ -35,7 +36,7 @@ namespace GradGen.Generator.Emit
                 case ExprStmt e:
                     writer.Line(Expression(e.Expression) + ";");
                     break;
-                case Declare { Variable.Type: var type } d when Types.IsSpan(type) && !(d.Value is { } made && Differentiation.IrWalker.Stackallocs(made)):
+                case Declare { Variable.Type: var type } d when Types.IsSpan(type) && !(d.Value is { } made && IrWalker.Stackallocs(made)):
                     // A span local declared up front may take a stackalloc later: starting as an empty stackalloc, it is already
                     // a span that cannot leave the method (C# 8; C# 11's 'scoped' says the same, but C# 8 to 10 cannot compile it).
                     writer.Line($"{type} {d.Variable.Name} = stackalloc {Types.ElementType(type)}[0];");

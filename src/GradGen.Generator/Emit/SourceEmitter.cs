@@ -1,5 +1,7 @@
-using GradGen.Generator.Compose;
 using GradGen.Generator.Model;
+using GradGen.Generator.Compose;
+
+
 
 namespace GradGen.Generator.Emit
 {

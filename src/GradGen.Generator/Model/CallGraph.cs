@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using GradGen.Generator.Ir;
 
 namespace GradGen.Generator.Model
 {

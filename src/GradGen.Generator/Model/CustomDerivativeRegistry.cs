@@ -1,14 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
+using GradGen.Generator.Ir;
 
 namespace GradGen.Generator.Model
 {
-    /// <summary>
-    /// One user-written [DerivativeOf] method: of which method (<see cref="TargetKey"/>), which derivative it stands for,
-    /// and how to call it: static on <see cref="StaticType"/>, or on the receiver of the call when null.
-    /// </summary>
-    public sealed record CustomDerivative(string TargetKey, CalleeDerivative Kind, string Name, string? StaticType, string MethodKey);
-
     /// <summary>Every valid [DerivativeOf] method of the compilation, by target; the first by key wins where two stand for the same.</summary>
     public sealed record CustomDerivativeRegistry(EquatableArray<CustomDerivative> Entries)
     {

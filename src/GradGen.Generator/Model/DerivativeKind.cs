@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using GradGen.Generator.Ir;
 
 namespace GradGen.Generator.Model
 {
@@ -12,22 +13,6 @@ namespace GradGen.Generator.Model
         Reverse = 2,
         Jacobian = 4,
         Hessian = 8,
-    }
-
-    /// <summary>The derivative methods of a callee that a caller's derivatives call: generated ones, or [DerivativeOf] methods standing for them.</summary>
-    [System.Flags]
-    public enum CalleeDerivative
-    {
-        None = 0,
-
-        /// <summary><c>FForward</c>, which the caller's Forward calls.</summary>
-        Forward = 1,
-
-        /// <summary><c>FReverse</c>, which the caller's Reverse calls.</summary>
-        Reverse = 2,
-
-        /// <summary><c>FReverseTangent</c> (forward mode over Reverse), which the caller's Hessian methods call.</summary>
-        ReverseTangent = 4,
     }
 
     /// <summary>

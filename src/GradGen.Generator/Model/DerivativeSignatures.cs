@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using GradGen.Generator.Ir;
 
 namespace GradGen.Generator.Model
 {

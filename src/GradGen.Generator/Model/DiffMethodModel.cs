@@ -1,4 +1,5 @@
 using System.Linq;
+using GradGen.Generator.Ir;
 
 namespace GradGen.Generator.Model
 {

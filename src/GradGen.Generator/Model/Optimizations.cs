@@ -1,4 +1,5 @@
 using System.Linq;
+using GradGen.Generator.Optimize;
 
 namespace GradGen.Generator.Model
 {

@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Linq;
 using GradGen.Generator;
 using GradGen.Generator.Emit;
-using GradGen.Generator.Model;
-using Index = GradGen.Generator.Model.Index;
+using GradGen.Generator.Ir;
+using Index = GradGen.Generator.Ir.Index;
 using Microsoft.CodeAnalysis;
 using Xunit;
 

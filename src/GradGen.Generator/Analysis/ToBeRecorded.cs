@@ -1,0 +1,366 @@
+using System.Collections.Generic;
+using System.Linq;
+using GradGen.Generator.AD;
+using GradGen.Generator.Ir;
+using GradGen.Generator.Model;
+using GradGen.Generator.Optimize;
+
+namespace GradGen.Generator.Analysis
+{
+    /// <summary>
+    /// Flow-sensitive to-be-recorded analysis: which writes of the forward sweep must save the value they overwrite.
+    /// <para>
+    /// The backward sweep runs each statement's adjoint code with the variables as they were when the statement ran.
+    /// A write therefore needs a record only when the adjoint code of some statement that ran before it reads the
+    /// variable and no complete overwrite of the variable lies in between: restoring that overwrite brings the old
+    /// value back wholesale, so the writes after it need no record of their own. An assignment overwrites a variable
+    /// completely; so does a counted loop that stores to every element of an array whose length is the loop's bound
+    /// (the reset of a scratch buffer), which is why a buffer reused across iterations costs one record per element
+    /// per iteration, not one per write.
+    /// </para>
+    /// <para>
+    /// The analysis carries forward the set of variables with such pending reads, joined over branches and iterated
+    /// to a fixed point over loops. Array elements are tracked per alias class (arrays assigned from one another share
+    /// elements); an array reference, whose adjoint buffer follows it, is tracked per variable.
+    /// </para>
+    /// </summary>
+    internal sealed class ToBeRecorded
+    {
+        private readonly Dictionary<string, string> adjointOf = new();
+        private readonly Dictionary<string, string> aliasClass = new();
+        private readonly HashSet<string> aliased;
+        private readonly Dictionary<string, Expr> fixedLength = new();
+        private readonly ValueReuse reuse;
+
+        private ToBeRecorded(DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints, ValueReuse reuse)
+        {
+            this.reuse = reuse;
+            foreach (var pair in adjoints.Where(a => Types.IsRealCollection(a.Value.Type)))
+            {
+                adjointOf[pair.Value.Name] = pair.Key;
+            }
+
+            var arrays = model.Parameters.Select(p => new Var(p.Type, p.Name)).Concat(model.Locals).Where(v => Types.ElementType(v.Type) is not null).ToList();
+            foreach (var array in arrays)
+            {
+                aliasClass[array.Name] = array.Name;
+            }
+
+            var assignments = IrWalker.AllStatements(model.Body).OfType<Assign>().ToList();
+            foreach (var assign in assignments.Where(a => Types.ElementType(a.Target.Type) is not null))
+            {
+                foreach (var source in IrWalker.ArraysReferenced(assign.Value))
+                {
+                    Union(assign.Target.Name, source.Name);
+                }
+            }
+
+            aliased = new HashSet<string>(arrays.GroupBy(a => Class(a.Name)).Where(g => g.Count() > 1).Select(g => g.Key));
+
+            var writes = IrWalker.Writes(model.Body).GroupBy(name => name).ToDictionary(g => g.Key, g => g.Count());
+            var topLevel = new HashSet<string>(model.Body.OfType<Assign>().Select(a => a.Target.Name));
+            topLevel.ExceptWith(model.Parameters.Select(p => p.Name));
+
+            // A length cannot change when each variable in it is never written, or is a local written once outside any loop or branch.
+            bool Fixed(Expr length) => IrWalker.AllExpressions(length).All(e => e switch
+            {
+                Var v => !writes.TryGetValue(v.Name, out var count) || (count == 1 && topLevel.Contains(v.Name)),
+                Call call => call.Name == "GetLength",
+                DiffCall => false,
+                _ => true,
+            });
+
+            foreach (var group in assignments.GroupBy(a => a.Target.Name))
+            {
+                var lengths = group.Select(a => a.Value is NewArray { Lengths.Count: 1 } fresh ? fresh.Lengths[0] : null).Distinct().ToList();
+                if (lengths.Count == 1 && lengths[0] is { } length && Fixed(length))
+                {
+                    fixedLength[group.Key] = length;
+                }
+            }
+        }
+
+        /// <summary>Sets <see cref="AssignNode.Recorded"/> and <see cref="StoreNode.Recorded"/> on the writes that need a record.</summary>
+        /// <param name="reuse">Says which locals are written once: those are never recorded.</param>
+        public static void Mark(IReadOnlyList<Node> nodes, DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints, ValueReuse reuse)
+        {
+            var analysis = new ToBeRecorded(model, adjoints, reuse);
+            analysis.Visit(nodes, new HashSet<string>());
+            analysis.MergeSnapshots(nodes);
+        }
+
+        /// <summary>
+        /// Moves the arrays a loop records whole to the record of the loop just before it, when that loop neither writes
+        /// them nor reads them backward: the same values are recorded earlier and put back later, and the two loops'
+        /// arrays go to the tape together (GMM's centred point and its product with the factor, per component).
+        /// </summary>
+        private void MergeSnapshots(IReadOnlyList<Node> nodes)
+        {
+            for (var i = 0; i < nodes.Count; i++)
+            {
+                switch (nodes[i])
+                {
+                    case IfNode branch:
+                        MergeSnapshots(branch.Then);
+                        MergeSnapshots(branch.Else);
+                        break;
+                    case LoopNode loop:
+                        MergeSnapshots(loop.Body);
+                        if (i > 0 && nodes[i - 1] is LoopNode { Snapshots.Count: > 0 } previous && loop.Snapshots.Count > 0 && Untouched(loop.Snapshots, previous))
+                        {
+                            previous.Snapshots.AddRange(loop.Snapshots);
+                            loop.Snapshots.Clear();
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        /// <summary>Whether <paramref name="loop"/>, forward and backward (its bounds included), leaves the elements of the <paramref name="arrays"/> alone.</summary>
+        private bool Untouched(IEnumerable<Var> arrays, LoopNode loop)
+        {
+            var backwardReads = new HashSet<string>();
+            CollectReads(new[] { loop }, backwardReads);
+            var writes = new HashSet<string>(IrWalker.Writes(new[] { loop.Primal }));
+            return arrays.All(array => !aliased.Contains(Class(array.Name))
+                && !loop.Snapshots.Contains(array)
+                && !writes.Contains(array.Name)
+                && !backwardReads.Contains(Class(array.Name)));
+        }
+
+        private void Visit(IEnumerable<Node> nodes, HashSet<string> pending)
+        {
+            foreach (var node in nodes)
+            {
+                switch (node)
+                {
+                    case AssignNode assign:
+                        VisitAssign(assign, pending);
+                        break;
+                    case StoreNode store:
+                        // The backward sweep restores the element first, then runs the adjoint code on the old array.
+                        AddReads(store.Backward, pending);
+                        AddReads(store.Primal.Target.Indices, pending);
+                        var array = ((Var)store.Primal.Target.Collection).Name;
+                        store.Recorded |= pending.Contains(Class(array));
+                        if (store.Recorded)
+                        {
+                            pending.Add(Reference(array));
+                        }
+
+                        break;
+                    case IfNode branch:
+                        var otherwise = new HashSet<string>(pending);
+                        Visit(branch.Then, pending);
+                        Visit(branch.Else, otherwise);
+                        pending.UnionWith(otherwise);
+                        break;
+                    case LoopNode loop:
+                        VisitLoop(loop, pending);
+                        break;
+                }
+            }
+        }
+
+        private void VisitAssign(AssignNode assign, HashSet<string> pending)
+        {
+            // When the value reads its own target the backward sweep restores before the adjoint code, else after it.
+            if (assign.ReadsTarget)
+            {
+                AddReads(assign.Backward, pending);
+            }
+
+            foreach (var target in assign.Targets)
+            {
+                var isArray = Types.ElementType(target.Type) is not null;
+                var key = isArray ? Reference(target.Name) : target.Name;
+
+                // Only values read backward ahead of their one assignment (a later value reused) are pending for a
+                // local written once: the assignment overwrites nothing anyone needs.
+                assign.Recorded |= pending.Contains(key) && (isArray || !reuse.Stable(target.Name));
+                pending.Remove(key);
+
+                // A new array leaves the old one's elements alone, unless another variable may still reach them.
+                if (isArray && assign.Value is NewArray && !aliased.Contains(Class(target.Name)))
+                {
+                    pending.Remove(Class(target.Name));
+                }
+            }
+
+            if (!assign.ReadsTarget)
+            {
+                AddReads(assign.Backward, pending);
+            }
+
+            // Undoing a step computes the old value from the new one and the step.
+            if (assign.Recorded && assign.Undo is { } undo)
+            {
+                AddReads(new[] { undo }, pending);
+            }
+        }
+
+        private void VisitLoop(LoopNode loop, HashSet<string> pending)
+        {
+            var readInside = new HashSet<string>();
+            CollectReads(loop.Body, readInside);
+            var overwritten = Overwritten(loop).Where(a => !readInside.Contains(Class(a.Name))).ToList();
+
+            // An overwritten array the backward sweep needs is recorded whole before the loop, so no write inside is.
+            foreach (var array in overwritten.Where(a => pending.Contains(Class(a.Name)) && RecordedWhole(a.Type) && !loop.Snapshots.Contains(a)))
+            {
+                loop.Snapshots.Add(array);
+            }
+
+            var head = new HashSet<string>(pending);
+            foreach (var array in loop.Snapshots)
+            {
+                pending.Add(Reference(array.Name));
+                head.Remove(Class(array.Name));
+            }
+
+            while (true)
+            {
+                var end = new HashSet<string>(head);
+                Visit(loop.Body, end);
+                if (end.IsSubsetOf(head))
+                {
+                    break;
+                }
+
+                head.UnionWith(end);
+            }
+
+            pending.UnionWith(head);
+            foreach (var array in overwritten)
+            {
+                pending.Remove(Class(array.Name));
+            }
+
+            // The backward loop starts from bounds evaluated where the loop ended.
+            if (loop.ReverseBounds is { } bounds)
+            {
+                AddReads(new[] { bounds.First, bounds.Last }, pending);
+            }
+        }
+
+        /// <summary>Arrays the tape copies in one go (<c>Tape.PushAll</c>).</summary>
+        private static bool RecordedWhole(string type) => type is "double[]" or "float[]" or "int[]";
+
+        /// <summary>
+        /// The arrays a counted loop overwrites entirely: <c>for (i = 0; i &lt; n; i++)</c> storing <c>a[i] = ...</c> on
+        /// every iteration, where n is <c>a.Length</c> or the fixed length every allocation of <c>a</c> has.
+        /// </summary>
+        private IEnumerable<Var> Overwritten(LoopNode loop)
+        {
+            if (loop.Primal is not For { Step: "++", Condition: Binary { Op: "<", Right: var bound } } counted
+                || loop.ReverseBounds is null
+                || !Build.IsConst(counted.Start, 0))
+            {
+                yield break;
+            }
+
+            var reassigned = new HashSet<string>(IrWalker.AllStatements(counted.Body).OfType<Assign>().Select(a => a.Target.Name));
+            foreach (var store in loop.Body.OfType<StoreNode>())
+            {
+                if (store.Primal is { Op: "=", Target: { Collection: Var array, Indices: { Count: 1 } indices } }
+                    && indices[0] == counted.Counter
+                    && !aliased.Contains(Class(array.Name))
+                    && !reassigned.Contains(array.Name)
+                    && (bound is Member { Name: "Length", Receiver: Var owner } && owner == array
+                        || fixedLength.TryGetValue(array.Name, out var length) && length == bound))
+                {
+                    yield return array;
+                }
+            }
+        }
+
+        /// <summary>Everything the backward sweep of <paramref name="nodes"/> may read: adjoint code, restores, undone steps, loop bounds.</summary>
+        private void CollectReads(IEnumerable<Node> nodes, HashSet<string> into)
+        {
+            foreach (var node in nodes)
+            {
+                switch (node)
+                {
+                    case AssignNode assign:
+                        AddReads(assign.Backward, into);
+                        if (assign.Undo is { } undo)
+                        {
+                            AddReads(new[] { undo }, into);
+                        }
+
+                        break;
+                    case StoreNode store:
+                        AddReads(store.Backward, into);
+                        AddReads(store.Primal.Target.Indices, into);
+                        break;
+                    case IfNode branch:
+                        CollectReads(branch.Then, into);
+                        CollectReads(branch.Else, into);
+                        break;
+                    case LoopNode loop:
+                        CollectReads(loop.Body, into);
+                        if (loop.ReverseBounds is { } bounds)
+                        {
+                            AddReads(new[] { bounds.First, bounds.Last }, into);
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        private void AddReads(IEnumerable<Stmt> statements, HashSet<string> pending)
+        {
+            var names = new HashSet<string>();
+            IrWalker.Reads(statements, names);
+            Add(names, pending);
+        }
+
+        private void AddReads(IEnumerable<Expr> expressions, HashSet<string> pending)
+        {
+            var names = new HashSet<string>();
+            foreach (var expr in expressions)
+            {
+                IrWalker.Reads(expr, names);
+            }
+
+            Add(names, pending);
+        }
+
+        /// <summary>Reading an array needs its reference and its elements; reading its adjoint needs the reference the adjoint follows.</summary>
+        private void Add(IEnumerable<string> names, HashSet<string> pending)
+        {
+            foreach (var name in names)
+            {
+                if (adjointOf.TryGetValue(name, out var primal))
+                {
+                    pending.Add(Reference(primal));
+                }
+                else if (aliasClass.ContainsKey(name))
+                {
+                    pending.Add(Reference(name));
+                    pending.Add(Class(name));
+                }
+                else
+                {
+                    pending.Add(name);
+                }
+            }
+        }
+
+        private static string Reference(string array) => "&" + array;
+
+        private string Class(string name)
+        {
+            while (aliasClass.TryGetValue(name, out var parent) && parent != name)
+            {
+                name = parent;
+            }
+
+            return name;
+        }
+
+        private void Union(string a, string b) => aliasClass[Class(b)] = Class(a);
+    }
+}

@@ -1,0 +1,1061 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using GradGen.Generator.AD;
+using GradGen.Generator.Diagnostics;
+using GradGen.Generator.Ir;
+using GradGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GradGen.Generator.Frontend
+{
+    /// <summary>
+    /// Turns the <see cref="IOperation"/> tree of a method body into the IR, resolving every call, and reports
+    /// what cannot be differentiated where it occurs. Locals get unique names so they can all be declared up front.
+    /// </summary>
+    internal sealed partial class BodyParser
+    {
+        private const string DifferentiableAttribute = "GradGen.DifferentiableAttribute";
+
+        private readonly IMethodSymbol method;
+        private readonly ParseContext context;
+        private readonly Dictionary<ILocalSymbol, Var> locals = new(SymbolEqualityComparer.Default);
+        private readonly Stack<ILabelSymbol> switchExits = new();
+        private List<Stmt>? sideEffects;
+        private List<ISymbol>? modified;
+        private int conditionalDepth;
+
+        public BodyParser(IMethodSymbol method, ParseContext context)
+        {
+            this.method = method;
+            this.context = context;
+        }
+
+        public List<Var> Locals { get; } = new();
+
+        /// <summary>Keys of the [Differentiable] methods the body calls.</summary>
+        public SortedSet<string> Callees { get; } = new(System.StringComparer.Ordinal);
+
+        /// <summary>
+        /// Calls to plain methods, checked once activity is known: whether their result is used (a statement's is not),
+        /// and the collections of reals they are given that they could write (<see cref="WritableCollection"/>).
+        /// </summary>
+        public List<(Call Node, Location Location, string Name, bool ResultUsed, List<(Expr Collection, string Text, bool Converted)> Writable)> PlainCalls { get; } = new();
+
+        /// <summary>Calls to Floor, Sign...: a warning when a derivative would flow into them.</summary>
+        public List<(ImmutableArray<Expr> Args, Location Location, string Name)> PiecewiseConstantCalls { get; } = new();
+
+        /// <summary>Conversions of a real, or a collection of reals, to anything else: a derivative stops there.</summary>
+        public List<(TypeCast Node, Location Location, string Operand, string Type, bool ToInteger)> Conversions { get; } = new();
+
+        /// <summary>Arguments of [Differentiable] calls that go to a [NoDerivative] parameter: no derivative may flow there.</summary>
+        public List<(Expr Argument, Location Location, string Callee, string Parameter)> NoDerivativeArguments { get; } = new();
+
+        /// <summary>
+        /// Calls to [Differentiable] methods, with the derivative kinds the callee generates, and to methods that may
+        /// have [DerivativeOf] derivatives (<see cref="DiffCall.Custom"/> set, no kinds).
+        /// </summary>
+        public List<(DiffCall Node, Location Location, string Name, DerivativeKind Kinds, IMethodSymbol Target)> DifferentiableCalls { get; } = new();
+
+        /// <summary>Each call to a [Differentiable] method with its callee, for the analyzer's check of the callee.</summary>
+        public List<(IMethodSymbol Callee, Location Location)> CalleeSymbols { get; } = new();
+
+        public EquatableArray<Stmt> ParseBlock(IOperation body)
+        {
+            var output = new List<Stmt>();
+            ParseStatement(body, output);
+            return output.ToEquatableArray();
+        }
+
+        private void ParseStatement(IOperation op, List<Stmt> output)
+        {
+            if (op.Kind == OperationKind.Invalid)
+            {
+                context.Invalid = true;
+                return;
+            }
+
+            if (op is IExpressionStatementOperation or IVariableDeclarationGroupOperation or IReturnOperation)
+            {
+                // Increments and assignments nested in these statements run just before them.
+                var mark = output.Count;
+                sideEffects = new List<Stmt>();
+                modified = new List<ISymbol>();
+                ParseSimpleStatement(op, output);
+                CheckSideEffects(op);
+                output.InsertRange(mark, sideEffects);
+                sideEffects = null;
+                return;
+            }
+
+            ParseSimpleStatement(op, output);
+        }
+
+        private void CheckSideEffects(IOperation statement)
+        {
+            foreach (var symbol in modified!)
+            {
+                var references = statement.DescendantsAndSelf().Count(o =>
+                    o is ILocalReferenceOperation l && SymbolEqualityComparer.Default.Equals(l.Local, symbol)
+                    || o is IParameterReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Parameter, symbol));
+                if (references > 1)
+                {
+                    Unsupported(statement, $"reading and modifying '{symbol.Name}' in one statement", "split it into separate statements");
+                }
+            }
+        }
+
+        private void ParseSimpleStatement(IOperation op, List<Stmt> output)
+        {
+            switch (op)
+            {
+                case IBlockOperation block:
+                    foreach (var statement in block.Operations)
+                    {
+                        ParseStatement(statement, output);
+                    }
+
+                    break;
+                case IVariableDeclarationGroupOperation group:
+                    foreach (var declaration in group.Declarations)
+                    {
+                        ParseDeclaration(declaration, output);
+                    }
+
+                    break;
+                case IExpressionStatementOperation statement:
+                    ParseExpressionStatement(statement.Operation, output);
+                    break;
+                case IReturnOperation { Kind: OperationKind.Return, ReturnedValue: { } returned } when IsRealTuple(method.ReturnType):
+                    var elements = TupleValues(returned, (INamedTypeSymbol)method.ReturnType, output);
+                    output.Add(new Return(Line(op), elements is null ? Placeholder : new TupleValue(TypeNames.Of(method.ReturnType), elements.ToEquatableArray())));
+                    break;
+                case IReturnOperation { Kind: OperationKind.Return } ret:
+                    output.Add(new Return(Line(op), ret.ReturnedValue is null || RefersToParameterArray(ret.ReturnedValue, "the returned array") ? null : ParseExpression(ret.ReturnedValue)));
+                    break;
+                case IReturnOperation:
+                    Unsupported(op, "an iterator ('yield')", "return a value computed with a loop instead");
+                    break;
+                case IConditionalOperation conditional:
+                    output.Add(new If(
+                        Line(op),
+                        ParseExpression(conditional.Condition),
+                        ParseBlock(conditional.WhenTrue),
+                        conditional.WhenFalse is null ? EquatableArray<Stmt>.Empty : ParseBlock(conditional.WhenFalse)));
+                    break;
+                case IWhileLoopOperation loop:
+                    output.Add(new While(
+                        Line(op),
+                        loop.Condition is null ? True : ParseExpression(loop.Condition),
+                        ParseLoopBody(loop.Body),
+                        ConditionAtEnd: !loop.ConditionIsTop));
+                    break;
+                case IForLoopOperation loop:
+                    ParseFor(loop, output);
+                    break;
+                case IBranchOperation { BranchKind: BranchKind.Break } branch when IsSwitchExit(branch):
+                    Unsupported(op, "'break' before the end of a switch section", "use if/else inside the section");
+                    break;
+                case IBranchOperation { BranchKind: BranchKind.Break }:
+                    output.Add(new Break(Line(op)));
+                    break;
+                case IBranchOperation { BranchKind: BranchKind.Continue }:
+                    output.Add(new Continue(Line(op)));
+                    break;
+                case ISwitchOperation switchOp:
+                    ParseSwitch(switchOp, output);
+                    break;
+                case IForEachLoopOperation loop when ForEachCollection(loop) is { } collection:
+                    ParseForEach(loop, collection, output);
+                    break;
+                case IEmptyOperation:
+                    break;
+                default:
+                    UnsupportedStatement(op);
+                    break;
+            }
+        }
+
+        private EquatableArray<Stmt> ParseLoopBody(IOperation body)
+        {
+            context.LoopDepth++;
+            var result = ParseBlock(body);
+            context.LoopDepth--;
+            return result;
+        }
+
+        private void ParseDeclaration(IVariableDeclarationOperation declaration, List<Stmt> output)
+        {
+            foreach (var declarator in declaration.Declarators)
+            {
+                var initializer = declarator.Initializer ?? declaration.Initializer;
+                if (IsRealTuple(declarator.Symbol.Type))
+                {
+                    if (initializer is not null)
+                    {
+                        AssignElements(TupleComponents(declarator.Symbol), initializer.Value, (INamedTypeSymbol)declarator.Symbol.Type, Line(declarator), output);
+                    }
+
+                    continue;
+                }
+
+                var local = DeclareLocal(declarator.Symbol);
+                if (IsSpan(declarator.Symbol.Type)
+                    && (context.LoopDepth > 0 || initializer?.Value.Syntax is not StackAllocArrayCreationExpressionSyntax))
+                {
+                    // A span cannot go on the tape: it may only be a stackalloc buffer made once.
+                    Unsupported(declarator, "a span local other than one stackalloc buffer made outside loops", "use a local array (new double[n])");
+                    continue;
+                }
+
+                if (initializer is not null && !RefersToParameterArray(initializer.Value, $"the local array '{local.Name}'"))
+                {
+                    output.Add(new Assign(Line(declarator), local, "=", ParseExpression(initializer.Value)));
+                }
+            }
+        }
+
+        private static IOperation Unwrapped(IOperation value) => value is IConversionOperation conversion ? Unwrapped(conversion.Operand) : value;
+
+        /// <summary>
+        /// Reports a local array made to refer to a parameter's array (<c>double[] v = x;</c>): writes through it would
+        /// modify the caller's input, and its derivative would have to be the parameter's own buffer.
+        /// </summary>
+        private bool RefersToParameterArray(IOperation value, string what)
+        {
+            switch (value)
+            {
+                case IParameterReferenceOperation { Type: IArrayTypeSymbol } parameter:
+                    Unsupported(value, $"{what} referring to the parameter '{parameter.Parameter.Name}'", $"index '{parameter.Parameter.Name}' directly, or copy it into a new array");
+                    return true;
+                case IConversionOperation conversion:
+                    return RefersToParameterArray(conversion.Operand, what);
+                case IConditionalOperation conditional:
+                    return RefersToParameterArray(conditional.WhenTrue, what) | (conditional.WhenFalse is { } otherwise && RefersToParameterArray(otherwise, what));
+                case ICoalesceOperation coalesce:
+                    return RefersToParameterArray(coalesce.Value, what) | RefersToParameterArray(coalesce.WhenNull, what);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsSpan(ITypeSymbol type) => type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", IsGenericType: true };
+
+        private Var DeclareLocal(ILocalSymbol symbol)
+        {
+            if (locals.TryGetValue(symbol, out var existing))
+            {
+                return existing;
+            }
+
+            if (symbol.IsRef)
+            {
+                Unsupported(symbol.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation(), "a ref local", "use a plain local");
+            }
+
+            var local = new Var(TypeNames.Of(symbol.Type), context.Names.Fresh(symbol.Name));
+            locals.Add(symbol, local);
+            Locals.Add(local);
+            return local;
+        }
+
+        private void ParseExpressionStatement(IOperation op, List<Stmt> output)
+        {
+            switch (op)
+            {
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when IsRealTuple(local.Type):
+                    AssignElements(TupleComponents(local.Local), assignment.Value, (INamedTypeSymbol)local.Type!, Line(op), output);
+                    break;
+                case IDeconstructionAssignmentOperation deconstruction:
+                    ParseDeconstruction(deconstruction, output);
+                    break;
+                case IAssignmentOperation or IIncrementOrDecrementOperation:
+                    if (ParseAssignment(op) is { } assign)
+                    {
+                        output.Add(assign);
+                    }
+
+                    break;
+                case IInvocationOperation invocation:
+                    var call = ParseInvocation(invocation, asStatement: true);
+                    if (call is not null)
+                    {
+                        output.Add(new ExprStmt(Line(op), call));
+                    }
+
+                    break;
+                default:
+                    UnsupportedStatement(op);
+                    break;
+            }
+        }
+
+        /// <summary>An assignment, compound assignment, <c>++</c> or <c>--</c> as an IR assignment or store.</summary>
+        private Stmt? ParseAssignment(IOperation op)
+        {
+            switch (op)
+            {
+                case ISimpleAssignmentOperation assignment when AssignedTarget(assignment.Target) is { } target:
+                    return RefersToParameterArray(assignment.Value, $"the local array '{(target as Var)?.Name}'") ? null : MakeAssign(Line(op), target, ParseExpression(assignment.Value));
+                case ICompoundAssignmentOperation compound when AssignedTarget(compound.Target) is { } target:
+                    if (compound.OperatorMethod is not null || BinaryOperator(compound.OperatorKind) is not { } binary)
+                    {
+                        Unsupported(op, $"the compound operator '{compound.OperatorKind}'", "write the operation out");
+                        return null;
+                    }
+
+                    var value = ParseExpression(compound.Value);
+                    var type = WiderType(target.Type, value.Type);
+                    CheckRemainder(binary, type, op);
+                    return MakeAssign(Line(op), target, ConvertTo(target.Type, new Binary(type, binary, ConvertTo(type, target), ConvertTo(type, value))));
+                case IIncrementOrDecrementOperation increment when AssignedTarget(increment.Target) is { } target:
+                    var step = increment.Kind == OperationKind.Increment ? "+" : "-";
+                    return MakeAssign(Line(op), target, new Binary(target.Type, step, target, Literals.Number(target.Type, 1)));
+                case IDeconstructionAssignmentOperation:
+                    Unsupported(op, "a deconstruction", "assign each variable on its own");
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        private static Stmt MakeAssign(int line, Expr target, Expr value) =>
+            target is Index element ? new Store(line, element, "=", value) : new Assign(line, (Var)target, "=", value);
+
+        private static Expr TargetOf(Stmt assignment) => assignment is Store store ? store.Target : ((Assign)assignment).Target;
+
+        /// <summary>
+        /// An assignment or increment used as a value: it runs just before the statement, which then reads the
+        /// variable (or, for <c>x++</c>, a copy of its old value).
+        /// </summary>
+        private Expr ParseNestedAssignment(IOperation op)
+        {
+            if (sideEffects is null || conditionalDepth > 0)
+            {
+                Unsupported(op, "an assignment inside a condition or a branch of an expression", "write the assignment as its own statement");
+                return Placeholder;
+            }
+
+            var targetOperation = op is IAssignmentOperation a ? a.Target : ((IIncrementOrDecrementOperation)op).Target;
+            if (ParseAssignment(op) is not { } assign)
+            {
+                return Placeholder;
+            }
+
+            modified!.Add(targetOperation switch
+            {
+                ILocalReferenceOperation l => l.Local,
+                IParameterReferenceOperation p => p.Parameter,
+                IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation l } => l.Local,
+                _ => method,
+            });
+            var target = TargetOf(assign);
+            if (op is IIncrementOrDecrementOperation { IsPostfix: true })
+            {
+                var old = new Var(target.Type, context.Names.Fresh("old"));
+                Locals.Add(old);
+                sideEffects.Add(new Assign(assign.Line, old, "=", target));
+                sideEffects.Add(assign);
+                return old;
+            }
+
+            sideEffects.Add(assign);
+            return target;
+        }
+
+        /// <summary>
+        /// What an assignment writes: a local, a parameter, or an element of a local array. Anything else is visible
+        /// to the caller (reported) or unsupported.
+        /// </summary>
+        private Expr? AssignedTarget(IOperation target)
+        {
+            switch (target)
+            {
+                case ILocalReferenceOperation local when IsRealTuple(local.Type):
+                    Unsupported(target, "assigning a tuple inside an expression", "assign it as a statement of its own");
+                    return null;
+                case ILocalReferenceOperation local when IsSpan(local.Local.Type):
+                    Unsupported(target, "assigning a span local after its declaration", "declare it once with stackalloc, outside loops, or use an array");
+                    return null;
+                case ILocalReferenceOperation local:
+                    return DeclareLocal(local.Local);
+                case IParameterReferenceOperation parameter when HasAttribute(parameter.Parameter, "GradGen.NoDerivativeAttribute") && !TypeNames.CarriesNoReal(parameter.Parameter.Type):
+                    // A constant by declaration: a differentiable value assigned to it would lose its derivative.
+                    Unsupported(target, $"assigning to the [NoDerivative] parameter '{parameter.Parameter.Name}'", "copy it into a local first");
+                    return null;
+                case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None && parameter.Parameter.Type.IsValueType && !parameter.Parameter.Type.IsRefLikeType:
+                    return new Var(TypeNames.Of(parameter.Parameter.Type), parameter.Parameter.Name);
+                case IFieldReferenceOperation { Instance: ILocalReferenceOperation tuple } element when IsRealTuple(tuple.Type):
+                    return TupleComponents(tuple.Local)[ElementIndex(element)];
+                case IFieldReferenceOperation { Instance: ILocalReferenceOperation { Local.Type.IsValueType: true } local }:
+                    // A member of a struct local: no write the caller sees, but a value of a type not differentiated.
+                    context.Report(Descriptors.UndifferentiatedType, target.Syntax.GetLocation(), $"The local '{local.Local.Name}'", local.Local.Type.ToDisplayString(), "keep the numbers in double or float locals");
+                    return null;
+                case IFieldReferenceOperation field:
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"the field '{field.Field.Name}'");
+                    return null;
+                case IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation local } element:
+                    return new Index(TypeNames.Of(element.Type!), DeclareLocal(local.Local), ParseIndices(element.Indices));
+                case IArrayElementReferenceOperation { ArrayReference: IParameterReferenceOperation parameter }:
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"an element of the parameter '{parameter.Parameter.Name}'");
+                    return null;
+                case IArrayElementReferenceOperation:
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, "an array element");
+                    return null;
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: ILocalReferenceOperation span } element:
+                    return new Index(TypeNames.Of(element.Type!), DeclareLocal(span.Local), element.Arguments.Select(a => ParseExpression(a.Value)).ToEquatableArray());
+                case IPropertyReferenceOperation property:
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, property.Property.IsIndexer ? "an element of a span" : $"the property '{property.Property.Name}'");
+                    return null;
+                default:
+                    Unsupported(target, "assigning to this target", "assign to a local variable");
+                    return null;
+            }
+        }
+
+        private void ParseFor(IForLoopOperation loop, List<Stmt> output)
+        {
+            var line = Line(loop);
+            if (CanonicalCounter(loop) is { } counter)
+            {
+                var declarator = ((IVariableDeclarationGroupOperation)loop.Before[0]).Declarations[0].Declarators[0];
+                var counterVar = DeclareLocal(counter.Local);
+                var start = ParseExpression((declarator.Initializer ?? ((IVariableDeclarationGroupOperation)loop.Before[0]).Declarations[0].Initializer)!.Value);
+                var condition = loop.Condition is null ? True : ParseExpression(loop.Condition);
+                output.Add(new For(line, counterVar, start, condition, counter.Step, ParseLoopBody(loop.Body)));
+                return;
+            }
+
+            foreach (var before in loop.Before)
+            {
+                ParseStatement(before, output);
+            }
+
+            var whileCondition = loop.Condition is null ? True : ParseExpression(loop.Condition);
+            context.LoopDepth++;
+            var body = new List<Stmt>();
+            ParseStatement(loop.Body, body);
+            var step = new List<Stmt>();
+            foreach (var bottom in loop.AtLoopBottom)
+            {
+                ParseStatement(bottom, step);
+            }
+
+            context.LoopDepth--;
+            output.Add(new While(line, whileCondition, body.ToEquatableArray(), ConditionAtEnd: false) { Step = step.ToEquatableArray() });
+        }
+
+        private static IOperation? ForEachCollection(IForEachLoopOperation loop)
+        {
+            var collection = loop.Collection is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : loop.Collection;
+            return loop.LoopControlVariable is IVariableDeclaratorOperation && collection.Type is { } type && Types.ElementType(TypeNames.Of(type)) is not null && !Types.IsMatrix(TypeNames.Of(type))
+                ? collection
+                : null;
+        }
+
+        /// <summary>
+        /// <c>foreach (var v in a) body</c> is <c>for (int i = 0; i &lt; a.Length; i++) { var v = a[i]; body }</c>, reversed by
+        /// counting back unless the body leaves the loop early.
+        /// </summary>
+        private void ParseForEach(IForEachLoopOperation loop, IOperation collectionOperation, List<Stmt> output)
+        {
+            var line = Line(loop);
+            var collection = ParseExpression(collectionOperation);
+            if (collection is not Var)
+            {
+                var copy = new Var(collection.Type, context.Names.Fresh("collection"));
+                Locals.Add(copy);
+                output.Add(new Assign(line, copy, "=", collection));
+                collection = copy;
+            }
+
+            var counter = new Var(Types.Int, context.Names.Fresh("index"));
+            Locals.Add(counter);
+            var element = DeclareLocal(((IVariableDeclaratorOperation)loop.LoopControlVariable).Symbol);
+            if (Types.ElementType(collection.Type) is { } elementType && elementType != element.Type)
+            {
+                Unsupported(loop.LoopControlVariable, $"a foreach variable of type '{element.Type}' over elements of type '{elementType}'", "declare it with the element type, or var");
+            }
+
+            var condition = new Binary(Types.Bool, "<", counter, new Member(Types.Int, collection, null, "Length"));
+            context.LoopDepth++;
+            var body = new List<Stmt> { new Assign(line, element, "=", new Index(element.Type, collection, EquatableArray.Of<Expr>(counter))) };
+            ParseStatement(loop.Body, body);
+            context.LoopDepth--;
+
+            var leaves = loop.Body.DescendantsAndSelf().Any(d => d is IReturnOperation
+                || d is IBranchOperation { BranchKind: BranchKind.Break } b && SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel));
+            var zero = Literals.Number(Types.Int, 0);
+            if (!leaves)
+            {
+                output.Add(new For(line, counter, zero, condition, "++", body.ToEquatableArray()));
+                return;
+            }
+
+            output.Add(new Assign(line, counter, "=", zero));
+            var increment = new Assign(line, counter, "=", new Binary(Types.Int, "+", counter, Literals.Number(Types.Int, 1)));
+            output.Add(new While(line, condition, body.ToEquatableArray(), ConditionAtEnd: false) { Step = EquatableArray.Of<Stmt>(increment) });
+        }
+
+        /// <summary>
+        /// The counter of <c>for (int i = a; cond; i++)</c> (or <c>i--</c>) when the body neither assigns it nor leaves
+        /// the loop early: such a loop is reversed by counting back, with no per-iteration record.
+        /// </summary>
+        private static (ILocalSymbol Local, string Step)? CanonicalCounter(IForLoopOperation loop)
+        {
+            if (loop.Before.Length != 1
+                || loop.Before[0] is not IVariableDeclarationGroupOperation { Declarations.Length: 1 } group
+                || group.Declarations[0].Declarators.Length != 1
+                || loop.AtLoopBottom.Length != 1
+                || loop.AtLoopBottom[0] is not IExpressionStatementOperation { Operation: IIncrementOrDecrementOperation step }
+                || step.Target is not ILocalReferenceOperation stepTarget)
+            {
+                return null;
+            }
+
+            var declarator = group.Declarations[0].Declarators[0];
+            var local = declarator.Symbol;
+            if (local.Type.SpecialType != SpecialType.System_Int32
+                || (declarator.Initializer ?? group.Declarations[0].Initializer) is null
+                || !SymbolEqualityComparer.Default.Equals(stepTarget.Local, local))
+            {
+                return null;
+            }
+
+            foreach (var descendant in loop.Body.DescendantsAndSelf())
+            {
+                var writesCounter = descendant switch
+                {
+                    ISimpleAssignmentOperation a => IsLocal(a.Target, local),
+                    ICompoundAssignmentOperation c => IsLocal(c.Target, local),
+                    IIncrementOrDecrementOperation i => IsLocal(i.Target, local),
+                    IArgumentOperation { Parameter.RefKind: not RefKind.None } arg => IsLocal(arg.Value, local),
+                    _ => false,
+                };
+                var leaves = descendant is IReturnOperation
+                    || descendant is IBranchOperation { BranchKind: BranchKind.Break } b && SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel);
+                if (writesCounter || leaves)
+                {
+                    return null;
+                }
+            }
+
+            return (local, step.Kind == OperationKind.Increment ? "++" : "--");
+        }
+
+        private static bool IsLocal(IOperation operation, ILocalSymbol local) =>
+            operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local);
+
+        private void ParseSwitch(ISwitchOperation switchOp, List<Stmt> output)
+        {
+            var value = ParseExpression(switchOp.Value);
+            if (Types.IsReal(value.Type))
+            {
+                Unsupported(switchOp.Value, "a switch on a floating-point value", "use if/else");
+                return;
+            }
+
+            Var subject;
+            if (value is Var v)
+            {
+                subject = v;
+            }
+            else
+            {
+                subject = new Var(value.Type, context.Names.Fresh("switchValue"));
+                Locals.Add(subject);
+                output.Add(new Assign(Line(switchOp), subject, "=", value));
+            }
+
+            switchExits.Push(switchOp.ExitLabel);
+            var sections = new List<(Expr? Condition, EquatableArray<Stmt> Body, int Line)>();
+            EquatableArray<Stmt>? defaultBody = null;
+            foreach (var section in switchOp.Cases)
+            {
+                Expr? condition = null;
+                var isDefault = false;
+                foreach (var clause in section.Clauses)
+                {
+                    switch (clause)
+                    {
+                        case IDefaultCaseClauseOperation:
+                            isDefault = true;
+                            break;
+                        case ISingleValueCaseClauseOperation single:
+                            var test = new Binary(Types.Bool, "==", subject, ParseExpression(single.Value));
+                            condition = condition is null ? test : new Binary(Types.Bool, "||", condition, test);
+                            break;
+                        default:
+                            Unsupported(clause, "a pattern case label", "use constant case labels");
+                            break;
+                    }
+                }
+
+                var statements = WithoutFinalBreak(section.Body, switchOp.ExitLabel);
+                var body = new List<Stmt>();
+                foreach (var statement in statements)
+                {
+                    ParseStatement(statement, body);
+                }
+
+                if (isDefault)
+                {
+                    defaultBody = body.ToEquatableArray();
+                }
+                else if (condition is not null)
+                {
+                    sections.Add((condition, body.ToEquatableArray(), section.Syntax is { } s ? Line(s.GetLocation()) : 0));
+                }
+            }
+
+            switchExits.Pop();
+            var chain = defaultBody ?? EquatableArray<Stmt>.Empty;
+            for (var i = sections.Count - 1; i >= 0; i--)
+            {
+                chain = EquatableArray.Of<Stmt>(new If(sections[i].Line, sections[i].Condition!, sections[i].Body, chain));
+            }
+
+            foreach (var statement in chain)
+            {
+                output.Add(statement);
+            }
+        }
+
+        /// <summary>A switch section's statements without the break that ends it, also when it ends a trailing block.</summary>
+        private static ImmutableArray<IOperation> WithoutFinalBreak(ImmutableArray<IOperation> statements, ILabelSymbol exit)
+        {
+            if (statements.IsEmpty)
+            {
+                return statements;
+            }
+
+            var last = statements[statements.Length - 1];
+            return last switch
+            {
+                IBranchOperation { BranchKind: BranchKind.Break } branch when SymbolEqualityComparer.Default.Equals(branch.Target, exit) => statements.RemoveAt(statements.Length - 1),
+                IBlockOperation block => statements.RemoveAt(statements.Length - 1).AddRange(WithoutFinalBreak(block.Operations, exit)),
+                _ => statements,
+            };
+        }
+
+        private bool IsSwitchExit(IBranchOperation branch) =>
+            switchExits.Count > 0 && SymbolEqualityComparer.Default.Equals(branch.Target, switchExits.Peek());
+
+        /// <summary>Array indices; only <c>int</c> ones, which is all a derivative buffer (a span) can be indexed with.</summary>
+        private EquatableArray<Expr> ParseIndices(IEnumerable<IOperation> indices)
+        {
+            foreach (var index in indices.Where(i => i.Type is { SpecialType: not SpecialType.System_Int32 }))
+            {
+                Unsupported(index, $"an array index of type '{index.Type!.ToDisplayString()}'", "index with an int");
+            }
+
+            return indices.Select(ParseExpression).ToEquatableArray();
+        }
+
+        private Expr ParseExpression(IOperation op)
+        {
+            if (op is IThrowOperation)
+            {
+                Unsupported(op, "'throw'", "validate inputs in a wrapper method that calls the differentiable one");
+                return Placeholder;
+            }
+
+            if (op.Kind == OperationKind.Invalid || op.Type is null && op is not IInvocationOperation)
+            {
+                context.Invalid = true;
+                return Placeholder;
+            }
+
+            if (op.Type is { TypeKind: TypeKind.Dynamic })
+            {
+                Unsupported(op, "'dynamic'", "give the value a static type");
+                return Placeholder;
+            }
+
+            if (op.ConstantValue.HasValue && op.Type is { } constantType)
+            {
+                return Constant(op.ConstantValue.Value, constantType);
+            }
+
+            switch (op)
+            {
+                case ILocalReferenceOperation local when IsRealTuple(local.Type):
+                    Unsupported(op, $"the tuple '{local.Local.Name}' as a whole", "use its elements, or return it");
+                    return Placeholder;
+                case IFieldReferenceOperation { Instance.Type: { IsTupleType: true } } element when IsRealTuple(element.Instance.Type):
+                    return ParseTupleElement(element);
+                case ILocalReferenceOperation local:
+                    return DeclareLocal(local.Local);
+                case IParameterReferenceOperation parameter:
+                    if (parameter.Parameter.RefKind != RefKind.None)
+                    {
+                        Unsupported(op, "a ref, out or in parameter", "pass it by value");
+                    }
+
+                    return new Var(TypeNames.Of(parameter.Parameter.Type), parameter.Parameter.Name);
+                case IInstanceReferenceOperation:
+                    return new This(TypeNames.Of(op.Type!));
+                case IFieldReferenceOperation field:
+                    return new Member(TypeNames.Of(op.Type!), ParseReceiver(field.Instance), field.Field.IsStatic ? TypeNames.Of(field.Field.ContainingType) : null, field.Field.Name);
+                case IArrayElementReferenceOperation element:
+                    return new Index(TypeNames.Of(op.Type!), ParseExpression(element.ArrayReference), ParseIndices(element.Indices));
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } span } indexer when Types.ElementType(TypeNames.Of(span.Type!)) is not null:
+                    return new Index(TypeNames.Of(op.Type!), ParseExpression(span), indexer.Arguments.Select(a => ParseExpression(a.Value)).ToEquatableArray());
+                case { Kind: OperationKind.None, Syntax: StackAllocArrayCreationExpressionSyntax { Initializer: null } } stackAllocation
+                    when Types.ElementType(TypeNames.Of(op.Type!)) is { } stackElement && stackAllocation.ChildOperations.Count == 1:
+                    return new NewArray(TypeNames.Of(op.Type!), stackElement, EquatableArray.Of(ParseExpression(stackAllocation.ChildOperations.First()))) { OnStack = true };
+                case IArrayCreationOperation { Initializer: null } creation:
+                    return new NewArray(TypeNames.Of(op.Type!), TypeNames.Of(((IArrayTypeSymbol)op.Type!).ElementType), creation.DimensionSizes.Select(ParseExpression).ToEquatableArray());
+                case IPropertyReferenceOperation property when property.Arguments.IsEmpty:
+                    return new Member(TypeNames.Of(op.Type!), ParseReceiver(property.Instance), property.Property.IsStatic ? TypeNames.Of(property.Property.ContainingType) : null, property.Property.Name);
+                case IConversionOperation conversion:
+                    return ParseConversion(conversion);
+                case IBinaryOperation binary:
+                    return ParseBinary(binary);
+                case IUnaryOperation unary:
+                    return ParseUnary(unary);
+                case IConditionalOperation conditional when conditional.WhenFalse is not null:
+                    var test = ParseExpression(conditional.Condition);
+                    conditionalDepth++;
+                    var whenTrue = ParseExpression(conditional.WhenTrue);
+                    var whenFalse = ParseExpression(conditional.WhenFalse);
+                    conditionalDepth--;
+                    return new Conditional(TypeNames.Of(op.Type!), test, whenTrue, whenFalse);
+                case IInvocationOperation invocation when IsRealTuple(invocation.Type):
+                    // A tuple-valued call's elements are assigned to locals where it is deconstructed, assigned or read
+                    // (BodyParser.Tuples); as a value anywhere else (a branch of ?:, an array element, an argument, a
+                    // conversion) its derivative would not follow it.
+                    Unsupported(op, "a tuple-valued call used as a whole here", "deconstruct it into locals (var (a, b) = G(x)), assign it to a tuple local, or read one element (G(x).Item1)");
+                    return Placeholder;
+                case IInvocationOperation invocation:
+                    return ParseInvocation(invocation, asStatement: false) ?? Placeholder;
+                case IParenthesizedOperation parenthesized:
+                    return ParseExpression(parenthesized.Operand);
+                case IAssignmentOperation or IIncrementOrDecrementOperation:
+                    return ParseNestedAssignment(op);
+                default:
+                    Unsupported(op, Describe(op), "rewrite it with arithmetic, locals and calls");
+                    return Placeholder;
+            }
+        }
+
+        private Expr? ParseReceiver(IOperation? instance)
+        {
+            if (instance is null)
+            {
+                return null;
+            }
+
+            // A receiver declared nullable (Next!.G(x)) keeps its '?', so generated code dereferences it with its own '!'.
+            var receiver = ParseExpression(instance);
+            var declared = instance switch
+            {
+                IFieldReferenceOperation field => field.Field.Type,
+                IPropertyReferenceOperation property => property.Property.Type,
+                ILocalReferenceOperation local => local.Local.Type,
+                IParameterReferenceOperation parameter => parameter.Parameter.Type,
+                _ => instance.Type,
+            };
+            return declared?.NullableAnnotation == NullableAnnotation.Annotated && !receiver.Type.EndsWith("?", System.StringComparison.Ordinal)
+                ? receiver with { Type = receiver.Type + "?" }
+                : receiver;
+        }
+
+        private Expr ParseConversion(IConversionOperation conversion)
+        {
+            var operand = ParseExpression(conversion.Operand);
+            var type = TypeNames.Of(conversion.Type!);
+            if (Types.ElementType(type) is { } element && element == Types.ElementType(operand.Type) && !Types.IsMatrix(operand.Type))
+            {
+                // An array or span seen as a (read-only) span: the same elements, so the same derivative. C# converts
+                // implicitly wherever the generated code passes it on.
+                return operand;
+            }
+
+            if (conversion.OperatorMethod is not null)
+            {
+                Unsupported(conversion, "a user-defined conversion", "convert with arithmetic");
+                return Placeholder;
+            }
+
+            if (type == operand.Type)
+            {
+                return operand;
+            }
+
+            var result = new TypeCast(type, operand);
+            if (Types.IsDifferentiable(operand.Type) && !Types.IsReal(type))
+            {
+                // A derivative stops at any other type: cut on purpose by an integer (GG0006), or lost (GG0019).
+                var toInteger = Types.IsReal(operand.Type) && conversion.Type!.SpecialType is SpecialType.System_Char or (>= SpecialType.System_SByte and <= SpecialType.System_UInt64);
+                Conversions.Add((result, conversion.Syntax.GetLocation(), conversion.Operand.Syntax.ToString(), conversion.Type!.ToDisplayString(), toInteger));
+            }
+
+            return result;
+        }
+
+        private Expr ParseBinary(IBinaryOperation binary)
+        {
+            if (binary.OperatorMethod is not null || binary.IsLifted || BinaryOperator(binary.OperatorKind) is not { } op)
+            {
+                Unsupported(binary, $"the operator '{binary.OperatorKind}' on these operands", "use built-in numeric operators");
+                return Placeholder;
+            }
+
+            var left = ParseExpression(binary.LeftOperand);
+            var shortCircuit = op is "&&" or "||";
+            conditionalDepth += shortCircuit ? 1 : 0;
+            var right = ParseExpression(binary.RightOperand);
+            conditionalDepth -= shortCircuit ? 1 : 0;
+            var type = TypeNames.Of(binary.Type!);
+            CheckRemainder(op, type, binary);
+            return new Binary(type, op, left, right);
+        }
+
+        private void CheckRemainder(string op, string type, IOperation operation)
+        {
+            if (op == "%" && Types.IsReal(type))
+            {
+                Unsupported(operation, "the remainder operator '%' on floating-point values", "use Math.Floor or an integer remainder");
+            }
+        }
+
+        private Expr ParseUnary(IUnaryOperation unary)
+        {
+            if (unary.OperatorMethod is not null || unary.IsLifted)
+            {
+                Unsupported(unary, "a user-defined or lifted operator", "use built-in numeric operators");
+                return Placeholder;
+            }
+
+            var op = unary.OperatorKind switch
+            {
+                UnaryOperatorKind.Minus => "-",
+                UnaryOperatorKind.Plus => "+",
+                UnaryOperatorKind.Not => "!",
+                UnaryOperatorKind.BitwiseNegation => "~",
+                _ => null,
+            };
+            if (op is null)
+            {
+                Unsupported(unary, $"the operator '{unary.OperatorKind}'", "use built-in numeric operators");
+                return Placeholder;
+            }
+
+            var operand = ParseExpression(unary.Operand);
+            return op == "+" ? operand : new Unary(TypeNames.Of(unary.Type!), op, operand);
+        }
+
+        private Expr? ParseInvocation(IInvocationOperation invocation, bool asStatement)
+        {
+            var target = invocation.TargetMethod;
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Parameter?.RefKind is not (null or RefKind.None or RefKind.In) || argument.ArgumentKind == ArgumentKind.ParamArray && argument.Value is not IArrayCreationOperation { Initializer.ElementValues.IsEmpty: true })
+                {
+                    Unsupported(argument, argument.ArgumentKind == ArgumentKind.ParamArray ? "a 'params' argument list" : "a ref or out argument", "pass values");
+                    return null;
+                }
+
+                // An array chosen by ?: or ?? becomes a local of the generated code: one referring to a parameter, as above.
+                if (Unwrapped(argument.Value) is IConditionalOperation or ICoalesceOperation
+                    && RefersToParameterArray(argument.Value, $"the array argument of '{target.Name}'"))
+                {
+                    return null;
+                }
+            }
+
+            var arguments = invocation.Arguments
+                .Where(a => a.ArgumentKind != ArgumentKind.ParamArray)
+                .OrderBy(a => a.Parameter?.Ordinal ?? 0)
+                .ToList();
+            var args = arguments.Select(a => ParseExpression(a.Value)).ToImmutableArray();
+            var type = target.ReturnsVoid ? Types.Void : TypeNames.Of(target.ReturnType);
+
+            if (!asStatement && MathFunctions.Resolve(target) is { } function)
+            {
+                if (function.IsPiecewiseConstant)
+                {
+                    PiecewiseConstantCalls.Add((args, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}"));
+                }
+
+                if (function.Function is { } f)
+                {
+                    return new Intrinsic(type, f, args);
+                }
+
+                // Sign returns an integer: a plain call that no derivative flows through.
+                return new Call(type, null, TypeNames.Of(target.ContainingType), target.Name, args);
+            }
+
+            var receiver = target.IsStatic ? null : ParseReceiver(invocation.Instance);
+            var staticType = target.IsStatic ? TypeNames.Of(target.ContainingType) : null;
+            var name = target.IsGenericMethod
+                ? $"{target.Name}<{string.Join(", ", target.TypeArguments.Select(TypeNames.Of))}>"
+                : target.Name;
+
+            // A method with no [Differentiable] may have user-written derivatives: the registry of [DerivativeOf]
+            // methods says whether it does once activity says whether a derivative flows into it.
+            var differentiable = target.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute);
+            if (!asStatement && (differentiable is not null || CustomDerivativeParser.CannotHave(target.OriginalDefinition) is null))
+            {
+                var display = $"{target.ContainingType.Name}.{target.Name}";
+                var wrt = target.Parameters.Select(MethodParser.IsWrt).ToImmutableArray();
+                var diffCall = new DiffCall(type, receiver, staticType, name, args, wrt)
+                {
+                    Custom = differentiable is null ? new CustomDerivatives(MethodKeys.Of(target)) : null,
+                    CalleeKey = differentiable is null ? null : MethodKeys.Of(target),
+                };
+                if (differentiable is not null)
+                {
+                    Callees.Add(MethodKeys.Of(target));
+                    CalleeSymbols.Add((target.OriginalDefinition, invocation.Syntax.GetLocation()));
+                }
+
+                DifferentiableCalls.Add((diffCall, invocation.Syntax.GetLocation(), display, differentiable is null ? DerivativeKind.None : MethodParser.Kinds(differentiable), target.OriginalDefinition));
+                foreach (var parameter in target.Parameters)
+                {
+                    if (!wrt[parameter.Ordinal] && Types.IsDifferentiable(TypeNames.Of(parameter.Type)))
+                    {
+                        NoDerivativeArguments.Add((args[parameter.Ordinal], invocation.Syntax.GetLocation(), display, parameter.Name));
+                    }
+                }
+
+                return diffCall;
+            }
+
+            var call = new Call(type, receiver, staticType, name, args);
+            var writable = new List<(Expr, string, bool)>();
+            if (differentiable is null && !ReadsOnly(target))
+            {
+                if (receiver is not null && WritableCollection(receiver) is { } written)
+                {
+                    writable.Add((written, invocation.Instance!.Syntax.ToString(), receiver is TypeCast));
+                }
+
+                for (var i = 0; i < arguments.Count; i++)
+                {
+                    if (arguments[i].Parameter?.Type is not INamedTypeSymbol { Name: "ReadOnlySpan" } && WritableCollection(args[i]) is { } argument)
+                    {
+                        writable.Add((argument, arguments[i].Value.Syntax.ToString(), args[i] is TypeCast));
+                    }
+                }
+            }
+
+            PlainCalls.Add((call, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}", !target.ReturnsVoid && !asStatement, writable));
+            return call;
+        }
+
+        /// <summary>
+        /// The array, matrix or span of reals that <paramref name="value"/> is, maybe converted (to <c>object</c>, an
+        /// interface): a plain method given it could write its elements. Null for anything else.
+        /// </summary>
+        private static Expr? WritableCollection(Expr value) =>
+            value is TypeCast cast ? WritableCollection(cast.Operand)
+            : Types.IsRealCollection(value.Type) && !value.Type.StartsWith("global::System.ReadOnlySpan<", System.StringComparison.Ordinal) ? value
+            : null;
+
+        /// <summary>Methods known to read, never write, the arrays they are given: the shape, search and copy methods of System.Array.</summary>
+        private static bool ReadsOnly(IMethodSymbol target) =>
+            target.ContainingType.SpecialType == SpecialType.System_Array
+            && target.Name is "GetLength" or "GetLongLength" or "GetLowerBound" or "GetUpperBound" or "IndexOf" or "LastIndexOf" or "BinarySearch" or "Clone";
+
+        internal static bool HasAttribute(ISymbol symbol, string fullName) =>
+            symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == fullName);
+
+        private static string? BinaryOperator(BinaryOperatorKind kind) => kind switch
+        {
+            BinaryOperatorKind.Add => "+",
+            BinaryOperatorKind.Subtract => "-",
+            BinaryOperatorKind.Multiply => "*",
+            BinaryOperatorKind.Divide => "/",
+            BinaryOperatorKind.Remainder => "%",
+            BinaryOperatorKind.And => "&",
+            BinaryOperatorKind.Or => "|",
+            BinaryOperatorKind.ExclusiveOr => "^",
+            BinaryOperatorKind.LeftShift => "<<",
+            BinaryOperatorKind.RightShift => ">>",
+            BinaryOperatorKind.ConditionalAnd => "&&",
+            BinaryOperatorKind.ConditionalOr => "||",
+            BinaryOperatorKind.Equals => "==",
+            BinaryOperatorKind.NotEquals => "!=",
+            BinaryOperatorKind.LessThan => "<",
+            BinaryOperatorKind.LessThanOrEqual => "<=",
+            BinaryOperatorKind.GreaterThan => ">",
+            BinaryOperatorKind.GreaterThanOrEqual => ">=",
+            _ => null,
+        };
+
+        private static string WiderType(string a, string b) =>
+            a == Types.Double || b == Types.Double ? Types.Double : a == Types.Float || b == Types.Float ? Types.Float : a;
+
+        private static Expr ConvertTo(string type, Expr value) => value.Type == type ? value : new TypeCast(type, value);
+
+        private static readonly Const True = new(Types.Bool, "true", null);
+
+        private static readonly Const Placeholder = new(Types.Double, "default", null);
+
+        private static Expr Constant(object? value, ITypeSymbol type)
+        {
+            var typeName = TypeNames.Of(type);
+            return value switch
+            {
+                null => new Const(typeName, "default", null),
+                bool b => new Const(Types.Bool, b ? "true" : "false", null),
+                string s => new Const(typeName, SymbolDisplay.FormatLiteral(s, quote: true), null),
+                char c => new Const(typeName, SymbolDisplay.FormatLiteral(c, quote: true), null),
+                double d => Literals.Number(Types.Double, d),
+                float f => Literals.Number(Types.Float, f),
+                decimal m => new Const(typeName, m.ToString(CultureInfo.InvariantCulture) + "m", null),
+                _ => Literals.Number(typeName, System.Convert.ToDouble(value, CultureInfo.InvariantCulture)),
+            };
+        }
+
+        private void UnsupportedStatement(IOperation op)
+        {
+            var (what, instead) = op switch
+            {
+                ITryOperation => ("'try'/'catch'/'finally'", "check inputs before the computation instead"),
+                IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation } => ("'throw'", "validate inputs in a wrapper method that calls the differentiable one"),
+                IUsingOperation or IUsingDeclarationOperation => ("'using'", "keep resources out of differentiable code"),
+                ILockOperation => ("'lock'", "keep synchronization out of differentiable code"),
+                IBranchOperation => ("'goto'", "use loops, break and continue"),
+                ILabeledOperation => ("a label", "use loops, break and continue"),
+                ILocalFunctionOperation => ("a local function", "make it a [Differentiable] method of the type"),
+                IForEachLoopOperation => ("'foreach' over anything but an array or span", "use a 'for' loop over indices"),
+                _ => (Describe(op), "rewrite it with assignments, branches, loops and calls"),
+            };
+            Unsupported(op, what, instead);
+        }
+
+        private static string Describe(IOperation op) => op switch
+        {
+            IAnonymousFunctionOperation or IDelegateCreationOperation => "a lambda or delegate",
+            IAwaitOperation => "'await'",
+            IDynamicInvocationOperation or IDynamicMemberReferenceOperation or IDynamicObjectCreationOperation => "a 'dynamic' operation",
+            IAddressOfOperation => "a pointer operation",
+            ITranslatedQueryOperation => "a LINQ query",
+            IObjectCreationOperation => "creating an object",
+            IArrayCreationOperation => "an array initializer",
+            IThrowOperation => "'throw'",
+            IInterpolatedStringOperation => "an interpolated string",
+            _ => $"'{op.Syntax.ToString().Split('\n')[0].Trim()}'",
+        };
+
+        private void Unsupported(IOperation op, string what, string instead) => Unsupported(op.Syntax.GetLocation(), what, instead);
+
+        private void Unsupported(Location? location, string what, string instead) =>
+            context.Report(Descriptors.UnsupportedConstruct, location, what, instead);
+
+        private void Report(DiagnosticDescriptor descriptor, IOperation op, params object[] args) =>
+            context.Report(descriptor, op.Syntax.GetLocation(), args);
+
+        private static int Line(IOperation op) => Line(op.Syntax.GetLocation());
+
+        private static int Line(Location location) => location.GetLineSpan().StartLinePosition.Line + 1;
+    }
+}

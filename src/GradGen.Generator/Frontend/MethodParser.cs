@@ -1,0 +1,506 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using GradGen.Generator.Analysis;
+using GradGen.Generator.Diagnostics;
+using GradGen.Generator.Ir;
+using GradGen.Generator.Lowering;
+using GradGen.Generator.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GradGen.Generator.Frontend
+{
+    /// <summary>What parsing one [Differentiable] method gives: the model (null if it cannot be generated) and the diagnostics.</summary>
+    internal sealed record ParseResult(DiffMethodModel? Model, ImmutableArray<Diagnostic> Diagnostics, EquatableArray<string> Callees)
+    {
+        /// <summary>The methods without [Differentiable] whose [DerivativeOf] derivatives the model calls.</summary>
+        public EquatableArray<string> CustomCallees { get; init; } = EquatableArray<string>.Empty;
+
+        /// <summary>The [Differentiable] methods the body calls, with where: the analyzer reports calls to ones with errors.</summary>
+        public ImmutableArray<(IMethodSymbol Callee, Location Location)> CallSites { get; init; } = ImmutableArray<(IMethodSymbol, Location)>.Empty;
+    }
+
+    /// <summary>
+    /// The one checker behind both the generator and the analyzer: checks a [Differentiable] method's signature and body
+    /// and builds its model.
+    /// </summary>
+    internal static class MethodParser
+    {
+        private const string NoDerivativeAttribute = "GradGen.NoDerivativeAttribute";
+        private const DerivativeKind DefaultKinds = DerivativeKind.Forward | DerivativeKind.Reverse;
+
+        public static bool IsWrt(IParameterSymbol parameter) =>
+            Types.IsDifferentiable(TypeNames.Of(parameter.Type))
+            && parameter.RefKind == RefKind.None
+            && !BodyParser.HasAttribute(parameter, NoDerivativeAttribute);
+
+        /// <summary>The generator's view: the model when the method can be generated, and what it calls.</summary>
+        public static MethodResult ParseForGenerator(IMethodSymbol method, SemanticModel semanticModel, AttributeData attribute, CancellationToken cancellationToken)
+        {
+            var result = Parse(method, semanticModel, attribute, cancellationToken);
+            return new MethodResult(MethodKeys.Of(method), result.Model, result.Callees, result.CustomCallees);
+        }
+
+        /// <summary>
+        /// Parses and checks <paramref name="method"/>. With a <paramref name="registry"/> (the analyzer's), calls to
+        /// methods with [DerivativeOf] derivatives are checked against it; without (the generator's), they are left for
+        /// the generator to check once it has its registry.
+        /// </summary>
+        public static ParseResult Parse(IMethodSymbol method, SemanticModel semanticModel, AttributeData attribute, CancellationToken cancellationToken, System.Lazy<CustomDerivativeRegistry>? registry = null)
+        {
+            var syntax = method.DeclaringSyntaxReferences
+                .Select(r => r.GetSyntax(cancellationToken))
+                .OfType<MethodDeclarationSyntax>()
+                .FirstOrDefault(m => m.Body is not null || m.ExpressionBody is not null);
+            if (syntax is not null && syntax.SyntaxTree != semanticModel.SyntaxTree)
+            {
+                semanticModel = semanticModel.Compilation.GetSemanticModel(syntax.SyntaxTree);
+            }
+
+            if (!HasValidNames(method))
+            {
+                // Half-typed code (a method outside any type, a namespace without a name): the compiler reports it.
+                return new ParseResult(null, ImmutableArray<Diagnostic>.Empty, EquatableArray<string>.Empty);
+            }
+
+            var attributeLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? method.Locations.FirstOrDefault();
+
+            var parameters = method.Parameters.Select(p => new Parameter(p.Name, TypeNames.Of(p.Type), IsWrt(p))).ToImmutableArray();
+            var reserved = parameters.Select(p => p.Name)
+                .Concat(parameters.Where(p => p.Wrt).Select(p => DerivativeNames.Parameter("d", p.Name)))
+                .Concat(DerivativeNames.Reserved);
+            var context = new ParseContext(new NameScope(reserved));
+
+            if (syntax?.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp8 } options)
+            {
+                context.Report(Descriptors.LanguageVersionTooLow, attributeLocation, method.Name, options.LanguageVersion.ToDisplayString());
+            }
+
+            CheckSignature(method, syntax, attributeLocation, context);
+            CheckNames(method, Kinds(attribute), attributeLocation, context);
+            if ((Kinds(attribute) & DerivativeKind.Hessian) != 0 && !TypeNames.IsReal(method.ReturnType))
+            {
+                context.Report(Descriptors.KindNotApplicable, attributeLocation, "Hessian", method.Name, "it is vector-valued; a Hessian is of a scalar function (use Jacobian, or differentiate each output)");
+            }
+
+            if (!context.HasErrors)
+            {
+                CheckSomethingToDifferentiate(method, attributeLocation, context);
+            }
+
+            if (context.HasErrors)
+            {
+                // The body of a method whose signature is wrong would only repeat the same problem.
+                return new ParseResult(null, context.Diagnostics.ToImmutableArray(), EquatableArray<string>.Empty);
+            }
+
+            if (syntax is null || semanticModel.GetOperation(syntax, cancellationToken) is not IMethodBodyOperation bodyOperation
+                || (bodyOperation.BlockBody ?? bodyOperation.ExpressionBody) is not { } body
+                || semanticModel.GetDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
+            {
+                return new ParseResult(null, context.Diagnostics.ToImmutableArray(), EquatableArray<string>.Empty);
+            }
+
+            var parser = new BodyParser(method, context);
+            var statements = parser.ParseBlock(body);
+            var callees = parser.Callees.ToEquatableArray();
+            if (context.Invalid)
+            {
+                return new ParseResult(null, ImmutableArray<Diagnostic>.Empty, callees) { CallSites = parser.CalleeSymbols.ToImmutableArray() };
+            }
+
+            var (varied, customCallees) = CheckActivity(statements, parameters, Kinds(attribute), parser, context, registry);
+            if (context.HasErrors)
+            {
+                return new ParseResult(null, context.Diagnostics.ToImmutableArray(), callees) { CallSites = parser.CalleeSymbols.ToImmutableArray() };
+            }
+
+            // A call no derivative flows into needs no derivative: it stays a plain call.
+            statements = IrRewriter.Map(statements, e => e is DiffCall { Custom: not null } d && !ActivityAnalysis.DependsOn(d, varied)
+                ? new Call(d.Type, d.Receiver, d.StaticType, d.Name, d.Args)
+                : e);
+
+            var results = (BodyParser.IsRealTuple(method.ReturnType)
+                ? ((INamedTypeSymbol)method.ReturnType).TupleElements.Select((e, i) => new Var(TypeNames.Of(e.Type), context.Names.Fresh($"result{i + 1}")))
+                : new[] { new Var(TypeNames.Of(method.ReturnType), context.Names.Fresh("result")) }).ToList();
+            var prepared = Preparation.Prepare(statements, results, parameters, context.Names);
+            var model = new DiffMethodModel(
+                MethodKeys.Of(method),
+                HintName(method),
+                method.ContainingNamespace.IsGlobalNamespace ? null : method.ContainingNamespace.ToDisplayString(),
+                ContainingTypes(method.ContainingType).ToEquatableArray(),
+                method.Name,
+                Modifiers(method),
+                method.IsStatic,
+                TypeNames.Of(method.ReturnType),
+                parameters,
+                parser.Locals.Concat(prepared.Locals).Concat(results).ToEquatableArray(),
+                results.ToEquatableArray(),
+                prepared.Body,
+                Kinds(attribute),
+                syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
+            return new ParseResult(model, context.Diagnostics.ToImmutableArray(), callees)
+            {
+                CallSites = parser.CalleeSymbols.ToImmutableArray(),
+                CustomCallees = customCallees.OrderBy(k => k, System.StringComparer.Ordinal).ToEquatableArray(),
+            };
+        }
+
+        /// <summary>Whether the method, its types and namespaces all have names that generated code can write.</summary>
+        private static bool HasValidNames(IMethodSymbol method)
+        {
+            for (ISymbol? symbol = method; symbol is not null && symbol is not INamespaceSymbol { IsGlobalNamespace: true }; symbol = symbol.ContainingSymbol)
+            {
+                if (symbol.IsImplicitlyDeclared || !SyntaxFacts.IsValidIdentifier(symbol.Name))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static void CheckSignature(IMethodSymbol method, MethodDeclarationSyntax? syntax, Location? location, ParseContext context)
+        {
+            for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+            {
+                var declarations = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<TypeDeclarationSyntax>();
+                if (declarations.Any(d => !d.Modifiers.Any(SyntaxKind.PartialKeyword)))
+                {
+                    context.Report(Descriptors.TypeNotPartial, location, type.Name, method.Name);
+                }
+            }
+
+            void Unsupported(string reason) => context.Report(Descriptors.UnsupportedSignature, location, method.Name, reason);
+
+            if (method.MethodKind != MethodKind.Ordinary)
+            {
+                Unsupported("only ordinary methods can be differentiated, not operators, accessors or local functions");
+                return;
+            }
+
+            if (method.IsGenericMethod)
+            {
+                Unsupported("it is generic; write it for double or float");
+            }
+
+            if (method.IsAsync)
+            {
+                Unsupported("it is async; differentiate a synchronous method and await around it");
+            }
+
+            if (syntax is null || method.IsExtern || method.IsAbstract)
+            {
+                Unsupported("it has no body (abstract, extern or a partial declaration)");
+            }
+
+            if (!IsDifferentiableReturn(method.ReturnType))
+            {
+                Unsupported($"it returns '{method.ReturnType.ToDisplayString()}'; return double or float, a tuple of 2 to 7 of them, or double[] or float[]");
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (parameter.RefKind != RefKind.None)
+                {
+                    Unsupported($"parameter '{parameter.Name}' is passed by reference; pass it by value");
+                }
+                else if (parameter.IsParams)
+                {
+                    Unsupported($"parameter '{parameter.Name}' is 'params'; pass an ordinary parameter");
+                }
+                else if (parameter.Type.TypeKind == TypeKind.Dynamic)
+                {
+                    Unsupported($"parameter '{parameter.Name}' is dynamic; give it a static type");
+                }
+                else if (UnsupportedCollection(parameter.Type) is { } problem)
+                {
+                    Unsupported($"parameter '{parameter.Name}' is {problem}");
+                }
+                else if (Types.IsDifferentiable(TypeNames.Of(parameter.Type)) || parameter.Type.TypeKind == TypeKind.Error || OfMethodTypeParameter(parameter.Type))
+                {
+                    // Differentiated, or [NoDerivative]; a type that does not compile yet, which the compiler reports; or
+                    // the method's own type parameter, reported with the method's being generic.
+                }
+                else if (TypeNames.CarriesNoReal(parameter.Type))
+                {
+                    if (parameter.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == NoDerivativeAttribute) is { ApplicationSyntaxReference: { } attribute })
+                    {
+                        context.Report(Descriptors.NeedlessNoDerivative, attribute.GetSyntax().GetLocation(), parameter.Name, $"'{parameter.Type.ToDisplayString()}'");
+                    }
+                }
+                else if (!BodyParser.HasAttribute(parameter, NoDerivativeAttribute))
+                {
+                    // Allow-list, never deny-list: a type that may hold a real number is no silent constant.
+                    context.Report(
+                        Descriptors.UndifferentiatedType,
+                        parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation() ?? location,
+                        $"Parameter '{parameter.Name}'",
+                        parameter.Type.ToDisplayString(),
+                        "mark it [NoDerivative] if it is constant data, or pass the numbers to differentiate as double or float parameters (or arrays of them)");
+                }
+            }
+        }
+
+        private static bool OfMethodTypeParameter(ITypeSymbol type) => type switch
+        {
+            ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } => true,
+            IArrayTypeSymbol array => OfMethodTypeParameter(array.ElementType),
+            INamedTypeSymbol named => named.TypeArguments.Any(OfMethodTypeParameter),
+            _ => false,
+        };
+
+        /// <summary>GG0020: a method none of whose parameters is differentiated.</summary>
+        private static void CheckSomethingToDifferentiate(IMethodSymbol method, Location? location, ParseContext context)
+        {
+            if (method.Parameters.Any(IsWrt))
+            {
+                return;
+            }
+
+            var why = method.Parameters.IsEmpty
+                ? "it has no parameters"
+                : method.Parameters.Any(p => Types.IsDifferentiable(TypeNames.Of(p.Type)))
+                    ? "its double and float parameters are [NoDerivative]"
+                    : "none is double, float or an array of them";
+            context.Report(Descriptors.NothingToDifferentiate, location, method.Name, why);
+        }
+
+        /// <summary>Reports members the user declared under a name GradGen generates (its own generated members excepted).</summary>
+        private static void CheckNames(IMethodSymbol method, DerivativeKind kinds, Location? location, ParseContext context)
+        {
+            var generated = DerivativeKindInfo.Of(kinds).SelectMany(k => k.Members(method.Name, TypeNames.IsReal(method.ReturnType)));
+            foreach (var name in generated)
+            {
+                var userMember = method.ContainingType.GetMembers(name).FirstOrDefault(m => !m.GetAttributes().Any(a =>
+                    a.AttributeClass?.ToDisplayString() == "System.CodeDom.Compiler.GeneratedCodeAttribute"
+                    && a.ConstructorArguments.Length > 0
+                    && a.ConstructorArguments[0].Value as string == "GradGen"));
+                if (userMember is not null)
+                {
+                    context.Report(Descriptors.NameClash, location, method.ContainingType.Name, name, method.Name);
+                }
+            }
+        }
+
+        /// <summary>A real, a tuple of 2 to 7 reals, or a one-dimensional array of reals.</summary>
+        public static bool IsDifferentiableReturn(ITypeSymbol type) =>
+            TypeNames.IsReal(type)
+            || BodyParser.IsRealTuple(type) && ((INamedTypeSymbol)type).TupleElements.Length <= 7
+            || type is IArrayTypeSymbol { Rank: 1 } array && TypeNames.IsReal(array.ElementType);
+
+        /// <summary>Why a collection of reals cannot be a parameter, or null if it can (or is no such collection).</summary>
+        private static string? UnsupportedCollection(ITypeSymbol type) => type switch
+        {
+            IArrayTypeSymbol { ElementType: IArrayTypeSymbol inner } when TypeNames.IsReal(inner.ElementType) => "a jagged array; use a matrix (double[,])",
+            IArrayTypeSymbol { Rank: > 2 } array when TypeNames.IsReal(array.ElementType) => "an array of rank 3 or more; use double[] or double[,]",
+            INamedTypeSymbol { Name: "Span", IsGenericType: true } span when TypeNames.IsReal(span.TypeArguments[0]) => "a Span, which the method could write; take a ReadOnlySpan",
+            _ => null,
+        };
+
+        /// <summary>
+        /// Reports plain calls that a derivative would flow into, and integer conversions that cut one. Returns the
+        /// varied variables, and the methods whose [DerivativeOf] derivatives a derivative flows into.
+        /// </summary>
+        private static (HashSet<string> Varied, HashSet<string> CustomCallees) CheckActivity(
+            EquatableArray<Stmt> body, ImmutableArray<Parameter> parameters, DerivativeKind kinds, BodyParser parser, ParseContext context, System.Lazy<CustomDerivativeRegistry>? registry)
+        {
+            var customCallees = new HashSet<string>();
+            var varied = ActivityAnalysis.Varied(body, parameters.Where(p => p.Wrt).Select(p => p.Name));
+            foreach (var (call, location, name, resultUsed, writable) in parser.PlainCalls)
+            {
+                var operands = call.Receiver is null ? call.Args : call.Args.Append(call.Receiver);
+                var anyVaried = operands.Any(o => ActivityAnalysis.DependsOn(o, varied)) || writable.Any(w => ActivityAnalysis.DependsOn(w.Collection, varied));
+
+                if (writable.Any(w => w.Converted && ActivityAnalysis.DependsOn(w.Collection, varied)))
+                {
+                    // A differentiable array converted to object or an interface: reported at the conversion (GG0019).
+                    continue;
+                }
+
+                if (writable.Count > 0 && anyVaried)
+                {
+                    // The method could write differentiable values into the array, or change its elements, where no
+                    // derivative follows.
+                    var (collection, text, _) = writable.Where(w => ActivityAnalysis.DependsOn(w.Collection, varied)).DefaultIfEmpty(writable[0]).First();
+                    context.Report(
+                        Descriptors.UnsupportedConstruct,
+                        location,
+                        $"passing '{text}' to '{name}', which may write its elements while a derivative flows into the call,",
+                        $"take a ReadOnlySpan<{Types.ElementType(collection.Type)}> in '{name}' if it only reads them, or write the elements in this method");
+                    continue;
+                }
+
+                // A bool carries no derivative: the call is control flow (double.IsNaN(x), a tolerance test). An array's
+                // derivative does not reach an integer computed from it (GetLength, IndexOf); a real's reaches anything.
+                if (!resultUsed || call.Type == Types.Bool)
+                {
+                    continue;
+                }
+
+                var countsOnly = call.Type is Types.Int or "long";
+                if (operands.Any(o => ActivityAnalysis.DependsOn(o, varied) && (Types.IsReal(o.Type) || !countsOnly)))
+                {
+                    context.Report(Descriptors.NonDifferentiableCall, location, name);
+                }
+            }
+
+            foreach (var (args, location, name) in parser.PiecewiseConstantCalls)
+            {
+                if (args.Any(a => ActivityAnalysis.DependsOn(a, varied)))
+                {
+                    context.Report(Descriptors.PiecewiseConstant, location, name);
+                }
+            }
+
+            foreach (var (node, location, operand, type, toInteger) in parser.Conversions)
+            {
+                if (!ActivityAnalysis.DependsOn(node.Operand, varied))
+                {
+                    continue;
+                }
+
+                if (toInteger)
+                {
+                    context.Report(Descriptors.IntegerConversion, location, operand, node.Type);
+                }
+                else
+                {
+                    var instead = Types.IsReal(node.Operand.Type)
+                        ? "keep it double or float"
+                        : "keep it an array or span, and read its elements in a loop (LINQ and collection interfaces are not differentiated yet)";
+                    context.Report(Descriptors.UndifferentiatedType, location, $"The differentiable value '{operand}' converted to a value", type, instead);
+                }
+            }
+
+            foreach (var (argument, location, callee, parameter) in parser.NoDerivativeArguments)
+            {
+                if (ActivityAnalysis.DependsOn(argument, varied))
+                {
+                    context.Report(Descriptors.NoDerivativeArgument, location, callee, parameter);
+                }
+            }
+
+            foreach (var (node, location, name, calleeKinds, target) in parser.DifferentiableCalls)
+            {
+                if (!ActivityAnalysis.DependsOn(node, varied))
+                {
+                    continue;
+                }
+
+                var available = DerivativeKindInfo.CalleeDerivativesOf(calleeKinds);
+                if (node.Custom is { } custom)
+                {
+                    customCallees.Add(custom.TargetKey);
+                    if (registry is null)
+                    {
+                        continue;
+                    }
+
+                    available = registry.Value.Kinds(custom.TargetKey);
+                    if (available == CalleeDerivative.None)
+                    {
+                        var stubs = CustomDerivativeParser.KindsOf(target).Where(k => (DerivativeKindInfo.CalleeDerivativesOf(kinds) & k) != 0).Select(k => CustomDerivativeParser.Stub(target, k));
+                        context.Report(Descriptors.NonDifferentiableCall, location, Stubs(stubs), name);
+                        continue;
+                    }
+                }
+
+                // A Hessian calls the callee's FReverseTangent, which only a Hessian generates.
+                var missing = DerivativeKindInfo.CalleeDerivativesOf(kinds) & ~available;
+                if (missing == CalleeDerivative.ReverseTangent && !Types.IsReal(node.Type))
+                {
+                    // Vector-valued methods have no Hessian kind (GG0012), so no FReverseTangent to call.
+                    context.Report(Descriptors.UnsupportedConstruct, location, $"a Hessian through the vector-valued '{name}'", "compute its outputs in this method, or call scalar-valued methods");
+                }
+                else if (missing != CalleeDerivative.None && node.Custom is not null)
+                {
+                    var kind = CustomDerivativeParser.KindsOf(target).First(k => (missing & k) != 0);
+                    var stubs = CustomDerivativeParser.KindsOf(target).Where(k => (missing & k) != 0).Select(k => CustomDerivativeParser.Stub(target, k));
+                    context.Report(Descriptors.MissingCustomDerivative, location, Stubs(stubs), name, kind.ToString(), CustomDerivativeParser.Declaration(target, kind, DerivativeNames.Of(kind, target.Name)));
+                }
+                else if (missing != CalleeDerivative.None)
+                {
+                    // The kind to add to the callee's [Differentiable]: the first whose derivatives the call lacks.
+                    var kind = DerivativeKindInfo.All.First(k => (k.CalleeDerivatives & missing) != 0).Kind;
+                    context.Report(Descriptors.MissingDerivativeKind, location, name, kind.ToString());
+                }
+            }
+
+            return (varied, customCallees);
+        }
+
+        /// <summary>The diagnostic properties that hand [DerivativeOf] stubs to the code fix.</summary>
+        private static ImmutableDictionary<string, string?> Stubs(IEnumerable<string> stubs) =>
+            ImmutableDictionary<string, string?>.Empty.Add(Descriptors.StubsProperty, string.Join("\n", stubs));
+
+        /// <summary><c>Namespace.Type.Method.g.cs</c>; overloads add their parameter types to stay apart.</summary>
+        private static string HintName(IMethodSymbol method)
+        {
+            var name = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted))
+                + "." + method.Name;
+            if (method.ContainingType.GetMembers(method.Name).Length > 1)
+            {
+                name += "_" + string.Join("_", method.Parameters.Select(p => p.Type.ToDisplayString()));
+            }
+
+            return new string(name.Select(c => char.IsLetterOrDigit(c) || c is '.' or '_' ? c : '_').ToArray()) + ".g.cs";
+        }
+
+        private static IEnumerable<TypeDecl> ContainingTypes(INamedTypeSymbol type)
+        {
+            var chain = new List<TypeDecl>();
+            for (var t = type; t is not null; t = t.ContainingType)
+            {
+                var keyword = t.TypeKind switch
+                {
+                    TypeKind.Struct when t.IsRecord => "record struct",
+                    TypeKind.Struct => "struct",
+                    TypeKind.Interface => "interface",
+                    _ when t.IsRecord => "record",
+                    _ => "class",
+                };
+                // C# wants these before 'partial', which must come just before the keyword.
+                var modifiers = (t.TypeKind == TypeKind.Struct && t.IsReadOnly ? "readonly " : string.Empty)
+                    + (t.TypeKind == TypeKind.Struct && t.IsRefLikeType ? "ref " : string.Empty);
+                var name = t.TypeParameters.IsEmpty ? t.Name : $"{t.Name}<{string.Join(", ", t.TypeParameters.Select(p => p.Name))}>";
+                chain.Insert(0, new TypeDecl(modifiers, keyword, name));
+            }
+
+            return chain;
+        }
+
+        private static string Modifiers(IMethodSymbol method)
+        {
+            var access = method.DeclaredAccessibility switch
+            {
+                Accessibility.Public => "public",
+                Accessibility.Internal => "internal",
+                Accessibility.Protected => "protected",
+                Accessibility.ProtectedOrInternal => "protected internal",
+                Accessibility.ProtectedAndInternal => "private protected",
+                _ => "private",
+            };
+            return method.IsStatic ? access + " static" : access;
+        }
+
+        /// <summary>The kinds to generate; Jacobian and Hessian are built on Forward and Reverse, which come with them.</summary>
+        public static DerivativeKind Kinds(AttributeData attribute)
+        {
+            foreach (var argument in attribute.NamedArguments)
+            {
+                if (argument.Key == "Kinds" && argument.Value.Value is int value)
+                {
+                    var kinds = (DerivativeKind)value;
+                    return (kinds & ~DefaultKinds) != 0 ? kinds | DefaultKinds : kinds;
+                }
+            }
+
+            return DefaultKinds;
+        }
+    }
+}

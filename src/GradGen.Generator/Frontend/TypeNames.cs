@@ -1,0 +1,97 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace GradGen.Generator.Frontend
+{
+    /// <summary>How the IR spells Roslyn types: fully qualified, special types by keyword.</summary>
+    internal static class TypeNames
+    {
+        private static readonly SymbolDisplayFormat Format = SymbolDisplayFormat.FullyQualifiedFormat
+            .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+        public static string Of(ITypeSymbol type) => type.ToDisplayString(Format);
+
+        public static bool IsReal(ITypeSymbol? type) =>
+            type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single;
+
+        /// <summary>
+        /// Whether a value of <paramref name="type"/> is known to hold no real number, so that no derivative can hide in
+        /// it. An allow-list: <c>bool</c>, <c>char</c>, integers, <c>string</c>, enums, and arrays, spans, nullables and
+        /// tuples of those, and the structs and sealed classes of the compilation's own source whose fields and
+        /// properties are all of such types. Anything else (<c>decimal</c>, <c>object</c>, interfaces, delegates, type
+        /// parameters, other types of referenced assemblies, whose private fields cannot be seen) may hold one.
+        /// </summary>
+        public static bool CarriesNoReal(ITypeSymbol type) =>
+            CarriesNoReal(type, new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default));
+
+        private static bool CarriesNoReal(ITypeSymbol type, HashSet<ITypeSymbol> visiting)
+        {
+            switch (type.SpecialType)
+            {
+                case SpecialType.System_Boolean:
+                case SpecialType.System_Char:
+                case SpecialType.System_String:
+                case SpecialType.System_Void:
+                case SpecialType.System_IntPtr:
+                case SpecialType.System_UIntPtr:
+                case >= SpecialType.System_SByte and <= SpecialType.System_UInt64:
+                    return true;
+            }
+
+            switch (type)
+            {
+                case { TypeKind: TypeKind.Enum }:
+                    return true;
+                case IArrayTypeSymbol array:
+                    return CarriesNoReal(array.ElementType, visiting);
+                case INamedTypeSymbol { IsTupleType: true } tuple:
+                    return tuple.TupleElements.All(e => CarriesNoReal(e.Type, visiting));
+                case INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } wrapper
+                    when wrapper.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T
+                        || wrapper.Name is "Span" or "ReadOnlySpan" && wrapper.ContainingNamespace?.ToDisplayString() == "System":
+                    return CarriesNoReal(wrapper.TypeArguments[0], visiting);
+                case INamedTypeSymbol { TypeKind: TypeKind.Struct } or INamedTypeSymbol { TypeKind: TypeKind.Class, IsSealed: true }:
+                    // A struct, or a sealed class (no derived class can add a real to it), of the compilation's source:
+                    // all its fields are visible, private ones included.
+                    return MembersCarryNoReal((INamedTypeSymbol)type, visiting);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool MembersCarryNoReal(INamedTypeSymbol type, HashSet<ITypeSymbol> visiting)
+        {
+            if (type.SpecialType is SpecialType.System_Object or SpecialType.System_ValueType)
+            {
+                return true;
+            }
+
+            if (type.Locations.Length == 0 || !type.Locations.All(l => l.IsInSource))
+            {
+                return false;
+            }
+
+            if (!visiting.Add(type))
+            {
+                // A type that refers to itself (a list node): its other members decide.
+                return true;
+            }
+
+            // Fields, properties and events as declared (a backing field is its property's or event's; a record's EqualityContract is no
+            // data), and the parameters of a primary constructor, which the type may keep in hidden fields.
+            var memberTypes = type.GetMembers().Where(m => !m.IsStatic && !m.IsImplicitlyDeclared).Select(m => m switch
+            {
+                IFieldSymbol field => field.Type,
+                IPropertySymbol property => property.Type,
+                IEventSymbol @event => @event.Type,
+                _ => null,
+            }).Concat(type.InstanceConstructors
+                .Where(c => c.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax))
+                .SelectMany(c => c.Parameters.Select(p => (ITypeSymbol?)p.Type)));
+            return memberTypes.All(t => t is null || CarriesNoReal(t, visiting))
+                && (type.BaseType is null || MembersCarryNoReal(type.BaseType, visiting));
+        }
+    }
+}

@@ -1,0 +1,140 @@
+using System.Collections.Generic;
+
+namespace GradGen.Generator.Ir
+{
+    /// <summary>
+    /// Builds derivative expressions, folding the trivial cases (×1, ×−1, +0) so generated code reads like hand-written
+    /// code. A null expression stands for zero.
+    /// </summary>
+    internal static class Build
+    {
+        public static Const Num(string type, double value) => Literals.Number(type, value);
+
+        public static bool IsConst(Expr e, double value) => e is Const { Value: { } v } && v == value;
+
+        public static Expr? Add(Expr? a, Expr? b) => a is null ? b
+            : b is null ? a
+            : b is Unary { Op: "-" } nb ? Sub(a, nb.Operand)
+            : new Binary(a.Type, "+", a, b);
+
+        public static Expr? Sub(Expr? a, Expr? b) => b is null ? a
+            : a is null ? Neg(b)
+            : b is Unary { Op: "-" } nb ? Add(a, nb.Operand)
+            : new Binary(a.Type, "-", a, b);
+
+        public static Expr Neg(Expr a) => a switch
+        {
+            Unary { Op: "-" } u => u.Operand,
+            Const { Value: { } v } c when Types.IsReal(c.Type) => Num(c.Type, -v),
+            _ => new Unary(a.Type, "-", a),
+        };
+
+        public static Expr Mul(Expr a, Expr b)
+        {
+            if (IsConst(a, 1))
+            {
+                return b;
+            }
+
+            if (IsConst(b, 1))
+            {
+                return a;
+            }
+
+            if (IsConst(a, -1))
+            {
+                return Neg(b);
+            }
+
+            if (IsConst(b, -1))
+            {
+                return Neg(a);
+            }
+
+            if (a is Unary { Op: "-" } na)
+            {
+                return Neg(Mul(na.Operand, b));
+            }
+
+            return b is Unary { Op: "-" } nb ? Neg(Mul(a, nb.Operand)) : new Binary(Types.IsReal(a.Type) ? a.Type : b.Type, "*", a, b);
+        }
+
+        public static Expr Div(Expr a, Expr b)
+        {
+            if (IsConst(b, 1))
+            {
+                return a;
+            }
+
+            return a is Unary { Op: "-" } na ? Neg(Div(na.Operand, b)) : new Binary(a.Type, "/", a, b);
+        }
+
+        public static Expr Cast(string type, Expr e) => e.Type == type ? e
+            : e is Const { Value: { } v } && Types.IsReal(type) ? Num(type, v)
+            : new TypeCast(type, e);
+
+        /// <summary>A zero of the shape of <paramref name="like"/>: 0 for a real, a zero-filled array for a collection.</summary>
+        public static Expr Zero(Expr like)
+        {
+            if (Types.ElementType(like.Type) is not { } element)
+            {
+                return Num(like.Type, 0);
+            }
+
+            var lengths = Types.IsMatrix(like.Type)
+                ? EquatableArray.Of<Expr>(LengthOf(like, 0), LengthOf(like, 1))
+                : EquatableArray.Of<Expr>(new Member(Types.Int, like, null, "Length"));
+            return new NewArray(Types.IsMatrix(like.Type) ? element + "[,]" : element + "[]", element, lengths);
+        }
+
+        /// <summary>Sets a derivative buffer to zero: a real, an array or matrix, or a span.</summary>
+        public static Stmt Clear(Var buffer) =>
+            Types.IsReal(buffer.Type) ? new Assign(0, buffer, "=", Num(buffer.Type, 0))
+            : buffer.Type.StartsWith("global::System.Span<", System.StringComparison.Ordinal) ? new ExprStmt(0, new Call(Types.Void, buffer, null, "Clear", EquatableArray<Expr>.Empty))
+            : new ExprStmt(0, new Call(Types.Void, null, "global::System.Array", "Clear", EquatableArray.Of<Expr>(buffer, Num(Types.Int, 0), Length(buffer))));
+
+        /// <summary>
+        /// Zeroes a derivative buffer just made from <paramref name="made"/> when that may be a <c>stackalloc</c>, which
+        /// is zeroed only where the module does not skip locals' initialisation (<c>[SkipLocalsInit]</c>); nothing otherwise.
+        /// </summary>
+        public static IEnumerable<Stmt> ClearIfOnStack(Var buffer, Expr made) =>
+            IrWalker.Stackallocs(made) ? new[] { Clear(buffer) } : System.Array.Empty<Stmt>();
+
+        /// <summary><c>a.Length</c> of an array or span.</summary>
+        public static Expr Length(Expr array) => new Member(Types.Int, array, null, "Length");
+
+        public static Expr LengthOf(Expr matrix, int dimension) =>
+            new Call(Types.Int, matrix, null, "GetLength", EquatableArray.Of<Expr>(Num(Types.Int, dimension)));
+
+        public static Expr Math(MathFunction function, string type, params Expr[] args) =>
+            new Intrinsic(type, function, EquatableArray.Of(args));
+
+        public static Expr Compare(string op, Expr a, Expr b) => new Binary(Types.Bool, op, a, b);
+
+        /// <summary>An int sum: constants folded, no zero term, and <c>e − 1 + 1</c> as e.</summary>
+        public static Expr IntAdd(Expr a, Expr b) =>
+            a is Const { Value: { } x } && b is Const { Value: { } y } ? Num(Types.Int, x + y)
+            : IsConst(b, 0) ? a : IsConst(a, 0) ? b
+            : IsConst(b, 1) && a is Binary { Op: "-" } less && IsConst(less.Right, 1) ? less.Left
+            : new Binary(Types.Int, "+", a, b);
+
+        /// <summary>An int difference, without a zero term.</summary>
+        public static Expr IntSub(Expr a, Expr b) => IsConst(b, 0) ? a : new Binary(Types.Int, "-", a, b);
+
+        /// <summary>An int product, constants folded, without a factor one.</summary>
+        public static Expr IntMul(Expr a, Expr b) =>
+            a is Const { Value: { } x } && b is Const { Value: { } y } ? Num(Types.Int, x * y)
+            : IsConst(a, 0) || IsConst(b, 0) ? Num(Types.Int, 0)
+            : IsConst(a, 1) ? b : IsConst(b, 1) ? a
+            : new Binary(Types.Int, "*", a, b);
+
+        /// <summary>The larger of two ints, folded when both are constants.</summary>
+        public static Expr IntMax(Expr a, Expr b) =>
+            a is Const { Value: { } x } && b is Const { Value: { } y } ? Num(Types.Int, System.Math.Max(x, y))
+            : a.Equals(b) ? a
+            : Choose(Compare(">=", a, b), a, b);
+
+        public static Expr Choose(Expr condition, Expr whenTrue, Expr whenFalse) =>
+            new Conditional(whenTrue.Type, condition, whenTrue, whenFalse);
+    }
+}

@@ -1,0 +1,229 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace GradGen.Generator.Ir
+{
+    /// <summary>
+    /// An expression of the IR. <see cref="Type"/> is C# source text: <c>double</c>, <c>int</c>, or a global:: name.
+    /// Each node defines its children once, here: every walker, analysis and rewriter goes through
+    /// <see cref="Children"/> and <see cref="WithChildren"/>, so a new node is one record with these two members.
+    /// </summary>
+    public abstract record Expr(string Type)
+    {
+        /// <summary>The expressions directly inside, in evaluation order: operands, receivers, arguments, indices, items.</summary>
+        public abstract IReadOnlyList<Expr> Children();
+
+        /// <summary>This node with <see cref="Children"/> replaced, in the same order (a child that must be a variable stays one).</summary>
+        public abstract Expr WithChildren(IReadOnlyList<Expr> children);
+
+        private protected static IReadOnlyList<Expr> None { get; } = new Expr[0];
+
+        private protected static IReadOnlyList<Expr> List(Expr? first, IEnumerable<Expr> rest) =>
+            (first is null ? rest : rest.Prepend(first)).ToArray();
+
+        /// <summary>The receiver (if there is one) and the rest of <paramref name="children"/>, as <see cref="List"/> made them.</summary>
+        private protected static (Expr? Receiver, EquatableArray<Expr> Others) Split(bool hasReceiver, IReadOnlyList<Expr> children) =>
+            hasReceiver ? (children[0], children.Skip(1).ToEquatableArray()) : (null, children.ToEquatableArray());
+    }
+
+    /// <summary>A node without children.</summary>
+    public abstract record Leaf(string Type) : Expr(Type)
+    {
+        public sealed override IReadOnlyList<Expr> Children() => None;
+
+        public sealed override Expr WithChildren(IReadOnlyList<Expr> children) => this;
+    }
+
+    /// <summary>A literal, kept as the C# text that spells it; <see cref="Value"/> is set for numbers.</summary>
+    public sealed record Const(string Type, string Text, double? Value) : Leaf(Type);
+
+    /// <summary>A local, a parameter, or a variable GradGen introduced.</summary>
+    public sealed record Var(string Type, string Name) : Leaf(Type);
+
+    /// <summary>A field or property read: of <see cref="Receiver"/>, or static on <see cref="StaticType"/>. A constant for AD.</summary>
+    public sealed record Member(string Type, Expr? Receiver, string? StaticType, string Name) : Expr(Type)
+    {
+        public override IReadOnlyList<Expr> Children() => Receiver is null ? None : new[] { Receiver };
+
+        public override Expr WithChildren(IReadOnlyList<Expr> children) => this with { Receiver = Receiver is null ? null : children[0] };
+    }
+
+    /// <summary><c>this</c>.</summary>
+    public sealed record This(string Type) : Leaf(Type);
+
+    public sealed record Unary(string Type, string Op, Expr Operand) : Expr(Type)
+    {
+        public override IReadOnlyList<Expr> Children() => new[] { Operand };
+
+        public override Expr WithChildren(IReadOnlyList<Expr> children) => this with { Operand = children[0] };
+    }
+
+    public sealed record Binary(string Type, string Op, Expr Left, Expr Right) : Expr(Type)
+    {
+        public override IReadOnlyList<Expr> Children() => new[] { Left, Right };
+
+        public override Expr WithChildren(IReadOnlyList<Expr> children) => this with { Left = children[0], Right = children[1] };
+    }
+
+    public sealed record Conditional(string Type, Expr Condition, Expr WhenTrue, Expr WhenFalse) : Expr(Type)
+    {
+        public override IReadOnlyList<Expr> Children() => new[] { Condition, WhenTrue, WhenFalse };
+
+        public override Expr WithChildren(IReadOnlyList<Expr> children) => this with { Condition = children[0], WhenTrue = children[1], WhenFalse = children[2] };
+    }
+
+    /// <summary>An explicit or implicit numeric conversion to <see cref="Expr.Type"/>.</summary>
+    public sealed record TypeCast(string Type, Expr Operand) : Expr(Type)
+    {
+        public override IReadOnlyList<Expr> Children() => new[] { Operand };
+
+        public override Expr WithChildren(IReadOnlyList<Expr> children) => this with { Operand = children[0] };
+    }
+
+    /// <summary>A <c>Math</c>/<c>MathF</c> function GradGen knows the derivative of.</summary>
+    public sealed record Intrinsic(string Type, MathFunction Function, EquatableArray<Expr> Args) : Expr(Type)
+    {
+        public override IReadOnlyList<Expr> Children() => Args;
+
+        public override Expr WithChildren(IReadOnlyList<Expr> children) => this with { Args = children.ToEquatableArray() };
+    }
+
+    /// <summary>
+    /// A call through which no derivative flows: on <see cref="Receiver"/> or static on <see cref="StaticType"/>.
+    /// Also the runtime helpers generated code calls (the tape).
+    /// </summary>
+    public sealed record Call(string Type, Expr? Receiver, string? StaticType, string Name, EquatableArray<Expr> Args) : Expr(Type)
+    {
+        public override IReadOnlyList<Expr> Children() => List(Receiver, Args);
+
+        public override Expr WithChildren(IReadOnlyList<Expr> children)
+        {
+            var (receiver, args) = Split(Receiver is not null, children);
+            return this with { Receiver = receiver, Args = args };
+        }
+    }
+
+    /// <summary>
+    /// A call to another [Differentiable] method; <see cref="Wrt"/> says which arguments have derivatives.
+    /// After preparation every differentiable argument is a variable or a constant, and the call is the whole right-hand side.
+    /// </summary>
+    public sealed record DiffCall(
+        string Type,
+        Expr? Receiver,
+        string? StaticType,
+        string Name,
+        EquatableArray<Expr> Args,
+        EquatableArray<bool> Wrt) : Expr(Type)
+    {
+        /// <summary>Set when the callee is no [Differentiable] method: its derivatives are user-written [DerivativeOf] methods.</summary>
+        public CustomDerivatives? Custom { get; init; }
+
+        /// <summary>The key of a [Differentiable] callee (see <see cref="DiffMethodModel.Key"/>): what inlining looks it up by.</summary>
+        public string? CalleeKey { get; init; }
+
+        public override IReadOnlyList<Expr> Children() => List(Receiver, Args);
+
+        public override Expr WithChildren(IReadOnlyList<Expr> children)
+        {
+            var (receiver, args) = Split(Receiver is not null, children);
+            return this with { Receiver = receiver, Args = args };
+        }
+    }
+
+    /// <summary>
+    /// One user-written [DerivativeOf] method: of which method (<see cref="TargetKey"/>), which derivative it stands for,
+    /// and how to call it: static on <see cref="StaticType"/>, or on the receiver of the call when null.
+    /// </summary>
+    public sealed record CustomDerivative(string TargetKey, CalleeDerivative Kind, string Name, string? StaticType, string MethodKey);
+
+    /// <summary>The derivative methods of a callee that a caller's derivatives call: generated ones, or [DerivativeOf] methods standing for them.</summary>
+    [System.Flags]
+    public enum CalleeDerivative
+    {
+        None = 0,
+
+        /// <summary><c>FForward</c>, which the caller's Forward calls.</summary>
+        Forward = 1,
+
+        /// <summary><c>FReverse</c>, which the caller's Reverse calls.</summary>
+        Reverse = 2,
+
+        /// <summary><c>FReverseTangent</c> (forward mode over Reverse), which the caller's Hessian methods call.</summary>
+        ReverseTangent = 4,
+    }
+
+    /// <summary>The [DerivativeOf] methods of a callee: its key (<see cref="TargetKey"/>) when parsed, and the methods to call once bound.</summary>
+    public sealed record CustomDerivatives(string TargetKey)
+    {
+        public CustomDerivative? Forward { get; init; }
+
+        public CustomDerivative? Reverse { get; init; }
+
+        public CustomDerivative? ReverseTangent { get; init; }
+    }
+
+    /// <summary>
+    /// A callee's Reverse in the backward sweep: <see cref="Callee"/>'s arguments, the seed, then where the adjoint of
+    /// each differentiable argument accumulates (a <see cref="Ref"/> to a real, or an array).
+    /// </summary>
+    public sealed record PullbackCall(DiffCall Callee, Expr Seed, EquatableArray<Expr> Adjoints) : Expr(Types.Void)
+    {
+        public override IReadOnlyList<Expr> Children() => Callee.Children().Append(Seed).Concat(Adjoints).ToArray();
+
+        public override Expr WithChildren(IReadOnlyList<Expr> children)
+        {
+            int own = Callee.Children().Count;
+            return this with
+            {
+                Callee = (DiffCall)Callee.WithChildren(children.Take(own).ToArray()),
+                Seed = children[own],
+                Adjoints = children.Skip(own + 1).ToEquatableArray(),
+            };
+        }
+    }
+
+    /// <summary>An element of an array, matrix or span: <c>a[i]</c>, <c>m[i, j]</c>.</summary>
+    public sealed record Index(string Type, Expr Collection, EquatableArray<Expr> Indices) : Expr(Type)
+    {
+        public override IReadOnlyList<Expr> Children() => List(Collection, Indices);
+
+        public override Expr WithChildren(IReadOnlyList<Expr> children) => this with { Collection = children[0], Indices = children.Skip(1).ToEquatableArray() };
+    }
+
+    /// <summary><c>new T[n]</c> or <c>new T[m, n]</c>, zero-filled.</summary>
+    public sealed record NewArray(string Type, string ElementType, EquatableArray<Expr> Lengths) : Expr(Type)
+    {
+        /// <summary><c>stackalloc T[n]</c> into a span rather than a heap array.</summary>
+        public bool OnStack { get; init; }
+
+        public override IReadOnlyList<Expr> Children() => Lengths;
+
+        public override Expr WithChildren(IReadOnlyList<Expr> children) => this with { Lengths = children.ToEquatableArray() };
+    }
+
+    /// <summary>A tuple literal <c>(a, b)</c>.</summary>
+    public sealed record TupleValue(string Type, EquatableArray<Expr> Items) : Expr(Type)
+    {
+        public override IReadOnlyList<Expr> Children() => Items;
+
+        public override Expr WithChildren(IReadOnlyList<Expr> children) => this with { Items = children.ToEquatableArray() };
+    }
+
+    /// <summary>A <c>ref</c> argument: how generated code hands adjoint accumulators to a callee's Reverse.</summary>
+    public sealed record Ref(string Type, Var Variable) : Expr(Type)
+    {
+        /// <summary><c>ref</c>, or <c>out</c> for a parameter the callee overwrites.</summary>
+        public string Keyword { get; init; } = "ref";
+
+        public override IReadOnlyList<Expr> Children() => new[] { Variable };
+
+        public override Expr WithChildren(IReadOnlyList<Expr> children) => this with { Variable = (Var)children[0] };
+    }
+
+    public enum MathFunction
+    {
+        Sin, Cos, Tan, Asin, Acos, Atan, Atan2, Sinh, Cosh, Tanh,
+        Exp, Log, Log2, Log10, Pow, Sqrt, Cbrt, Abs, Min, Max, Clamp, FusedMultiplyAdd,
+        Floor, Ceiling, Round, Truncate,
+    }
+}
