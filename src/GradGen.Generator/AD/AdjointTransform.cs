@@ -437,9 +437,18 @@ namespace GradGen.Generator.AD
             switch (expr)
             {
                 case Var v:
+                    // Converted to the adjoint's type where it is stored, and only there (see the TypeCast case).
+                    var stored = adjoints[v.Name];
                     output.Add(adjoint is Unary { Op: "-" } negated
-                        ? new Assign(0, adjoints[v.Name], "-=", negated.Operand)
-                        : new Assign(0, adjoints[v.Name], "+=", adjoint));
+                        ? new Assign(0, stored, "-=", Build.Cast(stored.Type, negated.Operand))
+                        : new Assign(0, stored, "+=", Build.Cast(stored.Type, adjoint)));
+                    return;
+                case TypeCast { Operand: var operand } conversion when Types.IsReal(conversion.Type) && Types.IsReal(operand.Type):
+                    // A conversion between float and double has derivative 1: the adjoint goes through as it is. Rounded
+                    // to float here, the adjoint of (double)(float)x in a double program would lose half its digits
+                    // and overflow beyond 3.4e38 where the derivative is finite (forward mode, which meets the large
+                    // factors after the conversion, does not).
+                    AddAdjoint(operand, adjoint, null, output);
                     return;
                 case Conditional c:
                     output.Add(new If(0, c.Condition, Adjoint(c.WhenTrue, adjoint, null).ToEquatableArray(), Adjoint(c.WhenFalse, adjoint, null).ToEquatableArray()));
@@ -447,8 +456,8 @@ namespace GradGen.Generator.AD
                 case Index { Collection: Var array } element:
                     var target = element with { Collection = adjoints[array.Name] };
                     output.Add(adjoint is Unary { Op: "-" } negatedElement
-                        ? new Store(0, target, "-=", negatedElement.Operand)
-                        : new Store(0, target, "+=", adjoint));
+                        ? new Store(0, target, "-=", Build.Cast(target.Type, negatedElement.Operand))
+                        : new Store(0, target, "+=", Build.Cast(target.Type, adjoint)));
                     return;
             }
 

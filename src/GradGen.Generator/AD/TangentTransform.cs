@@ -295,6 +295,16 @@ namespace GradGen.Generator.AD
                     return tuple with { Items = tuple.Items.Select(i => Tangent(i, null) is { } t ? Build.Cast(i.Type, t) : Build.Zero(i)).ToEquatableArray() };
                 case Index element:
                     return element with { Collection = Tangent(element.Collection, null)! };
+                case TypeCast { Operand: var operand } conversion when Types.IsReal(conversion.Type) && Types.IsReal(operand.Type):
+                    // Derivative 1, and a chain of conversions converts the tangent once, to the outer type: rounded to
+                    // float in between, the tangent of (double)(float)x in a double program would lose half its digits
+                    // and overflow beyond 3.4e38 where the derivative is finite (reverse mode does the same).
+                    while (operand is TypeCast { Operand: var inner } chained && Types.IsReal(chained.Type) && Types.IsReal(inner.Type))
+                    {
+                        operand = inner;
+                    }
+
+                    return Tangent(operand, null) is { } tangent ? Build.Cast(conversion.Type, tangent) : null;
                 case Conditional c:
                     var whenTrue = Tangent(c.WhenTrue, null) ?? Build.Num(c.Type, 0);
                     var whenFalse = Tangent(c.WhenFalse, null) ?? Build.Num(c.Type, 0);

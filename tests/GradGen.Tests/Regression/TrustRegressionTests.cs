@@ -26,6 +26,14 @@ namespace Trust
 
     public static partial class Caller
     {
+        // (double)(float)x: the adjoint (and the tangent) went through float, losing half its digits, and became
+        // -Infinity beyond 3.4e38 where the derivative is finite (the differential fuzzer, seed 20261208).
+        [Differentiable] public static double ThroughFloat(double x)
+        {
+            double y = (float)x;
+            return y * y * y * 1e30;
+        }
+
         // The second pullback's adjoints were reset as dead: the reads inside a tuple value were not seen.
         [Differentiable] public static double SameCallTwice(double x, double y)
         {
@@ -287,6 +295,24 @@ namespace Trust
         public void TupleElementInIfCondition() => GradientCheck.Check(Fn("TupleElementInCondition"),
             Points(new object?[] { 0.9 }, new object?[] { 0.3 }),
             a => new[] { a[0] * a[0] > 0.5 ? 6 * a[0] : 3 * a[0] * a[0] });
+
+        [Theory]
+        [InlineData(0.1)]
+        [InlineData(12345.5)]
+        [InlineData(-33333.3)]
+        public void ConversionThroughFloat_KeepsDerivativesInDouble(double x)
+        {
+            // d/dx (float)x³·1e30 = 3·((float)x)²·1e30: the conversion's derivative is 1 (FD cannot see it: the
+            // function is constant between floats). 12345.5 and -33333.3 give derivatives beyond float's range.
+            double y = (float)x;
+            double expected = 3 * y * y * 1e30;
+            var f = Fn("ThroughFloat");
+            var args = new object?[] { x, null };
+            f.Type.GetMethod("ThroughFloatGradient")!.Invoke(null, args);
+            Assert.True(Math.Abs((double)args[1]! - expected) <= 1e-14 * Math.Abs(expected), "reverse: " + args[1] + ", expected " + expected);
+            var tangent = f.Forward(new object?[] { x }, new[] { 1.0 }).Tangent;
+            Assert.True(Math.Abs(tangent - expected) <= 1e-14 * Math.Abs(expected), "forward: " + tangent + ", expected " + expected);
+        }
 
         [Fact]
         public void AbsOfNaNDoesNotThrow()
