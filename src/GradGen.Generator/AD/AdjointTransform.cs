@@ -465,14 +465,16 @@ namespace GradGen.Generator.AD
             if (operands.Count > 1 && adjoint is not (Var or Const or Unary { Operand: Var }))
             {
                 // Name a compound adjoint once rather than recompute it for every operand.
-                var named = new Var(expr.Type, names.Numbered("g"));
+                var named = new Var(adjoint.Type, names.Numbered("g"));
                 output.Add(new Declare(named, adjoint));
                 adjoint = named;
             }
 
+            // The adjoint is not narrowed to a float node's type: a double adjoint times a float partial is computed in
+            // double (as C# computes it), and converted only where a float adjoint variable stores it.
             foreach (var (operand, scale) in operands)
             {
-                AddAdjoint(operand, Build.Cast(operand.Type, scale(Build.Cast(expr.Type, adjoint))), null, output);
+                AddAdjoint(operand, scale(adjoint), null, output);
             }
         }
 

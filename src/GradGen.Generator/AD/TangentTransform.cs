@@ -199,7 +199,7 @@ namespace GradGen.Generator.AD
             if (IrWalker.ReadsVariable(assign.Value, target.Name))
             {
                 // p = p ± c leaves p's tangent as it is.
-                var updated = Tangent(assign.Value, null) ?? Build.Num(target.Type, 0);
+                var updated = Build.Cast(tangent.Type, Tangent(assign.Value, null) ?? Build.Num(target.Type, 0));
                 if (updated != tangent)
                 {
                     output.Add(new Assign(assign.Line, tangent, "=", updated));
@@ -210,7 +210,7 @@ namespace GradGen.Generator.AD
             else
             {
                 output.Add(assign);
-                output.Add(new Assign(assign.Line, tangent, "=", Tangent(assign.Value, target) ?? Build.Num(target.Type, 0)));
+                output.Add(new Assign(assign.Line, tangent, "=", Build.Cast(tangent.Type, Tangent(assign.Value, target) ?? Build.Num(target.Type, 0))));
             }
         }
 
@@ -245,7 +245,7 @@ namespace GradGen.Generator.AD
         {
             var call = pullback.Callee;
             var argumentTangents = call.Args.Where((_, i) => call.Wrt[i]).Select(a => Tangent(a, null) is { } t ? Build.Cast(a.Type, t) : Build.Zero(a));
-            var seedTangent = Tangent(pullback.Seed, null) ?? Build.Zero(pullback.Seed);
+            var seedTangent = Tangent(pullback.Seed, null) is { } t ? Build.Cast(pullback.Seed.Type, t) : Build.Zero(pullback.Seed);
             var adjointTangents = pullback.Adjoints.Select(a => a switch
             {
                 Ref r when active.Contains(r.Variable.Name) => new Ref(r.Type, tangents[r.Variable.Name]),
@@ -296,26 +296,23 @@ namespace GradGen.Generator.AD
                 case Index element:
                     return element with { Collection = Tangent(element.Collection, null)! };
                 case TypeCast { Operand: var operand } conversion when Types.IsReal(conversion.Type) && Types.IsReal(operand.Type):
-                    // Derivative 1, and a chain of conversions converts the tangent once, to the outer type: rounded to
-                    // float in between, the tangent of (double)(float)x in a double program would lose half its digits
-                    // and overflow beyond 3.4e38 where the derivative is finite (reverse mode does the same).
-                    while (operand is TypeCast { Operand: var inner } chained && Types.IsReal(chained.Type) && Types.IsReal(inner.Type))
-                    {
-                        operand = inner;
-                    }
-
-                    return Tangent(operand, null) is { } tangent ? Build.Cast(conversion.Type, tangent) : null;
+                    // Derivative 1, and the tangent is not rounded to float here: rounded, the tangent of (double)(float)x
+                    // in a double program would lose half its digits and overflow beyond 3.4e38 where the derivative
+                    // is finite. Tangents are converted only where a tangent variable stores them (as reverse mode does).
+                    return Tangent(operand, null);
                 case Conditional c:
                     var whenTrue = Tangent(c.WhenTrue, null) ?? Build.Num(c.Type, 0);
                     var whenFalse = Tangent(c.WhenFalse, null) ?? Build.Num(c.Type, 0);
-                    return new Conditional(c.Type, c.Condition, Build.Cast(c.Type, whenTrue), Build.Cast(c.Type, whenFalse));
+                    var type = Types.Arithmetic(whenTrue.Type, whenFalse.Type);
+                    return new Conditional(type, c.Condition, Build.Cast(type, whenTrue), Build.Cast(type, whenFalse));
                 default:
                     Expr? sum = null;
                     foreach (var (operand, scale) in Derivatives.Of(expr, value))
                     {
                         if (Tangent(operand, null) is { } operandTangent)
                         {
-                            sum = Build.Add(sum, scale(Build.Cast(expr.Type, operandTangent)));
+                            // Not narrowed to a float node's type: a double tangent times a float partial is a double.
+                            sum = Build.Add(sum, scale(operandTangent));
                         }
                     }
 

@@ -15,12 +15,12 @@ namespace GradGen.Generator.Ir
         public static Expr? Add(Expr? a, Expr? b) => a is null ? b
             : b is null ? a
             : b is Unary { Op: "-" } nb ? Sub(a, nb.Operand)
-            : new Binary(a.Type, "+", a, b);
+            : new Binary(Types.Arithmetic(a.Type, b.Type), "+", a, b);
 
         public static Expr? Sub(Expr? a, Expr? b) => b is null ? a
             : a is null ? Neg(b)
             : b is Unary { Op: "-" } nb ? Add(a, nb.Operand)
-            : new Binary(a.Type, "-", a, b);
+            : new Binary(Types.Arithmetic(a.Type, b.Type), "-", a, b);
 
         public static Expr Neg(Expr a) => a switch
         {
@@ -56,7 +56,7 @@ namespace GradGen.Generator.Ir
                 return Neg(Mul(na.Operand, b));
             }
 
-            return b is Unary { Op: "-" } nb ? Neg(Mul(a, nb.Operand)) : new Binary(Types.IsReal(a.Type) ? a.Type : b.Type, "*", a, b);
+            return b is Unary { Op: "-" } nb ? Neg(Mul(a, nb.Operand)) : new Binary(Types.Arithmetic(a.Type, b.Type), "*", a, b);
         }
 
         public static Expr Div(Expr a, Expr b)
@@ -66,7 +66,7 @@ namespace GradGen.Generator.Ir
                 return a;
             }
 
-            return a is Unary { Op: "-" } na ? Neg(Div(na.Operand, b)) : new Binary(a.Type, "/", a, b);
+            return a is Unary { Op: "-" } na ? Neg(Div(na.Operand, b)) : new Binary(Types.Arithmetic(a.Type, b.Type), "/", a, b);
         }
 
         public static Expr Cast(string type, Expr e) => e.Type == type ? e

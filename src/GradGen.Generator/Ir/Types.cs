@@ -16,6 +16,10 @@ namespace GradGen.Generator.Ir
 
         public static bool IsReal(string type) => type is Double or Float;
 
+        /// <summary>The type of a C# arithmetic result: double when either operand is, float for two floats, else the real one's.</summary>
+        public static string Arithmetic(string a, string b) =>
+            IsReal(a) && IsReal(b) ? (a == Double || b == Double ? Double : Float) : IsReal(a) ? a : b;
+
         /// <summary>The element type of an array, matrix or span type; null for anything else.</summary>
         public static string? ElementType(string type) =>
             type.EndsWith("?", System.StringComparison.Ordinal) ? ElementType(type.Substring(0, type.Length - 1))

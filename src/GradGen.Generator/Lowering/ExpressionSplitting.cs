@@ -98,10 +98,11 @@ namespace GradGen.Generator.Lowering
 
         private Expr SplitRoot(Expr expr, int line, List<Stmt> output)
         {
-            if (expr is Member { Receiver: DiffCall tupleCall } element)
+            // (A callee whose tuple holds other types has a GG0002 of its own, which blocks this method: left as it is.)
+            if (expr is Member { Receiver: DiffCall tupleCall } element && Types.TupleElements(tupleCall.Type) is { } elementTypes)
             {
                 // G(x).Item2 from a branch: the call assigns every element, as a deconstruction would, and one is read.
-                var elements = Types.TupleElements(tupleCall.Type)!.Select(type => NewTemp(type, ActivityAnalysis.DependsOn(tupleCall, varied))).ToList();
+                var elements = elementTypes.Select(type => NewTemp(type, ActivityAnalysis.DependsOn(tupleCall, varied))).ToList();
                 output.Add(new AssignTuple(line, elements.ToEquatableArray<Expr>(), SplitRoot(tupleCall, line, output)));
                 return elements[Types.TupleItemIndex(element.Name)];
             }
