@@ -19,6 +19,9 @@ namespace GradGen.Generator.Ir
             }
         }
 
+        /// <summary>The body of a <c>for</c> or <c>while</c> loop: its first block (a while loop's second is its step).</summary>
+        public static EquatableArray<Stmt> LoopBody(Stmt loop) => loop.Blocks()[0];
+
         /// <summary>
         /// The name of every variable a statement writes, nested statements included, once per write: assignment
         /// targets, arrays stored into, loop counters, declared locals.

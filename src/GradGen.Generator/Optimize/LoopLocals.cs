@@ -33,7 +33,7 @@ namespace GradGen.Generator.Optimize
                         output.AddRange(copies.Select(c => new Assign(0, c.Outer, "=", c.Local)));
                         break;
                     case For or While:
-                        output.Add(IrRewriter.WithBody(statement, Apply(statement is For loop ? loop.Body : ((While)statement).Body, methodLocals, names)));
+                        output.Add(IrRewriter.WithBody(statement, Apply(IrWalker.LoopBody(statement), methodLocals, names)));
                         break;
                     case If branch:
                         output.Add(branch with { Then = Apply(branch.Then, methodLocals, names).ToEquatableArray(), Else = Apply(branch.Else, methodLocals, names).ToEquatableArray() });

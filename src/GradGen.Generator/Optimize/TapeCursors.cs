@@ -62,12 +62,12 @@ namespace GradGen.Generator.Optimize
                                 output.Add(new Declare(pair.Value.Top, new TapeOp(Types.Int, pair.Key.Count, tape, EquatableArray<Expr>.Empty)));
                             }
 
-                            output.Add(IrRewriter.WithBody(statement, Statements(Body(statement))));
+                            output.Add(IrRewriter.WithBody(statement, Statements(IrWalker.LoopBody(statement))));
                             output.AddRange(cursors.Select(pair => TapeOp.Statement(pair.Key.SetCount, tape, pair.Value.Top)));
                             cursors = new Dictionary<Buffer, (Var Array, Var Top)>();
                             break;
                         case For or While:
-                            output.Add(IrRewriter.WithBody(statement, Statements(Body(statement))));
+                            output.Add(IrRewriter.WithBody(statement, Statements(IrWalker.LoopBody(statement))));
                             break;
                         case If branch:
                             output.Add(branch with { Condition = cursors.Count == 0 ? branch.Condition : TakeBack(branch.Condition, output), Then = Statements(branch.Then).ToEquatableArray(), Else = Statements(branch.Else).ToEquatableArray() });
@@ -119,8 +119,6 @@ namespace GradGen.Generator.Optimize
                 return pop.Operation == TapeOperation.PopBool ? Build.Compare("!=", element, Build.Num(Types.Int, 0)) : element;
             })[0] is ExprStmt { Expression: var mapped } ? mapped : expr;
 
-            private static EquatableArray<Stmt> Body(Stmt loop) => loop is For f ? f.Body : ((While)loop).Body;
-
             /// <summary>
             /// The buffers a loop records into or takes back from, when a cursor can serve every tape operation in it: a
             /// reserved record as a statement of its own, or at most one takeback in a statement, evaluated whenever the
@@ -138,7 +136,7 @@ namespace GradGen.Generator.Optimize
                 }
 
                 var used = new HashSet<Buffer>();
-                foreach (var statement in IrWalker.AllStatements(Body(loop)).Where(s => s is not (For or While)))
+                foreach (var statement in IrWalker.AllStatements(IrWalker.LoopBody(loop)).Where(s => s is not (For or While)))
                 {
                     if (statement is ExprStmt { Expression: TapeOp record } && record.Tape == tape && !record.Args.Any(UsesTape)
                         && (record is { Operation: TapeOperation.PushReserved, Args.Count: 1 } ? BufferOf(record.Args[0].Type) : WholeBuffer(record)) is { } target)
