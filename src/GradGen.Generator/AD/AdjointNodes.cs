@@ -44,9 +44,6 @@ namespace GradGen.Generator.AD
 
         public List<Stmt> Backward { get; }
 
-        /// <summary>Whether the backward sweep needs the value this assignment overwrites (see <see cref="ToBeRecorded"/>).</summary>
-        public bool Recorded { get; set; }
-
         /// <summary>For an integer step <c>v = v ± e</c> (e not reading v): the opposite step, which restores v with no record.</summary>
         public Assign? Undo { get; }
 
@@ -72,9 +69,6 @@ namespace GradGen.Generator.AD
         public string ArrayName => ((Var)Primal.Target.Collection).Name;
 
         public List<Stmt> Backward { get; }
-
-        /// <summary>Whether the backward sweep needs the element this store overwrites (see <see cref="ToBeRecorded"/>).</summary>
-        public bool Recorded { get; set; }
 
         public Var? Slot { get; set; }
     }
@@ -109,9 +103,6 @@ namespace GradGen.Generator.AD
         public Var? Trips { get; set; }
 
         public Var? Start { get; set; }
-
-        /// <summary>Arrays the loop overwrites entirely, recorded whole before it and restored after its backward loop.</summary>
-        public List<Var> Snapshots { get; } = new();
 
         /// <summary>The backward loop's first and last counter values when they can be computed again.</summary>
         public (Expr First, Expr Last)? ReverseBounds { get; init; }

@@ -27,14 +27,17 @@ namespace GradGen.Generator.AD
         private readonly List<Declare> declarations = new();
         private readonly Dictionary<string, Var> discards = new();
         private readonly HashSet<string> sharedAdjoints = new();
-        private readonly Optimizations optimizations;
+        private readonly PassPipeline passes;
         private Var? tape;
 
-        private AdjointTransform(DiffMethodModel model, NameScope names, Optimizations optimizations)
+        /// <summary>What the to-be-recorded analysis found; set once the nodes are built.</summary>
+        private Records records = null!;
+
+        private AdjointTransform(DiffMethodModel model, NameScope names, PassPipeline passes)
         {
             this.model = model;
             this.names = names;
-            this.optimizations = optimizations;
+            this.passes = passes;
             active = ActivityAnalysis.Active(model.Body, model.Parameters.Where(p => p.Wrt).Select(p => p.Name), model.Results.Select(r => r.Name));
             foreach (var variable in model.Parameters.Select(p => new Var(p.Type, p.Name)).Concat(model.Locals).Where(v => active.Contains(v.Name)))
             {
@@ -56,9 +59,9 @@ namespace GradGen.Generator.AD
         }
 
         /// <summary>The body of <c>FReverse</c>, whose seed parameter is <paramref name="seed"/>.</summary>
-        public static List<Stmt> Transform(DiffMethodModel model, NameScope names, Var seed, Optimizations optimizations)
+        public static List<Stmt> Transform(DiffMethodModel model, NameScope names, Var seed, PassPipeline passes)
         {
-            var sweeps = Sweep(model, names, seed, optimizations);
+            var sweeps = Sweep(model, names, seed, passes);
             var body = new List<Stmt>(sweeps.Locals);
             body.AddRange(sweeps.Adjoints.Select(a => new Declare(a.Adjoint, a.Initial)));
             body.AddRange(sweeps.Declarations);
@@ -84,13 +87,13 @@ namespace GradGen.Generator.AD
         /// The two sweeps of <c>FReverse</c> apart, for callers that run them differently (a Jacobian runs the backward
         /// sweep once per output after one forward sweep): what the Reverse body is made of.
         /// </summary>
-        public static Sweeps Sweep(DiffMethodModel model, NameScope names, Var seed, Optimizations optimizations) => new AdjointTransform(model, names, optimizations).Run(seed);
+        public static Sweeps Sweep(DiffMethodModel model, NameScope names, Var seed, PassPipeline passes) => new AdjointTransform(model, names, passes).Run(seed);
 
         private Sweeps Run(Var seed)
         {
-            var reuse = new ValueReuse(model, On(Optimizations.ValueReuse));
+            var reuse = new ValueReuse(model, passes.IsOn(Optimizations.ValueReuse));
             var nodes = BuildNodes(model.Body, depth: 0, reuse, new Dictionary<Intrinsic, Var>());
-            ToBeRecorded.Mark(nodes, model, adjoints, reuse);
+            records = ToBeRecorded.Of(nodes, model, adjoints, reuse);
             var forward = EmitForward(nodes);
             var backward = EmitBackward(nodes);
 
@@ -118,15 +121,17 @@ namespace GradGen.Generator.AD
                 backward.Add(new Assign(0, new Var(parameter.Type, DerivativeNames.Parameter("d", parameter.Name)), "+=", adjoints[parameter.Name]));
             }
 
-            backwardSweep.AddRange(On(Optimizations.DeadAdjointResets) ? WithoutDeadResets(backward) : backward);
-            var methodLocals = new HashSet<string>(model.Locals.Select(l => l.Name).Concat(adjoints.Values.Select(a => a.Name)).Concat(declarations.Select(d => d.Variable.Name)));
+            var context = new PassContext(
+                names,
+                tape,
+                new HashSet<string>(model.Locals.Select(l => l.Name).Concat(adjoints.Values.Select(a => a.Name)).Concat(declarations.Select(d => d.Variable.Name))),
+                new HashSet<string>(adjoints.Values.Select(a => a.Name)),
+                new HashSet<string>(model.Parameters.Where(p => p.Wrt).Select(p => DerivativeNames.Parameter("d", p.Name))));
+            var forwardSweep = passes.Run(PassStage.ForwardSweep, forward, context);
+            backwardSweep.AddRange(passes.Run(PassStage.BackwardSweep, backward, context));
             return new Sweeps(model.Locals.Select(l => (Stmt)new Declare(l, null)).ToList(), realAdjoints, declarations.Cast<Stmt>().ToList(),
-                WithLoopLocals(forward), returned, WithLoopLocals(backwardSweep), tape);
-
-            List<Stmt> WithLoopLocals(List<Stmt> sweep) => On(Optimizations.LoopLocals) ? LoopLocals.Apply(sweep, methodLocals, names) : sweep;
+                forwardSweep, returned, backwardSweep, tape);
         }
-
-        private bool On(Optimizations optimization) => (optimizations & optimization) != 0;
 
         /// <summary>Whether backward code writes elements of primal arrays: restores of recorded elements or whole arrays.</summary>
         private bool RestoresArrays(IEnumerable<Stmt> backward)
@@ -160,37 +165,7 @@ namespace GradGen.Generator.AD
             }
         }
 
-        /// <summary>Drops the trailing <c>v_adj = 0</c> resets that nothing after them reads.</summary>
-        private List<Stmt> WithoutDeadResets(List<Stmt> backward)
-        {
-            var readLater = new HashSet<string>();
-            var kept = new List<Stmt>();
-            for (var i = backward.Count - 1; i >= 0; i--)
-            {
-                var statement = backward[i];
-                if (statement is Assign { Op: "=", Value: Const } reset && adjoints.ContainsValue(reset.Target) && !readLater.Contains(reset.Target.Name))
-                {
-                    continue;
-                }
-
-                // A line comment stays only above the code of that line.
-                if (statement is Comment && (kept.Count == 0 || kept[kept.Count - 1] is Comment || IsParameterWrite(kept[kept.Count - 1])))
-                {
-                    continue;
-                }
-
-                IrWalker.Reads(new[] { statement }, readLater);
-                kept.Add(statement);
-            }
-
-            kept.Reverse();
-            return kept;
-        }
-
         private bool IsParameter(string name) => model.Parameters.Any(p => p.Name == name);
-
-        private bool IsParameterWrite(Stmt statement) =>
-            statement is Assign { Op: "+=" } write && model.Parameters.Any(p => p.Wrt && DerivativeNames.Parameter("d", p.Name) == write.Target.Name);
 
         /// <param name="values">Values computed outside loops that the backward code may read (see <see cref="ValueReuse"/>).</param>
         private List<Node> BuildNodes(IReadOnlyList<Stmt> statements, int depth, ValueReuse reuse, IReadOnlyDictionary<Intrinsic, Var> values)
@@ -216,44 +191,12 @@ namespace GradGen.Generator.AD
                     Store store => new StoreNode(store, depth, Reusing(BackwardOf(store))),
                     If branch => new IfNode(branch, depth, BuildNodes(branch.Then, depth, reuse, available), BuildNodes(branch.Else, depth, reuse, available)),
                     While loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1, reuse, available)),
-                    For loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1, reuse, available)) { ReverseBounds = ReverseBounds(loop) },
+                    For loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1, reuse, available)) { ReverseBounds = LoopBounds.Counted(loop) },
                     _ => new Node(statement, depth),
                 });
             }
 
             return nodes;
-        }
-
-        /// <summary>
-        /// For <c>for (i = s; i &lt; e; i++)</c> (or <c>&lt;=</c>, or counting down) whose bounds the body cannot change:
-        /// the first and last counter values of the backward loop, computed from the bounds again, so nothing about
-        /// the loop is recorded. Null for other loops.
-        /// </summary>
-        private static (Expr First, Expr Last)? ReverseBounds(For loop)
-        {
-            if (loop.Condition is not Binary { Left: Var counter, Op: "<" or "<=" or ">" or ">=" } condition
-                || counter != loop.Counter
-                || (loop.Step == "++") != condition.Op.StartsWith("<", System.StringComparison.Ordinal))
-            {
-                return null;
-            }
-
-            var assigned = new HashSet<string>(IrWalker.Writes(loop.Body)) { counter.Name };
-            bool Invariant(Expr e) =>
-                !IrWalker.AllExpressions(e).Any(x => x is Var v && assigned.Contains(v.Name) || x is Call { Name: not "GetLength" } || x is DiffCall);
-            if (!Invariant(condition.Right) || !Invariant(loop.Start))
-            {
-                return null;
-            }
-
-            var one = Build.Num(Types.Int, 1);
-            var bound = condition.Op switch
-            {
-                "<" => Build.IntSub(condition.Right, one),
-                ">" => Build.IntAdd(condition.Right, one),
-                _ => condition.Right,
-            };
-            return (bound, loop.Start);
         }
 
         /// <summary>The adjoint statements of one assignment, before any restore of its target.</summary>
@@ -491,10 +434,10 @@ namespace GradGen.Generator.AD
 
         private bool HasBackwardWork(IEnumerable<Node> nodes) => nodes.Any(node => node switch
         {
-            AssignNode assign => assign.Backward.Count > 0 || assign.Recorded,
-            StoreNode store => store.Backward.Count > 0 || store.Recorded,
+            AssignNode assign => assign.Backward.Count > 0 || records.IsRecorded(assign),
+            StoreNode store => store.Backward.Count > 0 || records.IsRecorded(store),
             IfNode branch => HasBackwardWork(branch.Then) || HasBackwardWork(branch.Else),
-            LoopNode loop => loop.Snapshots.Count > 0 || HasBackwardWork(loop.Body),
+            LoopNode loop => records.SnapshotsOf(loop).Count > 0 || HasBackwardWork(loop.Body),
             _ => false,
         });
 
@@ -506,7 +449,7 @@ namespace GradGen.Generator.AD
                 switch (node)
                 {
                     case AssignNode assign:
-                        if (assign.Recorded && assign.Undo is null)
+                        if (records.IsRecorded(assign) && assign.Undo is null)
                         {
                             assign.Slots = Overwrites(assign).Select(v => Save(v, assign.Depth, assign.Primal.Line, output)).ToList();
                         }
@@ -521,7 +464,7 @@ namespace GradGen.Generator.AD
 
                         break;
                     case StoreNode store:
-                        if (store.Recorded)
+                        if (records.IsRecorded(store))
                         {
                             store.Slot = Save(store.Primal.Target, store.Depth, store.Primal.Line, output);
                         }
@@ -617,7 +560,7 @@ namespace GradGen.Generator.AD
 
         private void EmitForwardLoop(LoopNode node, List<Stmt> output)
         {
-            output.AddRange(SnapshotCalls(node.Snapshots, TapeOperation.PushAll));
+            output.AddRange(SnapshotCalls(records.SnapshotsOf(node), TapeOperation.PushAll));
             var body = EmitForward(node.Body);
             if (!HasBackwardWork(node.Body))
             {
@@ -628,11 +571,6 @@ namespace GradGen.Generator.AD
             node.Replayed = true;
             if (node.ReverseBounds is not null)
             {
-                if (On(Optimizations.ReservedRecords) && ReservedRecords.Reserve((For)node.Primal, body, tape) is { } reserve)
-                {
-                    output.Add(reserve);
-                }
-
                 output.Add(IrRewriter.WithBody(node.Primal, body));
                 return;
             }
@@ -702,7 +640,7 @@ namespace GradGen.Generator.AD
                                 restore.Add(Restore(saved[i], slots[i]));
                             }
                         }
-                        else if (assign.Recorded && assign.Undo is { } undo)
+                        else if (records.IsRecorded(assign) && assign.Undo is { } undo)
                         {
                             restore.Add(undo);
                         }
@@ -716,12 +654,12 @@ namespace GradGen.Generator.AD
                         output.AddRange(assign.ReadsTarget ? restore.Concat(assign.Backward) : assign.Backward.Concat(restore));
                         break;
                     case StoreNode store:
-                        if (store.Backward.Count > 0 || store.Recorded)
+                        if (store.Backward.Count > 0 || records.IsRecorded(store))
                         {
                             CommentLine(store.Primal.Line);
 
                             // Restore first: the adjoint code then sees the array as the store found it.
-                            if (store.Recorded)
+                            if (records.IsRecorded(store))
                             {
                                 output.Add(Restore(store.Primal.Target, store.Slot));
                             }
@@ -740,7 +678,7 @@ namespace GradGen.Generator.AD
                             EmitBackwardLoop(loop, output);
                         }
 
-                        output.AddRange(SnapshotCalls(loop.Snapshots, TapeOperation.PopAll));
+                        output.AddRange(SnapshotCalls(records.SnapshotsOf(loop), TapeOperation.PopAll));
                         break;
                 }
             }
@@ -886,7 +824,7 @@ namespace GradGen.Generator.AD
         /// The calls that record a loop's whole arrays before it (<c>PushAll</c>) or put them back after its backward
         /// code (<c>PopAll</c>, in the reverse order): <c>double[]</c> arrays two to a call.
         /// </summary>
-        private IEnumerable<Stmt> SnapshotCalls(List<Var> arrays, TapeOperation operation)
+        private IEnumerable<Stmt> SnapshotCalls(IReadOnlyList<Var> arrays, TapeOperation operation)
         {
             var calls = new List<Stmt>();
             for (var i = 0; i < arrays.Count; i++)

@@ -45,10 +45,10 @@ namespace GradGen.Generator.AD
         }
 
         /// <summary>The body of <c>FForward</c>: declarations, the primal and tangent code, and the return of both.</summary>
-        public static List<Stmt> Transform(DiffMethodModel model, NameScope names, Optimizations optimizations)
+        public static List<Stmt> Transform(DiffMethodModel model, NameScope names, PassPipeline passes)
         {
             var inputs = model.Parameters.Where(p => p.Wrt).Select(p => (new Var(p.Type, p.Name), new Var(p.Type, DerivativeNames.Parameter("d", p.Name))));
-            var transform = new TangentTransform(model.Body, inputs, model.Results.Select(r => r.Name), model.Locals, names) { reuse = new ValueReuse(model, (optimizations & Optimizations.ValueReuse) != 0) };
+            var transform = new TangentTransform(model.Body, inputs, model.Results.Select(r => r.Name), model.Locals, names) { reuse = new ValueReuse(model, passes.IsOn(Optimizations.ValueReuse)) };
             var body = new List<Stmt>();
             body.AddRange(model.Locals.Select(l => new Declare(l, null)));
             body.AddRange(model.Locals.Where(l => transform.active.Contains(l.Name)).Select(l => new Declare(transform.tangents[l.Name], Types.IsReal(l.Type) ? Build.Num(l.Type, 0) : null)));

@@ -31,6 +31,8 @@ namespace GradGen.Generator.Analysis
         private readonly HashSet<string> aliased;
         private readonly Dictionary<string, Expr> fixedLength = new();
         private readonly ValueReuse reuse;
+        private readonly HashSet<Node> recorded = new();
+        private readonly Dictionary<LoopNode, List<Var>> snapshots = new();
 
         private ToBeRecorded(DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints, ValueReuse reuse)
         {
@@ -80,14 +82,17 @@ namespace GradGen.Generator.Analysis
             }
         }
 
-        /// <summary>Sets <see cref="AssignNode.Recorded"/> and <see cref="StoreNode.Recorded"/> on the writes that need a record.</summary>
+        /// <summary>The writes among <paramref name="nodes"/> that need a record, and the arrays each loop records whole.</summary>
         /// <param name="reuse">Says which locals are written once: those are never recorded.</param>
-        public static void Mark(IReadOnlyList<Node> nodes, DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints, ValueReuse reuse)
+        public static Records Of(IReadOnlyList<Node> nodes, DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints, ValueReuse reuse)
         {
             var analysis = new ToBeRecorded(model, adjoints, reuse);
             analysis.Visit(nodes, new HashSet<string>());
             analysis.MergeSnapshots(nodes);
+            return new Records(analysis.recorded, analysis.snapshots);
         }
+
+        private List<Var> Snapshots(LoopNode loop) => snapshots.TryGetValue(loop, out var arrays) ? arrays : snapshots[loop] = new List<Var>();
 
         /// <summary>
         /// Moves the arrays a loop records whole to the record of the loop just before it, when that loop neither writes
@@ -106,10 +111,10 @@ namespace GradGen.Generator.Analysis
                         break;
                     case LoopNode loop:
                         MergeSnapshots(loop.Body);
-                        if (i > 0 && nodes[i - 1] is LoopNode { Snapshots.Count: > 0 } previous && loop.Snapshots.Count > 0 && Untouched(loop.Snapshots, previous))
+                        if (i > 0 && nodes[i - 1] is LoopNode previous && Snapshots(previous).Count > 0 && Snapshots(loop).Count > 0 && Untouched(Snapshots(loop), previous))
                         {
-                            previous.Snapshots.AddRange(loop.Snapshots);
-                            loop.Snapshots.Clear();
+                            Snapshots(previous).AddRange(Snapshots(loop));
+                            Snapshots(loop).Clear();
                         }
 
                         break;
@@ -124,7 +129,7 @@ namespace GradGen.Generator.Analysis
             CollectReads(new[] { loop }, backwardReads);
             var writes = new HashSet<string>(IrWalker.Writes(new[] { loop.Primal }));
             return arrays.All(array => !aliased.Contains(Class(array.Name))
-                && !loop.Snapshots.Contains(array)
+                && !Snapshots(loop).Contains(array)
                 && !writes.Contains(array.Name)
                 && !backwardReads.Contains(Class(array.Name)));
         }
@@ -143,9 +148,9 @@ namespace GradGen.Generator.Analysis
                         AddReads(store.Backward, pending);
                         AddReads(store.Primal.Target.Indices, pending);
                         var array = ((Var)store.Primal.Target.Collection).Name;
-                        store.Recorded |= pending.Contains(Class(array));
-                        if (store.Recorded)
+                        if (pending.Contains(Class(array)))
                         {
+                            recorded.Add(store);
                             pending.Add(Reference(array));
                         }
 
@@ -178,7 +183,11 @@ namespace GradGen.Generator.Analysis
 
                 // Only values read backward ahead of their one assignment (a later value reused) are pending for a
                 // local written once: the assignment overwrites nothing anyone needs.
-                assign.Recorded |= pending.Contains(key) && (isArray || !reuse.Stable(target.Name));
+                if (pending.Contains(key) && (isArray || !reuse.Stable(target.Name)))
+                {
+                    recorded.Add(assign);
+                }
+
                 pending.Remove(key);
 
                 // A new array leaves the old one's elements alone, unless another variable may still reach them.
@@ -194,7 +203,7 @@ namespace GradGen.Generator.Analysis
             }
 
             // Undoing a step computes the old value from the new one and the step.
-            if (assign.Recorded && assign.Undo is { } undo)
+            if (recorded.Contains(assign) && assign.Undo is { } undo)
             {
                 AddReads(new[] { undo }, pending);
             }
@@ -207,13 +216,13 @@ namespace GradGen.Generator.Analysis
             var overwritten = Overwritten(loop).Where(a => !readInside.Contains(Class(a.Name))).ToList();
 
             // An overwritten array the backward sweep needs is recorded whole before the loop, so no write inside is.
-            foreach (var array in overwritten.Where(a => pending.Contains(Class(a.Name)) && RecordedWhole(a.Type) && !loop.Snapshots.Contains(a)))
+            foreach (var array in overwritten.Where(a => pending.Contains(Class(a.Name)) && RecordedWhole(a.Type) && !Snapshots(loop).Contains(a)))
             {
-                loop.Snapshots.Add(array);
+                Snapshots(loop).Add(array);
             }
 
             var head = new HashSet<string>(pending);
-            foreach (var array in loop.Snapshots)
+            foreach (var array in Snapshots(loop))
             {
                 pending.Add(Reference(array.Name));
                 head.Remove(Class(array.Name));
@@ -362,5 +371,25 @@ namespace GradGen.Generator.Analysis
         }
 
         private void Union(string a, string b) => aliasClass[Class(b)] = Class(a);
+    }
+
+    /// <summary>What the to-be-recorded analysis found, for the transform to read: the writes that save the value they overwrite, and the arrays each loop records whole.</summary>
+    internal sealed class Records
+    {
+        private static readonly IReadOnlyList<Var> None = new Var[0];
+        private readonly HashSet<Node> recorded;
+        private readonly Dictionary<LoopNode, List<Var>> snapshots;
+
+        public Records(HashSet<Node> recorded, Dictionary<LoopNode, List<Var>> snapshots)
+        {
+            this.recorded = recorded;
+            this.snapshots = snapshots;
+        }
+
+        /// <summary>Whether the backward sweep needs the value this assignment or store overwrites.</summary>
+        public bool IsRecorded(Node write) => recorded.Contains(write);
+
+        /// <summary>Arrays the loop overwrites entirely, recorded whole before it and restored after its backward loop.</summary>
+        public IReadOnlyList<Var> SnapshotsOf(LoopNode loop) => snapshots.TryGetValue(loop, out var arrays) ? arrays : None;
     }
 }

@@ -28,7 +28,7 @@ namespace GradGen.Generator.Compose
 
         private readonly DiffMethodModel model;
         private readonly bool aggressiveOptimization;
-        private readonly Optimizations optimizations;
+        private readonly PassPipeline passes;
 
         /// <summary>The body of Reverse before its tape cursors, its seed, and the names it took: Reverse and forward over reverse both start from it.</summary>
         private (List<Stmt> Body, Var Seed, NameScope Names)? adjoint;
@@ -37,7 +37,7 @@ namespace GradGen.Generator.Compose
         {
             this.model = model;
             this.aggressiveOptimization = aggressiveOptimization;
-            this.optimizations = optimizations;
+            passes = new PassPipeline(optimizations);
         }
 
         /// <param name="aggressiveOptimization">Whether the target framework has <c>MethodImplOptions.AggressiveOptimization</c> (not netstandard2.0).</param>
@@ -60,7 +60,7 @@ namespace GradGen.Generator.Compose
 
         private GeneratedMethod Forward()
         {
-            var body = TangentTransform.Transform(model, Names(), optimizations);
+            var body = TangentTransform.Transform(model, Names(), passes);
             return Method(
                 $"Computes {model.Name} and its directional derivative along the d… arguments (forward mode).",
                 $"{model.Modifiers} {DerivativeSignatures.ForwardReturn(model.ReturnType)} {DerivativeNames.Forward(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Forward(model.Parameters))})",
@@ -76,7 +76,7 @@ namespace GradGen.Generator.Compose
             }
 
             var (adjointBody, seed, names) = Adjoint();
-            var body = WithTapeCursors(adjointBody, names);
+            var body = Finished(adjointBody, names);
             yield return Method(
                 $"Computes {model.Name} and adds seed × its gradient to the d… arguments (reverse mode, accumulating).",
                 $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Reverse(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Reverse(model.Parameters, model.ReturnType, seed.Name))})",
@@ -108,7 +108,7 @@ namespace GradGen.Generator.Compose
                 $"Computes {model.Name} and fills {jacobian.Name}[i, j] with the derivative of output i with respect to flat input j.",
                 $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Jacobian(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append((jacobian.Type, jacobian.Name)))})",
                 Enumerable.Empty<Stmt>(),
-                JacobianBuilder.Body(model, names, jacobian, optimizations));
+                JacobianBuilder.Body(model, names, jacobian, passes));
         }
 
         /// <summary>FReverseTangent, FHessianVectorProduct and FHessian: everything second order, on forward over reverse.</summary>
@@ -117,7 +117,7 @@ namespace GradGen.Generator.Compose
             var (adjointBody, seed, adjointNames) = Adjoint();
             var names = adjointNames.Copy();
             var seedTangent = new Var(seed.Type, names.Fresh("vSeed"));
-            var reverseTangent = WithTapeCursors(TangentTransform.TransformReverse(model, adjointBody, seed, seedTangent, names), names);
+            var reverseTangent = Finished(TangentTransform.TransformReverse(model, adjointBody, seed, seedTangent, names), names);
             yield return Method(
                 $"Forward mode applied to {DerivativeNames.Reverse(model.Name)}: adds the directional derivative of its adjoints along v… and {seedTangent.Name} to hv….",
                 $"{model.Modifiers} {model.ReturnType} {DerivativeNames.ReverseTangent(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.ReverseTangent(model.Parameters, model.ReturnType, seed.Name, seedTangent.Name))})",
@@ -146,16 +146,15 @@ namespace GradGen.Generator.Compose
             {
                 var names = Names();
                 var seed = new Var(DerivativeSignatures.SeedType(model.ReturnType), names.Fresh("seed"));
-                made = (AdjointTransform.Transform(model, names, seed, optimizations), seed, names);
+                made = (AdjointTransform.Transform(model, names, seed, passes), seed, names);
                 adjoint = made;
             }
 
             return (made.Body.ToList(), made.Seed, made.Names.Copy());
         }
 
-        /// <summary>Applied last, to bodies emitted as they are (forward over reverse reads the tape operations they replace).</summary>
-        private List<Stmt> WithTapeCursors(List<Stmt> body, NameScope names) =>
-            (optimizations & Optimizations.TapeCursors) != 0 ? TapeCursors.Apply(body, names) : body;
+        /// <summary>The method-stage passes, applied last to bodies emitted as they are (forward over reverse reads the tape operations they replace).</summary>
+        private List<Stmt> Finished(List<Stmt> body, NameScope names) => passes.Run(PassStage.Method, body, PassContext.Method(names));
 
         /// <summary>Every name the method already uses, so generated locals never clash with them.</summary>
         private NameScope Names() => new(DerivativeNames.Taken(model));

@@ -3,6 +3,7 @@ using System.Linq;
 using GradGen.Generator.AD;
 using GradGen.Generator.Ir;
 using GradGen.Generator.Model;
+using GradGen.Generator.Optimize;
 
 namespace GradGen.Generator.Compose
 {
@@ -22,11 +23,11 @@ namespace GradGen.Generator.Compose
         private readonly List<Parameter> inputs;
         private readonly FlatIndex flat;
 
-        private readonly Optimizations optimizations;
+        private readonly PassPipeline passes;
 
-        private JacobianBuilder(DiffMethodModel model, NameScope names, Var jacobian, Optimizations optimizations)
+        private JacobianBuilder(DiffMethodModel model, NameScope names, Var jacobian, PassPipeline passes)
         {
-            this.optimizations = optimizations;
+            this.passes = passes;
             this.model = model;
             this.names = names;
             this.jacobian = jacobian;
@@ -42,8 +43,8 @@ namespace GradGen.Generator.Compose
                 .Concat(model.Parameters.Where(p => p.Wrt).Select(p => Types.ElementType(p.Type) ?? p.Type))
                 .All(t => t == Types.Float) ? Types.Float : Types.Double;
 
-        public static List<Stmt> Body(DiffMethodModel model, NameScope names, Var jacobian, Optimizations optimizations) =>
-            new JacobianBuilder(model, names, jacobian, optimizations).Run();
+        public static List<Stmt> Body(DiffMethodModel model, NameScope names, Var jacobian, PassPipeline passes) =>
+            new JacobianBuilder(model, names, jacobian, passes).Run();
 
         private List<Stmt> Run()
         {
@@ -68,15 +69,18 @@ namespace GradGen.Generator.Compose
                 body.Add(new Declare(value, null));
             }
 
-            body.Add(Runtime.RentTape(tape));
-            if (n is Const { Value: { } columns } && m is Const { Value: { } rows })
+            var passes = n is Const { Value: { } columns } && m is Const { Value: { } rows }
+                ? (columns <= rows ? Columns() : Rows(m))
+                : new List<Stmt> { new If(0, Build.Compare("<=", n, m), Columns().ToEquatableArray(), Rows(m).ToEquatableArray()) };
+
+            // The tape lends the direction, adjoint and seed buffers; with only real inputs and outputs there are none.
+            var lends = IrWalker.AllStatements(passes).SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions).Any(e => e is TapeOp op && op.Tape == tape);
+            if (lends)
             {
-                body.AddRange(columns <= rows ? Columns() : Rows(m));
+                body.Add(Runtime.RentTape(tape));
             }
-            else
-            {
-                body.Add(new If(0, Build.Compare("<=", n, m), Columns().ToEquatableArray(), Rows(m).ToEquatableArray()));
-            }
+
+            body.AddRange(passes);
 
             if (!model.ReturnsArray && !(n is Const { Value: > 0 }))
             {
@@ -84,7 +88,11 @@ namespace GradGen.Generator.Compose
                 body.Add(new If(0, Build.Compare("==", n, Build.Num(Types.Int, 0)), EquatableArray.Of<Stmt>(new Assign(0, value, "=", primal)), EquatableArray<Stmt>.Empty));
             }
 
-            body.Add(Runtime.ReturnTape(tape));
+            if (lends)
+            {
+                body.Add(Runtime.ReturnTape(tape));
+            }
+
             body.Add(new Return(0, value));
             return body;
         }
@@ -167,7 +175,7 @@ namespace GradGen.Generator.Compose
             }
 
             var seed = new Var(DerivativeSignatures.SeedType(model.ReturnType), names.Fresh("seed"));
-            var sweeps = AdjointTransform.Sweep(model, names, seed, optimizations);
+            var sweeps = AdjointTransform.Sweep(model, names, seed, passes);
             var derivativeNames = new HashSet<string>(inputs.Select(p => DerivativeNames.Parameter("d", p.Name)));
             var backwardLocals = new HashSet<string>(IrWalker.AllStatements(sweeps.Backward).OfType<Declare>().Select(d => d.Variable.Name));
             backwardLocals.UnionWith(sweeps.Adjoints.Select(a => a.Adjoint.Name));

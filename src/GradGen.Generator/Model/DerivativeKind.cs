@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using GradGen.Generator.Ir;
+using GradGen.Generator.Optimize;
 
 namespace GradGen.Generator.Model
 {
@@ -17,14 +18,15 @@ namespace GradGen.Generator.Model
 
     /// <summary>
     /// One derivative kind: the members it adds to the type, and the callee derivatives it generates (and so calls in
-    /// callees). A new kind is an entry here and its builder in <c>Emit/SourceEmitter</c>.
+    /// callees). A new kind is an entry here and its builder in <c>Compose/DerivativeMethods</c>.
     /// </summary>
     public sealed class DerivativeKindInfo
     {
-        private DerivativeKindInfo(DerivativeKind kind, CalleeDerivative calleeDerivatives, System.Func<string, bool, IEnumerable<string>> members)
+        private DerivativeKindInfo(DerivativeKind kind, CalleeDerivative calleeDerivatives, PassStage stages, System.Func<string, bool, IEnumerable<string>> members)
         {
             Kind = kind;
             CalleeDerivatives = calleeDerivatives;
+            Stages = stages;
             Members = members;
         }
 
@@ -33,18 +35,26 @@ namespace GradGen.Generator.Model
         /// <summary>The derivative methods this kind generates that callers' derivatives call.</summary>
         public CalleeDerivative CalleeDerivatives { get; }
 
+        /// <summary>The pipeline stages its builder goes through, so the optional passes it runs (<see cref="PassPipeline.For"/>).</summary>
+        internal PassStage Stages { get; }
+
         /// <summary>The names of the generated members for a method named so, given whether it returns a real.</summary>
         public System.Func<string, bool, IEnumerable<string>> Members { get; }
+
+        private const PassStage TangentStages = PassStage.Model | PassStage.Facts;
+
+        private const PassStage AdjointStages = TangentStages | PassStage.ForwardSweep | PassStage.BackwardSweep;
 
         /// <summary>Every kind, in the order their members are generated.</summary>
         public static IReadOnlyList<DerivativeKindInfo> All { get; } = new[]
         {
-            new DerivativeKindInfo(DerivativeKind.Forward, CalleeDerivative.Forward, (name, _) => new[] { DerivativeNames.Forward(name) }),
-            new DerivativeKindInfo(DerivativeKind.Reverse, CalleeDerivative.Reverse, (name, scalar) =>
+            new DerivativeKindInfo(DerivativeKind.Forward, CalleeDerivative.Forward, TangentStages, (name, _) => new[] { DerivativeNames.Forward(name) }),
+            new DerivativeKindInfo(DerivativeKind.Reverse, CalleeDerivative.Reverse, AdjointStages | PassStage.Method, (name, scalar) =>
                 scalar ? new[] { DerivativeNames.Gradient(name), DerivativeNames.Reverse(name) } : new[] { DerivativeNames.Reverse(name) }),
-            // Built on Forward and Reverse, which come with it: it calls nothing of its own in callees.
-            new DerivativeKindInfo(DerivativeKind.Jacobian, CalleeDerivative.None, (name, _) => new[] { DerivativeNames.Jacobian(name) }),
-            new DerivativeKindInfo(DerivativeKind.Hessian, CalleeDerivative.ReverseTangent, (name, _) =>
+            // Built on Forward and Reverse, which come with it: it calls nothing of its own in callees; its rows from one
+            // forward sweep inline Reverse's sweeps, and are emitted as they are.
+            new DerivativeKindInfo(DerivativeKind.Jacobian, CalleeDerivative.None, AdjointStages, (name, _) => new[] { DerivativeNames.Jacobian(name) }),
+            new DerivativeKindInfo(DerivativeKind.Hessian, CalleeDerivative.ReverseTangent, AdjointStages | PassStage.Method, (name, _) =>
                 new[] { DerivativeNames.ReverseTangent(name), DerivativeNames.HessianVectorProduct(name), DerivativeNames.Hessian(name) }),
         };
 

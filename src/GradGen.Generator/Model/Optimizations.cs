@@ -4,7 +4,7 @@ using GradGen.Generator.Optimize;
 namespace GradGen.Generator.Model
 {
     /// <summary>
-    /// The optional passes, in the order they run. Each keeps every derivative exact and only makes the code faster;
+    /// The optional passes (their order and stages: <c>PassPipeline.All</c>). Each keeps every derivative exact and only makes the code faster;
     /// each can be switched off (the MSBuild property <c>GradGenDisabledOptimizations</c>, names separated by <c>;</c> or
     /// <c>,</c>) to bisect a wrong derivative or to test the others without it. Lowering and splitting are not
     /// optional: the transforms need their form.

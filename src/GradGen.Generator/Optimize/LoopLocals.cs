@@ -18,8 +18,10 @@ namespace GradGen.Generator.Optimize
     /// </summary>
     internal static class LoopLocals
     {
-        /// <param name="methodLocals">The scalars declared for the whole method: the only ones worth a copy.</param>
-        public static List<Stmt> Apply(IEnumerable<Stmt> statements, ISet<string> methodLocals, NameScope names)
+        /// <summary>Rewrites a sweep; <see cref="PassContext.MethodLocals"/>, the scalars declared for the whole method, are the only ones worth a copy.</summary>
+        public static List<Stmt> Apply(List<Stmt> sweep, PassContext context) => Rewrite(sweep, context.MethodLocals, context.Names);
+
+        private static List<Stmt> Rewrite(IEnumerable<Stmt> statements, ISet<string> methodLocals, NameScope names)
         {
             var output = new List<Stmt>();
             foreach (var statement in statements)
@@ -33,10 +35,10 @@ namespace GradGen.Generator.Optimize
                         output.AddRange(copies.Select(c => new Assign(0, c.Outer, "=", c.Local)));
                         break;
                     case For or While:
-                        output.Add(IrRewriter.WithBody(statement, Apply(IrWalker.LoopBody(statement), methodLocals, names)));
+                        output.Add(IrRewriter.WithBody(statement, Rewrite(IrWalker.LoopBody(statement), methodLocals, names)));
                         break;
                     case If branch:
-                        output.Add(branch with { Then = Apply(branch.Then, methodLocals, names).ToEquatableArray(), Else = Apply(branch.Else, methodLocals, names).ToEquatableArray() });
+                        output.Add(branch with { Then = Rewrite(branch.Then, methodLocals, names).ToEquatableArray(), Else = Rewrite(branch.Else, methodLocals, names).ToEquatableArray() });
                         break;
                     default:
                         output.Add(statement);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using GradGen.Generator.Analysis;
 using GradGen.Generator.Ir;
 
 namespace GradGen.Generator.Optimize
@@ -13,6 +14,31 @@ namespace GradGen.Generator.Optimize
     {
         private static readonly Const Zero = Build.Num(Types.Int, 0);
 
+        /// <summary>The forward sweep with room reserved before each counted loop that qualifies, inner loops first (an outer loop then takes their reservations over).</summary>
+        public static List<Stmt> Apply(List<Stmt> forward, PassContext context) => context.Tape is { } tape ? Rewrite(forward, tape) : forward;
+
+        private static List<Stmt> Rewrite(IEnumerable<Stmt> statements, Var tape)
+        {
+            var output = new List<Stmt>();
+            foreach (var statement in statements)
+            {
+                var inner = statement.With(statement.Expressions(), statement.Blocks().Select(b => Rewrite(b, tape).ToEquatableArray()).ToArray());
+                if (inner is For loop && LoopBounds.Counted(loop) is not null)
+                {
+                    var body = loop.Body.ToList();
+                    if (Reserve(loop, body, tape) is { } reserve)
+                    {
+                        output.Add(reserve);
+                        inner = loop with { Body = body.ToEquatableArray() };
+                    }
+                }
+
+                output.Add(inner);
+            }
+
+            return output;
+        }
+
         /// <summary>
         /// A counted loop whose records can be counted before it starts reserves room for all of them, and records
         /// them with no capacity test and no call in the loop. A call in a loop, even one never taken, makes the JIT
@@ -23,12 +49,11 @@ namespace GradGen.Generator.Optimize
         /// uncounted in the loop records into the same buffer, and only when the trip count known before the loop
         /// cannot change in it. Rewrites <paramref name="body"/>; gives the reservation, or null.
         /// </summary>
-        public static Stmt? Reserve(For loop, List<Stmt> body, Var? tape)
+        private static Stmt? Reserve(For loop, List<Stmt> body, Var tape)
         {
-            // ReverseBounds vouches for the form (for (i = s; i < e; i++), or <=, or counting down with > or >=).
+            // LoopBounds.Counted vouches for the form (for (i = s; i < e; i++), or <=, or counting down with > or >=).
             // Counts may read no element, only lengths, nor may the body pass a variable by reference.
-            if (tape is null
-                || IrWalker.AllStatements(body).SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions).Any(e => e is Ref or PullbackCall))
+            if (IrWalker.AllStatements(body).SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions).Any(e => e is Ref or PullbackCall))
             {
                 return null;
             }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using GradGen.Generator.Emit;
 using GradGen.Generator.Ir;
+using GradGen.Generator.Model;
 using GradGen.Generator.Optimize;
 using Xunit;
 using Index = GradGen.Generator.Ir.Index;
@@ -32,6 +33,9 @@ namespace GradGen.Tests.Ir
             CodeWriter.Statements(writer, body);
             return writer.ToString();
         }
+
+        private static PassContext Context(Var? tape = null, string[]? adjoints = null, string[]? derivatives = null, params string[] methodLocals) =>
+            new(new NameScope(new[] { "s", "a", "x", "i", "n", "tape" }), tape, new HashSet<string>(methodLocals), new HashSet<string>(adjoints ?? new string[0]), new HashSet<string>(derivatives ?? new string[0]));
 
         private static List<Stmt> WithTape(params Stmt[] body) =>
             new[] { (Stmt)new Declare(Tape, new TapeOp(TapeOp.TapeType, TapeOperation.Rent, null, EquatableArray<Expr>.Empty)) }.Concat(body).ToList();
@@ -67,14 +71,88 @@ namespace GradGen.Tests.Ir
         {
             var s = new Var(Types.Double, "s");
             var body = new List<Stmt> { Loop(new Assign(0, s, "+=", new Index(Types.Double, new Var("double[]", "a"), EquatableArray.Of<Expr>(I)))) };
-            var rewritten = LoopLocals.Apply(body, new HashSet<string> { "s" }, new NameScope(new[] { "s", "a", "i", "n" }));
+            var rewritten = LoopLocals.Apply(body, Context(methodLocals: "s"));
 
             Assert.Equal(
                 "double s_loop = s;\nfor (i = 0; i < n; i++)\n{\n    s_loop += a[i];\n}\ns = s_loop;\n",
                 Text(rewritten).Replace("\r\n", "\n"));
 
             // A variable that is not method-wide (a parameter) is left as it is.
-            Assert.Equal(Text(body), Text(LoopLocals.Apply(body, new HashSet<string>(), new NameScope(new[] { "s", "a", "i", "n" }))));
+            Assert.Equal(Text(body), Text(LoopLocals.Apply(body, Context())));
+        }
+    
+        [Fact]
+        public void ReservedRecords_ReserveACountedLoopsRecordsOnceAndMakeThemReserved()
+        {
+            var forward = new List<Stmt> { Loop(TapeOp.Statement(TapeOperation.Push, Tape, X), new Assign(0, X, "=", new Binary(Types.Double, "*", X, X))) };
+            var rewritten = ReservedRecords.Apply(forward, Context(Tape));
+
+            // n trips of one real each, reserved before the loop, then recorded without a check.
+            Assert.Equal(
+                "tape.Reserve(n, 1, 0);\nfor (i = 0; i < n; i++)\n{\n    tape.PushReserved(x);\n    x = x * x;\n}\n",
+                Text(rewritten).Replace("\r\n", "\n"));
+
+            // Without a tape, or when the body changes the bound, nothing is reserved.
+            Assert.Equal(Text(forward), Text(ReservedRecords.Apply(forward, Context())));
+            var changesBound = new List<Stmt> { Loop(TapeOp.Statement(TapeOperation.Push, Tape, X), new Assign(0, N, "=", new Binary(Types.Int, "-", N, new Const(Types.Int, "1", 1)))) };
+            Assert.Equal(Text(changesBound), Text(ReservedRecords.Apply(changesBound, Context(Tape))));
+        }
+
+        [Fact]
+        public void ReservedRecords_AnOuterLoopTakesOverTheReservationOfItsInnerLoop()
+        {
+            var j = new Var(Types.Int, "j");
+            var inner = new For(0, j, new Const(Types.Int, "0", 0), new Binary(Types.Bool, "<", j, new Const(Types.Int, "3", 3)), "++", EquatableArray.Of<Stmt>(TapeOp.Statement(TapeOperation.Push, Tape, X)));
+            var rewritten = ReservedRecords.Apply(new List<Stmt> { Loop(inner) }, Context(Tape));
+
+            // One reservation for the nest, before the outer loop: 3 records per outer trip.
+            var reservations = IrWalker.AllStatements(rewritten).Where(s => s is ExprStmt { Expression: TapeOp { Operation: TapeOperation.Reserve } }).ToList();
+            Assert.Single(reservations);
+            Assert.DoesNotContain(((For)rewritten.Last()).Body, s => s is ExprStmt { Expression: TapeOp { Operation: TapeOperation.Reserve } });
+            Assert.Contains("tape.Reserve(n, 3, 0);", Text(rewritten));
+        }
+
+        [Fact]
+        public void DeadAdjointResets_DropResetsNothingLaterReads()
+        {
+            var xAdj = new Var(Types.Double, "x_adj");
+            var dX = new Var(Types.Double, "dX");
+            var zero = new Const(Types.Double, "0", 0);
+            var backward = new List<Stmt>
+            {
+                new Comment("line 1"),
+                new Assign(1, xAdj, "=", zero),
+                new Assign(0, dX, "+=", xAdj),
+                new Comment("line 2"),
+                new Assign(2, xAdj, "=", zero),
+            };
+            var rewritten = DeadAdjointResets.Apply(backward, Context(adjoints: new[] { "x_adj" }, derivatives: new[] { "dX" }));
+
+            // The first reset is read by dX += x_adj: kept; the last is read by nothing: dropped with its line's comment.
+            Assert.Equal("// line 1\nx_adj = 0;\ndX += x_adj;\n", Text(rewritten).Replace("\r\n", "\n"));
+
+            // A reset of a variable that is not an adjoint is primal code: kept.
+            Assert.Equal(Text(backward), Text(DeadAdjointResets.Apply(backward, Context(derivatives: new[] { "dX" }))));
+        }
+
+        [Fact]
+        public void Pipeline_ListsEachPassOnceInItsOrder_AndEachKindRunsThoseOfItsStages()
+        {
+            Assert.Equal(
+                new[] { "Inlining", "ValueReuse", "ReservedRecords", "DeadAdjointResets", "LoopLocals", "TapeCursors" },
+                PassPipeline.All.Select(p => p.Name));
+            Assert.Equal(Optimizations.All, PassPipeline.All.Aggregate(Optimizations.None, (all, p) => all | p.Switch));
+
+            string[] Of(DerivativeKind kind) => PassPipeline.For(DerivativeKindInfo.All.Single(k => k.Kind == kind)).Select(p => p.Name).ToArray();
+            Assert.Equal(new[] { "Inlining", "ValueReuse" }, Of(DerivativeKind.Forward));
+            Assert.Equal(PassPipeline.All.Select(p => p.Name), Of(DerivativeKind.Reverse));
+            Assert.Equal(new[] { "Inlining", "ValueReuse", "ReservedRecords", "DeadAdjointResets", "LoopLocals" }, Of(DerivativeKind.Jacobian));
+            Assert.Equal(PassPipeline.All.Select(p => p.Name), Of(DerivativeKind.Hessian));
+
+            // A switched-off pass does not run; the others still do.
+            var loop = new List<Stmt> { Loop(new Assign(0, new Var(Types.Double, "s"), "+=", X)) };
+            Assert.Equal(Text(loop), Text(new PassPipeline(Optimizations.All & ~Optimizations.LoopLocals).Run(PassStage.ForwardSweep, loop, Context(methodLocals: "s"))));
+            Assert.Contains("s_loop", Text(new PassPipeline(Optimizations.All).Run(PassStage.ForwardSweep, loop, Context(methodLocals: "s"))));
         }
     }
 }

@@ -79,7 +79,6 @@ namespace Snaps
                 throw new global::System.ArgumentException("jacobian must have one row per output and one column per differentiable input.", nameof(jacobian));
             }
             (double X, double Y, double R) value = default!;
-            global::GradGen.Runtime.Tape tape = global::GradGen.Runtime.Tape.Rent();
             // n ≤ m: one forward pass per input gives a column
             double vR_2 = 0.0;
             double vTheta_2 = 0.0;
@@ -101,7 +100,6 @@ namespace Snaps
             jacobian[2, column] = forward.Tangent.Item3;
             vTheta_2 = 0.0;
             column = column + 1;
-            global::GradGen.Runtime.Tape.Return(tape);
             return value;
         }
     }
