@@ -52,10 +52,10 @@ namespace GradGen.Generator.AD
 
         private static Assign? Inverse(Assign assign) =>
             assign.Target.Type == Types.Int
-            && assign.Value is Binary { Op: "+" or "-" } step
+            && assign.Value is Binary { Op: BinaryOp.Add or BinaryOp.Subtract } step
             && step.Left == assign.Target
             && !IrWalker.ReadsVariable(step.Right, assign.Target.Name)
-                ? new Assign(0, assign.Target, "=", new Binary(Types.Int, step.Op == "+" ? "-" : "+", assign.Target, step.Right))
+                ? new Assign(0, assign.Target, AssignOp.Set, new Binary(Types.Int, step.Op == BinaryOp.Add ? BinaryOp.Subtract : BinaryOp.Add, assign.Target, step.Right))
                 : null;
     }
 

@@ -118,7 +118,7 @@ namespace GradGen.Generator.AD
             var backwardSweep = model.ReturnsArray ? SeedArrayResult(seed).ToList() : new List<Stmt>();
             foreach (var parameter in model.Parameters.Where(p => p.Wrt && active.Contains(p.Name) && Types.IsReal(p.Type)))
             {
-                backward.Add(new Assign(0, new Var(parameter.Type, DerivativeNames.Parameter("d", parameter.Name)), "+=", adjoints[parameter.Name]));
+                backward.Add(new Assign(0, new Var(parameter.Type, DerivativeNames.Parameter("d", parameter.Name)), AssignOp.Add, adjoints[parameter.Name]));
             }
 
             var context = new PassContext(
@@ -155,13 +155,13 @@ namespace GradGen.Generator.AD
         private IEnumerable<Stmt> SeedArrayResult(Var seed)
         {
             var result = model.Results[0];
-            yield return new ThrowIf(Build.Compare("!=", Build.Length(seed), Build.Length(result)), $"{seed.Name} must have the length of the result.", seed.Name);
+            yield return new ThrowIf(Build.Compare(BinaryOp.NotEqual, Build.Length(seed), Build.Length(result)), $"{seed.Name} must have the length of the result.", seed.Name);
             if (active.Contains(result.Name))
             {
                 var i = NewLocal(Types.Int, names.Fresh("i"), null);
                 var element = new Index(Types.ElementType(result.Type)!, adjoints[result.Name], EquatableArray.Of<Expr>(i));
-                yield return new For(0, i, Build.Num(Types.Int, 0), Build.Compare("<", i, Build.Length(seed)), "++", EquatableArray.Of<Stmt>(
-                    new Store(0, element, "+=", new Index(element.Type, seed, EquatableArray.Of<Expr>(i)))));
+                yield return new For(0, i, Build.Num(Types.Int, 0), Build.Compare(BinaryOp.Less, i, Build.Length(seed)), LoopStep.Up, EquatableArray.Of<Stmt>(
+                    new Store(0, element, AssignOp.Add, new Index(element.Type, seed, EquatableArray.Of<Expr>(i)))));
             }
         }
 
@@ -224,10 +224,10 @@ namespace GradGen.Generator.AD
                 return BackwardOfCall(call, new[] { target }, readsTarget, assign.Line);
             }
 
-            var zero = new Assign(assign.Line, targetAdjoint, "=", Build.Num(target.Type, 0));
+            var zero = new Assign(assign.Line, targetAdjoint, AssignOp.Set, Build.Num(target.Type, 0));
 
             // v = v + e and v = e + v leave v's adjoint as it is: e just receives it.
-            if (assign.Value is Binary { Op: "+" or "-" } sum && AccumulatedTerm(sum, target) is { } term)
+            if (assign.Value is Binary { Op: BinaryOp.Add or BinaryOp.Subtract } sum && AccumulatedTerm(sum, target) is { } term)
             {
                 return Adjoint(term.Expr, term.Negate ? Build.Neg(targetAdjoint) : targetAdjoint, null);
             }
@@ -283,7 +283,7 @@ namespace GradGen.Generator.AD
                     seeds.Add(adjoint);
                 }
 
-                zeros.Add(new Assign(line, adjoint, "=", Build.Num(target.Type, 0)));
+                zeros.Add(new Assign(line, adjoint, AssignOp.Set, Build.Num(target.Type, 0)));
             }
 
             if (readsTarget)
@@ -328,17 +328,17 @@ namespace GradGen.Generator.AD
             }
 
             var element = store.Target with { Collection = adjoints[array.Name] };
-            if (store.Value is Binary { Op: "+" or "-" } sum && sum.Left == store.Target && !IrWalker.ReadsVariable(sum.Right, array.Name))
+            if (store.Value is Binary { Op: BinaryOp.Add or BinaryOp.Subtract } sum && sum.Left == store.Target && !IrWalker.ReadsVariable(sum.Right, array.Name))
             {
                 // a[i] = a[i] + e leaves a[i]'s adjoint as it is: e just receives it.
-                return Adjoint(sum.Right, sum.Op == "-" ? Build.Neg(element) : element, null);
+                return Adjoint(sum.Right, sum.Op == BinaryOp.Subtract ? Build.Neg(element) : element, null);
             }
 
             var adjoint = new Var(element.Type, names.Fresh(array.Name + "_adj_in"));
             var statements = new List<Stmt>
             {
                 new Declare(adjoint, element),
-                new Store(store.Line, element, "=", Build.Num(element.Type, 0)),
+                new Store(store.Line, element, AssignOp.Set, Build.Num(element.Type, 0)),
             };
             statements.AddRange(Adjoint(store.Value, adjoint, null));
             return statements;
@@ -348,10 +348,10 @@ namespace GradGen.Generator.AD
         {
             if (sum.Left == target && !IrWalker.ReadsVariable(sum.Right, target.Name))
             {
-                return (sum.Right, sum.Op == "-");
+                return (sum.Right, sum.Op == BinaryOp.Subtract);
             }
 
-            return sum.Op == "+" && sum.Right == target && !IrWalker.ReadsVariable(sum.Left, target.Name) ? (sum.Left, false) : null;
+            return sum.Op == BinaryOp.Add && sum.Right == target && !IrWalker.ReadsVariable(sum.Left, target.Name) ? (sum.Left, false) : null;
         }
 
         /// <summary>Copies an adjoint into a fresh local declared in place.</summary>
@@ -382,9 +382,9 @@ namespace GradGen.Generator.AD
                 case Var v:
                     // Converted to the adjoint's type where it is stored, and only there (see the TypeCast case).
                     var stored = adjoints[v.Name];
-                    output.Add(adjoint is Unary { Op: "-" } negated
-                        ? new Assign(0, stored, "-=", Build.Cast(stored.Type, negated.Operand))
-                        : new Assign(0, stored, "+=", Build.Cast(stored.Type, adjoint)));
+                    output.Add(adjoint is Unary { Op: UnaryOp.Minus } negated
+                        ? new Assign(0, stored, AssignOp.Subtract, Build.Cast(stored.Type, negated.Operand))
+                        : new Assign(0, stored, AssignOp.Add, Build.Cast(stored.Type, adjoint)));
                     return;
                 case TypeCast { Operand: var operand } conversion when Types.IsReal(conversion.Type) && Types.IsReal(operand.Type):
                     // A conversion between float and double has derivative 1: the adjoint goes through as it is. Rounded
@@ -398,9 +398,9 @@ namespace GradGen.Generator.AD
                     return;
                 case Index { Collection: Var array } element:
                     var target = element with { Collection = adjoints[array.Name] };
-                    output.Add(adjoint is Unary { Op: "-" } negatedElement
-                        ? new Store(0, target, "-=", Build.Cast(target.Type, negatedElement.Operand))
-                        : new Store(0, target, "+=", Build.Cast(target.Type, adjoint)));
+                    output.Add(adjoint is Unary { Op: UnaryOp.Minus } negatedElement
+                        ? new Store(0, target, AssignOp.Subtract, Build.Cast(target.Type, negatedElement.Operand))
+                        : new Store(0, target, AssignOp.Add, Build.Cast(target.Type, adjoint)));
                     return;
             }
 
@@ -458,7 +458,7 @@ namespace GradGen.Generator.AD
                         if (ArrayAdjointOf(assign) is { } arrayAdjoint)
                         {
                             var adjointBuffer = ArrayAdjoint(assign.Value, assign.Targets[0]);
-                            output.Add(new Assign(assign.Primal.Line, arrayAdjoint, "=", adjointBuffer));
+                            output.Add(new Assign(assign.Primal.Line, arrayAdjoint, AssignOp.Set, adjointBuffer));
                             output.AddRange(Build.ClearIfOnStack(arrayAdjoint, adjointBuffer));
                         }
 
@@ -521,7 +521,7 @@ namespace GradGen.Generator.AD
 
             var name = value is Var v ? v.Name : ((Var)((Index)value).Collection).Name + "_element";
             var slot = NewLocal(value.Type, names.Fresh(name + "_saved"), null);
-            output.Add(new Assign(line, slot, "=", value));
+            output.Add(new Assign(line, slot, AssignOp.Set, value));
             return slot;
         }
 
@@ -529,7 +529,7 @@ namespace GradGen.Generator.AD
         private Stmt Restore(Expr target, Var? slot)
         {
             var value = slot ?? Pop(target.Type);
-            return target is Index element ? new Store(0, element, "=", value) : new Assign(0, (Var)target, "=", value);
+            return target is Index element ? new Store(0, element, AssignOp.Set, value) : new Assign(0, (Var)target, AssignOp.Set, value);
         }
 
         private void EmitForwardIf(IfNode node, List<Stmt> output)
@@ -547,7 +547,7 @@ namespace GradGen.Generator.AD
             if (node.Depth == 0)
             {
                 node.Decision = NewLocal(Types.Bool, names.Numbered("branch"), null);
-                output.Add(new Assign(primal.Line, node.Decision, "=", primal.Condition));
+                output.Add(new Assign(primal.Line, node.Decision, AssignOp.Set, primal.Condition));
                 output.Add(primal with { Condition = node.Decision, Then = then.ToEquatableArray(), Else = otherwise.ToEquatableArray() });
                 return;
             }
@@ -583,12 +583,12 @@ namespace GradGen.Generator.AD
                 if (loop.Start is not Const)
                 {
                     node.Start = NewLocal(Types.Int, names.Fresh(loop.Counter.Name + "_start"), null);
-                    output.Add(new Assign(loop.Line, node.Start, "=", loop.Start));
+                    output.Add(new Assign(loop.Line, node.Start, AssignOp.Set, loop.Start));
                     start = node.Start;
                 }
 
                 output.Add(loop with { Start = start, Body = body.ToEquatableArray() });
-                output.Add(new Assign(loop.Line, node.Trips, "=", loop.Step == "++" ? Build.IntSub(loop.Counter, start) : Build.IntSub(start, loop.Counter)));
+                output.Add(new Assign(loop.Line, node.Trips, AssignOp.Set, loop.Step == LoopStep.Up ? Build.IntSub(loop.Counter, start) : Build.IntSub(start, loop.Counter)));
                 if (node.Depth > 0)
                 {
                     if (node.Start is not null)
@@ -602,8 +602,8 @@ namespace GradGen.Generator.AD
                 return;
             }
 
-            output.Add(new Assign(node.Primal.Line, node.Trips, "=", Build.Num(Types.Int, 0)));
-            body.Insert(0, new Assign(node.Primal.Line, node.Trips, "=", new Binary(Types.Int, "+", node.Trips, Build.Num(Types.Int, 1))));
+            output.Add(new Assign(node.Primal.Line, node.Trips, AssignOp.Set, Build.Num(Types.Int, 0)));
+            body.Insert(0, new Assign(node.Primal.Line, node.Trips, AssignOp.Set, new Binary(Types.Int, BinaryOp.Add, node.Trips, Build.Num(Types.Int, 1))));
             output.Add(IrRewriter.WithBody(node.Primal, body));
             if (node.Depth > 0)
             {
@@ -691,8 +691,8 @@ namespace GradGen.Generator.AD
             if (node.ReverseBounds is { } bounds)
             {
                 var counted = (For)node.Primal;
-                var up = counted.Step == "++";
-                Expr Continues(Expr counter) => Build.Compare(up ? ">=" : "<=", counter, bounds.Last);
+                var up = counted.Step == LoopStep.Up;
+                Expr Continues(Expr counter) => Build.Compare(up ? BinaryOp.GreaterOrEqual : BinaryOp.LessOrEqual, counter, bounds.Last);
                 var reversed = EmitBackward(node.Body);
                 var sums = AccumulateInLocals(reversed, counted.Counter);
                 var reads = ReadInLocals(reversed, counted.Counter);
@@ -701,15 +701,15 @@ namespace GradGen.Generator.AD
                 {
                     // Read where the loop would first read them: with no iteration an index may not even be valid.
                     output.AddRange(reads.Select(read => new Declare(read.Local, Build.Num(read.Local.Type, 0))));
-                    output.Add(new If(0, Continues(bounds.First), reads.Select(read => (Stmt)new Assign(0, read.Local, "=", read.Element)).ToEquatableArray(), EquatableArray<Stmt>.Empty));
+                    output.Add(new If(0, Continues(bounds.First), reads.Select(read => (Stmt)new Assign(0, read.Local, AssignOp.Set, read.Element)).ToEquatableArray(), EquatableArray<Stmt>.Empty));
                     reversed = IrRewriter.Map(reversed.ToEquatableArray(), e => e is Index element && reads.FirstOrDefault(r => r.Element == element) is { Local: { } local } ? local : e).ToList();
                 }
 
-                output.Add(new For(counted.Line, counted.Counter, bounds.First, Continues(counted.Counter), up ? "--" : "++", reversed.ToEquatableArray()));
+                output.Add(new For(counted.Line, counted.Counter, bounds.First, Continues(counted.Counter), up ? LoopStep.Down : LoopStep.Up, reversed.ToEquatableArray()));
                 foreach (var (local, element) in sums)
                 {
                     // Guarded by the loop's own test: with no iteration the element's index may not even be valid.
-                    output.Add(new If(0, Continues(bounds.First), EquatableArray.Of<Stmt>(new Store(0, element, "+=", local)), EquatableArray<Stmt>.Empty));
+                    output.Add(new If(0, Continues(bounds.First), EquatableArray.Of<Stmt>(new Store(0, element, AssignOp.Add, local)), EquatableArray<Stmt>.Empty));
                 }
 
                 return;
@@ -718,10 +718,10 @@ namespace GradGen.Generator.AD
             var trips = node.Trips!;
             if (node.Depth > 0)
             {
-                output.Add(new Assign(0, trips, "=", Pop(Types.Int)));
+                output.Add(new Assign(0, trips, AssignOp.Set, Pop(Types.Int)));
                 if (node.Start is not null)
                 {
-                    output.Add(new Assign(0, node.Start, "=", Pop(Types.Int)));
+                    output.Add(new Assign(0, node.Start, AssignOp.Set, Pop(Types.Int)));
                 }
             }
 
@@ -729,13 +729,13 @@ namespace GradGen.Generator.AD
             if (node.Primal is For loop)
             {
                 var start = node.Start ?? loop.Start;
-                var up = loop.Step == "++";
+                var up = loop.Step == LoopStep.Up;
                 var last = up ? Build.IntAdd(start, Build.IntSub(trips, Build.Num(Types.Int, 1))) : Build.IntSub(start, Build.IntSub(trips, Build.Num(Types.Int, 1)));
-                output.Add(new For(loop.Line, loop.Counter, last, Build.Compare(up ? ">=" : "<=", loop.Counter, start), up ? "--" : "++", body));
+                output.Add(new For(loop.Line, loop.Counter, last, Build.Compare(up ? BinaryOp.GreaterOrEqual : BinaryOp.LessOrEqual, loop.Counter, start), up ? LoopStep.Down : LoopStep.Up, body));
                 return;
             }
 
-            output.Add(new For(node.Primal.Line, trips, trips, Build.Compare(">", trips, Build.Num(Types.Int, 0)), "--", body));
+            output.Add(new For(node.Primal.Line, trips, trips, Build.Compare(BinaryOp.Greater, trips, Build.Num(Types.Int, 0)), LoopStep.Down, body));
         }
 
         /// <summary>
@@ -760,7 +760,7 @@ namespace GradGen.Generator.AD
             var sums = new List<(Var, Index)>();
             for (var i = 0; i < body.Count; i++)
             {
-                if (body[i] is Store { Op: "+=" or "-=", Target: { Collection: Var array } element } store
+                if (body[i] is Store { Op: AssignOp.Add or AssignOp.Subtract, Target: { Collection: Var array } element } store
                     && Types.IsReal(element.Type)
                     && uses[array.Name] == 1
                     && !sharedAdjoints.Contains(array.Name)

@@ -26,20 +26,20 @@ namespace GradGen.Generator.AD
             var t = node.Type;
             switch (node)
             {
-                case Unary { Op: "-" } u:
+                case Unary { Op: UnaryOp.Minus } u:
                     return new[] { Rule(u.Operand, Neg) };
                 case TypeCast c:
                     return new[] { Rule(c.Operand, d => d) };
-                case Binary { Op: "+" } b:
+                case Binary { Op: BinaryOp.Add } b:
                     return new[] { Rule(b.Left, d => d), Rule(b.Right, d => d) };
-                case Binary { Op: "-" } b:
+                case Binary { Op: BinaryOp.Subtract } b:
                     return new[] { Rule(b.Left, d => d), Rule(b.Right, Neg) };
-                case Binary { Op: "*" } b when b.Left == b.Right:
+                case Binary { Op: BinaryOp.Multiply } b when b.Left == b.Right:
                     // a·a: one term, 2a, rather than two updates of the same derivative.
                     return new[] { Rule(b.Left, d => Mul(Mul(Num(t, 2), b.Left), d)) };
-                case Binary { Op: "*" } b:
+                case Binary { Op: BinaryOp.Multiply } b:
                     return new[] { Rule(b.Left, d => Mul(d, b.Right)), Rule(b.Right, d => Mul(b.Left, d)) };
-                case Binary { Op: "/" } b:
+                case Binary { Op: BinaryOp.Divide } b:
                     return new[] { Rule(b.Left, d => Div(d, b.Right)), Rule(b.Right, d => Neg(Div(Mul(d, y), b.Right))) };
                 case Intrinsic i:
                     return OfFunction(i, y, t);
@@ -53,7 +53,7 @@ namespace GradGen.Generator.AD
             var a = node.Args[0];
             var b = node.Args.Count > 1 ? node.Args[1] : null;
             Expr One() => Num(t, 1);
-            Expr Square(Expr e) => new Binary(t, "*", e, e);
+            Expr Square(Expr e) => new Binary(t, BinaryOp.Multiply, e, e);
             switch (node.Function)
             {
                 case MathFunction.Sin:
@@ -98,20 +98,20 @@ namespace GradGen.Generator.AD
                     return new[] { Rule(a, d => Div(d, Mul(Num(t, 3), Square(y)))) };
                 case MathFunction.Abs:
                     // Subgradient 0 at 0, as Math.Sign, which throws on NaN where the primal |NaN| does not.
-                    return new[] { Rule(a, d => Mul(d, Choose(Compare(">", a, Num(t, 0)), Num(t, 1), Choose(Compare("<", a, Num(t, 0)), Num(t, -1), Num(t, 0))))) };
+                    return new[] { Rule(a, d => Mul(d, Choose(Compare(BinaryOp.Greater, a, Num(t, 0)), Num(t, 1), Choose(Compare(BinaryOp.Less, a, Num(t, 0)), Num(t, -1), Num(t, 0))))) };
                 case MathFunction.Min:
                     // The argument actually returned gets the derivative; ties go to the first.
-                    return Selection(Compare("<=", a, b!), a, b!);
+                    return Selection(Compare(BinaryOp.LessOrEqual, a, b!), a, b!);
                 case MathFunction.Max:
-                    return Selection(Compare(">=", a, b!), a, b!);
+                    return Selection(Compare(BinaryOp.GreaterOrEqual, a, b!), a, b!);
                 case MathFunction.Clamp:
                     var lo = b!;
                     var hi = node.Args[2];
                     return new[]
                     {
-                        Rule(a, d => Choose(new Binary(Types.Bool, "&&", Compare(">=", a, lo), Compare("<=", a, hi)), d, Num(t, 0))),
-                        Rule(lo, d => Choose(Compare("<", a, lo), d, Num(t, 0))),
-                        Rule(hi, d => Choose(Compare(">", a, hi), d, Num(t, 0))),
+                        Rule(a, d => Choose(new Binary(Types.Bool, BinaryOp.And, Compare(BinaryOp.GreaterOrEqual, a, lo), Compare(BinaryOp.LessOrEqual, a, hi)), d, Num(t, 0))),
+                        Rule(lo, d => Choose(Compare(BinaryOp.Less, a, lo), d, Num(t, 0))),
+                        Rule(hi, d => Choose(Compare(BinaryOp.Greater, a, hi), d, Num(t, 0))),
                     };
                 case MathFunction.FusedMultiplyAdd:
                     return new[] { Rule(a, d => Mul(d, b!)), Rule(b!, d => Mul(a, d)), Rule(node.Args[2], d => d) };
@@ -133,7 +133,7 @@ namespace GradGen.Generator.AD
 
         /// <summary>∂aᵇ/∂b = aᵇ·ln a; 0 at a = 0 (where aᵇ is flat in b for b &gt; 0), undefined (NaN) for a &lt; 0.</summary>
         private static Expr PowExponentRule(Expr a, Expr y, string t) =>
-            Choose(Compare("==", a, Num(t, 0)), Num(t, 0), Mul(y, Math(MathFunction.Log, t, a)));
+            Choose(Compare(BinaryOp.Equal, a, Num(t, 0)), Num(t, 0), Mul(y, Math(MathFunction.Log, t, a)));
 
         private static (Expr, Func<Expr, Expr>)[] Selection(Expr firstTaken, Expr a, Expr b)
         {

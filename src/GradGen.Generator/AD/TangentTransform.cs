@@ -99,7 +99,7 @@ namespace GradGen.Generator.AD
                         // The tangent first: it reads the elements the store may overwrite (a restore pops the tangent first).
                         var element = store.Target with { Collection = tangents[array.Name] };
                         var elementTangent = IsPop(store.Value) ? store.Value : Tangent(store.Value, null);
-                        if (elementTangent is not null || store.Op == "=")
+                        if (elementTangent is not null || store.Op == AssignOp.Set)
                         {
                             output.Add(new Store(store.Line, element, store.Op, Build.Cast(element.Type, elementTangent ?? Build.Num(element.Type, 0))));
                         }
@@ -163,12 +163,12 @@ namespace GradGen.Generator.AD
             var tangent = tangents[target.Name];
             if (IsPop(assign.Value))
             {
-                output.Add(new Assign(assign.Line, tangent, "=", assign.Value));
+                output.Add(new Assign(assign.Line, tangent, AssignOp.Set, assign.Value));
                 output.Add(assign);
                 return;
             }
 
-            if (assign.Op != "=")
+            if (assign.Op != AssignOp.Set)
             {
                 // v += e: the tangent first, as e's partials may read v.
                 if (Tangent(assign.Value, null) is { } increment)
@@ -191,7 +191,7 @@ namespace GradGen.Generator.AD
                 // An array variable takes a new array or another's: its tangent does the same.
                 output.Add(assign);
                 var arrayTangent = ArrayTangent(assign.Value);
-                output.Add(new Assign(assign.Line, tangent, "=", arrayTangent));
+                output.Add(new Assign(assign.Line, tangent, AssignOp.Set, arrayTangent));
                 output.AddRange(Build.ClearIfOnStack(tangent, arrayTangent));
                 return;
             }
@@ -202,7 +202,7 @@ namespace GradGen.Generator.AD
                 var updated = Build.Cast(tangent.Type, Tangent(assign.Value, null) ?? Build.Num(target.Type, 0));
                 if (updated != tangent)
                 {
-                    output.Add(new Assign(assign.Line, tangent, "=", updated));
+                    output.Add(new Assign(assign.Line, tangent, AssignOp.Set, updated));
                 }
 
                 output.Add(assign);
@@ -210,7 +210,7 @@ namespace GradGen.Generator.AD
             else
             {
                 output.Add(assign);
-                output.Add(new Assign(assign.Line, tangent, "=", Build.Cast(tangent.Type, Tangent(assign.Value, target) ?? Build.Num(target.Type, 0))));
+                output.Add(new Assign(assign.Line, tangent, AssignOp.Set, Build.Cast(tangent.Type, Tangent(assign.Value, target) ?? Build.Num(target.Type, 0))));
             }
         }
 

@@ -15,9 +15,9 @@ namespace GradGen.Generator.Analysis
         /// </summary>
         public static (Expr First, Expr Last)? Counted(For loop)
         {
-            if (loop.Condition is not Binary { Left: Var counter, Op: "<" or "<=" or ">" or ">=" } condition
+            if (loop.Condition is not Binary { Left: Var counter, Op: BinaryOp.Less or BinaryOp.LessOrEqual or BinaryOp.Greater or BinaryOp.GreaterOrEqual } condition
                 || counter != loop.Counter
-                || (loop.Step == "++") != condition.Op.StartsWith("<", System.StringComparison.Ordinal))
+                || (loop.Step == LoopStep.Up) != Operators.IsLess(condition.Op))
             {
                 return null;
             }
@@ -33,8 +33,8 @@ namespace GradGen.Generator.Analysis
             var one = Build.Num(Types.Int, 1);
             var first = condition.Op switch
             {
-                "<" => Build.IntSub(condition.Right, one),
-                ">" => Build.IntAdd(condition.Right, one),
+                BinaryOp.Less => Build.IntSub(condition.Right, one),
+                BinaryOp.Greater => Build.IntAdd(condition.Right, one),
                 _ => condition.Right,
             };
             return (first, loop.Start);

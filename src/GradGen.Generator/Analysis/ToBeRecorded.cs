@@ -262,7 +262,7 @@ namespace GradGen.Generator.Analysis
         /// </summary>
         private IEnumerable<Var> Overwritten(LoopNode loop)
         {
-            if (loop.Primal is not For { Step: "++", Condition: Binary { Op: "<", Right: var bound } } counted
+            if (loop.Primal is not For { Step: LoopStep.Up, Condition: Binary { Op: BinaryOp.Less, Right: var bound } } counted
                 || loop.ReverseBounds is null
                 || !Build.IsConst(counted.Start, 0))
             {
@@ -272,7 +272,7 @@ namespace GradGen.Generator.Analysis
             var reassigned = new HashSet<string>(IrWalker.AllStatements(counted.Body).OfType<Assign>().Select(a => a.Target.Name));
             foreach (var store in loop.Body.OfType<StoreNode>())
             {
-                if (store.Primal is { Op: "=", Target: { Collection: Var array, Indices: { Count: 1 } indices } }
+                if (store.Primal is { Op: AssignOp.Set, Target: { Collection: Var array, Indices: { Count: 1 } indices } }
                     && indices[0] == counted.Counter
                     && !aliased.Contains(Class(array.Name))
                     && !reassigned.Contains(array.Name)

@@ -168,11 +168,11 @@ namespace GradGen.Generator.Compose
                 var derivative = DerivativeNames.Parameter(prefix, parameter.Name);
                 return Types.IsMatrix(parameter.Type)
                     ? new ThrowIf(
-                        new Binary(Types.Bool, "||", new Binary(Types.Bool, "||", new Binary(Types.Bool, "==", new Var(parameter.Type, derivative), new Const("object", "null", null)), new Binary(Types.Bool, "!=", Build.LengthOf(new Var(parameter.Type, derivative), 0), Build.LengthOf(new Var(parameter.Type, parameter.Name), 0))), new Binary(Types.Bool, "!=", Build.LengthOf(new Var(parameter.Type, derivative), 1), Build.LengthOf(new Var(parameter.Type, parameter.Name), 1))),
+                        new Binary(Types.Bool, BinaryOp.Or, new Binary(Types.Bool, BinaryOp.Or, new Binary(Types.Bool, BinaryOp.Equal, new Var(parameter.Type, derivative), new Const("object", "null", null)), new Binary(Types.Bool, BinaryOp.NotEqual, Build.LengthOf(new Var(parameter.Type, derivative), 0), Build.LengthOf(new Var(parameter.Type, parameter.Name), 0))), new Binary(Types.Bool, BinaryOp.NotEqual, Build.LengthOf(new Var(parameter.Type, derivative), 1), Build.LengthOf(new Var(parameter.Type, parameter.Name), 1))),
                         $"{derivative} must have the shape of {parameter.Name}.",
                         derivative)
                     : new ThrowIf(
-                        new Binary(Types.Bool, "!=", new Member(Types.Int, new Var(parameter.Type, derivative), null, "Length"), new Member(Types.Int, new Var(parameter.Type, parameter.Name), null, "Length")),
+                        new Binary(Types.Bool, BinaryOp.NotEqual, new Member(Types.Int, new Var(parameter.Type, derivative), null, "Length"), new Member(Types.Int, new Var(parameter.Type, parameter.Name), null, "Length")),
                         $"{derivative} must have the length of {parameter.Name}.",
                         derivative);
             })).ToList();

@@ -62,7 +62,7 @@ namespace GradGen.Generator.Compose
                 // own work (GradBench's ba: a 2 × 15 Jacobian block per observation, 7.0 primals with lent buffers, 6.4 without).
                 var length = Build.Length(Of(input));
                 var span = Types.Span(element);
-                var buffer = new Conditional(span, Build.Compare("<=", length, Build.Num(Types.Int, OnStackUpTo)),
+                var buffer = new Conditional(span, Build.Compare(BinaryOp.LessOrEqual, length, Build.Num(Types.Int, OnStackUpTo)),
                     new NewArray(span, element, EquatableArray.Of(length)) { OnStack = true },
                     Runtime.RentBuffer(tape, element + "[]", length));
                 buffers.Add(Declare(new Var(span, name), buffer, output));
@@ -87,7 +87,7 @@ namespace GradGen.Generator.Compose
                 var visit = new List<Stmt> { Set(element, 1) };
                 visit.AddRange(body(column));
                 visit.Add(Set(element, 0));
-                visit.Add(new Assign(0, column, "=", Build.IntAdd(column, Build.Num(Types.Int, 1))));
+                visit.Add(new Assign(0, column, AssignOp.Set, Build.IntAdd(column, Build.Num(Types.Int, 1))));
                 output.AddRange(loops(visit));
             }
 
@@ -112,7 +112,7 @@ namespace GradGen.Generator.Compose
                     visit.Add(Set(element, 0));
                 }
 
-                visit.Add(new Assign(0, offset, "=", Build.IntAdd(offset, Build.Num(Types.Int, 1))));
+                visit.Add(new Assign(0, offset, AssignOp.Set, Build.IntAdd(offset, Build.Num(Types.Int, 1))));
                 output.AddRange(loops(visit));
             }
 
@@ -142,7 +142,7 @@ namespace GradGen.Generator.Compose
                 IEnumerable<Stmt> nest = body;
                 for (var d = counters.Count - 1; d >= 0; d--)
                 {
-                    nest = new[] { new For(0, counters[d], Build.Num(Types.Int, 0), Build.Compare("<", counters[d], bounds[d]), "++", nest.ToEquatableArray()) };
+                    nest = new[] { new For(0, counters[d], Build.Num(Types.Int, 0), Build.Compare(BinaryOp.Less, counters[d], bounds[d]), LoopStep.Up, nest.ToEquatableArray()) };
                 }
 
                 return nest;
@@ -151,8 +151,8 @@ namespace GradGen.Generator.Compose
         }
 
         private static Stmt Set(Expr target, double value) => target is Index element
-            ? new Store(0, element, "=", Build.Num(element.Type, value))
-            : new Assign(0, (Var)target, "=", Build.Num(target.Type, value));
+            ? new Store(0, element, AssignOp.Set, Build.Num(element.Type, value))
+            : new Assign(0, (Var)target, AssignOp.Set, Build.Num(target.Type, value));
 
         private static Var Declare(Var variable, Expr value, List<Stmt> output)
         {

@@ -58,7 +58,7 @@ namespace GradGen.Generator.Compose
             var product = JacobianBuilder.SelfCall(model, model.ReturnType, DerivativeNames.HessianVectorProduct(model.Name),
                 model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name)).Concat(directions).Concat(products.Select(OutIfScalar)));
             body.AddRange(flat.OneHot(directions, column => new[] { new ExprStmt(0, product) }.Concat(flat.Write(products, (row, entry) =>
-                new Store(0, new Index(Types.ElementType(hessian.Type)!, hessian, EquatableArray.Of(row, (Expr)column)), "=", Build.Cast(Types.ElementType(hessian.Type)!, entry))))));
+                new Store(0, new Index(Types.ElementType(hessian.Type)!, hessian, EquatableArray.Of(row, (Expr)column)), AssignOp.Set, Build.Cast(Types.ElementType(hessian.Type)!, entry))))));
             body.Add(Runtime.ReturnTape(tape));
             body.Add(new Return(0, value));
             return body;
@@ -66,6 +66,6 @@ namespace GradGen.Generator.Compose
 
         private static Expr RefIfScalar(Var buffer) => Types.IsReal(buffer.Type) ? new Ref(buffer.Type, buffer) : buffer;
 
-        private static Expr OutIfScalar(Var buffer) => Types.IsReal(buffer.Type) ? new Ref(buffer.Type, buffer) { Keyword = "out" } : buffer;
+        private static Expr OutIfScalar(Var buffer) => Types.IsReal(buffer.Type) ? new Ref(buffer.Type, buffer) { Passed = PassedAs.Out } : buffer;
     }
 }

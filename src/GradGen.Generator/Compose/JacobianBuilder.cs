@@ -71,7 +71,7 @@ namespace GradGen.Generator.Compose
 
             var passes = n is Const { Value: { } columns } && m is Const { Value: { } rows }
                 ? (columns <= rows ? Columns() : Rows(m))
-                : new List<Stmt> { new If(0, Build.Compare("<=", n, m), Columns().ToEquatableArray(), Rows(m).ToEquatableArray()) };
+                : new List<Stmt> { new If(0, Build.Compare(BinaryOp.LessOrEqual, n, m), Columns().ToEquatableArray(), Rows(m).ToEquatableArray()) };
 
             // The tape lends the direction, adjoint and seed buffers; with only real inputs and outputs there are none.
             var lends = IrWalker.AllStatements(passes).SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions).Any(e => e is TapeOp op && op.Tape == tape);
@@ -85,7 +85,7 @@ namespace GradGen.Generator.Compose
             if (!model.ReturnsArray && !(n is Const { Value: > 0 }))
             {
                 // No input: no pass ran (a row pass needs m < n, so there is always one).
-                body.Add(new If(0, Build.Compare("==", n, Build.Num(Types.Int, 0)), EquatableArray.Of<Stmt>(new Assign(0, value, "=", primal)), EquatableArray<Stmt>.Empty));
+                body.Add(new If(0, Build.Compare(BinaryOp.Equal, n, Build.Num(Types.Int, 0)), EquatableArray.Of<Stmt>(new Assign(0, value, AssignOp.Set, primal)), EquatableArray<Stmt>.Empty));
             }
 
             if (lends)
@@ -109,10 +109,10 @@ namespace GradGen.Generator.Compose
             output.AddRange(flat.OneHot(directions, column =>
             {
                 var tangent = new Member(model.ReturnType, forward, null, "Tangent");
-                var statements = new List<Stmt> { new Assign(0, forward, "=", call) };
+                var statements = new List<Stmt> { new Assign(0, forward, AssignOp.Set, call) };
                 if (!model.ReturnsArray)
                 {
-                    statements.Add(new Assign(0, value, "=", new Member(model.ReturnType, forward, null, "Value")));
+                    statements.Add(new Assign(0, value, AssignOp.Set, new Member(model.ReturnType, forward, null, "Value")));
                 }
 
                 return statements.Concat(ForEachOutput(tangent, (row, element) => Set(row, column, element)));
@@ -142,8 +142,8 @@ namespace GradGen.Generator.Compose
                 var seeds = new Var(element + "[]", names.Fresh("seeds"));
                 output.Add(new Declare(seeds, Runtime.RentBuffer(tape, seeds.Type, m)));
                 var unit = new Index(element, seeds, EquatableArray.Of<Expr>(row));
-                before.Add(new Store(0, unit, "=", Build.Num(element, 1)));
-                after.Add(new Store(0, unit, "=", Build.Num(element, 0)));
+                before.Add(new Store(0, unit, AssignOp.Set, Build.Num(element, 1)));
+                after.Add(new Store(0, unit, AssignOp.Set, Build.Num(element, 0)));
                 seed = seeds;
             }
             else
@@ -154,10 +154,10 @@ namespace GradGen.Generator.Compose
             var pass = new List<Stmt>(before);
             var refs = adjoints.Select(a => Types.IsReal(a.Type) ? new Ref(a.Type, a) : (Expr)a);
             var reverse = SelfCall(model, model.ReturnType, DerivativeNames.Reverse(model.Name), Primal().Append(seed).Concat(refs));
-            pass.Add(model.ReturnsArray ? new ExprStmt(0, reverse) : new Assign(0, value, "=", reverse));
+            pass.Add(model.ReturnsArray ? new ExprStmt(0, reverse) : new Assign(0, value, AssignOp.Set, reverse));
             pass.AddRange(after);
             pass.AddRange(flat.Write(adjoints, (column, derivative) => Set(row, column, derivative), clear: true));
-            output.Add(new For(0, row, Build.Num(Types.Int, 0), Build.Compare("<", row, m), "++", pass.ToEquatableArray()));
+            output.Add(new For(0, row, Build.Num(Types.Int, 0), Build.Compare(BinaryOp.Less, row, m), LoopStep.Up, pass.ToEquatableArray()));
             return output;
         }
 
@@ -198,7 +198,7 @@ namespace GradGen.Generator.Compose
             output.AddRange(sweeps.Adjoints.Select(a => new Declare(a.Adjoint, a.Initial is null ? null : Build.Num(a.Adjoint.Type, 0))));
             output.AddRange(sweeps.Declarations);
             output.AddRange(sweeps.Forward);
-            output.Add(new Assign(0, value, "=", sweeps.Returned));
+            output.Add(new Assign(0, value, AssignOp.Set, sweeps.Returned));
             output.AddRange(restored.Select(r => new Declare(r.End, r.Variable)));
 
             // The backward sweep adds into the d… buffers of Reverse: here locals of the same names.
@@ -206,19 +206,19 @@ namespace GradGen.Generator.Compose
 
             var row = new Var(Types.Int, names.Fresh("row"));
             output.Add(new Declare(row, Build.Num(Types.Int, 0)));
-            var pass = new List<Stmt> { new Assign(0, seed, "=", UnitSeed(row)) };
-            pass.AddRange(restored.Select(r => new Assign(0, r.Variable, "=", r.End)));
-            pass.AddRange(sweeps.Adjoints.Where(a => a.Initial is not null).Select(a => new Assign(0, a.Adjoint, "=", a.Initial!)));
+            var pass = new List<Stmt> { new Assign(0, seed, AssignOp.Set, UnitSeed(row)) };
+            pass.AddRange(restored.Select(r => new Assign(0, r.Variable, AssignOp.Set, r.End)));
+            pass.AddRange(sweeps.Adjoints.Where(a => a.Initial is not null).Select(a => new Assign(0, a.Adjoint, AssignOp.Set, a.Initial!)));
             pass.AddRange(sweeps.Backward);
             pass.AddRange(flat.Write(buffers, (column, derivative) => Set(row, column, derivative), clear: true));
-            output.Add(new For(0, row, Build.Num(Types.Int, 0), Build.Compare("<", row, m), "++", pass.ToEquatableArray()));
+            output.Add(new For(0, row, Build.Num(Types.Int, 0), Build.Compare(BinaryOp.Less, row, m), LoopStep.Up, pass.ToEquatableArray()));
             return output;
         }
 
         /// <summary>The seed of row <paramref name="row"/> of a real or tuple result: 1 for that output, 0 for the others.</summary>
         private Expr UnitSeed(Var row) => model.ReturnsTuple
             ? new TupleValue(model.ReturnType, model.Results.Select((r, i) => (Expr)Build.Choose(
-                Build.Compare("==", row, Build.Num(Types.Int, i)), Build.Num(r.Type, 1), Build.Num(r.Type, 0))).ToEquatableArray())
+                Build.Compare(BinaryOp.Equal, row, Build.Num(Types.Int, i)), Build.Num(r.Type, 1), Build.Num(r.Type, 0))).ToEquatableArray())
             : Build.Num(model.ReturnType, 1);
 
         /// <summary>Visits each output of <paramref name="result"/> (a real, a tuple or an array) with its row index.</summary>
@@ -228,7 +228,7 @@ namespace GradGen.Generator.Compose
             {
                 var row = new Var(Types.Int, names.Fresh("row"));
                 yield return new Declare(row, Build.Num(Types.Int, 0));
-                yield return new For(0, row, Build.Num(Types.Int, 0), Build.Compare("<", row, Build.Length(value)), "++",
+                yield return new For(0, row, Build.Num(Types.Int, 0), Build.Compare(BinaryOp.Less, row, Build.Length(value)), LoopStep.Up,
                     EquatableArray.Of(visit(row, new Index(Types.ElementType(model.ReturnType)!, result, EquatableArray.Of<Expr>(row)))));
                 yield break;
             }
@@ -243,7 +243,7 @@ namespace GradGen.Generator.Compose
         private Stmt Set(Expr row, Expr column, Expr derivative)
         {
             var type = ElementType(model);
-            return new Store(0, new Index(type, jacobian, EquatableArray.Of(row, column)), "=", Build.Cast(type, derivative));
+            return new Store(0, new Index(type, jacobian, EquatableArray.Of(row, column)), AssignOp.Set, Build.Cast(type, derivative));
         }
 
         public static Call PrimalCall(DiffMethodModel model) =>

@@ -25,10 +25,10 @@ namespace GradGen.Generator.Emit
             switch (statement)
             {
                 case Assign a:
-                    writer.Line($"{a.Target.Name} {a.Op} {Expression(a.Value)};");
+                    writer.Line($"{a.Target.Name} {Operators.Text(a.Op)} {Expression(a.Value)};");
                     break;
                 case Store st:
-                    writer.Line($"{Expression(st.Target)} {st.Op} {Expression(st.Value)};");
+                    writer.Line($"{Expression(st.Target)} {Operators.Text(st.Op)} {Expression(st.Value)};");
                     break;
                 case AssignTuple t:
                     writer.Line($"({Arguments(t.Targets)}) = {Expression(t.Value)};");
@@ -77,7 +77,7 @@ namespace GradGen.Generator.Emit
                     break;
                 case For f:
                     var init = f.Start == f.Counter ? string.Empty : $"{f.Counter.Name} = {Expression(f.Start)}";
-                    writer.Open($"for ({init}; {Expression(f.Condition)}; {f.Counter.Name}{f.Step})");
+                    writer.Open($"for ({init}; {Expression(f.Condition)}; {f.Counter.Name}{Operators.Text(f.Step)})");
                     Statements(writer, f.Body);
                     writer.Close();
                     break;
@@ -93,7 +93,7 @@ namespace GradGen.Generator.Emit
         {
             if (statement.Then.Count == 0 && statement.Else.Count > 0)
             {
-                statement = new If(statement.Line, new Unary(Types.Bool, "!", statement.Condition), statement.Else, EquatableArray<Stmt>.Empty);
+                statement = new If(statement.Line, new Unary(Types.Bool, UnaryOp.Not, statement.Condition), statement.Else, EquatableArray<Stmt>.Empty);
             }
 
             writer.Open($"{keyword} ({Expression(statement.Condition)})");
@@ -118,10 +118,10 @@ namespace GradGen.Generator.Emit
             Const c => c.Text,
             Var v => v.Name,
             This => "this",
-            Ref r => r.Keyword + " " + r.Variable.Name,
+            Ref r => Operators.Text(r.Passed) + " " + r.Variable.Name,
             Member m => $"{Target(m.Receiver, m.StaticType)}{m.Name}",
-            Unary u => u.Op + UnaryOperand(u.Operand),
-            Binary b => $"{Operand(b.Left, Precedence(b), right: false)} {b.Op} {Operand(b.Right, Precedence(b), right: true)}",
+            Unary u => Operators.Text(u.Op) + UnaryOperand(u.Operand),
+            Binary b => $"{Operand(b.Left, Precedence(b), right: false)} {Operators.Text(b.Op)} {Operand(b.Right, Precedence(b), right: true)}",
             Conditional c => $"{Operand(c.Condition, ConditionalLevel, right: true)} ? {Operand(c.WhenTrue, ConditionalLevel, right: false)} : {Operand(c.WhenFalse, ConditionalLevel, right: true)}",
             TypeCast c => $"({c.Type}){(Precedence(c.Operand) == Primary && !IsNegative(c.Operand) ? Expression(c.Operand) : $"({Expression(c.Operand)})")}",
             // MathF has every function but Clamp, which Math overloads for float.
@@ -176,19 +176,7 @@ namespace GradGen.Generator.Emit
 
         private static int Precedence(Expr expr) => expr switch
         {
-            Binary b => b.Op switch
-            {
-                "*" or "/" or "%" => 13,
-                "+" or "-" => 12,
-                "<<" or ">>" => 11,
-                "<" or ">" or "<=" or ">=" => 10,
-                "==" or "!=" => 9,
-                "&" => 8,
-                "^" => 7,
-                "|" => 6,
-                "&&" => 5,
-                _ => 4,
-            },
+            Binary b => Operators.Precedence(b.Op),
             Unary or TypeCast => UnaryLevel,
             Conditional => ConditionalLevel,
             Const c when IsNegative(c) => UnaryLevel,

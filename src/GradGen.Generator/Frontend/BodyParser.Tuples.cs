@@ -112,7 +112,7 @@ namespace GradGen.Generator.Frontend
         private Var Staged(Expr value, int line, List<Stmt> output)
         {
             var temporary = NewTemporary(value.Type);
-            output.Add(new Assign(line, temporary, "=", value));
+            output.Add(new Assign(line, temporary, AssignOp.Set, value));
             return temporary;
         }
 

@@ -214,7 +214,7 @@ namespace GradGen.Generator.Frontend
 
                 if (initializer is not null && !RefersToParameterArray(initializer.Value, $"the local array '{local.Name}'"))
                 {
-                    output.Add(new Assign(Line(declarator), local, "=", ParseExpression(initializer.Value)));
+                    output.Add(new Assign(Line(declarator), local, AssignOp.Set, ParseExpression(initializer.Value)));
                 }
             }
         }
@@ -313,7 +313,7 @@ namespace GradGen.Generator.Frontend
                     CheckRemainder(binary, type, op);
                     return MakeAssign(Line(op), target, ConvertTo(target.Type, new Binary(type, binary, ConvertTo(type, target), ConvertTo(type, value))));
                 case IIncrementOrDecrementOperation increment when AssignedTarget(increment.Target) is { } target:
-                    var step = increment.Kind == OperationKind.Increment ? "+" : "-";
+                    var step = increment.Kind == OperationKind.Increment ? BinaryOp.Add : BinaryOp.Subtract;
                     return MakeAssign(Line(op), target, new Binary(target.Type, step, target, Literals.Number(target.Type, 1)));
                 case IDeconstructionAssignmentOperation:
                     Unsupported(op, "a deconstruction", "assign each variable on its own");
@@ -324,7 +324,7 @@ namespace GradGen.Generator.Frontend
         }
 
         private static Stmt MakeAssign(int line, Expr target, Expr value) =>
-            target is Index element ? new Store(line, element, "=", value) : new Assign(line, (Var)target, "=", value);
+            target is Index element ? new Store(line, element, AssignOp.Set, value) : new Assign(line, (Var)target, AssignOp.Set, value);
 
         private static Expr TargetOf(Stmt assignment) => assignment is Store store ? store.Target : ((Assign)assignment).Target;
 
@@ -358,7 +358,7 @@ namespace GradGen.Generator.Frontend
             {
                 var old = new Var(target.Type, context.Names.Fresh("old"));
                 Locals.Add(old);
-                sideEffects.Add(new Assign(assign.Line, old, "=", target));
+                sideEffects.Add(new Assign(assign.Line, old, AssignOp.Set, target));
                 sideEffects.Add(assign);
                 return old;
             }
@@ -469,7 +469,7 @@ namespace GradGen.Generator.Frontend
             {
                 var copy = new Var(collection.Type, context.Names.Fresh("collection"));
                 Locals.Add(copy);
-                output.Add(new Assign(line, copy, "=", collection));
+                output.Add(new Assign(line, copy, AssignOp.Set, collection));
                 collection = copy;
             }
 
@@ -481,9 +481,9 @@ namespace GradGen.Generator.Frontend
                 Unsupported(loop.LoopControlVariable, $"a foreach variable of type '{element.Type}' over elements of type '{elementType}'", "declare it with the element type, or var");
             }
 
-            var condition = new Binary(Types.Bool, "<", counter, new Member(Types.Int, collection, null, "Length"));
+            var condition = new Binary(Types.Bool, BinaryOp.Less, counter, new Member(Types.Int, collection, null, "Length"));
             context.LoopDepth++;
-            var body = new List<Stmt> { new Assign(line, element, "=", new Index(element.Type, collection, EquatableArray.Of<Expr>(counter))) };
+            var body = new List<Stmt> { new Assign(line, element, AssignOp.Set, new Index(element.Type, collection, EquatableArray.Of<Expr>(counter))) };
             ParseStatement(loop.Body, body);
             context.LoopDepth--;
 
@@ -492,12 +492,12 @@ namespace GradGen.Generator.Frontend
             var zero = Literals.Number(Types.Int, 0);
             if (!leaves)
             {
-                output.Add(new For(line, counter, zero, condition, "++", body.ToEquatableArray()));
+                output.Add(new For(line, counter, zero, condition, LoopStep.Up, body.ToEquatableArray()));
                 return;
             }
 
-            output.Add(new Assign(line, counter, "=", zero));
-            var increment = new Assign(line, counter, "=", new Binary(Types.Int, "+", counter, Literals.Number(Types.Int, 1)));
+            output.Add(new Assign(line, counter, AssignOp.Set, zero));
+            var increment = new Assign(line, counter, AssignOp.Set, new Binary(Types.Int, BinaryOp.Add, counter, Literals.Number(Types.Int, 1)));
             output.Add(new While(line, condition, body.ToEquatableArray(), ConditionAtEnd: false) { Step = EquatableArray.Of<Stmt>(increment) });
         }
 
@@ -505,7 +505,7 @@ namespace GradGen.Generator.Frontend
         /// The counter of <c>for (int i = a; cond; i++)</c> (or <c>i--</c>) when the body neither assigns it nor leaves
         /// the loop early: such a loop is reversed by counting back, with no per-iteration record.
         /// </summary>
-        private static (ILocalSymbol Local, string Step)? CanonicalCounter(IForLoopOperation loop)
+        private static (ILocalSymbol Local, LoopStep Step)? CanonicalCounter(IForLoopOperation loop)
         {
             if (loop.Before.Length != 1
                 || loop.Before[0] is not IVariableDeclarationGroupOperation { Declarations.Length: 1 } group
@@ -544,7 +544,7 @@ namespace GradGen.Generator.Frontend
                 }
             }
 
-            return (local, step.Kind == OperationKind.Increment ? "++" : "--");
+            return (local, step.Kind == OperationKind.Increment ? LoopStep.Up : LoopStep.Down);
         }
 
         private static bool IsLocal(IOperation operation, ILocalSymbol local) =>
@@ -568,7 +568,7 @@ namespace GradGen.Generator.Frontend
             {
                 subject = new Var(value.Type, context.Names.Fresh("switchValue"));
                 Locals.Add(subject);
-                output.Add(new Assign(Line(switchOp), subject, "=", value));
+                output.Add(new Assign(Line(switchOp), subject, AssignOp.Set, value));
             }
 
             switchExits.Push(switchOp.ExitLabel);
@@ -586,8 +586,8 @@ namespace GradGen.Generator.Frontend
                             isDefault = true;
                             break;
                         case ISingleValueCaseClauseOperation single:
-                            var test = new Binary(Types.Bool, "==", subject, ParseExpression(single.Value));
-                            condition = condition is null ? test : new Binary(Types.Bool, "||", condition, test);
+                            var test = new Binary(Types.Bool, BinaryOp.Equal, subject, ParseExpression(single.Value));
+                            condition = condition is null ? test : new Binary(Types.Bool, BinaryOp.Or, condition, test);
                             break;
                         default:
                             Unsupported(clause, "a pattern case label", "use constant case labels");
@@ -807,7 +807,7 @@ namespace GradGen.Generator.Frontend
             }
 
             var left = ParseExpression(binary.LeftOperand);
-            var shortCircuit = op is "&&" or "||";
+            var shortCircuit = op is BinaryOp.And or BinaryOp.Or;
             conditionalDepth += shortCircuit ? 1 : 0;
             var right = ParseExpression(binary.RightOperand);
             conditionalDepth -= shortCircuit ? 1 : 0;
@@ -816,9 +816,9 @@ namespace GradGen.Generator.Frontend
             return new Binary(type, op, left, right);
         }
 
-        private void CheckRemainder(string op, string type, IOperation operation)
+        private void CheckRemainder(BinaryOp op, string type, IOperation operation)
         {
-            if (op == "%" && Types.IsReal(type))
+            if (op == BinaryOp.Remainder && Types.IsReal(type))
             {
                 Unsupported(operation, "the remainder operator '%' on floating-point values", "use Math.Floor or an integer remainder");
             }
@@ -832,12 +832,12 @@ namespace GradGen.Generator.Frontend
                 return Placeholder;
             }
 
-            var op = unary.OperatorKind switch
+            UnaryOp? op = unary.OperatorKind switch
             {
-                UnaryOperatorKind.Minus => "-",
-                UnaryOperatorKind.Plus => "+",
-                UnaryOperatorKind.Not => "!",
-                UnaryOperatorKind.BitwiseNegation => "~",
+                UnaryOperatorKind.Minus => UnaryOp.Minus,
+                UnaryOperatorKind.Plus => UnaryOp.Plus,
+                UnaryOperatorKind.Not => UnaryOp.Not,
+                UnaryOperatorKind.BitwiseNegation => UnaryOp.BitNot,
                 _ => null,
             };
             if (op is null)
@@ -847,7 +847,7 @@ namespace GradGen.Generator.Frontend
             }
 
             var operand = ParseExpression(unary.Operand);
-            return op == "+" ? operand : new Unary(TypeNames.Of(unary.Type!), op, operand);
+            return op == UnaryOp.Plus ? operand : new Unary(TypeNames.Of(unary.Type!), op.Value, operand);
         }
 
         private Expr? ParseInvocation(IInvocationOperation invocation, bool asStatement)
@@ -967,26 +967,26 @@ namespace GradGen.Generator.Frontend
         internal static bool HasAttribute(ISymbol symbol, string fullName) =>
             symbol.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == fullName);
 
-        private static string? BinaryOperator(BinaryOperatorKind kind) => kind switch
+        private static BinaryOp? BinaryOperator(BinaryOperatorKind kind) => kind switch
         {
-            BinaryOperatorKind.Add => "+",
-            BinaryOperatorKind.Subtract => "-",
-            BinaryOperatorKind.Multiply => "*",
-            BinaryOperatorKind.Divide => "/",
-            BinaryOperatorKind.Remainder => "%",
-            BinaryOperatorKind.And => "&",
-            BinaryOperatorKind.Or => "|",
-            BinaryOperatorKind.ExclusiveOr => "^",
-            BinaryOperatorKind.LeftShift => "<<",
-            BinaryOperatorKind.RightShift => ">>",
-            BinaryOperatorKind.ConditionalAnd => "&&",
-            BinaryOperatorKind.ConditionalOr => "||",
-            BinaryOperatorKind.Equals => "==",
-            BinaryOperatorKind.NotEquals => "!=",
-            BinaryOperatorKind.LessThan => "<",
-            BinaryOperatorKind.LessThanOrEqual => "<=",
-            BinaryOperatorKind.GreaterThan => ">",
-            BinaryOperatorKind.GreaterThanOrEqual => ">=",
+            BinaryOperatorKind.Add => BinaryOp.Add,
+            BinaryOperatorKind.Subtract => BinaryOp.Subtract,
+            BinaryOperatorKind.Multiply => BinaryOp.Multiply,
+            BinaryOperatorKind.Divide => BinaryOp.Divide,
+            BinaryOperatorKind.Remainder => BinaryOp.Remainder,
+            BinaryOperatorKind.And => BinaryOp.BitAnd,
+            BinaryOperatorKind.Or => BinaryOp.BitOr,
+            BinaryOperatorKind.ExclusiveOr => BinaryOp.BitXor,
+            BinaryOperatorKind.LeftShift => BinaryOp.ShiftLeft,
+            BinaryOperatorKind.RightShift => BinaryOp.ShiftRight,
+            BinaryOperatorKind.ConditionalAnd => BinaryOp.And,
+            BinaryOperatorKind.ConditionalOr => BinaryOp.Or,
+            BinaryOperatorKind.Equals => BinaryOp.Equal,
+            BinaryOperatorKind.NotEquals => BinaryOp.NotEqual,
+            BinaryOperatorKind.LessThan => BinaryOp.Less,
+            BinaryOperatorKind.LessThanOrEqual => BinaryOp.LessOrEqual,
+            BinaryOperatorKind.GreaterThan => BinaryOp.Greater,
+            BinaryOperatorKind.GreaterThanOrEqual => BinaryOp.GreaterOrEqual,
             _ => null,
         };
 

@@ -14,19 +14,19 @@ namespace GradGen.Generator.Ir
 
         public static Expr? Add(Expr? a, Expr? b) => a is null ? b
             : b is null ? a
-            : b is Unary { Op: "-" } nb ? Sub(a, nb.Operand)
-            : new Binary(Types.Arithmetic(a.Type, b.Type), "+", a, b);
+            : b is Unary { Op: UnaryOp.Minus } nb ? Sub(a, nb.Operand)
+            : new Binary(Types.Arithmetic(a.Type, b.Type), BinaryOp.Add, a, b);
 
         public static Expr? Sub(Expr? a, Expr? b) => b is null ? a
             : a is null ? Neg(b)
-            : b is Unary { Op: "-" } nb ? Add(a, nb.Operand)
-            : new Binary(Types.Arithmetic(a.Type, b.Type), "-", a, b);
+            : b is Unary { Op: UnaryOp.Minus } nb ? Add(a, nb.Operand)
+            : new Binary(Types.Arithmetic(a.Type, b.Type), BinaryOp.Subtract, a, b);
 
         public static Expr Neg(Expr a) => a switch
         {
-            Unary { Op: "-" } u => u.Operand,
+            Unary { Op: UnaryOp.Minus } u => u.Operand,
             Const { Value: { } v } c when Types.IsReal(c.Type) => Num(c.Type, -v),
-            _ => new Unary(a.Type, "-", a),
+            _ => new Unary(a.Type, UnaryOp.Minus, a),
         };
 
         public static Expr Mul(Expr a, Expr b)
@@ -51,12 +51,12 @@ namespace GradGen.Generator.Ir
                 return Neg(a);
             }
 
-            if (a is Unary { Op: "-" } na)
+            if (a is Unary { Op: UnaryOp.Minus } na)
             {
                 return Neg(Mul(na.Operand, b));
             }
 
-            return b is Unary { Op: "-" } nb ? Neg(Mul(a, nb.Operand)) : new Binary(Types.Arithmetic(a.Type, b.Type), "*", a, b);
+            return b is Unary { Op: UnaryOp.Minus } nb ? Neg(Mul(a, nb.Operand)) : new Binary(Types.Arithmetic(a.Type, b.Type), BinaryOp.Multiply, a, b);
         }
 
         public static Expr Div(Expr a, Expr b)
@@ -66,7 +66,7 @@ namespace GradGen.Generator.Ir
                 return a;
             }
 
-            return a is Unary { Op: "-" } na ? Neg(Div(na.Operand, b)) : new Binary(Types.Arithmetic(a.Type, b.Type), "/", a, b);
+            return a is Unary { Op: UnaryOp.Minus } na ? Neg(Div(na.Operand, b)) : new Binary(Types.Arithmetic(a.Type, b.Type), BinaryOp.Divide, a, b);
         }
 
         public static Expr Cast(string type, Expr e) => e.Type == type ? e
@@ -89,7 +89,7 @@ namespace GradGen.Generator.Ir
 
         /// <summary>Sets a derivative buffer to zero: a real, an array or matrix, or a span.</summary>
         public static Stmt Clear(Var buffer) =>
-            Types.IsReal(buffer.Type) ? new Assign(0, buffer, "=", Num(buffer.Type, 0))
+            Types.IsReal(buffer.Type) ? new Assign(0, buffer, AssignOp.Set, Num(buffer.Type, 0))
             : buffer.Type.StartsWith("global::System.Span<", System.StringComparison.Ordinal) ? new ExprStmt(0, new Call(Types.Void, buffer, null, "Clear", EquatableArray<Expr>.Empty))
             : new ExprStmt(0, new Call(Types.Void, null, "global::System.Array", "Clear", EquatableArray.Of<Expr>(buffer, Num(Types.Int, 0), Length(buffer))));
 
@@ -109,30 +109,30 @@ namespace GradGen.Generator.Ir
         public static Expr Math(MathFunction function, string type, params Expr[] args) =>
             new Intrinsic(type, function, EquatableArray.Of(args));
 
-        public static Expr Compare(string op, Expr a, Expr b) => new Binary(Types.Bool, op, a, b);
+        public static Expr Compare(BinaryOp op, Expr a, Expr b) => new Binary(Types.Bool, op, a, b);
 
         /// <summary>An int sum: constants folded, no zero term, and <c>e − 1 + 1</c> as e.</summary>
         public static Expr IntAdd(Expr a, Expr b) =>
             a is Const { Value: { } x } && b is Const { Value: { } y } ? Num(Types.Int, x + y)
             : IsConst(b, 0) ? a : IsConst(a, 0) ? b
-            : IsConst(b, 1) && a is Binary { Op: "-" } less && IsConst(less.Right, 1) ? less.Left
-            : new Binary(Types.Int, "+", a, b);
+            : IsConst(b, 1) && a is Binary { Op: BinaryOp.Subtract } less && IsConst(less.Right, 1) ? less.Left
+            : new Binary(Types.Int, BinaryOp.Add, a, b);
 
         /// <summary>An int difference, without a zero term.</summary>
-        public static Expr IntSub(Expr a, Expr b) => IsConst(b, 0) ? a : new Binary(Types.Int, "-", a, b);
+        public static Expr IntSub(Expr a, Expr b) => IsConst(b, 0) ? a : new Binary(Types.Int, BinaryOp.Subtract, a, b);
 
         /// <summary>An int product, constants folded, without a factor one.</summary>
         public static Expr IntMul(Expr a, Expr b) =>
             a is Const { Value: { } x } && b is Const { Value: { } y } ? Num(Types.Int, x * y)
             : IsConst(a, 0) || IsConst(b, 0) ? Num(Types.Int, 0)
             : IsConst(a, 1) ? b : IsConst(b, 1) ? a
-            : new Binary(Types.Int, "*", a, b);
+            : new Binary(Types.Int, BinaryOp.Multiply, a, b);
 
         /// <summary>The larger of two ints, folded when both are constants.</summary>
         public static Expr IntMax(Expr a, Expr b) =>
             a is Const { Value: { } x } && b is Const { Value: { } y } ? Num(Types.Int, System.Math.Max(x, y))
             : a.Equals(b) ? a
-            : Choose(Compare(">=", a, b), a, b);
+            : Choose(Compare(BinaryOp.GreaterOrEqual, a, b), a, b);
 
         public static Expr Choose(Expr condition, Expr whenTrue, Expr whenFalse) =>
             new Conditional(whenTrue.Type, condition, whenTrue, whenFalse);

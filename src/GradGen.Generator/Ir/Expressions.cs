@@ -51,14 +51,14 @@ namespace GradGen.Generator.Ir
     /// <summary><c>this</c>.</summary>
     public sealed record This(string Type) : Leaf(Type);
 
-    public sealed record Unary(string Type, string Op, Expr Operand) : Expr(Type)
+    public sealed record Unary(string Type, UnaryOp Op, Expr Operand) : Expr(Type)
     {
         public override IReadOnlyList<Expr> Children() => new[] { Operand };
 
         public override Expr WithChildren(IReadOnlyList<Expr> children) => this with { Operand = children[0] };
     }
 
-    public sealed record Binary(string Type, string Op, Expr Left, Expr Right) : Expr(Type)
+    public sealed record Binary(string Type, BinaryOp Op, Expr Left, Expr Right) : Expr(Type)
     {
         public override IReadOnlyList<Expr> Children() => new[] { Left, Right };
 
@@ -212,8 +212,7 @@ namespace GradGen.Generator.Ir
     /// <summary>A <c>ref</c> argument: how generated code hands adjoint accumulators to a callee's Reverse.</summary>
     public sealed record Ref(string Type, Var Variable) : Expr(Type)
     {
-        /// <summary><c>ref</c>, or <c>out</c> for a parameter the callee overwrites.</summary>
-        public string Keyword { get; init; } = "ref";
+        public PassedAs Passed { get; init; } = PassedAs.Ref;
 
         public override IReadOnlyList<Expr> Children() => new[] { Variable };
 

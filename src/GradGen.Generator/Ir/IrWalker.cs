@@ -79,7 +79,7 @@ namespace GradGen.Generator.Ir
         {
             foreach (var statement in AllStatements(statements))
             {
-                if (statement is Assign { Op: not "=" } accumulate)
+                if (statement is Assign { Op: not AssignOp.Set } accumulate)
                 {
                     into.Add(accumulate.Target.Name);
                 }

@@ -53,7 +53,7 @@ namespace GradGen.Generator.Ir
     }
 
     /// <summary><c>Target Op Value</c> with <see cref="Op"/> one of <c>=</c>, <c>+=</c>, <c>-=</c>.</summary>
-    public sealed record Assign(int Line, Var Target, string Op, Expr Value) : SimpleStmt(Line)
+    public sealed record Assign(int Line, Var Target, AssignOp Op, Expr Value) : SimpleStmt(Line)
     {
         public override IReadOnlyList<Expr> Expressions() => new Expr[] { Target, Value };
 
@@ -63,7 +63,7 @@ namespace GradGen.Generator.Ir
     }
 
     /// <summary><c>Target Op Value</c> for an element of a local array (<see cref="Op"/> one of <c>=</c>, <c>+=</c>, <c>-=</c>).</summary>
-    public sealed record Store(int Line, Index Target, string Op, Expr Value) : SimpleStmt(Line)
+    public sealed record Store(int Line, Index Target, AssignOp Op, Expr Value) : SimpleStmt(Line)
     {
         /// <summary>The element's array and indices are evaluated: none of them is assigned.</summary>
         public override IReadOnlyList<Expr> Expressions() => new Expr[] { Target, Value };
@@ -132,7 +132,7 @@ namespace GradGen.Generator.Ir
     /// A counted loop, <c>for (Var = Start; Condition; Step)</c>; <see cref="Step"/> is <c>++</c> or <c>--</c>.
     /// The parser produces it for canonical integer loops whose counter the body does not assign.
     /// </summary>
-    public sealed record For(int Line, Var Counter, Expr Start, Expr Condition, string Step, EquatableArray<Stmt> Body) : Stmt(Line)
+    public sealed record For(int Line, Var Counter, Expr Start, Expr Condition, LoopStep Step, EquatableArray<Stmt> Body) : Stmt(Line)
     {
         public override IReadOnlyList<Expr> Expressions() => new[] { Counter, Start, Condition };
 

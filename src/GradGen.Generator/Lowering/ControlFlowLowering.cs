@@ -100,8 +100,8 @@ namespace GradGen.Generator.Lowering
                     // Runs at most once and nothing reads the result before: it overwrites nothing worth saving.
                     // A tuple's elements go to one result each (the parser returns tuples as literals).
                     var assigns = results.Count == 1
-                        ? new List<Stmt> { new Assign(ret.Line, results[0], "=", ret.Value!) }
-                        : ((TupleValue)ret.Value!).Items.Select((item, i) => (Stmt)new Assign(ret.Line, results[i], "=", item)).ToList();
+                        ? new List<Stmt> { new Assign(ret.Line, results[0], AssignOp.Set, ret.Value!) }
+                        : ((TupleValue)ret.Value!).Items.Select((item, i) => (Stmt)new Assign(ret.Line, results[i], AssignOp.Set, item)).ToList();
                     if (tail)
                     {
                         return assigns;
@@ -159,7 +159,7 @@ namespace GradGen.Generator.Lowering
 
             var condition = leaves.Count == 0 ? loop.Condition
                 : loop.Condition is Const { Text: "true" } ? NoneSet(leaves)
-                : new Binary(Types.Bool, "&&", NoneSet(leaves), loop.Condition);
+                : new Binary(Types.Bool, BinaryOp.And, NoneSet(leaves), loop.Condition);
             if (bodyExits.Contains(returned!))
             {
                 exits.Add(returned!);
@@ -198,10 +198,10 @@ namespace GradGen.Generator.Lowering
 
         private static Expr NoneSet(IEnumerable<Var> flags) =>
             flags.OrderBy(f => f.Name, System.StringComparer.Ordinal)
-                .Select(f => (Expr)new Unary(Types.Bool, "!", f))
-                .Aggregate((a, b) => new Binary(Types.Bool, "&&", a, b));
+                .Select(f => (Expr)new Unary(Types.Bool, UnaryOp.Not, f))
+                .Aggregate((a, b) => new Binary(Types.Bool, BinaryOp.And, a, b));
 
-        private static Assign Set(Var flag, bool value) => new(0, flag, "=", new Const(Types.Bool, value ? "true" : "false", null));
+        private static Assign Set(Var flag, bool value) => new(0, flag, AssignOp.Set, new Const(Types.Bool, value ? "true" : "false", null));
 
         private Var Flag(string name)
         {

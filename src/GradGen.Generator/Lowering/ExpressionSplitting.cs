@@ -134,7 +134,7 @@ namespace GradGen.Generator.Lowering
                 var temp = NewTemp(conditional.Type, ActivityAnalysis.DependsOn(conditional, varied));
                 output.AddRange(SplitList(new[]
                 {
-                    new If(line, conditional.Condition, EquatableArray.Of<Stmt>(new Assign(line, temp, "=", conditional.WhenTrue)), EquatableArray.Of<Stmt>(new Assign(line, temp, "=", conditional.WhenFalse))),
+                    new If(line, conditional.Condition, EquatableArray.Of<Stmt>(new Assign(line, temp, AssignOp.Set, conditional.WhenTrue)), EquatableArray.Of<Stmt>(new Assign(line, temp, AssignOp.Set, conditional.WhenFalse))),
                 }));
                 return temp;
             }
@@ -148,7 +148,7 @@ namespace GradGen.Generator.Lowering
         private Var Hoist(Expr value, int line, List<Stmt> output)
         {
             var temp = NewTemp(value.Type, ActivityAnalysis.DependsOn(value, varied));
-            output.Add(new Assign(line, temp, "=", value));
+            output.Add(new Assign(line, temp, AssignOp.Set, value));
             return temp;
         }
 

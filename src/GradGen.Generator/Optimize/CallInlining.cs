@@ -96,7 +96,7 @@ namespace GradGen.Generator.Optimize
                             break;
                         case AssignTuple { Value: DiffCall call } tuple when tuple.Targets.All(t => t is Var) && Inlinable(call, inlining, inLoop) is { } callee:
                             var results = Expand(callee, call, tuple.Line, inlining, inLoop, output);
-                            output.AddRange(tuple.Targets.Select((target, i) => new Assign(tuple.Line, (Var)target, "=", results[i])));
+                            output.AddRange(tuple.Targets.Select((target, i) => new Assign(tuple.Line, (Var)target, AssignOp.Set, results[i])));
                             break;
                         case If branch:
                             output.Add(branch with { Then = Inline(branch.Then, inlining, inLoop), Else = Inline(branch.Else, inlining, inLoop) });
@@ -150,7 +150,7 @@ namespace GradGen.Generator.Optimize
                     {
                         // A parameter the callee assigns, or an argument that is an expression: a local of its own.
                         var copy = NewLocal(parameter.Type, parameter.Name);
-                        output.Add(new Assign(line, copy, "=", argument));
+                        output.Add(new Assign(line, copy, AssignOp.Set, argument));
                         bound[parameter.Name] = copy;
                     }
                 }

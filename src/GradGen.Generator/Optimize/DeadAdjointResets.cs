@@ -17,7 +17,7 @@ namespace GradGen.Generator.Optimize
             for (var i = backward.Count - 1; i >= 0; i--)
             {
                 var statement = backward[i];
-                if (statement is Assign { Op: "=", Value: Const } reset && context.Adjoints.Contains(reset.Target.Name) && !readLater.Contains(reset.Target.Name))
+                if (statement is Assign { Op: AssignOp.Set, Value: Const } reset && context.Adjoints.Contains(reset.Target.Name) && !readLater.Contains(reset.Target.Name))
                 {
                     continue;
                 }
@@ -38,6 +38,6 @@ namespace GradGen.Generator.Optimize
 
         /// <summary>The final <c>dX += x_adj</c> of a real parameter: no line's code.</summary>
         private static bool IsParameterWrite(Stmt statement, PassContext context) =>
-            statement is Assign { Op: "+=" } write && context.DerivativeParameters.Contains(write.Target.Name);
+            statement is Assign { Op: AssignOp.Add } write && context.DerivativeParameters.Contains(write.Target.Name);
     }
 }

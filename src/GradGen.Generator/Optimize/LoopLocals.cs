@@ -32,7 +32,7 @@ namespace GradGen.Generator.Optimize
                         var copies = carried.Select(v => (Outer: v, Local: new Var(v.Type, names.Fresh(v.Name + "_loop")))).ToList();
                         output.AddRange(copies.Select(c => new Declare(c.Local, c.Outer)));
                         output.AddRange(IrRewriter.Map(EquatableArray.Of(statement), e => e is Var v && copies.FirstOrDefault(c => c.Outer.Name == v.Name) is { Local: { } local } ? local : e));
-                        output.AddRange(copies.Select(c => new Assign(0, c.Outer, "=", c.Local)));
+                        output.AddRange(copies.Select(c => new Assign(0, c.Outer, AssignOp.Set, c.Local)));
                         break;
                     case For or While:
                         output.Add(IrRewriter.WithBody(statement, Rewrite(IrWalker.LoopBody(statement), methodLocals, names)));

@@ -77,16 +77,16 @@ namespace GradGen.Generator.Optimize
             body.Clear();
             body.AddRange(reserved);
 
-            var span = loop.Step == "++" ? Build.IntSub(condition.Right, loop.Start) : Build.IntSub(loop.Start, condition.Right);
-            var trips = condition.Op.EndsWith("=", StringComparison.Ordinal) ? Build.IntAdd(span, Build.Num(Types.Int, 1)) : span;
+            var span = loop.Step == LoopStep.Up ? Build.IntSub(condition.Right, loop.Start) : Build.IntSub(loop.Start, condition.Right);
+            var trips = Operators.IncludesBound(condition.Op) ? Build.IntAdd(span, Build.Num(Types.Int, 1)) : span;
             var perTripReals = reserveReals ? reals! : Zero;
             var perTripInts = reserveInts ? ints! : Zero;
             Stmt reserve = TapeOp.Statement(TapeOperation.Reserve, tape, trips, perTripReals, perTripInts);
 
             // Counts that read a length or divide are evaluated only when the loop runs: the array could still be null, the divisor zero.
             return !(trips is Const { Value: > 0 }) && IrWalker.AllExpressions(perTripReals).Concat(IrWalker.AllExpressions(perTripInts))
-                    .Any(e => e is Member or Call || e is Binary { Op: "/" or "%" })
-                ? new If(0, Build.Compare(">", trips, Zero), EquatableArray.Of(reserve), EquatableArray<Stmt>.Empty)
+                    .Any(e => e is Member or Call || e is Binary { Op: BinaryOp.Divide or BinaryOp.Remainder })
+                ? new If(0, Build.Compare(BinaryOp.Greater, trips, Zero), EquatableArray.Of(reserve), EquatableArray<Stmt>.Empty)
                 : reserve;
         }
 
@@ -188,7 +188,7 @@ namespace GradGen.Generator.Optimize
             private static Expr Times(Expr trips, Expr perTrip) => trips is Const { Value: { } count }
                 ? Build.IntMul(Build.Num(Types.Int, Math.Max(count, 0)), perTrip)
                 : Build.IsConst(perTrip, 0) ? perTrip
-                : Build.Choose(Build.Compare(">", trips, Zero), Build.IntMul(trips, perTrip), Zero);
+                : Build.Choose(Build.Compare(BinaryOp.Greater, trips, Zero), Build.IntMul(trips, perTrip), Zero);
 
             private TapeOp? TapeCall(Stmt statement) => statement is ExprStmt { Expression: TapeOp call } && call.Tape == tape ? call : null;
 

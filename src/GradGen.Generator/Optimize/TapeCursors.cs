@@ -76,7 +76,7 @@ namespace GradGen.Generator.Optimize
                             // Whole arrays: top = Tape.PushAllAt(tape_reals, top, a, b), and PopAllAt.
                             var cursor = cursors[whole];
                             var at = call.Operation == TapeOperation.PopAll ? TapeOperation.PopAllAt : TapeOperation.PushAllAt;
-                            output.Add(new Assign(statement.Line, cursor.Top, "=", new TapeOp(Types.Int, at, null, call.Args.Prepend(cursor.Top).Prepend(cursor.Array).ToEquatableArray())));
+                            output.Add(new Assign(statement.Line, cursor.Top, AssignOp.Set, new TapeOp(Types.Int, at, null, call.Args.Prepend(cursor.Top).Prepend(cursor.Array).ToEquatableArray())));
                             break;
                         case ExprStmt { Expression: TapeOp { Operation: TapeOperation.PushReserved } push } when cursors.Count > 0 && push.Tape == tape:
                             var buffer = BufferOf(push.Args[0].Type)!;
@@ -87,8 +87,8 @@ namespace GradGen.Generator.Optimize
                                 { Type: Types.Bool } decision => Build.Choose(decision, Build.Num(Types.Int, 1), Build.Num(Types.Int, 0)),
                                 var recorded => Build.Cast(buffer.ElementType, recorded),
                             };
-                            output.Add(new Store(statement.Line, new Index(buffer.ElementType, array, EquatableArray.Of<Expr>(top)), "=", value));
-                            output.Add(new Assign(0, top, "+=", Build.Num(Types.Int, 1)));
+                            output.Add(new Store(statement.Line, new Index(buffer.ElementType, array, EquatableArray.Of<Expr>(top)), AssignOp.Set, value));
+                            output.Add(new Assign(0, top, AssignOp.Add, Build.Num(Types.Int, 1)));
                             break;
                         case var _ when cursors.Count > 0:
                             var taken = new List<Stmt>();
@@ -114,9 +114,9 @@ namespace GradGen.Generator.Optimize
                 }
 
                 var (array, top) = cursors[buffer];
-                before.Add(new Assign(0, top, "-=", Build.Num(Types.Int, 1)));
+                before.Add(new Assign(0, top, AssignOp.Subtract, Build.Num(Types.Int, 1)));
                 var element = new Index(buffer.ElementType, array, EquatableArray.Of<Expr>(top));
-                return pop.Operation == TapeOperation.PopBool ? Build.Compare("!=", element, Build.Num(Types.Int, 0)) : element;
+                return pop.Operation == TapeOperation.PopBool ? Build.Compare(BinaryOp.NotEqual, element, Build.Num(Types.Int, 0)) : element;
             })[0] is ExprStmt { Expression: var mapped } ? mapped : expr;
 
             /// <summary>
@@ -181,7 +181,7 @@ namespace GradGen.Generator.Optimize
                     _ when expr == tape => 2,
                     PullbackCall pullback => UsesTape(pullback) ? 2 : 0,
                     Conditional c => Pops(c.Condition, conditional) + Pops(c.WhenTrue, true) + Pops(c.WhenFalse, true),
-                    Binary { Op: "&&" or "||" } b => Pops(b.Left, conditional) + Pops(b.Right, true),
+                    Binary { Op: BinaryOp.And or BinaryOp.Or } b => Pops(b.Left, conditional) + Pops(b.Right, true),
                     _ => expr.Children().Sum(e => Pops(e, conditional)),
                 };
             }

@@ -34,9 +34,9 @@ namespace GradGen.Tests.Ir
             new This("global::N.T"),
             new Member(Types.Double, null, "global::N.T", "K"),
             new Member(Types.Double, new This("global::N.T"), null, "K"),
-            new Unary(Types.Double, "-", X),
-            new Binary(Types.Double, "*", X, One),
-            new Conditional(Types.Double, new Binary(Types.Bool, ">", X, One), X, One),
+            new Unary(Types.Double, UnaryOp.Minus, X),
+            new Binary(Types.Double, BinaryOp.Multiply, X, One),
+            new Conditional(Types.Double, new Binary(Types.Bool, BinaryOp.Greater, X, One), X, One),
             new TypeCast(Types.Float, X),
             new Intrinsic(Types.Double, MathFunction.Atan2, EquatableArray.Of<Expr>(X, One)),
             new Call(Types.Double, null, "global::N.T", "H", EquatableArray.Of<Expr>(One)),
@@ -54,24 +54,24 @@ namespace GradGen.Tests.Ir
 
         public static IEnumerable<Stmt> Statements()
         {
-            var block = EquatableArray.Of<Stmt>(new Assign(3, X, "+=", One));
+            var block = EquatableArray.Of<Stmt>(new Assign(3, X, AssignOp.Add, One));
             var other = EquatableArray.Of<Stmt>(new Break(4), new Continue(5));
             return new Stmt[]
             {
-                new Assign(1, X, "=", One),
-                new Store(1, new Index(Types.Double, A, EquatableArray.Of<Expr>(I)), "-=", X),
+                new Assign(1, X, AssignOp.Set, One),
+                new Store(1, new Index(Types.Double, A, EquatableArray.Of<Expr>(I)), AssignOp.Subtract, X),
                 new AssignTuple(1, EquatableArray.Of<Expr>(X, new TupleValue("(double, double)", EquatableArray.Of<Expr>(new Var(Types.Double, "u"), new Var(Types.Double, "w")))), Callee(null)),
                 new ExprStmt(1, new Call(Types.Void, null, "global::N.T", "Log", EquatableArray.Of<Expr>(X))),
-                new If(1, new Binary(Types.Bool, ">", X, One), block, other),
-                new While(1, new Binary(Types.Bool, "<", I, new Const(Types.Int, "3", 3)), block, ConditionAtEnd: true) { Step = other },
-                new For(1, I, new Const(Types.Int, "0", 0), new Binary(Types.Bool, "<", I, new Const(Types.Int, "3", 3)), "++", block),
+                new If(1, new Binary(Types.Bool, BinaryOp.Greater, X, One), block, other),
+                new While(1, new Binary(Types.Bool, BinaryOp.Less, I, new Const(Types.Int, "3", 3)), block, ConditionAtEnd: true) { Step = other },
+                new For(1, I, new Const(Types.Int, "0", 0), new Binary(Types.Bool, BinaryOp.Less, I, new Const(Types.Int, "3", 3)), LoopStep.Up, block),
                 new Return(1, X),
                 new Return(1, null),
                 new Break(1),
                 new Continue(1),
                 new Declare(X, One),
                 new Declare(X, null),
-                new ThrowIf(new Binary(Types.Bool, "!=", I, new Const(Types.Int, "3", 3)), "wrong length", "a"),
+                new ThrowIf(new Binary(Types.Bool, BinaryOp.NotEqual, I, new Const(Types.Int, "3", 3)), "wrong length", "a"),
                 new Comment("a comment"),
             };
         }
@@ -135,7 +135,7 @@ namespace GradGen.Tests.Ir
         [Fact]
         public void Writer_FailsLoudlyOnANodeItHasNoCaseFor_AndTheGeneratorReportsGG0021InsteadOfThrowing()
         {
-            var ex = Assert.Throws<InvalidOperationException>(() => CodeWriter.Expression(new Binary(Types.Double, "+", X, new Unknown())));
+            var ex = Assert.Throws<InvalidOperationException>(() => CodeWriter.Expression(new Binary(Types.Double, BinaryOp.Add, X, new Unknown())));
             Assert.Contains("Unknown", ex.Message);
 
             var sources = new List<string>();

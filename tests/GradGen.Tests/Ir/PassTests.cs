@@ -22,10 +22,10 @@ namespace GradGen.Tests.Ir
         private static readonly Var N = new(Types.Int, "n");
 
         private static For Loop(params Stmt[] body) =>
-            new(0, I, new Const(Types.Int, "0", 0), new Binary(Types.Bool, "<", I, N), "++", body.ToEquatableArray());
+            new(0, I, new Const(Types.Int, "0", 0), new Binary(Types.Bool, BinaryOp.Less, I, N), LoopStep.Up, body.ToEquatableArray());
 
         private static For Backward(params Stmt[] body) =>
-            new(0, I, new Binary(Types.Int, "-", N, new Const(Types.Int, "1", 1)), new Binary(Types.Bool, ">=", I, new Const(Types.Int, "0", 0)), "--", body.ToEquatableArray());
+            new(0, I, new Binary(Types.Int, BinaryOp.Subtract, N, new Const(Types.Int, "1", 1)), new Binary(Types.Bool, BinaryOp.GreaterOrEqual, I, new Const(Types.Int, "0", 0)), LoopStep.Down, body.ToEquatableArray());
 
         private static string Text(IEnumerable<Stmt> body)
         {
@@ -44,8 +44,8 @@ namespace GradGen.Tests.Ir
         public void TapeCursors_ServeReservedRecordsAndTakebacksThroughLocalCursors()
         {
             var body = WithTape(
-                Loop(TapeOp.Statement(TapeOperation.PushReserved, Tape, X), new Assign(0, X, "=", new Binary(Types.Double, "*", X, X))),
-                Backward(new Assign(0, X, "=", new TapeOp(Types.Double, TapeOperation.PopReal, Tape, EquatableArray<Expr>.Empty))));
+                Loop(TapeOp.Statement(TapeOperation.PushReserved, Tape, X), new Assign(0, X, AssignOp.Set, new Binary(Types.Double, BinaryOp.Multiply, X, X))),
+                Backward(new Assign(0, X, AssignOp.Set, new TapeOp(Types.Double, TapeOperation.PopReal, Tape, EquatableArray<Expr>.Empty))));
 
             var rewritten = TapeCursors.Apply(body, new NameScope(new[] { "x", "i", "n", "tape" }));
             var text = Text(rewritten);
@@ -70,7 +70,7 @@ namespace GradGen.Tests.Ir
         public void LoopLocals_CopyAMethodScalarIntoTheLoopAndBack()
         {
             var s = new Var(Types.Double, "s");
-            var body = new List<Stmt> { Loop(new Assign(0, s, "+=", new Index(Types.Double, new Var("double[]", "a"), EquatableArray.Of<Expr>(I)))) };
+            var body = new List<Stmt> { Loop(new Assign(0, s, AssignOp.Add, new Index(Types.Double, new Var("double[]", "a"), EquatableArray.Of<Expr>(I)))) };
             var rewritten = LoopLocals.Apply(body, Context(methodLocals: "s"));
 
             Assert.Equal(
@@ -84,7 +84,7 @@ namespace GradGen.Tests.Ir
         [Fact]
         public void ReservedRecords_ReserveACountedLoopsRecordsOnceAndMakeThemReserved()
         {
-            var forward = new List<Stmt> { Loop(TapeOp.Statement(TapeOperation.Push, Tape, X), new Assign(0, X, "=", new Binary(Types.Double, "*", X, X))) };
+            var forward = new List<Stmt> { Loop(TapeOp.Statement(TapeOperation.Push, Tape, X), new Assign(0, X, AssignOp.Set, new Binary(Types.Double, BinaryOp.Multiply, X, X))) };
             var rewritten = ReservedRecords.Apply(forward, Context(Tape));
 
             // n trips of one real each, reserved before the loop, then recorded without a check.
@@ -94,7 +94,7 @@ namespace GradGen.Tests.Ir
 
             // Without a tape, or when the body changes the bound, nothing is reserved.
             Assert.Equal(Text(forward), Text(ReservedRecords.Apply(forward, Context())));
-            var changesBound = new List<Stmt> { Loop(TapeOp.Statement(TapeOperation.Push, Tape, X), new Assign(0, N, "=", new Binary(Types.Int, "-", N, new Const(Types.Int, "1", 1)))) };
+            var changesBound = new List<Stmt> { Loop(TapeOp.Statement(TapeOperation.Push, Tape, X), new Assign(0, N, AssignOp.Set, new Binary(Types.Int, BinaryOp.Subtract, N, new Const(Types.Int, "1", 1)))) };
             Assert.Equal(Text(changesBound), Text(ReservedRecords.Apply(changesBound, Context(Tape))));
         }
 
@@ -102,7 +102,7 @@ namespace GradGen.Tests.Ir
         public void ReservedRecords_AnOuterLoopTakesOverTheReservationOfItsInnerLoop()
         {
             var j = new Var(Types.Int, "j");
-            var inner = new For(0, j, new Const(Types.Int, "0", 0), new Binary(Types.Bool, "<", j, new Const(Types.Int, "3", 3)), "++", EquatableArray.Of<Stmt>(TapeOp.Statement(TapeOperation.Push, Tape, X)));
+            var inner = new For(0, j, new Const(Types.Int, "0", 0), new Binary(Types.Bool, BinaryOp.Less, j, new Const(Types.Int, "3", 3)), LoopStep.Up, EquatableArray.Of<Stmt>(TapeOp.Statement(TapeOperation.Push, Tape, X)));
             var rewritten = ReservedRecords.Apply(new List<Stmt> { Loop(inner) }, Context(Tape));
 
             // One reservation for the nest, before the outer loop: 3 records per outer trip.
@@ -121,10 +121,10 @@ namespace GradGen.Tests.Ir
             var backward = new List<Stmt>
             {
                 new Comment("line 1"),
-                new Assign(1, xAdj, "=", zero),
-                new Assign(0, dX, "+=", xAdj),
+                new Assign(1, xAdj, AssignOp.Set, zero),
+                new Assign(0, dX, AssignOp.Add, xAdj),
                 new Comment("line 2"),
-                new Assign(2, xAdj, "=", zero),
+                new Assign(2, xAdj, AssignOp.Set, zero),
             };
             var rewritten = DeadAdjointResets.Apply(backward, Context(adjoints: new[] { "x_adj" }, derivatives: new[] { "dX" }));
 
@@ -150,7 +150,7 @@ namespace GradGen.Tests.Ir
             Assert.Equal(PassPipeline.All.Select(p => p.Name), Of(DerivativeKind.Hessian));
 
             // A switched-off pass does not run; the others still do.
-            var loop = new List<Stmt> { Loop(new Assign(0, new Var(Types.Double, "s"), "+=", X)) };
+            var loop = new List<Stmt> { Loop(new Assign(0, new Var(Types.Double, "s"), AssignOp.Add, X)) };
             Assert.Equal(Text(loop), Text(new PassPipeline(Optimizations.All & ~Optimizations.LoopLocals).Run(PassStage.ForwardSweep, loop, Context(methodLocals: "s"))));
             Assert.Contains("s_loop", Text(new PassPipeline(Optimizations.All).Run(PassStage.ForwardSweep, loop, Context(methodLocals: "s"))));
         }

@@ -47,19 +47,19 @@ namespace GradGen.Tests.Ir
         {
             var x = new Var(Types.Double, "x");
             var y = new Var(Types.Double, "y");
-            var call = new DiffCall(Types.Double, null, "global::T", "G", EquatableArray.Of<Expr>(new Binary(Types.Double, "*", x, x)), EquatableArray.Of(true));
+            var call = new DiffCall(Types.Double, null, "global::T", "G", EquatableArray.Of<Expr>(new Binary(Types.Double, BinaryOp.Multiply, x, x)), EquatableArray.Of(true));
             DiffMethodModel Model(params Stmt[] body) => new("k", "h", null, EquatableArray<TypeDecl>.Empty, "F", "public static", true, Types.Double,
                 EquatableArray.Of(new Parameter("x", Types.Double, true)), EquatableArray.Of(y), EquatableArray.Of(y), body.ToEquatableArray(), DerivativeKind.Forward, 1);
 
-            Assert.Empty(IrVerifier.Prepared(Model(new Assign(1, y, "=", x))));
+            Assert.Empty(IrVerifier.Prepared(Model(new Assign(1, y, AssignOp.Set, x))));
             Assert.Contains("control-flow lowering", Assert.Single(IrVerifier.Prepared(Model(new Return(1, x)))));
-            Assert.Contains("not a variable or a constant", Assert.Single(IrVerifier.Prepared(Model(new Assign(1, y, "=", call)))));
-            Assert.Contains("not a whole assigned value", Assert.Single(IrVerifier.Prepared(Model(new Assign(1, y, "=", new Binary(Types.Double, "+", call with { Args = EquatableArray.Of<Expr>(x) }, x))))));
-            Assert.Contains("neither a parameter", Assert.Single(IrVerifier.Prepared(Model(new Assign(1, y, "=", new Var(Types.Double, "z"))))));
+            Assert.Contains("not a variable or a constant", Assert.Single(IrVerifier.Prepared(Model(new Assign(1, y, AssignOp.Set, call)))));
+            Assert.Contains("not a whole assigned value", Assert.Single(IrVerifier.Prepared(Model(new Assign(1, y, AssignOp.Set, new Binary(Types.Double, BinaryOp.Add, call with { Args = EquatableArray.Of<Expr>(x) }, x))))));
+            Assert.Contains("neither a parameter", Assert.Single(IrVerifier.Prepared(Model(new Assign(1, y, AssignOp.Set, new Var(Types.Double, "z"))))));
             Assert.Contains("only generated code", Assert.Single(IrVerifier.Prepared(Model(new ExprStmt(1, new TapeOp(Types.Void, TapeOperation.Push, null, EquatableArray.Of<Expr>(x)))))));
 
             // A call under a condition is evaluated as written: allowed anywhere.
-            Assert.Empty(IrVerifier.Prepared(Model(new If(1, new Binary(Types.Bool, ">", call with { Args = EquatableArray.Of<Expr>(x) }, x), EquatableArray.Of<Stmt>(new Assign(2, y, "=", x)), EquatableArray<Stmt>.Empty))));
+            Assert.Empty(IrVerifier.Prepared(Model(new If(1, new Binary(Types.Bool, BinaryOp.Greater, call with { Args = EquatableArray.Of<Expr>(x) }, x), EquatableArray.Of<Stmt>(new Assign(2, y, AssignOp.Set, x)), EquatableArray<Stmt>.Empty))));
         }
     }
 }
