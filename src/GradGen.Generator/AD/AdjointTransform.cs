@@ -25,7 +25,7 @@ namespace GradGen.Generator.AD
         private readonly HashSet<string> active;
         private readonly Dictionary<string, Var> adjoints = new();
         private readonly List<Declare> declarations = new();
-        private readonly Dictionary<string, Var> discards = new();
+        private readonly Dictionary<IrType, Var> discards = new();
         private readonly HashSet<string> sharedAdjoints = new();
         private readonly PassPipeline passes;
         private Var? tape;
@@ -110,7 +110,7 @@ namespace GradGen.Generator.AD
                 // loop is recorded like any overwrite there): return the value the forward sweep ended with.
                 var value = new Var(model.ReturnType, names.Fresh("value"));
                 forward.Add(new Declare(value, model.ReturnsArray
-                    ? new TypeCast(model.ReturnType, new Call("object", returned, null, "Clone", EquatableArray<Expr>.Empty))
+                    ? new TypeCast(model.ReturnType, new Call(Types.Object, returned, null, "Clone", EquatableArray<Expr>.Empty))
                     : returned));
                 returned = value;
             }
@@ -421,7 +421,7 @@ namespace GradGen.Generator.AD
             }
         }
 
-        private Var Discard(string type)
+        private Var Discard(IrType type)
         {
             if (!discards.TryGetValue(type, out var discard))
             {
@@ -800,7 +800,7 @@ namespace GradGen.Generator.AD
                 .ToList();
         }
 
-        private Var NewLocal(string type, string name, Expr? value)
+        private Var NewLocal(IrType type, string name, Expr? value)
         {
             var local = new Var(type, name);
             declarations.Add(new Declare(local, value));
@@ -818,7 +818,7 @@ namespace GradGen.Generator.AD
 
         /// <summary>Records a value where <see cref="Pop"/> takes it back: any type but a real, an int, a bool or an array goes as an object (a long would otherwise widen to a real).</summary>
         private Stmt Push(Expr value) =>
-            TapeOp.Statement(TapeOperation.Push, Tape, Types.IsReal(value.Type) || value.Type is Types.Int or Types.Bool || Types.ElementType(value.Type) is not null ? value : new TypeCast("object", value));
+            TapeOp.Statement(TapeOperation.Push, Tape, Types.IsReal(value.Type) || (value.Type == Types.Int || value.Type == Types.Bool) || Types.ElementType(value.Type) is not null ? value : new TypeCast(Types.Object, value));
 
         /// <summary>
         /// The calls that record a loop's whole arrays before it (<c>PushAll</c>) or put them back after its backward
@@ -829,7 +829,7 @@ namespace GradGen.Generator.AD
             var calls = new List<Stmt>();
             for (var i = 0; i < arrays.Count; i++)
             {
-                calls.Add(i + 1 < arrays.Count && arrays[i].Type == Types.Double + "[]" && arrays[i + 1].Type == arrays[i].Type
+                calls.Add(i + 1 < arrays.Count && arrays[i].Type == Types.Array(Types.Double) && arrays[i + 1].Type == arrays[i].Type
                     ? TapeOp.Statement(operation, Tape, arrays[i], arrays[++i])
                     : TapeOp.Statement(operation, Tape, arrays[i]));
             }
@@ -842,13 +842,13 @@ namespace GradGen.Generator.AD
             return calls;
         }
 
-        private Expr Pop(string type) => type switch
+        private Expr Pop(IrType type) => type switch
         {
-            Types.Bool => new TapeOp(type, TapeOperation.PopBool, Tape, EquatableArray<Expr>.Empty),
-            Types.Int => new TapeOp(type, TapeOperation.PopInt, Tape, EquatableArray<Expr>.Empty),
-            Types.Double => new TapeOp(type, TapeOperation.PopReal, Tape, EquatableArray<Expr>.Empty),
-            Types.Float => new TypeCast(type, new TapeOp(Types.Double, TapeOperation.PopReal, Tape, EquatableArray<Expr>.Empty)),
-            _ => new TypeCast(type, new TapeOp("object", TapeOperation.PopObject, Tape, EquatableArray<Expr>.Empty)),
+            ScalarType { Kind: ScalarKind.Bool } => new TapeOp(type, TapeOperation.PopBool, Tape, EquatableArray<Expr>.Empty),
+            ScalarType { Kind: ScalarKind.Int } => new TapeOp(type, TapeOperation.PopInt, Tape, EquatableArray<Expr>.Empty),
+            ScalarType { Kind: ScalarKind.Double } => new TapeOp(type, TapeOperation.PopReal, Tape, EquatableArray<Expr>.Empty),
+            ScalarType { Kind: ScalarKind.Float } => new TypeCast(type, new TapeOp(Types.Double, TapeOperation.PopReal, Tape, EquatableArray<Expr>.Empty)),
+            _ => new TypeCast(type, new TapeOp(Types.Object, TapeOperation.PopObject, Tape, EquatableArray<Expr>.Empty)),
         };
     }
 

@@ -48,7 +48,7 @@ namespace GradGen.Generator.AD
             }
         }
 
-        private static IReadOnlyList<(Expr, Func<Expr, Expr>)> OfFunction(Intrinsic node, Expr y, string t)
+        private static IReadOnlyList<(Expr, Func<Expr, Expr>)> OfFunction(Intrinsic node, Expr y, IrType t)
         {
             var a = node.Args[0];
             var b = node.Args.Count > 1 ? node.Args[1] : null;
@@ -121,7 +121,7 @@ namespace GradGen.Generator.AD
         }
 
         /// <summary>∂aᵇ/∂a = b·aᵇ⁻¹, which is right for a negative base with an integer exponent too.</summary>
-        private static Expr PowerRule(Expr a, Expr b, string t)
+        private static Expr PowerRule(Expr a, Expr b, IrType t)
         {
             if (b is Const { Value: { } c })
             {
@@ -132,7 +132,7 @@ namespace GradGen.Generator.AD
         }
 
         /// <summary>∂aᵇ/∂b = aᵇ·ln a; 0 at a = 0 (where aᵇ is flat in b for b &gt; 0), undefined (NaN) for a &lt; 0.</summary>
-        private static Expr PowExponentRule(Expr a, Expr y, string t) =>
+        private static Expr PowExponentRule(Expr a, Expr y, IrType t) =>
             Choose(Compare(BinaryOp.Equal, a, Num(t, 0)), Num(t, 0), Mul(y, Math(MathFunction.Log, t, a)));
 
         private static (Expr, Func<Expr, Expr>)[] Selection(Expr firstTaken, Expr a, Expr b)

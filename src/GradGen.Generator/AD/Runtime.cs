@@ -14,12 +14,12 @@ namespace GradGen.Generator.AD
         public static Stmt ReturnTape(Var tape) => new ExprStmt(0, new TapeOp(Types.Void, TapeOperation.Return, null, EquatableArray.Of<Expr>(tape)));
 
         /// <summary><c>tape.Rent&lt;T&gt;(lengths)</c>: a zeroed buffer of <paramref name="type"/> (<c>T[]</c> or <c>T[,]</c>) lent until the tape is returned.</summary>
-        public static TapeOp RentBuffer(Var tape, string type, params Expr[] lengths) => new(type, TapeOperation.RentBuffer, tape, lengths.ToEquatableArray());
+        public static TapeOp RentBuffer(Var tape, IrType type, params Expr[] lengths) => new(type, TapeOperation.RentBuffer, tape, lengths.ToEquatableArray());
 
         /// <summary>Throws, naming <paramref name="matrix"/>, unless it is a <paramref name="rows"/> × <paramref name="columns"/> matrix.</summary>
         public static Stmt RequireShape(Var matrix, Expr rows, Expr columns, string message) =>
             new ThrowIf(
-                new Binary(Types.Bool, BinaryOp.Or, Build.Compare(BinaryOp.Equal, matrix, new Const("object", "null", null)), new Binary(Types.Bool, BinaryOp.Or, Build.Compare(BinaryOp.NotEqual, Build.LengthOf(matrix, 0), rows), Build.Compare(BinaryOp.NotEqual, Build.LengthOf(matrix, 1), columns))),
+                new Binary(Types.Bool, BinaryOp.Or, Build.Compare(BinaryOp.Equal, matrix, new Const(Types.Object, "null", null)), new Binary(Types.Bool, BinaryOp.Or, Build.Compare(BinaryOp.NotEqual, Build.LengthOf(matrix, 0), rows), Build.Compare(BinaryOp.NotEqual, Build.LengthOf(matrix, 1), columns))),
                 $"{matrix.Name} {message}",
                 matrix.Name);
     }

@@ -22,7 +22,7 @@ namespace GradGen.Generator.AD
         private readonly HashSet<string> active;
         private readonly Dictionary<string, Var> tangents = new();
         private readonly NameScope names;
-        private readonly Dictionary<string, Var> discards = new();
+        private readonly Dictionary<IrType, Var> discards = new();
         private readonly List<Declare> discardDeclarations = new();
 
         // Values the tangent code may read instead of computing again; only for a method's own body, whose writes it knows.
@@ -55,7 +55,7 @@ namespace GradGen.Generator.AD
             body.AddRange(transform.TransformList(model.Body));
             var tangents = model.Results.Select(r => transform.active.Contains(r.Name) ? transform.tangents[r.Name] : Build.Zero(r));
             Expr Pack(IEnumerable<Expr> items) => model.ReturnsTuple ? new TupleValue(model.ReturnType, items.ToEquatableArray()) : items.Single();
-            body.Add(new Return(0, new TupleValue($"({model.ReturnType} Value, {model.ReturnType} Tangent)", EquatableArray.Of(Pack(model.Results), Pack(tangents)))));
+            body.Add(new Return(0, new TupleValue(DerivativeSignatures.ForwardReturn(model.ReturnType), EquatableArray.Of(Pack(model.Results), Pack(tangents)))));
             return body;
         }
 
@@ -257,7 +257,7 @@ namespace GradGen.Generator.AD
             return CalleeDerivatives.ReverseTangent(call, Types.Void, args);
         }
 
-        private Var Discard(string type)
+        private Var Discard(IrType type)
         {
             if (!discards.TryGetValue(type, out var discard))
             {

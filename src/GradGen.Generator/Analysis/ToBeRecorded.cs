@@ -254,7 +254,8 @@ namespace GradGen.Generator.Analysis
         }
 
         /// <summary>Arrays the tape copies in one go (<c>Tape.PushAll</c>).</summary>
-        private static bool RecordedWhole(string type) => type is "double[]" or "float[]" or "int[]";
+        private static bool RecordedWhole(IrType type) =>
+            type is ArrayType { Rank: 1, Nullable: false, ElementType: var element } && (Types.IsReal(element) || element == Types.Int);
 
         /// <summary>
         /// The arrays a counted loop overwrites entirely: <c>for (i = 0; i &lt; n; i++)</c> storing <c>a[i] = ...</c> on

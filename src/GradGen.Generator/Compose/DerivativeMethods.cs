@@ -103,10 +103,10 @@ namespace GradGen.Generator.Compose
         private GeneratedMethod Jacobian()
         {
             var names = Names();
-            var jacobian = new Var(JacobianBuilder.ElementType(model) + "[,]", names.Fresh("jacobian"));
+            var jacobian = new Var(Types.Matrix(JacobianBuilder.ElementType(model)), names.Fresh("jacobian"));
             return Method(
                 $"Computes {model.Name} and fills {jacobian.Name}[i, j] with the derivative of output i with respect to flat input j.",
-                $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Jacobian(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append((jacobian.Type, jacobian.Name)))})",
+                $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Jacobian(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append((jacobian.Type.ToString(), jacobian.Name)))})",
                 Enumerable.Empty<Stmt>(),
                 JacobianBuilder.Body(model, names, jacobian, passes));
         }
@@ -131,10 +131,10 @@ namespace GradGen.Generator.Compose
                 HessianBuilder.VectorProduct(model, Names()));
 
             var hessianNames = Names();
-            var hessian = new Var(JacobianBuilder.ElementType(model) + "[,]", hessianNames.Fresh("hessian"));
+            var hessian = new Var(Types.Matrix(JacobianBuilder.ElementType(model)), hessianNames.Fresh("hessian"));
             yield return Method(
                 $"Computes {model.Name} and fills {hessian.Name} with its n × n Hessian over the flat index of the differentiable inputs.",
-                $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Hessian(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append((hessian.Type, hessian.Name)))})",
+                $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Hessian(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append((hessian.Type.ToString(), hessian.Name)))})",
                 Enumerable.Empty<Stmt>(),
                 HessianBuilder.Hessian(model, hessianNames, hessian));
         }
@@ -168,7 +168,7 @@ namespace GradGen.Generator.Compose
                 var derivative = DerivativeNames.Parameter(prefix, parameter.Name);
                 return Types.IsMatrix(parameter.Type)
                     ? new ThrowIf(
-                        new Binary(Types.Bool, BinaryOp.Or, new Binary(Types.Bool, BinaryOp.Or, new Binary(Types.Bool, BinaryOp.Equal, new Var(parameter.Type, derivative), new Const("object", "null", null)), new Binary(Types.Bool, BinaryOp.NotEqual, Build.LengthOf(new Var(parameter.Type, derivative), 0), Build.LengthOf(new Var(parameter.Type, parameter.Name), 0))), new Binary(Types.Bool, BinaryOp.NotEqual, Build.LengthOf(new Var(parameter.Type, derivative), 1), Build.LengthOf(new Var(parameter.Type, parameter.Name), 1))),
+                        new Binary(Types.Bool, BinaryOp.Or, new Binary(Types.Bool, BinaryOp.Or, new Binary(Types.Bool, BinaryOp.Equal, new Var(parameter.Type, derivative), new Const(Types.Object, "null", null)), new Binary(Types.Bool, BinaryOp.NotEqual, Build.LengthOf(new Var(parameter.Type, derivative), 0), Build.LengthOf(new Var(parameter.Type, parameter.Name), 0))), new Binary(Types.Bool, BinaryOp.NotEqual, Build.LengthOf(new Var(parameter.Type, derivative), 1), Build.LengthOf(new Var(parameter.Type, parameter.Name), 1))),
                         $"{derivative} must have the shape of {parameter.Name}.",
                         derivative)
                     : new ThrowIf(

@@ -53,7 +53,7 @@ namespace GradGen.Generator.Compose
 
                 if (Types.IsMatrix(input.Type))
                 {
-                    var type = element + "[,]";
+                    var type = Types.Matrix(element);
                     buffers.Add(Declare(new Var(type, name), Runtime.RentBuffer(tape, type, Build.LengthOf(Of(input), 0), Build.LengthOf(Of(input), 1)), output));
                     continue;
                 }
@@ -64,7 +64,7 @@ namespace GradGen.Generator.Compose
                 var span = Types.Span(element);
                 var buffer = new Conditional(span, Build.Compare(BinaryOp.LessOrEqual, length, Build.Num(Types.Int, OnStackUpTo)),
                     new NewArray(span, element, EquatableArray.Of(length)) { OnStack = true },
-                    Runtime.RentBuffer(tape, element + "[]", length));
+                    Runtime.RentBuffer(tape, Types.Array(element), length));
                 buffers.Add(Declare(new Var(span, name), buffer, output));
                 output.AddRange(Build.ClearIfOnStack(buffers[buffers.Count - 1], buffer));
             }

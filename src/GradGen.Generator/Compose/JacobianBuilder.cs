@@ -38,7 +38,7 @@ namespace GradGen.Generator.Compose
         }
 
         /// <summary>The element type of the Jacobian: float when every output and input is float, else double.</summary>
-        public static string ElementType(DiffMethodModel model) =>
+        public static IrType ElementType(DiffMethodModel model) =>
             model.Results.Select(r => Types.ElementType(r.Type) ?? r.Type)
                 .Concat(model.Parameters.Where(p => p.Wrt).Select(p => Types.ElementType(p.Type) ?? p.Type))
                 .All(t => t == Types.Float) ? Types.Float : Types.Double;
@@ -102,7 +102,7 @@ namespace GradGen.Generator.Compose
         {
             var output = new List<Stmt> { new Comment("n ≤ m: one forward pass per input gives a column") };
             var directions = flat.Buffers("v", output);
-            var forwardType = $"({model.ReturnType} Value, {model.ReturnType} Tangent)";
+            var forwardType = DerivativeSignatures.ForwardReturn(model.ReturnType);
             var forward = new Var(forwardType, names.Fresh("forward"));
             output.Add(new Declare(forward, null));
             var call = SelfCall(model, forwardType, DerivativeNames.Forward(model.Name), Primal().Concat(directions));
@@ -139,7 +139,7 @@ namespace GradGen.Generator.Compose
             if (model.ReturnsArray)
             {
                 var element = Types.ElementType(model.ReturnType)!;
-                var seeds = new Var(element + "[]", names.Fresh("seeds"));
+                var seeds = new Var(Types.Array(element), names.Fresh("seeds"));
                 output.Add(new Declare(seeds, Runtime.RentBuffer(tape, seeds.Type, m)));
                 var unit = new Index(element, seeds, EquatableArray.Of<Expr>(row));
                 before.Add(new Store(0, unit, AssignOp.Set, Build.Num(element, 1)));
@@ -253,11 +253,11 @@ namespace GradGen.Generator.Compose
         /// A call to a member of the method's own type, qualified (<c>global::N.T.M</c>, <c>this.M</c>) so that a
         /// parameter of the same name cannot hide it.
         /// </summary>
-        public static Call SelfCall(DiffMethodModel model, string type, string name, IEnumerable<Expr> args)
+        public static Call SelfCall(DiffMethodModel model, IrType type, string name, IEnumerable<Expr> args)
         {
             return model.IsStatic
                 ? new Call(type, null, model.QualifiedTypeName, name, args.ToEquatableArray())
-                : new Call(type, new This(model.QualifiedTypeName), null, name, args.ToEquatableArray());
+                : new Call(type, new This(new NamedType(model.QualifiedTypeName)), null, name, args.ToEquatableArray());
         }
 
         private IEnumerable<Expr> Primal() => model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name));

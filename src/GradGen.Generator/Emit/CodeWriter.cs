@@ -156,7 +156,7 @@ namespace GradGen.Generator.Emit
         /// <c>!</c>) is not in generated code, and values the backward sweep restores from the tape carry none.
         /// </summary>
         private static string Dereferenced(Expr operand) =>
-            operand is Var or Member && operand.Type.EndsWith("?", System.StringComparison.Ordinal)
+            operand is Var or Member && operand.Type.IsNullable
                 ? Operand(operand, Primary, right: false) + "!"
                 : Operand(operand, Primary, right: false);
 
@@ -183,13 +183,11 @@ namespace GradGen.Generator.Emit
             _ => Primary,
         };
 
-        private static string Default(string type) => type switch
-        {
-            Types.Bool => "false",
-            Types.Double or Types.Float => Literals.Text(type, 0),
-            Types.Int or "long" => "0",
-            _ => "default!",
-        };
+        private static string Default(IrType type) =>
+            type == Types.Bool ? "false"
+            : Types.IsReal(type) ? Literals.Text(type, 0)
+            : type == Types.Int || type == Types.Long ? "0"
+            : "default!";
 
         private static string Literal(string text) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);
     }

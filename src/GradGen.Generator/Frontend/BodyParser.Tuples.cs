@@ -70,10 +70,10 @@ namespace GradGen.Generator.Frontend
             }
         }
 
-        private static List<Expr>? Converted(List<Expr>? values, List<string> types) =>
+        private static List<Expr>? Converted(List<Expr>? values, List<IrType> types) =>
             values?.Select((v, i) => ConvertTo(types[i], v)).ToList();
 
-        private Var NewTemporary(string type)
+        private Var NewTemporary(IrType type)
         {
             var temporary = new Var(type, context.Names.Numbered("t"));
             Locals.Add(temporary);

@@ -700,7 +700,7 @@ namespace GradGen.Generator.Frontend
                 case IInstanceReferenceOperation:
                     return new This(TypeNames.Of(op.Type!));
                 case IFieldReferenceOperation field:
-                    return new Member(TypeNames.Of(op.Type!), ParseReceiver(field.Instance), field.Field.IsStatic ? TypeNames.Of(field.Field.ContainingType) : null, field.Field.Name);
+                    return new Member(TypeNames.Of(op.Type!), ParseReceiver(field.Instance), field.Field.IsStatic ? TypeNames.Spelled(field.Field.ContainingType) : null, field.Field.Name);
                 case IArrayElementReferenceOperation element:
                     return new Index(TypeNames.Of(op.Type!), ParseExpression(element.ArrayReference), ParseIndices(element.Indices));
                 case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } span } indexer when Types.ElementType(TypeNames.Of(span.Type!)) is not null:
@@ -711,7 +711,7 @@ namespace GradGen.Generator.Frontend
                 case IArrayCreationOperation { Initializer: null } creation:
                     return new NewArray(TypeNames.Of(op.Type!), TypeNames.Of(((IArrayTypeSymbol)op.Type!).ElementType), creation.DimensionSizes.Select(ParseExpression).ToEquatableArray());
                 case IPropertyReferenceOperation property when property.Arguments.IsEmpty:
-                    return new Member(TypeNames.Of(op.Type!), ParseReceiver(property.Instance), property.Property.IsStatic ? TypeNames.Of(property.Property.ContainingType) : null, property.Property.Name);
+                    return new Member(TypeNames.Of(op.Type!), ParseReceiver(property.Instance), property.Property.IsStatic ? TypeNames.Spelled(property.Property.ContainingType) : null, property.Property.Name);
                 case IConversionOperation conversion:
                     return ParseConversion(conversion);
                 case IBinaryOperation binary:
@@ -760,9 +760,7 @@ namespace GradGen.Generator.Frontend
                 IParameterReferenceOperation parameter => parameter.Parameter.Type,
                 _ => instance.Type,
             };
-            return declared?.NullableAnnotation == NullableAnnotation.Annotated && !receiver.Type.EndsWith("?", System.StringComparison.Ordinal)
-                ? receiver with { Type = receiver.Type + "?" }
-                : receiver;
+            return declared?.NullableAnnotation == NullableAnnotation.Annotated ? receiver with { Type = Types.Nullable(receiver.Type) } : receiver;
         }
 
         private Expr ParseConversion(IConversionOperation conversion)
@@ -816,7 +814,7 @@ namespace GradGen.Generator.Frontend
             return new Binary(type, op, left, right);
         }
 
-        private void CheckRemainder(BinaryOp op, string type, IOperation operation)
+        private void CheckRemainder(BinaryOp op, IrType type, IOperation operation)
         {
             if (op == BinaryOp.Remainder && Types.IsReal(type))
             {
@@ -889,11 +887,11 @@ namespace GradGen.Generator.Frontend
                 }
 
                 // Sign returns an integer: a plain call that no derivative flows through.
-                return new Call(type, null, TypeNames.Of(target.ContainingType), target.Name, args);
+                return new Call(type, null, TypeNames.Spelled(target.ContainingType), target.Name, args);
             }
 
             var receiver = target.IsStatic ? null : ParseReceiver(invocation.Instance);
-            var staticType = target.IsStatic ? TypeNames.Of(target.ContainingType) : null;
+            var staticType = target.IsStatic ? TypeNames.Spelled(target.ContainingType) : null;
             var name = target.IsGenericMethod
                 ? $"{target.Name}<{string.Join(", ", target.TypeArguments.Select(TypeNames.Of))}>"
                 : target.Name;
@@ -956,7 +954,7 @@ namespace GradGen.Generator.Frontend
         /// </summary>
         private static Expr? WritableCollection(Expr value) =>
             value is TypeCast cast ? WritableCollection(cast.Operand)
-            : Types.IsRealCollection(value.Type) && !value.Type.StartsWith("global::System.ReadOnlySpan<", System.StringComparison.Ordinal) ? value
+            : Types.IsRealCollection(value.Type) && value.Type is not SpanType { ReadOnly: true } ? value
             : null;
 
         /// <summary>Methods known to read, never write, the arrays they are given: the shape, search and copy methods of System.Array.</summary>
@@ -990,10 +988,10 @@ namespace GradGen.Generator.Frontend
             _ => null,
         };
 
-        private static string WiderType(string a, string b) =>
+        private static IrType WiderType(IrType a, IrType b) =>
             a == Types.Double || b == Types.Double ? Types.Double : a == Types.Float || b == Types.Float ? Types.Float : a;
 
-        private static Expr ConvertTo(string type, Expr value) => value.Type == type ? value : new TypeCast(type, value);
+        private static Expr ConvertTo(IrType type, Expr value) => value.Type == type ? value : new TypeCast(type, value);
 
         private static readonly Const True = new(Types.Bool, "true", null);
 

@@ -23,8 +23,6 @@ namespace GradGen.Generator.Frontend
         /// <summary>What a derivative can stand for, in the order they are tried.</summary>
         private static readonly CalleeDerivative[] Kinds = { CalleeDerivative.Forward, CalleeDerivative.Reverse, CalleeDerivative.ReverseTangent };
 
-        private static readonly SymbolDisplayFormat ShapeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
-
         /// <summary>The derivatives <paramref name="method"/> stands for, and what is wrong with its [DerivativeOf] attributes.</summary>
         public static (List<(CustomDerivative Entry, Location? Location, string Target)> Entries, List<Diagnostic> Diagnostics) Parse(IMethodSymbol method, IEnumerable<AttributeData> attributes)
         {
@@ -72,7 +70,7 @@ namespace GradGen.Generator.Frontend
                     MethodKeys.Of(match.Target),
                     match.Kind,
                     method.Name,
-                    method.IsStatic ? TypeNames.Of(method.ContainingType) : null,
+                    method.IsStatic ? TypeNames.Spelled(method.ContainingType) : null,
                     MethodKeys.Of(method));
                 entries.Add((entry, location, Display(match.Target)));
             }
@@ -114,7 +112,7 @@ namespace GradGen.Generator.Frontend
         /// <summary><c>Type.Method</c>, as messages name a method.</summary>
         public static string Display(IMethodSymbol method) => $"{method.ContainingType.Name}.{method.Name}";
 
-        private static (string ReturnType, List<(string Type, string Name)> Parameters) Expected(IMethodSymbol target, CalleeDerivative kind, System.Func<ITypeSymbol, string> typeName)
+        private static (IrType ReturnType, List<(string Type, string Name)> Parameters) Expected(IMethodSymbol target, CalleeDerivative kind, System.Func<ITypeSymbol, IrType> typeName)
         {
             var parameters = target.Parameters.Select(p => new Parameter(p.Name, typeName(p.Type), MethodParser.IsWrt(p))).ToList();
             var returnType = typeName(target.ReturnType);
@@ -131,7 +129,7 @@ namespace GradGen.Generator.Frontend
         private static bool Matches(IMethodSymbol method, IMethodSymbol target, CalleeDerivative kind)
         {
             var (returnType, parameters) = Expected(target, kind, Shape);
-            return Shape(method.ReturnType) == (kind == CalleeDerivative.Forward ? $"({returnType}, {returnType})" : returnType)
+            return Shape(method.ReturnType) == (kind == CalleeDerivative.Forward ? Types.Tuple((returnType, string.Empty), (returnType, string.Empty)) : returnType)
                 && method.Parameters.Length == parameters.Count
                 && method.Parameters.Select(p => RefModifier(p.RefKind) + Shape(p.Type)).SequenceEqual(parameters.Select(p => p.Type));
         }
@@ -191,10 +189,7 @@ namespace GradGen.Generator.Frontend
         }
 
         /// <summary>A type as signatures are compared: fully qualified, tuples without their element names.</summary>
-        private static string Shape(ITypeSymbol type) =>
-            type is INamedTypeSymbol { IsTupleType: true } tuple
-                ? $"({string.Join(", ", tuple.TupleElements.Select(e => Shape(e.Type)))})"
-                : type.ToDisplayString(ShapeFormat);
+        private static IrType Shape(ITypeSymbol type) => Types.Shape(TypeNames.Of(type));
 
         private static string RefModifier(RefKind kind) => kind switch
         {

@@ -342,7 +342,7 @@ namespace GradGen.Generator.Frontend
                     continue;
                 }
 
-                var countsOnly = call.Type is Types.Int or "long";
+                var countsOnly = call.Type == Types.Int || call.Type == Types.Long;
                 if (operands.Any(o => ActivityAnalysis.DependsOn(o, varied) && (Types.IsReal(o.Type) || !countsOnly)))
                 {
                     context.Report(Descriptors.NonDifferentiableCall, location, name);

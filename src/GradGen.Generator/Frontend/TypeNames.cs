@@ -1,17 +1,36 @@
 using System.Collections.Generic;
 using System.Linq;
+using GradGen.Generator.Ir;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace GradGen.Generator.Frontend
 {
-    /// <summary>How the IR spells Roslyn types: fully qualified, special types by keyword.</summary>
+    /// <summary>Roslyn types as the IR's types: structure for reals, arrays, spans and tuples; other types spelled fully qualified, special types by keyword.</summary>
     internal static class TypeNames
     {
         private static readonly SymbolDisplayFormat Format = SymbolDisplayFormat.FullyQualifiedFormat
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-        public static string Of(ITypeSymbol type) => type.ToDisplayString(Format);
+        /// <summary>The type as C# spells it in generated code: where a static member is found, or a signature declares it.</summary>
+        public static string Spelled(ITypeSymbol type) => type.ToDisplayString(Format);
+
+        public static IrType Of(ITypeSymbol type) => type switch
+        {
+            { SpecialType: SpecialType.System_Double } => Types.Double,
+            { SpecialType: SpecialType.System_Single } => Types.Float,
+            { SpecialType: SpecialType.System_Int32 } => Types.Int,
+            { SpecialType: SpecialType.System_Int64 } => Types.Long,
+            { SpecialType: SpecialType.System_Boolean } => Types.Bool,
+            { SpecialType: SpecialType.System_Void } => Types.Void,
+            IArrayTypeSymbol array => new ArrayType(Of(array.ElementType), array.Rank, array.NullableAnnotation == NullableAnnotation.Annotated),
+            INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1, Name: "Span" or "ReadOnlySpan" } span
+                when span.ContainingNamespace?.ToDisplayString() == "System" && span.NullableAnnotation != NullableAnnotation.Annotated =>
+                new SpanType(Of(span.TypeArguments[0]), ReadOnly: span.Name == "ReadOnlySpan"),
+            INamedTypeSymbol { IsTupleType: true } tuple when tuple.NullableAnnotation != NullableAnnotation.Annotated =>
+                new TupleType(tuple.TupleElements.Select(e => Of(e.Type)).ToEquatableArray(), tuple.TupleElements.Select(e => e.IsExplicitlyNamedTupleElement ? e.Name : string.Empty).ToEquatableArray()),
+            _ => new NamedType(Spelled(type), type.NullableAnnotation == NullableAnnotation.Annotated),
+        };
 
         public static bool IsReal(ITypeSymbol? type) =>
             type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single;

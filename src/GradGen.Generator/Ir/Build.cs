@@ -8,7 +8,7 @@ namespace GradGen.Generator.Ir
     /// </summary>
     internal static class Build
     {
-        public static Const Num(string type, double value) => Literals.Number(type, value);
+        public static Const Num(IrType type, double value) => Literals.Number(type, value);
 
         public static bool IsConst(Expr e, double value) => e is Const { Value: { } v } && v == value;
 
@@ -69,7 +69,7 @@ namespace GradGen.Generator.Ir
             return a is Unary { Op: UnaryOp.Minus } na ? Neg(Div(na.Operand, b)) : new Binary(Types.Arithmetic(a.Type, b.Type), BinaryOp.Divide, a, b);
         }
 
-        public static Expr Cast(string type, Expr e) => e.Type == type ? e
+        public static Expr Cast(IrType type, Expr e) => e.Type == type ? e
             : e is Const { Value: { } v } && Types.IsReal(type) ? Num(type, v)
             : new TypeCast(type, e);
 
@@ -84,13 +84,13 @@ namespace GradGen.Generator.Ir
             var lengths = Types.IsMatrix(like.Type)
                 ? EquatableArray.Of<Expr>(LengthOf(like, 0), LengthOf(like, 1))
                 : EquatableArray.Of<Expr>(new Member(Types.Int, like, null, "Length"));
-            return new NewArray(Types.IsMatrix(like.Type) ? element + "[,]" : element + "[]", element, lengths);
+            return new NewArray(Types.IsMatrix(like.Type) ? Types.Matrix(element) : Types.Array(element), element, lengths);
         }
 
         /// <summary>Sets a derivative buffer to zero: a real, an array or matrix, or a span.</summary>
         public static Stmt Clear(Var buffer) =>
             Types.IsReal(buffer.Type) ? new Assign(0, buffer, AssignOp.Set, Num(buffer.Type, 0))
-            : buffer.Type.StartsWith("global::System.Span<", System.StringComparison.Ordinal) ? new ExprStmt(0, new Call(Types.Void, buffer, null, "Clear", EquatableArray<Expr>.Empty))
+            : buffer.Type is SpanType { ReadOnly: false } ? new ExprStmt(0, new Call(Types.Void, buffer, null, "Clear", EquatableArray<Expr>.Empty))
             : new ExprStmt(0, new Call(Types.Void, null, "global::System.Array", "Clear", EquatableArray.Of<Expr>(buffer, Num(Types.Int, 0), Length(buffer))));
 
         /// <summary>
@@ -106,7 +106,7 @@ namespace GradGen.Generator.Ir
         public static Expr LengthOf(Expr matrix, int dimension) =>
             new Call(Types.Int, matrix, null, "GetLength", EquatableArray.Of<Expr>(Num(Types.Int, dimension)));
 
-        public static Expr Math(MathFunction function, string type, params Expr[] args) =>
+        public static Expr Math(MathFunction function, IrType type, params Expr[] args) =>
             new Intrinsic(type, function, EquatableArray.Of(args));
 
         public static Expr Compare(BinaryOp op, Expr a, Expr b) => new Binary(Types.Bool, op, a, b);

@@ -4,11 +4,11 @@ using System.Linq;
 namespace GradGen.Generator.Ir
 {
     /// <summary>
-    /// An expression of the IR. <see cref="Type"/> is C# source text: <c>double</c>, <c>int</c>, or a global:: name.
+    /// An expression of the IR. <see cref="Type"/> is its <see cref="IrType"/>.
     /// Each node defines its children once, here: every walker, analysis and rewriter goes through
     /// <see cref="Children"/> and <see cref="WithChildren"/>, so a new node is one record with these two members.
     /// </summary>
-    public abstract record Expr(string Type)
+    public abstract record Expr(IrType Type)
     {
         /// <summary>The expressions directly inside, in evaluation order: operands, receivers, arguments, indices, items.</summary>
         public abstract IReadOnlyList<Expr> Children();
@@ -27,7 +27,7 @@ namespace GradGen.Generator.Ir
     }
 
     /// <summary>A node without children.</summary>
-    public abstract record Leaf(string Type) : Expr(Type)
+    public abstract record Leaf(IrType Type) : Expr(Type)
     {
         public sealed override IReadOnlyList<Expr> Children() => None;
 
@@ -35,13 +35,13 @@ namespace GradGen.Generator.Ir
     }
 
     /// <summary>A literal, kept as the C# text that spells it; <see cref="Value"/> is set for numbers.</summary>
-    public sealed record Const(string Type, string Text, double? Value) : Leaf(Type);
+    public sealed record Const(IrType Type, string Text, double? Value) : Leaf(Type);
 
     /// <summary>A local, a parameter, or a variable GradGen introduced.</summary>
-    public sealed record Var(string Type, string Name) : Leaf(Type);
+    public sealed record Var(IrType Type, string Name) : Leaf(Type);
 
     /// <summary>A field or property read: of <see cref="Receiver"/>, or static on <see cref="StaticType"/>. A constant for AD.</summary>
-    public sealed record Member(string Type, Expr? Receiver, string? StaticType, string Name) : Expr(Type)
+    public sealed record Member(IrType Type, Expr? Receiver, string? StaticType, string Name) : Expr(Type)
     {
         public override IReadOnlyList<Expr> Children() => Receiver is null ? None : new[] { Receiver };
 
@@ -49,23 +49,23 @@ namespace GradGen.Generator.Ir
     }
 
     /// <summary><c>this</c>.</summary>
-    public sealed record This(string Type) : Leaf(Type);
+    public sealed record This(IrType Type) : Leaf(Type);
 
-    public sealed record Unary(string Type, UnaryOp Op, Expr Operand) : Expr(Type)
+    public sealed record Unary(IrType Type, UnaryOp Op, Expr Operand) : Expr(Type)
     {
         public override IReadOnlyList<Expr> Children() => new[] { Operand };
 
         public override Expr WithChildren(IReadOnlyList<Expr> children) => this with { Operand = children[0] };
     }
 
-    public sealed record Binary(string Type, BinaryOp Op, Expr Left, Expr Right) : Expr(Type)
+    public sealed record Binary(IrType Type, BinaryOp Op, Expr Left, Expr Right) : Expr(Type)
     {
         public override IReadOnlyList<Expr> Children() => new[] { Left, Right };
 
         public override Expr WithChildren(IReadOnlyList<Expr> children) => this with { Left = children[0], Right = children[1] };
     }
 
-    public sealed record Conditional(string Type, Expr Condition, Expr WhenTrue, Expr WhenFalse) : Expr(Type)
+    public sealed record Conditional(IrType Type, Expr Condition, Expr WhenTrue, Expr WhenFalse) : Expr(Type)
     {
         public override IReadOnlyList<Expr> Children() => new[] { Condition, WhenTrue, WhenFalse };
 
@@ -73,7 +73,7 @@ namespace GradGen.Generator.Ir
     }
 
     /// <summary>An explicit or implicit numeric conversion to <see cref="Expr.Type"/>.</summary>
-    public sealed record TypeCast(string Type, Expr Operand) : Expr(Type)
+    public sealed record TypeCast(IrType Type, Expr Operand) : Expr(Type)
     {
         public override IReadOnlyList<Expr> Children() => new[] { Operand };
 
@@ -81,7 +81,7 @@ namespace GradGen.Generator.Ir
     }
 
     /// <summary>A <c>Math</c>/<c>MathF</c> function GradGen knows the derivative of.</summary>
-    public sealed record Intrinsic(string Type, MathFunction Function, EquatableArray<Expr> Args) : Expr(Type)
+    public sealed record Intrinsic(IrType Type, MathFunction Function, EquatableArray<Expr> Args) : Expr(Type)
     {
         public override IReadOnlyList<Expr> Children() => Args;
 
@@ -92,7 +92,7 @@ namespace GradGen.Generator.Ir
     /// A call through which no derivative flows: on <see cref="Receiver"/> or static on <see cref="StaticType"/>.
     /// Also the runtime helpers generated code calls (the tape).
     /// </summary>
-    public sealed record Call(string Type, Expr? Receiver, string? StaticType, string Name, EquatableArray<Expr> Args) : Expr(Type)
+    public sealed record Call(IrType Type, Expr? Receiver, string? StaticType, string Name, EquatableArray<Expr> Args) : Expr(Type)
     {
         public override IReadOnlyList<Expr> Children() => List(Receiver, Args);
 
@@ -108,7 +108,7 @@ namespace GradGen.Generator.Ir
     /// After preparation every differentiable argument is a variable or a constant, and the call is the whole right-hand side.
     /// </summary>
     public sealed record DiffCall(
-        string Type,
+        IrType Type,
         Expr? Receiver,
         string? StaticType,
         string Name,
@@ -183,7 +183,7 @@ namespace GradGen.Generator.Ir
     }
 
     /// <summary>An element of an array, matrix or span: <c>a[i]</c>, <c>m[i, j]</c>.</summary>
-    public sealed record Index(string Type, Expr Collection, EquatableArray<Expr> Indices) : Expr(Type)
+    public sealed record Index(IrType Type, Expr Collection, EquatableArray<Expr> Indices) : Expr(Type)
     {
         public override IReadOnlyList<Expr> Children() => List(Collection, Indices);
 
@@ -191,7 +191,7 @@ namespace GradGen.Generator.Ir
     }
 
     /// <summary><c>new T[n]</c> or <c>new T[m, n]</c>, zero-filled.</summary>
-    public sealed record NewArray(string Type, string ElementType, EquatableArray<Expr> Lengths) : Expr(Type)
+    public sealed record NewArray(IrType Type, IrType ElementType, EquatableArray<Expr> Lengths) : Expr(Type)
     {
         /// <summary><c>stackalloc T[n]</c> into a span rather than a heap array.</summary>
         public bool OnStack { get; init; }
@@ -202,7 +202,7 @@ namespace GradGen.Generator.Ir
     }
 
     /// <summary>A tuple literal <c>(a, b)</c>.</summary>
-    public sealed record TupleValue(string Type, EquatableArray<Expr> Items) : Expr(Type)
+    public sealed record TupleValue(IrType Type, EquatableArray<Expr> Items) : Expr(Type)
     {
         public override IReadOnlyList<Expr> Children() => Items;
 
@@ -210,7 +210,7 @@ namespace GradGen.Generator.Ir
     }
 
     /// <summary>A <c>ref</c> argument: how generated code hands adjoint accumulators to a callee's Reverse.</summary>
-    public sealed record Ref(string Type, Var Variable) : Expr(Type)
+    public sealed record Ref(IrType Type, Var Variable) : Expr(Type)
     {
         public PassedAs Passed { get; init; } = PassedAs.Ref;
 

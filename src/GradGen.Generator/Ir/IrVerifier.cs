@@ -13,7 +13,19 @@ namespace GradGen.Generator.Ir
         /// <summary>Every way <paramref name="model"/>'s body breaks the prepared dialect's rules; empty when it keeps them.</summary>
         public static IEnumerable<string> Prepared(DiffMethodModel model)
         {
-            var declared = new HashSet<string>(model.Parameters.Select(p => p.Name).Concat(model.Locals.Select(l => l.Name)));
+            // A variable is a symbol: one name per parameter or local of the method (the frontend renames shadowing
+            // locals), used everywhere with the type it was declared with (up to a nullable annotation flow adds).
+            var declared = new Dictionary<string, IrType>();
+            foreach (var variable in model.Parameters.Select(p => (p.Name, p.Type)).Concat(model.Locals.Select(l => (l.Name, l.Type))))
+            {
+                if (declared.ContainsKey(variable.Name))
+                {
+                    yield return $"'{variable.Name}' is declared twice";
+                }
+
+                declared[variable.Name] = variable.Type;
+            }
+
             foreach (var statement in IrWalker.AllStatements(model.Body))
             {
                 switch (statement)
@@ -43,8 +55,11 @@ namespace GradGen.Generator.Ir
                         case DiffCall call when call.Args.Where((_, i) => call.Wrt[i]).Any(a => a is not (Var or Const)):
                             yield return $"line {statement.Line}: a differentiable argument of {call.Name} that is not a variable or a constant";
                             break;
-                        case Var v when !declared.Contains(v.Name):
+                        case Var v when !declared.TryGetValue(v.Name, out var type):
                             yield return $"line {statement.Line}: '{v.Name}' is neither a parameter nor a declared local";
+                            break;
+                        case Var v when Types.Shape(v.Type) != Types.Shape(declared[v.Name]):
+                            yield return $"line {statement.Line}: '{v.Name}' is used as {v.Type} but declared {declared[v.Name]}";
                             break;
                     }
                 }

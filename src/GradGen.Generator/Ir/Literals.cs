@@ -5,13 +5,13 @@ namespace GradGen.Generator.Ir
     /// <summary>Numeric constants of the IR, spelled as exact C# literals.</summary>
     public static class Literals
     {
-        public static Const Number(string type, double value) => new(type, Text(type, value), value);
+        public static Const Number(IrType type, double value) => new(type, Text(type, value), value);
 
         /// <summary>The literal <c>null</c> (or <c>default</c>) of an array type: an array not made yet.</summary>
         public static bool IsNull(Expr e) => e is Const { Text: "default", Value: null } && Types.ElementType(e.Type) is not null;
 
         /// <summary>C# text for <paramref name="value"/> as a <paramref name="type"/>, exact on round trip.</summary>
-        public static string Text(string type, double value)
+        public static string Text(IrType type, double value)
         {
             if (type == Types.Float)
             {
@@ -39,7 +39,7 @@ namespace GradGen.Generator.Ir
             }
 
             var integer = value.ToString("R", CultureInfo.InvariantCulture);
-            return type switch
+            return type.ToString() switch
             {
                 "long" => integer + "L",
                 "uint" => integer + "U",

@@ -62,10 +62,10 @@ namespace GradGen.Generator.Ir
     /// An operation on the tape <see cref="Tape"/> (null for the static ones): a node of its own, so passes match
     /// operations, not method names, and the writer alone knows how each is spelled.
     /// </summary>
-    public sealed record TapeOp(string Type, TapeOperation Operation, Expr? Tape, EquatableArray<Expr> Args) : Expr(Type)
+    public sealed record TapeOp(IrType Type, TapeOperation Operation, Expr? Tape, EquatableArray<Expr> Args) : Expr(Type)
     {
         /// <summary>The runtime type.</summary>
-        public const string TapeType = "global::GradGen.Runtime.Tape";
+        public static readonly IrType TapeType = new NamedType("global::GradGen.Runtime.Tape");
 
         public override IReadOnlyList<Expr> Children() => List(Tape, Args);
 

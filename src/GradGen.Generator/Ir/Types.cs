@@ -2,50 +2,39 @@ using System.Linq;
 
 namespace GradGen.Generator.Ir
 {
-    /// <summary>The IR's type names that matter to differentiation.</summary>
+    /// <summary>The IR's types that matter to differentiation, and what it asks about types.</summary>
     public static class Types
     {
-        public const string Double = "double";
-        public const string Float = "float";
-        public const string Int = "int";
-        public const string Bool = "bool";
-        public const string Void = "void";
+        public static readonly IrType Double = new ScalarType(ScalarKind.Double);
+        public static readonly IrType Float = new ScalarType(ScalarKind.Float);
+        public static readonly IrType Int = new ScalarType(ScalarKind.Int);
+        public static readonly IrType Long = new ScalarType(ScalarKind.Long);
+        public static readonly IrType Bool = new ScalarType(ScalarKind.Bool);
+        public static readonly IrType Void = new ScalarType(ScalarKind.Void);
+        public static readonly IrType Object = new NamedType("object");
 
-        private const string SpanPrefix = "global::System.Span<";
-        private const string ReadOnlySpanPrefix = "global::System.ReadOnlySpan<";
-
-        public static bool IsReal(string type) => type is Double or Float;
+        public static bool IsReal(IrType type) => type is ScalarType { Kind: ScalarKind.Double or ScalarKind.Float };
 
         /// <summary>The type of a C# arithmetic result: double when either operand is, float for two floats, else the real one's.</summary>
-        public static string Arithmetic(string a, string b) =>
+        public static IrType Arithmetic(IrType a, IrType b) =>
             IsReal(a) && IsReal(b) ? (a == Double || b == Double ? Double : Float) : IsReal(a) ? a : b;
 
         /// <summary>The element type of an array, matrix or span type; null for anything else.</summary>
-        public static string? ElementType(string type) =>
-            type.EndsWith("?", System.StringComparison.Ordinal) ? ElementType(type.Substring(0, type.Length - 1))
-            : type.EndsWith("[]", System.StringComparison.Ordinal) ? type.Substring(0, type.Length - 2)
-            : type.EndsWith("[,]", System.StringComparison.Ordinal) ? type.Substring(0, type.Length - 3)
-            : type.StartsWith(SpanPrefix, System.StringComparison.Ordinal) ? type.Substring(SpanPrefix.Length, type.Length - SpanPrefix.Length - 1)
-            : type.StartsWith(ReadOnlySpanPrefix, System.StringComparison.Ordinal) ? type.Substring(ReadOnlySpanPrefix.Length, type.Length - ReadOnlySpanPrefix.Length - 1)
-            : null;
+        public static IrType? ElementType(IrType type) => type.Element;
 
         /// <summary>A <c>double[]</c>, <c>float[,]</c>, <c>ReadOnlySpan&lt;double&gt;</c>...: a collection of reals.</summary>
-        public static bool IsRealCollection(string type) => ElementType(type) is { } element && IsReal(element);
+        public static bool IsRealCollection(IrType type) => type.Element is { } element && IsReal(element);
 
         /// <summary>A value that can carry a derivative: a real or a collection of reals.</summary>
-        public static bool IsDifferentiable(string type) => IsReal(type) || IsRealCollection(type);
+        public static bool IsDifferentiable(IrType type) => IsReal(type) || IsRealCollection(type);
 
         /// <summary>The element types of a tuple of reals, <c>(double X, float)</c>; null for any other type.</summary>
-        public static string[]? TupleElements(string type)
-        {
-            if (!type.StartsWith("(", System.StringComparison.Ordinal) || !type.EndsWith(")", System.StringComparison.Ordinal))
-            {
-                return null;
-            }
+        public static IrType[]? TupleElements(IrType type) =>
+            type is TupleType { Elements: { Count: > 1 } elements } && elements.All(IsReal) ? elements.ToArray() : null;
 
-            var elements = type.Substring(1, type.Length - 2).Split(',').Select(e => e.Trim().Split(' ')[0]).ToArray();
-            return elements.Length > 1 && elements.All(IsReal) ? elements : null;
-        }
+        /// <summary>A tuple type of <paramref name="elements"/>, named where a name is given (not empty).</summary>
+        public static TupleType Tuple(params (IrType Type, string Name)[] elements) =>
+            new(elements.Select(e => e.Type).ToEquatableArray(), elements.Select(e => e.Name).ToEquatableArray());
 
         /// <summary>The field of tuple element <paramref name="index"/> (0-based): every element, named or not, is an ItemN.</summary>
         public static string TupleItem(int index) => "Item" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -54,20 +43,43 @@ namespace GradGen.Generator.Ir
         public static int TupleItemIndex(string item) =>
             int.Parse(item.Substring("Item".Length), System.Globalization.CultureInfo.InvariantCulture) - 1;
 
-        public static bool IsMatrix(string type) => type.TrimEnd('?').EndsWith("[,]", System.StringComparison.Ordinal);
+        public static bool IsMatrix(IrType type) => type is ArrayType { Rank: 2 };
+
+        /// <summary>The type declared with <c>?</c>: an array or other reference type annotated nullable; a value type as it is.</summary>
+        public static IrType Nullable(IrType type) => type switch
+        {
+            ArrayType array => array with { Nullable = true },
+            NamedType { Nullable: false } named => new NamedType(named.Text + "?", Nullable: true),
+            _ => type,
+        };
+
+        /// <summary>The type's shape, as signatures are matched: tuple element names and nullable annotations dropped, nested ones included.</summary>
+        public static IrType Shape(IrType type) => type switch
+        {
+            TupleType tuple => new TupleType(tuple.Elements.Select(Shape).ToEquatableArray(), tuple.Names.Select(_ => string.Empty).ToEquatableArray()),
+            ArrayType array => new ArrayType(Shape(array.ElementType), array.Rank),
+            SpanType span => span with { ElementType = Shape(span.ElementType) },
+            NamedType { Nullable: true } named => new NamedType(named.Text.TrimEnd('?')),
+            _ => type,
+        };
+
+        /// <summary><c>T[]</c>.</summary>
+        public static IrType Array(IrType element) => new ArrayType(element, 1);
+
+        /// <summary><c>T[,]</c>.</summary>
+        public static IrType Matrix(IrType element) => new ArrayType(element, 2);
 
         /// <summary>How a tangent of a value of <paramref name="type"/> is passed: a real or matrix as is, an array or span as a read-only span.</summary>
-        public static string Tangent(string type) => ElementType(type) is { } element && !IsMatrix(type) ? ReadOnlySpan(element) : type;
+        public static IrType Tangent(IrType type) => type.Element is { } element && !IsMatrix(type) ? ReadOnlySpan(element) : type;
 
         /// <summary>How an adjoint of a value of <paramref name="type"/> is passed: a real or matrix as is, an array or span as a span.</summary>
-        public static string Adjoint(string type) => ElementType(type) is { } element && !IsMatrix(type) ? Span(element) : type;
+        public static IrType Adjoint(IrType type) => type.Element is { } element && !IsMatrix(type) ? Span(element) : type;
 
-        public static string Span(string element) => SpanPrefix + element + ">";
+        public static IrType Span(IrType element) => new SpanType(element, ReadOnly: false);
 
         /// <summary>A <c>Span&lt;T&gt;</c> or <c>ReadOnlySpan&lt;T&gt;</c>: a ref struct, whose locals have a scope.</summary>
-        public static bool IsSpan(string type) =>
-            type.StartsWith(SpanPrefix, System.StringComparison.Ordinal) || type.StartsWith(ReadOnlySpanPrefix, System.StringComparison.Ordinal);
+        public static bool IsSpan(IrType type) => type is SpanType;
 
-        public static string ReadOnlySpan(string element) => ReadOnlySpanPrefix + element + ">";
+        public static IrType ReadOnlySpan(IrType element) => new SpanType(element, ReadOnly: true);
     }
 }

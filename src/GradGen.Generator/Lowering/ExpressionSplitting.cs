@@ -140,7 +140,7 @@ namespace GradGen.Generator.Lowering
             }
 
             var split = SplitRoot(expr, line, output);
-            return split is DiffCall || split is Call { Type: not Types.Void } || split is Intrinsic i && Derivatives.HasDerivative(i.Function)
+            return split is DiffCall || split is Call call && call.Type != Types.Void || split is Intrinsic i && Derivatives.HasDerivative(i.Function)
                 ? Hoist(split, line, output)
                 : split;
         }
@@ -152,7 +152,7 @@ namespace GradGen.Generator.Lowering
             return temp;
         }
 
-        private Var NewTemp(string type, bool isVaried)
+        private Var NewTemp(IrType type, bool isVaried)
         {
             var temp = new Var(type, names.Numbered("t"));
             locals.Add(temp);

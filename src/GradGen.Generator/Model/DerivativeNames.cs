@@ -50,16 +50,16 @@ namespace GradGen.Generator.Model
     /// </summary>
     public static class CalleeDerivatives
     {
-        public static Call Forward(DiffCall call, string type, IEnumerable<Expr> args) =>
+        public static Call Forward(DiffCall call, IrType type, IEnumerable<Expr> args) =>
             Of(call, type, call.Custom?.Forward, DerivativeNames.Forward(call.Name), args);
 
-        public static Call Reverse(DiffCall call, string type, IEnumerable<Expr> args) =>
+        public static Call Reverse(DiffCall call, IrType type, IEnumerable<Expr> args) =>
             Of(call, type, call.Custom?.Reverse, DerivativeNames.Reverse(call.Name), args);
 
-        public static Call ReverseTangent(DiffCall call, string type, IEnumerable<Expr> args) =>
+        public static Call ReverseTangent(DiffCall call, IrType type, IEnumerable<Expr> args) =>
             Of(call, type, call.Custom?.ReverseTangent, DerivativeNames.ReverseTangent(call.Name), args);
 
-        private static Call Of(DiffCall call, string type, CustomDerivative? custom, string generated, IEnumerable<Expr> args) =>
+        private static Call Of(DiffCall call, IrType type, CustomDerivative? custom, string generated, IEnumerable<Expr> args) =>
             custom?.StaticType is { } staticType
                 ? new Call(type, null, staticType, custom.Name, args.ToEquatableArray())
                 : new Call(type, call.Receiver, call.StaticType, custom?.Name ?? generated, args.ToEquatableArray());

@@ -11,10 +11,10 @@ namespace GradGen.Generator.Model
     public static class DerivativeSignatures
     {
         /// <summary>What a Forward returns for a method returning <paramref name="returnType"/>.</summary>
-        public static string ForwardReturn(string returnType) => $"({returnType} Value, {returnType} Tangent)";
+        public static IrType ForwardReturn(IrType returnType) => Types.Tuple((returnType, "Value"), (returnType, "Tangent"));
 
         /// <summary>The cotangent of the result: the return type itself, or a read-only span for an array.</summary>
-        public static string SeedType(string returnType) =>
+        public static IrType SeedType(IrType returnType) =>
             Types.ElementType(returnType) is { } element ? Types.ReadOnlySpan(element) : returnType;
 
         /// <summary><c>FForward(p..., d...)</c>.</summary>
@@ -22,22 +22,22 @@ namespace GradGen.Generator.Model
             Primal(parameters).Concat(Tangents(parameters, "d"));
 
         /// <summary><c>FReverse(p..., seed, ref d...)</c>.</summary>
-        public static IEnumerable<(string Type, string Name)> Reverse(IReadOnlyList<Parameter> parameters, string returnType, string seed) =>
-            Primal(parameters).Append((SeedType(returnType), seed)).Concat(Adjoints(parameters, "d", "ref "));
+        public static IEnumerable<(string Type, string Name)> Reverse(IReadOnlyList<Parameter> parameters, IrType returnType, string seed) =>
+            Primal(parameters).Append((SeedType(returnType).ToString(), seed)).Concat(Adjoints(parameters, "d", "ref "));
 
         /// <summary><c>FReverseTangent(p..., seed, ref d..., v..., vSeed, ref hv...)</c>: forward mode applied to Reverse.</summary>
-        public static IEnumerable<(string Type, string Name)> ReverseTangent(IReadOnlyList<Parameter> parameters, string returnType, string seed, string seedTangent) =>
+        public static IEnumerable<(string Type, string Name)> ReverseTangent(IReadOnlyList<Parameter> parameters, IrType returnType, string seed, string seedTangent) =>
             Reverse(parameters, returnType, seed)
                 .Concat(Tangents(parameters, "v"))
-                .Append((SeedType(returnType), seedTangent))
+                .Append((SeedType(returnType).ToString(), seedTangent))
                 .Concat(Adjoints(parameters, "hv", "ref "));
 
         public static IEnumerable<(string Type, string Name)> Primal(IEnumerable<Parameter> parameters) =>
-            parameters.Select(p => (p.Type, p.Name));
+            parameters.Select(p => (p.Type.ToString(), p.Name));
 
         /// <summary>A tangent per differentiable parameter: scalar T, array or span ReadOnlySpan&lt;T&gt;, matrix T[,].</summary>
         public static IEnumerable<(string Type, string Name)> Tangents(IEnumerable<Parameter> parameters, string prefix) =>
-            parameters.Where(p => p.Wrt).Select(p => (Types.Tangent(p.Type), DerivativeNames.Parameter(prefix, p.Name)));
+            parameters.Where(p => p.Wrt).Select(p => (Types.Tangent(p.Type).ToString(), DerivativeNames.Parameter(prefix, p.Name)));
 
         /// <summary>An adjoint per differentiable parameter: scalar ref/out T, array or span Span&lt;T&gt;, matrix T[,].</summary>
         public static IEnumerable<(string Type, string Name)> Adjoints(IEnumerable<Parameter> parameters, string prefix, string scalarModifier) =>

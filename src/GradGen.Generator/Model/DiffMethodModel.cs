@@ -10,7 +10,7 @@ namespace GradGen.Generator.Model
     public sealed record TypeDecl(string Modifiers, string Keyword, string Name);
 
     /// <summary>A parameter; <see cref="Wrt"/> when GradGen differentiates with respect to it.</summary>
-    public sealed record Parameter(string Name, string Type, bool Wrt);
+    public sealed record Parameter(string Name, IrType Type, bool Wrt);
 
     /// <summary>
     /// Everything the emitters need to know about one [Differentiable] method, with its body already in the IR:
@@ -25,7 +25,7 @@ namespace GradGen.Generator.Model
         string Name,
         string Modifiers,
         bool IsStatic,
-        string ReturnType,
+        IrType ReturnType,
         EquatableArray<Parameter> Parameters,
         EquatableArray<Var> Locals,
         EquatableArray<Var> Results,

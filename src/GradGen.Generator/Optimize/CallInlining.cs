@@ -171,12 +171,12 @@ namespace GradGen.Generator.Optimize
                 IrWalker.AllStatements(callee.Body).SelectMany(IrWalker.OwnExpressions).Any(IrWalker.Stackallocs);
 
             /// <summary>Whether a variable of type <paramref name="argument"/> can stand for one of <paramref name="parameter"/>: the same type, or an array for a span.</summary>
-            private static bool SameShape(string argument, string parameter) =>
+            private static bool SameShape(IrType argument, IrType parameter) =>
                 argument == parameter
                 || Types.ElementType(argument) is { } element && element == Types.ElementType(parameter) && Types.IsMatrix(argument) == Types.IsMatrix(parameter);
 
             /// <summary>A fresh local named after <paramref name="name"/> without its numbering (<c>i_2</c> gives <c>i_5</c>, not <c>i_2_2</c>).</summary>
-            private Var NewLocal(string type, string name)
+            private Var NewLocal(IrType type, string name)
             {
                 var local = new Var(type, names.Fresh(System.Text.RegularExpressions.Regex.Replace(name, "_[0-9]+$", "")));
                 Locals.Add(local);

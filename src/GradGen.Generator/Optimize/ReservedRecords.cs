@@ -203,9 +203,9 @@ namespace GradGen.Generator.Optimize
                 {
                     case { Operation: TapeOperation.Push, Args: { Count: 1 } args } when Types.IsReal(args[0].Type):
                         return (one, Zero);
-                    case { Operation: TapeOperation.Push, Args: { Count: 1 } args } when args[0].Type is Types.Int or Types.Bool:
+                    case { Operation: TapeOperation.Push, Args: { Count: 1 } args } when (args[0].Type == Types.Int || args[0].Type == Types.Bool):
                         return (Zero, one);
-                    case { Operation: TapeOperation.PushAll, Args: var arrays } when arrays.All(a => a is Var && Fixed(a) && Types.ElementType(a.Type) is Types.Double or Types.Float):
+                    case { Operation: TapeOperation.PushAll, Args: var arrays } when arrays.All(a => a is Var && Fixed(a) && Types.ElementType(a.Type) is { } element && Types.IsReal(element)):
                         return (arrays.Select(Build.Length).Aggregate(Build.IntAdd), Zero);
                     case { Operation: TapeOperation.PushAll, Args: { Count: 1 } arrays } when arrays[0] is Var && Fixed(arrays[0]) && Types.ElementType(arrays[0].Type) == Types.Int:
                         return (Zero, Build.Length(arrays[0]));
@@ -228,7 +228,7 @@ namespace GradGen.Generator.Optimize
                 var calls = statements.Select(TapeCall).OfType<TapeOp>().ToList();
                 return (
                     calls.Any(c => c.Operation == TapeOperation.Reserve ? !Build.IsConst(c.Args[1], 0) : c.Args.Any(a => Types.IsReal(a.Type) || Types.IsRealCollection(a.Type))),
-                    calls.Any(c => c.Operation == TapeOperation.Reserve ? !Build.IsConst(c.Args[2], 0) : c.Args.Any(a => a.Type is Types.Int or Types.Bool || Types.ElementType(a.Type) == Types.Int)));
+                    calls.Any(c => c.Operation == TapeOperation.Reserve ? !Build.IsConst(c.Args[2], 0) : c.Args.Any(a => (a.Type == Types.Int || a.Type == Types.Bool) || Types.ElementType(a.Type) == Types.Int)));
             }
 
             private static Expr? Either(Expr? a, Expr? b, Func<Expr, Expr, Expr> combine) => a is null || b is null ? null : combine(a, b);

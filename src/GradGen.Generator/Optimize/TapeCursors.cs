@@ -27,7 +27,7 @@ namespace GradGen.Generator.Optimize
         }
 
         /// <summary>A tape buffer: what its records are, the tape operations that give it, its count and set the count, and the names of its cursor's locals.</summary>
-        private sealed record Buffer(string ElementType, TapeOperation Array, TapeOperation Count, TapeOperation SetCount, string ArrayName, string TopName);
+        private sealed record Buffer(IrType ElementType, TapeOperation Array, TapeOperation Count, TapeOperation SetCount, string ArrayName, string TopName);
 
         private static readonly Buffer Reals = new(Types.Double, TapeOperation.Reals, TapeOperation.RealCount, TapeOperation.SetRealCount, "reals", "realTop");
 
@@ -54,7 +54,7 @@ namespace GradGen.Generator.Optimize
                     {
                         case For or While when cursors.Count == 0 && BuffersOf(statement) is { Count: > 0 } used:
                             cursors = used.ToDictionary(b => b, b => (
-                                new Var(b.ElementType + "[]", names.Fresh($"{tape.Name}_{b.ArrayName}")),
+                                new Var(Types.Array(b.ElementType), names.Fresh($"{tape.Name}_{b.ArrayName}")),
                                 new Var(Types.Int, names.Fresh($"{tape.Name}_{b.TopName}"))));
                             foreach (var pair in cursors)
                             {
@@ -83,8 +83,8 @@ namespace GradGen.Generator.Optimize
                             var (array, top) = cursors[buffer];
                             var value = push.Args[0] switch
                             {
-                                Const { Type: Types.Bool, Text: var text } => Build.Num(Types.Int, text == "true" ? 1 : 0),
-                                { Type: Types.Bool } decision => Build.Choose(decision, Build.Num(Types.Int, 1), Build.Num(Types.Int, 0)),
+                                Const { Text: var text } constant when constant.Type == Types.Bool => Build.Num(Types.Int, text == "true" ? 1 : 0),
+                                var decision when decision.Type == Types.Bool => Build.Choose(decision, Build.Num(Types.Int, 1), Build.Num(Types.Int, 0)),
                                 var recorded => Build.Cast(buffer.ElementType, recorded),
                             };
                             output.Add(new Store(statement.Line, new Index(buffer.ElementType, array, EquatableArray.Of<Expr>(top)), AssignOp.Set, value));
@@ -188,8 +188,8 @@ namespace GradGen.Generator.Optimize
 
             private bool UsesTape(Expr expr) => IrWalker.AllExpressions(expr).Any(e => e == tape);
 
-            private static Buffer? BufferOf(string recordedType) =>
-                Types.IsReal(recordedType) ? Reals : recordedType is Types.Int or Types.Bool ? Ints : null;
+            private static Buffer? BufferOf(IrType recordedType) =>
+                Types.IsReal(recordedType) ? Reals : (recordedType == Types.Int || recordedType == Types.Bool) ? Ints : null;
 
             /// <summary>The buffer of a whole-array record made in reserved room or taken back, null for any other call.</summary>
             private static Buffer? WholeBuffer(TapeOp call) =>

@@ -19,7 +19,7 @@ namespace GradGen.Tests.Ir
     public class IrNodeTests
     {
         private static readonly Var X = new(Types.Double, "x");
-        private static readonly Var A = new("double[]", "a");
+        private static readonly Var A = new(Types.Array(Types.Double), "a");
         private static readonly Var I = new(Types.Int, "i");
         private static readonly Const One = new(Types.Double, "1.0", 1);
 
@@ -31,9 +31,9 @@ namespace GradGen.Tests.Ir
         {
             One,
             X,
-            new This("global::N.T"),
+            new This(new NamedType("global::N.T")),
             new Member(Types.Double, null, "global::N.T", "K"),
-            new Member(Types.Double, new This("global::N.T"), null, "K"),
+            new Member(Types.Double, new This(new NamedType("global::N.T")), null, "K"),
             new Unary(Types.Double, UnaryOp.Minus, X),
             new Binary(Types.Double, BinaryOp.Multiply, X, One),
             new Conditional(Types.Double, new Binary(Types.Bool, BinaryOp.Greater, X, One), X, One),
@@ -42,11 +42,11 @@ namespace GradGen.Tests.Ir
             new Call(Types.Double, null, "global::N.T", "H", EquatableArray.Of<Expr>(One)),
             new Call(Types.Int, A, null, "GetLength", EquatableArray.Of<Expr>(new Const(Types.Int, "0", 0))),
             Callee(null),
-            Callee(new This("global::N.T")),
-            new PullbackCall(Callee(new This("global::N.T")), One, EquatableArray.Of<Expr>(new Ref(Types.Double, new Var(Types.Double, "x_adj")), new Ref(Types.Double, new Var(Types.Double, "y_adj")))),
+            Callee(new This(new NamedType("global::N.T"))),
+            new PullbackCall(Callee(new This(new NamedType("global::N.T"))), One, EquatableArray.Of<Expr>(new Ref(Types.Double, new Var(Types.Double, "x_adj")), new Ref(Types.Double, new Var(Types.Double, "y_adj")))),
             new Index(Types.Double, A, EquatableArray.Of<Expr>(I)),
-            new NewArray("double[]", Types.Double, EquatableArray.Of<Expr>(I)),
-            new TupleValue("(double, double)", EquatableArray.Of<Expr>(X, One)),
+            new NewArray(Types.Array(Types.Double), Types.Double, EquatableArray.Of<Expr>(I)),
+            new TupleValue(Types.Tuple((Types.Double, ""), (Types.Double, "")), EquatableArray.Of<Expr>(X, One)),
             new Ref(Types.Double, X),
             new TapeOp(Types.Void, TapeOperation.Push, new Var(TapeOp.TapeType, "tape"), EquatableArray.Of<Expr>(X)),
             new TapeOp(Types.Int, TapeOperation.PopAllAt, null, EquatableArray.Of<Expr>(A, I, A)),
@@ -60,7 +60,7 @@ namespace GradGen.Tests.Ir
             {
                 new Assign(1, X, AssignOp.Set, One),
                 new Store(1, new Index(Types.Double, A, EquatableArray.Of<Expr>(I)), AssignOp.Subtract, X),
-                new AssignTuple(1, EquatableArray.Of<Expr>(X, new TupleValue("(double, double)", EquatableArray.Of<Expr>(new Var(Types.Double, "u"), new Var(Types.Double, "w")))), Callee(null)),
+                new AssignTuple(1, EquatableArray.Of<Expr>(X, new TupleValue(Types.Tuple((Types.Double, ""), (Types.Double, "")), EquatableArray.Of<Expr>(new Var(Types.Double, "u"), new Var(Types.Double, "w")))), Callee(null)),
                 new ExprStmt(1, new Call(Types.Void, null, "global::N.T", "Log", EquatableArray.Of<Expr>(X))),
                 new If(1, new Binary(Types.Bool, BinaryOp.Greater, X, One), block, other),
                 new While(1, new Binary(Types.Bool, BinaryOp.Less, I, new Const(Types.Int, "3", 3)), block, ConditionAtEnd: true) { Step = other },
@@ -124,7 +124,7 @@ namespace GradGen.Tests.Ir
             var members = typeof(GradGen.Runtime.Tape).GetMembers().Select(m => m.Name).ToHashSet();
             foreach (TapeOperation operation in Enum.GetValues(typeof(TapeOperation)))
             {
-                var text = CodeWriter.Expression(new TapeOp("double[]", operation, tape, EquatableArray.Of<Expr>(I)));
+                var text = CodeWriter.Expression(new TapeOp(Types.Array(Types.Double), operation, tape, EquatableArray.Of<Expr>(I)));
                 var member = text.Substring(text.LastIndexOf('.') + 1).Split('<', '(')[0];
                 Assert.Contains(member, members);
             }

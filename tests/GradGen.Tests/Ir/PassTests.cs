@@ -70,7 +70,7 @@ namespace GradGen.Tests.Ir
         public void LoopLocals_CopyAMethodScalarIntoTheLoopAndBack()
         {
             var s = new Var(Types.Double, "s");
-            var body = new List<Stmt> { Loop(new Assign(0, s, AssignOp.Add, new Index(Types.Double, new Var("double[]", "a"), EquatableArray.Of<Expr>(I)))) };
+            var body = new List<Stmt> { Loop(new Assign(0, s, AssignOp.Add, new Index(Types.Double, new Var(Types.Array(Types.Double), "a"), EquatableArray.Of<Expr>(I)))) };
             var rewritten = LoopLocals.Apply(body, Context(methodLocals: "s"));
 
             Assert.Equal(

@@ -56,6 +56,9 @@ namespace GradGen.Tests.Ir
             Assert.Contains("not a variable or a constant", Assert.Single(IrVerifier.Prepared(Model(new Assign(1, y, AssignOp.Set, call)))));
             Assert.Contains("not a whole assigned value", Assert.Single(IrVerifier.Prepared(Model(new Assign(1, y, AssignOp.Set, new Binary(Types.Double, BinaryOp.Add, call with { Args = EquatableArray.Of<Expr>(x) }, x))))));
             Assert.Contains("neither a parameter", Assert.Single(IrVerifier.Prepared(Model(new Assign(1, y, AssignOp.Set, new Var(Types.Double, "z"))))));
+            Assert.Contains("used as float but declared double", Assert.Single(IrVerifier.Prepared(Model(new Assign(1, y, AssignOp.Set, new Var(Types.Float, "x"))))));
+            var twice = Model(new Assign(1, y, AssignOp.Set, x)) with { Locals = EquatableArray.Of(y, new Var(Types.Double, "x")) };
+            Assert.Contains("declared twice", Assert.Single(IrVerifier.Prepared(twice)));
             Assert.Contains("only generated code", Assert.Single(IrVerifier.Prepared(Model(new ExprStmt(1, new TapeOp(Types.Void, TapeOperation.Push, null, EquatableArray.Of<Expr>(x)))))));
 
             // A call under a condition is evaluated as written: allowed anywhere.

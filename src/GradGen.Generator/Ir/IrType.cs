@@ -1,0 +1,70 @@
+using System.Linq;
+
+namespace GradGen.Generator.Ir
+{
+    /// <summary>
+    /// A type as the IR sees it: structure where differentiation asks about it (reals, arrays, spans, tuples), and its C#
+    /// spelling (<see cref="object.ToString"/>) for the writer. Compared by value, as the incremental pipeline needs.
+    /// </summary>
+    public abstract record IrType
+    {
+        /// <summary>The element type of an array, matrix or span; null for anything else.</summary>
+        public virtual IrType? Element => null;
+
+        /// <summary>Declared with <c>?</c>: a nullable reference (<c>double[]?</c>) or value type.</summary>
+        public virtual bool IsNullable => false;
+    }
+
+    /// <summary>The scalars differentiation tells apart.</summary>
+    public enum ScalarKind
+    {
+        Double, Float, Int, Long, Bool, Void,
+    }
+
+    /// <summary><c>double</c>, <c>float</c>, <c>int</c>, <c>long</c>, <c>bool</c> or <c>void</c>.</summary>
+    public sealed record ScalarType(ScalarKind Kind) : IrType
+    {
+        public override string ToString() => Kind switch
+        {
+            ScalarKind.Double => "double",
+            ScalarKind.Float => "float",
+            ScalarKind.Int => "int",
+            ScalarKind.Long => "long",
+            ScalarKind.Bool => "bool",
+            _ => "void",
+        };
+    }
+
+    /// <summary><c>T[]</c> (rank 1) or <c>T[,]</c> (rank 2); <see cref="Nullable"/> when declared <c>T[]?</c>.</summary>
+    public sealed record ArrayType(IrType ElementType, int Rank, bool Nullable = false) : IrType
+    {
+        public override IrType? Element => ElementType;
+
+        public override bool IsNullable => Nullable;
+
+        public override string ToString() => ElementType + "[" + new string(',', Rank - 1) + "]" + (Nullable ? "?" : string.Empty);
+    }
+
+    /// <summary><c>Span&lt;T&gt;</c> or <c>ReadOnlySpan&lt;T&gt;</c>: a ref struct, whose locals have a scope.</summary>
+    public sealed record SpanType(IrType ElementType, bool ReadOnly) : IrType
+    {
+        public override IrType? Element => ElementType;
+
+        public override string ToString() => (ReadOnly ? "global::System.ReadOnlySpan<" : "global::System.Span<") + ElementType + ">";
+    }
+
+    /// <summary>A value tuple; an element's name is empty where it has none.</summary>
+    public sealed record TupleType(EquatableArray<IrType> Elements, EquatableArray<string> Names) : IrType
+    {
+        public override string ToString() =>
+            "(" + string.Join(", ", Elements.Select((e, i) => Names[i].Length > 0 ? e + " " + Names[i] : e.ToString())) + ")";
+    }
+
+    /// <summary>Any other type, as C# spells it (<c>long</c>, <c>object</c>, <c>global::N.T</c>): room for structs next.</summary>
+    public sealed record NamedType(string Text, bool Nullable = false) : IrType
+    {
+        public override bool IsNullable => Nullable;
+
+        public override string ToString() => Text;
+    }
+}
