@@ -122,25 +122,25 @@ namespace Hand
 }";
 
         [Fact]
-        public void GradientCheckAcceptsCorrectAndCatchesWrongDerivatives()
+        public void DerivativeCheckAcceptsCorrectAndCatchesWrongDerivatives()
         {
             var run = GeneratorHarness.Run(HandWritten);
             var loaded = new LoadedSource("HandWritten", HandWritten, run, run.Load());
             var type = loaded.GetType("Hand.H");
             var points = new[] { new object?[] { 0.7, -1.3 }, new object?[] { 2.0, 0.5 } };
 
-            GradientCheck.Check(new DiffFunction(loaded, type, "F"), points, a => new[] { 2 * a[0] * a[1], a[0] * a[0] });
+            DerivativeCheck.GradientOfScalars(new DiffFunction(loaded, type, "F"), points, a => new[] { 2 * a[0] * a[1], a[0] * a[0] });
 
             var wrongClosedForm = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() =>
-                GradientCheck.Check(new DiffFunction(loaded, type, "F"), points, a => new[] { 2 * a[0] * a[1] + 1e-6, a[0] * a[0] }));
+                DerivativeCheck.GradientOfScalars(new DiffFunction(loaded, type, "F"), points, a => new[] { 2 * a[0] * a[1] + 1e-6, a[0] * a[0] }));
             Assert.Contains("closed form", wrongClosedForm.Message);
 
             var notAccumulating = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() =>
-                GradientCheck.Check(new DiffFunction(loaded, type, "G"), new[] { new object?[] { 0.7 } }, a => new[] { 2 * a[0] }));
+                DerivativeCheck.GradientOfScalars(new DiffFunction(loaded, type, "G"), new[] { new object?[] { 0.7 } }, a => new[] { 2 * a[0] }));
             Assert.Contains("FReverse", notAccumulating.Message);
 
             var wrongForward = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() =>
-                GradientCheck.Check(new DiffFunction(loaded, type, "K"), new[] { new object?[] { 0.7 } }, a => new[] { 3 * a[0] * a[0] }));
+                DerivativeCheck.GradientOfScalars(new DiffFunction(loaded, type, "K"), new[] { new object?[] { 0.7 } }, a => new[] { 3 * a[0] * a[0] }));
             Assert.Contains("FForward", wrongForward.Message);
         }
 
