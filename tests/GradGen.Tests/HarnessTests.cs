@@ -4,6 +4,7 @@ using GradGen.Tests.Infrastructure;
 using GradGen.Tests.Numerics;
 using Microsoft.CodeAnalysis;
 using Xunit;
+using static GradGen.Tests.Infrastructure.TestValues;
 
 namespace GradGen.Tests
 {
@@ -118,30 +119,144 @@ namespace Hand
         public static (double Value, double Tangent) KForward(double x, double dX) => (x * x * x, 2 * x * x * dX);
         public static double KGradient(double x, out double dX) { dX = 3 * x * x; return x * x * x; }
         public static double KReverse(double x, double seed, ref double dX) { dX += seed * 3 * x * x; return x * x * x; }
+
+        // Every mode agrees on a wrong derivative (3x² for x²): only the primal's finite differences can tell.
+        public static double W(double x) => x * x;
+        public static (double Value, double Tangent) WForward(double x, double dX) => (x * x, 3 * x * x * dX);
+        public static double WGradient(double x, out double dX) { dX = 3 * x * x; return x * x; }
+        public static double WReverse(double x, double seed, ref double dX) { dX += seed * 3 * x * x; return x * x; }
     }
 }";
 
         [Fact]
-        public void GradientCheckAcceptsCorrectAndCatchesWrongDerivatives()
+        public void DerivativeCheckAcceptsCorrectAndCatchesWrongDerivatives()
         {
             var run = GeneratorHarness.Run(HandWritten);
             var loaded = new LoadedSource("HandWritten", HandWritten, run, run.Load());
             var type = loaded.GetType("Hand.H");
             var points = new[] { new object?[] { 0.7, -1.3 }, new object?[] { 2.0, 0.5 } };
 
-            GradientCheck.Check(new DiffFunction(loaded, type, "F"), points, a => new[] { 2 * a[0] * a[1], a[0] * a[0] });
+            DerivativeCheck.GradientOfScalars(new DiffFunction(loaded, type, "F"), points, a => new[] { 2 * a[0] * a[1], a[0] * a[0] });
 
             var wrongClosedForm = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() =>
-                GradientCheck.Check(new DiffFunction(loaded, type, "F"), points, a => new[] { 2 * a[0] * a[1] + 1e-6, a[0] * a[0] }));
+                DerivativeCheck.GradientOfScalars(new DiffFunction(loaded, type, "F"), points, a => new[] { 2 * a[0] * a[1] + 1e-6, a[0] * a[0] }));
             Assert.Contains("closed form", wrongClosedForm.Message);
 
             var notAccumulating = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() =>
-                GradientCheck.Check(new DiffFunction(loaded, type, "G"), new[] { new object?[] { 0.7 } }, a => new[] { 2 * a[0] }));
+                DerivativeCheck.GradientOfScalars(new DiffFunction(loaded, type, "G"), new[] { new object?[] { 0.7 } }, a => new[] { 2 * a[0] }));
             Assert.Contains("FReverse", notAccumulating.Message);
 
             var wrongForward = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() =>
-                GradientCheck.Check(new DiffFunction(loaded, type, "K"), new[] { new object?[] { 0.7 } }, a => new[] { 3 * a[0] * a[0] }));
+                DerivativeCheck.GradientOfScalars(new DiffFunction(loaded, type, "K"), new[] { new object?[] { 0.7 } }, a => new[] { 3 * a[0] * a[0] }));
             Assert.Contains("FForward", wrongForward.Message);
+
+            var wrongEverywhere = Assert.ThrowsAny<Xunit.Sdk.XunitException>(() =>
+                DerivativeCheck.GradientOfScalars(new DiffFunction(loaded, type, "W"), new[] { new object?[] { 0.7 } }));
+            Assert.Contains("finite differences", wrongEverywhere.Message);
+        }
+
+        /// <summary>
+        /// Hand-written methods of an array and a scalar with a tuple result (spans in their derivatives), and of second
+        /// order: the checker accepts correct ones and catches wrong ones.
+        /// </summary>
+        private const string HandWrittenVectorValued = @"
+using System;
+
+namespace Hand
+{
+    public static class Vec
+    {
+        // P(x, s) = (s·Σx², Σx)
+        public static (double A, double B) P(double[] x, double s) => (s * SumSq(x), Sum(x));
+
+        public static ((double A, double B) Value, (double A, double B) Tangent) PForward(double[] x, double s, ReadOnlySpan<double> dX, double dS)
+        {
+            double ta = SumSq(x) * dS, tb = 0;
+            for (int i = 0; i < x.Length; i++) { ta += 2 * s * x[i] * dX[i]; tb += dX[i]; }
+            return (P(x, s), (ta, tb));
+        }
+
+        public static (double A, double B) PReverse(double[] x, double s, (double A, double B) seed, Span<double> dX, ref double dS)
+        {
+            for (int i = 0; i < x.Length; i++) dX[i] += seed.A * 2 * s * x[i] + seed.B;
+            dS += seed.A * SumSq(x);
+            return P(x, s);
+        }
+
+        public static (double A, double B) PJacobian(double[] x, double s, double[,] jacobian)
+        {
+            for (int i = 0; i < x.Length; i++) { jacobian[0, i] = 2 * s * x[i]; jacobian[1, i] = 1; }
+            jacobian[0, x.Length] = SumSq(x);
+            jacobian[1, x.Length] = 0;
+            return P(x, s);
+        }
+
+        // FReverse overwrites the array's derivative instead of adding to it.
+        public static (double A, double B) Q(double[] x, double s) => P(x, s);
+        public static ((double A, double B) Value, (double A, double B) Tangent) QForward(double[] x, double s, ReadOnlySpan<double> dX, double dS) => PForward(x, s, dX, dS);
+        public static (double A, double B) QReverse(double[] x, double s, (double A, double B) seed, Span<double> dX, ref double dS)
+        {
+            dX.Clear();
+            return PReverse(x, s, seed, dX, ref dS);
+        }
+
+        // FJacobian leaves ∂B/∂s unwritten.
+        public static (double A, double B) R(double[] x, double s) => P(x, s);
+        public static ((double A, double B) Value, (double A, double B) Tangent) RForward(double[] x, double s, ReadOnlySpan<double> dX, double dS) => PForward(x, s, dX, dS);
+        public static (double A, double B) RReverse(double[] x, double s, (double A, double B) seed, Span<double> dX, ref double dS) => PReverse(x, s, seed, dX, ref dS);
+        public static (double A, double B) RJacobian(double[] x, double s, double[,] jacobian)
+        {
+            for (int i = 0; i < x.Length; i++) { jacobian[0, i] = 2 * s * x[i]; jacobian[1, i] = 1; }
+            jacobian[0, x.Length] = SumSq(x);
+            return P(x, s);
+        }
+
+        private static double SumSq(double[] x) { double s = 0; foreach (var e in x) s += e * e; return s; }
+        private static double Sum(double[] x) { double s = 0; foreach (var e in x) s += e; return s; }
+    }
+
+    public static class Second
+    {
+        // H(x, y) = x²y + y³
+        public static double H(double x, double y) => x * x * y + y * y * y;
+        public static double HGradient(double x, double y, out double dX, out double dY) { dX = 2 * x * y; dY = x * x + 3 * y * y; return H(x, y); }
+        public static double HHessian(double x, double y, double[,] hessian) { hessian[0, 0] = 2 * y; hessian[0, 1] = hessian[1, 0] = 2 * x; hessian[1, 1] = 6 * y; return H(x, y); }
+        public static double HHessianVectorProduct(double x, double y, double vX, double vY, out double hvX, out double hvY) { hvX = 2 * y * vX + 2 * x * vY; hvY = 2 * x * vX + 6 * y * vY; return H(x, y); }
+
+        // FHessianVectorProduct drops the mixed term of hvY.
+        public static double K(double x, double y) => H(x, y);
+        public static double KGradient(double x, double y, out double dX, out double dY) => HGradient(x, y, out dX, out dY);
+        public static double KHessian(double x, double y, double[,] hessian) => HHessian(x, y, hessian);
+        public static double KHessianVectorProduct(double x, double y, double vX, double vY, out double hvX, out double hvY) { hvX = 2 * y * vX + 2 * x * vY; hvY = 6 * y * vY; return H(x, y); }
+    }
+}";
+
+        [Fact]
+        public void DerivativeCheckCatchesWrongVectorValuedAndSecondOrderDerivatives()
+        {
+            var run = GeneratorHarness.Run(HandWrittenVectorValued);
+            var loaded = new LoadedSource("HandWrittenVectorValued", HandWrittenVectorValued, run, run.Load());
+            DiffFunction Fn(string type, string method) => new(loaded, loaded.GetType("Hand." + type), method);
+
+            var points = Points(P(new[] { 0.5, -1.25, 2.0 }, 0.75), P(new double[0], -1.5));
+            Func<object?[], double[,]> jacobian = a =>
+            {
+                var x = (double[])a[0]!;
+                double s = (double)a[1]!;
+                return Matrices.Build(2, x.Length + 1, (i, k) => k == x.Length ? (i == 0 ? x.Sum(e => e * e) : 0) : (i == 0 ? 2 * s * x[k] : 1));
+            };
+            DerivativeCheck.Jacobian(Fn("Vec", "P"), points, jacobian);
+            Assert.Contains("FReverse once", Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => DerivativeCheck.Jacobian(Fn("Vec", "Q"), points, jacobian)).Message);
+            Assert.Contains("FJacobian vs FForward columns", Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => DerivativeCheck.Jacobian(Fn("Vec", "R"), points, jacobian)).Message);
+
+            var hessianPoints = Points(P(0.7, -1.3), P(2.0, 0.5));
+            Func<object?[], double[,]> hessian = a =>
+            {
+                double x = (double)a[0]!, y = (double)a[1]!;
+                return Matrices.M(new[] { 2 * y, 2 * x }, new[] { 2 * x, 6 * y });
+            };
+            DerivativeCheck.Hessian(Fn("Second", "H"), hessianPoints, hessian);
+            Assert.Contains("FHessianVectorProduct", Assert.ThrowsAny<Xunit.Sdk.XunitException>(() => DerivativeCheck.Hessian(Fn("Second", "K"), hessianPoints, hessian)).Message);
         }
 
         [Fact]

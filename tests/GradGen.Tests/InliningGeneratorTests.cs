@@ -264,13 +264,13 @@ namespace S
             var source = new LoadedSource("NoDerivative", "", run, run.Load());
             var type = source.GetType("S.T");
             var points = new[] { new object?[] { 0.7, 2.5 }, new object?[] { -1.3, -0.75 } };
-            GradientCheck.Check(new DiffFunction(source, type, "Variable"), points, a => new[] { 2 * a[1] * a[0] });
-            GradientCheck.Check(new DiffFunction(source, type, "Local"), points, a => new[] { 4 * a[1] * a[0] });
+            DerivativeCheck.GradientOfScalars(new DiffFunction(source, type, "Variable"), points, a => new[] { 2 * a[1] * a[0] });
+            DerivativeCheck.GradientOfScalars(new DiffFunction(source, type, "Local"), points, a => new[] { 4 * a[1] * a[0] });
             var one = new[] { new object?[] { 0.7 }, new object?[] { -1.3 } };
-            GradientCheck.Check(new DiffFunction(source, type, "Negative"), one, a => new[] { -5 * a[0] });
-            GradientCheck.Check(new DiffFunction(source, type, "Product"), one, a => new[] { 12 * a[0] });
-            GradientCheck.Check(new DiffFunction(source, type, "NamedConstant"), one, a => new[] { 3 * a[0] });
-            GradientCheck.Check(new DiffFunction(source, type, "IntLiteral"), one, a => new[] { 4 * a[0] });
+            DerivativeCheck.GradientOfScalars(new DiffFunction(source, type, "Negative"), one, a => new[] { -5 * a[0] });
+            DerivativeCheck.GradientOfScalars(new DiffFunction(source, type, "Product"), one, a => new[] { 12 * a[0] });
+            DerivativeCheck.GradientOfScalars(new DiffFunction(source, type, "NamedConstant"), one, a => new[] { 3 * a[0] });
+            DerivativeCheck.GradientOfScalars(new DiffFunction(source, type, "IntLiteral"), one, a => new[] { 4 * a[0] });
         }
 
         [Fact]
@@ -306,7 +306,7 @@ namespace S
             Assert.Contains("SoftplusForward(", File(run, "S.T.Net.g.cs"));
             Assert.Contains("SoftplusReverse(", File(run, "S.T.Net.g.cs"));
             var source = new LoadedSource("CustomInInlined", "", run, run.Load());
-            GradientCheck.Check(new DiffFunction(source, source.GetType("S.T"), "Net"),
+            DerivativeCheck.GradientOfScalars(new DiffFunction(source, source.GetType("S.T"), "Net"),
                 new[] { new object?[] { 0.7, -1.3 }, new object?[] { 1.5, 0.4 } },
                 a =>
                 {
@@ -397,7 +397,7 @@ namespace S
 }");
             AssertInlined(run, "S.T.Caller.g.cs", "Sq");
             var source = new LoadedSource("Overloads", "", run, run.Load());
-            GradientCheck.Check(new DiffFunction(source, source.GetType("S.T"), "Caller"),
+            DerivativeCheck.GradientOfScalars(new DiffFunction(source, source.GetType("S.T"), "Caller"),
                 new[] { new object?[] { 0.7, -1.3 }, new object?[] { 1.5, 0.4 } },
                 a => new[] { 2 * a[0] + 3 * a[1], 3 * a[0] });
         }
@@ -615,7 +615,7 @@ namespace Incremental
         private static void CheckCaller(GeneratorRun run, string when, string method, Func<double[], double[]> closedForm)
         {
             var source = new LoadedSource("Incremental (" + when + ")", CallerFile, run, run.Load());
-            GradientCheck.Check(new DiffFunction(source, source.GetType("Incremental.Lib"), method), Points, closedForm);
+            DerivativeCheck.GradientOfScalars(new DiffFunction(source, source.GetType("Incremental.Lib"), method), Points, closedForm);
         }
 
         /// <summary>A compilation and the driver that has run on it; each edit replaces one file and runs the driver again.</summary>

@@ -5,8 +5,7 @@ namespace GradGen.Tests.Arrays
 {
     /// <summary>
     /// Test sources "Arrays_double" / "Arrays_float": [Differentiable] methods with array, span and matrix parameters
-    /// (issue 3), compiled once per precision with <see cref="ArrayHarness"/> drivers (the generated methods take spans,
-    /// which reflection cannot pass).
+    /// (issue 3), compiled once per precision.
     /// </summary>
     public static class ArraySource
     {
@@ -343,10 +342,10 @@ namespace Arrays.Lib
         public static string Text(Precision precision) => SourceTemplate.One(Template, precision);
 
         public static readonly Lazy<LoadedSource> Double = new Lazy<LoadedSource>(() =>
-            ArrayHarness.CompileAndLoadWithDrivers(Text(Precision.Double), "Arrays_double"));
+            GeneratorHarness.CompileAndLoad(Text(Precision.Double), "Arrays_double"));
 
         public static readonly Lazy<LoadedSource> Float = new Lazy<LoadedSource>(() =>
-            ArrayHarness.CompileAndLoadWithDrivers(Text(Precision.Float), "Arrays_float"));
+            GeneratorHarness.CompileAndLoad(Text(Precision.Float), "Arrays_float"));
 
         public static Lazy<LoadedSource> For(Precision precision) => precision == Precision.Double ? Double : Float;
 

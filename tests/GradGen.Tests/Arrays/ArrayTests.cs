@@ -2,98 +2,28 @@ using System;
 using System.Linq;
 using GradGen.Tests.Infrastructure;
 using Xunit;
+using static GradGen.Tests.Infrastructure.Matrices;
+using static GradGen.Tests.Infrastructure.TestValues;
 
 namespace GradGen.Tests.Arrays
 {
     /// <summary>
     /// Gradients of functions of arrays, spans and matrices (issue 3) against closed forms from matrix calculus, central
-    /// finite differences and forward/reverse agreement (see <see cref="ArrayGradientCheck"/>), for double and float.
+    /// finite differences and forward/reverse agreement (see <see cref="DerivativeCheck"/>), for double and float.
     /// </summary>
-    public abstract class ArrayTests
+    public abstract class ArrayTests : PrecisionTestBase
     {
         protected ArrayTests(Precision precision)
+            : base(ArraySource.For, precision)
         {
-            Precision = precision;
         }
-
-        protected Precision Precision { get; }
-
-        protected bool IsFloat => Precision == Precision.Float;
-
-        protected LoadedSource Source => ArraySource.For(Precision).Value;
-
-        protected ArrayFunction Fn(string templateTypeName, string method) => ArrayFunction.Of(ArraySource.For, templateTypeName, method, Precision);
-
-        protected static object?[] P(params object?[] args) => args;
-
-        protected static object?[][] Points(params object?[][] points) => points;
-
-        // ----- data: seeded, rounded to 1/64 so that float holds the inputs exactly -------------------------------
-
-        protected static double[] Vec(int seed, int n, double range = 1.5)
-        {
-            var random = new Random(seed);
-            return Enumerable.Range(0, n).Select(_ => Math.Round((random.NextDouble() * 2 - 1) * range * 64) / 64).ToArray();
-        }
-
-        protected static double[,] Mat(int seed, int rows, int cols, double range = 1.5)
-        {
-            var v = Vec(seed, rows * cols, range);
-            var m = new double[rows, cols];
-            for (int i = 0; i < rows; i++)
-            {
-                for (int j = 0; j < cols; j++)
-                {
-                    m[i, j] = v[i * cols + j];
-                }
-            }
-
-            return m;
-        }
-
-        // ----- small linear algebra for the closed forms ----------------------------------------------------------
-
-        protected static double[] MatVec(double[,] A, double[] x)
-        {
-            var r = new double[A.GetLength(0)];
-            for (int i = 0; i < r.Length; i++)
-            {
-                for (int j = 0; j < x.Length; j++)
-                {
-                    r[i] += A[i, j] * x[j];
-                }
-            }
-
-            return r;
-        }
-
-        protected static double[,] T(double[,] A) => Build(A.GetLength(1), A.GetLength(0), (i, j) => A[j, i]);
-
-        protected static double[,] Build(int rows, int cols, Func<int, int, double> f)
-        {
-            var m = new double[rows, cols];
-            for (int i = 0; i < rows; i++)
-            {
-                for (int j = 0; j < cols; j++)
-                {
-                    m[i, j] = f(i, j);
-                }
-            }
-
-            return m;
-        }
-
-        protected static double[,] MatMul(double[,] A, double[,] B) =>
-            Build(A.GetLength(0), B.GetLength(1), (i, j) => Enumerable.Range(0, A.GetLength(1)).Sum(k => A[i, k] * B[k, j]));
 
         protected static double[,] Outer(double[] a, double[] b) => Build(a.Length, b.Length, (i, j) => a[i] * b[j]);
 
-        protected static double[] Flat(params object[] parts) => ArrayFunction.Flatten(parts);
-
-        protected static double DotP(double[] a, double[] b) => a.Zip(b, (p, q) => p * q).Sum();
+        protected static double[] Flat(params object[] parts) => DiffFunction.Flatten(parts);
 
         private void Check(string type, string method, object?[][] points, Func<object?[], double[]>? closedForm) =>
-            ArrayGradientCheck.Check(Fn(type, method), points, closedForm);
+            DerivativeCheck.Gradient(Fn(type, method), points, closedForm);
 
         // ----- vectors --------------------------------------------------------------------------------------------
 
@@ -142,7 +72,7 @@ namespace GradGen.Tests.Arrays
             a =>
             {
                 double[] c = (double[])a[0]!, x = (double[])a[1]!;
-                double d = DotP(c, x);
+                double d = Dot(c, x);
                 return c.Select(e => (3 + 2 * d) * e).ToArray(); // (3 + 2aᵀx)·a
             });
 
@@ -152,7 +82,7 @@ namespace GradGen.Tests.Arrays
             a =>
             {
                 double[] c = (double[])a[0]!, x = (double[])a[1]!;
-                double ax = DotP(c, x), xx = DotP(x, x);
+                double ax = Dot(c, x), xx = Dot(x, x);
                 // ∇ₐ = x·xᵀx, ∇ₓ = a·xᵀx + 2x·aᵀx
                 return Flat(x.Select(e => e * xx).ToArray(), c.Zip(x, (ci, xi) => ci * xx + 2 * xi * ax).ToArray());
             });
@@ -192,7 +122,7 @@ namespace GradGen.Tests.Arrays
             {
                 var x = (double[])a[0]!;
                 var A = (double[,])a[1]!;
-                var g = MatVec(A, x).Zip(MatVec(T(A), x), (p, q) => p + q).ToArray(); // (A + Aᵀ)x
+                var g = MatVec(A, x).Zip(MatVec(Transpose(A), x), (p, q) => p + q).ToArray(); // (A + Aᵀ)x
                 return Flat(g, Outer(x, x)); // ∂/∂A = xxᵀ
             });
 
@@ -204,7 +134,7 @@ namespace GradGen.Tests.Arrays
                 var x = (double[])a[0]!;
                 var A = (double[,])a[1]!;
                 var y = (double[])a[2]!;
-                return Flat(MatVec(A, y), Outer(x, y), MatVec(T(A), x)); // ∇ₓ = Ay, ∂A = xyᵀ, ∇ᵧ = Aᵀx
+                return Flat(MatVec(A, y), Outer(x, y), MatVec(Transpose(A), x)); // ∇ₓ = Ay, ∂A = xyᵀ, ∇ᵧ = Aᵀx
             });
 
         [Fact]
@@ -242,7 +172,7 @@ namespace GradGen.Tests.Arrays
                 var Phi = (double[,])a[1]!;
                 var y = (double[])a[2]!;
                 var r = y.Zip(MatVec(Phi, theta), (p, q) => p - q).ToArray();
-                return MatVec(T(Phi), r).Select(e => -2 * e).ToArray(); // −2Φᵀ(y − Φθ)
+                return MatVec(Transpose(Phi), r).Select(e => -2 * e).ToArray(); // −2Φᵀ(y − Φθ)
             });
 
         [Fact]
@@ -287,7 +217,7 @@ namespace GradGen.Tests.Arrays
                 var Phi = (double[,])a[1]!;
                 var y = (double[])a[2]!;
                 var r = y.Zip(MatVec(Phi, theta), (p, q) => p - q).ToArray();
-                return MatVec(T(Phi), r).Select(e => -2 * e).ToArray();
+                return MatVec(Transpose(Phi), r).Select(e => -2 * e).ToArray();
             });
 
         [Fact]
@@ -312,7 +242,7 @@ namespace GradGen.Tests.Arrays
                 var g = new double[A.GetLength(0), A.GetLength(1)];
                 for (int j = 0; j < k; j++)
                 {
-                    var left = MatVec(Pow(T(A), j), u);
+                    var left = MatVec(Pow(Transpose(A), j), u);
                     var right = MatVec(Pow(A, k - 1 - j), u);
                     g = Build(g.GetLength(0), g.GetLength(1), (r, c) => g[r, c] + left[r] * right[c]);
                 }
@@ -331,13 +261,13 @@ namespace GradGen.Tests.Arrays
             return p;
         }
 
-        // ----- contract behaviour, called directly through the drivers -------------------------------------------
+        // ----- contract behaviour, the generated methods called directly -----------------------------------------
 
         private object? Real(double x) => IsFloat ? (object)(float)x : x;
 
         private Array RealArray(params double[] v) => IsFloat ? v.Select(e => (float)e).ToArray() : (Array)v.Clone();
 
-        private Array RealMatrix(double[,] m) => IsFloat ? ArrayFunction.MapMatrix(m, e => (float)e) : (Array)m.Clone();
+        private Array RealMatrix(double[,] m) => IsFloat ? DiffFunction.MapMatrix(m, e => (float)e) : (Array)m.Clone();
 
         private static Array Filled(Array a, double value)
         {
@@ -390,10 +320,10 @@ namespace GradGen.Tests.Arrays
             var dX = RealArray(0, 0, 0);
             var dA = RealMatrix(new double[3, 3]);
             var all = new object?[] { x, A, Real(1.0), dX, dA };
-            f.InvokeRaw("Reverse", all);
-            var once = ArrayFunction.Flatten(new object?[] { dX, dA });
-            f.InvokeRaw("Reverse", all);
-            var twice = ArrayFunction.Flatten(new object?[] { dX, dA });
+            f.Invoke("Reverse", all);
+            var once = DiffFunction.Flatten(new object?[] { dX, dA });
+            f.Invoke("Reverse", all);
+            var twice = DiffFunction.Flatten(new object?[] { dX, dA });
             Assert.Contains(once, v => v != 0);
             for (int k = 0; k < once.Length; k++)
             {
@@ -409,13 +339,13 @@ namespace GradGen.Tests.Arrays
             var x = RealArray(0.5, -1.25, 2);
             var A = RealMatrix(Mat(62, 3, 3));
             var clean = new object?[] { x, A, RealArray(0, 0, 0), RealMatrix(new double[3, 3]) };
-            f.InvokeRaw("Gradient", clean);
-            var expected = ArrayFunction.Flatten(clean.Skip(2));
+            f.Invoke("Gradient", clean);
+            var expected = DiffFunction.Flatten(clean.Skip(2));
             foreach (var garbage in new[] { 12345.0, -7.5, double.NaN })
             {
                 var dirty = new object?[] { x, A, Filled(RealArray(0, 0, 0), garbage), Filled(RealMatrix(new double[3, 3]), garbage) };
-                f.InvokeRaw("Gradient", dirty);
-                Assert.Equal(expected, ArrayFunction.Flatten(dirty.Skip(2)));
+                f.Invoke("Gradient", dirty);
+                Assert.Equal(expected, DiffFunction.Flatten(dirty.Skip(2)));
             }
         }
 
@@ -444,12 +374,12 @@ namespace GradGen.Tests.Arrays
             var all = mode == "Reverse"
                 ? primal.Append(Real(1.0)).Concat(new object?[] { dX, dA, dY }).ToArray()
                 : primal.Concat(new object?[] { dX, dA, dY }).ToArray();
-            var ex = Assert.ThrowsAny<ArgumentException>(() => f.InvokeRaw(mode, all));
+            var ex = Assert.ThrowsAny<ArgumentException>(() => f.Invoke(mode, all));
             Assert.Equal(wrong, ex.ParamName);
             if (mode != "Forward")
             {
                 // Nothing written before the check: every buffer still holds the sentinel.
-                Assert.All(ArrayFunction.Flatten(new object?[] { dX, dA, dY }), v => Assert.Equal(sentinel, v));
+                Assert.All(DiffFunction.Flatten(new object?[] { dX, dA, dY }), v => Assert.Equal(sentinel, v));
             }
         }
 
@@ -464,7 +394,7 @@ namespace GradGen.Tests.Arrays
             foreach (var shape in new[] { new double[1, 6], new double[6, 1] })
             {
                 var ex = Assert.ThrowsAny<ArgumentException>(() =>
-                    f.InvokeRaw("Gradient", new object?[] { x, A, y, RealArray(0, 0), RealMatrix(shape), RealArray(0, 0, 0) }));
+                    f.Invoke("Gradient", new object?[] { x, A, y, RealArray(0, 0), RealMatrix(shape), RealArray(0, 0, 0) }));
                 Assert.Equal("dA", ex.ParamName);
             }
         }
@@ -477,7 +407,7 @@ namespace GradGen.Tests.Arrays
             var km = Fn(ArraySource.MatType, "KMeans");
             var rec = Fn(ArraySource.MatType, "RecurrentRealloc");
             var span = Fn(ArraySource.VecType, "SpanSum");
-            foreach (var (f, raw) in new (ArrayFunction, object?[])[]
+            foreach (var (f, raw) in new (DiffFunction, object?[])[]
             {
                 (quad, P(Vec(65, 3), Mat(66, 3, 3))),
                 (ls, P(Vec(67, 2), Mat(68, 4, 2), Vec(69, 4))),
@@ -492,11 +422,11 @@ namespace GradGen.Tests.Arrays
                 f.Value(args);
                 f.Gradient(args);
                 f.Forward(args, Enumerable.Repeat(1.0, n).ToArray());
-                f.Reverse(args, 2.0, new double[n], times: 2);
+                f.Reverse(args, new[] { 2.0 }, new double[n], times: 2);
                 for (int i = 0; i < args.Length; i++)
                 {
-                    Assert.True(ArrayFunction.SameContent(copy[i], args[i]),
-                        $"{f.Label}: argument {f.Parameters[i].Name} modified: {ArrayFunction.Format(copy[i])} -> {ArrayFunction.Format(args[i])}");
+                    Assert.True(DiffFunction.SameContent(copy[i], args[i]),
+                        $"{f.Label}: argument {f.Parameters[i].Name} modified: {DiffFunction.Format(copy[i])} -> {DiffFunction.Format(args[i])}");
                 }
             }
         }

@@ -58,13 +58,13 @@ namespace Arrays.Carried
 }
 ";
 
-        private static readonly Lazy<LoadedSource> Double = new(() => ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Double), "CarriedLocals_double"));
+        private static readonly Lazy<LoadedSource> Double = new(() => GeneratorHarness.CompileAndLoad(SourceTemplate.One(Template, Precision.Double), "CarriedLocals_double"));
 
-        private static readonly Lazy<LoadedSource> Float = new(() => ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Float), "CarriedLocals_float"));
+        private static readonly Lazy<LoadedSource> Float = new(() => GeneratorHarness.CompileAndLoad(SourceTemplate.One(Template, Precision.Float), "CarriedLocals_float"));
 
         private static Lazy<LoadedSource> For(Precision precision) => precision == Precision.Double ? Double : Float;
 
-        private static ArrayFunction Fn(Precision precision, string method) => ArrayFunction.Of(For, "Arrays.Carried.Packed_real", method, precision);
+        private static DiffFunction Fn(Precision precision, string method) => DiffFunction.Of(For, "Arrays.Carried.Packed_real", method, precision);
 
         private static readonly double[] V = { 0.5, -1.25, 0.75, 1.5 };
         private static readonly double[] P = { 0.25, 2.0, -0.5, 1.25, -0.75, 0.4 };
@@ -72,7 +72,7 @@ namespace Arrays.Carried
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void PackedTriangularIndex(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "PackedLower"),
+        public void PackedTriangularIndex(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "PackedLower"),
             new[] { new object?[] { P, V }, new object?[] { P.Take(1).ToArray(), V.Take(2).ToArray() }, new object?[] { Array.Empty<double>(), V.Take(1).ToArray() } },
             args =>
             {
@@ -102,7 +102,7 @@ namespace Arrays.Carried
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void RestoredTemporary(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "ExpWeighted"),
+        public void RestoredTemporary(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "ExpWeighted"),
             new[] { new object?[] { V, P.Take(4).ToArray(), 3 }, new object?[] { V, P.Take(4).ToArray(), 0 } },
             args =>
             {

@@ -76,20 +76,20 @@ namespace Arrays.Choose
 }
 ";
 
-        private static readonly Lazy<LoadedSource> Double = new(() => ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Double), "ChooseArrays_double"));
+        private static readonly Lazy<LoadedSource> Double = new(() => GeneratorHarness.CompileAndLoad(SourceTemplate.One(Template, Precision.Double), "ChooseArrays_double"));
 
-        private static readonly Lazy<LoadedSource> Float = new(() => ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Float), "ChooseArrays_float"));
+        private static readonly Lazy<LoadedSource> Float = new(() => GeneratorHarness.CompileAndLoad(SourceTemplate.One(Template, Precision.Float), "ChooseArrays_float"));
 
         private static Lazy<LoadedSource> For(Precision precision) => precision == Precision.Double ? Double : Float;
 
-        private static ArrayFunction Fn(Precision precision, string method) => ArrayFunction.Of(For, "Arrays.Choose.Pick_real", method, precision);
+        private static DiffFunction Fn(Precision precision, string method) => DiffFunction.Of(For, "Arrays.Choose.Pick_real", method, precision);
 
         private static readonly double[] X = { 0.5, -1.25, 0.75 };
 
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void LocalChosenByConditional(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "ChosenLocal"),
+        public void LocalChosenByConditional(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "ChosenLocal"),
             new[] { new object?[] { X, 3 }, new object?[] { X, 1 } },
             args =>
             {
@@ -103,7 +103,7 @@ namespace Arrays.Choose
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void ArgumentChosenByConditional(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "ChosenArgument"),
+        public void ArgumentChosenByConditional(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "ChosenArgument"),
             new[] { new object?[] { X, 3 }, new object?[] { X, 1 } },
             args =>
             {

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using GradGen.Tests.Infrastructure;
 using Xunit;
+using static GradGen.Tests.Infrastructure.TestValues;
 
 namespace GradGen.Tests.Arrays
 {
@@ -13,7 +14,7 @@ namespace GradGen.Tests.Arrays
     /// loop, an element of an array-valued call, a scalar callee's result stored into a local array, arrays and spans
     /// given to span parameters, a foreach callee in the caller's loop, a matrix parameter, a callee with a stackalloc
     /// buffer (outside loops), and a [NoDerivative] array parameter given a variable (not inlined). Compiled once per
-    /// precision with <see cref="ArrayHarness"/> drivers.
+    /// precision.
     /// </summary>
     public static class InliningArraySource
     {
@@ -241,10 +242,10 @@ namespace Arrays.Inlining
         public static string Text(Precision precision) => SourceTemplate.One(Template, precision);
 
         public static readonly Lazy<LoadedSource> Double = new Lazy<LoadedSource>(() =>
-            ArrayHarness.CompileAndLoadWithDrivers(Text(Precision.Double), "InliningArrays_double"));
+            GeneratorHarness.CompileAndLoad(Text(Precision.Double), "InliningArrays_double"));
 
         public static readonly Lazy<LoadedSource> Float = new Lazy<LoadedSource>(() =>
-            ArrayHarness.CompileAndLoadWithDrivers(Text(Precision.Float), "InliningArrays_float"));
+            GeneratorHarness.CompileAndLoad(Text(Precision.Float), "InliningArrays_float"));
 
         public static Lazy<LoadedSource> For(Precision precision) => precision == Precision.Double ? Double : Float;
 
@@ -253,49 +254,17 @@ namespace Arrays.Inlining
 
     /// <summary>
     /// Gradients through inlined callees with array parameters and results (see <see cref="InliningArraySource"/>)
-    /// against closed forms, central finite differences and forward/reverse agreement (<see cref="ArrayGradientCheck"/>).
+    /// against closed forms, central finite differences and forward/reverse agreement (<see cref="DerivativeCheck"/>).
     /// </summary>
-    public abstract class InliningArrayTests
+    public abstract class InliningArrayTests : PrecisionTestBase
     {
         protected InliningArrayTests(Precision precision)
+            : base(InliningArraySource.For, precision)
         {
-            Precision = precision;
         }
-
-        protected Precision Precision { get; }
-
-        protected LoadedSource Source => InliningArraySource.For(Precision).Value;
-
-        private ArrayFunction Fn(string method) => ArrayFunction.Of(InliningArraySource.For, InliningArraySource.Type, method, Precision);
 
         private void Check(string method, object?[][] points, Func<object?[], double[]>? closedForm) =>
-            ArrayGradientCheck.Check(Fn(method), points, closedForm);
-
-        private static object?[] P(params object?[] args) => args;
-
-        private static object?[][] Points(params object?[][] points) => points;
-
-        /// <summary>Seeded data rounded to 1/64, so that float holds it exactly.</summary>
-        private static double[] Vec(int seed, int n, double range = 1.5)
-        {
-            var random = new Random(seed);
-            return Enumerable.Range(0, n).Select(_ => Math.Round((random.NextDouble() * 2 - 1) * range * 64) / 64).ToArray();
-        }
-
-        private static double[,] Mat(int seed, int rows, int cols)
-        {
-            var v = Vec(seed, rows * cols);
-            var m = new double[rows, cols];
-            for (int i = 0; i < rows; i++)
-            {
-                for (int j = 0; j < cols; j++)
-                {
-                    m[i, j] = v[i * cols + j];
-                }
-            }
-
-            return m;
-        }
+            DerivativeCheck.Gradient(Fn(InliningArraySource.Type, method), points, closedForm);
 
         private static double[] Softmax(double[] z)
         {

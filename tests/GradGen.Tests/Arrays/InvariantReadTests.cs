@@ -41,13 +41,13 @@ namespace Arrays.Invariant
 }
 ";
 
-        private static readonly Lazy<LoadedSource> Double = new(() => ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Double), "InvariantReads_double"));
+        private static readonly Lazy<LoadedSource> Double = new(() => GeneratorHarness.CompileAndLoad(SourceTemplate.One(Template, Precision.Double), "InvariantReads_double"));
 
-        private static readonly Lazy<LoadedSource> Float = new(() => ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Float), "InvariantReads_float"));
+        private static readonly Lazy<LoadedSource> Float = new(() => GeneratorHarness.CompileAndLoad(SourceTemplate.One(Template, Precision.Float), "InvariantReads_float"));
 
         private static Lazy<LoadedSource> For(Precision precision) => precision == Precision.Double ? Double : Float;
 
-        private static ArrayFunction Fn(Precision precision, string method) => ArrayFunction.Of(For, "Arrays.Invariant.Tri_real", method, precision);
+        private static DiffFunction Fn(Precision precision, string method) => DiffFunction.Of(For, "Arrays.Invariant.Tri_real", method, precision);
 
         private static readonly double[] X = { 0.5, -1.25, 0.75, 1.5 };
         private static readonly double[] W = { 0.25, 2.0, -0.5, 1.25 };
@@ -55,7 +55,7 @@ namespace Arrays.Invariant
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void TriangleOfProducts(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Triangle"),
+        public void TriangleOfProducts(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "Triangle"),
             new[] { new object?[] { X, W }, new object?[] { X.Take(1).ToArray(), W.Take(1).ToArray() } },
             args =>
             {
@@ -71,7 +71,7 @@ namespace Arrays.Invariant
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void ReadOnlyWhenTheLoopRuns(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Guarded"),
+        public void ReadOnlyWhenTheLoopRuns(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "Guarded"),
             new[] { new object?[] { X, W, 2, 3 }, new object?[] { X, W, 99, 0 } },
             args =>
             {

@@ -14,9 +14,9 @@ namespace GradGen.Tests.Arrays
     /// element of an array (a scratch-buffer reset) counts as a complete overwrite, recorded whole (Tape.PushAll/PopAll)
     /// for double[], float[] and int[] and per element for spans.
     /// <para>
-    /// Every method is checked at seeded points by <see cref="ArrayGradientCheck"/> (FGradient vs central finite
-    /// differences of the user's own primal, FForward along every unit direction vs FGradient, &lt;J·v, w&gt; =
-    /// &lt;v, Jᵀ·w&gt;, FReverse accumulation) and, separately, FForward along random directions vs central finite
+    /// Every method is checked at seeded points by <see cref="DerivativeCheck.Gradient"/> (FGradient, FForward along every
+    /// unit direction and FReverse against central finite differences of the user's own primal and each other, &lt;J·v,
+    /// w&gt; = &lt;v, Jᵀ·w&gt;, FReverse accumulation) and, separately, FForward along random directions vs central finite
     /// differences along the same direction, so that a wrong mode is named. The partial-overwrite methods are built so
     /// that elements a partial reset leaves alone carry over from the previous iteration and feed the result
     /// nonlinearly: a record that is wrongly skipped shows up as a wrong gradient.
@@ -1113,25 +1113,25 @@ namespace Recording
 }
 ";
 
-        private static readonly Lazy<LoadedSource> PooledBuffers = new(() => ArrayHarness.CompileAndLoadWithDrivers(PooledBufferSource, "Recording_Pooled"));
+        private static readonly Lazy<LoadedSource> PooledBuffers = new(() => GeneratorHarness.CompileAndLoad(PooledBufferSource, "Recording_Pooled"));
 
-        private static readonly Lazy<LoadedSource> InputReads = new(() => ArrayHarness.CompileAndLoadWithDrivers(InputReadAliasSource, "Recording_InputRead"));
+        private static readonly Lazy<LoadedSource> InputReads = new(() => GeneratorHarness.CompileAndLoad(InputReadAliasSource, "Recording_InputRead"));
 
-        private static readonly Lazy<LoadedSource> InputWrites = new(() => ArrayHarness.CompileAndLoadWithDrivers(InputWriteAliasSource, "Recording_InputWrite"));
+        private static readonly Lazy<LoadedSource> InputWrites = new(() => GeneratorHarness.CompileAndLoad(InputWriteAliasSource, "Recording_InputWrite"));
 
-        private static readonly Lazy<LoadedSource> Main = new(() => ArrayHarness.CompileAndLoadWithDrivers(MainSource, "Recording_Main"));
+        private static readonly Lazy<LoadedSource> Main = new(() => GeneratorHarness.CompileAndLoad(MainSource, "Recording_Main"));
 
-        private static readonly Lazy<LoadedSource> Partials = new(() => ArrayHarness.CompileAndLoadWithDrivers(PartialSource(), "Recording_Partial"));
+        private static readonly Lazy<LoadedSource> Partials = new(() => GeneratorHarness.CompileAndLoad(PartialSource(), "Recording_Partial"));
 
-        private static readonly Lazy<LoadedSource> Aliases = new(() => ArrayHarness.CompileAndLoadWithDrivers(AliasSource, "Recording_Alias"));
+        private static readonly Lazy<LoadedSource> Aliases = new(() => GeneratorHarness.CompileAndLoad(AliasSource, "Recording_Alias"));
 
         private static readonly Lazy<LoadedSource> ConditionalAliases = new(() =>
-            ArrayHarness.CompileAndLoadWithDrivers(ConditionalAliasSource, "Recording_CondAlias"));
+            GeneratorHarness.CompileAndLoad(ConditionalAliasSource, "Recording_CondAlias"));
 
         private static readonly Lazy<LoadedSource> Floats = new(() =>
-            ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.Both(FloatTemplate), "Recording_Float"));
+            GeneratorHarness.CompileAndLoad(SourceTemplate.Both(FloatTemplate), "Recording_Float"));
 
-        private static readonly Lazy<LoadedSource> Probes = new(() => ArrayHarness.CompileAndLoadWithDrivers(ProbeSource, "Recording_Probe"));
+        private static readonly Lazy<LoadedSource> Probes = new(() => GeneratorHarness.CompileAndLoad(ProbeSource, "Recording_Probe"));
 
         // ================================================================================================================
         // Checking
@@ -1146,20 +1146,20 @@ namespace Recording
 
         private static object?[] P(params object?[] args) => args;
 
-        private static ArrayFunction Fn(Lazy<LoadedSource> source, string type, string method) =>
+        private static DiffFunction Fn(Lazy<LoadedSource> source, string type, string method) =>
             new(source.Value, source.Value.GetType("Recording." + type), method);
 
         /// <summary>
-        /// The full <see cref="ArrayGradientCheck"/>, and forward mode against finite differences along random directions.
+        /// The full <see cref="DerivativeCheck.Gradient"/>, and forward mode against finite differences along random directions.
         /// Both always run, so that a failure says whether forward mode is wrong too or only reverse mode.
         /// </summary>
-        private static void Check(ArrayFunction f, params object?[][] points)
+        private static void Check(DiffFunction f, params object?[][] points)
         {
             var forwardErrors = ForwardVsFiniteDifferences(f, points);
             string? reverseFailure = null;
             try
             {
-                ArrayGradientCheck.Check(f, points);
+                DerivativeCheck.Gradient(f, points);
             }
             catch (Xunit.Sdk.XunitException ex)
             {
@@ -1169,23 +1169,23 @@ namespace Recording
             if (reverseFailure != null || forwardErrors.Count > 0)
             {
                 Assert.Fail(ForwardReport(f, forwardErrors) + "\n\n"
-                    + (reverseFailure ?? f.Label + ": ArrayGradientCheck (FGradient vs central differences, forward/reverse agreement): ok\n\n"
+                    + (reverseFailure ?? f.Label + ": DerivativeCheck (every mode vs central differences and each other): ok\n\n"
                         + f.Source.Describe(f.Type.Name + "." + f.Name)));
             }
         }
 
-        private static void CheckForwardAgainstFiniteDifferences(ArrayFunction f, object?[][] points)
+        private static void CheckForwardAgainstFiniteDifferences(DiffFunction f, object?[][] points)
         {
             var errors = ForwardVsFiniteDifferences(f, points);
             Assert.True(errors.Count == 0, ForwardReport(f, errors) + "\n\n" + f.Source.Describe(f.Type.Name + "." + f.Name));
         }
 
-        private static string ForwardReport(ArrayFunction f, List<string> errors) =>
+        private static string ForwardReport(DiffFunction f, List<string> errors) =>
             $"{f.Label}: FForward vs central differences along random directions: "
             + (errors.Count == 0 ? "ok" : $"{errors.Count} mismatches\n  " + string.Join("\n  ", errors));
 
         /// <summary>FForward(v).Tangent vs the central difference of the primal along v, for three seeded v per point.</summary>
-        private static List<string> ForwardVsFiniteDifferences(ArrayFunction f, object?[][] points)
+        private static List<string> ForwardVsFiniteDifferences(DiffFunction f, object?[][] points)
         {
             var errors = new List<string>();
             int pointIndex = 0;
@@ -1193,14 +1193,14 @@ namespace Recording
             {
                 var args = f.Arguments(raw);
                 int n = f.FlatLength(args);
-                var random = new Random(GradientCheck.StableSeed(f.Label + "/fd-direction", pointIndex++));
+                var random = new Random(DerivativeCheck.StableSeed(f.Label + "/fd-direction", pointIndex++));
                 for (int trial = 0; trial < 3 && n > 0; trial++)
                 {
                     var v = Enumerable.Range(0, n).Select(_ => Math.Round((random.NextDouble() * 2 - 1) * 64) / 64).ToArray();
                     double tangent;
                     try
                     {
-                        tangent = f.Forward(args, v).Tangent;
+                        tangent = f.Forward(args, v).Tangent[0];
                     }
                     catch (Exception ex) when (ex is not Xunit.Sdk.XunitException)
                     {
@@ -1224,8 +1224,8 @@ namespace Recording
                         minus = f.WithFlat(minus, kk, e => e - h * v[kk]).Args;
                     }
 
-                    double fd = (f.Value(plus) - f.Value(minus)) / (2 * h);
-                    double tol = 1e-5 * Math.Max(1, Math.Max(Math.Abs(fd), Math.Abs(f.Value(args))));
+                    double fd = (f.Value(plus)[0] - f.Value(minus)[0]) / (2 * h);
+                    double tol = 1e-5 * Math.Max(1, Math.Max(Math.Abs(fd), Math.Abs(f.Value(args)[0])));
                     if (!(Math.Abs(tangent - fd) <= tol))
                     {
                         errors.Add($"{f.Describe(args)}: FForward along v=[{string.Join(", ", v.Select(e => e.ToString("R", CultureInfo.InvariantCulture)))}]: "
@@ -1364,7 +1364,7 @@ namespace Recording
                 return;
             }
 
-            var f = new ArrayFunction(source, type, method);
+            var f = new DiffFunction(source, type, method);
             if (method == "TopLevel")
             {
                 Check(f, P(Vec(91, 3), Vec(92, 3), true, 3), P(Vec(93, 3), Vec(94, 3), false, 3), P(Vec(95, 4), Vec(96, 4), true, 2));
@@ -1394,12 +1394,12 @@ namespace Recording
         public void FloatScratchBuffer(string method)
         {
             var source = Floats.Value;
-            var twin = new ArrayFunction(source, source.GetType("Recording.Flt_double"), method);
-            var f = new ArrayFunction(source, source.GetType("Recording.Flt_float"), method, twin);
+            var twin = new DiffFunction(source, source.GetType("Recording.Flt_double"), method);
+            var f = new DiffFunction(source, source.GetType("Recording.Flt_float"), method, twin);
             var points = method == "Scratch"
                 ? new[] { P(Vec(111, 3), Vec(112, 9), 3, 3), P(Vec(113, 4), Vec(114, 8), 4, 2) }
                 : new[] { P(Vec(115, 3), Vec(116, 3), 3), P(Vec(117, 4), Vec(118, 4), 4) };
-            ArrayGradientCheck.Check(f, points);
+            DerivativeCheck.Gradient(f, points);
 
             // The double twin is the same code in double: check it fully as well.
             Check(twin, points);
@@ -1452,7 +1452,7 @@ namespace Recording
         {
             var f = Fn(Main, "Rec", "SameOperand");
             var points = new[] { P(Vec(161, 3), 0.75), P(Vec(162, 5), -1.25), P(new[] { 0.5 }, 0.0) };
-            ArrayGradientCheck.Check(f, points, a =>
+            DerivativeCheck.Gradient(f, points, a =>
             {
                 var x = (double[])a[0]!;
                 double v = (double)a[1]!;
@@ -1470,7 +1470,7 @@ namespace Recording
         {
             var f = Fn(Main, "Rec", "SameOperandInPlace");
             var points = new[] { P(Vec(163, 3), 0.75), P(Vec(164, 4), -0.5) };
-            ArrayGradientCheck.Check(f, points, a =>
+            DerivativeCheck.Gradient(f, points, a =>
             {
                 // w = (v + x0)⁴; tmp_i = (x_i + 0.01w)⁴; f = Σ tmp_i + w
                 var x = (double[])a[0]!;
@@ -1627,11 +1627,11 @@ namespace Recording
             var args = f.Arguments(P(x, 2));
             f.Gradient(args);
             Assert.True(x.SequenceEqual((double[])args[0]!), "WritesInputThroughLocalGradient modified its input x: before "
-                + ArrayFunction.Format(x) + ", after " + ArrayFunction.Format(args[0]) + "\n\n" + source.Describe("InputWrite.WritesInputThroughLocal"));
+                + DiffFunction.Format(x) + ", after " + DiffFunction.Format(args[0]) + "\n\n" + source.Describe("InputWrite.WritesInputThroughLocal"));
             args = f.Arguments(P(x, 2));
             f.Forward(args, new double[3]);
             Assert.True(x.SequenceEqual((double[])args[0]!), "WritesInputThroughLocalForward modified its input x: before "
-                + ArrayFunction.Format(x) + ", after " + ArrayFunction.Format(args[0]) + "\n\n" + source.Describe("InputWrite.WritesInputThroughLocal"));
+                + DiffFunction.Format(x) + ", after " + DiffFunction.Format(args[0]) + "\n\n" + source.Describe("InputWrite.WritesInputThroughLocal"));
         }
 
         /// <summary>x[k++]·x[k++] must not be taken for a·a: either refused with a GG error on the method, or right.</summary>

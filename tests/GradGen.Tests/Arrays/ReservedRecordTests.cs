@@ -192,13 +192,13 @@ namespace Arrays.Reserved
 }
 ";
 
-        private static readonly Lazy<LoadedSource> Double = new(() => ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Double), "ReservedRecords_double"));
+        private static readonly Lazy<LoadedSource> Double = new(() => GeneratorHarness.CompileAndLoad(SourceTemplate.One(Template, Precision.Double), "ReservedRecords_double"));
 
-        private static readonly Lazy<LoadedSource> Float = new(() => ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Float), "ReservedRecords_float"));
+        private static readonly Lazy<LoadedSource> Float = new(() => GeneratorHarness.CompileAndLoad(SourceTemplate.One(Template, Precision.Float), "ReservedRecords_float"));
 
         private static Lazy<LoadedSource> For(Precision precision) => precision == Precision.Double ? Double : Float;
 
-        private static ArrayFunction Fn(Precision precision, string method) => ArrayFunction.Of(For, "Arrays.Reserved.Rec_real", method, precision);
+        private static DiffFunction Fn(Precision precision, string method) => DiffFunction.Of(For, "Arrays.Reserved.Rec_real", method, precision);
 
         /// <summary>Values in [−0.9, 0.9], more of them than the tape's first buffer holds.</summary>
         private static double[] Values(int seed, int n) => TestValues.Uniform(seed, n, 0.9);
@@ -206,37 +206,37 @@ namespace Arrays.Reserved
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void OneRecordPerIteration(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Recurrence"),
+        public void OneRecordPerIteration(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "Recurrence"),
             new[] { new object?[] { Values(1, 150), 0.3 }, new object?[] { Values(2, 3), -0.7 }, new object?[] { Array.Empty<double>(), 0.4 } });
 
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void RecordsInBranches(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Branches"),
+        public void RecordsInBranches(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "Branches"),
             new[] { new object?[] { Values(3, 120) }, new object?[] { Values(4, 5) } });
 
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void NestedRecords(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Nested"),
+        public void NestedRecords(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "Nested"),
             new[] { new object?[] { Values(5, 12), 40 }, new object?[] { Values(6, 3), 0 } });
 
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void LoopThatMayLeaveEarly(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "EarlyExit"),
+        public void LoopThatMayLeaveEarly(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "EarlyExit"),
             new[] { new object?[] { Values(7, 100).Select(v => Math.Abs(v)).ToArray(), 50.0 }, new object?[] { Values(8, 6), 1e9 } });
 
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void BoundChangedThroughAnAlias(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "AliasedBound"),
+        public void BoundChangedThroughAnAlias(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "AliasedBound"),
             new[] { new object?[] { new[] { 0.4, 0.9 } }, new object?[] { new[] { -0.3, 0.7 } } });
 
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void LongRecorded(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "LongState"),
+        public void LongRecorded(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "LongState"),
             new[] { new object?[] { Values(9, 10) } },
             args =>
             {
@@ -248,7 +248,7 @@ namespace Arrays.Reserved
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void NestReservedAtTheOuterLoop(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Mixture"),
+        public void NestReservedAtTheOuterLoop(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "Mixture"),
             new[]
             {
                 new object?[] { Values(20, 4), Values(21, 48), 12 },
@@ -259,13 +259,13 @@ namespace Arrays.Reserved
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void InnerTripCountOfTheOuterCounter(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Triangular"),
+        public void InnerTripCountOfTheOuterCounter(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "Triangular"),
             new[] { new object?[] { Values(25, 20) }, new object?[] { Values(26, 1) }, new object?[] { Array.Empty<double>() } });
 
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void ArrayMadeOnlyWhenTheLoopRuns(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Lazy"),
+        public void ArrayMadeOnlyWhenTheLoopRuns(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "Lazy"),
             new[] { new object?[] { Values(27, 5), 3 }, new object?[] { Values(28, 4), 0 } });
 
         [Theory]
@@ -273,9 +273,9 @@ namespace Arrays.Reserved
         [InlineData(Precision.Float)]
         public void CountsEvaluatedOnlyWhereTheProgramWould(Precision precision)
         {
-            ArrayGradientCheck.Check(Fn(precision, "Guarded"),
+            DerivativeCheck.Gradient(Fn(precision, "Guarded"),
                 new[] { new object?[] { Values(29, 6), 3, 2 }, new object?[] { Values(30, 4), 2, 0 } });
-            ArrayGradientCheck.Check(Fn(precision, "Divided"),
+            DerivativeCheck.Gradient(Fn(precision, "Divided"),
                 new[] { new object?[] { Values(31, 2), 3, 7, 2 }, new object?[] { Values(32, 2), 0, 7, 0 } });
         }
 

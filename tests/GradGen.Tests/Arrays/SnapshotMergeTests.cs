@@ -67,13 +67,13 @@ namespace Arrays.Snapshots
 }
 ";
 
-        private static readonly Lazy<LoadedSource> Double = new(() => ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Double), "SnapshotMerge_double"));
+        private static readonly Lazy<LoadedSource> Double = new(() => GeneratorHarness.CompileAndLoad(SourceTemplate.One(Template, Precision.Double), "SnapshotMerge_double"));
 
-        private static readonly Lazy<LoadedSource> Float = new(() => ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Float), "SnapshotMerge_float"));
+        private static readonly Lazy<LoadedSource> Float = new(() => GeneratorHarness.CompileAndLoad(SourceTemplate.One(Template, Precision.Float), "SnapshotMerge_float"));
 
         private static Lazy<LoadedSource> For(Precision precision) => precision == Precision.Double ? Double : Float;
 
-        private static ArrayFunction Fn(Precision precision, string method) => ArrayFunction.Of(For, "Arrays.Snapshots.Merge_real", method, precision);
+        private static DiffFunction Fn(Precision precision, string method) => DiffFunction.Of(For, "Arrays.Snapshots.Merge_real", method, precision);
 
         private static readonly double[] X = { 0.5, -1.25, 0.75 };
         private static readonly double[] M = { 0.25, 0.5, -0.5, 1.25, -0.75, 0.4, 0.1, -0.2, 0.9 };
@@ -81,7 +81,7 @@ namespace Arrays.Snapshots
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void RecordedTogether(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "TwoScratch"),
+        public void RecordedTogether(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "TwoScratch"),
             new[] { new object?[] { X, M }, new object?[] { X.Take(1).ToArray(), M.Take(2).ToArray() } },
             args =>
             {
@@ -99,7 +99,7 @@ namespace Arrays.Snapshots
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void RecordedApartWhenTheFirstLoopNeedsTheOldArray(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "FirstReadsSecond"),
+        public void RecordedApartWhenTheFirstLoopNeedsTheOldArray(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "FirstReadsSecond"),
             new[] { new object?[] { X, M }, new object?[] { X.Take(2).ToArray(), M.Take(6).ToArray() } });
 
         [Fact]

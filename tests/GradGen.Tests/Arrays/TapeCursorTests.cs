@@ -89,13 +89,13 @@ namespace Arrays.Cursors
 }
 ";
 
-        private static readonly Lazy<LoadedSource> Double = new(() => ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Double), "TapeCursors_double"));
+        private static readonly Lazy<LoadedSource> Double = new(() => GeneratorHarness.CompileAndLoad(SourceTemplate.One(Template, Precision.Double), "TapeCursors_double"));
 
-        private static readonly Lazy<LoadedSource> Float = new(() => ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Float), "TapeCursors_float"));
+        private static readonly Lazy<LoadedSource> Float = new(() => GeneratorHarness.CompileAndLoad(SourceTemplate.One(Template, Precision.Float), "TapeCursors_float"));
 
         private static Lazy<LoadedSource> For(Precision precision) => precision == Precision.Double ? Double : Float;
 
-        private static ArrayFunction Fn(Precision precision, string method) => ArrayFunction.Of(For, "Arrays.Cursors.Cur_real", method, precision);
+        private static DiffFunction Fn(Precision precision, string method) => DiffFunction.Of(For, "Arrays.Cursors.Cur_real", method, precision);
 
         /// <summary>Values in [−0.9, 0.9], more of them than the tape's first buffer holds.</summary>
         private static double[] Values(int seed, int n) => TestValues.Uniform(seed, n, 0.9);
@@ -110,14 +110,14 @@ namespace Arrays.Cursors
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void RecordsAndTakebacksOfSingleValues(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Lse"),
+        public void RecordsAndTakebacksOfSingleValues(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "Lse"),
             new[] { new object?[] { Values(1, 150) }, new object?[] { Values(2, 3) }, new object?[] { new[] { 0.2 } } },
             args => Softmax((double[])args[0]!));
 
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void WholeArraysIntegersAndDecisions(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "Packed"),
+        public void WholeArraysIntegersAndDecisions(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "Packed"),
             new[]
             {
                 new object?[] { Values(3, 4), Values(4, 6 * 40), 40 },
@@ -128,7 +128,7 @@ namespace Arrays.Cursors
         [Theory]
         [InlineData(Precision.Double)]
         [InlineData(Precision.Float)]
-        public void LoopThatKeepsTheCalls(Precision precision) => ArrayGradientCheck.Check(Fn(precision, "EarlyExit"),
+        public void LoopThatKeepsTheCalls(Precision precision) => DerivativeCheck.Gradient(Fn(precision, "EarlyExit"),
             new[] { new object?[] { Values(8, 100), 1e6 }, new object?[] { Values(9, 100).Select(Math.Abs).ToArray(), 3.0 } });
 
         [Fact]

@@ -1,15 +1,13 @@
 using System;
 using System.Collections.Generic;
 using GradGen.Tests.Infrastructure;
-using GradGen.Tests.VectorValued;
 
 namespace GradGen.Tests.CustomDerivatives
 {
     /// <summary>
     /// Test sources for user-written derivatives ([DerivativeOf]) called from [Differentiable] code. One compilation per
     /// area (so that a generator bug in one area does not take the others down), each built once and shared by all the
-    /// tests that use it. Static sources get the drivers of <see cref="VectorHarness"/> (spans taken as arrays, FJacobian,
-    /// FHessian, FHessianVectorProduct).
+    /// tests that use it.
     /// </summary>
     public static class CustomDerivativeNumericSource
     {
@@ -1025,7 +1023,7 @@ namespace CustomNumeric.Calls
                 if (!Loaded.TryGetValue(name, out lazy!))
                 {
                     var text = All[name];
-                    lazy = new Lazy<LoadedSource>(() => VectorHarness.Load(text, "CustomNumeric_" + name));
+                    lazy = new Lazy<LoadedSource>(() => GeneratorHarness.CompileAndLoad(text, "CustomNumeric_" + name));
                     Loaded[name] = lazy;
                 }
             }

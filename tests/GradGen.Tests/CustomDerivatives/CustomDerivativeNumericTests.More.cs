@@ -2,9 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using GradGen.Tests.Infrastructure;
-using GradGen.Tests.VectorValued;
 using Xunit;
-using static GradGen.Tests.VectorValued.V;
+using static GradGen.Tests.Infrastructure.Matrices;
+using static GradGen.Tests.Infrastructure.TestValues;
 using Src = GradGen.Tests.CustomDerivatives.CustomDerivativeNumericSource;
 
 namespace GradGen.Tests.CustomDerivatives
@@ -22,12 +22,12 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Shapes_ArrayValuedTarget_ScalarCaller() =>
-            JacobianCheck.Check(Vf("Shapes", Src.ShapesType, "WeightedSquares"), Points(P(Vec(41, 1)), P(Vec(42, 4))),
+            DerivativeCheck.Jacobian(Fn("Shapes", Src.ShapesType, "WeightedSquares"), Points(P(Vec(41, 1)), P(Vec(42, 4))),
                 a => Row1(((double[])a[0]!).Select((x, i) => 2 * (i + 1) * x).ToArray()));
 
         [Fact]
         public void Shapes_ArrayValuedTarget_ArrayValuedCaller() =>
-            JacobianCheck.Check(Vf("Shapes", Src.ShapesType, "Squares"), Points(P(Vec(43, 1), 0.75), P(Vec(44, 3), -1.5)),
+            DerivativeCheck.Jacobian(Fn("Shapes", Src.ShapesType, "Squares"), Points(P(Vec(43, 1), 0.75), P(Vec(44, 3), -1.5)),
                 a =>
                 {
                     var x = (double[])a[0]!;
@@ -38,7 +38,7 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Shapes_MatrixParameter() =>
-            JacobianCheck.Check(Vf("Shapes", Src.ShapesType, "Diagonal"), Points(P(Mat(45, 2, 2), 1.25), P(Mat(46, 2, 3), -0.5)),
+            DerivativeCheck.Jacobian(Fn("Shapes", Src.ShapesType, "Diagonal"), Points(P(Mat(45, 2, 2), 1.25), P(Mat(46, 2, 3), -0.5)),
                 a =>
                 {
                     var m = (double[,])a[0]!;
@@ -56,7 +56,7 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Shapes_SpanParameter_ArrayPassed() =>
-            JacobianCheck.Check(Vf("Shapes", Src.ShapesType, "SpanOfArray"), Points(P(Vec(47, 1)), P(Vec(48, 4))),
+            DerivativeCheck.Jacobian(Fn("Shapes", Src.ShapesType, "SpanOfArray"), Points(P(Vec(47, 1)), P(Vec(48, 4))),
                 a =>
                 {
                     var x = (double[])a[0]!;
@@ -66,7 +66,7 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Shapes_SpanParameter_SpanPassed() =>
-            JacobianCheck.Check(Vf("Shapes", Src.ShapesType, "SpanOfSpan"), Points(P(Vec(49, 3)), P(Vec(50, 1))),
+            DerivativeCheck.Jacobian(Fn("Shapes", Src.ShapesType, "SpanOfSpan"), Points(P(Vec(49, 3)), P(Vec(50, 1))),
                 a => Row1(((double[])a[0]!).Select((v, k) => v + (k == 0 ? 1 : 0)).ToArray()));
 
         // =====================================================================================================================
@@ -101,12 +101,12 @@ namespace GradGen.Tests.CustomDerivatives
         [Fact]
         public void Second_TwoParameterReverseTangent_Nested()
         {
-            var f = Vf("Second", Src.SecondType, "Nested");
-            JacobianCheck.Check(f, Points(
+            var f = Fn("Second", Src.SecondType, "Nested");
+            DerivativeCheck.Jacobian(f, Points(
                     P(0.3, -0.7),
                     P(1.5, 0.4),
                     P(-1.2, 2.0)), a => Row1(ByDuals(z => NestedTruth(z[0], z[1]), new[] { D(a[0]), D(a[1]) }).Gradient));
-            HessianCheck.Check(f, Points(
+            DerivativeCheck.Hessian(f, Points(
                     P(0.3, -0.7),
                     P(1.5, 0.4),
                     P(-1.2, 2.0)), a => ByDuals(z => NestedTruth(z[0], z[1]), new[] { D(a[0]), D(a[1]) }).Hessian);
@@ -115,13 +115,13 @@ namespace GradGen.Tests.CustomDerivatives
         [Fact]
         public void Second_TwoParameterReverseTangent_BranchesAndLoop()
         {
-            var f = Vf("Second", Src.SecondType, "Branches");
-            JacobianCheck.Check(f, Points(
+            var f = Fn("Second", Src.SecondType, "Branches");
+            DerivativeCheck.Jacobian(f, Points(
                     P(0.6, -0.7),
                     P(2.0, 1.5),
                     P(-0.8, 0.9),
                     P(-1.5, -1.1)), a => Row1(ByDuals(z => BranchesTruth(z[0], z[1]), new[] { D(a[0]), D(a[1]) }).Gradient));
-            HessianCheck.Check(f, Points(
+            DerivativeCheck.Hessian(f, Points(
                     P(0.6, -0.7),
                     P(2.0, 1.5),
                     P(-0.8, 0.9),
@@ -130,7 +130,7 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Second_ArrayValuedCaller_Jacobian() =>
-            JacobianCheck.Check(Vf("Second", Src.SecondType, "Pairwise"), Points(P(Vec(51, 1, 2.0)), P(Vec(52, 2, 2.0)), P(Vec(53, 4, 2.0))),
+            DerivativeCheck.Jacobian(Fn("Second", Src.SecondType, "Pairwise"), Points(P(Vec(51, 1, 2.0)), P(Vec(52, 2, 2.0)), P(Vec(53, 4, 2.0))),
                 a =>
                 {
                     var x = (double[])a[0]!;
@@ -149,7 +149,7 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Second_FloatHessianThroughReverseTangent() =>
-            HessianCheck.Check(Vf("Second", Src.SecondFloatType, "H"), Points(P(0.3, -0.7), P(1.5, 2.0), P(-2.0, 0.25)),
+            DerivativeCheck.Hessian(Fn("Second", Src.SecondFloatType, "H"), Points(P(0.3, -0.7), P(1.5, 2.0), P(-2.0, 0.25)),
                 a => SoftplusHHessian(D(a[0]), D(a[1])),
                 closedFormTolerance: new Tolerance(1e-4, 1e-4));
 
@@ -163,7 +163,7 @@ namespace GradGen.Tests.CustomDerivatives
             const double K = 1.75;
             var points = new[] { (0.3, -0.7), (1.1, 0.4), (-0.6, 1.3) };
 
-            GradientCheck.Check(Df("Second", Src.SecondInstanceType, "H", target), points.Select(p => new object?[] { p.Item1, p.Item2 }),
+            DerivativeCheck.GradientOfScalars(Fn("Second", Src.SecondInstanceType, "H", target), points.Select(p => new object?[] { p.Item1, p.Item2 }),
                 a =>
                 {
                     double e = K * Math.Exp(a[0] * a[1]);
@@ -217,7 +217,7 @@ namespace GradGen.Tests.CustomDerivatives
         [InlineData(-2.0, 0.25)]
         public void GeneratedReverseTangent_ThroughUserReverseTangent(double x, double y)
         {
-            var f = Vf("Softplus", Src.SoftplusType, "H");
+            var f = Fn("Softplus", Src.SoftplusType, "H");
             double s = Sigmoid(x * y);
             var g = new[] { s * y + 2 * x, s * x };
             var h = SoftplusHHessian(x, y);
@@ -226,7 +226,7 @@ namespace GradGen.Tests.CustomDerivatives
             var v = new[] { 0.5, 1.25 };
             var hv0 = new[] { -1.0, 0.125 };
             var all = new object?[] { x, y, seed, d0[0], d0[1], v[0], v[1], vSeed, hv0[0], hv0[1] };
-            double value = D(f.InvokeRaw("ReverseTangent", all));
+            double value = D(f.Invoke("ReverseTangent", all));
             var errors = new List<string>();
             var tol = Tolerance.ExactDouble.Scaled(4);
             if (!new Tolerance(1e-14, 1e-14).Close(Softplus(x * y) + x * x, value))
@@ -260,12 +260,12 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Calls_ResultAsArgumentOfAnotherCall() =>
-            GradientCheck.Check(Df("Calls", Src.CallsType, "Nested"), Points(P(0.4), P(-1.3), P(2.2)),
+            DerivativeCheck.GradientOfScalars(Fn("Calls", Src.CallsType, "Nested"), Points(P(0.4), P(-1.3), P(2.2)),
                 a => ByDuals(z => Dual2.Softplus(Dual2.Softplus(z[0])) * Dual2.Exp(Dual2.Softplus(-z[0])), new[] { a[0] }).Gradient);
 
         [Fact]
         public void Calls_InBothBranchesOfAConditional() =>
-            GradientCheck.Check(Df("Calls", Src.CallsType, "Cond"), Points(P(1.5, 0.4), P(-0.5, 0.7)),
+            DerivativeCheck.GradientOfScalars(Fn("Calls", Src.CallsType, "Cond"), Points(P(1.5, 0.4), P(-0.5, 0.7)),
                 a => a[0] > a[1]
                     ? new[] { Sigmoid(a[0] - a[1]), -Sigmoid(a[0] - a[1]) }
                     : new[] { -2 * Sigmoid(a[1] - a[0]), 2 * Sigmoid(a[1] - a[0]) });
@@ -305,20 +305,20 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Calls_ArrayElementsAsArguments() =>
-            JacobianCheck.Check(Vf("Calls", Src.CallsType, "Elementwise"), Points(P(Vec(54, 1, 2.0)), P(Vec(55, 5, 2.0))),
+            DerivativeCheck.Jacobian(Fn("Calls", Src.CallsType, "Elementwise"), Points(P(Vec(54, 1, 2.0)), P(Vec(55, 5, 2.0))),
                 a => Row1(((double[])a[0]!).Select(v => Sigmoid(v) * v + Softplus(v)).ToArray()));
 
         [Fact]
         public void Calls_InactiveAndActiveCallOfTheSameTarget() =>
-            GradientCheck.Check(Df("Calls", Src.CallsType, "ConstantArgument"), Points(P(0.4, 1.5), P(-1.3, -0.25)),
+            DerivativeCheck.GradientOfScalars(Fn("Calls", Src.CallsType, "ConstantArgument"), Points(P(0.4, 1.5), P(-1.3, -0.25)),
                 a => new[] { Softplus(a[1]) + Sigmoid(a[0]) });
 
         [Fact]
         public void Calls_FromANestedTypeAndToATargetInANestedType()
         {
-            GradientCheck.Check(Df("Calls", Src.CallsInnerType, "G"), Points(P(0.4), P(-1.7)),
+            DerivativeCheck.GradientOfScalars(Fn("Calls", Src.CallsInnerType, "G"), Points(P(0.4), P(-1.7)),
                 a => new[] { Sigmoid(a[0]) * a[0] + Softplus(a[0]) });
-            GradientCheck.Check(Df("Calls", Src.CallsOtherType, "G"), Points(P(0.4), P(-1.7)),
+            DerivativeCheck.GradientOfScalars(Fn("Calls", Src.CallsOtherType, "G"), Points(P(0.4), P(-1.7)),
                 a => new[] { 3 * a[0] * a[0] + Sigmoid(a[0]) });
         }
     }

@@ -3,9 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using GradGen.Tests.Infrastructure;
-using GradGen.Tests.VectorValued;
 using Xunit;
-using static GradGen.Tests.VectorValued.V;
+using static GradGen.Tests.Infrastructure.Matrices;
+using static GradGen.Tests.Infrastructure.TestValues;
 using Src = GradGen.Tests.CustomDerivatives.CustomDerivativeNumericSource;
 
 namespace GradGen.Tests.CustomDerivatives
@@ -14,7 +14,7 @@ namespace GradGen.Tests.CustomDerivatives
     /// User-written derivatives ([DerivativeOf]) called from [Differentiable] code (sources in
     /// <see cref="CustomDerivativeNumericSource"/>): every generated derivative (FForward, FGradient, FReverse, FJacobian,
     /// FHessian, FHessianVectorProduct) against closed-form calculus, central finite differences of the primal and
-    /// forward/reverse agreement (<see cref="GradientCheck"/>, <see cref="JacobianCheck"/>, <see cref="HessianCheck"/>).
+    /// forward/reverse agreement (<see cref="DerivativeCheck"/>).
     /// </summary>
     public partial class CustomDerivativeNumericTests
     {
@@ -22,15 +22,8 @@ namespace GradGen.Tests.CustomDerivatives
 
         private static LoadedSource S(string name) => Src.Load(name);
 
-        /// <summary>A static method called through the drivers (spans as arrays, FJacobian, FHessian ...).</summary>
-        private static VectorFunction Vf(string source, string type, string method)
-        {
-            var s = S(source);
-            return new VectorFunction(s, s.GetType(type), method);
-        }
-
-        /// <summary>A method with scalar parameters called by reflection (static, or instance on <paramref name="target"/>).</summary>
-        private static DiffFunction Df(string source, string type, string method, object? target = null)
+        /// <summary>A method of a loaded source (static, or instance on <paramref name="target"/>).</summary>
+        private static DiffFunction Fn(string source, string type, string method, object? target = null)
         {
             var s = S(source);
             return new DiffFunction(s, s.GetType(type), method, target);
@@ -163,7 +156,7 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Softplus_Gradient_MatchesClosedFormFiniteDifferencesAndForward() =>
-            GradientCheck.Check(Df("Softplus", Src.SoftplusType, "F"), Points(
+            DerivativeCheck.GradientOfScalars(Fn("Softplus", Src.SoftplusType, "F"), Points(
                     P(0.3, -0.7),
                     P(1.5, 2.0),
                     P(-2.0, 0.25),
@@ -174,13 +167,13 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Softplus_Jacobian_RowIsTheGradient() =>
-            JacobianCheck.Check(Vf("Softplus", Src.SoftplusType, "F"), Points(P(0.3, -0.7), P(1.5, 2.0), P(-2.0, 0.25), P(2.5, 1.5)),
+            DerivativeCheck.Jacobian(Fn("Softplus", Src.SoftplusType, "F"), Points(P(0.3, -0.7), P(1.5, 2.0), P(-2.0, 0.25), P(2.5, 1.5)),
                 a => Row1(SoftplusFGradient(D(a[0]), D(a[1]))));
 
         [Fact]
         public void Softplus_ForwardAlongRandomDirections_IsGradientDotDirection()
         {
-            var f = Df("Softplus", Src.SoftplusType, "F");
+            var f = Fn("Softplus", Src.SoftplusType, "F");
             var random = new Random(20240611);
             var errors = new List<string>();
             var tol = Tolerance.ExactDouble;
@@ -190,7 +183,8 @@ namespace GradGen.Tests.CustomDerivatives
                 for (int trial = 0; trial < 5; trial++)
                 {
                     var v = new[] { random.NextDouble() * 4 - 2, random.NextDouble() * 4 - 2 };
-                    var (value, tangent) = f.Forward(new object?[] { x, y }, v);
+                    var (values, tangents) = f.Forward(new object?[] { x, y }, v);
+                    double value = values[0], tangent = tangents[0];
                     double expected = g[0] * v[0] + g[1] * v[1];
                     if (!tol.Scaled(Math.Abs(g[0] * v[0]) + Math.Abs(g[1] * v[1])).Close(expected, tangent))
                     {
@@ -220,7 +214,7 @@ namespace GradGen.Tests.CustomDerivatives
         [InlineData(-800.0, 1.0)]
         public void Softplus_FarOut_ExactInEveryMode(double x, double y)
         {
-            var f = Vf("Softplus", Src.SoftplusType, "F");
+            var f = Fn("Softplus", Src.SoftplusType, "F");
             double sigma = x * y > 0 ? 1 : 0;
             var expected = new[] { sigma * y, sigma * x + 2 * y };
             double value = Math.Max(x * y, 0) + y * y;
@@ -255,7 +249,7 @@ namespace GradGen.Tests.CustomDerivatives
         /// <summary>A straight-through estimator: the derivative the user declares (1), not the true one (0), is what every mode uses.</summary>
         [Fact]
         public void UserDerivativeIsTheOneUsed_StraightThroughEstimator() =>
-            GradientCheck.Check(Df("Softplus", Src.SoftplusType, "Ste"), Points(P(0.3, -0.7), P(1.13, 2.5), P(-2.4, 0.75)),
+            DerivativeCheck.GradientOfScalars(Fn("Softplus", Src.SoftplusType, "Ste"), Points(P(0.3, -0.7), P(1.13, 2.5), P(-2.4, 0.75)),
                 a => new[] { a[1], Math.Round(a[0] * 4) / 4 },
                 finiteDifferences: false);
 
@@ -271,12 +265,12 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void SoftplusHessian_MatchesClosedFormSymmetryFiniteDifferencesAndHv() =>
-            HessianCheck.Check(Vf("Softplus", Src.SoftplusType, "H"), Points(P(0.3, -0.7), P(1.5, 2.0), P(-2.0, 0.25), P(0.0, 0.0), P(-1.25, 1.75)),
+            DerivativeCheck.Hessian(Fn("Softplus", Src.SoftplusType, "H"), Points(P(0.3, -0.7), P(1.5, 2.0), P(-2.0, 0.25), P(0.0, 0.0), P(-1.25, 1.75)),
                 a => SoftplusHHessian(D(a[0]), D(a[1])));
 
         [Fact]
         public void SoftplusHessianKinds_FirstOrderStillCorrect() =>
-            JacobianCheck.Check(Vf("Softplus", Src.SoftplusType, "H"), Points(P(0.3, -0.7), P(-2.0, 0.25)),
+            DerivativeCheck.Jacobian(Fn("Softplus", Src.SoftplusType, "H"), Points(P(0.3, -0.7), P(-2.0, 0.25)),
                 a =>
                 {
                     double u = D(a[0]), w = D(a[1]), s = Sigmoid(u * w);
@@ -286,7 +280,7 @@ namespace GradGen.Tests.CustomDerivatives
         [Fact]
         public void SoftplusHessianVectorProduct_IsClosedFormHessianTimesV()
         {
-            var f = Vf("Softplus", Src.SoftplusType, "H");
+            var f = Fn("Softplus", Src.SoftplusType, "H");
             var random = new Random(77);
             var errors = new List<string>();
             foreach (var (x, y) in new[] { (0.3, -0.7), (1.5, 2.0), (-2.0, 0.25) })
@@ -319,7 +313,7 @@ namespace GradGen.Tests.CustomDerivatives
         [Fact]
         public void SoftplusHessian_FarOut_Exact()
         {
-            var f = Vf("Softplus", Src.SoftplusType, "H");
+            var f = Fn("Softplus", Src.SoftplusType, "H");
             var args = f.Arguments(P(40.0, 20.0));
             var errors = new List<string>();
             var (value, h) = f.Hessian(args);
@@ -345,7 +339,7 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Loop_Gradient_MatchesHyperDualTruthFiniteDifferencesAndForward() =>
-            GradientCheck.Check(Df("Softplus", Src.SoftplusType, "Loop"), Points(
+            DerivativeCheck.GradientOfScalars(Fn("Softplus", Src.SoftplusType, "Loop"), Points(
                     P(0.4, 0.7, 0),
                     P(0.4, 0.7, 1),
                     P(0.4, 0.7, 3),
@@ -355,12 +349,12 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void LoopHessian_ThroughReverseTangent_MatchesHyperDualTruth() =>
-            HessianCheck.Check(Vf("Softplus", Src.SoftplusType, "LoopH"), Points(P(0.4, 0.7, 1), P(0.4, 0.7, 3), P(-0.8, 1.3, 6), P(1.1, -0.6, 5)),
+            DerivativeCheck.Hessian(Fn("Softplus", Src.SoftplusType, "LoopH"), Points(P(0.4, 0.7, 1), P(0.4, 0.7, 3), P(-0.8, 1.3, 6), P(1.1, -0.6, 5)),
                 a => ByDuals(z => LoopTruth(z[0], z[1], (int)D(a[2])), new[] { D(a[0]), D(a[1]) }).Hessian);
 
         [Fact]
         public void LoopHessianKinds_JacobianMatchesHyperDualTruth() =>
-            JacobianCheck.Check(Vf("Softplus", Src.SoftplusType, "LoopH"), Points(P(0.4, 0.7, 3), P(-0.8, 1.3, 6)),
+            DerivativeCheck.Jacobian(Fn("Softplus", Src.SoftplusType, "LoopH"), Points(P(0.4, 0.7, 3), P(-0.8, 1.3, 6)),
                 a => Row1(ByDuals(z => LoopTruth(z[0], z[1], (int)D(a[2])), new[] { D(a[0]), D(a[1]) }).Gradient));
 
         // =====================================================================================================================
@@ -406,7 +400,7 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Erf_NormalCdf_MatchesClosedForm() =>
-            GradientCheck.Check(Df("Erf", Src.ErfType, "Cdf"), Points(P(0.3, 0.0, 1.0), P(1.7, 0.5, 0.8), P(-1.2, 0.4, 1.5), P(2.0, -0.5, 2.5)),
+            DerivativeCheck.GradientOfScalars(Fn("Erf", Src.ErfType, "Cdf"), Points(P(0.3, 0.0, 1.0), P(1.7, 0.5, 0.8), P(-1.2, 0.4, 1.5), P(2.0, -0.5, 2.5)),
                 a =>
                 {
                     double z = (a[0] - a[1]) / a[2], phi = NormalDensity(z);
@@ -415,7 +409,7 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Erf_ThroughADifferentiableCallee_MatchesClosedForm() =>
-            GradientCheck.Check(Df("Erf", Src.ErfType, "Weighted"), Points(P(0.3, 0.0, 1.0), P(1.7, 0.5, 0.8), P(-1.2, 0.4, 1.5)),
+            DerivativeCheck.GradientOfScalars(Fn("Erf", Src.ErfType, "Weighted"), Points(P(0.3, 0.0, 1.0), P(1.7, 0.5, 0.8), P(-1.2, 0.4, 1.5)),
                 a =>
                 {
                     double z = (a[0] - a[1]) / a[2], phi = NormalDensity(z), xs = a[0] / a[2];
@@ -424,7 +418,7 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Erf_TwoCallsWithJacobian_MatchClosedForm() =>
-            JacobianCheck.Check(Vf("Erf", Src.ErfType, "Mass"), Points(P(-0.5, 1.0), P(0.25, 2.5), P(-2.0, -1.0), P(0.0, 0.0)),
+            DerivativeCheck.Jacobian(Fn("Erf", Src.ErfType, "Mass"), Points(P(-0.5, 1.0), P(0.25, 2.5), P(-2.0, -1.0), P(0.0, 0.0)),
                 a =>
                 {
                     double x = D(a[0]), y = D(a[1]);
@@ -467,12 +461,12 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Implicit_Gradient_MatchesImplicitFunctionTheorem() =>
-            GradientCheck.Check(Df("Implicit", Src.ImplicitType, "G"), Points(P(0.5, 1.5), P(-1.2, 0.8), P(3.0, 2.0), P(10.0, 30.0), P(0.0, 0.0)),
+            DerivativeCheck.GradientOfScalars(Fn("Implicit", Src.ImplicitType, "G"), Points(P(0.5, 1.5), P(-1.2, 0.8), P(3.0, 2.0), P(10.0, 30.0), P(0.0, 0.0)),
                 x => ImplicitGradient(x[0], x[1]));
 
         [Fact]
         public void Implicit_Jacobian_MatchesImplicitFunctionTheorem() =>
-            JacobianCheck.Check(Vf("Implicit", Src.ImplicitType, "G"), Points(P(0.5, 1.5), P(-1.2, 0.8), P(10.0, 30.0)),
+            DerivativeCheck.Jacobian(Fn("Implicit", Src.ImplicitType, "G"), Points(P(0.5, 1.5), P(-1.2, 0.8), P(10.0, 30.0)),
                 a => Row1(ImplicitGradient(D(a[0]), D(a[1]))));
 
         // =====================================================================================================================
@@ -502,7 +496,7 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Instance_Gradient_MatchesClosedForm() =>
-            GradientCheck.Check(Df("Instance", Src.InstanceType, "Total"), Points(P(1.0, 0.9), P(2.5, 0.6), P(0.3, 1.7), P(1.2, 1.0)),
+            DerivativeCheck.GradientOfScalars(Fn("Instance", Src.InstanceType, "Total"), Points(P(1.0, 0.9), P(2.5, 0.6), P(0.3, 1.7), P(1.2, 1.0)),
                 a => DefaultMorse.TotalGradient(a[0], a[1]));
 
         [Fact]
@@ -514,7 +508,7 @@ namespace GradGen.Tests.CustomDerivatives
             type.GetField("Depth")!.SetValue(target, changed.Depth);
             type.GetField("Width")!.SetValue(target, changed.Width);
             type.GetField("Rest")!.SetValue(target, changed.Rest);
-            GradientCheck.Check(Df("Instance", Src.InstanceType, "Total", target), Points(P(1.0, 0.9), P(0.2, 2.1)),
+            DerivativeCheck.GradientOfScalars(Fn("Instance", Src.InstanceType, "Total", target), Points(P(1.0, 0.9), P(0.2, 2.1)),
                 a => changed.TotalGradient(a[0], a[1]));
         }
 
@@ -523,7 +517,7 @@ namespace GradGen.Tests.CustomDerivatives
         {
             var source = S("Instance");
             var morse = Activator.CreateInstance(source.GetType(Src.InstanceType));
-            JacobianCheck.Check(Vf("Instance", Src.InstanceUserType, "Pair"), Points(P(morse, 2.0, 0.5), P(morse, 0.25, -0.5)),
+            DerivativeCheck.Jacobian(Fn("Instance", Src.InstanceUserType, "Pair"), Points(P(morse, 2.0, 0.5), P(morse, 0.25, -0.5)),
                 a =>
                 {
                     double d = DefaultMorse.DE(D(a[1]) - D(a[2]));
@@ -545,7 +539,7 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Array_Direct_GradientIsSoftmax() =>
-            JacobianCheck.Check(Vf("Arrays", Src.ArrayType, "Direct"), Points(P(Vec(11, 1, 2.0)), P(Vec(12, 3, 2.0)), P(Vec(13, 6, 2.0))),
+            DerivativeCheck.Jacobian(Fn("Arrays", Src.ArrayType, "Direct"), Points(P(Vec(11, 1, 2.0)), P(Vec(12, 3, 2.0)), P(Vec(13, 6, 2.0))),
                 a => Row1(Softmax((double[])a[0]!)));
 
         private static double[] ScaledGradient(double[] x, double c)
@@ -558,7 +552,7 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Array_LocalArrayArgument_GradientIsTwiceSoftmax() =>
-            JacobianCheck.Check(Vf("Arrays", Src.ArrayType, "Scaled"), Points(
+            DerivativeCheck.Jacobian(Fn("Arrays", Src.ArrayType, "Scaled"), Points(
                     P(Vec(21, 1, 1.5), 0.5),
                     P(Vec(22, 3, 1.5), -1.25),
                     P(Vec(23, 5, 1.5), 2.0)),
@@ -568,7 +562,7 @@ namespace GradGen.Tests.CustomDerivatives
         [Fact]
         public void Array_FarOut_Exact()
         {
-            var f = Vf("Arrays", Src.ArrayType, "Scaled");
+            var f = Fn("Arrays", Src.ArrayType, "Scaled");
             var args = f.Arguments(P(new[] { 400.0, 0.0, -400.0 }, 1.5));
             var expected = new[] { 3.5, 0, 0, 400.0 };
             var errors = new List<string>();
@@ -589,7 +583,7 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Array_Hessian_ThroughSpanReverseTangent() =>
-            HessianCheck.Check(Vf("Arrays", Src.ArrayType, "Curved"), Points(P(Vec(31, 1, 1.2)), P(Vec(32, 3, 1.2)), P(Vec(33, 4, 1.2))),
+            DerivativeCheck.Hessian(Fn("Arrays", Src.ArrayType, "Curved"), Points(P(Vec(31, 1, 1.2)), P(Vec(32, 3, 1.2)), P(Vec(33, 4, 1.2))),
                 a =>
                 {
                     var x = (double[])a[0]!;
@@ -606,7 +600,7 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Tuple_JacobianOfTupleCaller() =>
-            JacobianCheck.Check(Vf("Tuples", Src.TupleType, "P"), Points(P(1.5, 0.7), P(0.5, -2.0), P(2.0, 3.0)),
+            DerivativeCheck.Jacobian(Fn("Tuples", Src.TupleType, "P"), Points(P(1.5, 0.7), P(0.5, -2.0), P(2.0, 3.0)),
                 a =>
                 {
                     double rr = D(a[0]), tt = D(a[1]), c = Math.Cos(tt), s = Math.Sin(tt), x = rr * c;
@@ -615,12 +609,12 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Tuple_ElementOfCall_MatchesClosedForm() =>
-            GradientCheck.Check(Df("Tuples", Src.TupleType, "Px"), Points(P(1.5, 0.7), P(0.5, -2.0), P(-1.0, 4.0)),
+            DerivativeCheck.GradientOfScalars(Fn("Tuples", Src.TupleType, "Px"), Points(P(1.5, 0.7), P(0.5, -2.0), P(-1.0, 4.0)),
                 a => new[] { Math.Cos(a[1]) * a[1], -a[0] * Math.Sin(a[1]) * a[1] + a[0] * Math.Cos(a[1]) });
 
         [Fact]
         public void Tuple_NormSquared_IsRSquared() =>
-            GradientCheck.Check(Df("Tuples", Src.TupleType, "Norm2"), Points(P(1.5, 0.7), P(0.5, -2.0)),
+            DerivativeCheck.GradientOfScalars(Fn("Tuples", Src.TupleType, "Norm2"), Points(P(1.5, 0.7), P(0.5, -2.0)),
                 a => new[] { 2 * a[0], 0.0 });
 
         // =====================================================================================================================
@@ -629,20 +623,20 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void Float_Gradient_MatchesClosedForm() =>
-            GradientCheck.Check(Df("Float", Src.FloatType, "F"), Points(P(0.3, -0.7), P(1.5, 2.0), P(-2.0, 0.25)),
+            DerivativeCheck.GradientOfScalars(Fn("Float", Src.FloatType, "F"), Points(P(0.3, -0.7), P(1.5, 2.0), P(-2.0, 0.25)),
                 a => SoftplusFGradient(a[0], a[1]),
                 closedFormTolerance: new Tolerance(1e-4, 1e-4));
 
         [Fact]
         public void Float_Jacobian_MatchesClosedForm() =>
-            JacobianCheck.Check(Vf("Float", Src.FloatType, "F"), Points(P(0.3, -0.7), P(1.5, 2.0)),
+            DerivativeCheck.Jacobian(Fn("Float", Src.FloatType, "F"), Points(P(0.3, -0.7), P(1.5, 2.0)),
                 a => Row1(SoftplusFGradient(D(a[0]), D(a[1]))),
                 closedFormTolerance: new Tolerance(1e-4, 1e-4));
 
         [Fact]
         public void Float_FarOut_Exact()
         {
-            var f = Vf("Float", Src.FloatType, "F");
+            var f = Fn("Float", Src.FloatType, "F");
             var args = f.Arguments(P(40.0, 20.0));
             var errors = new List<string>();
             var (value, g) = f.Gradient(args);
@@ -667,17 +661,17 @@ namespace GradGen.Tests.CustomDerivatives
 
         [Fact]
         public void NoDerivative_ConstantsForTheTargetsPassiveParameter() =>
-            GradientCheck.Check(Df("Passive", Src.PassiveType, "UsesScale"), Points(P(0.3, -0.7), P(1.5, 0.4), P(-0.6, 1.1)),
+            DerivativeCheck.GradientOfScalars(Fn("Passive", Src.PassiveType, "UsesScale"), Points(P(0.3, -0.7), P(1.5, 0.4), P(-0.6, 1.1)),
                 a => new[] { 2.5 * a[1] * Sech2(a[0] * a[1]), 2.5 * a[0] * Sech2(a[0] * a[1]) - 0.5 * Sech2(a[1]) });
 
         [Fact]
         public void NoDerivative_CallersPassiveParameterForTheTargetsPassiveParameter() =>
-            GradientCheck.Check(Df("Passive", Src.PassiveType, "ScaleByParameter"), Points(P(0.7, 2.5), P(-1.1, -0.5), P(0.4, 0.0)),
+            DerivativeCheck.GradientOfScalars(Fn("Passive", Src.PassiveType, "ScaleByParameter"), Points(P(0.7, 2.5), P(-1.1, -0.5), P(0.4, 0.0)),
                 a => new[] { a[1] * (Math.Tanh(a[0] * a[0]) + 2 * a[0] * a[0] * Sech2(a[0] * a[0])) });
 
         [Fact]
         public void NoDerivative_IntParameterOfTheTarget() =>
-            GradientCheck.Check(Df("Passive", Src.PassiveType, "UsesPowN"), Points(P(0.7, 0.5, 0), P(0.7, 0.5, 1), P(-1.3, 0.4, 4), P(0.2, -0.9, 7)),
+            DerivativeCheck.GradientOfScalars(Fn("Passive", Src.PassiveType, "UsesPowN"), Points(P(0.7, 0.5, 0), P(0.7, 0.5, 1), P(-1.3, 0.4, 4), P(0.2, -0.9, 7)),
                 a =>
                 {
                     int m = (int)a[2];
@@ -703,15 +697,15 @@ namespace GradGen.Tests.CustomDerivatives
         [Fact]
         public void Inactive_GradientAndHessian()
         {
-            GradientCheck.Check(Df("Inactive", Src.InactiveType, "Inactive"), Points(P(0.7, 0), P(-1.3, 2), P(2.0, -3)),
+            DerivativeCheck.GradientOfScalars(Fn("Inactive", Src.InactiveType, "Inactive"), Points(P(0.7, 0), P(-1.3, 2), P(2.0, -3)),
                 a => new[] { 10 + 2 * (a[1] * a[1] + 1) * a[0] });
-            HessianCheck.Check(Vf("Inactive", Src.InactiveType, "Inactive"), Points(P(0.7, 0), P(-1.3, 2), P(2.0, -3)),
+            DerivativeCheck.Hessian(Fn("Inactive", Src.InactiveType, "Inactive"), Points(P(0.7, 0), P(-1.3, 2), P(2.0, -3)),
                 a => M(new[] { 2 * (D(a[1]) * D(a[1]) + 1) }));
         }
 
         [Fact]
         public void Inactive_LocalFromPlainCall() =>
-            GradientCheck.Check(Df("Inactive", Src.InactiveType, "InactiveLocal"), Points(P(0.7, -0.4), P(-1.3, 2.0)),
+            DerivativeCheck.GradientOfScalars(Fn("Inactive", Src.InactiveType, "InactiveLocal"), Points(P(0.7, -0.4), P(-1.3, 2.0)),
                 a => new[] { 5 * Math.Sin(a[1]), 5 * a[0] * Math.Cos(a[1]) });
 
         // =====================================================================================================================

@@ -1,7 +1,7 @@
 using System;
 using System.Linq;
 using System.Reflection;
-using System.Runtime.ExceptionServices;
+using System.Runtime.CompilerServices;
 using Xunit;
 
 namespace GradGen.Tests.Infrastructure
@@ -11,6 +11,9 @@ namespace GradGen.Tests.Infrastructure
     {
         private const BindingFlags AnyMethod =
             BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
+
+        /// <summary>The emitted call of each method called so far.</summary>
+        private static readonly ConditionalWeakTable<MethodInfo, MethodInvoker.Call> Invokers = new();
 
         /// <summary>
         /// Calls the static method <paramref name="name"/> of <paramref name="type"/>. Arguments are converted to the
@@ -55,37 +58,43 @@ namespace GradGen.Tests.Infrastructure
             return candidates.Count == 1 ? candidates[0] : null;
         }
 
-        /// <summary>Calls <paramref name="method"/>, converting arguments to the parameter types; rethrows what the method threw.</summary>
+        /// <summary>
+        /// Calls <paramref name="method"/> on a copy of <paramref name="args"/> converted to the parameter types (see
+        /// <see cref="CallInPlace"/>); returns the copy, where out and ref values land.
+        /// </summary>
         public static (object? Result, object?[] Args) Call(MethodInfo method, object? target, object?[] args)
         {
+            var copy = (object?[])args.Clone();
+            return (CallInPlace(method, target, copy), copy);
+        }
+
+        /// <summary>
+        /// Calls <paramref name="method"/> (on <paramref name="target"/> unless static) with exactly these arguments,
+        /// converted in place to the parameter types; a <c>Span&lt;T&gt;</c> or <c>ReadOnlySpan&lt;T&gt;</c> parameter
+        /// takes a <c>T[]</c>. Out and ref values land in <paramref name="args"/>; what the method throws is thrown as is.
+        /// </summary>
+        public static object? CallInPlace(MethodInfo method, object? target, object?[] args)
+        {
             var parameters = method.GetParameters();
-            var converted = new object?[args.Length];
+            if (args.Length != parameters.Length)
+            {
+                throw new ArgumentException($"TEST BUG: {Signature(method)} takes {parameters.Length} arguments, {args.Length} given.");
+            }
+
             for (int i = 0; i < args.Length; i++)
             {
                 var parameterType = parameters[i].ParameterType;
-                var elementType = parameterType.IsByRef ? parameterType.GetElementType()! : parameterType;
-                converted[i] = ConvertArgument(args[i], elementType);
+                args[i] = ConvertArgument(args[i], parameterType.IsByRef ? parameterType.GetElementType()! : parameterType);
             }
 
-            object? result;
-            try
-            {
-                result = method.Invoke(method.IsStatic ? null : target, converted);
-            }
-            catch (TargetInvocationException ex) when (ex.InnerException != null)
-            {
-                ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
-                throw;
-            }
-
-            return (result, converted);
+            return Invokers.GetValue(method, MethodInvoker.Emit)(target, args);
         }
 
         public static object? ConvertArgument(object? value, Type parameterType)
         {
             if (value == null)
             {
-                return parameterType.IsValueType ? Activator.CreateInstance(parameterType) : null;
+                return parameterType.IsValueType && !parameterType.IsByRefLike ? Activator.CreateInstance(parameterType) : null;
             }
 
             if (parameterType.IsInstanceOfType(value))

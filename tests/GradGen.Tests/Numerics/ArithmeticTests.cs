@@ -1,6 +1,7 @@
 using System;
 using GradGen.Tests.Infrastructure;
 using Xunit;
+using static GradGen.Tests.Infrastructure.TestValues;
 
 namespace GradGen.Tests.Numerics
 {
@@ -217,7 +218,7 @@ namespace Contract
         public const string ArithType = "Numerics.Arithmetic.Arith_real";
     }
 
-    public abstract class ArithmeticTests : ScalarTestBase
+    public abstract class ArithmeticTests : PrecisionTestBase
     {
         protected ArithmeticTests(Precision precision)
             : base(ArithmeticSource.For, precision)
@@ -225,7 +226,7 @@ namespace Contract
         }
 
         private void Check(string method, object?[][] points, Func<double[], double[]>? closedForm) =>
-            GradientCheck.Check(Fn(ArithmeticSource.ArithType, method), points, closedForm);
+            DerivativeCheck.GradientOfScalars(Fn(ArithmeticSource.ArithType, method), points, closedForm);
 
         [Fact]
         public void Example() => Check("Example",
@@ -348,9 +349,9 @@ namespace Contract
     }
 
     /// <summary>float/double mixing with casts (not a template: the mix is the point).</summary>
-    public sealed class MixedPrecisionTests : ScalarTestBase
+    public sealed class MixedPrecisionTests : PrecisionTestBase
     {
-        private const string Type = "Numerics.Arithmetic.Mixed";
+        private const string MixedType = "Numerics.Arithmetic.Mixed";
 
         public MixedPrecisionTests()
             : base(ArithmeticSource.For, Precision.Double)
@@ -358,8 +359,8 @@ namespace Contract
         }
 
         [Fact]
-        public void FloatParameterDoubleResult() => GradientCheck.Check(
-            Plain(Type, "FloatParamDoubleResult"),
+        public void FloatParameterDoubleResult() => DerivativeCheck.GradientOfScalars(
+            Plain(MixedType, "FloatParamDoubleResult"),
             Points(P(0.7f, -1.3), P(-1.5f, 0.25)),
             a =>
             {
@@ -369,8 +370,8 @@ namespace Contract
             Tolerance.Float);
 
         [Fact]
-        public void DoubleParameterFloatResult() => GradientCheck.Check(
-            Plain(Type, "DoubleParamFloatResult"),
+        public void DoubleParameterFloatResult() => DerivativeCheck.GradientOfScalars(
+            Plain(MixedType, "DoubleParamFloatResult"),
             Points(P(0.7f, -1.3), P(2.5f, 0.25)),
             a =>
             {
@@ -380,15 +381,15 @@ namespace Contract
             Tolerance.Float);
 
         [Fact]
-        public void DoubleThroughFloatIntermediate() => GradientCheck.Check(
-            Plain(Type, "ThroughFloat", floatMode: true),
+        public void DoubleThroughFloatIntermediate() => DerivativeCheck.GradientOfScalars(
+            Plain(MixedType, "ThroughFloat", floatArithmetic: true),
             Points(P(0.7), P(-1.3)),
             a => new[] { 3 * a[0] * a[0] },
             Tolerance.Float);
 
         [Fact]
-        public void FloatWithDoubleMath() => GradientCheck.Check(
-            Plain(Type, "FloatWithDoubleMath"),
+        public void FloatWithDoubleMath() => DerivativeCheck.GradientOfScalars(
+            Plain(MixedType, "FloatWithDoubleMath"),
             Points(P(0.7f), P(-1.3f)),
             a =>
             {

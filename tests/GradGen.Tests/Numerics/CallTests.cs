@@ -1,6 +1,7 @@
 using System;
 using GradGen.Tests.Infrastructure;
 using Xunit;
+using static GradGen.Tests.Infrastructure.TestValues;
 
 namespace GradGen.Tests.Numerics
 {
@@ -143,7 +144,7 @@ namespace Numerics.Calls.App
         public const string ModelType = "Numerics.Calls.App.Model_real";
     }
 
-    public abstract class CallTests : ScalarTestBase
+    public abstract class CallTests : PrecisionTestBase
     {
         protected CallTests(Precision precision)
             : base(CallSource.For, precision)
@@ -155,7 +156,7 @@ namespace Numerics.Calls.App
         private static double DF3(double x) => Math.Sin(x) + x * Math.Cos(x);
 
         private void Check(string type, string method, object?[][] points, Func<double[], double[]>? closedForm) =>
-            GradientCheck.Check(Fn(type, method), points, closedForm);
+            DerivativeCheck.GradientOfScalars(Fn(type, method), points, closedForm);
 
         [Fact]
         public void StaticCallee() => Check(CallSource.ChainType, "Level3",
@@ -252,7 +253,7 @@ namespace Numerics.Calls.App
             foreach (var (scale, offset) in new[] { (3.0, 0.5), (1.25, -0.75) })
             {
                 var f = Fn(CallSource.ModelType, "Deep", type => CreateModel(type, scale, offset));
-                GradientCheck.Check(f, Points(P(0.7, -1.3), P(0.4, 0.9)), a =>
+                DerivativeCheck.GradientOfScalars(f, Points(P(0.7, -1.3), P(0.4, 0.9)), a =>
                 {
                     double x = a[0], y = a[1];
                     double fx = scale * x * x + x, dfx = 2 * scale * x + 1;
@@ -266,7 +267,7 @@ namespace Numerics.Calls.App
         public void InstanceFieldValueIsReadAtRunTime()
         {
             var f = Fn(CallSource.ModelType, "H", type => CreateModel(type, 1.25, -0.75));
-            GradientCheck.Check(f, Points(P(0.7), P(-1.3)), a => new[] { 2 * 1.25 * a[0] * -0.75 + 2 });
+            DerivativeCheck.GradientOfScalars(f, Points(P(0.7), P(-1.3)), a => new[] { 2 * 1.25 * a[0] * -0.75 + 2 });
         }
 
         [Fact]
@@ -278,7 +279,7 @@ namespace Numerics.Calls.App
                 type.GetField("Next")!.SetValue(model, CreateModel(type, 1.75, 0.5));
                 return model;
             });
-            GradientCheck.Check(f, Points(P(0.7), P(-1.3)), a => new[] { 2 * 1.75 * a[0] + 1 });
+            DerivativeCheck.GradientOfScalars(f, Points(P(0.7), P(-1.3)), a => new[] { 2 * 1.75 * a[0] + 1 });
         }
 
         [Fact]

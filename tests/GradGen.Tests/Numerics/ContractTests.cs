@@ -43,7 +43,7 @@ namespace GradGen.Tests.Numerics
 
         [Fact]
         public void ContractExampleChecks() =>
-            GradientCheck.Check(
+            DerivativeCheck.GradientOfScalars(
                 new DiffFunction(Source, ContractModel, "F"),
                 new[] { new object?[] { 0.7, -1.3 }, new object?[] { -4.0, 0.125 } },
                 a => new[] { 2 * a[0] + 3 * a[1], 3 * a[0] });

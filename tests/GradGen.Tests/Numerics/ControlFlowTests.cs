@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using GradGen.Tests.Infrastructure;
 using Xunit;
+using static GradGen.Tests.Infrastructure.TestValues;
 
 namespace GradGen.Tests.Numerics
 {
@@ -248,7 +249,7 @@ namespace Numerics.ControlFlow
         public const string FlowType = "Numerics.ControlFlow.Flow_real";
     }
 
-    public abstract class ControlFlowTests : ScalarTestBase
+    public abstract class ControlFlowTests : PrecisionTestBase
     {
         protected ControlFlowTests(Precision precision)
             : base(ControlFlowSource.For, precision)
@@ -256,7 +257,7 @@ namespace Numerics.ControlFlow
         }
 
         private void Check(string method, object?[][] points, Func<double[], double[]>? closedForm, Tolerance? tolerance = null) =>
-            GradientCheck.Check(Fn(ControlFlowSource.FlowType, method), points, closedForm, tolerance);
+            DerivativeCheck.GradientOfScalars(Fn(ControlFlowSource.FlowType, method), points, closedForm, tolerance);
 
         [Fact]
         public void ForLoopPower() => Check("PowerLoop",

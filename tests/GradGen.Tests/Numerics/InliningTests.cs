@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using GradGen.Tests.Infrastructure;
 using Xunit;
+using static GradGen.Tests.Infrastructure.TestValues;
 
 namespace GradGen.Tests.Numerics
 {
@@ -609,10 +610,10 @@ namespace Numerics.Inlining
 
     /// <summary>
     /// Derivatives through inlined calls (see <see cref="InliningSource"/>) against closed forms, central finite
-    /// differences and forward/reverse agreement (<see cref="GradientCheck"/>); the generated files show which calls
+    /// differences and forward/reverse agreement (<see cref="DerivativeCheck"/>); the generated files show which calls
     /// were inlined.
     /// </summary>
-    public abstract class InliningTests : ScalarTestBase
+    public abstract class InliningTests : PrecisionTestBase
     {
         protected InliningTests(Precision precision)
             : base(InliningSource.For, precision)
@@ -620,7 +621,7 @@ namespace Numerics.Inlining
         }
 
         private void Check(string method, object?[][] points, Func<double[], double[]>? closedForm) =>
-            GradientCheck.Check(Fn(InliningSource.Type, method), points, closedForm);
+            DerivativeCheck.GradientOfScalars(Fn(InliningSource.Type, method), points, closedForm);
 
         /// <summary>A value and its derivative along one direction (forward-mode arithmetic for the closed forms).</summary>
         private readonly struct Dual
@@ -1038,7 +1039,7 @@ namespace Numerics.Inlining
                 type.GetField("K")!.SetValue(pt, Reflect.ConvertArgument(1.5, type.GetField("K")!.FieldType));
                 return pt;
             });
-            GradientCheck.Check(f, Points(P(0.7), P(-1.3)), a => new[] { 10 * 1.5 * a[0] });
+            DerivativeCheck.GradientOfScalars(f, Points(P(0.7), P(-1.3)), a => new[] { 10 * 1.5 * a[0] });
             Assert.False(CallsGenerated(Generated(InliningSource.StructType, "Twice"), "Sq"));
         }
 
@@ -1135,7 +1136,7 @@ namespace Numerics.Inlining
             a => new[] { 2 * (a[0] - a[1]) + 3 * a[0] * a[0], -2 * (a[0] - a[1]) });
 
         [Fact]
-        public void CalleeOfCallerTypeFromAnotherType() => GradientCheck.Check(Fn(InliningSource.OtherType, "CallsBack"),
+        public void CalleeOfCallerTypeFromAnotherType() => DerivativeCheck.GradientOfScalars(Fn(InliningSource.OtherType, "CallsBack"),
             Points(P(0.7, -1.3), P(1.5, 0.4)),
             a =>
             {
@@ -1172,13 +1173,13 @@ namespace Numerics.Inlining
         {
             foreach (var scale in new[] { 3.0, -1.25 })
             {
-                GradientCheck.Check(Model("F", scale, 0.5), Points(P(0.7), P(-1.3)), a => new[] { 2 * scale * a[0] + 1 });
+                DerivativeCheck.GradientOfScalars(Model("F", scale, 0.5), Points(P(0.7), P(-1.3)), a => new[] { 2 * scale * a[0] + 1 });
             }
         }
 
         [Fact]
         public void InstanceCalleeOnExplicitThisReadingFieldPropertyAndConstant() =>
-            GradientCheck.Check(Model("H", 1.25, -0.75), Points(P(0.7, -1.3), P(0.4, 0.9)),
+            DerivativeCheck.GradientOfScalars(Model("H", 1.25, -0.75), Points(P(0.7, -1.3), P(0.4, 0.9)),
                 a =>
                 {
                     double x = a[0], y = a[1];
@@ -1190,7 +1191,7 @@ namespace Numerics.Inlining
         {
             foreach (var (scale, offset) in new[] { (3.0, 0.5), (1.25, -0.75) })
             {
-                GradientCheck.Check(Model("Deep", scale, offset), Points(P(0.7, -1.3), P(0.4, 0.9)), a =>
+                DerivativeCheck.GradientOfScalars(Model("Deep", scale, offset), Points(P(0.7, -1.3), P(0.4, 0.9)), a =>
                 {
                     double x = a[0], y = a[1];
                     double f = scale * x * x + x, df = 2 * scale * x + 1;
@@ -1202,11 +1203,11 @@ namespace Numerics.Inlining
 
         [Fact]
         public void InstanceCalleeOnAnotherObject() =>
-            GradientCheck.Check(Model("OnOther", 1.5, 0.5), Points(P(0.7), P(-1.3)), a => new[] { 2 * 5 * a[0] + 2 * 1.5 * a[0] });
+            DerivativeCheck.GradientOfScalars(Model("OnOther", 1.5, 0.5), Points(P(0.7), P(-1.3)), a => new[] { 2 * 5 * a[0] + 2 * 1.5 * a[0] });
 
         [Fact]
         public void StaticCalleeFromInstanceCaller() =>
-            GradientCheck.Check(Model("CallsStatic", 1.5, 0.5), Points(P(0.7), P(-1.3)), a =>
+            DerivativeCheck.GradientOfScalars(Model("CallsStatic", 1.5, 0.5), Points(P(0.7), P(-1.3)), a =>
             {
                 double x = a[0], g = 1.5 * x * x, dg = 3 * x, q = Math.Sin(x) * x, dq = Math.Cos(x) * x + Math.Sin(x);
                 return new[] { dg * q + g * dq };
@@ -1337,7 +1338,7 @@ namespace Numerics.Inlining
     }
 
     /// <summary>Inlined callees whose real parameters have another precision than the argument (double source only).</summary>
-    public sealed class InliningMixedPrecisionTests : ScalarTestBase
+    public sealed class InliningMixedPrecisionTests : PrecisionTestBase
     {
         public InliningMixedPrecisionTests()
             : base(InliningSource.For, Precision.Double)
@@ -1345,15 +1346,15 @@ namespace Numerics.Inlining
         }
 
         [Fact]
-        public void FloatArgumentForDoubleParameter() => GradientCheck.Check(
+        public void FloatArgumentForDoubleParameter() => DerivativeCheck.GradientOfScalars(
             Plain(InliningSource.MixedType, "FloatCaller"),
             Points(P(0.7f), P(-1.3f)),
             a => new[] { 18 * a[0] + 1 },
             Tolerance.Float);
 
         [Fact]
-        public void DoubleArgumentForFloatParameter() => GradientCheck.Check(
-            Plain(InliningSource.MixedType, "DoubleCaller", floatMode: true),
+        public void DoubleArgumentForFloatParameter() => DerivativeCheck.GradientOfScalars(
+            Plain(InliningSource.MixedType, "DoubleCaller", floatArithmetic: true),
             Points(P(0.7), P(-1.3)),
             a => new[] { 3 * a[0] * a[0] + 2 },
             Tolerance.Float);

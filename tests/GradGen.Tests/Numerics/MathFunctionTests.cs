@@ -1,6 +1,7 @@
 using System;
 using GradGen.Tests.Infrastructure;
 using Xunit;
+using static GradGen.Tests.Infrastructure.TestValues;
 
 namespace GradGen.Tests.Numerics
 {
@@ -86,7 +87,7 @@ namespace Numerics.MathFunctions
         public const string FnsType = "Numerics.MathFunctions.Fns_real";
     }
 
-    public abstract class MathFunctionTests : ScalarTestBase
+    public abstract class MathFunctionTests : PrecisionTestBase
     {
         protected MathFunctionTests(Precision precision)
             : base(MathFunctionSource.For, precision)
@@ -94,7 +95,7 @@ namespace Numerics.MathFunctions
         }
 
         private void Check(string method, object?[][] points, Func<double[], double[]>? closedForm) =>
-            GradientCheck.Check(Fn(MathFunctionSource.FnsType, method), points, closedForm);
+            DerivativeCheck.GradientOfScalars(Fn(MathFunctionSource.FnsType, method), points, closedForm);
 
         private void Check1(string method, Func<double, double> derivative, params double[] xs)
         {

@@ -3,6 +3,7 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using GradGen.Tests.Infrastructure;
 using Xunit;
+using static GradGen.Tests.Infrastructure.TestValues;
 
 namespace GradGen.Tests.Numerics
 {
@@ -122,7 +123,7 @@ namespace Numerics.Reuse
         public const string RotType = "Numerics.Reuse.Rot_real";
     }
 
-    public abstract class ValueReuseTests : ScalarTestBase
+    public abstract class ValueReuseTests : PrecisionTestBase
     {
         protected ValueReuseTests(Precision precision)
             : base(ValueReuseSource.For, precision)
@@ -130,7 +131,7 @@ namespace Numerics.Reuse
         }
 
         private void Check(string method, object?[][] points, Func<double[], double[]> closedForm) =>
-            GradientCheck.Check(Fn(ValueReuseSource.RotType, method), points, closedForm);
+            DerivativeCheck.GradientOfScalars(Fn(ValueReuseSource.RotType, method), points, closedForm);
 
         [Fact]
         public void Rotation() => Check("Rotate",

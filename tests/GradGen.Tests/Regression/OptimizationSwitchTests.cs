@@ -60,7 +60,7 @@ namespace Passes
 
         /// <summary>The template compiled with <paramref name="disabled"/> switched off ("" for none).</summary>
         private static LoadedSource With(string disabled) => Sources.GetOrAdd(disabled, d => new Lazy<LoadedSource>(() =>
-            ArrayHarness.CompileAndLoadWithDrivers(SourceTemplate.One(Template, Precision.Double), "Passes_" + (d.Length == 0 ? "all" : d), disabledOptimizations: d))).Value;
+            GeneratorHarness.CompileAndLoad(SourceTemplate.One(Template, Precision.Double), "Passes_" + (d.Length == 0 ? "all" : d), disabledOptimizations: d))).Value;
 
         public static TheoryData<string> Switches()
         {
@@ -89,14 +89,14 @@ namespace Passes
                 string.Concat(on.Run.GeneratedSources.OrderBy(p => p.Key).Select(p => p.Value)),
                 string.Concat(off.Run.GeneratedSources.OrderBy(p => p.Key).Select(p => p.Value)));
 
-            ArrayFunction Fn(string method) => new(off, off.GetType("Passes.Pass_double"), method);
-            ArrayGradientCheck.Check(Fn("Lse"), new[] { new object?[] { Values(1, 150) }, new object?[] { Values(2, 3) } }, args =>
+            DiffFunction Fn(string method) => new(off, off.GetType("Passes.Pass_double"), method);
+            DerivativeCheck.Gradient(Fn("Lse"), new[] { new object?[] { Values(1, 150) }, new object?[] { Values(2, 3) } }, args =>
             {
                 var x = (double[])args[0]!;
                 var e = x.Select(v => Math.Exp(v - x.Max())).ToArray();
                 return e.Select(v => v / e.Sum()).ToArray();
             });
-            ArrayGradientCheck.Check(Fn("Rotated"), new[] { new object?[] { Values(3, 8), 0.7 }, new object?[] { Values(4, 2), -1.1 } });
+            DerivativeCheck.Gradient(Fn("Rotated"), new[] { new object?[] { Values(3, 8), 0.7 }, new object?[] { Values(4, 2), -1.1 } });
 
             // The Hessian of log Σ exp: diag(p) − p pᵀ.
             var x = Values(5, 20);

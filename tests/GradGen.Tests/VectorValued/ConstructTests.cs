@@ -2,7 +2,8 @@ using System;
 using System.Linq;
 using GradGen.Tests.Infrastructure;
 using Xunit;
-using static GradGen.Tests.VectorValued.V;
+using static GradGen.Tests.Infrastructure.Matrices;
+using static GradGen.Tests.Infrastructure.TestValues;
 
 namespace GradGen.Tests.VectorValued
 {
@@ -132,21 +133,21 @@ namespace VectorValued.Constructs
 }
 ";
 
-        public static readonly Lazy<LoadedSource> Source = new Lazy<LoadedSource>(() => VectorHarness.Load(Text, "Constructs"));
+        public static readonly Lazy<LoadedSource> Source = new Lazy<LoadedSource>(() => GeneratorHarness.CompileAndLoad(Text, "Constructs"));
     }
 
     public sealed class ConstructTests
     {
-        private static VectorFunction Fn(string method)
+        private static DiffFunction Fn(string method)
         {
             var source = ConstructSource.Source.Value;
-            return new VectorFunction(source, source.GetType("VectorValued.Constructs.C"), method);
+            return new DiffFunction(source, source.GetType("VectorValued.Constructs.C"), method);
         }
 
         private static double D(object? a) => Convert.ToDouble(a, System.Globalization.CultureInfo.InvariantCulture);
 
         [Fact]
-        public void ArrayLocalReassignedFromACallThatReadsIt() => JacobianCheck.Check(Fn("TwoStraight"),
+        public void ArrayLocalReassignedFromACallThatReadsIt() => DerivativeCheck.Jacobian(Fn("TwoStraight"),
             Points(P(Vec(101, 2)), P(Vec(102, 3))),
             a =>
             {
@@ -155,7 +156,7 @@ namespace VectorValued.Constructs
             });
 
         [Fact]
-        public void ArrayResultReassignedFromACallThatReadsIt() => JacobianCheck.Check(Fn("TwoStraightArray"),
+        public void ArrayResultReassignedFromACallThatReadsIt() => DerivativeCheck.Jacobian(Fn("TwoStraightArray"),
             Points(P(Vec(103, 3))),
             a =>
             {
@@ -164,7 +165,7 @@ namespace VectorValued.Constructs
             });
 
         [Fact]
-        public void SpanInputJacobian() => JacobianCheck.Check(Fn("SpanJacobian"),
+        public void SpanInputJacobian() => DerivativeCheck.Jacobian(Fn("SpanJacobian"),
             Points(P(Vec(104, 3)), P(Vec(105, 1))),
             a =>
             {
@@ -180,7 +181,7 @@ namespace VectorValued.Constructs
             });
 
         [Fact]
-        public void SpanInputHessian() => HessianCheck.Check(Fn("SpanHessian"),
+        public void SpanInputHessian() => DerivativeCheck.Hessian(Fn("SpanHessian"),
             Points(P(Vec(106, 3)), P(Vec(107, 1))),
             a =>
             {
@@ -189,7 +190,7 @@ namespace VectorValued.Constructs
             });
 
         [Fact]
-        public void TupleReturnsFromSwitchSections() => JacobianCheck.Check(Fn("Switch"),
+        public void TupleReturnsFromSwitchSections() => DerivativeCheck.Jacobian(Fn("Switch"),
             Points(P(0.7, 0), P(0.7, 1), P(-1.3, 5)),
             a =>
             {
@@ -203,7 +204,7 @@ namespace VectorValued.Constructs
             });
 
         [Fact]
-        public void DeconstructionInAWhileLoop() => JacobianCheck.Check(Fn("While"),
+        public void DeconstructionInAWhileLoop() => DerivativeCheck.Jacobian(Fn("While"),
             Points(P(0.7), P(-1.3)),
             a =>
             {
@@ -217,7 +218,7 @@ namespace VectorValued.Constructs
             });
 
         [Fact]
-        public void TupleReturnFromInsideALoop() => JacobianCheck.Check(Fn("ReturnInLoop"),
+        public void TupleReturnFromInsideALoop() => DerivativeCheck.Jacobian(Fn("ReturnInLoop"),
             Points(P(0.7, 5), P(0.7, 2), P(-1.3, 0)),
             a =>
             {
@@ -226,7 +227,7 @@ namespace VectorValued.Constructs
             });
 
         [Fact]
-        public void TupleLocalDeclaredThenAssignedACall() => JacobianCheck.Check(Fn("TupleDeclaredThenAssigned"),
+        public void TupleLocalDeclaredThenAssignedACall() => DerivativeCheck.Jacobian(Fn("TupleDeclaredThenAssigned"),
             Points(P(0.7), P(-1.3)),
             a => M(new[] { 2 * D(a[0]) + Math.Cos(D(a[0])) }));
 
@@ -241,7 +242,7 @@ namespace VectorValued.Constructs
 
             var jacobian = new double[2, 2];
             var (value, _) = Reflect.InvokeInstance(target, "JJacobian", x, y, jacobian);
-            Assert.Equal(new[] { 3 * x * y, x }, VectorFunction.Outputs(value));
+            Assert.Equal(new[] { 3 * x * y, x }, DiffFunction.Outputs(value));
             Assert.Equal(M(new[] { 3 * y, 3 * x }, new[] { 1.0, 0 }), jacobian);
 
             var hessian = new double[2, 2];

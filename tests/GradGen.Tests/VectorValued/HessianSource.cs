@@ -288,9 +288,9 @@ namespace VectorValued.Hessians
 
         public static string Text(Precision precision) => SourceTemplate.One(Template, precision);
 
-        public static readonly Lazy<LoadedSource> Double = new Lazy<LoadedSource>(() => VectorHarness.Load(Text(Precision.Double), "Hessians_double"));
+        public static readonly Lazy<LoadedSource> Double = new Lazy<LoadedSource>(() => GeneratorHarness.CompileAndLoad(Text(Precision.Double), "Hessians_double"));
 
-        public static readonly Lazy<LoadedSource> Float = new Lazy<LoadedSource>(() => VectorHarness.Load(Text(Precision.Float), "Hessians_float"));
+        public static readonly Lazy<LoadedSource> Float = new Lazy<LoadedSource>(() => GeneratorHarness.CompileAndLoad(Text(Precision.Float), "Hessians_float"));
 
         public static Lazy<LoadedSource> For(Precision precision) => precision == Precision.Double ? Double : Float;
 

@@ -3,26 +3,27 @@ using System.Collections.Generic;
 using System.Linq;
 using GradGen.Tests.Infrastructure;
 using Xunit;
-using static GradGen.Tests.VectorValued.V;
+using static GradGen.Tests.Infrastructure.Matrices;
+using static GradGen.Tests.Infrastructure.TestValues;
 
 namespace GradGen.Tests.VectorValued
 {
     /// <summary>
     /// FHessian and FHessianVectorProduct (see <see cref="HessianSource"/>) against closed-form Hessians, finite
-    /// differences of the generated gradient, symmetry and H·v (<see cref="HessianCheck"/>); Newton's method and Taylor
-    /// expansions built on them; FReverseTangent's contract; argument checks.
+    /// differences of the generated gradient, symmetry and H·v (<see cref="DerivativeCheck.Hessian"/>); Newton's method
+    /// and Taylor expansions built on them; FReverseTangent's contract; argument checks.
     /// </summary>
-    public abstract class HessianTests : VectorTestBase
+    public abstract class HessianTests : PrecisionTestBase
     {
         protected HessianTests(Precision precision)
             : base(HessianSource.For, precision)
         {
         }
 
-        private VectorFunction H(string method) => Fn(HessianSource.HessType, method);
+        private DiffFunction H(string method) => Fn(HessianSource.HessType, method);
 
         private void Check(string method, object?[][] points, Func<object?[], double[,]>? closedForm) =>
-            HessianCheck.Check(H(method), points, closedForm);
+            DerivativeCheck.Hessian(H(method), points, closedForm);
 
         private static double D(object? a) => Convert.ToDouble(a, System.Globalization.CultureInfo.InvariantCulture);
 
@@ -426,10 +427,10 @@ namespace GradGen.Tests.VectorValued
             var hv = f.Unflatten(args, hv0);
             var real = IsFloat ? typeof(float) : typeof(double);
             var all = args.Append(Reflect.ConvertArgument(seed, real)).Concat(d).Concat(vs).Append(Reflect.ConvertArgument(vSeed, real)).Concat(hv).ToArray();
-            var value = Reflect.ToDouble(f.InvokeRaw("ReverseTangent", all));
+            var value = Reflect.ToDouble(f.Invoke("ReverseTangent", all));
             Assert.Equal(f.Value(args)[0], value, IsFloat ? 4 : 12);
-            var dAfter = ArrayFunction.Flatten(d);
-            var hvAfter = ArrayFunction.Flatten(hv);
+            var dAfter = DiffFunction.Flatten(d);
+            var hvAfter = DiffFunction.Flatten(hv);
             var hvExpected = MatVec(h, v);
             var tol = (IsFloat ? Tolerance.AgreementFloat : Tolerance.ExactDouble).Scaled(MaxAbs(h) * 4);
             for (int i = 0; i < 3; i++)
@@ -475,22 +476,22 @@ namespace GradGen.Tests.VectorValued
             foreach (var (rows, cols) in new[] { (3, 4), (4, 3), (2, 2), (9, 9), (0, 0) })
             {
                 var matrix = f.NewMatrix("Hessian", rows, cols);
-                var ex = Assert.ThrowsAny<ArgumentException>(() => f.HessianRaw(args, matrix));
+                var ex = Assert.ThrowsAny<ArgumentException>(() => f.Invoke("Hessian", args.Append(matrix).ToArray()));
                 Assert.Equal("hessian", ex.ParamName);
-                Assert.All(matrix.Cast<object>(), e => Assert.Equal(VectorFunction.Garbage, Reflect.ToDouble(e)));
+                Assert.All(matrix.Cast<object>(), e => Assert.Equal(DiffFunction.Garbage, Reflect.ToDouble(e)));
             }
 
-            var nullEx = Assert.ThrowsAny<ArgumentException>(() => f.HessianRaw(args, null));
+            var nullEx = Assert.ThrowsAny<ArgumentException>(() => f.Invoke("Hessian", args.Append(null).ToArray()));
             Assert.Equal("hessian", nullEx.ParamName);
 
             var scalar = H("ExpOfProduct");
             var sargs = scalar.Arguments(P(0.3, 0.4));
-            var sex = Assert.ThrowsAny<ArgumentException>(() => scalar.HessianRaw(sargs, scalar.NewMatrix("Hessian", 1, 2)));
+            var sex = Assert.ThrowsAny<ArgumentException>(() => scalar.Invoke("Hessian", sargs.Append(scalar.NewMatrix("Hessian", 1, 2)).ToArray()));
             Assert.Equal("hessian", sex.ParamName);
 
             var bilinear = H("Bilinear");
             var bargs = bilinear.Arguments(P(Mat(91, 2, 2), Vec(92, 2)));
-            var bex = Assert.ThrowsAny<ArgumentException>(() => bilinear.HessianRaw(bargs, bilinear.NewMatrix("Hessian", 4, 4)));
+            var bex = Assert.ThrowsAny<ArgumentException>(() => bilinear.Invoke("Hessian", bargs.Append(bilinear.NewMatrix("Hessian", 4, 4)).ToArray()));
             Assert.Equal("hessian", bex.ParamName);
         }
 
@@ -506,30 +507,30 @@ namespace GradGen.Tests.VectorValued
                     .Concat(f.Unflatten(hvShape, Enumerable.Repeat(0.5, ((double[])hvShape[0]!).Length).ToArray())).ToArray();
 
             var all = Call(shortArgs, P(new double[3], null));
-            var ex = Assert.ThrowsAny<ArgumentException>(() => f.InvokeRaw("HessianVectorProduct", all));
+            var ex = Assert.ThrowsAny<ArgumentException>(() => f.Invoke("HessianVectorProduct", all));
             Assert.Equal("vX", ex.ParamName);
             all = Call(longArgs, P(new double[3], null));
-            ex = Assert.ThrowsAny<ArgumentException>(() => f.InvokeRaw("HessianVectorProduct", all));
+            ex = Assert.ThrowsAny<ArgumentException>(() => f.Invoke("HessianVectorProduct", all));
             Assert.Equal("vX", ex.ParamName);
             all = Call(P(new double[3], null), shortArgs);
-            ex = Assert.ThrowsAny<ArgumentException>(() => f.InvokeRaw("HessianVectorProduct", all));
+            ex = Assert.ThrowsAny<ArgumentException>(() => f.Invoke("HessianVectorProduct", all));
             Assert.Equal("hvX", ex.ParamName);
-            Assert.All(ArrayFunction.Flatten(all.Skip(args.Length + 1)), e => Assert.Equal(0.5, e));
+            Assert.All(DiffFunction.Flatten(all.Skip(args.Length + 1)), e => Assert.Equal(0.5, e));
 
             var b = H("Bilinear");
             var bargs = b.Arguments(P(Mat(95, 2, 2), Vec(96, 2)));
             var real = IsFloat ? typeof(float) : typeof(double);
             object M2(int r, int c) => Array.CreateInstance(real, r, c);
             object A(int n) => Array.CreateInstance(real, n);
-            var bex = Assert.ThrowsAny<ArgumentException>(() => b.InvokeRaw("HessianVectorProduct", bargs.Concat(new[] { M2(2, 3), A(2), M2(2, 2), A(2) }).ToArray()));
+            var bex = Assert.ThrowsAny<ArgumentException>(() => b.Invoke("HessianVectorProduct", bargs.Concat(new[] { M2(2, 3), A(2), M2(2, 2), A(2) }).ToArray()));
             Assert.Equal("vM", bex.ParamName);
-            bex = Assert.ThrowsAny<ArgumentException>(() => b.InvokeRaw("HessianVectorProduct", bargs.Concat(new[] { M2(2, 2), A(2), M2(3, 2), A(2) }).ToArray()));
+            bex = Assert.ThrowsAny<ArgumentException>(() => b.Invoke("HessianVectorProduct", bargs.Concat(new[] { M2(2, 2), A(2), M2(3, 2), A(2) }).ToArray()));
             Assert.Equal("hvM", bex.ParamName);
-            bex = Assert.ThrowsAny<ArgumentException>(() => b.InvokeRaw("HessianVectorProduct", bargs.Concat(new[] { M2(2, 2), A(2), null, A(2) }).ToArray()));
+            bex = Assert.ThrowsAny<ArgumentException>(() => b.Invoke("HessianVectorProduct", bargs.Concat(new[] { M2(2, 2), A(2), null, A(2) }).ToArray()));
             Assert.Equal("hvM", bex.ParamName);
-            bex = Assert.ThrowsAny<ArgumentException>(() => b.InvokeRaw("HessianVectorProduct", bargs.Concat(new[] { M2(2, 2), A(3), M2(2, 2), A(2) }).ToArray()));
+            bex = Assert.ThrowsAny<ArgumentException>(() => b.Invoke("HessianVectorProduct", bargs.Concat(new[] { M2(2, 2), A(3), M2(2, 2), A(2) }).ToArray()));
             Assert.Equal("vV", bex.ParamName);
-            bex = Assert.ThrowsAny<ArgumentException>(() => b.InvokeRaw("HessianVectorProduct", bargs.Concat(new[] { M2(2, 2), A(2), M2(2, 2), A(1) }).ToArray()));
+            bex = Assert.ThrowsAny<ArgumentException>(() => b.Invoke("HessianVectorProduct", bargs.Concat(new[] { M2(2, 2), A(2), M2(2, 2), A(1) }).ToArray()));
             Assert.Equal("hvV", bex.ParamName);
         }
     }

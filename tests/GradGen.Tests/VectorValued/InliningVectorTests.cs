@@ -3,7 +3,8 @@ using System.Linq;
 using System.Text.RegularExpressions;
 using GradGen.Tests.Infrastructure;
 using Xunit;
-using static GradGen.Tests.VectorValued.V;
+using static GradGen.Tests.Infrastructure.Matrices;
+using static GradGen.Tests.Infrastructure.TestValues;
 
 namespace GradGen.Tests.VectorValued
 {
@@ -154,9 +155,9 @@ namespace VectorValued.Inlining
 
         public static string Text(Precision precision) => SourceTemplate.One(Template, precision);
 
-        public static readonly Lazy<LoadedSource> Double = new Lazy<LoadedSource>(() => VectorHarness.Load(Text(Precision.Double), "InliningVectors_double"));
+        public static readonly Lazy<LoadedSource> Double = new Lazy<LoadedSource>(() => GeneratorHarness.CompileAndLoad(Text(Precision.Double), "InliningVectors_double"));
 
-        public static readonly Lazy<LoadedSource> Float = new Lazy<LoadedSource>(() => VectorHarness.Load(Text(Precision.Float), "InliningVectors_float"));
+        public static readonly Lazy<LoadedSource> Float = new Lazy<LoadedSource>(() => GeneratorHarness.CompileAndLoad(Text(Precision.Float), "InliningVectors_float"));
 
         public static Lazy<LoadedSource> For(Precision precision) => precision == Precision.Double ? Double : Float;
 
@@ -164,24 +165,25 @@ namespace VectorValued.Inlining
     }
 
     /// <summary>
-    /// Jacobians (<see cref="JacobianCheck"/>) and Hessians (<see cref="HessianCheck"/>) through inlined callees (see
-    /// <see cref="InliningVectorSource"/>) against closed forms and finite differences, for double and float.
+    /// Jacobians (<see cref="DerivativeCheck.Jacobian"/>) and Hessians (<see cref="DerivativeCheck.Hessian"/>) through
+    /// inlined callees (see <see cref="InliningVectorSource"/>) against closed forms and finite differences, for double
+    /// and float.
     /// </summary>
-    public abstract class InliningVectorTests : VectorTestBase
+    public abstract class InliningVectorTests : PrecisionTestBase
     {
         protected InliningVectorTests(Precision precision)
             : base(InliningVectorSource.For, precision)
         {
         }
 
-        private VectorFunction F(string method) => Fn(InliningVectorSource.Type, method);
+        private DiffFunction F(string method) => Fn(InliningVectorSource.Type, method);
 
         private static double D(object? a) => Convert.ToDouble(a, System.Globalization.CultureInfo.InvariantCulture);
 
         // ----- tuples ------------------------------------------------------------------------------------------------------
 
         [Fact]
-        public void TupleValuedCallReturnedDirectly() => JacobianCheck.Check(F("ReturnsCall"),
+        public void TupleValuedCallReturnedDirectly() => DerivativeCheck.Jacobian(F("ReturnsCall"),
             Points(P(1.5, 0.7), P(0.5, -2.0)),
             a =>
             {
@@ -190,7 +192,7 @@ namespace VectorValued.Inlining
             });
 
         [Fact]
-        public void TupleValuedCalleeInLoopDeconstructedIntoItsArguments() => JacobianCheck.Check(F("RotateRepeatedly"),
+        public void TupleValuedCalleeInLoopDeconstructedIntoItsArguments() => DerivativeCheck.Jacobian(F("RotateRepeatedly"),
             Points(P(1.5, 0.7, 0.3, 4), P(-0.5, 2.0, -1.1, 1), P(0.25, -0.75, 0.6, 0)),
             a =>
             {
@@ -203,7 +205,7 @@ namespace VectorValued.Inlining
         // ----- arrays --------------------------------------------------------------------------------------------------------
 
         [Fact]
-        public void ArrayValuedCalleeOfArrayValuedCaller() => JacobianCheck.Check(F("ScaleTwice"),
+        public void ArrayValuedCalleeOfArrayValuedCaller() => DerivativeCheck.Jacobian(F("ScaleTwice"),
             Points(P(Vec(1, 4), 0.75), P(Vec(2, 1), -1.25), P(new double[0], 0.5)),
             a =>
             {
@@ -232,12 +234,12 @@ namespace VectorValued.Inlining
         [Theory]
         [InlineData("HessianThroughCallee")]
         [InlineData("HessianThroughOtherType")]
-        public void HessianThroughCalleeAssigningItsParameters(string method) => HessianCheck.Check(F(method),
+        public void HessianThroughCalleeAssigningItsParameters(string method) => DerivativeCheck.Hessian(F(method),
             Points(P(0.7, -0.4), P(-1.3, 0.9), P(0.0, 0.0)),
             a => ShiftedSquareH(D(a[0]), D(a[1])));
 
         [Fact]
-        public void HessianThroughCalleeInLoopOverArrayElements() => HessianCheck.Check(F("HessianCalleeInLoop"),
+        public void HessianThroughCalleeInLoopOverArrayElements() => DerivativeCheck.Hessian(F("HessianCalleeInLoop"),
             Points(P(Vec(3, 4), 0.75), P(Vec(4, 2), -1.5), P(Vec(5, 1), 2.0)),
             a =>
             {
@@ -269,7 +271,7 @@ namespace VectorValued.Inlining
             });
 
         [Fact]
-        public void HessianThroughCalleeWithBranchInLoop() => HessianCheck.Check(F("HessianThroughBranchyCallee"),
+        public void HessianThroughCalleeWithBranchInLoop() => DerivativeCheck.Hessian(F("HessianThroughBranchyCallee"),
             Points(P(new[] { 0.5, 1.5, 2.5, -0.75 }, 0.75), P(new[] { -1.25, 0.25 }, -1.5), P(new[] { 1.25 }, 0.5)),
             a =>
             {
@@ -300,7 +302,7 @@ namespace VectorValued.Inlining
             });
 
         [Fact]
-        public void HessianThroughCalleeWithLoop() => HessianCheck.Check(F("HessianThroughLoopCallee"),
+        public void HessianThroughCalleeWithLoop() => DerivativeCheck.Hessian(F("HessianThroughLoopCallee"),
             Points(P(0.7, -0.4), P(-1.3, 0.9), P(0.4, 1.1)),
             a =>
             {

@@ -306,9 +306,9 @@ namespace VectorValued.Jacobians
         public static string Text(Precision precision) =>
             SourceTemplate.One(Template, precision, precision == Precision.Double ? Extra : string.Empty);
 
-        public static readonly Lazy<LoadedSource> Double = new Lazy<LoadedSource>(() => VectorHarness.Load(Text(Precision.Double), "Jacobians_double"));
+        public static readonly Lazy<LoadedSource> Double = new Lazy<LoadedSource>(() => GeneratorHarness.CompileAndLoad(Text(Precision.Double), "Jacobians_double"));
 
-        public static readonly Lazy<LoadedSource> Float = new Lazy<LoadedSource>(() => VectorHarness.Load(Text(Precision.Float), "Jacobians_float"));
+        public static readonly Lazy<LoadedSource> Float = new Lazy<LoadedSource>(() => GeneratorHarness.CompileAndLoad(Text(Precision.Float), "Jacobians_float"));
 
         public static Lazy<LoadedSource> For(Precision precision) => precision == Precision.Double ? Double : Float;
 

@@ -2,26 +2,27 @@ using System;
 using System.Linq;
 using GradGen.Tests.Infrastructure;
 using Xunit;
-using static GradGen.Tests.VectorValued.V;
+using static GradGen.Tests.Infrastructure.Matrices;
+using static GradGen.Tests.Infrastructure.TestValues;
 
 namespace GradGen.Tests.VectorValued
 {
     /// <summary>
     /// FJacobian (see <see cref="JacobianSource"/>) against closed-form Jacobians, central finite differences, FForward
-    /// columns, FReverse rows and the dot-product test (<see cref="JacobianCheck"/>), in both regimes (n ≤ m: forward
+    /// columns, FReverse rows and the dot-product test (<see cref="DerivativeCheck.Jacobian"/>), in both regimes (n ≤ m: forward
     /// columns; m &lt; n: reverse rows; chosen at run time when a size is dynamic), and its argument checks.
     /// </summary>
-    public abstract class JacobianTests : VectorTestBase
+    public abstract class JacobianTests : PrecisionTestBase
     {
         protected JacobianTests(Precision precision)
             : base(JacobianSource.For, precision)
         {
         }
 
-        private VectorFunction J(string method) => Fn(JacobianSource.JacType, method);
+        private DiffFunction J(string method) => Fn(JacobianSource.JacType, method);
 
         private void Check(string method, object?[][] points, Func<object?[], double[,]> closedForm) =>
-            JacobianCheck.Check(J(method), points, closedForm);
+            DerivativeCheck.Jacobian(J(method), points, closedForm);
 
         private static double D(object? a) => Convert.ToDouble(a, System.Globalization.CultureInfo.InvariantCulture);
 
@@ -89,7 +90,7 @@ namespace GradGen.Tests.VectorValued
             // 4 × 2 (forward columns) and 2 × 5 (reverse rows), chosen at run time.
             var tall = Mat(21, 4, 2);
             var wide = Mat(22, 2, 5);
-            JacobianCheck.Check(J("MatVecNoDerivative"), Points(P(tall, Vec(23, 2)), P(wide, Vec(24, 5)), P(Mat(25, 3, 3), Vec(26, 3))),
+            DerivativeCheck.Jacobian(J("MatVecNoDerivative"), Points(P(tall, Vec(23, 2)), P(wide, Vec(24, 5)), P(Mat(25, 3, 3), Vec(26, 3))),
                 a => (double[,])((double[,])a[0]!).Clone(), exact: true);
         }
 
@@ -97,7 +98,7 @@ namespace GradGen.Tests.VectorValued
         public void MatrixFieldTimesVectorIsExactlyTheField()
         {
             var a0 = M(new[] { 1.5, -2 }, new[] { 0.5, 3 }, new[] { -1, 0.25 });
-            JacobianCheck.Check(J("MatVecField"), Points(P(Vec(27, 2)), P(new[] { 0.0, 0.0 })), _ => a0, exact: true);
+            DerivativeCheck.Jacobian(J("MatVecField"), Points(P(Vec(27, 2)), P(new[] { 0.0, 0.0 })), _ => a0, exact: true);
         }
 
         [Fact]
@@ -189,7 +190,7 @@ namespace GradGen.Tests.VectorValued
             Points(P(Mat(59, 2, 3)), P(Mat(60, 1, 1))),
             a =>
             {
-                var z = ArrayFunction.Flatten(new object[] { a[0]! });
+                var z = DiffFunction.Flatten(new object[] { a[0]! });
                 int count = z.Length;
                 var j = new double[3 * count, count];
                 for (int k = 0; k < count; k++)
@@ -208,7 +209,7 @@ namespace GradGen.Tests.VectorValued
             Points(P(0.75, Vec(61, 2), Mat(62, 2, 2)), P(-1.25, new double[0], Mat(63, 1, 3))),
             a =>
             {
-                var z = ArrayFunction.Flatten(new[] { a[0], a[1], a[2] });
+                var z = DiffFunction.Flatten(new[] { a[0], a[1], a[2] });
                 int n = z.Length;
                 double s = z[0];
                 var j = new double[2 * n, n];
@@ -291,7 +292,7 @@ namespace GradGen.Tests.VectorValued
         public void ScalarResultJacobianIsTheGradient()
         {
             var f = J("Scalar");
-            JacobianCheck.Check(f, Points(P(0.7, Vec(47, 3)), P(-1.2, new double[0])),
+            DerivativeCheck.Jacobian(f, Points(P(0.7, Vec(47, 3)), P(-1.2, new double[0])),
                 a =>
                 {
                     double x = D(a[0]);
@@ -402,12 +403,12 @@ namespace GradGen.Tests.VectorValued
 
         // ----- shape errors ---------------------------------------------------------------------------------------------
 
-        private void AssertRejected(VectorFunction f, object?[] args, int rows, int cols)
+        private void AssertRejected(DiffFunction f, object?[] args, int rows, int cols)
         {
             var matrix = f.NewMatrix("Jacobian", rows, cols);
-            var ex = Assert.ThrowsAny<ArgumentException>(() => f.JacobianRaw(args, matrix));
+            var ex = Assert.ThrowsAny<ArgumentException>(() => f.Invoke("Jacobian", args.Append(matrix).ToArray()));
             Assert.Equal("jacobian", ex.ParamName);
-            Assert.All(matrix.Cast<object>(), e => Assert.Equal(VectorFunction.Garbage, Reflect.ToDouble(e)));
+            Assert.All(matrix.Cast<object>(), e => Assert.Equal(DiffFunction.Garbage, Reflect.ToDouble(e)));
         }
 
         [Fact]
@@ -419,7 +420,7 @@ namespace GradGen.Tests.VectorValued
             AssertRejected(f, args, 3, 2);
             AssertRejected(f, args, 1, 2);
             AssertRejected(f, args, 0, 0);
-            var ex = Assert.ThrowsAny<ArgumentException>(() => f.JacobianRaw(args, null));
+            var ex = Assert.ThrowsAny<ArgumentException>(() => f.Invoke("Jacobian", args.Append(null).ToArray()));
             Assert.Equal("jacobian", ex.ParamName);
 
             var matVec = J("MatVecNoDerivative");
@@ -436,7 +437,7 @@ namespace GradGen.Tests.VectorValued
             var rows = J("RowSums");
             var rs = rows.Arguments(P(Mat(53, 2, 3)));
             AssertRejected(rows, rs, 2, 3);
-            ex = Assert.ThrowsAny<ArgumentException>(() => rows.JacobianRaw(rs, null));
+            ex = Assert.ThrowsAny<ArgumentException>(() => rows.Invoke("Jacobian", rs.Append(null).ToArray()));
             Assert.Equal("jacobian", ex.ParamName);
         }
 
@@ -480,9 +481,9 @@ namespace GradGen.Tests.VectorValued
         public void FloatAndDoubleInputsGiveADoubleJacobian()
         {
             var source = JacobianSource.Double.Value;
-            var f = new VectorFunction(source, source.GetType(JacobianSource.MixedType), "Mixed");
+            var f = new DiffFunction(source, source.GetType(JacobianSource.MixedType), "Mixed");
             Assert.Equal(typeof(double[,]), f.MatrixParameterType("Jacobian"));
-            JacobianCheck.Check(f, Points(P(0.75, -1.25), P(-2.0, 0.5)),
+            DerivativeCheck.Jacobian(f, Points(P(0.75, -1.25), P(-2.0, 0.5)),
                 a =>
                 {
                     double x = (double)a[0]!, y = (double)a[1]!;

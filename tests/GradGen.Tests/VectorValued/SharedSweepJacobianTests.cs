@@ -2,7 +2,8 @@ using System;
 using System.Linq;
 using GradGen.Tests.Infrastructure;
 using Xunit;
-using static GradGen.Tests.VectorValued.V;
+using static GradGen.Tests.Infrastructure.Matrices;
+using static GradGen.Tests.Infrastructure.TestValues;
 
 namespace GradGen.Tests.VectorValued
 {
@@ -12,7 +13,7 @@ namespace GradGen.Tests.VectorValued
     /// those where the backward sweep changes the forward sweep's state and each row must start again from its end: a
     /// value saved and restored, a loop whose trip count the backward loop counts down, the branch taken, a callee's
     /// pullback per row. Checked against closed forms, finite differences and forward/reverse agreement
-    /// (<see cref="JacobianCheck"/>); a method with a tape keeps one reverse pass per row.
+    /// (<see cref="DerivativeCheck.Jacobian"/>); a method with a tape keeps one reverse pass per row.
     /// </summary>
     public static class SharedSweepSource
     {
@@ -88,16 +89,16 @@ namespace VectorValued.SharedSweep
 }
 ";
 
-        public static readonly Lazy<LoadedSource> Double = new(() => VectorHarness.Load(SourceTemplate.One(Template, Precision.Double), "SharedSweep_double"));
+        public static readonly Lazy<LoadedSource> Double = new(() => GeneratorHarness.CompileAndLoad(SourceTemplate.One(Template, Precision.Double), "SharedSweep_double"));
 
-        public static readonly Lazy<LoadedSource> Float = new(() => VectorHarness.Load(SourceTemplate.One(Template, Precision.Float), "SharedSweep_float"));
+        public static readonly Lazy<LoadedSource> Float = new(() => GeneratorHarness.CompileAndLoad(SourceTemplate.One(Template, Precision.Float), "SharedSweep_float"));
 
         public static Lazy<LoadedSource> For(Precision precision) => precision == Precision.Double ? Double : Float;
 
         public const string RowsType = "VectorValued.SharedSweep.Rows_real";
     }
 
-    public abstract class SharedSweepJacobianTests : VectorTestBase
+    public abstract class SharedSweepJacobianTests : PrecisionTestBase
     {
         protected SharedSweepJacobianTests(Precision precision)
             : base(SharedSweepSource.For, precision)
@@ -105,7 +106,7 @@ namespace VectorValued.SharedSweep
         }
 
         private void Check(string method, object?[][] points, Func<object?[], double[,]> closedForm) =>
-            JacobianCheck.Check(Fn(SharedSweepSource.RowsType, method), points, closedForm);
+            DerivativeCheck.Jacobian(Fn(SharedSweepSource.RowsType, method), points, closedForm);
 
         private static double D(object? a) => Convert.ToDouble(a, System.Globalization.CultureInfo.InvariantCulture);
 

@@ -293,9 +293,9 @@ namespace VectorValued.Tuples
         public static string Text(Precision precision) =>
             SourceTemplate.One(Template, precision, precision == Precision.Double ? Extra : string.Empty);
 
-        public static readonly Lazy<LoadedSource> Double = new Lazy<LoadedSource>(() => VectorHarness.Load(Text(Precision.Double), "Tuples_double"));
+        public static readonly Lazy<LoadedSource> Double = new Lazy<LoadedSource>(() => GeneratorHarness.CompileAndLoad(Text(Precision.Double), "Tuples_double"));
 
-        public static readonly Lazy<LoadedSource> Float = new Lazy<LoadedSource>(() => VectorHarness.Load(Text(Precision.Float), "Tuples_float"));
+        public static readonly Lazy<LoadedSource> Float = new Lazy<LoadedSource>(() => GeneratorHarness.CompileAndLoad(Text(Precision.Float), "Tuples_float"));
 
         public static Lazy<LoadedSource> For(Precision precision) => precision == Precision.Double ? Double : Float;
 

@@ -4,16 +4,17 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using GradGen.Tests.Infrastructure;
 using Xunit;
-using static GradGen.Tests.VectorValued.V;
+using static GradGen.Tests.Infrastructure.Matrices;
+using static GradGen.Tests.Infrastructure.TestValues;
 
 namespace GradGen.Tests.VectorValued
 {
     /// <summary>
     /// Vector-valued methods and tuple-valued code (see <see cref="TupleSource"/>): FForward/FReverse of tuple and array
     /// results against closed-form Jacobians, central finite differences and forward/reverse agreement
-    /// (<see cref="JacobianCheck"/>), for double and float.
+    /// (<see cref="DerivativeCheck.Jacobian"/>), for double and float.
     /// </summary>
-    public abstract class TupleTests : VectorTestBase
+    public abstract class TupleTests : PrecisionTestBase
     {
         protected TupleTests(Precision precision)
             : base(TupleSource.For, precision)
@@ -21,7 +22,7 @@ namespace GradGen.Tests.VectorValued
         }
 
         private void Check(string method, object?[][] points, Func<object?[], double[,]>? closedForm) =>
-            JacobianCheck.Check(Fn(TupleSource.TupType, method), points, closedForm);
+            DerivativeCheck.Jacobian(Fn(TupleSource.TupType, method), points, closedForm);
 
         private static double D(object? a) => Convert.ToDouble(a, System.Globalization.CultureInfo.InvariantCulture);
 
@@ -404,9 +405,9 @@ namespace GradGen.Tests.VectorValued
             {
                 var dx = f.Unflatten(args, new[] { 0.5, 0.5, 0.5 });
                 var seed = f.Seed(Enumerable.Repeat(1.0, length).ToArray());
-                var ex = Assert.ThrowsAny<ArgumentException>(() => f.InvokeRaw("Reverse", args.Append(seed).Concat(dx).ToArray()));
+                var ex = Assert.ThrowsAny<ArgumentException>(() => f.Invoke("Reverse", args.Append(seed).Concat(dx).ToArray()));
                 Assert.Equal("seed", ex.ParamName);
-                Assert.All(ArrayFunction.Flatten(dx), d => Assert.Equal(0.5, d));
+                Assert.All(DiffFunction.Flatten(dx), d => Assert.Equal(0.5, d));
             }
         }
 
@@ -415,10 +416,10 @@ namespace GradGen.Tests.VectorValued
         {
             var f = Fn(TupleSource.TupType, "Rotations");
             var args = f.Arguments(P(Vec(15, 3), 0.5));
-            var ex = Assert.ThrowsAny<ArgumentException>(() => f.InvokeRaw("Forward", args.Concat(f.Unflatten(P(new double[2], 0.0), new double[3])).ToArray()));
+            var ex = Assert.ThrowsAny<ArgumentException>(() => f.Invoke("Forward", args.Concat(f.Unflatten(P(new double[2], 0.0), new double[3])).ToArray()));
             Assert.Equal("dAngles", ex.ParamName);
             var seed = f.Seed(new double[6]);
-            ex = Assert.ThrowsAny<ArgumentException>(() => f.InvokeRaw("Reverse", args.Append(seed).Concat(f.Unflatten(P(new double[4], 0.0), new double[5])).ToArray()));
+            ex = Assert.ThrowsAny<ArgumentException>(() => f.Invoke("Reverse", args.Append(seed).Concat(f.Unflatten(P(new double[4], 0.0), new double[5])).ToArray()));
             Assert.Equal("dAngles", ex.ParamName);
         }
     }
@@ -431,29 +432,29 @@ namespace GradGen.Tests.VectorValued
         }
 
         /// <summary>A method of the mixed-precision type: float steps for finite differences (its values are rounded to float).</summary>
-        private static VectorFunction Mixed(string method)
+        private static DiffFunction Mixed(string method)
         {
             var source = TupleSource.Double.Value;
-            return new VectorFunction(source, source.GetType(TupleSource.MixedType), method) { FloatArithmetic = true };
+            return new DiffFunction(source, source.GetType(TupleSource.MixedType), method) { FloatArithmetic = true };
         }
 
         [Fact]
-        public void TupleOfDoubleAndFloat() => JacobianCheck.Check(Mixed("MixedElements"),
+        public void TupleOfDoubleAndFloat() => DerivativeCheck.Jacobian(Mixed("MixedElements"),
             Points(P(0.75, -1.25), P(-2.0, 0.5)),
             a => M(new[] { (double)a[1]!, (double)a[0]! }, new[] { 0, 2 * (double)a[1]! }));
 
         [Fact]
-        public void FloatTupleLocalReturnedAsDoubleTuple() => JacobianCheck.Check(Mixed("Widened"),
+        public void FloatTupleLocalReturnedAsDoubleTuple() => DerivativeCheck.Jacobian(Mixed("Widened"),
             Points(P(0.75), P(-2.0)),
             a => M(new[] { 1.0 }, new[] { 2 * (double)a[0]! }));
 
         [Fact]
-        public void DoubleTupleNarrowedToFloatTuple() => JacobianCheck.Check(Mixed("Narrowed"),
+        public void DoubleTupleNarrowedToFloatTuple() => DerivativeCheck.Jacobian(Mixed("Narrowed"),
             Points(P(0.75), P(-2.0)),
             a => M(new[] { 1.0 }, new[] { 2 * (double)a[0]! }));
 
         [Fact]
-        public void FloatTupleCallDeconstructedIntoDoubles() => JacobianCheck.Check(Mixed("CallsFloat"),
+        public void FloatTupleCallDeconstructedIntoDoubles() => DerivativeCheck.Jacobian(Mixed("CallsFloat"),
             Points(P(0.75), P(-2.0)),
             a =>
             {
@@ -484,15 +485,15 @@ namespace GradGen.Tests.VectorValued
                 e[k] = 1;
                 var (result, _) = Reflect.InvokeInstance(target, "StepForward", q, p, e[0], e[1]);
                 var pair = (ITuple)result!;
-                Assert.Equal(new[] { q + 0.1 * p, p - 0.1 * 3.0 * q }, VectorFunction.Outputs(pair[0]));
-                var tangent = VectorFunction.Outputs(pair[1]);
+                Assert.Equal(new[] { q + 0.1 * p, p - 0.1 * 3.0 * q }, DiffFunction.Outputs(pair[0]));
+                var tangent = DiffFunction.Outputs(pair[1]);
                 Assert.Equal(j[0, k], tangent[0], 12);
                 Assert.Equal(j[1, k], tangent[1], 12);
             }
 
             var seed = (0.5, -2.0);
             var (value, after) = Reflect.InvokeInstance(target, "StepReverse", q, p, seed, 1.0, 2.0);
-            Assert.Equal(new[] { q + 0.1 * p, p - 0.1 * 3.0 * q }, VectorFunction.Outputs(value));
+            Assert.Equal(new[] { q + 0.1 * p, p - 0.1 * 3.0 * q }, DiffFunction.Outputs(value));
             Assert.Equal(1.0 + 0.5 * j[0, 0] - 2.0 * j[1, 0], (double)after[3]!, 12);
             Assert.Equal(2.0 + 0.5 * j[0, 1] - 2.0 * j[1, 1], (double)after[4]!, 12);
         }
