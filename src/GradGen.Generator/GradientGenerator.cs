@@ -4,6 +4,7 @@ using GradGen.Generator.Diagnostics;
 using GradGen.Generator.Emit;
 using GradGen.Generator.Frontend;
 using GradGen.Generator.Ir;
+using GradGen.Generator.Lowering;
 using GradGen.Generator.Model;
 using GradGen.Generator.Optimize;
 using Microsoft.CodeAnalysis;
@@ -22,7 +23,9 @@ namespace GradGen.Generator
                     "GradGen.DifferentiableAttribute",
                     static (node, _) => node is MethodDeclarationSyntax,
                     static (ctx, ct) => MethodParser.ParseForGenerator((IMethodSymbol)ctx.TargetSymbol, ctx.SemanticModel, ctx.Attributes[0], ct))
-                .WithTrackingName(TrackingNames.Methods);
+                .WithTrackingName(TrackingNames.Methods)
+                .Select(static (m, _) => Preparation.Prepare(m))
+                .WithTrackingName(TrackingNames.Prepared);
 
             // User-written derivatives, collected into one registry that only changes when a [DerivativeOf] method does.
             var registry = context.SyntaxProvider
@@ -106,6 +109,7 @@ namespace GradGen.Generator
         public const string Methods = "DifferentiableMethods";
         public const string Blocked = "BlockedMethods";
         public const string CustomDerivatives = "CustomDerivatives";
+        public const string Prepared = "PreparedMethods";
         public const string Bound = "BoundMethods";
         public const string Inlinable = "InlinableMethods";
         public const string Inlined = "InlinedMethods";

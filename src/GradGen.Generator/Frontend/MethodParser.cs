@@ -5,7 +5,6 @@ using System.Threading;
 using GradGen.Generator.Analysis;
 using GradGen.Generator.Diagnostics;
 using GradGen.Generator.Ir;
-using GradGen.Generator.Lowering;
 using GradGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -127,7 +126,6 @@ namespace GradGen.Generator.Frontend
             var results = (BodyParser.IsRealTuple(method.ReturnType)
                 ? ((INamedTypeSymbol)method.ReturnType).TupleElements.Select((e, i) => new Var(TypeNames.Of(e.Type), context.Names.Fresh($"result{i + 1}")))
                 : new[] { new Var(TypeNames.Of(method.ReturnType), context.Names.Fresh("result")) }).ToList();
-            var prepared = Preparation.Prepare(statements, results, parameters, context.Names);
             var model = new DiffMethodModel(
                 MethodKeys.Of(method),
                 HintName(method),
@@ -138,9 +136,9 @@ namespace GradGen.Generator.Frontend
                 method.IsStatic,
                 TypeNames.Of(method.ReturnType),
                 parameters,
-                parser.Locals.Concat(prepared.Locals).Concat(results).ToEquatableArray(),
+                parser.Locals.Concat(results).ToEquatableArray(),
                 results.ToEquatableArray(),
-                prepared.Body,
+                statements,
                 Kinds(attribute),
                 syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
             return new ParseResult(model, context.Diagnostics.ToImmutableArray(), callees)

@@ -6,17 +6,34 @@ using GradGen.Generator.Model;
 
 namespace GradGen.Generator.Lowering
 {
-    /// <summary>Brings a parsed body into the form both modes work on: structured control flow, named intermediates.</summary>
+    /// <summary>
+    /// Brings a parsed method into the prepared dialect both modes work on: structured control flow, named
+    /// intermediates (checked by <c>IrVerifier.Prepared</c>). The generator's step after parsing; the analyzer, which
+    /// only reports, never runs it.
+    /// </summary>
     internal static class Preparation
     {
-        public static (EquatableArray<Stmt> Body, List<Var> Locals) Prepare(
-            EquatableArray<Stmt> body, IReadOnlyList<Var> results, IEnumerable<Parameter> parameters, NameScope names)
+        public static MethodResult Prepare(MethodResult parsed) => parsed.Model is { } model ? parsed with { Model = Prepare(model) } : parsed;
+
+        public static DiffMethodModel Prepare(DiffMethodModel parsed)
         {
+            // The names the parser took: parameters, their derivatives, the reserved ones and every local.
+            var names = new NameScope(parsed.Parameters.Select(p => p.Name)
+                .Concat(parsed.Parameters.Where(p => p.Wrt).Select(p => DerivativeNames.Parameter("d", p.Name)))
+                .Concat(DerivativeNames.Reserved)
+                .Concat(parsed.Locals.Select(l => l.Name)));
             var locals = new List<Var>();
-            var lowered = ControlFlowLowering.Lower(body, results, names, locals);
-            var varied = ActivityAnalysis.Varied(lowered, parameters.Where(p => p.Wrt).Select(p => p.Name));
+            var lowered = ControlFlowLowering.Lower(parsed.Body, parsed.Results, names, locals);
+            var varied = ActivityAnalysis.Varied(lowered, parsed.Parameters.Where(p => p.Wrt).Select(p => p.Name));
             var split = ExpressionSplitting.Split(lowered, varied, names, locals);
-            return (split.ToEquatableArray(), locals);
+
+            // The method's own locals, then those lowering made, then the results: the order they are declared in.
+            var results = new HashSet<Var>(parsed.Results);
+            return parsed with
+            {
+                Locals = parsed.Locals.Where(l => !results.Contains(l)).Concat(locals).Concat(parsed.Results).ToEquatableArray(),
+                Body = split.ToEquatableArray(),
+            };
         }
     }
 }
