@@ -31,21 +31,28 @@ namespace GradGen.Tests.Infrastructure
         /// Methods ("T.M") that are not generated although no error lies in them: they call a method that is not
         /// generated, and GG0013 marks such a call only where the callee has errors of its own.
         /// </param>
-        public static async Task<VerifiedSource> VerifyAsync(string markup, string[]? blockedByCallee = null, params DiagnosticResult[] expected)
+        /// <param name="moreFiles">Other files of the compilation, marked up too.</param>
+        public static async Task<VerifiedSource> VerifyAsync(string markup, string[]? blockedByCallee = null, string[]? moreFiles = null, params DiagnosticResult[] expected)
         {
+            var files = new[] { markup }.Concat(moreFiles ?? Array.Empty<string>()).ToList();
             var reported = new List<Diagnostic>();
             var test = new CSharpAnalyzerTest<DifferentiableAnalyzer, DefaultVerifier>
             {
-                TestCode = markup,
                 // Called with each reported diagnostic once it has matched its expectation.
                 DiagnosticVerifier = (actual, _, _) => reported.Add(actual),
             }.WithGradGen();
+            foreach (var file in files)
+            {
+                test.TestState.Sources.Add(file);
+            }
+
             test.ExpectedDiagnostics.AddRange(expected);
             await test.RunAsync();
 
-            var source = WithoutMarkup(markup);
-            var run = GeneratorHarness.Run(source);
-            string Context() => DiagnosticSource.Context(source, reported, run);
+            // The file names the test framework gives, so that a diagnostic's file is the same in both compilations.
+            var sources = files.Select((file, i) => ($"Test{i}.cs", WithoutMarkup(file))).ToList();
+            var run = GeneratorHarness.Run(sources);
+            string Context() => DiagnosticSource.Context(string.Join("\n", sources.Select(s => "// " + s.Item1 + "\n" + s.Item2)), reported, run);
 
             // Markup carries no severity: each ID has the one the contract (docs/diagnostics.md) gives it.
             foreach (var d in reported)
@@ -71,7 +78,7 @@ namespace GradGen.Tests.Infrastructure
 
             var afterGeneration = GeneratorHarness.Analyze(run.OutputCompilation).Where(DiagnosticSource.IsGradGen).ToList();
             Assert.True(
-                afterGeneration.All(d => d.Location.SourceTree == run.InputCompilation.SyntaxTrees.Single())
+                afterGeneration.All(d => d.Location.SourceTree is { } tree && run.InputCompilation.SyntaxTrees.Contains(tree))
                     && afterGeneration.Select(Key).OrderBy(k => k, StringComparer.Ordinal).SequenceEqual(reported.Select(Key).OrderBy(k => k, StringComparer.Ordinal)),
                 "Analyzing the output, generated code included, reports otherwise:\n" + DiagnosticSource.Show(afterGeneration) + "\n\n" + Context());
 
@@ -81,7 +88,7 @@ namespace GradGen.Tests.Infrastructure
                 AssertGoodWorks(fine);
             }
 
-            return new VerifiedSource(source, reported, run, assembly);
+            return new VerifiedSource(reported, run, assembly);
         }
 
         /// <summary>
@@ -108,7 +115,8 @@ namespace GradGen.Tests.Infrastructure
             _ => DiagnosticSeverity.Error,
         };
 
-        private static string Key(Diagnostic d) => $"{d.Location.SourceSpan.Start:D6} {d.Location.SourceSpan} {d.Id}";
+        private static string Key(Diagnostic d) =>
+            $"{System.IO.Path.GetFileName(d.Location.SourceTree?.FilePath)} {d.Location.SourceSpan.Start:D6} {d.Location.SourceSpan} {d.Id}";
 
         /// <summary>Each source method with [Differentiable] (a partial method once), and the spans of its declarations.</summary>
         private static IEnumerable<(IMethodSymbol Method, List<TextSpan> Declarations)> DifferentiableMethods(Compilation compilation)
@@ -157,8 +165,8 @@ namespace GradGen.Tests.Infrastructure
         }
     }
 
-    /// <summary>A source that <see cref="MarkupVerifier"/> passed: without its markup, what the analyzer reported, the generator's run and output.</summary>
-    public sealed record VerifiedSource(string Source, IReadOnlyList<Diagnostic> Diagnostics, GeneratorRun Run, Assembly Assembly)
+    /// <summary>A source that <see cref="MarkupVerifier"/> passed: what the analyzer reported, the generator's run and output.</summary>
+    public sealed record VerifiedSource(IReadOnlyList<Diagnostic> Diagnostics, GeneratorRun Run, Assembly Assembly)
     {
         public Diagnostic Single(string id) => Assert.Single(Diagnostics, d => d.Id == id);
 
