@@ -6,6 +6,7 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 using GradGen.Generator.Diagnostics;
+using GradGen.Generator.Frontend;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.CSharp.Testing;
@@ -65,7 +66,8 @@ namespace GradGen.Tests.Infrastructure
             Assert.True(errors.Count == 0, "The output compilation has errors:\n" + string.Join("\n", errors.Select(e => "  " + e)) + "\n\n" + Context());
             foreach (var (method, declarations) in DifferentiableMethods(run.InputCompilation))
             {
-                var own = reported.Where(d => d.Severity == DiagnosticSeverity.Error && declarations.Any(span => span.Contains(d.Location.SourceSpan))).ToList();
+                var own = reported.Where(d => d.Severity == DiagnosticSeverity.Error
+                    && declarations.Any(declaration => FileOf(d) == declaration.File && declaration.Span.Contains(d.Location.SourceSpan))).ToList();
                 var blocked = blockedByCallee?.Contains(method.ContainingType.Name + "." + method.Name) == true;
                 var generated = run.GeneratedSources.ContainsKey(HintName(method));
                 if (generated != (own.Count == 0 && !blocked))
@@ -115,11 +117,13 @@ namespace GradGen.Tests.Infrastructure
             _ => DiagnosticSeverity.Error,
         };
 
-        private static string Key(Diagnostic d) =>
-            $"{System.IO.Path.GetFileName(d.Location.SourceTree?.FilePath)} {d.Location.SourceSpan.Start:D6} {d.Location.SourceSpan} {d.Id}";
+        /// <summary>The file name alone: the test framework's files are in a folder (/0/Test0.cs), the harness's are not.</summary>
+        private static string FileOf(Diagnostic d) => System.IO.Path.GetFileName(d.Location.SourceTree?.FilePath) ?? string.Empty;
 
-        /// <summary>Each source method with [Differentiable] (a partial method once), and the spans of its declarations.</summary>
-        private static IEnumerable<(IMethodSymbol Method, List<TextSpan> Declarations)> DifferentiableMethods(Compilation compilation)
+        private static string Key(Diagnostic d) => $"{FileOf(d)} {d.Location.SourceSpan.Start:D6}+{d.Location.SourceSpan.Length} {d.Id}";
+
+        /// <summary>Each source method with [Differentiable] (a partial method once), and where its declarations are.</summary>
+        private static IEnumerable<(IMethodSymbol Method, List<(string File, TextSpan Span)> Declarations)> DifferentiableMethods(Compilation compilation)
         {
             var attribute = compilation.GetTypeByMetadataName("GradGen.DifferentiableAttribute");
             return compilation.SyntaxTrees
@@ -131,22 +135,14 @@ namespace GradGen.Tests.Infrastructure
                 .Where(method => method.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute)))
                 .Select(method => (method, new[] { method, method.PartialImplementationPart }
                     .SelectMany(part => part?.DeclaringSyntaxReferences ?? ImmutableArray<SyntaxReference>.Empty)
-                    .Select(reference => reference.Span)
+                    .Select(reference => (reference.SyntaxTree.FilePath, reference.Span))
                     .ToList()));
         }
 
-        /// <summary>The generator's file name for a method (MethodParser.HintName): Namespace.Type.Method, overloads with their parameter types.</summary>
-        private static string HintName(IMethodSymbol method)
-        {
-            var name = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted))
-                + "." + method.Name;
-            if (method.ContainingType.GetMembers(method.Name).Length > 1)
-            {
-                name += "_" + string.Join("_", method.Parameters.Select(p => p.Type.ToDisplayString()));
-            }
-
-            return new string(name.Select(c => char.IsLetterOrDigit(c) || c is '.' or '_' ? c : '_').ToArray()) + ".g.cs";
-        }
+        /// <summary>The generator's own file name for a method (MethodParser.HintName, private, so found by reflection).</summary>
+        private static readonly Func<IMethodSymbol, string> HintName = typeof(MethodParser)
+            .GetMethod("HintName", BindingFlags.NonPublic | BindingFlags.Static)!
+            .CreateDelegate<Func<IMethodSymbol, string>>();
 
         /// <summary>Diag.Fine.Good is x² + 1 (its gradient at 3), or (x², 3x) (its forward derivative at 2).</summary>
         private static void AssertGoodWorks(Type fine)
