@@ -1,6 +1,6 @@
-using System.Linq;
-using GradGen.Tests.Infrastructure;
+using System.Threading.Tasks;
 using Xunit;
+using static GradGen.Tests.Infrastructure.MarkupVerifier;
 
 namespace GradGen.Tests
 {
@@ -17,24 +17,19 @@ public static partial class C
 ";
 
         [Theory]
-        [InlineData("[Differentiable] public static double F(double x, double y) => Scale(x, y);", "Scale(x, y)", "factor")]
-        [InlineData("[Differentiable] public static double F(double x, double y) { double z = y * y; return Scale(x, z); }", "Scale(x, z)", "factor")]
-        [InlineData("[Differentiable] public static double F(double[] a, double[] x) => Dot(x, a);", "Dot(x, a)", "a")]
-        public void ReportedWhereTheDerivativeWouldBeLost(string method, string call, string parameter)
+        [InlineData("[Differentiable] public static double F(double x, double y) => {|GG0010:Scale(x, y)|};", "factor")]
+        [InlineData("[Differentiable] public static double F(double x, double y) { double z = y * y; return {|GG0010:Scale(x, z)|}; }", "factor")]
+        [InlineData("[Differentiable] public static double F(double[] a, double[] x) => {|GG0010:Dot(x, a)|};", "a")]
+        public async Task ReportedWhereTheDerivativeWouldBeLost(string method, string parameter)
         {
-            var diagnostics = GeneratorHarness.Analyze(Callees + method + "\n}").Where(d => d.Id == "GG0010").ToList();
-            var diagnostic = Assert.Single(diagnostics);
-            Assert.Equal(call, diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan));
-            Assert.Contains($"'{parameter}'", diagnostic.GetMessage());
+            var v = await VerifyAsync(Callees + method + "\n}");
+            v.AssertMessage("GG0010", $"'{parameter}'");
         }
 
         [Theory]
         [InlineData("[Differentiable] public static double F(double x, [NoDerivative] double y) => Scale(x, y);")]
         [InlineData("[Differentiable] public static double F(double x) => Scale(x, 2.5);")]
         [InlineData("[Differentiable] public static double F(double[] x, [NoDerivative] double[] a) => Dot(x, a);")]
-        public void NotReportedForValuesWithoutDerivative(string method)
-        {
-            Assert.DoesNotContain(GeneratorHarness.Analyze(Callees + method + "\n}"), d => d.Id == "GG0010");
-        }
+        public Task NotReportedForValuesWithoutDerivative(string method) => VerifyAsync(Callees + method + "\n}");
     }
 }

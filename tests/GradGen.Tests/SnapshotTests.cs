@@ -193,16 +193,7 @@ namespace Snaps
                     ? File.ReadAllText(path).Replace("\r\n", "\n")
                     : null;
 
-            var test = new CSharpSourceGeneratorTest<GradientGenerator, DefaultVerifier>
-            {
-                ReferenceAssemblies = ReferenceAssemblies.Net.Net80,
-                TestState = { Sources = { source }, AdditionalReferences = { typeof(DifferentiableAttribute).Assembly } },
-            };
-
-            // Nullable annotations on, as in a new project (and as GeneratorHarness compiles): var locals of reference
-            // types are then written with their nullable annotation.
-            test.SolutionTransforms.Add((solution, project) => solution.WithProjectCompilationOptions(project,
-                ((Microsoft.CodeAnalysis.CSharp.CSharpCompilationOptions)solution.GetProject(project)!.CompilationOptions!).WithNullableContextOptions(Microsoft.CodeAnalysis.NullableContextOptions.Enable)));
+            var test = new CSharpSourceGeneratorTest<GradientGenerator, DefaultVerifier> { TestState = { Sources = { source } } }.WithGradGen();
             foreach (var hint in hintNames)
             {
                 test.TestState.GeneratedSources.Add((typeof(GradientGenerator), hint, SourceText.From(Snapshot(hint) ?? string.Empty, Encoding.UTF8)));

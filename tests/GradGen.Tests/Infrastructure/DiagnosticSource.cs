@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
-using Xunit;
 
 namespace GradGen.Tests.Infrastructure
 {
@@ -47,17 +46,9 @@ namespace Diag
                 .Where(k => k == $"Diag.{type}.{method}.g.cs" || k.StartsWith($"Diag.{type}.{method}_", StringComparison.Ordinal))
                 .ToList();
 
-        public static string Context(string source, IEnumerable<Diagnostic> analyzer, GeneratorRun? run) =>
+        public static string Context(string source, IEnumerable<Diagnostic> analyzer, GeneratorRun run) =>
             "Analyzer diagnostics:\n" + Show(analyzer) + "\n\n"
-            + (run is null ? string.Empty : run.Describe(includeSources: true) + "\n")
+            + run.Describe(includeSources: true) + "\n"
             + "Source:\n" + GeneratorHarness.WithLineNumbers(source);
-
-        /// <summary>The test source must compile on its own; GradGen's verdict is a matter for the analyzer and generator.</summary>
-        public static void AssertSourceCompiles(string source)
-        {
-            var errors = GeneratorHarness.CreateCompilation(source).GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-            Assert.True(errors.Count == 0, "TEST BUG: the test source does not compile without the generator:\n"
-                + string.Join("\n", errors.Select(e => "  " + e)) + "\n\n" + GeneratorHarness.WithLineNumbers(source));
-        }
     }
 }
