@@ -437,7 +437,7 @@ namespace GradGen.Generator.Frontend
             ImmutableDictionary<string, string?>.Empty.Add(Descriptors.StubsProperty, string.Join("\n", stubs));
 
         /// <summary><c>Namespace.Type.Method.g.cs</c>; overloads add their parameter types to stay apart.</summary>
-        private static string HintName(IMethodSymbol method)
+        internal static string HintName(IMethodSymbol method)
         {
             var name = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.WithGlobalNamespaceStyle(SymbolDisplayGlobalNamespaceStyle.Omitted))
                 + "." + method.Name;

@@ -28,12 +28,8 @@ namespace GradGen.Tests.Infrastructure
     /// </summary>
     public static class MarkupVerifier
     {
-        /// <param name="blockedByCallee">
-        /// Methods ("T.M") that are not generated although no error lies in them: they call a method that is not
-        /// generated, and GG0013 marks such a call only where the callee has errors of its own.
-        /// </param>
         /// <param name="moreFiles">Other files of the compilation, marked up too.</param>
-        public static async Task<VerifiedSource> VerifyAsync(string markup, string[]? blockedByCallee = null, string[]? moreFiles = null, params DiagnosticResult[] expected)
+        public static async Task<VerifiedSource> VerifyAsync(string markup, string[]? moreFiles = null, params DiagnosticResult[] expected)
         {
             var files = new[] { markup }.Concat(moreFiles ?? Array.Empty<string>()).ToList();
             var reported = new List<Diagnostic>();
@@ -68,12 +64,11 @@ namespace GradGen.Tests.Infrastructure
             {
                 var own = reported.Where(d => d.Severity == DiagnosticSeverity.Error
                     && declarations.Any(declaration => FileOf(d) == declaration.File && declaration.Span.Contains(d.Location.SourceSpan))).ToList();
-                var blocked = blockedByCallee?.Contains(method.ContainingType.Name + "." + method.Name) == true;
-                var generated = run.GeneratedSources.ContainsKey(HintName(method));
-                if (generated != (own.Count == 0 && !blocked))
+                var generated = run.GeneratedSources.ContainsKey(MethodParser.HintName(method));
+                if (generated != (own.Count == 0))
                 {
                     Assert.Fail(generated
-                        ? $"{method} has {(blocked ? "a callee that is not generated" : "an error (" + own[0].Id + ")")} but was generated.\n" + Context()
+                        ? $"{method} has an error ({own[0].Id}) but was generated.\n" + Context()
                         : $"{method} has no error but was not generated.\n" + Context());
                 }
             }
@@ -138,11 +133,6 @@ namespace GradGen.Tests.Infrastructure
                     .Select(reference => (reference.SyntaxTree.FilePath, reference.Span))
                     .ToList()));
         }
-
-        /// <summary>The generator's own file name for a method (MethodParser.HintName, private, so found by reflection).</summary>
-        private static readonly Func<IMethodSymbol, string> HintName = typeof(MethodParser)
-            .GetMethod("HintName", BindingFlags.NonPublic | BindingFlags.Static)!
-            .CreateDelegate<Func<IMethodSymbol, string>>();
 
         /// <summary>Diag.Fine.Good is x² + 1 (its gradient at 3), or (x², 3x) (its forward derivative at 2).</summary>
         private static void AssertGoodWorks(Type fine)
