@@ -88,8 +88,8 @@ namespace GradGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor CalleeHasErrors = Error(
             "GG0013",
             "Called [Differentiable] method has errors",
-            "'{0}' has GradGen errors of its own, so it has no generated derivative and neither can this method: fix '{0}' first",
-            "Derivatives flow through a call by the callee's generated derivative; a callee with errors gets none, so its callers are not generated either. The diagnostic's additional location is the callee.");
+            "'{0}' has GradGen errors, in its body or in a [Differentiable] method it calls, so it has no generated derivative and neither can this method: fix them first",
+            "Derivatives flow through a call by the callee's generated derivative; a callee with errors, or one that calls such a method, gets none, so its callers are not generated either. The diagnostic's additional location is the callee.");
 
         public static readonly DiagnosticDescriptor DerivativeTargetNotFound = Error(
             "GG0014",

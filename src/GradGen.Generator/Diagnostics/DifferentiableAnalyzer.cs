@@ -45,6 +45,32 @@ namespace GradGen.Generator.Diagnostics
                 ParseResult? Parse(IMethodSymbol method, SemanticModel semanticModel, System.Threading.CancellationToken cancellationToken) => parsed.GetOrAdd(method, m =>
                     DifferentiableAttributeOf(m, attributeType) is { } attribute ? MethodParser.Parse(m, semanticModel, attribute, cancellationToken, registry) : null);
 
+                // Whether a method with errors is reachable from this one through calls (itself included).
+                bool Blocked(IMethodSymbol method, SemanticModel semanticModel, System.Threading.CancellationToken cancellationToken)
+                {
+                    var seen = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default) { method };
+                    var pending = new Stack<IMethodSymbol>(seen);
+                    while (pending.Count > 0)
+                    {
+                        if (Parse(pending.Pop(), semanticModel, cancellationToken) is not { } parse)
+                        {
+                            continue;
+                        }
+
+                        if (parse.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
+                        {
+                            return true;
+                        }
+
+                        foreach (var (callee, _) in parse.CallSites.Where(c => c.Callee.Locations.Any(l => l.IsInSource) && seen.Add(c.Callee)))
+                        {
+                            pending.Push(callee);
+                        }
+                    }
+
+                    return false;
+                }
+
                 start.RegisterSyntaxNodeAction(
                     node =>
                     {
@@ -64,10 +90,11 @@ namespace GradGen.Generator.Diagnostics
                             node.ReportDiagnostic(diagnostic);
                         }
 
-                        // A callee with errors blocks this method too: say so at the call, pointing to the callee.
+                        // A callee with errors, or one that reaches one through its own calls, blocks this method too
+                        // (as CallGraph.Blocked decides for the generator): say so at the call, pointing to the callee.
                         foreach (var (callee, location) in result.CallSites)
                         {
-                            if (!SymbolEqualityComparer.Default.Equals(callee, method) && callee.Locations.FirstOrDefault(l => l.IsInSource) is { } calleeLocation && Parse(callee, node.SemanticModel, node.CancellationToken)?.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) == true)
+                            if (!SymbolEqualityComparer.Default.Equals(callee, method) && callee.Locations.FirstOrDefault(l => l.IsInSource) is { } calleeLocation && Blocked(callee, node.SemanticModel, node.CancellationToken))
                             {
                                 node.ReportDiagnostic(Diagnostic.Create(Descriptors.CalleeHasErrors, location, new[] { calleeLocation }, $"{callee.ContainingType.Name}.{callee.Name}"));
                             }
