@@ -91,27 +91,27 @@ namespace GradGen.Tests
             VerifyAsync(Source("        [Differentiable] public static double Bad(double x) => x * x;"));
 
         // ----------------------------------------------------------------------------------------------------------
-        // GG0002: unsupported signature (reported on the attribute)
+        // GG0002: unsupported signature (reported on the part at fault: the parameter, the return type, the type parameters, async)
         // ----------------------------------------------------------------------------------------------------------
 
         public static TheoryData<string, string, string> UnsupportedSignatures => new TheoryData<string, string, string>
         {
             // name, members, a word the message must contain (an out parameter must be assigned and an iterator must
             // yield: the body reports that too)
-            { "ReturnsInt", "[{|GG0002:Differentiable|}] public static int Bad(int n) => n * 2;", "'int'" },
-            { "ReturnsVoid", "[{|GG0002:Differentiable|}] public static void Bad(double x) { }", "'void'" },
-            { "ReturnsDecimal", "[{|GG0002:Differentiable|}] public static decimal Bad({|GG0019:decimal x|}) => x * x;", "'decimal'" },
-            { "RefParameter", "[{|GG0002:Differentiable|}] public static double Bad(ref double x, double y) => y * y;", "'x'" },
-            { "InParameter", "[{|GG0002:Differentiable|}] public static double Bad(in double x, double y) => y * y;", "'x'" },
-            { "OutParameter", "[{|GG0002:Differentiable|}] public static double Bad(double x, out double y) { y = 1; return x * x; }", "'y'" },
-            { "ParamsParameter", "[{|GG0002:Differentiable|}] public static double Bad(double x, params int[] ns) => x * ns.Length;", "params" },
-            { "GenericMethod", "[{|GG0002:Differentiable|}] public static double Bad<TNum>(double x) => x * x;", "generic" },
-            { "GenericReturningT", "[{|GG0002:{|GG0002:Differentiable|}|}] public static TNum Bad<TNum>(TNum x) => x;", "generic" },
-            { "AsyncMethod", "#pragma warning disable CS1998\n[{|GG0002:{|GG0002:Differentiable|}|}] public static async System.Threading.Tasks.Task<double> Bad(double x) => x * x;\n#pragma warning restore CS1998", "async" },
-            { "WritableSpanParameter", "[{|GG0002:Differentiable|}] public static double Bad(Span<double> xs, double y) => y * xs.Length;", "'xs'" },
-            { "JaggedArrayParameter", "[{|GG0002:Differentiable|}] public static double Bad(double[][] xs, double y) => y * xs.Length;", "'xs'" },
-            { "Rank3ArrayParameter", "[{|GG0002:Differentiable|}] public static double Bad(double[,,] xs, double y) => y * xs.Length;", "'xs'" },
-            { "Iterator", "[{|GG0002:Differentiable|}] public static System.Collections.Generic.IEnumerable<double> Bad(double x) { yield return x; }", "IEnumerable" },
+            { "ReturnsInt", "[Differentiable] public static {|GG0002:int|} Bad(int n) => n * 2;", "'int'" },
+            { "ReturnsVoid", "[Differentiable] public static {|GG0002:void|} Bad(double x) { }", "'void'" },
+            { "ReturnsDecimal", "[Differentiable] public static {|GG0002:decimal|} Bad({|GG0019:decimal x|}) => x * x;", "'decimal'" },
+            { "RefParameter", "[Differentiable] public static double Bad({|GG0002:ref double x|}, double y) => y * y;", "'x'" },
+            { "InParameter", "[Differentiable] public static double Bad({|GG0002:in double x|}, double y) => y * y;", "'x'" },
+            { "OutParameter", "[Differentiable] public static double Bad(double x, {|GG0002:out double y|}) { y = 1; return x * x; }", "'y'" },
+            { "ParamsParameter", "[Differentiable] public static double Bad(double x, {|GG0002:params int[] ns|}) => x * ns.Length;", "params" },
+            { "GenericMethod", "[Differentiable] public static double Bad{|GG0002:<TNum>|}(double x) => x * x;", "generic" },
+            { "GenericReturningT", "[Differentiable] public static TNum Bad{|GG0002:<TNum>|}(TNum x) => x;", "generic" },
+            { "AsyncMethod", "#pragma warning disable CS1998\n[Differentiable] public static {|GG0002:async|} {|GG0002:System.Threading.Tasks.Task<double>|} Bad(double x) => x * x;\n#pragma warning restore CS1998", "async" },
+            { "WritableSpanParameter", "[Differentiable] public static double Bad({|GG0002:Span<double> xs|}, double y) => y * xs.Length;", "'xs'" },
+            { "JaggedArrayParameter", "[Differentiable] public static double Bad({|GG0002:double[][] xs|}, double y) => y * xs.Length;", "'xs'" },
+            { "Rank3ArrayParameter", "[Differentiable] public static double Bad({|GG0002:double[,,] xs|}, double y) => y * xs.Length;", "'xs'" },
+            { "Iterator", "[Differentiable] public static {|GG0002:System.Collections.Generic.IEnumerable<double>|} Bad(double x) { yield return x; }", "IEnumerable" },
         };
 
         [Theory]
@@ -124,18 +124,18 @@ namespace GradGen.Tests
         }
 
         /// <summary>
-        /// One signature problem is one diagnostic, on the attribute: the uses of the offending parameter in the body
-        /// are not reported again (GG0005 "an array is not supported", "a ref, out or in parameter", ...). An async
-        /// method has two: it is async, and it returns a Task.
+        /// One signature problem is one diagnostic, on the part of the signature at fault: the uses of the offending
+        /// parameter in the body are not reported again (GG0005 "an array is not supported", "a ref, out or in
+        /// parameter", ...). An async method has two: it is async, and it returns a Task.
         /// </summary>
         [Theory]
-        [InlineData("RefParameterUsed", "[{|GG0002:Differentiable|}] public static double Bad(ref double x) => x * x;")]
-        [InlineData("InParameterUsed", "[{|GG0002:Differentiable|}] public static double Bad(in double x) => x * x;")]
-        [InlineData("OutParameterAssigned", "[{|GG0002:Differentiable|}] public static double Bad(double x, out double y) { y = x; return x * x; }")]
-        [InlineData("WritableSpanParameterIndexed", "[{|GG0002:Differentiable|}] public static double Bad(Span<double> xs) => xs[0] * xs[1];")]
-        [InlineData("JaggedArrayParameterIndexed", "[{|GG0002:Differentiable|}] public static double Bad(double[][] xs) => xs[0][0] * xs[1][0];")]
-        [InlineData("Rank3ArrayParameterIndexed", "[{|GG0002:Differentiable|}] public static double Bad(double[,,] m) => m[0, 0, 0] * m[1, 1, 1];")]
-        [InlineData("AsyncWithAwait", "[{|GG0002:{|GG0002:Differentiable|}|}] public static async System.Threading.Tasks.Task<double> Bad(double x) { await System.Threading.Tasks.Task.Yield(); return x * x; }")]
+        [InlineData("RefParameterUsed", "[Differentiable] public static double Bad({|GG0002:ref double x|}) => x * x;")]
+        [InlineData("InParameterUsed", "[Differentiable] public static double Bad({|GG0002:in double x|}) => x * x;")]
+        [InlineData("OutParameterAssigned", "[Differentiable] public static double Bad(double x, {|GG0002:out double y|}) { y = x; return x * x; }")]
+        [InlineData("WritableSpanParameterIndexed", "[Differentiable] public static double Bad({|GG0002:Span<double> xs|}) => xs[0] * xs[1];")]
+        [InlineData("JaggedArrayParameterIndexed", "[Differentiable] public static double Bad({|GG0002:double[][] xs|}) => xs[0][0] * xs[1][0];")]
+        [InlineData("Rank3ArrayParameterIndexed", "[Differentiable] public static double Bad({|GG0002:double[,,] m|}) => m[0, 0, 0] * m[1, 1, 1];")]
+        [InlineData("AsyncWithAwait", "[Differentiable] public static {|GG0002:async|} {|GG0002:System.Threading.Tasks.Task<double>|} Bad(double x) { await System.Threading.Tasks.Task.Yield(); return x * x; }")]
         public Task GG0002_SignatureErrorIsNotRepeatedInTheBody(string name, string members)
         {
             Assert.NotNull(name);
@@ -175,7 +175,7 @@ namespace GradGen.Tests
         /// <summary>
         /// Arrays, matrices and read-only spans of reals: the contract's differentiable parameter types, "not supported
         /// yet" while they are being implemented. Either state is right as long as it is consistent: GG0002 on the
-        /// attribute naming the parameter and nothing generated, or no GG error and derivatives that compile.
+        /// parameter, naming it, and nothing generated, or no GG error and derivatives that compile.
         /// </summary>
         [Theory]
         [InlineData("double[] xs", "xs[0] * xs[1]")]
@@ -185,7 +185,7 @@ namespace GradGen.Tests
         public async Task GG0002_CollectionParameterIsReportedOrSupported(string parameter, string expression)
         {
             var type = parameter.StartsWith("float", StringComparison.Ordinal) ? "float" : "double";
-            var v = await VerifyReportedOrSupportedAsync(Source($"        [{{|GG0002:Differentiable|}}] public static {type} Bad({parameter}) => {expression};"));
+            var v = await VerifyReportedOrSupportedAsync(Source($"        [Differentiable] public static {type} Bad({{|GG0002:{parameter}|}}) => {expression};"));
             if (v.Diagnostics.Count > 0)
             {
                 v.AssertMessage("GG0002", "'xs'");
@@ -546,7 +546,7 @@ namespace GradGen.Tests
         [Fact]
         public async Task GG0002_DynamicParameter()
         {
-            var v = await VerifyAsync(Source("        [{|GG0002:Differentiable|}] public static double Bad(double x, dynamic k) => x * x;"));
+            var v = await VerifyAsync(Source("        [Differentiable] public static double Bad(double x, {|GG0002:dynamic k|}) => x * x;"));
             v.AssertMessage("GG0002", "dynamic");
         }
 
@@ -793,7 +793,7 @@ namespace GradGen.Tests
         public async Task CallerOfAMethodWithAnUnsupportedSignatureIsNotGenerated()
         {
             var v = await VerifyAsync(Source(@"
-        [{|GG0002:Differentiable|}] public static double Callee(double x, ref double y) => x * y;
+        [Differentiable] public static double Callee(double x, {|GG0002:ref double y|}) => x * y;
         [Differentiable] public static double Caller(double x) { double y = x; return Callee(x, {|GG0005:ref y|}) * 2; }"));
             Assert.Empty(FilesOf(v.Run, "T", "Caller"));
             Assert.Empty(FilesOf(v.Run, "T", "Callee"));

@@ -100,11 +100,15 @@ namespace GradGen.Generator.Diagnostics
                             }
                         }
                     },
-                    // Local functions and operators cannot be differentiated; they are visited to say so.
+                    // Local functions, operators and accessors can neither be differentiated nor stand for a derivative;
+                    // they are visited to say so.
                     SyntaxKind.MethodDeclaration,
                     SyntaxKind.LocalFunctionStatement,
                     SyntaxKind.OperatorDeclaration,
-                    SyntaxKind.ConversionOperatorDeclaration);
+                    SyntaxKind.ConversionOperatorDeclaration,
+                    SyntaxKind.GetAccessorDeclaration,
+                    SyntaxKind.SetAccessorDeclaration,
+                    SyntaxKind.InitAccessorDeclaration);
             });
         }
 

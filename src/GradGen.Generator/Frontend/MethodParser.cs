@@ -173,7 +173,8 @@ namespace GradGen.Generator.Frontend
                 }
             }
 
-            void Unsupported(string reason) => context.Report(Descriptors.UnsupportedSignature, location, method.Name, reason);
+            // Each problem sits on its own part of the signature; what has no part of its own, on the attribute.
+            void Unsupported(string reason, Location? at = null) => context.Report(Descriptors.UnsupportedSignature, at ?? location, method.Name, reason);
 
             if (method.MethodKind != MethodKind.Ordinary)
             {
@@ -183,12 +184,12 @@ namespace GradGen.Generator.Frontend
 
             if (method.IsGenericMethod)
             {
-                Unsupported("it is generic; write it for double or float");
+                Unsupported("it is generic; write it for double or float", syntax?.TypeParameterList?.GetLocation());
             }
 
             if (method.IsAsync)
             {
-                Unsupported("it is async; differentiate a synchronous method and await around it");
+                Unsupported("it is async; differentiate a synchronous method and await around it", syntax?.Modifiers.FirstOrDefault(m => m.IsKind(SyntaxKind.AsyncKeyword)).GetLocation());
             }
 
             if (syntax is null || method.IsExtern || method.IsAbstract)
@@ -196,28 +197,30 @@ namespace GradGen.Generator.Frontend
                 Unsupported("it has no body (abstract, extern or a partial declaration)");
             }
 
-            if (!IsDifferentiableReturn(method.ReturnType))
+            // The method's own type parameter is reported with the method's being generic.
+            if (!IsDifferentiableReturn(method.ReturnType) && !OfMethodTypeParameter(method.ReturnType))
             {
-                Unsupported($"it returns '{method.ReturnType.ToDisplayString()}'; return double or float, a tuple of 2 to 7 of them, or double[] or float[]");
+                Unsupported($"it returns '{method.ReturnType.ToDisplayString()}'; return double or float, a tuple of 2 to 7 of them, or double[] or float[]", syntax?.ReturnType.GetLocation());
             }
 
             foreach (var parameter in method.Parameters)
             {
+                var at = parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation();
                 if (parameter.RefKind != RefKind.None)
                 {
-                    Unsupported($"parameter '{parameter.Name}' is passed by reference; pass it by value");
+                    Unsupported($"parameter '{parameter.Name}' is passed by reference; pass it by value", at);
                 }
                 else if (parameter.IsParams)
                 {
-                    Unsupported($"parameter '{parameter.Name}' is 'params'; pass an ordinary parameter");
+                    Unsupported($"parameter '{parameter.Name}' is 'params'; pass an ordinary parameter", at);
                 }
                 else if (parameter.Type.TypeKind == TypeKind.Dynamic)
                 {
-                    Unsupported($"parameter '{parameter.Name}' is dynamic; give it a static type");
+                    Unsupported($"parameter '{parameter.Name}' is dynamic; give it a static type", at);
                 }
                 else if (UnsupportedCollection(parameter.Type) is { } problem)
                 {
-                    Unsupported($"parameter '{parameter.Name}' is {problem}");
+                    Unsupported($"parameter '{parameter.Name}' is {problem}", at);
                 }
                 else if (Types.IsDifferentiable(TypeNames.Of(parameter.Type)) || parameter.Type.TypeKind == TypeKind.Error || OfMethodTypeParameter(parameter.Type))
                 {

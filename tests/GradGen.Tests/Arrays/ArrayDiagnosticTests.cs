@@ -67,11 +67,11 @@ namespace GradGen.Tests.Arrays
             return s;
         }
 
-        [{|GG0002:Differentiable|}]
-        public static double SpanParameter(Span<double> v) => v[0];
+        [Differentiable]
+        public static double SpanParameter({|GG0002:Span<double> v|}) => v[0];
 
-        [{|GG0002:Differentiable|}]
-        public static double JaggedParameter(double[][] v) => v[0][0];
+        [Differentiable]
+        public static double JaggedParameter({|GG0002:double[][] v|}) => v[0][0];
     }
 ";
 

@@ -790,12 +790,12 @@ namespace GradGen.Tests.CustomDerivatives
         (double Value, double Tangent) ScaleForward(double x, double dX);
     }", typeHeader: "public partial class T : IFoo"));
 
-        /// <summary>Use is generated exactly when the analyzer reports no error, whichever way GradGen takes a derivative on an accessor.</summary>
+        /// <summary>An accessor cannot be called by name for a derivative: GG0016 on its attribute, as for a local function.</summary>
         [Fact]
-        public Task AnalyzerAndGeneratorAgree_DerivativeOfOnAnAccessor() => VerifyReportedOrSupportedAsync(Source(@"
+        public Task GG0016_DerivativeOfOnAnAccessor() => VerifyAsync(Source(@"
         private readonly double k = 2;
         public double Scale(double x) => k * x;
-        public (double Value, double Tangent) this[double v, double dV] { [DerivativeOf(nameof(Scale))] get => (k * v, k * dV); }
+        public (double Value, double Tangent) this[double v, double dV] { [{|GG0016:DerivativeOf(nameof(Scale))|}] get => (k * v, k * dV); }
         [Differentiable(Kinds = DerivativeKinds.Forward)] public double Use(double x) => {|GG0003:Scale(x * x)|};", typeHeader: "public partial class T"));
 
         // ----------------------------------------------------------------------------------------------------------

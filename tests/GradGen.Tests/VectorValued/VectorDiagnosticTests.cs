@@ -201,7 +201,7 @@ namespace Diag
         [InlineData("int[]", "new[] { (int)x }", "'int[]'")]
         public async Task GG0002_ResultThatIsNotRealsOrARealArray(string returnType, string body, string messageContains)
         {
-            var v = await VerifyAsync(Source($"        [{{|GG0002:Differentiable|}}] public static {returnType} Bad(double x) => {body};"));
+            var v = await VerifyAsync(Source($"        [Differentiable] public static {{|GG0002:{returnType}|}} Bad(double x) => {body};"));
             var message = v.AssertMessage("GG0002", "2 to 7").GetMessage();
             Assert.True(message.Contains(messageContains.Replace("[*,*]", "[,]"), StringComparison.Ordinal) || message.Contains(messageContains, StringComparison.Ordinal),
                 "The message should name the result type: " + message);
