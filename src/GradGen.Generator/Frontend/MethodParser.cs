@@ -51,7 +51,8 @@ namespace GradGen.Generator.Frontend
         /// </summary>
         public static ParseResult Parse(IMethodSymbol method, SemanticModel semanticModel, AttributeData attribute, CancellationToken cancellationToken, System.Lazy<CustomDerivativeRegistry>? registry = null)
         {
-            var syntax = method.DeclaringSyntaxReferences
+            // A partial method's body is in its implementing declaration, wherever the attribute is.
+            var syntax = (method.PartialImplementationPart ?? method).DeclaringSyntaxReferences
                 .Select(r => r.GetSyntax(cancellationToken))
                 .OfType<MethodDeclarationSyntax>()
                 .FirstOrDefault(m => m.Body is not null || m.ExpressionBody is not null);
