@@ -499,7 +499,7 @@ namespace GradGen.Tests
             { "ThrowExpression", "return x >= 0 ? x * x : {|GG0005:throw new ArgumentOutOfRangeException(nameof(x))|};", "'throw'" },
             { "Lambda", "Func<double> one = {|GG0005:() => 1.0|}; return x * one();", "lambda" },
             { "ForEachOverList", "double s = 0; {|GG0005:foreach (var k in WeightList) s += k * x;|} return s;", "'foreach'" },
-            { "Goto", "double y = x; if (n > 0) {|GG0005:goto done;|} y = y * x; {|GG0005:done: return y;|}", "'goto'" },
+            { "Goto", "double y = x; if (n > 0) {|GG0005:goto done;|} y = y * x; done: return y;", "'goto'" },
             { "Lock", "double y; {|GG0005:lock (Gate) { y = x * x; }|} return y;", "'lock'" },
             { "UsingStatement", "double y; {|GG0005:using (var s = new System.IO.MemoryStream()) { y = x * x; }|} return y;", "'using'" },
             { "UsingDeclaration", "{|GG0005:using var s = new System.IO.MemoryStream();|} return x * x;", "'using'" },

@@ -174,6 +174,14 @@ namespace GradGen.Generator.Frontend
                     break;
                 case IEmptyOperation:
                     break;
+                case ILabeledOperation labeled:
+                    // A label is harmless; a goto to it is what is reported.
+                    if (labeled.Operation is { } inner)
+                    {
+                        ParseStatement(inner, output);
+                    }
+
+                    break;
                 default:
                     UnsupportedStatement(op);
                     break;
@@ -1022,7 +1030,6 @@ namespace GradGen.Generator.Frontend
                 IUsingOperation or IUsingDeclarationOperation => ("'using'", "keep resources out of differentiable code"),
                 ILockOperation => ("'lock'", "keep synchronization out of differentiable code"),
                 IBranchOperation => ("'goto'", "use loops, break and continue"),
-                ILabeledOperation => ("a label", "use loops, break and continue"),
                 ILocalFunctionOperation => ("a local function", "make it a [Differentiable] method of the type"),
                 IForEachLoopOperation => ("'foreach' over anything but an array or span", "use a 'for' loop over indices"),
                 _ => (Describe(op), "rewrite it with assignments, branches, loops and calls"),
