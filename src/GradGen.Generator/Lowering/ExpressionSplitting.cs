@@ -55,17 +55,9 @@ namespace GradGen.Generator.Lowering
                     case AssignTuple { Value: DiffCall } tuple:
                         output.Add(tuple with { Value = SplitRoot(tuple.Value, tuple.Line, output) });
                         break;
-                    case If branch:
-                        output.Add(branch with { Then = SplitList(branch.Then).ToEquatableArray(), Else = SplitList(branch.Else).ToEquatableArray() });
-                        break;
-                    case While loop:
-                        output.Add(loop with { Body = SplitList(loop.Body).ToEquatableArray() });
-                        break;
-                    case For loop:
-                        output.Add(loop with { Body = SplitList(loop.Body).ToEquatableArray() });
-                        break;
                     default:
-                        output.Add(statement);
+                        // Branches and loops: their blocks split in turn (lowering has moved a loop's step into its body).
+                        output.Add(statement.With(statement.Expressions(), statement.Blocks().Select(block => SplitList(block).ToEquatableArray()).ToArray()));
                         break;
                 }
             }

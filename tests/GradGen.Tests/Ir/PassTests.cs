@@ -154,5 +154,68 @@ namespace GradGen.Tests.Ir
             Assert.Equal(Text(loop), Text(new PassPipeline(Optimizations.All & ~Optimizations.LoopLocals).Run(PassStage.ForwardSweep, loop, Context(methodLocals: "s"))));
             Assert.Contains("s_loop", Text(new PassPipeline(Optimizations.All).Run(PassStage.ForwardSweep, loop, Context(methodLocals: "s"))));
         }
+
+        private static DiffMethodModel Model(string name, Parameter[] parameters, Var[] locals, Var result, params Stmt[] body) =>
+            new(name, name, null, EquatableArray<TypeDecl>.Empty, name, "public static", true, Types.Double, parameters.ToEquatableArray(),
+                locals.Append(result).ToEquatableArray(), EquatableArray.Of(result), body.ToEquatableArray(), DerivativeKind.Forward | DerivativeKind.Reverse, 1);
+
+        [Fact]
+        public void ValueReuse_ReadsAMathValueFromTheLocalThePrimalComputedItIn()
+        {
+            var c = new Var(Types.Double, "c");
+            var s = new Var(Types.Double, "s");
+            var z = new Var(Types.Double, "z");
+            var y = new Var(Types.Double, "y");
+            Intrinsic Of(MathFunction f) => new(Types.Double, f, EquatableArray.Of<Expr>(X));
+            var body = new Stmt[]
+            {
+                new Assign(1, c, AssignOp.Set, Of(MathFunction.Cos)),
+                Loop(new Assign(2, z, AssignOp.Set, Of(MathFunction.Sin))),
+                new Assign(3, y, AssignOp.Set, new Binary(Types.Double, BinaryOp.Multiply, c, z)),
+            };
+            var model = Model("F", new[] { new Parameter("x", Types.Double, true), new Parameter("n", Types.Int, false) }, new[] { c, z }, y, body);
+
+            var reuse = new ValueReuse(model, enabled: true);
+            Assert.True(reuse.Stable("x") && reuse.Stable("c"));
+            Assert.False(reuse.Stable("z"));   // written in a loop: it has earlier values
+            var values = new Dictionary<Intrinsic, Var>();
+            foreach (var statement in body)
+            {
+                reuse.Note(statement, values);
+            }
+
+            // cos x is in c; sin x, computed in a loop into z, is not a value the derivative may read.
+            Assert.Equal(new[] { Of(MathFunction.Cos) }, values.Keys);
+            var derivative = new Assign(0, new Var(Types.Double, "x_adj"), AssignOp.Add, new Binary(Types.Double, BinaryOp.Multiply, Of(MathFunction.Cos), Of(MathFunction.Sin)));
+            Assert.Equal("x_adj += c * global::System.Math.Sin(x);\n", Text(new[] { ValueReuse.Apply(derivative, values) }).Replace("\r\n", "\n"));
+
+            // Switched off, nothing is noted, so nothing is reused.
+            var none = new Dictionary<Intrinsic, Var>();
+            new ValueReuse(model, enabled: false).Note(body[0], none);
+            Assert.Empty(none);
+        }
+
+        [Fact]
+        public void CallInlining_PutsTheCalleesBodyInPlaceOfTheCall()
+        {
+            var u = new Var(Types.Double, "u");
+            var r = new Var(Types.Double, "r");
+            var callee = Model("G", new[] { new Parameter("u", Types.Double, true) }, new Var[0], r,
+                new Assign(1, r, AssignOp.Set, new Binary(Types.Double, BinaryOp.Multiply, u, u)));
+            var y = new Var(Types.Double, "y");
+            var call = new DiffCall(Types.Double, null, "global::T", "G", EquatableArray.Of<Expr>(X), EquatableArray.Of(true)) { CalleeKey = "G" };
+            var caller = new MethodResult("F", Model("F", new[] { new Parameter("x", Types.Double, true) }, new Var[0], y, new Assign(1, y, AssignOp.Set, call)),
+                EquatableArray.Of("G"), EquatableArray<string>.Empty);
+            var registry = InlineRegistry.Create(new[] { CallInlining.Candidate(new MethodResult("G", callee, EquatableArray<string>.Empty, EquatableArray<string>.Empty))! });
+
+            var inlined = CallInlining.Apply(caller, registry).Model!;
+            Assert.DoesNotContain(IrWalker.AllStatements(inlined.Body).SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions), e => e is DiffCall);
+            var text = Text(inlined.Body);
+            Assert.Contains("x * x", text);
+            Assert.Empty(IrVerifier.Prepared(inlined));
+
+            // A callee the registry does not hold stays a call.
+            Assert.Same(caller, CallInlining.Apply(caller, InlineRegistry.Create(new InlineCallee[0])));
+        }
     }
 }
