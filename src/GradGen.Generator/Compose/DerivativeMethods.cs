@@ -60,7 +60,7 @@ namespace GradGen.Generator.Compose
 
         private GeneratedMethod Forward()
         {
-            var body = TangentTransform.Transform(model, Names(), passes);
+            var body = Unpacked(TangentTransform.Transform(model, Names(), passes), ("d", false));
             return Method(
                 $"Computes {model.Name} and its directional derivative along the d… arguments (forward mode).",
                 $"{model.Modifiers} {DerivativeSignatures.ForwardReturn(model.ReturnType)} {DerivativeNames.Forward(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Forward(model.Parameters))})",
@@ -76,7 +76,7 @@ namespace GradGen.Generator.Compose
             }
 
             var (adjointBody, seed, names) = Adjoint();
-            var body = Finished(adjointBody, names);
+            var body = Unpacked(Finished(adjointBody, names), ("d", true));
             yield return Method(
                 $"Computes {model.Name} and adds seed × its gradient to the d… arguments (reverse mode, accumulating).",
                 $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Reverse(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Reverse(model.Parameters, model.ReturnType, seed.Name))})",
@@ -87,10 +87,11 @@ namespace GradGen.Generator.Compose
         /// <summary>FGradient: the derivative parameters cleared, then FReverse with seed 1.</summary>
         private GeneratedMethod Gradient()
         {
-            var wrt = WrtParameters().ToList();
-            var args = model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name))
+            var declared = DerivativeSignatures.Declared(model.Parameters).ToList();
+            var wrt = declared.Where(p => p.Wrt).ToList();
+            var args = declared.Select(p => (Expr)new Var(p.Type, p.Name))
                 .Append(Build.Num(model.ReturnType, 1))
-                .Concat(wrt.Select(p => new Var(p.Type, DerivativeNames.Parameter("d", p.Name))).Select(d => Types.IsReal(d.Type) ? new Ref(d.Type, d) : (Expr)d));
+                .Concat(wrt.Select(p => new Var(p.Type, DerivativeNames.Parameter("d", p.Name))).Select(d => Types.IsReal(d.Type) || d.Type is TupleType ? new Ref(d.Type, d) : (Expr)d));
             var body = wrt.Select(p => Build.Clear(new Var(Types.Adjoint(p.Type), DerivativeNames.Parameter("d", p.Name))))
                 .Append(new Return(0, JacobianBuilder.SelfCall(model, model.ReturnType, DerivativeNames.Reverse(model.Name), args)));
             return new GeneratedMethod(
@@ -155,6 +156,24 @@ namespace GradGen.Generator.Compose
 
         /// <summary>The method-stage passes, applied last to bodies emitted as they are (forward over reverse reads the tape operations they replace).</summary>
         private List<Stmt> Finished(List<Stmt> body, NameScope names) => passes.Run(PassStage.Method, body, PassContext.Method(names));
+
+        /// <summary>
+        /// <paramref name="body"/> after the elements of each tuple parameter are taken into the variables it uses: the
+        /// values, and the derivatives of each prefix, by value or as <c>ref</c> locals where the method adds into them.
+        /// </summary>
+        private List<Stmt> Unpacked(List<Stmt> body, params (string Prefix, bool ByRef)[] derivatives)
+        {
+            var unpack = new List<Stmt>();
+            foreach (var parameter in model.Parameters.Where(p => p.Slot is not null))
+            {
+                var slot = parameter.Slot!;
+                Expr Element(string tuple) => new Member(parameter.Type, new Var(slot.Tuple, tuple), null, Types.TupleItem(slot.Index));
+                unpack.Add(new Declare(new Var(parameter.Type, parameter.Name), Element(slot.Parameter)));
+                unpack.AddRange(derivatives.Select(d => new Declare(new Var(parameter.Type, DerivativeNames.Parameter(d.Prefix, parameter.Name)), Element(DerivativeNames.Parameter(d.Prefix, slot.Parameter))) { ByRef = d.ByRef }));
+            }
+
+            return unpack.Count == 0 ? body : unpack.Concat(body).ToList();
+        }
 
         /// <summary>Every name the method already uses, so generated locals never clash with them.</summary>
         private NameScope Names() => new(DerivativeNames.Taken(model));

@@ -46,6 +46,9 @@ namespace GradGen.Generator.Emit
                     }
 
                     break;
+                case Declare { ByRef: true, Value: { } aliased } d:
+                    writer.Line($"ref {d.Variable.Type} {d.Variable.Name} = ref {Expression(aliased)};");
+                    break;
                 case Declare d:
                     writer.Line($"{d.Variable.Type} {d.Variable.Name} = {(d.Value is null ? Default(d.Variable.Type) : Expression(d.Value))};");
                     break;

@@ -14,6 +14,17 @@ namespace GradGen.Generator.Frontend
     {
         private readonly Dictionary<ILocalSymbol, List<Var>> tupleLocals = new(SymbolEqualityComparer.Default);
 
+        /// <summary>The element parameters of each differentiated tuple parameter.</summary>
+        private readonly Dictionary<IParameterSymbol, List<Var>> tupleParameters = new(SymbolEqualityComparer.Default);
+
+        /// <summary>The element variables of the tuple local or differentiated tuple parameter <paramref name="op"/> reads; null for anything else.</summary>
+        private List<Var>? TupleVariable(IOperation? op) => op switch
+        {
+            ILocalReferenceOperation local when IsRealTuple(local.Type) => TupleComponents(local.Local),
+            IParameterReferenceOperation parameter when tupleParameters.TryGetValue(parameter.Parameter, out var elements) => elements,
+            _ => null,
+        };
+
         public static bool IsRealTuple(ITypeSymbol? type) =>
             type is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.All(e => TypeNames.IsReal(e.Type));
 
@@ -48,8 +59,8 @@ namespace GradGen.Generator.Frontend
                     return TupleValues(parenthesized.Operand, type, output, targets);
                 case ITupleOperation literal:
                     return Converted(literal.Elements.Select(ParseExpression).ToList(), elementTypes);
-                case ILocalReferenceOperation local when IsRealTuple(local.Local.Type):
-                    return Converted(TupleComponents(local.Local).Cast<Expr>().ToList(), elementTypes);
+                case var variable when TupleVariable(variable) is { } elements:
+                    return Converted(elements.Cast<Expr>().ToList(), elementTypes);
                 case IInvocationOperation invocation when IsRealTuple(invocation.Type):
                     if (ParseInvocation(invocation, asStatement: false) is not { } call)
                     {
@@ -163,9 +174,9 @@ namespace GradGen.Generator.Frontend
         private Expr ParseTupleElement(IFieldReferenceOperation field)
         {
             var tupleType = (INamedTypeSymbol)field.Instance!.Type!;
-            if (field.Instance is ILocalReferenceOperation local)
+            if (TupleVariable(field.Instance) is { } elements)
             {
-                return TupleComponents(local.Local)[ElementIndex(field)];
+                return elements[ElementIndex(field)];
             }
 
             if (field.Instance is not IInvocationOperation)

@@ -29,10 +29,15 @@ namespace GradGen.Generator.Frontend
         private List<ISymbol>? modified;
         private int conditionalDepth;
 
-        public BodyParser(IMethodSymbol method, ParseContext context)
+        /// <param name="parameters">The method's parameters as GradGen sees them: a differentiated tuple's elements are parameters.</param>
+        public BodyParser(IMethodSymbol method, ParseContext context, IReadOnlyList<Parameter> parameters)
         {
             this.method = method;
             this.context = context;
+            foreach (var tuple in method.Parameters.Where(MethodParser.IsTupleWrt))
+            {
+                tupleParameters[tuple] = parameters.Where(p => p.Slot?.Parameter == tuple.Name).Select(p => new Var(p.Type, p.Name)).ToList();
+            }
         }
 
         public List<Var> Locals { get; } = new();
@@ -275,8 +280,8 @@ namespace GradGen.Generator.Frontend
         {
             switch (op)
             {
-                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when IsRealTuple(local.Type):
-                    AssignElements(TupleComponents(local.Local), assignment.Value, (INamedTypeSymbol)local.Type!, Line(op), output);
+                case ISimpleAssignmentOperation assignment when TupleVariable(assignment.Target) is { } elements:
+                    AssignElements(elements, assignment.Value, (INamedTypeSymbol)assignment.Target.Type!, Line(op), output);
                     break;
                 case IDeconstructionAssignmentOperation deconstruction:
                     ParseDeconstruction(deconstruction, output);
@@ -383,7 +388,7 @@ namespace GradGen.Generator.Frontend
         {
             switch (target)
             {
-                case ILocalReferenceOperation local when IsRealTuple(local.Type):
+                case var tuple when TupleVariable(tuple) is not null:
                     Unsupported(target, "assigning a tuple inside an expression", "assign it as a statement of its own");
                     return null;
                 case ILocalReferenceOperation local when IsSpan(local.Local.Type):
@@ -397,8 +402,8 @@ namespace GradGen.Generator.Frontend
                     return null;
                 case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None && parameter.Parameter.Type.IsValueType && !parameter.Parameter.Type.IsRefLikeType:
                     return new Var(TypeNames.Of(parameter.Parameter.Type), parameter.Parameter.Name);
-                case IFieldReferenceOperation { Instance: ILocalReferenceOperation tuple } element when IsRealTuple(tuple.Type):
-                    return TupleComponents(tuple.Local)[ElementIndex(element)];
+                case IFieldReferenceOperation element when TupleVariable(element.Instance) is { } elements:
+                    return elements[ElementIndex(element)];
                 case IFieldReferenceOperation { Instance: ILocalReferenceOperation { Local.Type.IsValueType: true } local }:
                     // A member of a struct local: no write the caller sees, but a value of a type not differentiated.
                     context.Report(Descriptors.UndifferentiatedType, target.Syntax.GetLocation(), $"The local '{local.Local.Name}'", local.Local.Type.ToDisplayString(), "keep the numbers in double or float locals");
@@ -691,8 +696,8 @@ namespace GradGen.Generator.Frontend
 
             switch (op)
             {
-                case ILocalReferenceOperation local when IsRealTuple(local.Type):
-                    Unsupported(op, $"the tuple '{local.Local.Name}' as a whole", "use its elements, or return it");
+                case var tuple when TupleVariable(tuple) is not null:
+                    Unsupported(op, $"the tuple '{op.Syntax}' as a whole", "use its elements, or return it");
                     return Placeholder;
                 case IFieldReferenceOperation { Instance.Type: { IsTupleType: true } } element when IsRealTuple(element.Instance.Type):
                     return ParseTupleElement(element);
@@ -859,6 +864,12 @@ namespace GradGen.Generator.Frontend
         private Expr? ParseInvocation(IInvocationOperation invocation, bool asStatement)
         {
             var target = invocation.TargetMethod;
+            if (!asStatement && target.Parameters.Any(MethodParser.IsTupleWrt) && BodyParser.HasAttribute(target, DifferentiableAttribute))
+            {
+                Unsupported(invocation, $"a call to '{target.ContainingType.Name}.{target.Name}', which takes a tuple (not yet through calls)", "give it the elements as separate parameters");
+                return Placeholder;
+            }
+
             foreach (var argument in invocation.Arguments)
             {
                 if (argument.Parameter?.RefKind is not (null or RefKind.None or RefKind.In) || argument.ArgumentKind == ArgumentKind.ParamArray && argument.Value is not IArrayCreationOperation { Initializer.ElementValues.IsEmpty: true })

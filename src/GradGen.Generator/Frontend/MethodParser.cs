@@ -37,6 +37,25 @@ namespace GradGen.Generator.Frontend
             && parameter.RefKind == RefKind.None
             && !BodyParser.HasAttribute(parameter, NoDerivativeAttribute);
 
+        /// <summary>A tuple of 2 to 7 reals passed by value and differentiated: one parameter per element inside GradGen.</summary>
+        public static bool IsTupleWrt(IParameterSymbol parameter) =>
+            Types.TupleElements(TypeNames.Of(parameter.Type)) is { Length: <= 7 }
+            && parameter.RefKind == RefKind.None
+            && !BodyParser.HasAttribute(parameter, NoDerivativeAttribute);
+
+        /// <summary>
+        /// The parameters as GradGen sees them, in order: a differentiated tuple becomes one parameter per element,
+        /// named after the tuple and the element (<c>p_X</c>), each with its <see cref="TupleSlot"/>.
+        /// </summary>
+        private static ImmutableArray<Parameter> ParametersOf(IMethodSymbol method)
+        {
+            var names = new NameScope(method.Parameters.Select(p => p.Name));
+            return method.Parameters.SelectMany(p => IsTupleWrt(p)
+                ? ((INamedTypeSymbol)p.Type).TupleElements.Select((e, i) =>
+                    new Parameter(names.Fresh(p.Name + "_" + e.Name), TypeNames.Of(e.Type), true) { Slot = new TupleSlot(p.Name, TypeNames.Of(p.Type), i) })
+                : new[] { new Parameter(p.Name, TypeNames.Of(p.Type), IsWrt(p)) }).ToImmutableArray();
+        }
+
         /// <summary>The generator's view: the model when the method can be generated, and what it calls.</summary>
         public static MethodResult ParseForGenerator(IMethodSymbol method, SemanticModel semanticModel, AttributeData attribute, CancellationToken cancellationToken)
         {
@@ -69,9 +88,10 @@ namespace GradGen.Generator.Frontend
 
             var attributeLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? method.Locations.FirstOrDefault();
 
-            var parameters = method.Parameters.Select(p => new Parameter(p.Name, TypeNames.Of(p.Type), IsWrt(p))).ToImmutableArray();
+            var parameters = ParametersOf(method);
             var reserved = parameters.Select(p => p.Name)
                 .Concat(parameters.Where(p => p.Wrt).Select(p => DerivativeNames.Parameter("d", p.Name)))
+                .Concat(DerivativeNames.Packed(parameters))
                 .Concat(DerivativeNames.Reserved);
             var context = new ParseContext(new NameScope(reserved));
 
@@ -82,6 +102,12 @@ namespace GradGen.Generator.Frontend
 
             CheckSignature(method, syntax, attributeLocation, context);
             CheckNames(method, Kinds(attribute), attributeLocation, context);
+            // Not yet: the Jacobian and Hessian methods pass tuples to the methods they are built on.
+            foreach (var kind in new[] { DerivativeKind.Jacobian, DerivativeKind.Hessian }.Where(k => (Kinds(attribute) & k) != 0 && method.Parameters.Any(IsTupleWrt)))
+            {
+                context.Report(Descriptors.KindNotApplicable, attributeLocation, kind.ToString(), method.Name, "it has a tuple parameter, which GradGen differentiates in Forward and Reverse only so far (take the elements as separate parameters for a Jacobian or Hessian)");
+            }
+
             if ((Kinds(attribute) & DerivativeKind.Hessian) != 0 && !TypeNames.IsReal(method.ReturnType))
             {
                 context.Report(Descriptors.KindNotApplicable, attributeLocation, "Hessian", method.Name, "it is vector-valued; a Hessian is of a scalar function (use Jacobian, or differentiate each output)");
@@ -105,7 +131,7 @@ namespace GradGen.Generator.Frontend
                 return new ParseResult(null, context.Diagnostics.ToImmutableArray(), EquatableArray<string>.Empty);
             }
 
-            var parser = new BodyParser(method, context);
+            var parser = new BodyParser(method, context, parameters);
             var statements = parser.ParseBlock(body);
             var callees = parser.Callees.ToEquatableArray();
             if (context.Invalid)
@@ -223,7 +249,7 @@ namespace GradGen.Generator.Frontend
                 {
                     Unsupported($"parameter '{parameter.Name}' is {problem}", at);
                 }
-                else if (Types.IsDifferentiable(TypeNames.Of(parameter.Type)) || parameter.Type.TypeKind == TypeKind.Error || OfMethodTypeParameter(parameter.Type))
+                else if (Types.IsDifferentiable(TypeNames.Of(parameter.Type)) || IsTupleWrt(parameter) || parameter.Type.TypeKind == TypeKind.Error || OfMethodTypeParameter(parameter.Type))
                 {
                     // Differentiated, or [NoDerivative]; a type that does not compile yet, which the compiler reports; or
                     // the method's own type parameter, reported with the method's being generic.
@@ -259,7 +285,7 @@ namespace GradGen.Generator.Frontend
         /// <summary>GG0020: a method none of whose parameters is differentiated.</summary>
         private static void CheckSomethingToDifferentiate(IMethodSymbol method, Location? location, ParseContext context)
         {
-            if (method.Parameters.Any(IsWrt))
+            if (method.Parameters.Any(p => IsWrt(p) || IsTupleWrt(p)))
             {
                 return;
             }

@@ -90,6 +90,7 @@ namespace GradGen.Generator.Ir
         /// <summary>Sets a derivative buffer to zero: a real, an array or matrix, or a span.</summary>
         public static Stmt Clear(Var buffer) =>
             Types.IsReal(buffer.Type) ? new Assign(0, buffer, AssignOp.Set, Num(buffer.Type, 0))
+            : buffer.Type is TupleType ? new Assign(0, buffer, AssignOp.Set, new Const(buffer.Type, "default", null))
             : buffer.Type is SpanType { ReadOnly: false } ? new ExprStmt(0, new Call(Types.Void, buffer, null, "Clear", EquatableArray<Expr>.Empty))
             : new ExprStmt(0, new Call(Types.Void, null, "global::System.Array", "Clear", EquatableArray.Of<Expr>(buffer, Num(Types.Int, 0), Length(buffer))));
 

@@ -160,6 +160,9 @@ namespace GradGen.Generator.Ir
     /// <summary>Declares a local of the generated method, with an optional initial value.</summary>
     public sealed record Declare(Var Variable, Expr? Value) : SimpleStmt(0)
     {
+        /// <summary>A <c>ref</c> local: <c>ref T v = ref value;</c>, an alias of a field the value names.</summary>
+        public bool ByRef { get; init; }
+
         public override IReadOnlyList<Expr> Expressions() => Value is null ? new[] { Variable } : new[] { Variable, Value };
 
         public override int Assigned => 1;

@@ -20,6 +20,7 @@ namespace GradGen.Generator.Lowering
             // The names the parser took: parameters, their derivatives, the reserved ones and every local.
             var names = new NameScope(parsed.Parameters.Select(p => p.Name)
                 .Concat(parsed.Parameters.Where(p => p.Wrt).Select(p => DerivativeNames.Parameter("d", p.Name)))
+                .Concat(DerivativeNames.Packed(parsed.Parameters))
                 .Concat(DerivativeNames.Reserved)
                 .Concat(parsed.Locals.Select(l => l.Name)));
             var locals = new List<Var>();

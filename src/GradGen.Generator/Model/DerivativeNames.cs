@@ -14,7 +14,13 @@ namespace GradGen.Generator.Model
         public static IEnumerable<string> Taken(DiffMethodModel model) =>
             model.Parameters.Select(p => p.Name)
                 .Concat(new[] { "d", "v", "hv" }.SelectMany(prefix => model.Parameters.Where(p => p.Wrt).Select(p => Parameter(prefix, p.Name))))
+                .Concat(Packed(model.Parameters))
                 .Concat(model.Locals.Select(l => l.Name));
+
+        /// <summary>The names of the tuple parameters whose elements <paramref name="parameters"/> hold, and of their derivatives: what signatures declare.</summary>
+        public static IEnumerable<string> Packed(IEnumerable<Parameter> parameters) =>
+            parameters.Select(p => p.Slot?.Parameter).OfType<string>().Distinct()
+                .SelectMany(name => new[] { name, Parameter("d", name), Parameter("v", name), Parameter("hv", name) });
 
         /// <summary><c>d</c> + <c>x</c> gives <c>dX</c>, <c>v</c> + <c>theta</c> gives <c>vTheta</c>.</summary>
         public static string Parameter(string prefix, string name) =>

@@ -33,15 +33,19 @@ namespace GradGen.Generator.Model
                 .Concat(Adjoints(parameters, "hv", "ref "));
 
         public static IEnumerable<(string Type, string Name)> Primal(IEnumerable<Parameter> parameters) =>
-            parameters.Select(p => (p.Type.ToString(), p.Name));
+            Declared(parameters).Select(p => (p.Type.ToString(), p.Name));
+
+        /// <summary>The parameters as the method declares them: a tuple's element parameters as the one tuple they came from.</summary>
+        public static IEnumerable<Parameter> Declared(IEnumerable<Parameter> parameters) =>
+            parameters.Where(p => p.Slot is not { Index: > 0 }).Select(p => p.Slot is { } slot ? new Parameter(slot.Parameter, slot.Tuple, p.Wrt) : p);
 
         /// <summary>A tangent per differentiable parameter: scalar T, array or span ReadOnlySpan&lt;T&gt;, matrix T[,].</summary>
         public static IEnumerable<(string Type, string Name)> Tangents(IEnumerable<Parameter> parameters, string prefix) =>
-            parameters.Where(p => p.Wrt).Select(p => (Types.Tangent(p.Type).ToString(), DerivativeNames.Parameter(prefix, p.Name)));
+            Declared(parameters).Where(p => p.Wrt).Select(p => (Types.Tangent(p.Type).ToString(), DerivativeNames.Parameter(prefix, p.Name)));
 
-        /// <summary>An adjoint per differentiable parameter: scalar ref/out T, array or span Span&lt;T&gt;, matrix T[,].</summary>
+        /// <summary>An adjoint per differentiable parameter: scalar or tuple ref/out T, array or span Span&lt;T&gt;, matrix T[,].</summary>
         public static IEnumerable<(string Type, string Name)> Adjoints(IEnumerable<Parameter> parameters, string prefix, string scalarModifier) =>
-            parameters.Where(p => p.Wrt).Select(p => ((Types.IsReal(p.Type) ? scalarModifier : string.Empty) + Types.Adjoint(p.Type), DerivativeNames.Parameter(prefix, p.Name)));
+            Declared(parameters).Where(p => p.Wrt).Select(p => ((Types.IsReal(p.Type) || p.Type is TupleType ? scalarModifier : string.Empty) + Types.Adjoint(p.Type), DerivativeNames.Parameter(prefix, p.Name)));
 
         /// <summary><c>double x, double dX</c>.</summary>
         public static string Declare(IEnumerable<(string Type, string Name)> parameters) =>

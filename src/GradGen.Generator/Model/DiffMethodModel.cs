@@ -9,8 +9,17 @@ namespace GradGen.Generator.Model
     /// </summary>
     public sealed record TypeDecl(string Modifiers, string Keyword, string Name);
 
-    /// <summary>A parameter; <see cref="Wrt"/> when GradGen differentiates with respect to it.</summary>
-    public sealed record Parameter(string Name, IrType Type, bool Wrt);
+    /// <summary>
+    /// A parameter; <see cref="Wrt"/> when GradGen differentiates with respect to it. A tuple of reals is one parameter
+    /// per element inside GradGen (<see cref="Slot"/> says which), packed again in every signature.
+    /// </summary>
+    public sealed record Parameter(string Name, IrType Type, bool Wrt)
+    {
+        public TupleSlot? Slot { get; init; }
+    }
+
+    /// <summary>Element <see cref="Index"/> of the tuple parameter <see cref="Parameter"/> of type <see cref="Tuple"/>.</summary>
+    public sealed record TupleSlot(string Parameter, IrType Tuple, int Index);
 
     /// <summary>
     /// Everything the emitters need to know about one [Differentiable] method, with its body already in the IR:
