@@ -45,7 +45,7 @@ namespace GradGen.Tests
             // parameter of Bad(double x, parameter), a use of it in x * (use)
             { "System.Numerics.Vector2 v", "v.Length()" },
             { "Point p", "p.X * p.Y" },
-            { "(double X, double Y) p", "p.X * p.Y" },
+            { "(double X, decimal Y) p", "p.X * (double)p.Y" },
             { "Weights m", "m.W + m.B" },
             { "Pair s", "s.A" },
             { "System.Numerics.Complex z", "z.Real" },

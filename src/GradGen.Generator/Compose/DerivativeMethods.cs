@@ -60,7 +60,7 @@ namespace GradGen.Generator.Compose
 
         private GeneratedMethod Forward()
         {
-            var body = Unpacked(TangentTransform.Transform(model, Names(), passes), ("d", false));
+            var body = Unpacked(TangentTransform.Transform(model, Names(), passes), ("d", Passing.Value));
             return Method(
                 $"Computes {model.Name} and its directional derivative along the d… arguments (forward mode).",
                 $"{model.Modifiers} {DerivativeSignatures.ForwardReturn(model.ReturnType)} {DerivativeNames.Forward(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Forward(model.Parameters))})",
@@ -76,7 +76,7 @@ namespace GradGen.Generator.Compose
             }
 
             var (adjointBody, seed, names) = Adjoint();
-            var body = Unpacked(Finished(adjointBody, names), ("d", true));
+            var body = Unpacked(Finished(adjointBody, names), ("d", Passing.Ref));
             yield return Method(
                 $"Computes {model.Name} and adds seed × its gradient to the d… arguments (reverse mode, accumulating).",
                 $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Reverse(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Reverse(model.Parameters, model.ReturnType, seed.Name))})",
@@ -109,7 +109,7 @@ namespace GradGen.Generator.Compose
                 $"Computes {model.Name} and fills {jacobian.Name}[i, j] with the derivative of output i with respect to flat input j.",
                 $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Jacobian(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append((jacobian.Type.ToString(), jacobian.Name)))})",
                 Enumerable.Empty<Stmt>(),
-                JacobianBuilder.Body(model, names, jacobian, passes));
+                Unpacked(JacobianBuilder.Body(model, names, jacobian, passes)));
         }
 
         /// <summary>FReverseTangent, FHessianVectorProduct and FHessian: everything second order, on forward over reverse.</summary>
@@ -118,7 +118,7 @@ namespace GradGen.Generator.Compose
             var (adjointBody, seed, adjointNames) = Adjoint();
             var names = adjointNames.Copy();
             var seedTangent = new Var(seed.Type, names.Fresh("vSeed"));
-            var reverseTangent = Finished(TangentTransform.TransformReverse(model, adjointBody, seed, seedTangent, names), names);
+            var reverseTangent = Unpacked(Finished(TangentTransform.TransformReverse(model, adjointBody, seed, seedTangent, names), names), ("d", Passing.Ref), ("v", Passing.Value), ("hv", Passing.Ref));
             yield return Method(
                 $"Forward mode applied to {DerivativeNames.Reverse(model.Name)}: adds the directional derivative of its adjoints along v… and {seedTangent.Name} to hv….",
                 $"{model.Modifiers} {model.ReturnType} {DerivativeNames.ReverseTangent(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.ReverseTangent(model.Parameters, model.ReturnType, seed.Name, seedTangent.Name))})",
@@ -129,7 +129,7 @@ namespace GradGen.Generator.Compose
                 $"Computes {model.Name} and writes the product of its Hessian with v… to hv… (previous contents are overwritten), without forming the Hessian.",
                 $"{model.Modifiers} {model.ReturnType} {DerivativeNames.HessianVectorProduct(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Concat(DerivativeSignatures.Tangents(model.Parameters, "v")).Concat(DerivativeSignatures.Adjoints(model.Parameters, "hv", "out ")))})",
                 ShapeChecks("v", "hv"),
-                HessianBuilder.VectorProduct(model, Names()));
+                Unpacked(HessianBuilder.VectorProduct(model, Names()), ("v", Passing.Value), ("hv", Passing.Out)));
 
             var hessianNames = Names();
             var hessian = new Var(Types.Matrix(JacobianBuilder.ElementType(model)), hessianNames.Fresh("hessian"));
@@ -137,7 +137,7 @@ namespace GradGen.Generator.Compose
                 $"Computes {model.Name} and fills {hessian.Name} with its n × n Hessian over the flat index of the differentiable inputs.",
                 $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Hessian(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append((hessian.Type.ToString(), hessian.Name)))})",
                 Enumerable.Empty<Stmt>(),
-                HessianBuilder.Hessian(model, hessianNames, hessian));
+                Unpacked(HessianBuilder.Hessian(model, hessianNames, hessian)));
         }
 
         /// <summary>Reverse mode, once per method; each caller continues from its own copy of the names it took.</summary>
@@ -157,19 +157,32 @@ namespace GradGen.Generator.Compose
         /// <summary>The method-stage passes, applied last to bodies emitted as they are (forward over reverse reads the tape operations they replace).</summary>
         private List<Stmt> Finished(List<Stmt> body, NameScope names) => passes.Run(PassStage.Method, body, PassContext.Method(names));
 
+        /// <summary>How a generated method takes the derivatives of one prefix: by value, or by reference to add into them or (out) to write them.</summary>
+        private enum Passing
+        {
+            Value, Ref, Out,
+        }
+
         /// <summary>
         /// <paramref name="body"/> after the elements of each tuple parameter are taken into the variables it uses: the
-        /// values, and the derivatives of each prefix, by value or as <c>ref</c> locals where the method adds into them.
+        /// values, and the derivatives of each prefix, by value or as <c>ref</c> locals where the method adds into them
+        /// (an <c>out</c> tuple set to zero first).
         /// </summary>
-        private List<Stmt> Unpacked(List<Stmt> body, params (string Prefix, bool ByRef)[] derivatives)
+        private List<Stmt> Unpacked(List<Stmt> body, params (string Prefix, Passing Passing)[] derivatives)
         {
             var unpack = new List<Stmt>();
+            foreach (var (prefix, _) in derivatives.Where(d => d.Passing == Passing.Out))
+            {
+                unpack.AddRange(model.Parameters.Select(p => p.Slot).OfType<TupleSlot>().Where(s => s.Index == 0)
+                    .Select(s => Build.Clear(new Var(s.Tuple, DerivativeNames.Parameter(prefix, s.Parameter)))));
+            }
+
             foreach (var parameter in model.Parameters.Where(p => p.Slot is not null))
             {
                 var slot = parameter.Slot!;
                 Expr Element(string tuple) => new Member(parameter.Type, new Var(slot.Tuple, tuple), null, Types.TupleItem(slot.Index));
                 unpack.Add(new Declare(new Var(parameter.Type, parameter.Name), Element(slot.Parameter)));
-                unpack.AddRange(derivatives.Select(d => new Declare(new Var(parameter.Type, DerivativeNames.Parameter(d.Prefix, parameter.Name)), Element(DerivativeNames.Parameter(d.Prefix, slot.Parameter))) { ByRef = d.ByRef }));
+                unpack.AddRange(derivatives.Select(d => new Declare(new Var(parameter.Type, DerivativeNames.Parameter(d.Prefix, parameter.Name)), Element(DerivativeNames.Parameter(d.Prefix, slot.Parameter))) { ByRef = d.Passing != Passing.Value }));
             }
 
             return unpack.Count == 0 ? body : unpack.Concat(body).ToList();

@@ -28,13 +28,17 @@ namespace GradGen.Generator.Compose
             body.Add(Runtime.RentTape(tape));
             var gradient = new FlatIndex(inputs, names, tape).Buffers("g", body);
             var value = new Var(model.ReturnType, names.Fresh("value"));
-            var args = model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name))
+            var (before, after) = (new List<Stmt>(), new List<Stmt>());
+            var args = JacobianBuilder.Primal(model)
                 .Append(Build.Num(model.ReturnType, 1))
-                .Concat(gradient.Select(RefIfScalar))
-                .Concat(inputs.Select(p => new Var(p.Type, DerivativeNames.Parameter("v", p.Name))))
+                .Concat(Packing.References(inputs, gradient, PassedAs.Ref, names, body, before, after).ToList())
+                .Concat(Packing.Values(inputs, inputs.Select(p => (Expr)new Var(p.Type, DerivativeNames.Parameter("v", p.Name))).ToList()))
                 .Append(Build.Num(model.ReturnType, 0))
-                .Concat(hv.Select(RefIfScalar));
+                .Concat(Packing.References(inputs, hv, PassedAs.Ref, names, body, before, after).ToList())
+                .ToList();
+            body.AddRange(before);
             body.Add(new Declare(value, JacobianBuilder.SelfCall(model, model.ReturnType, DerivativeNames.ReverseTangent(model.Name), args)));
+            body.AddRange(after);
             body.Add(Runtime.ReturnTape(tape));
             body.Add(new Return(0, value));
             return body;
@@ -55,17 +59,14 @@ namespace GradGen.Generator.Compose
             };
             var directions = flat.Buffers("v", body);
             var products = flat.Buffers("hv", body);
+            var (before, after) = (new List<Stmt>(), new List<Stmt>());
             var product = JacobianBuilder.SelfCall(model, model.ReturnType, DerivativeNames.HessianVectorProduct(model.Name),
-                model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name)).Concat(directions).Concat(products.Select(OutIfScalar)));
-            body.AddRange(flat.OneHot(directions, column => new[] { new ExprStmt(0, product) }.Concat(flat.Write(products, (row, entry) =>
+                JacobianBuilder.Primal(model).Concat(Packing.Values(inputs, directions)).Concat(Packing.References(inputs, products, PassedAs.Out, names, body, before, after).ToList()).ToList());
+            body.AddRange(flat.OneHot(directions, column => before.Append(new ExprStmt(0, product)).Concat(after).Concat(flat.Write(products, (row, entry) =>
                 new Store(0, new Index(Types.ElementType(hessian.Type)!, hessian, EquatableArray.Of(row, (Expr)column)), AssignOp.Set, Build.Cast(Types.ElementType(hessian.Type)!, entry))))));
             body.Add(Runtime.ReturnTape(tape));
             body.Add(new Return(0, value));
             return body;
         }
-
-        private static Expr RefIfScalar(Var buffer) => Types.IsReal(buffer.Type) ? new Ref(buffer.Type, buffer) : buffer;
-
-        private static Expr OutIfScalar(Var buffer) => Types.IsReal(buffer.Type) ? new Ref(buffer.Type, buffer) { Passed = PassedAs.Out } : buffer;
     }
 }

@@ -105,7 +105,7 @@ namespace GradGen.Generator.Compose
             var forwardType = DerivativeSignatures.ForwardReturn(model.ReturnType);
             var forward = new Var(forwardType, names.Fresh("forward"));
             output.Add(new Declare(forward, null));
-            var call = SelfCall(model, forwardType, DerivativeNames.Forward(model.Name), Primal().Concat(directions));
+            var call = SelfCall(model, forwardType, DerivativeNames.Forward(model.Name), Primal().Concat(Packing.Values(inputs, directions)));
             output.AddRange(flat.OneHot(directions, column =>
             {
                 var tangent = new Member(model.ReturnType, forward, null, "Tangent");
@@ -152,9 +152,12 @@ namespace GradGen.Generator.Compose
             }
 
             var pass = new List<Stmt>(before);
-            var refs = adjoints.Select(a => Types.IsReal(a.Type) ? new Ref(a.Type, a) : (Expr)a);
+            var (packBefore, packAfter) = (new List<Stmt>(), new List<Stmt>());
+            var refs = Packing.References(inputs, adjoints, PassedAs.Ref, names, output, packBefore, packAfter).ToList();
             var reverse = SelfCall(model, model.ReturnType, DerivativeNames.Reverse(model.Name), Primal().Append(seed).Concat(refs));
+            pass.AddRange(packBefore);
             pass.Add(model.ReturnsArray ? new ExprStmt(0, reverse) : new Assign(0, value, AssignOp.Set, reverse));
+            pass.AddRange(packAfter);
             pass.AddRange(after);
             pass.AddRange(flat.Write(adjoints, (column, derivative) => Set(row, column, derivative), clear: true));
             output.Add(new For(0, row, Build.Num(Types.Int, 0), Build.Compare(BinaryOp.Less, row, m), LoopStep.Up, pass.ToEquatableArray()));
@@ -246,8 +249,11 @@ namespace GradGen.Generator.Compose
             return new Store(0, new Index(type, jacobian, EquatableArray.Of(row, column)), AssignOp.Set, Build.Cast(type, derivative));
         }
 
-        public static Call PrimalCall(DiffMethodModel model) =>
-            SelfCall(model, model.ReturnType, model.Name, model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name)));
+        public static Call PrimalCall(DiffMethodModel model) => SelfCall(model, model.ReturnType, model.Name, Primal(model));
+
+        /// <summary>The method's own parameters as arguments, as it declares them.</summary>
+        public static IEnumerable<Expr> Primal(DiffMethodModel model) =>
+            Packing.Values(model.Parameters, model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name)).ToList());
 
         /// <summary>
         /// A call to a member of the method's own type, qualified (<c>global::N.T.M</c>, <c>this.M</c>) so that a
@@ -260,6 +266,6 @@ namespace GradGen.Generator.Compose
                 : new Call(type, new This(new NamedType(model.QualifiedTypeName)), null, name, args.ToEquatableArray());
         }
 
-        private IEnumerable<Expr> Primal() => model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name));
+        private IEnumerable<Expr> Primal() => Primal(model);
     }
 }

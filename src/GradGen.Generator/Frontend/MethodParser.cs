@@ -102,12 +102,6 @@ namespace GradGen.Generator.Frontend
 
             CheckSignature(method, syntax, attributeLocation, context);
             CheckNames(method, Kinds(attribute), attributeLocation, context);
-            // Not yet: the Jacobian and Hessian methods pass tuples to the methods they are built on.
-            foreach (var kind in new[] { DerivativeKind.Jacobian, DerivativeKind.Hessian }.Where(k => (Kinds(attribute) & k) != 0 && method.Parameters.Any(IsTupleWrt)))
-            {
-                context.Report(Descriptors.KindNotApplicable, attributeLocation, kind.ToString(), method.Name, "it has a tuple parameter, which GradGen differentiates in Forward and Reverse only so far (take the elements as separate parameters for a Jacobian or Hessian)");
-            }
-
             if ((Kinds(attribute) & DerivativeKind.Hessian) != 0 && !TypeNames.IsReal(method.ReturnType))
             {
                 context.Report(Descriptors.KindNotApplicable, attributeLocation, "Hessian", method.Name, "it is vector-valued; a Hessian is of a scalar function (use Jacobian, or differentiate each output)");
