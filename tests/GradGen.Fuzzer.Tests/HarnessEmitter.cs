@@ -54,6 +54,7 @@ namespace GradGen.Fuzzer.Tests
                         {
                             case ParamKind.Double: d.Add("out double d" + q.Cap); break;
                             case ParamKind.Float: d.Add("out float d" + q.Cap); break;
+                            case ParamKind.Tuple: d.Add("out (double, double) d" + q.Cap); break;
                             case ParamKind.Matrix:
                                 body.Add("var d" + q.Cap + " = FilledMat(" + q.Rows + ", " + q.Cols + ", 123.0);");
                                 d.Add("d" + q.Cap);
@@ -80,6 +81,7 @@ namespace GradGen.Fuzzer.Tests
                     {
                         case ParamKind.Double: body.Add("double d" + q.Cap + " = acc[" + o + "];"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Float: body.Add("float d" + q.Cap + " = (float)acc[" + o + "];"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Tuple: body.Add("var d" + q.Cap + " = (acc[" + o + "], acc[" + (o + 1) + "]);"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Matrix: body.Add("var d" + q.Cap + " = Mat(acc, " + o + ", " + q.Rows + ", " + q.Cols + ");"); d.Add("d" + q.Cap); break;
                         default: body.Add("var d" + q.Cap + " = Slice(acc, " + o + ", " + q.Length + ");"); d.Add("d" + q.Cap); break;
                     }
@@ -120,6 +122,7 @@ namespace GradGen.Fuzzer.Tests
                         switch (q.Kind)
                         {
                             case ParamKind.Double: d.Add("out double hv" + q.Cap); break;
+                            case ParamKind.Tuple: d.Add("out (double, double) hv" + q.Cap); break;
                             case ParamKind.Matrix: body.Add("var hv" + q.Cap + " = FilledMat(" + q.Rows + ", " + q.Cols + ", 123.0);"); d.Add("hv" + q.Cap); break;
                             default: body.Add("var hv" + q.Cap + " = Filled(" + q.Length + ", 123.0);"); d.Add("hv" + q.Cap); break;
                         }
@@ -131,6 +134,7 @@ namespace GradGen.Fuzzer.Tests
                         body.Add(q.Kind switch
                         {
                             ParamKind.Double => "hv[" + o + "] = hv" + q.Cap + ";",
+                            ParamKind.Tuple => "hv[" + o + "] = hv" + q.Cap + ".Item1; hv[" + (o + 1) + "] = hv" + q.Cap + ".Item2;",
                             ParamKind.Matrix => "OutMat(hv, " + o + ", hv" + q.Cap + ");",
                             _ => "Out(hv, " + o + ", hv" + q.Cap + ");",
                         });
@@ -184,6 +188,7 @@ namespace GradGen.Fuzzer.Tests
                 body.Add(q.Kind switch
                 {
                     ParamKind.Double or ParamKind.Float => flat + "[" + o + "] = d" + q.Cap + ";",
+                    ParamKind.Tuple => flat + "[" + o + "] = d" + q.Cap + ".Item1; " + flat + "[" + (o + 1) + "] = d" + q.Cap + ".Item2;",
                     ParamKind.Matrix => "OutMat(" + flat + ", " + o + ", d" + q.Cap + ");",
                     _ => "Out(" + flat + ", " + o + ", d" + q.Cap + ");",
                 });
@@ -216,6 +221,7 @@ namespace GradGen.Fuzzer.Tests
         {
             ParamKind.Double => vector + "[" + d.Offset + "]",
             ParamKind.Float => "(float)" + vector + "[" + d.Offset + "]",
+            ParamKind.Tuple => "(" + vector + "[" + d.Offset + "], " + vector + "[" + (d.Offset + 1) + "])",
             ParamKind.Matrix => "Mat(" + vector + ", " + d.Offset + ", " + d.P.Rows + ", " + d.P.Cols + ")",
             _ => "Slice(" + vector + ", " + d.Offset + ", " + d.P.Length + ")",
         }));
@@ -230,6 +236,7 @@ namespace GradGen.Fuzzer.Tests
                 {
                     ParamKind.Double => "double " + q.Name + " = p[" + o + "];",
                     ParamKind.Float => "float " + q.Name + " = (float)p[" + o + "];",
+                    ParamKind.Tuple => "var " + q.Name + " = (p[" + o + "], p[" + (o + 1) + "]);",
                     ParamKind.Matrix => "var " + q.Name + " = Mat(p, " + o + ", " + q.Rows + ", " + q.Cols + ");",
                     _ => "var " + q.Name + " = Slice(p, " + o + ", " + q.Length + ");",
                 });

@@ -6,7 +6,7 @@ using System.Text;
 
 namespace GradGen.Fuzzer.Tests
 {
-    internal enum ParamKind { Double, Float, Array, Span, Matrix, Int, NoDerivative }
+    internal enum ParamKind { Double, Float, Array, Span, Matrix, Int, NoDerivative, Tuple }
 
     /// <summary>One parameter of a fuzzed entry method: how the harness builds it from the flat input vector.</summary>
     internal sealed class ParamSpec
@@ -18,13 +18,14 @@ namespace GradGen.Fuzzer.Tests
         public int IntValue;        // Int
         public double ConstValue;   // NoDerivative
 
-        public bool Differentiable => Kind is ParamKind.Double or ParamKind.Float or ParamKind.Array or ParamKind.Span or ParamKind.Matrix;
+        public bool Differentiable => Kind is ParamKind.Double or ParamKind.Float or ParamKind.Array or ParamKind.Span or ParamKind.Matrix or ParamKind.Tuple;
 
         public int FlatSize => Kind switch
         {
             ParamKind.Double or ParamKind.Float => 1,
             ParamKind.Array or ParamKind.Span => Length,
             ParamKind.Matrix => Rows * Cols,
+            ParamKind.Tuple => 2,
             _ => 0,
         };
 
@@ -149,6 +150,11 @@ namespace GradGen.Fuzzer.Tests
                 ps.Add(new ParamSpec { Kind = ParamKind.Int, Name = "n", IntValue = 1 + _rng.Next(4) });
             }
 
+            if (Chance(0.2))
+            {
+                ps.Add(new ParamSpec { Kind = ParamKind.Tuple, Name = "pt" });
+            }
+
             if (Chance(0.25))
             {
                 ps.Add(new ParamSpec { Kind = ParamKind.NoDerivative, Name = "c", ConstValue = Math.Round(0.3 + _rng.NextDouble(), 2) });
@@ -247,6 +253,7 @@ namespace GradGen.Fuzzer.Tests
             ParamKind.Matrix => "double[,] " + p.Name,
             ParamKind.Int => "int " + p.Name,
             ParamKind.NoDerivative => "[NoDerivative] double " + p.Name,
+            ParamKind.Tuple => "(double X, double Y) " + p.Name,
             _ => throw new InvalidOperationException(),
         };
 
@@ -370,6 +377,14 @@ namespace GradGen.Fuzzer.Tests
 
             public void AddParam(ParamSpec p)
             {
+                if (p.Kind == ParamKind.Tuple)
+                {
+                    // Its elements are scalars the body reads and may overwrite.
+                    _scopes[0].Add(new Var { Name = p.Name + ".X", Type = VT.D, IsParam = true, Writable = _g.Chance(0.3) });
+                    _scopes[0].Add(new Var { Name = p.Name + ".Y", Type = VT.D, IsParam = true, Writable = _g.Chance(0.3) });
+                    return;
+                }
+
                 var type = p.Kind switch
                 {
                     ParamKind.Double or ParamKind.NoDerivative => VT.D,
