@@ -63,6 +63,9 @@ namespace GradGen.Fuzzer.Tests
     internal sealed class ProgramGenerator
     {
         private readonly Random _rng;
+
+        /// <summary>Choices added after programs were pinned by tests (tuple parameters): a stream of their own, so programs without them stay as they were.</summary>
+        private readonly Random _later;
         private readonly FuzzProgram _program;
         private readonly List<Callee> _callees = new();
         private string _kinds = "";
@@ -70,6 +73,7 @@ namespace GradGen.Fuzzer.Tests
         private ProgramGenerator(int seed, int index)
         {
             _rng = new Random(Mix(seed, index));
+            _later = new Random(Mix(seed, index) ^ 0x5bd1e995);
             _program = new FuzzProgram { Index = index, Namespace = "Fz" + index.ToString(CultureInfo.InvariantCulture) };
         }
 
@@ -102,6 +106,8 @@ namespace GradGen.Fuzzer.Tests
         }
 
         private bool Chance(double p) => _rng.NextDouble() < p;
+
+        private bool LaterChance(double p) => _later.NextDouble() < p;
 
         private T Pick<T>(IReadOnlyList<T> items) => items[_rng.Next(items.Count)];
 
@@ -150,11 +156,6 @@ namespace GradGen.Fuzzer.Tests
                 ps.Add(new ParamSpec { Kind = ParamKind.Int, Name = "n", IntValue = 1 + _rng.Next(4) });
             }
 
-            if (Chance(0.2))
-            {
-                ps.Add(new ParamSpec { Kind = ParamKind.Tuple, Name = "pt" });
-            }
-
             if (Chance(0.25))
             {
                 ps.Add(new ParamSpec { Kind = ParamKind.NoDerivative, Name = "c", ConstValue = Math.Round(0.3 + _rng.NextDouble(), 2) });
@@ -165,6 +166,11 @@ namespace GradGen.Fuzzer.Tests
             {
                 int j = _rng.Next(k + 1);
                 (ps[k], ps[j]) = (ps[j], ps[k]);
+            }
+
+            if (LaterChance(0.2))
+            {
+                ps.Insert(_later.Next(ps.Count + 1), new ParamSpec { Kind = ParamKind.Tuple, Name = "pt" });
             }
 
             p.Params = ps;
@@ -380,8 +386,8 @@ namespace GradGen.Fuzzer.Tests
                 if (p.Kind == ParamKind.Tuple)
                 {
                     // Its elements are scalars the body reads and may overwrite.
-                    _scopes[0].Add(new Var { Name = p.Name + ".X", Type = VT.D, IsParam = true, Writable = _g.Chance(0.3) });
-                    _scopes[0].Add(new Var { Name = p.Name + ".Y", Type = VT.D, IsParam = true, Writable = _g.Chance(0.3) });
+                    _scopes[0].Add(new Var { Name = p.Name + ".X", Type = VT.D, IsParam = true, Writable = _g.LaterChance(0.3) });
+                    _scopes[0].Add(new Var { Name = p.Name + ".Y", Type = VT.D, IsParam = true, Writable = _g.LaterChance(0.3) });
                     return;
                 }
 
