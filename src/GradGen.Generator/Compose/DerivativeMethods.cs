@@ -91,7 +91,7 @@ namespace GradGen.Generator.Compose
             var wrt = declared.Where(p => p.Wrt).ToList();
             var args = declared.Select(p => (Expr)new Var(p.Type, p.Name))
                 .Append(Build.Num(model.ReturnType, 1))
-                .Concat(wrt.Select(p => new Var(p.Type, DerivativeNames.Parameter("d", p.Name))).Select(d => Types.IsReal(d.Type) || d.Type is TupleType ? new Ref(d.Type, d) : (Expr)d));
+                .Concat(wrt.Select(p => new Var(p.Type, DerivativeNames.Parameter("d", p.Name))).Select(d => Types.IsValue(d.Type) ? new Ref(d.Type, d) : (Expr)d));
             var body = wrt.Select(p => Build.Clear(new Var(Types.Adjoint(p.Type), DerivativeNames.Parameter("d", p.Name))))
                 .Append(new Return(0, JacobianBuilder.SelfCall(model, model.ReturnType, DerivativeNames.Reverse(model.Name), args)));
             return new GeneratedMethod(

@@ -32,16 +32,14 @@ namespace GradGen.Generator.Frontend
         private const string NoDerivativeAttribute = "GradGen.NoDerivativeAttribute";
         private const DerivativeKind DefaultKinds = DerivativeKind.Forward | DerivativeKind.Reverse;
 
-        public static bool IsWrt(IParameterSymbol parameter) =>
-            Types.IsDifferentiable(TypeNames.Of(parameter.Type))
-            && parameter.RefKind == RefKind.None
-            && !BodyParser.HasAttribute(parameter, NoDerivativeAttribute);
+        public static bool IsWrt(IParameterSymbol parameter) => Types.IsDifferentiable(TypeNames.Of(parameter.Type)) && Differentiated(parameter);
 
         /// <summary>A tuple of 2 to 7 reals passed by value and differentiated: one parameter per element inside GradGen.</summary>
-        public static bool IsTupleWrt(IParameterSymbol parameter) =>
-            Types.TupleElements(TypeNames.Of(parameter.Type)) is { Length: <= 7 }
-            && parameter.RefKind == RefKind.None
-            && !BodyParser.HasAttribute(parameter, NoDerivativeAttribute);
+        public static bool IsTupleWrt(IParameterSymbol parameter) => Types.TupleElements(TypeNames.Of(parameter.Type)) is { Length: <= 7 } && Differentiated(parameter);
+
+        /// <summary>Passed by value and not [NoDerivative]: a parameter of a differentiable type is then differentiated.</summary>
+        private static bool Differentiated(IParameterSymbol parameter) =>
+            parameter.RefKind == RefKind.None && !BodyParser.HasAttribute(parameter, NoDerivativeAttribute);
 
         /// <summary>
         /// The parameters as GradGen sees them, in order: a differentiated tuple becomes one parameter per element,
@@ -89,11 +87,7 @@ namespace GradGen.Generator.Frontend
             var attributeLocation = attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation() ?? method.Locations.FirstOrDefault();
 
             var parameters = ParametersOf(method);
-            var reserved = parameters.Select(p => p.Name)
-                .Concat(parameters.Where(p => p.Wrt).Select(p => DerivativeNames.Parameter("d", p.Name)))
-                .Concat(DerivativeNames.Packed(parameters))
-                .Concat(DerivativeNames.Reserved);
-            var context = new ParseContext(new NameScope(reserved));
+            var context = new ParseContext(new NameScope(DerivativeNames.BeforeLocals(parameters)));
 
             if (syntax?.SyntaxTree.Options is CSharpParseOptions { LanguageVersion: < LanguageVersion.CSharp8 } options)
             {

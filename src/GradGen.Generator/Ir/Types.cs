@@ -25,6 +25,9 @@ namespace GradGen.Generator.Ir
         /// <summary>A <c>double[]</c>, <c>float[,]</c>, <c>ReadOnlySpan&lt;double&gt;</c>...: a collection of reals.</summary>
         public static bool IsRealCollection(IrType type) => type.Element is { } element && IsReal(element);
 
+        /// <summary>A real or a tuple: its derivative is passed by value (a tangent) or by <c>ref</c>/<c>out</c> (an adjoint); a collection's, as a buffer.</summary>
+        public static bool IsValue(IrType type) => IsReal(type) || type is TupleType;
+
         /// <summary>A value that can carry a derivative: a real or a collection of reals.</summary>
         public static bool IsDifferentiable(IrType type) => IsReal(type) || IsRealCollection(type);
 

@@ -17,12 +17,8 @@ namespace GradGen.Generator.Lowering
 
         public static DiffMethodModel Prepare(DiffMethodModel parsed)
         {
-            // The names the parser took: parameters, their derivatives, the reserved ones and every local.
-            var names = new NameScope(parsed.Parameters.Select(p => p.Name)
-                .Concat(parsed.Parameters.Where(p => p.Wrt).Select(p => DerivativeNames.Parameter("d", p.Name)))
-                .Concat(DerivativeNames.Packed(parsed.Parameters))
-                .Concat(DerivativeNames.Reserved)
-                .Concat(parsed.Locals.Select(l => l.Name)));
+            // The names the parser took: those it started from, and every local.
+            var names = new NameScope(DerivativeNames.BeforeLocals(parsed.Parameters).Concat(parsed.Locals.Select(l => l.Name)));
             var locals = new List<Var>();
             var lowered = ControlFlowLowering.Lower(parsed.Body, parsed.Results, names, locals);
             var varied = ActivityAnalysis.Varied(lowered, parsed.Parameters.Where(p => p.Wrt).Select(p => p.Name));

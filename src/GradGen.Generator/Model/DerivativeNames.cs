@@ -17,6 +17,17 @@ namespace GradGen.Generator.Model
                 .Concat(Packed(model.Parameters))
                 .Concat(model.Locals.Select(l => l.Name));
 
+        /// <summary>
+        /// The names a method's body may not take, before its own locals: its parameters, their derivatives as the
+        /// generated signatures name them, and the reserved ones. The parser starts from them, and lowering from them
+        /// and the locals the parser made, so both hand out the same names.
+        /// </summary>
+        public static IEnumerable<string> BeforeLocals(IReadOnlyList<Parameter> parameters) =>
+            parameters.Select(p => p.Name)
+                .Concat(parameters.Where(p => p.Wrt).Select(p => Parameter("d", p.Name)))
+                .Concat(Packed(parameters))
+                .Concat(Reserved);
+
         /// <summary>The names of the tuple parameters whose elements <paramref name="parameters"/> hold, and of their derivatives: what signatures declare.</summary>
         public static IEnumerable<string> Packed(IEnumerable<Parameter> parameters) =>
             parameters.Select(p => p.Slot?.Parameter).OfType<string>().Distinct()

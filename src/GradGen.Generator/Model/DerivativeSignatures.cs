@@ -45,7 +45,7 @@ namespace GradGen.Generator.Model
 
         /// <summary>An adjoint per differentiable parameter: scalar or tuple ref/out T, array or span Span&lt;T&gt;, matrix T[,].</summary>
         public static IEnumerable<(string Type, string Name)> Adjoints(IEnumerable<Parameter> parameters, string prefix, string scalarModifier) =>
-            Declared(parameters).Where(p => p.Wrt).Select(p => ((Types.IsReal(p.Type) || p.Type is TupleType ? scalarModifier : string.Empty) + Types.Adjoint(p.Type), DerivativeNames.Parameter(prefix, p.Name)));
+            Declared(parameters).Where(p => p.Wrt).Select(p => ((Types.IsValue(p.Type) ? scalarModifier : string.Empty) + Types.Adjoint(p.Type), DerivativeNames.Parameter(prefix, p.Name)));
 
         /// <summary><c>double x, double dX</c>.</summary>
         public static string Declare(IEnumerable<(string Type, string Name)> parameters) =>
