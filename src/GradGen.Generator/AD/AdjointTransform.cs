@@ -102,7 +102,7 @@ namespace GradGen.Generator.AD
                 .Select(pair => (pair.Value, Types.IsReal(pair.Value.Type) ? ResultSeed(pair.Key, seed) ?? Build.Num(pair.Value.Type, 0) : null))
                 .ToList();
 
-            Expr returned = model.ReturnsTuple ? new TupleValue(model.ReturnType, model.Results.ToEquatableArray<Expr>()) : model.Results[0];
+            Expr returned = model.ReturnsAggregate ? new AggregateValue(model.ReturnType, model.Results.ToEquatableArray<Expr>()) : model.Results[0];
             var resultNames = new HashSet<string>(model.Results.Select(r => r.Name));
             if (model.ReturnsArray ? RestoresArrays(backward) : IrWalker.Writes(backward).Any(resultNames.Contains))
             {
@@ -147,7 +147,7 @@ namespace GradGen.Generator.AD
         {
             var index = model.Results.Select(r => r.Name).ToList().IndexOf(name);
             return index < 0 ? null
-                : model.ReturnsTuple ? new Member(model.Results[index].Type, seed, null, Types.TupleItem(index))
+                : model.ReturnsAggregate ? Build.Leaf(seed, index)
                 : seed;
         }
 
@@ -291,7 +291,7 @@ namespace GradGen.Generator.AD
                 statements.AddRange(zeros);
             }
 
-            statements.Add(ReverseCall(call, seeds.Count == 1 ? seeds[0] : new TupleValue(call.Type, seeds.ToEquatableArray()), line));
+            statements.Add(ReverseCall(call, seeds.Count == 1 ? seeds[0] : new AggregateValue(call.Type, seeds.ToEquatableArray()), line));
             if (!readsTarget)
             {
                 statements.AddRange(zeros);

@@ -54,8 +54,8 @@ namespace GradGen.Generator.AD
             body.AddRange(model.Locals.Where(l => transform.active.Contains(l.Name)).Select(l => new Declare(transform.tangents[l.Name], Types.IsReal(l.Type) ? Build.Num(l.Type, 0) : null)));
             body.AddRange(transform.TransformList(model.Body));
             var tangents = model.Results.Select(r => transform.active.Contains(r.Name) ? transform.tangents[r.Name] : Build.Zero(r));
-            Expr Pack(IEnumerable<Expr> items) => model.ReturnsTuple ? new TupleValue(model.ReturnType, items.ToEquatableArray()) : items.Single();
-            body.Add(new Return(0, new TupleValue(DerivativeSignatures.ForwardReturn(model.ReturnType), EquatableArray.Of(Pack(model.Results), Pack(tangents)))));
+            Expr Pack(IEnumerable<Expr> items) => model.ReturnsAggregate ? new AggregateValue(model.ReturnType, items.ToEquatableArray()) : items.Single();
+            body.Add(new Return(0, new AggregateValue(DerivativeSignatures.ForwardReturn(model.ReturnType), EquatableArray.Of(Pack(model.Results), Pack(tangents)))));
             return body;
         }
 
@@ -132,7 +132,7 @@ namespace GradGen.Generator.AD
                     case AssignTuple { Value: DiffCall call } tuple when tuple.Variables.Any(v => active.Contains(v.Name)):
                         // ((u, v), (u_dot, v_dot)) = GForward(...); an element nothing needs the tangent of goes to a discard.
                         var elementTangents = tuple.Variables.Select(v => active.Contains(v.Name) ? tangents[v.Name] : new Var(v.Type, "_"));
-                        output.Add(new AssignTuple(tuple.Line, EquatableArray.Of<Expr>(new TupleValue(call.Type, tuple.Targets), new TupleValue(call.Type, elementTangents.ToEquatableArray<Expr>())), ForwardCall(call)));
+                        output.Add(new AssignTuple(tuple.Line, EquatableArray.Of<Expr>(new AggregateValue(call.Type, tuple.Targets), new AggregateValue(call.Type, elementTangents.ToEquatableArray<Expr>())), ForwardCall(call)));
                         break;
                     case If branch:
                         output.Add(branch with { Then = TransformList(branch.Then, depth, available).ToEquatableArray(), Else = TransformList(branch.Else, depth, available).ToEquatableArray() });
@@ -291,7 +291,7 @@ namespace GradGen.Generator.AD
                 case Member { Receiver: Var tuple } item:
                     // An element of a tuple seed.
                     return item with { Receiver = tangents[tuple.Name] };
-                case TupleValue tuple:
+                case AggregateValue tuple:
                     return tuple with { Items = tuple.Items.Select(i => Tangent(i, null) is { } t ? Build.Cast(i.Type, t) : Build.Zero(i)).ToEquatableArray() };
                 case Index element:
                     return element with { Collection = Tangent(element.Collection, null)! };

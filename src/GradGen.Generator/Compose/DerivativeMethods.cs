@@ -164,28 +164,39 @@ namespace GradGen.Generator.Compose
         }
 
         /// <summary>
-        /// <paramref name="body"/> after the elements of each tuple parameter are taken into the variables it uses: the
-        /// values, and the derivatives of each prefix, by value or as <c>ref</c> locals where the method adds into them
-        /// (an <c>out</c> tuple set to zero first).
+        /// <paramref name="body"/> between the leaves of each aggregate parameter taken into the variables it uses (the
+        /// values, and the derivatives of each prefix; an <c>out</c> one cleared first) and, where the method adds into or
+        /// writes a derivative, that aggregate made again from its leaves before the method returns. Copies rather than
+        /// <c>ref</c> locals: a struct's leaf may be a property.
         /// </summary>
         private List<Stmt> Unpacked(List<Stmt> body, params (string Prefix, Passing Passing)[] derivatives)
         {
+            var aggregates = model.Parameters.Where(p => p.Slot is { Index: 0 }).Select(p => p.Slot!).ToList();
+            if (aggregates.Count == 0)
+            {
+                return body;
+            }
+
             var unpack = new List<Stmt>();
-            foreach (var (prefix, _) in derivatives.Where(d => d.Passing == Passing.Out))
+            var pack = new List<Stmt>();
+            foreach (var slot in aggregates)
             {
-                unpack.AddRange(model.Parameters.Select(p => p.Slot).OfType<TupleSlot>().Where(s => s.Index == 0)
-                    .Select(s => Build.Clear(new Var(s.Tuple, DerivativeNames.Parameter(prefix, s.Parameter)))));
+                var leaves = model.Parameters.Where(p => p.Slot?.Parameter == slot.Parameter).ToList();
+                unpack.AddRange(leaves.Select(p => new Declare(new Var(p.Type, p.Name), Build.Leaf(new Var(slot.Aggregate, slot.Parameter), p.Slot!.Index))));
+                foreach (var (prefix, passing) in derivatives)
+                {
+                    var aggregate = new Var(slot.Aggregate, DerivativeNames.Parameter(prefix, slot.Parameter));
+                    var derivativeLeaves = leaves.Select(p => new Var(p.Type, DerivativeNames.Parameter(prefix, p.Name))).ToList();
+                    unpack.AddRange(derivativeLeaves.Select((d, i) => new Declare(d, passing == Passing.Out ? Build.Num(d.Type, 0) : Build.Leaf(aggregate, i))));
+                    if (passing != Passing.Value)
+                    {
+                        pack.Add(new Assign(0, aggregate, AssignOp.Set, new AggregateValue(slot.Aggregate, derivativeLeaves.ToEquatableArray<Expr>())));
+                    }
+                }
             }
 
-            foreach (var parameter in model.Parameters.Where(p => p.Slot is not null))
-            {
-                var slot = parameter.Slot!;
-                Expr Element(string tuple) => new Member(parameter.Type, new Var(slot.Tuple, tuple), null, Types.TupleItem(slot.Index));
-                unpack.Add(new Declare(new Var(parameter.Type, parameter.Name), Element(slot.Parameter)));
-                unpack.AddRange(derivatives.Select(d => new Declare(new Var(parameter.Type, DerivativeNames.Parameter(d.Prefix, parameter.Name)), Element(DerivativeNames.Parameter(d.Prefix, slot.Parameter))) { ByRef = d.Passing != Passing.Value }));
-            }
-
-            return unpack.Count == 0 ? body : unpack.Concat(body).ToList();
+            var returns = body.Count > 0 && body[body.Count - 1] is Return ? 1 : 0;
+            return unpack.Concat(body.Take(body.Count - returns)).Concat(pack).Concat(body.Skip(body.Count - returns)).ToList();
         }
 
         /// <summary>Every name the method already uses, so generated locals never clash with them.</summary>

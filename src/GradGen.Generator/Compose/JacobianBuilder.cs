@@ -49,7 +49,7 @@ namespace GradGen.Generator.Compose
         private List<Stmt> Run()
         {
             var n = flat.Count;
-            var m = model.ReturnsTuple ? Build.Num(Types.Int, model.Results.Count)
+            var m = model.ReturnsAggregate ? Build.Num(Types.Int, model.Results.Count)
                 : model.ReturnsArray ? Build.Length(value)
                 : Build.Num(Types.Int, 1);
             var check = Runtime.RequireShape(jacobian, m, n, "must have one row per output and one column per differentiable input.");
@@ -219,8 +219,8 @@ namespace GradGen.Generator.Compose
         }
 
         /// <summary>The seed of row <paramref name="row"/> of a real or tuple result: 1 for that output, 0 for the others.</summary>
-        private Expr UnitSeed(Var row) => model.ReturnsTuple
-            ? new TupleValue(model.ReturnType, model.Results.Select((r, i) => (Expr)Build.Choose(
+        private Expr UnitSeed(Var row) => model.ReturnsAggregate
+            ? new AggregateValue(model.ReturnType, model.Results.Select((r, i) => (Expr)Build.Choose(
                 Build.Compare(BinaryOp.Equal, row, Build.Num(Types.Int, i)), Build.Num(r.Type, 1), Build.Num(r.Type, 0))).ToEquatableArray())
             : Build.Num(model.ReturnType, 1);
 
@@ -238,7 +238,7 @@ namespace GradGen.Generator.Compose
 
             for (var i = 0; i < model.Results.Count; i++)
             {
-                var element = model.ReturnsTuple ? new Member(model.Results[i].Type, result, null, Types.TupleItem(i)) : result;
+                var element = model.ReturnsAggregate ? Build.Leaf(result, i) : result;
                 yield return visit(Build.Num(Types.Int, i), element);
             }
         }

@@ -46,9 +46,6 @@ namespace GradGen.Generator.Emit
                     }
 
                     break;
-                case Declare { ByRef: true, Value: { } aliased } d:
-                    writer.Line($"ref {d.Variable.Type} {d.Variable.Name} = ref {Expression(aliased)};");
-                    break;
                 case Declare d:
                     writer.Line($"{d.Variable.Type} {d.Variable.Name} = {(d.Value is null ? Default(d.Variable.Type) : Expression(d.Value))};");
                     break;
@@ -132,12 +129,22 @@ namespace GradGen.Generator.Emit
             Call c => $"{Target(c.Receiver, c.StaticType)}{c.Name}({Arguments(c.Args)})",
             DiffCall d => $"{Target(d.Receiver, d.StaticType)}{d.Name}({Arguments(d.Args)})",
             PullbackCall p => Expression(CalleeDerivatives.Reverse(p.Callee, p.Type, p.Callee.Args.Append(p.Seed).Concat(p.Adjoints))),
-            TupleValue t => $"({Arguments(t.Items)})",
+            AggregateValue { Type: StructType structure } s => Construct(structure, new Queue<string>(s.Items.Select(Expression))),
+            AggregateValue t => $"({Arguments(t.Items)})",
             Index i => $"{Dereferenced(i.Collection)}[{Arguments(i.Indices)}]",
             NewArray n => $"{(n.OnStack ? "stackalloc" : "new")} {n.ElementType}[{Arguments(n.Lengths)}]",
             TapeOp t => Tape(t),
             _ => throw Unknown(expr),
         };
+
+        /// <summary>A struct made from its leaves, taken in order: by its object initializer, or its constructor's arguments in their order.</summary>
+        private static string Construct(StructType type, Queue<string> leaves)
+        {
+            var fields = type.Fields.Select(f => f.Type is StructType inner ? Construct(inner, leaves) : leaves.Dequeue()).ToList();
+            return type.ConstructorOrder.Count == 0
+                ? $"new {type} {{ {string.Join(", ", fields.Select((f, i) => type.Fields[i].Name + " = " + f))} }}"
+                : $"new {type}({string.Join(", ", type.ConstructorOrder.Select(i => fields[i]))})";
+        }
 
         /// <summary>How each tape operation is spelled: a static call, a property, a generic Rent, or a call on the tape.</summary>
         private static string Tape(TapeOp t) => t.Operation switch

@@ -34,9 +34,9 @@ namespace GradGen.Generator.Frontend
         {
             this.method = method;
             this.context = context;
-            foreach (var tuple in method.Parameters.Where(MethodParser.IsTupleWrt))
+            foreach (var aggregate in method.Parameters.Where(MethodParser.IsAggregateWrt))
             {
-                tupleParameters[tuple] = parameters.Where(p => p.Slot?.Parameter == tuple.Name).Select(p => new Var(p.Type, p.Name)).ToList();
+                aggregateParameters[aggregate] = parameters.Where(p => p.Slot?.Parameter == aggregate.Name).Select(p => new Var(p.Type, p.Name)).ToList();
             }
         }
 
@@ -135,9 +135,9 @@ namespace GradGen.Generator.Frontend
                 case IExpressionStatementOperation statement:
                     ParseExpressionStatement(statement.Operation, output);
                     break;
-                case IReturnOperation { Kind: OperationKind.Return, ReturnedValue: { } returned } when IsRealTuple(method.ReturnType):
-                    var elements = TupleValues(returned, (INamedTypeSymbol)method.ReturnType, output);
-                    output.Add(new Return(Line(op), elements is null ? Placeholder : new TupleValue(TypeNames.Of(method.ReturnType), elements.ToEquatableArray())));
+                case IReturnOperation { Kind: OperationKind.Return, ReturnedValue: { } returned } when IsAggregate(method.ReturnType):
+                    var elements = AggregateValues(returned, method.ReturnType, output);
+                    output.Add(new Return(Line(op), elements is null ? Placeholder : new AggregateValue(TypeNames.Of(method.ReturnType), elements.ToEquatableArray())));
                     break;
                 case IReturnOperation { Kind: OperationKind.Return } ret:
                     output.Add(new Return(Line(op), ret.ReturnedValue is null || RefersToParameterArray(ret.ReturnedValue, "the returned array") ? null : ParseExpression(ret.ReturnedValue)));
@@ -206,11 +206,11 @@ namespace GradGen.Generator.Frontend
             foreach (var declarator in declaration.Declarators)
             {
                 var initializer = declarator.Initializer ?? declaration.Initializer;
-                if (IsRealTuple(declarator.Symbol.Type))
+                if (IsAggregate(declarator.Symbol.Type))
                 {
                     if (initializer is not null)
                     {
-                        AssignElements(TupleComponents(declarator.Symbol), initializer.Value, (INamedTypeSymbol)declarator.Symbol.Type, Line(declarator), output);
+                        AssignElements(AggregateLeaves(declarator.Symbol), initializer.Value, declarator.Symbol.Type, Line(declarator), output);
                     }
 
                     continue;
@@ -280,8 +280,8 @@ namespace GradGen.Generator.Frontend
         {
             switch (op)
             {
-                case ISimpleAssignmentOperation assignment when TupleVariable(assignment.Target) is { } elements:
-                    AssignElements(elements, assignment.Value, (INamedTypeSymbol)assignment.Target.Type!, Line(op), output);
+                case ISimpleAssignmentOperation assignment when AggregateVariable(assignment.Target) is { } leaves:
+                    AssignElements(leaves, assignment.Value, assignment.Target.Type!, Line(op), output);
                     break;
                 case IDeconstructionAssignmentOperation deconstruction:
                     ParseDeconstruction(deconstruction, output);
@@ -388,8 +388,8 @@ namespace GradGen.Generator.Frontend
         {
             switch (target)
             {
-                case var tuple when TupleVariable(tuple) is not null:
-                    Unsupported(target, "assigning a tuple inside an expression", "assign it as a statement of its own");
+                case var aggregate when AggregateVariable(aggregate) is not null:
+                    Unsupported(target, $"assigning a {Kind(aggregate.Type)} inside an expression", "assign it as a statement of its own");
                     return null;
                 case ILocalReferenceOperation local when IsSpan(local.Local.Type):
                     Unsupported(target, "assigning a span local after its declaration", "declare it once with stackalloc, outside loops, or use an array");
@@ -402,8 +402,9 @@ namespace GradGen.Generator.Frontend
                     return null;
                 case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None && parameter.Parameter.Type.IsValueType && !parameter.Parameter.Type.IsRefLikeType:
                     return new Var(TypeNames.Of(parameter.Parameter.Type), parameter.Parameter.Name);
-                case IFieldReferenceOperation element when TupleVariable(element.Instance) is { } elements:
-                    return elements[ElementIndex(element)];
+                case IFieldReferenceOperation or IPropertyReferenceOperation when MemberOf(target) is { Instance: { } instance, Name: var name }
+                    && AggregateVariable(instance) is { } leaves && LeafRange(TypeNames.Of(instance.Type!), name) is { Count: 1 } leaf:
+                    return leaves[leaf.Start];
                 case IFieldReferenceOperation { Instance: ILocalReferenceOperation { Local.Type.IsValueType: true } local }:
                     // A member of a struct local: no write the caller sees, but a value of a type not differentiated.
                     context.Report(Descriptors.UndifferentiatedType, target.Syntax.GetLocation(), $"The local '{local.Local.Name}'", local.Local.Type.ToDisplayString(), "keep the numbers in double or float locals");
@@ -696,11 +697,11 @@ namespace GradGen.Generator.Frontend
 
             switch (op)
             {
-                case var tuple when TupleVariable(tuple) is not null:
-                    Unsupported(op, $"the tuple '{op.Syntax}' as a whole", "use its elements, or return it");
+                case var aggregate when AggregateVariable(aggregate) is not null:
+                    Unsupported(op, $"the {Kind(op.Type)} '{op.Syntax}' as a whole", "use its elements, assign it to a local, or return it");
                     return Placeholder;
-                case IFieldReferenceOperation { Instance.Type: { IsTupleType: true } } element when IsRealTuple(element.Instance.Type):
-                    return ParseTupleElement(element);
+                case IFieldReferenceOperation or IPropertyReferenceOperation when ParseLeaf(op) is { } leaf:
+                    return leaf;
                 case ILocalReferenceOperation local:
                     return DeclareLocal(local.Local);
                 case IParameterReferenceOperation parameter:
@@ -738,7 +739,7 @@ namespace GradGen.Generator.Frontend
                     var whenFalse = ParseExpression(conditional.WhenFalse);
                     conditionalDepth--;
                     return new Conditional(TypeNames.Of(op.Type!), test, whenTrue, whenFalse);
-                case IInvocationOperation invocation when IsRealTuple(invocation.Type):
+                case IInvocationOperation invocation when IsAggregate(invocation.Type):
                     // A tuple-valued call's elements are assigned to locals where it is deconstructed, assigned or read
                     // (BodyParser.Tuples); as a value anywhere else (a branch of ?:, an array element, an argument, a
                     // conversion) its derivative would not follow it.
@@ -864,9 +865,9 @@ namespace GradGen.Generator.Frontend
         private Expr? ParseInvocation(IInvocationOperation invocation, bool asStatement)
         {
             var target = invocation.TargetMethod;
-            if (!asStatement && target.Parameters.Any(MethodParser.IsTupleWrt) && BodyParser.HasAttribute(target, DifferentiableAttribute))
+            if (!asStatement && target.Parameters.Any(MethodParser.IsAggregateWrt) && BodyParser.HasAttribute(target, DifferentiableAttribute))
             {
-                Unsupported(invocation, $"a call to '{target.ContainingType.Name}.{target.Name}', which takes a tuple (not yet through calls)", "give it the elements as separate parameters");
+                Unsupported(invocation, $"a call to '{target.ContainingType.Name}.{target.Name}', which takes a tuple or struct (not yet through calls)", "give it the elements as separate parameters");
                 return Placeholder;
             }
 

@@ -34,25 +34,33 @@ namespace GradGen.Generator.Frontend
 
         public static bool IsWrt(IParameterSymbol parameter) => Types.IsDifferentiable(TypeNames.Of(parameter.Type)) && Differentiated(parameter);
 
-        /// <summary>A tuple of 2 to 7 reals passed by value and differentiated: one parameter per element inside GradGen.</summary>
-        public static bool IsTupleWrt(IParameterSymbol parameter) => Types.TupleElements(TypeNames.Of(parameter.Type)) is { Length: <= 7 } && Differentiated(parameter);
+        /// <summary>An aggregate passed by value and differentiated (a tuple of 2 to 7 reals, a struct of reals): one parameter per leaf inside GradGen.</summary>
+        public static bool IsAggregateWrt(IParameterSymbol parameter) => IsAggregate(parameter.Type) && Differentiated(parameter);
+
+        /// <summary>A tuple of 2 to 7 reals or a struct of reals (<see cref="Types.Leaves"/>).</summary>
+        public static bool IsAggregate(ITypeSymbol? type) =>
+            type is not null && TypeNames.Of(type) is var ir && Types.Leaves(ir) is { } leaves && (ir is StructType || leaves.Length <= 7);
 
         /// <summary>Passed by value and not [NoDerivative]: a parameter of a differentiable type is then differentiated.</summary>
         private static bool Differentiated(IParameterSymbol parameter) =>
             parameter.RefKind == RefKind.None && !BodyParser.HasAttribute(parameter, NoDerivativeAttribute);
 
         /// <summary>
-        /// The parameters as GradGen sees them, in order: a differentiated tuple becomes one parameter per element,
-        /// named after the tuple and the element (<c>p_X</c>), each with its <see cref="TupleSlot"/>.
+        /// The parameters as GradGen sees them, in order: a differentiated aggregate becomes one parameter per leaf,
+        /// named after the aggregate and the leaf's path (<c>p_X</c>, <c>body_Position_Z</c>), each with its <see cref="LeafSlot"/>.
         /// </summary>
         private static ImmutableArray<Parameter> ParametersOf(IMethodSymbol method)
         {
             var names = new NameScope(method.Parameters.Select(p => p.Name));
-            return method.Parameters.SelectMany(p => IsTupleWrt(p)
-                ? ((INamedTypeSymbol)p.Type).TupleElements.Select((e, i) =>
-                    new Parameter(names.Fresh(p.Name + "_" + e.Name), TypeNames.Of(e.Type), true) { Slot = new TupleSlot(p.Name, TypeNames.Of(p.Type), i) })
+            return method.Parameters.SelectMany(p => IsAggregateWrt(p)
+                ? Types.Leaves(TypeNames.Of(p.Type))!.Select((leaf, i) =>
+                    new Parameter(names.Fresh(LeafName(p.Name, TypeNames.Of(p.Type), i)), leaf.Type, true) { Slot = new LeafSlot(p.Name, TypeNames.Of(p.Type), i) })
                 : new[] { new Parameter(p.Name, TypeNames.Of(p.Type), IsWrt(p)) }).ToImmutableArray();
         }
+
+        /// <summary>The variable that holds leaf <paramref name="index"/> of <paramref name="name"/>: <c>p_X</c> for a tuple's named element or a field, <c>p_Item1</c> for an unnamed one.</summary>
+        public static string LeafName(string name, IrType aggregate, int index) =>
+            name + "_" + (aggregate is TupleType tuple && tuple.Names[index].Length > 0 ? tuple.Names[index] : Types.Leaves(aggregate)![index].Path.Replace('.', '_'));
 
         /// <summary>The generator's view: the model when the method can be generated, and what it calls.</summary>
         public static MethodResult ParseForGenerator(IMethodSymbol method, SemanticModel semanticModel, AttributeData attribute, CancellationToken cancellationToken)
@@ -138,8 +146,8 @@ namespace GradGen.Generator.Frontend
                 ? new Call(d.Type, d.Receiver, d.StaticType, d.Name, d.Args)
                 : e);
 
-            var results = (BodyParser.IsRealTuple(method.ReturnType)
-                ? ((INamedTypeSymbol)method.ReturnType).TupleElements.Select((e, i) => new Var(TypeNames.Of(e.Type), context.Names.Fresh($"result{i + 1}")))
+            var results = (Types.Leaves(TypeNames.Of(method.ReturnType)) is { } leaves
+                ? leaves.Select((leaf, i) => new Var(leaf.Type, context.Names.Fresh($"result{i + 1}")))
                 : new[] { new Var(TypeNames.Of(method.ReturnType), context.Names.Fresh("result")) }).ToList();
             var model = new DiffMethodModel(
                 MethodKeys.Of(method),
@@ -237,7 +245,7 @@ namespace GradGen.Generator.Frontend
                 {
                     Unsupported($"parameter '{parameter.Name}' is {problem}", at);
                 }
-                else if (Types.IsDifferentiable(TypeNames.Of(parameter.Type)) || IsTupleWrt(parameter) || parameter.Type.TypeKind == TypeKind.Error || OfMethodTypeParameter(parameter.Type))
+                else if (Types.IsDifferentiable(TypeNames.Of(parameter.Type)) || IsAggregateWrt(parameter) || parameter.Type.TypeKind == TypeKind.Error || OfMethodTypeParameter(parameter.Type))
                 {
                     // Differentiated, or [NoDerivative]; a type that does not compile yet, which the compiler reports; or
                     // the method's own type parameter, reported with the method's being generic.
@@ -273,7 +281,7 @@ namespace GradGen.Generator.Frontend
         /// <summary>GG0020: a method none of whose parameters is differentiated.</summary>
         private static void CheckSomethingToDifferentiate(IMethodSymbol method, Location? location, ParseContext context)
         {
-            if (method.Parameters.Any(p => IsWrt(p) || IsTupleWrt(p)))
+            if (method.Parameters.Any(p => IsWrt(p) || IsAggregateWrt(p)))
             {
                 return;
             }
@@ -303,10 +311,10 @@ namespace GradGen.Generator.Frontend
             }
         }
 
-        /// <summary>A real, a tuple of 2 to 7 reals, or a one-dimensional array of reals.</summary>
+        /// <summary>A real, a tuple of 2 to 7 reals, a struct of reals, or a one-dimensional array of reals.</summary>
         public static bool IsDifferentiableReturn(ITypeSymbol type) =>
             TypeNames.IsReal(type)
-            || BodyParser.IsRealTuple(type) && ((INamedTypeSymbol)type).TupleElements.Length <= 7
+            || IsAggregate(type)
             || type is IArrayTypeSymbol { Rank: 1 } array && TypeNames.IsReal(array.ElementType);
 
         /// <summary>Why a collection of reals cannot be a parameter, or null if it can (or is no such collection).</summary>

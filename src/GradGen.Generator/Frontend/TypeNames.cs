@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using GradGen.Generator.Ir;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace GradGen.Generator.Frontend
@@ -29,8 +30,114 @@ namespace GradGen.Generator.Frontend
                 new SpanType(Of(span.TypeArguments[0]), ReadOnly: span.Name == "ReadOnlySpan"),
             INamedTypeSymbol { IsTupleType: true } tuple when tuple.NullableAnnotation != NullableAnnotation.Annotated =>
                 new TupleType(tuple.TupleElements.Select(e => Of(e.Type)).ToEquatableArray(), tuple.TupleElements.Select(e => e.IsExplicitlyNamedTupleElement ? e.Name : string.Empty).ToEquatableArray()),
+            INamedTypeSymbol { TypeKind: TypeKind.Struct } structure when StructOf(structure) is { } differentiable => differentiable,
             _ => new NamedType(Spelled(type), type.NullableAnnotation == NullableAnnotation.Annotated),
         };
+
+        /// <summary>The System.Numerics structs whose fields are all public reals (their assemblies' private members cannot be seen).</summary>
+        private static readonly HashSet<string> NumericsStructs = new() { "Vector2", "Vector3", "Vector4", "Quaternion", "Plane", "Matrix3x2", "Matrix4x4" };
+
+        /// <summary>
+        /// A struct of reals: a struct of the compilation's source (or a System.Numerics vector, quaternion, plane or matrix)
+        /// whose instance fields are all reals or such structs, each readable from the generated code (public or
+        /// internal, an auto-property by its property), and which generated code can make from its fields: every one
+        /// settable in an object initializer, or a constructor taking one parameter per field, named as the field up to
+        /// case (<c>Vec(double x, double y)</c>). Null for any other struct.
+        /// </summary>
+        private static StructType? StructOf(INamedTypeSymbol type)
+        {
+            var fromSource = type.Locations.Length > 0 && type.Locations.All(l => l.IsInSource);
+            if (type.IsRefLikeType || type.SpecialType != SpecialType.None
+                || !fromSource && !(NumericsStructs.Contains(type.Name) && type.ContainingNamespace?.ToDisplayString() == "System.Numerics"))
+            {
+                return null;
+            }
+
+            var fields = new List<StructField>();
+            var settable = true;
+            foreach (var field in type.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst))
+            {
+                ISymbol member = field.AssociatedSymbol ?? field;
+                var fieldType = IsReal(field.Type) ? Of(field.Type) : field.Type is INamedTypeSymbol { TypeKind: TypeKind.Struct } inner ? StructOf(inner) : null;
+                if (fieldType is null || member.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
+                {
+                    return null;
+                }
+
+                settable &= member is IPropertySymbol property ? property.SetMethod is { DeclaredAccessibility: Accessibility.Public or Accessibility.Internal } : !field.IsReadOnly;
+                fields.Add(new StructField(member.Name, fieldType));
+            }
+
+            if (fields.Count == 0)
+            {
+                return null;
+            }
+
+            var order = EquatableArray<int>.Empty;
+            if (!settable)
+            {
+                if (type.InstanceConstructors.Select(c => MemberwiseOrder(c, fields)).FirstOrDefault(o => o is not null) is not { } memberwise)
+                {
+                    return null;
+                }
+
+                order = memberwise.ToEquatableArray();
+            }
+
+            return new StructType(Spelled(type), fields.ToEquatableArray(), order);
+        }
+
+        /// <summary>
+        /// For a constructor that makes a struct from its fields (<see cref="IsMemberwise"/>, or a System.Numerics one whose
+        /// parameters are its fields), the field each argument sets; null for any other constructor.
+        /// </summary>
+        public static int[]? MemberwiseOrder(IMethodSymbol constructor, IReadOnlyList<StructField> fields)
+        {
+            if (constructor.Parameters.Length != fields.Count || constructor.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal)
+                || constructor.Parameters.Select(p => p.Name.ToUpperInvariant()).Distinct().Count() != fields.Count)
+            {
+                return null;
+            }
+
+            var order = constructor.Parameters.Select(p => fields.ToList().FindIndex(f => string.Equals(f.Name, p.Name, System.StringComparison.OrdinalIgnoreCase))).ToArray();
+            var fromSource = constructor.ContainingType.Locations.All(l => l.IsInSource);
+            return order.Select((field, i) => field >= 0 && Of(constructor.Parameters[i].Type) == fields[field].Type).All(b => b)
+                && (fromSource ? IsMemberwise(constructor) : NumericsStructs.Contains(constructor.ContainingType.Name))
+                ? order
+                : null;
+        }
+
+        /// <summary>
+        /// A constructor that only stores each parameter in its field (<c>X = x;</c> or <c>this.X = x;</c>), or a record's
+        /// primary constructor: one that builds a value from its fields and nothing else (no normalising, no clamping).
+        /// </summary>
+        private static bool IsMemberwise(IMethodSymbol constructor)
+        {
+            var syntax = constructor.DeclaringSyntaxReferences.Select(r => r.GetSyntax()).ToList();
+            if (syntax.Count != 1)
+            {
+                return false;
+            }
+
+            if (syntax[0] is RecordDeclarationSyntax)
+            {
+                return true;
+            }
+
+            if (syntax[0] is not ConstructorDeclarationSyntax { Initializer: null, Body: { } body })
+            {
+                return false;
+            }
+
+            var stored = body.Statements.Select(statement => statement is ExpressionStatementSyntax { Expression: AssignmentExpressionSyntax { RawKind: (int)SyntaxKind.SimpleAssignmentExpression } assignment }
+                    && assignment.Right is IdentifierNameSyntax parameter
+                    && (assignment.Left is IdentifierNameSyntax or MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax })
+                ? (Field: assignment.Left is MemberAccessExpressionSyntax member ? member.Name.Identifier.Text : ((IdentifierNameSyntax)assignment.Left).Identifier.Text, Parameter: parameter.Identifier.Text)
+                : default).ToList();
+            return stored.All(s => s.Field is not null
+                    && constructor.Parameters.Any(p => p.Name == s.Parameter && string.Equals(p.Name, s.Field, System.StringComparison.OrdinalIgnoreCase)))
+                && stored.Select(s => s.Field).Distinct().Count() == constructor.Parameters.Length;
+        }
 
         public static bool IsReal(ITypeSymbol? type) =>
             type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single;

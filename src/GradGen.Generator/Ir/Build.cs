@@ -10,6 +10,13 @@ namespace GradGen.Generator.Ir
     {
         public static Const Num(IrType type, double value) => Literals.Number(type, value);
 
+        /// <summary>Leaf <paramref name="index"/> of the aggregate <paramref name="aggregate"/> (<see cref="Types.Leaves"/>): <c>p.Item2</c>, <c>v.Position.Z</c>.</summary>
+        public static Member Leaf(Expr aggregate, int index)
+        {
+            var (path, type) = Types.Leaves(aggregate.Type)![index];
+            return new Member(type, aggregate, null, path);
+        }
+
         public static bool IsConst(Expr e, double value) => e is Const { Value: { } v } && v == value;
 
         public static Expr? Add(Expr? a, Expr? b) => a is null ? b
@@ -90,7 +97,7 @@ namespace GradGen.Generator.Ir
         /// <summary>Sets a derivative buffer to zero: a real, an array or matrix, or a span.</summary>
         public static Stmt Clear(Var buffer) =>
             Types.IsReal(buffer.Type) ? new Assign(0, buffer, AssignOp.Set, Num(buffer.Type, 0))
-            : buffer.Type is TupleType ? new Assign(0, buffer, AssignOp.Set, new Const(buffer.Type, "default", null))
+            : buffer.Type is TupleType or StructType ? new Assign(0, buffer, AssignOp.Set, new Const(buffer.Type, "default", null))
             : buffer.Type is SpanType { ReadOnly: false } ? new ExprStmt(0, new Call(Types.Void, buffer, null, "Clear", EquatableArray<Expr>.Empty))
             : new ExprStmt(0, new Call(Types.Void, null, "global::System.Array", "Clear", EquatableArray.Of<Expr>(buffer, Num(Types.Int, 0), Length(buffer))));
 

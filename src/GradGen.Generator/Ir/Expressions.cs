@@ -202,7 +202,7 @@ namespace GradGen.Generator.Ir
     }
 
     /// <summary>A tuple literal <c>(a, b)</c>.</summary>
-    public sealed record TupleValue(IrType Type, EquatableArray<Expr> Items) : Expr(Type)
+    public sealed record AggregateValue(IrType Type, EquatableArray<Expr> Items) : Expr(Type)
     {
         public override IReadOnlyList<Expr> Children() => Items;
 

@@ -60,7 +60,20 @@ namespace GradGen.Generator.Ir
             "(" + string.Join(", ", Elements.Select((e, i) => Names[i].Length > 0 ? e + " " + Names[i] : e.ToString())) + ")";
     }
 
-    /// <summary>Any other type, as C# spells it (<c>long</c>, <c>object</c>, <c>global::N.T</c>): room for structs next.</summary>
+    /// <summary>
+    /// A struct of reals (<c>Vector3</c>, <c>record struct P(double X, double Y)</c>): its instance fields in declaration
+    /// order, each a real or another such struct, and how generated code makes one from its fields: an object initializer,
+    /// or, when <see cref="ConstructorOrder"/> is not empty, the constructor whose argument i is field ConstructorOrder[i].
+    /// </summary>
+    public sealed record StructType(string Text, EquatableArray<StructField> Fields, EquatableArray<int> ConstructorOrder) : IrType
+    {
+        public override string ToString() => Text;
+    }
+
+    /// <summary>A field of a <see cref="StructType"/>, named as C# reads it (an auto-property by its property's name).</summary>
+    public sealed record StructField(string Name, IrType Type);
+
+    /// <summary>Any other type, as C# spells it (<c>long</c>, <c>object</c>, <c>global::N.T</c>).</summary>
     public sealed record NamedType(string Text, bool Nullable = false) : IrType
     {
         public override bool IsNullable => Nullable;

@@ -75,12 +75,12 @@ namespace GradGen.Generator.Ir
 
     /// <summary>
     /// <c>(Targets...) = Value</c>: the elements of a tuple-valued call, or the value and tangent from a callee's Forward.
-    /// A target is a variable, or a <see cref="TupleValue"/> of variables for a nested tuple.
+    /// A target is a variable, or a <see cref="AggregateValue"/> of variables for a nested tuple.
     /// </summary>
     public sealed record AssignTuple(int Line, EquatableArray<Expr> Targets, Expr Value) : SimpleStmt(Line)
     {
         /// <summary>Every variable assigned, nested ones included.</summary>
-        public IEnumerable<Var> Variables => Targets.SelectMany(t => t is TupleValue nested ? nested.Items.Cast<Var>() : new[] { (Var)t });
+        public IEnumerable<Var> Variables => Targets.SelectMany(t => t is AggregateValue nested ? nested.Items.Cast<Var>() : new[] { (Var)t });
 
         public override IReadOnlyList<Expr> Expressions() => Targets.Append(Value).ToArray();
 
@@ -160,9 +160,6 @@ namespace GradGen.Generator.Ir
     /// <summary>Declares a local of the generated method, with an optional initial value.</summary>
     public sealed record Declare(Var Variable, Expr? Value) : SimpleStmt(0)
     {
-        /// <summary>A <c>ref</c> local: <c>ref T v = ref value;</c>, an alias of a field the value names.</summary>
-        public bool ByRef { get; init; }
-
         public override IReadOnlyList<Expr> Expressions() => Value is null ? new[] { Variable } : new[] { Variable, Value };
 
         public override int Assigned => 1;

@@ -25,8 +25,8 @@ namespace GradGen.Generator.Ir
         /// <summary>A <c>double[]</c>, <c>float[,]</c>, <c>ReadOnlySpan&lt;double&gt;</c>...: a collection of reals.</summary>
         public static bool IsRealCollection(IrType type) => type.Element is { } element && IsReal(element);
 
-        /// <summary>A real or a tuple: its derivative is passed by value (a tangent) or by <c>ref</c>/<c>out</c> (an adjoint); a collection's, as a buffer.</summary>
-        public static bool IsValue(IrType type) => IsReal(type) || type is TupleType;
+        /// <summary>A real, a tuple or a struct: its derivative is passed by value (a tangent) or by <c>ref</c>/<c>out</c> (an adjoint); a collection's, as a buffer.</summary>
+        public static bool IsValue(IrType type) => IsReal(type) || type is TupleType or StructType;
 
         /// <summary>A value that can carry a derivative: a real or a collection of reals.</summary>
         public static bool IsDifferentiable(IrType type) => IsReal(type) || IsRealCollection(type);
@@ -34,6 +34,19 @@ namespace GradGen.Generator.Ir
         /// <summary>The element types of a tuple of reals, <c>(double X, float)</c>; null for any other type.</summary>
         public static IrType[]? TupleElements(IrType type) =>
             type is TupleType { Elements: { Count: > 1 } elements } && elements.All(IsReal) ? elements.ToArray() : null;
+
+        /// <summary>
+        /// The reals an aggregate (a tuple of reals or a struct of reals) is made of, in order, each with the member path
+        /// that reads it (<c>Item2</c>, <c>X</c>, <c>Position.Z</c>); null for any other type. GradGen keeps one variable per leaf.
+        /// </summary>
+        public static (string Path, IrType Type)[]? Leaves(IrType type) => type switch
+        {
+            TupleType when TupleElements(type) is { } elements => elements.Select((e, i) => (TupleItem(i), e)).ToArray(),
+            StructType structure => structure.Fields.SelectMany(f => f.Type is StructType inner
+                ? Leaves(inner)!.Select(leaf => (f.Name + "." + leaf.Path, leaf.Type))
+                : new[] { (f.Name, f.Type) }).ToArray(),
+            _ => null,
+        };
 
         /// <summary>A tuple type of <paramref name="elements"/>, named where a name is given (not empty).</summary>
         public static TupleType Tuple(params (IrType Type, string Name)[] elements) =>

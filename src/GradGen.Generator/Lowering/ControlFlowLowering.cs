@@ -101,7 +101,7 @@ namespace GradGen.Generator.Lowering
                     // A tuple's elements go to one result each (the parser returns tuples as literals).
                     var assigns = results.Count == 1
                         ? new List<Stmt> { new Assign(ret.Line, results[0], AssignOp.Set, ret.Value!) }
-                        : ((TupleValue)ret.Value!).Items.Select((item, i) => (Stmt)new Assign(ret.Line, results[i], AssignOp.Set, item)).ToList();
+                        : ((AggregateValue)ret.Value!).Items.Select((item, i) => (Stmt)new Assign(ret.Line, results[i], AssignOp.Set, item)).ToList();
                     if (tail)
                     {
                         return assigns;

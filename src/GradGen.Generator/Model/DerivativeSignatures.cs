@@ -37,7 +37,7 @@ namespace GradGen.Generator.Model
 
         /// <summary>The parameters as the method declares them: a tuple's element parameters as the one tuple they came from.</summary>
         public static IEnumerable<Parameter> Declared(IEnumerable<Parameter> parameters) =>
-            parameters.Where(p => p.Slot is not { Index: > 0 }).Select(p => p.Slot is { } slot ? new Parameter(slot.Parameter, slot.Tuple, p.Wrt) : p);
+            parameters.Where(p => p.Slot is not { Index: > 0 }).Select(p => p.Slot is { } slot ? new Parameter(slot.Parameter, slot.Aggregate, p.Wrt) : p);
 
         /// <summary>A tangent per differentiable parameter: scalar T, array or span ReadOnlySpan&lt;T&gt;, matrix T[,].</summary>
         public static IEnumerable<(string Type, string Name)> Tangents(IEnumerable<Parameter> parameters, string prefix) =>

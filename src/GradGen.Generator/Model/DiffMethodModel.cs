@@ -10,16 +10,16 @@ namespace GradGen.Generator.Model
     public sealed record TypeDecl(string Modifiers, string Keyword, string Name);
 
     /// <summary>
-    /// A parameter; <see cref="Wrt"/> when GradGen differentiates with respect to it. A tuple of reals is one parameter
-    /// per element inside GradGen (<see cref="Slot"/> says which), packed again in every signature.
+    /// A parameter; <see cref="Wrt"/> when GradGen differentiates with respect to it. An aggregate (a tuple or struct of
+    /// reals) is one parameter per leaf inside GradGen (<see cref="Slot"/> says which), packed again in every signature.
     /// </summary>
     public sealed record Parameter(string Name, IrType Type, bool Wrt)
     {
-        public TupleSlot? Slot { get; init; }
+        public LeafSlot? Slot { get; init; }
     }
 
-    /// <summary>Element <see cref="Index"/> of the tuple parameter <see cref="Parameter"/> of type <see cref="Tuple"/>.</summary>
-    public sealed record TupleSlot(string Parameter, IrType Tuple, int Index);
+    /// <summary>Leaf <see cref="Index"/> (<see cref="Types.Leaves"/>) of the aggregate parameter <see cref="Parameter"/> of type <see cref="Aggregate"/>.</summary>
+    public sealed record LeafSlot(string Parameter, IrType Aggregate, int Index);
 
     /// <summary>
     /// Everything the emitters need to know about one [Differentiable] method, with its body already in the IR:
@@ -43,13 +43,13 @@ namespace GradGen.Generator.Model
         int Line)
     {
 
-        /// <summary>A tuple of reals: <see cref="Results"/> holds one variable per element.</summary>
-        public bool ReturnsTuple => Results.Count > 1;
+        /// <summary>A tuple or struct of reals: <see cref="Results"/> holds one variable per leaf.</summary>
+        public bool ReturnsAggregate => Types.Leaves(ReturnType) is not null;
 
         /// <summary>A <c>double[]</c> or <c>float[]</c>.</summary>
         public bool ReturnsArray => Types.ElementType(ReturnType) is not null;
 
-        public bool ReturnsScalar => !ReturnsTuple && !ReturnsArray;
+        public bool ReturnsScalar => !ReturnsAggregate && !ReturnsArray;
 
         /// <summary>The containing type as generated code names it: <c>global::N.Outer.Inner</c>.</summary>
         public string QualifiedTypeName =>

@@ -46,7 +46,7 @@ namespace GradGen.Tests.Ir
             new PullbackCall(Callee(new This(new NamedType("global::N.T"))), One, EquatableArray.Of<Expr>(new Ref(Types.Double, new Var(Types.Double, "x_adj")), new Ref(Types.Double, new Var(Types.Double, "y_adj")))),
             new Index(Types.Double, A, EquatableArray.Of<Expr>(I)),
             new NewArray(Types.Array(Types.Double), Types.Double, EquatableArray.Of<Expr>(I)),
-            new TupleValue(Types.Tuple((Types.Double, ""), (Types.Double, "")), EquatableArray.Of<Expr>(X, One)),
+            new AggregateValue(Types.Tuple((Types.Double, ""), (Types.Double, "")), EquatableArray.Of<Expr>(X, One)),
             new Ref(Types.Double, X),
             new TapeOp(Types.Void, TapeOperation.Push, new Var(TapeOp.TapeType, "tape"), EquatableArray.Of<Expr>(X)),
             new TapeOp(Types.Int, TapeOperation.PopAllAt, null, EquatableArray.Of<Expr>(A, I, A)),
@@ -60,7 +60,7 @@ namespace GradGen.Tests.Ir
             {
                 new Assign(1, X, AssignOp.Set, One),
                 new Store(1, new Index(Types.Double, A, EquatableArray.Of<Expr>(I)), AssignOp.Subtract, X),
-                new AssignTuple(1, EquatableArray.Of<Expr>(X, new TupleValue(Types.Tuple((Types.Double, ""), (Types.Double, "")), EquatableArray.Of<Expr>(new Var(Types.Double, "u"), new Var(Types.Double, "w")))), Callee(null)),
+                new AssignTuple(1, EquatableArray.Of<Expr>(X, new AggregateValue(Types.Tuple((Types.Double, ""), (Types.Double, "")), EquatableArray.Of<Expr>(new Var(Types.Double, "u"), new Var(Types.Double, "w")))), Callee(null)),
                 new ExprStmt(1, new Call(Types.Void, null, "global::N.T", "Log", EquatableArray.Of<Expr>(X))),
                 new If(1, new Binary(Types.Bool, BinaryOp.Greater, X, One), block, other),
                 new While(1, new Binary(Types.Bool, BinaryOp.Less, I, new Const(Types.Int, "3", 3)), block, ConditionAtEnd: true) { Step = other },
@@ -107,7 +107,7 @@ namespace GradGen.Tests.Ir
                 var blocks = statement.Blocks();
                 Assert.Equal(statement, statement.With(expressions, blocks));
                 Assert.InRange(statement.Assigned, 0, expressions.Count);
-                Assert.All(expressions.Take(statement.Assigned), e => Assert.True(e is Var or TupleValue, statement.GetType().Name + " assigns " + e));
+                Assert.All(expressions.Take(statement.Assigned), e => Assert.True(e is Var or AggregateValue, statement.GetType().Name + " assigns " + e));
 
                 var replaced = expressions.Select((e, k) => e is Index index ? index with { Collection = new Var(index.Collection.Type, "r" + k) } : (Expr)new Var(e.Type, "r" + k)).ToArray();
                 var newBlocks = blocks.Select((b, k) => EquatableArray.Of<Stmt>(new Comment("block " + k))).ToArray();

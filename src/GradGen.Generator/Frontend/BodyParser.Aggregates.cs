@@ -1,0 +1,318 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using GradGen.Generator.Ir;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace GradGen.Generator.Frontend
+{
+    /// <summary>
+    /// Aggregates: tuples of reals and structs of reals (<see cref="Types.Leaves"/>). An aggregate local or differentiated
+    /// parameter is one IR variable per leaf, a tuple literal, a construction (<c>new P(x, y)</c>, <c>new P { X = x }</c>,
+    /// <c>default</c>, <c>p with { X = x }</c>) or another aggregate is its leaves, and a call that returns a tuple assigns
+    /// all its elements at once (<see cref="AssignTuple"/>), so no pass ever sees an aggregate value.
+    /// </summary>
+    internal sealed partial class BodyParser
+    {
+        private readonly Dictionary<ILocalSymbol, List<Var>> aggregateLocals = new(SymbolEqualityComparer.Default);
+
+        /// <summary>The leaf parameters of each differentiated aggregate parameter.</summary>
+        private readonly Dictionary<IParameterSymbol, List<Var>> aggregateParameters = new(SymbolEqualityComparer.Default);
+
+        /// <summary>
+        /// The leaf variables of what <paramref name="op"/> reads: an aggregate local, a differentiated aggregate
+        /// parameter, or a struct-valued field of one (<c>body.Position</c>); null for anything else.
+        /// </summary>
+        private List<Var>? AggregateVariable(IOperation? op) => op switch
+        {
+            ILocalReferenceOperation local when IsAggregate(local.Type) => AggregateLeaves(local.Local),
+            IParameterReferenceOperation parameter when aggregateParameters.TryGetValue(parameter.Parameter, out var leaves) => leaves,
+            IFieldReferenceOperation or IPropertyReferenceOperation when IsAggregate(op.Type) && MemberOf(op) is { Instance: { } instance, Name: var name }
+                && AggregateVariable(instance) is { } outer && LeafRange(TypeNames.Of(instance.Type!), name) is { } range =>
+                outer.GetRange(range.Start, range.Count),
+            _ => null,
+        };
+
+        private static bool IsAggregate(ITypeSymbol? type) => MethodParser.IsAggregate(type);
+
+        /// <summary>The instance and name of a field or property read.</summary>
+        private static (IOperation? Instance, string Name)? MemberOf(IOperation op) => op switch
+        {
+            IFieldReferenceOperation field => (field.Instance, (field.Field.CorrespondingTupleField ?? field.Field).Name),
+            IPropertyReferenceOperation { Arguments.IsEmpty: true } property => (property.Instance, property.Property.Name),
+            _ => null,
+        };
+
+        /// <summary>The leaves of the member <paramref name="name"/> of an aggregate: where they start and how many; null when it is no field (a computed property).</summary>
+        private static (int Start, int Count)? LeafRange(IrType aggregate, string name)
+        {
+            if (aggregate is TupleType)
+            {
+                return name.StartsWith("Item", System.StringComparison.Ordinal) ? (Types.TupleItemIndex(name), 1) : null;
+            }
+
+            var start = 0;
+            foreach (var field in ((StructType)aggregate).Fields)
+            {
+                var count = Types.Leaves(field.Type)?.Length ?? 1;
+                if (field.Name == name)
+                {
+                    return (start, count);
+                }
+
+                start += count;
+            }
+
+            return null;
+        }
+
+        /// <summary>The variables that hold the leaves of an aggregate local: <c>p_X</c>, <c>p_Y</c> for <c>(double X, double Y) p</c>.</summary>
+        private List<Var> AggregateLeaves(ILocalSymbol symbol)
+        {
+            if (!aggregateLocals.TryGetValue(symbol, out var leaves))
+            {
+                var type = TypeNames.Of(symbol.Type);
+                leaves = Types.Leaves(type)!
+                    .Select((leaf, i) => new Var(leaf.Type, context.Names.Fresh(MethodParser.LeafName(symbol.Name, type, i))))
+                    .ToList();
+                aggregateLocals.Add(symbol, leaves);
+                Locals.AddRange(leaves);
+            }
+
+            return leaves;
+        }
+
+        /// <summary>
+        /// The leaves of an aggregate-valued expression, each converted to the leaf type of <paramref name="type"/>; a call
+        /// first assigns its elements to <paramref name="targets"/> when they fit, else to new locals. Null, and
+        /// reported, when the expression is none of those GradGen follows.
+        /// </summary>
+        private List<Expr>? AggregateValues(IOperation value, ITypeSymbol type, List<Stmt> output, IReadOnlyList<Expr>? targets = null)
+        {
+            var leafTypes = Types.Leaves(TypeNames.Of(type))!.Select(l => l.Type).ToList();
+            switch (value)
+            {
+                case IConversionOperation { OperatorMethod: null } conversion when IsAggregate(conversion.Operand.Type):
+                    return Converted(AggregateValues(conversion.Operand, conversion.Operand.Type!, output, targets), leafTypes);
+                case IParenthesizedOperation parenthesized:
+                    return AggregateValues(parenthesized.Operand, type, output, targets);
+                case ITupleOperation literal:
+                    return Converted(literal.Elements.Select(ParseExpression).ToList(), leafTypes);
+                case var variable when AggregateVariable(variable) is { } leaves:
+                    return Converted(leaves.Cast<Expr>().ToList(), leafTypes);
+                case IDefaultValueOperation:
+                    return leafTypes.Select(t => (Expr)Build.Num(t, 0)).ToList();
+                case IObjectCreationOperation creation when TypeNames.Of(creation.Type!) is StructType structure:
+                    return Constructed(creation, structure, output);
+                case IWithOperation with when AggregateValues(with.Operand, with.Operand.Type!, output) is { } copied:
+                    return Initialized(copied, (StructType)TypeNames.Of(with.Type!), with.Initializer, output);
+                case IInvocationOperation invocation when TypeNames.Of(invocation.Type!) is TupleType:
+                    if (ParseInvocation(invocation, asStatement: false) is not { } call)
+                    {
+                        return null;
+                    }
+
+                    var callTypes = Types.Leaves(TypeNames.Of(invocation.Type!))!.Select(l => l.Type).ToList();
+                    var fits = targets is not null
+                        && targets.All(t => t is Var)
+                        && targets.Select((t, i) => t.Type == callTypes[i]).All(b => b)
+                        && targets.Distinct().Count() == targets.Count;
+                    var receivers = fits ? targets!.Cast<Var>().ToList() : callTypes.Select(NewTemporary).ToList();
+                    output.Add(new AssignTuple(Line(invocation), receivers.Cast<Expr>().ToEquatableArray(), call));
+                    return Converted(receivers.Cast<Expr>().ToList(), leafTypes);
+                case IInvocationOperation:
+                    Unsupported(value, "a call that returns a struct (not yet)", "return a tuple, or compute the fields in the method");
+                    return null;
+                case IConditionalOperation:
+                    Unsupported(value, $"a choice between two {Kind(type)}s", "assign the chosen value in an if/else");
+                    return null;
+                default:
+                    Unsupported(value, $"this {Kind(type)} expression", "use a local, a literal (new P(x, y), (a, b)) or default");
+                    return null;
+            }
+        }
+
+        private static string Kind(ITypeSymbol? type) => type is INamedTypeSymbol { IsTupleType: true } ? "tuple" : "struct";
+
+        /// <summary><c>new P(a, b)</c> by a constructor that stores each argument in its field, <c>new P()</c> of zeros, then the object initializer.</summary>
+        private List<Expr>? Constructed(IObjectCreationOperation creation, StructType type, List<Stmt> output)
+        {
+            var order = creation.Constructor is { Parameters.Length: > 0 } constructor ? TypeNames.MemberwiseOrder(constructor, type.Fields) : System.Array.Empty<int>();
+            if (order is null)
+            {
+                Unsupported(creation, $"the constructor '{creation.Constructor!.ToDisplayString()}', which does more than store its arguments in the fields", "construct it with an object initializer (new P { X = x }) or a constructor that only stores its arguments");
+                return null;
+            }
+
+            var fieldValues = type.Fields.Select(f => (IReadOnlyList<Expr>?)Types.Leaves(f.Type)?.Select(l => (Expr)Build.Num(l.Type, 0)).ToList() ?? new[] { Build.Num(f.Type, 0) }).ToArray();
+            for (var i = 0; i < order.Length; i++)
+            {
+                if (FieldValue(creation.Arguments[i].Value, type.Fields[order[i]].Type, output) is not { } values)
+                {
+                    return null;
+                }
+
+                fieldValues[order[i]] = values;
+            }
+
+            return Initialized(fieldValues.SelectMany(v => v).ToList(), type, creation.Initializer, output);
+        }
+
+        /// <summary>The leaves a value gives a field: itself converted for a real field, its leaves for a struct one.</summary>
+        private List<Expr>? FieldValue(IOperation value, IrType fieldType, List<Stmt> output) =>
+            fieldType is StructType ? AggregateValues(value, value.Type!, output) : new List<Expr> { ConvertTo(fieldType, ParseExpression(value)) };
+
+        /// <summary><paramref name="leaves"/> with the members an object initializer or <c>with</c> sets replaced.</summary>
+        private List<Expr>? Initialized(List<Expr> leaves, StructType type, IObjectOrCollectionInitializerOperation? initializer, List<Stmt> output)
+        {
+            foreach (var set in initializer?.Initializers ?? ImmutableArray<IOperation>.Empty)
+            {
+                if (set is not ISimpleAssignmentOperation { Target: var member } assignment || MemberOf(member) is not { Name: var name } || LeafRange(type, name) is not { } range)
+                {
+                    Unsupported(set, "this initializer", "set each field to a value (X = x)");
+                    return null;
+                }
+
+                if (FieldValue(assignment.Value, type.Fields.First(f => f.Name == name).Type, output) is not { } values)
+                {
+                    return null;
+                }
+
+                leaves.RemoveRange(range.Start, range.Count);
+                leaves.InsertRange(range.Start, values);
+            }
+
+            return leaves;
+        }
+
+        private static List<Expr>? Converted(List<Expr>? values, List<IrType> types) =>
+            values?.Select((v, i) => ConvertTo(types[i], v)).ToList();
+
+        private Var NewTemporary(IrType type)
+        {
+            var temporary = new Var(type, context.Names.Numbered("t"));
+            Locals.Add(temporary);
+            return temporary;
+        }
+
+        /// <summary>
+        /// Assigns the elements of <paramref name="value"/> to <paramref name="targets"/> (variables or elements); through
+        /// temporaries when an element's value reads a target assigned before it (<c>(a, b) = (b, a)</c>).
+        /// </summary>
+        private void AssignElements(IReadOnlyList<Expr> targets, IOperation value, ITypeSymbol type, int line, List<Stmt> output)
+        {
+            if (AggregateValues(value, type, output, targets) is not { } values)
+            {
+                return;
+            }
+
+            var pending = new List<(Expr Target, Expr Value)>();
+            for (var i = 0; i < targets.Count; i++)
+            {
+                if (values[i] == targets[i])
+                {
+                    continue;
+                }
+
+                var readsEarlierTarget = targets.Take(i).Any(t => Reads(values[i], t));
+                pending.Add((targets[i], readsEarlierTarget || values.Skip(i + 1).Any(v => Reads(v, targets[i])) ? Staged(values[i], line, output) : values[i]));
+            }
+
+            foreach (var (target, assigned) in pending)
+            {
+                output.Add(MakeAssign(line, target, assigned));
+            }
+        }
+
+        private Var Staged(Expr value, int line, List<Stmt> output)
+        {
+            var temporary = NewTemporary(value.Type);
+            output.Add(new Assign(line, temporary, AssignOp.Set, value));
+            return temporary;
+        }
+
+        private static bool Reads(Expr value, Expr target)
+        {
+            var name = target is Index element ? ((Var)element.Collection).Name : ((Var)target).Name;
+            return IrWalker.ReadsVariable(value, name);
+        }
+
+        /// <summary><c>var (u, v) = value</c> or <c>(u, v) = value</c>: each element to its target; <c>_</c> to a temporary.</summary>
+        private void ParseDeconstruction(IDeconstructionAssignmentOperation deconstruction, List<Stmt> output)
+        {
+            var pattern = deconstruction.Target is IDeclarationExpressionOperation declaration ? declaration.Expression : deconstruction.Target;
+            if (pattern is not ITupleOperation tuple || !IsRealTuple(deconstruction.Value.Type) || tuple.Elements.Any(e => e is ITupleOperation))
+            {
+                Unsupported(deconstruction, "a deconstruction other than of a tuple of reals into variables", "assign each variable on its own");
+                return;
+            }
+
+            var targets = new List<Expr>();
+            var valueType = (INamedTypeSymbol)deconstruction.Value.Type!;
+            for (var i = 0; i < tuple.Elements.Length; i++)
+            {
+                var element = tuple.Elements[i] is IDeclarationExpressionOperation declared ? declared.Expression : tuple.Elements[i];
+                if (element is IDiscardOperation)
+                {
+                    targets.Add(NewTemporary(TypeNames.Of(valueType.TupleElements[i].Type)));
+                }
+                else if (AssignedTarget(element) is { } target)
+                {
+                    targets.Add(target);
+                }
+                else
+                {
+                    return;
+                }
+            }
+
+            // The value's elements arrive in the targets' types.
+            var targetType = tuple.Type as INamedTypeSymbol is { IsTupleType: true } named && IsRealTuple(named) ? named : valueType;
+            AssignElements(targets, deconstruction.Value, targetType, Line(deconstruction), output);
+        }
+
+        private static bool IsRealTuple(ITypeSymbol? type) => type is INamedTypeSymbol { IsTupleType: true } && IsAggregate(type);
+
+        /// <summary>
+        /// <c>t.Item1</c>, <c>p.X</c>, <c>body.Position.Z</c>: the leaf's variable for an aggregate local or parameter, a
+        /// call's element through a temporary, or, for an aggregate no derivative flows through (a [NoDerivative]
+        /// parameter, a field of this), a plain member read. Null when <paramref name="member"/> reads no leaf of an aggregate.
+        /// </summary>
+        private Expr? ParseLeaf(IOperation member)
+        {
+            if (MemberOf(member) is not { Instance: { Type: { } aggregateType } instance, Name: var name } || !IsAggregate(aggregateType) || IsAggregate(member.Type))
+            {
+                return null;
+            }
+
+            var aggregate = TypeNames.Of(aggregateType);
+            if (LeafRange(aggregate, name) is not { Start: var index })
+            {
+                Unsupported(member, $"the computed property '{name}' of a struct GradGen differentiates (not yet)", "compute it from the struct's fields in the method");
+                return Placeholder;
+            }
+
+            if (AggregateVariable(instance) is { } leaves)
+            {
+                return leaves[index];
+            }
+
+            if (instance is not IInvocationOperation invocation)
+            {
+                return new Member(TypeNames.Of(member.Type!), ParseExpression(instance), null, name);
+            }
+
+            if (sideEffects is null || conditionalDepth > 0)
+            {
+                // In a condition or a branch the call cannot run ahead of its statement: the element stays a read of
+                // the call's result, which splitting gives a statement of its own wherever a derivative flows.
+                return ParseInvocation(invocation, asStatement: false) is { } call
+                    ? Build.Leaf(call, index)
+                    : Placeholder;
+            }
+
+            return AggregateValues(instance, aggregateType, sideEffects)?[index] ?? Placeholder;
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using GradGen.Tests.Infrastructure;
+using Xunit;
+
+namespace GradGen.Tests.DifferentiableTypes
+{
+    /// <summary>
+    /// Checks the derivatives of methods over structs of reals through reflection, independently of GradGen: a value's
+    /// reals are its instance fields in declaration order (a nested struct's in place), read and written by
+    /// <see cref="FieldInfo"/>, and every derivative is compared with central finite differences of the primal over them.
+    /// </summary>
+    internal static class StructLeaves
+    {
+        /// <summary>The relative step of the differences: larger where a float carries only 7 digits.</summary>
+        private static double Step(Type[] types) => types.Any(HasFloat) ? 1e-3 : 1e-6;
+
+        private static bool HasFloat(Type type) => type == typeof(float) || !type.IsPrimitive && Fields(type).Any(f => HasFloat(f.FieldType));
+
+        /// <summary>The reals of a double, float or struct value, in declaration order.</summary>
+        public static double[] Of(object value) => value switch
+        {
+            double d => new[] { d },
+            float f => new double[] { f },
+            _ => Fields(value.GetType()).SelectMany(f => Of(f.GetValue(value)!)).ToArray(),
+        };
+
+        /// <summary>A value of <paramref name="type"/> made from <paramref name="leaves"/>, taken in order.</summary>
+        public static object Make(Type type, Queue<double> leaves)
+        {
+            if (type == typeof(double))
+            {
+                return leaves.Dequeue();
+            }
+
+            if (type == typeof(float))
+            {
+                return (float)leaves.Dequeue();
+            }
+
+            var boxed = Activator.CreateInstance(type)!;
+            foreach (var field in Fields(type))
+            {
+                field.SetValue(boxed, Make(field.FieldType, leaves));
+            }
+
+            return boxed;
+        }
+
+        public static object Make(Type type, params double[] leaves) => Make(type, new Queue<double>(leaves));
+
+        private static IEnumerable<FieldInfo> Fields(Type type) =>
+            type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic).OrderBy(f => f.MetadataToken);
+
+        /// <summary>The primal's outputs at flat input <paramref name="x"/>.</summary>
+        private static double[] Outputs(MethodInfo primal, Type[] types, double[] x)
+        {
+            var queue = new Queue<double>(x);
+            var result = primal.Invoke(null, types.Select(t => Make(t, queue)).ToArray())!;
+            return Of(result);
+        }
+
+        /// <summary>The Jacobian of <paramref name="name"/> at <paramref name="args"/> by central differences: outputs × flat inputs.</summary>
+        public static double[,] FiniteJacobian(Type owner, string name, object[] args)
+        {
+            var primal = Reflect.FindMethod(owner, name, args.Length);
+            var types = primal.GetParameters().Select(p => p.ParameterType).ToArray();
+            var x = args.SelectMany(Of).ToArray();
+            var m = Outputs(primal, types, x).Length;
+            var jacobian = new double[m, x.Length];
+            for (var j = 0; j < x.Length; j++)
+            {
+                var h = Step(types) * Math.Max(1, Math.Abs(x[j]));
+                var plus = (double[])x.Clone();
+                var minus = (double[])x.Clone();
+                plus[j] += h;
+                minus[j] -= h;
+                var (up, down) = (Outputs(primal, types, plus), Outputs(primal, types, minus));
+                for (var i = 0; i < m; i++)
+                {
+                    jacobian[i, j] = (up[i] - down[i]) / (2 * h);
+                }
+            }
+
+            return jacobian;
+        }
+
+        /// <summary>
+        /// For a scalar-valued <paramref name="name"/>: Gradient against finite differences, Reverse adding seed ×
+        /// gradient into what its ref arguments hold, and Forward's tangent against gradient · direction.
+        /// </summary>
+        public static void CheckScalar(Type owner, string name, object[] args, double tolerance = 1e-6)
+        {
+            var gradient = Row(FiniteJacobian(owner, name, args), 0);
+            var n = args.Length;
+            var primalValue = Reflect.ToDouble(Reflect.Invoke(owner, name, args).Result);
+
+            var (value, outs) = Reflect.Invoke(owner, name + "Gradient", args.Concat(new object?[n]).ToArray());
+            Assert.Equal(primalValue, Reflect.ToDouble(value), 10);
+            AssertClose(gradient, outs.Skip(n).SelectMany(o => Of(o!)).ToArray(), tolerance, "Gradient");
+
+            var start = args.Select((a, i) => Make(a.GetType(), args[i] is double or float ? new[] { 0.25 * (i + 1) } : Of(a).Select((_, k) => 0.1 * (k + 1)).ToArray())).ToArray();
+            var (_, refs) = Reflect.Invoke(owner, name + "Reverse", args.Append(2.0).Concat(start).ToArray());
+            var expected = start.SelectMany(Of).Zip(gradient, (s, g) => s + 2 * g).ToArray();
+            AssertClose(expected, refs.Skip(n + 1).SelectMany(o => Of(o!)).ToArray(), tolerance, "Reverse");
+
+            var direction = start.SelectMany(Of).Select((s, k) => s - 0.3 * k).ToArray();
+            var queue = new Queue<double>(direction);
+            var tangents = args.Select(a => Make(a.GetType(), queue)).ToArray();
+            var (forward, _) = Reflect.Invoke(owner, name + "Forward", args.Concat(tangents).ToArray());
+            var (forwardValue, tangent) = Reflect.ReadPair(forward);
+            Assert.Equal(primalValue, forwardValue, 10);
+            Assert.Equal(gradient.Zip(direction, (g, d) => g * d).Sum(), tangent, tolerance * 10);
+        }
+
+        public static double[] Row(double[,] matrix, int i) => Enumerable.Range(0, matrix.GetLength(1)).Select(j => matrix[i, j]).ToArray();
+
+        public static void AssertClose(double[] expected, double[] actual, double tolerance, string what)
+        {
+            Assert.True(expected.Length == actual.Length, $"{what}: {actual.Length} values, expected {expected.Length}");
+            for (var i = 0; i < expected.Length; i++)
+            {
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance * Math.Max(1, Math.Abs(expected[i])), $"{what}[{i}]: {actual[i]}, expected {expected[i]}");
+            }
+        }
+    }
+}

@@ -1,0 +1,187 @@
+using System;
+using System.Linq;
+using GradGen.Tests.Infrastructure;
+using Xunit;
+
+namespace GradGen.Tests.DifferentiableTypes
+{
+    /// <summary>
+    /// Structs of reals as parameters, locals and results: their derivative is the struct itself (Forward takes
+    /// <c>Vec dV</c>, Gradient gives <c>out Vec dV</c>, Reverse adds into <c>ref Vec dV</c>). Every derivative is checked
+    /// against central finite differences over the struct's fields (<see cref="StructLeaves"/>), and the closed forms
+    /// where they are short.
+    /// </summary>
+    public class StructTests
+    {
+        private const string Source = @"
+using System;
+using System.Numerics;
+using GradGen;
+
+namespace Structs
+{
+    public struct Vec
+    {
+        public double X;
+        public double Y;
+    }
+
+    public readonly record struct P(double X, double Y);
+
+    public readonly struct Polar
+    {
+        public readonly double R;
+        public readonly double Theta;
+
+        public Polar(double r, double theta)
+        {
+            R = r;
+            Theta = theta;
+        }
+    }
+
+    public struct Body
+    {
+        public Vec Position;
+        public Vec Velocity;
+        public double Mass { get; set; }
+    }
+
+    public static partial class M
+    {
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static double Dist(P a, P b) => Math.Sqrt((a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y));
+
+        // Kinetic plus potential energy after a few explicit Euler steps, through struct locals written field by field.
+        [Differentiable]
+        public static double Energy(Body body, double g)
+        {
+            var p = body.Position;
+            var v = body.Velocity;
+            for (int i = 0; i < 4; i++)
+            {
+                p.X += 0.1 * v.X;
+                p.Y += 0.1 * v.Y;
+                v.Y -= 0.1 * g;
+            }
+
+            return 0.5 * body.Mass * (v.X * v.X + v.Y * v.Y) + body.Mass * g * p.Y;
+        }
+
+        [Differentiable]
+        public static double Area(Vec u, Vec w)
+        {
+            var c = new Vec { X = u.X + w.X, Y = u.Y * w.Y };
+            var d = new P(c.X, w.X) with { Y = c.Y };
+            Vec zero = default;
+            return d.X * d.Y - u.X * w.Y + zero.X;
+        }
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Polar ToPolar(Vec v) => new Polar(Math.Sqrt(v.X * v.X + v.Y * v.Y), Math.Atan2(v.Y, v.X));
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Vector3 Scaled(Vector3 v, float s)
+        {
+            var r = new Vector3(v.X * s, v.Y * s, v.Z);
+            r.Z = r.Z * r.X;
+            return r;
+        }
+
+        [Differentiable]
+        public static float Len(Vector2 v) => MathF.Sqrt(v.X * v.X + v.Y * v.Y);
+    }
+}";
+
+        private static readonly Lazy<Type> Type = new(() => GeneratorHarness.CompileAndLoad(Source, "Structs").Assembly.GetType("Structs.M")!);
+
+        private static Type Of(string name) => Type.Value.Assembly.GetType("Structs." + name) ?? System.Type.GetType(name + ", System.Numerics.Vectors") ?? typeof(System.Numerics.Vector2).Assembly.GetType(name)!;
+
+        [Theory]
+        [InlineData(0.7, -1.3, 2.0, 0.4)]
+        [InlineData(-2.0, 0.5, 1.5, 3.0)]
+        public void RecordStructParameters_GradientMatchesTheClosedForm(double ax, double ay, double bx, double by)
+        {
+            var (a, b) = (StructLeaves.Make(Of("P"), ax, ay), StructLeaves.Make(Of("P"), bx, by));
+            var (_, outs) = Reflect.Invoke(Type.Value, "DistGradient", a, b, null, null);
+            var r = Math.Sqrt((ax - bx) * (ax - bx) + (ay - by) * (ay - by));
+            StructLeaves.AssertClose(new[] { (ax - bx) / r, (ay - by) / r }, StructLeaves.Of(outs[2]!), 1e-12, "dA");
+            StructLeaves.AssertClose(new[] { (bx - ax) / r, (by - ay) / r }, StructLeaves.Of(outs[3]!), 1e-12, "dB");
+            StructLeaves.CheckScalar(Type.Value, "Dist", new[] { a, b });
+        }
+
+        [Fact]
+        public void NestedStructWithAPropertyAndStructLocals_MatchFiniteDifferences() =>
+            StructLeaves.CheckScalar(Type.Value, "Energy", new[] { StructLeaves.Make(Of("Body"), 0.3, 1.2, 0.8, -0.4, 2.5), 9.81 });
+
+        [Fact]
+        public void ObjectInitializerConstructorWithAndDefault_MatchFiniteDifferences() =>
+            StructLeaves.CheckScalar(Type.Value, "Area", new[] { StructLeaves.Make(Of("Vec"), 0.3, 1.2), StructLeaves.Make(Of("Vec"), -0.7, 0.9) });
+
+        [Fact]
+        public void SystemNumericsVector2_MatchesFiniteDifferences() =>
+            StructLeaves.CheckScalar(Type.Value, "Len", new object[] { new System.Numerics.Vector2(0.6f, -1.1f) }, tolerance: 2e-3);
+
+        [Fact]
+        public void Hessian_OfAStructFunction_MatchesFiniteDifferencesOfTheGradient()
+        {
+            var args = new[] { StructLeaves.Make(Of("P"), 0.7, -1.3), StructLeaves.Make(Of("P"), 2.0, 0.4) };
+            var hessian = new double[4, 4];
+            Reflect.Invoke(Type.Value, "DistHessian", args[0], args[1], hessian);
+            var x = args.SelectMany(StructLeaves.Of).ToArray();
+            for (var j = 0; j < 4; j++)
+            {
+                double[] GradientAt(double shift)
+                {
+                    var shifted = (double[])x.Clone();
+                    shifted[j] += shift;
+                    var (_, outs) = Reflect.Invoke(Type.Value, "DistGradient", StructLeaves.Make(Of("P"), shifted[0], shifted[1]), StructLeaves.Make(Of("P"), shifted[2], shifted[3]), null, null);
+                    return outs.Skip(2).SelectMany(o => StructLeaves.Of(o!)).ToArray();
+                }
+
+                var (up, down) = (GradientAt(1e-6), GradientAt(-1e-6));
+                StructLeaves.AssertClose(up.Zip(down, (u, d) => (u - d) / 2e-6).ToArray(), Enumerable.Range(0, 4).Select(i => hessian[i, j]).ToArray(), 1e-6, $"Hessian column {j}");
+            }
+
+            // The Hessian-vector product along (1, 0, 0, -1) is the Hessian times it.
+            var (_, products) = Reflect.Invoke(Type.Value, "DistHessianVectorProduct", args[0], args[1], StructLeaves.Make(Of("P"), 1, 0), StructLeaves.Make(Of("P"), 0, -1), null, null);
+            var hv = products.Skip(4).SelectMany(o => StructLeaves.Of(o!)).ToArray();
+            StructLeaves.AssertClose(Enumerable.Range(0, 4).Select(i => hessian[i, 0] - hessian[i, 3]).ToArray(), hv, 1e-9, "Hessian-vector product");
+        }
+
+        [Theory]
+        [InlineData("ToPolar", 1e-6)]
+        [InlineData("Scaled", 2e-3)]
+        public void StructResults_JacobianReverseAndForward_MatchFiniteDifferences(string name, double tolerance)
+        {
+            var args = name == "ToPolar"
+                ? new[] { StructLeaves.Make(Of("Vec"), 0.6, -1.7) }
+                : new object[] { new System.Numerics.Vector3(0.5f, -1.5f, 2.0f), 1.25f };
+            var expected = StructLeaves.FiniteJacobian(Type.Value, name, args);
+            var (m, n) = (expected.GetLength(0), expected.GetLength(1));
+
+            var jacobian = (Array)Activator.CreateInstance(name == "ToPolar" ? typeof(double[,]) : typeof(float[,]), m, n)!;
+            Reflect.Invoke(Type.Value, name + "Jacobian", args.Append(jacobian).ToArray());
+            for (var i = 0; i < m; i++)
+            {
+                StructLeaves.AssertClose(StructLeaves.Row(expected, i), Enumerable.Range(0, n).Select(j => Convert.ToDouble(jacobian.GetValue(i, j))).ToArray(), tolerance, $"Jacobian row {i}");
+            }
+
+            // Reverse with a seed of the result's type gives seedᵀ·J; Forward along a direction gives J·v.
+            var resultType = Reflect.FindMethod(Type.Value, name, args.Length).ReturnType;
+            var seed = StructLeaves.Make(resultType, Enumerable.Range(0, m).Select(i => 1.0 - 0.5 * i).ToArray());
+            var starts = args.Select(a => StructLeaves.Make(a.GetType(), new double[StructLeaves.Of(a).Length])).ToArray();
+            var (_, refs) = Reflect.Invoke(Type.Value, name + "Reverse", args.Append(seed).Concat(starts).ToArray());
+            var pulled = refs.Skip(args.Length + 1).SelectMany(o => StructLeaves.Of(o!)).ToArray();
+            var seedLeaves = StructLeaves.Of(seed);
+            StructLeaves.AssertClose(Enumerable.Range(0, n).Select(j => Enumerable.Range(0, m).Sum(i => seedLeaves[i] * expected[i, j])).ToArray(), pulled, tolerance, "Reverse");
+
+            var direction = Enumerable.Range(0, n).Select(j => 0.2 + 0.3 * j).ToArray();
+            var queue = new System.Collections.Generic.Queue<double>(direction);
+            var tangents = args.Select(a => StructLeaves.Make(a.GetType(), queue)).ToArray();
+            var (forward, _) = Reflect.Invoke(Type.Value, name + "Forward", args.Concat(tangents).ToArray());
+            var tangent = StructLeaves.Of(forward!.GetType().GetField("Item2")!.GetValue(forward)!);
+            StructLeaves.AssertClose(Enumerable.Range(0, m).Select(i => Enumerable.Range(0, n).Sum(j => expected[i, j] * direction[j])).ToArray(), tangent, tolerance, "Forward");
+        }
+    }
+}
