@@ -427,6 +427,84 @@ Console.WriteLine();
     roots.Print(checks);
 }
 
+// ---------------------------------------------------------------------------------------------
+// 12. Aiming a projectile with air drag, written in System.Numerics Vector3: the generated
+//     FlightJacobian (3 × 4 over the launch velocity and the drag coefficient, in float) against
+//     central differences, then Gauss–Newton on the launch velocity to hit a target after one second.
+// ---------------------------------------------------------------------------------------------
+{
+    var velocity = new System.Numerics.Vector3(12, 9, 4);
+    const float drag = 0.02f;
+    var jacobian = new float[3, 4];
+    Physics.FlightJacobian(velocity, drag, jacobian);
+    var pulled = default(System.Numerics.Vector3);
+    float pulledDrag = 0;
+    Physics.FlightReverse(velocity, drag, System.Numerics.Vector3.UnitY, ref pulled, ref pulledDrag);
+    var along = Physics.FlightForward(velocity, drag, System.Numerics.Vector3.UnitX, 0).Tangent;
+
+    Console.WriteLine($"12. Projectile with drag {drag}, launched at ({velocity.X}, {velocity.Y}, {velocity.Z}) m/s: position after 1 s and its Jacobian");
+    var inputs = new[] { "vx", "vy", "vz", "drag" };
+    var table = new Table("", "FJacobian", "central FD");
+    for (int i = 0; i < 3; i++)
+    {
+        for (int j = 0; j < 4; j++)
+        {
+            double Output(double u)
+            {
+                var v = velocity;
+                var d = drag;
+                if (j < 3) { v = j == 0 ? v with { X = (float)u } : j == 1 ? v with { Y = (float)u } : v with { Z = (float)u }; } else { d = (float)u; }
+                var p = Physics.Flight(v, d);
+                return i == 0 ? p.X : i == 1 ? p.Y : p.Z;
+            }
+
+            double at = j switch { 0 => velocity.X, 1 => velocity.Y, 2 => velocity.Z, _ => drag };
+            double h = j < 3 ? 1e-2 : 1e-4;
+            double fd = (Output(at + h) - Output(at - h)) / (2 * h);
+            table.Text($"∂{"xyz"[i]}/∂{inputs[j]}", Fmt.Num(jacobian[i, j]), Fmt.Num(fd));
+            checks.Expect($"projectile ∂{"xyz"[i]}/∂{inputs[j]}: FJacobian vs central FD", jacobian[i, j], fd, 2e-3);
+        }
+    }
+
+    table.Print(checks);
+    checks.Expect("FlightReverse seeded with ŷ is row y of the Jacobian", pulled.X, jacobian[1, 0], 1e-5);
+    checks.Expect("FlightReverse: ∂y/∂drag", pulledDrag, jacobian[1, 3], 1e-5);
+    checks.Expect("FlightForward along x̂ is column vx of the Jacobian", along.Y, jacobian[1, 0], 1e-5);
+
+    var target = new System.Numerics.Vector3(20, 3, -5);
+    Console.WriteLine($"   Aim at ({target.X}, {target.Y}, {target.Z}): Gauss–Newton on the launch velocity, J·Δv = target − position");
+    var steps = new Table("step", "vx", "vy", "vz", "miss (m)");
+    var launch = new System.Numerics.Vector3(10, 10, 0);
+    double miss = double.NaN;
+    for (int step = 0; step <= 8; step++)
+    {
+        var position = Physics.FlightJacobian(launch, drag, jacobian);
+        var error = target - position;
+        miss = error.Length();
+        steps.Text(step.ToString(CultureInfo.InvariantCulture), Fmt.Arg(launch.X), Fmt.Arg(launch.Y), Fmt.Arg(launch.Z), miss.ToString("0.0e+00", CultureInfo.InvariantCulture));
+        if (miss < 1e-3)
+        {
+            break;
+        }
+
+        launch += Solve3(jacobian, error);
+    }
+
+    steps.Print(checks);
+    checks.Expect("the projectile hits its target to a millimetre", miss, 0, 1e-3);
+
+    // Cramer's rule on the velocity columns of J.
+    static System.Numerics.Vector3 Solve3(float[,] j, System.Numerics.Vector3 e)
+    {
+        var (c0, c1, c2) = (new System.Numerics.Vector3(j[0, 0], j[1, 0], j[2, 0]), new System.Numerics.Vector3(j[0, 1], j[1, 1], j[2, 1]), new System.Numerics.Vector3(j[0, 2], j[1, 2], j[2, 2]));
+        float det = System.Numerics.Vector3.Dot(c0, System.Numerics.Vector3.Cross(c1, c2));
+        return new System.Numerics.Vector3(
+            System.Numerics.Vector3.Dot(e, System.Numerics.Vector3.Cross(c1, c2)),
+            System.Numerics.Vector3.Dot(c0, System.Numerics.Vector3.Cross(e, c2)),
+            System.Numerics.Vector3.Dot(c0, System.Numerics.Vector3.Cross(c1, e))) / det;
+    }
+}
+
 return checks.Report();
 
 /// <summary>Central finite differences, the independent numerical check.</summary>

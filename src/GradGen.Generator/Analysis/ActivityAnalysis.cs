@@ -71,7 +71,7 @@ namespace GradGen.Generator.Analysis
         /// <summary>The variables a derivative can flow from into <paramref name="expr"/>'s value.</summary>
         public static IEnumerable<string> Carried(Expr expr)
         {
-            if (!Types.IsDifferentiable(expr.Type) && Types.TupleElements(expr.Type) is null && expr is not PullbackCall)
+            if (!Types.IsDifferentiable(expr.Type) && Types.Leaves(expr.Type) is null && expr is not PullbackCall)
             {
                 yield break;
             }
@@ -102,7 +102,7 @@ namespace GradGen.Generator.Analysis
             Conditional c => new[] { c.WhenTrue, c.WhenFalse },
             Intrinsic i when !Derivatives.HasDerivative(i.Function) => Enumerable.Empty<Expr>(),
             Index i => new[] { i.Collection },
-            Member { Receiver: { } receiver } when Types.TupleElements(receiver.Type) is null => Enumerable.Empty<Expr>(),
+            Member { Receiver: { } receiver } when Types.Leaves(receiver.Type) is null => Enumerable.Empty<Expr>(),
             Call or NewArray or TapeOp => Enumerable.Empty<Expr>(),
             _ => expr.Children(),
         };

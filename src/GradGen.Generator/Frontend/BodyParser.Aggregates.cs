@@ -103,6 +103,8 @@ namespace GradGen.Generator.Frontend
                     return Converted(leaves.Cast<Expr>().ToList(), leafTypes);
                 case IDefaultValueOperation:
                     return leafTypes.Select(t => (Expr)Build.Num(t, 0)).ToList();
+                case var numerics when IsVectorOperation(numerics):
+                    return Converted(VectorValues(numerics, output), leafTypes);
                 case IObjectCreationOperation creation when TypeNames.Of(creation.Type!) is StructType structure:
                     return Constructed(creation, structure, output);
                 case IWithOperation with when AggregateValues(with.Operand, with.Operand.Type!, output) is { } copied:
@@ -127,11 +129,29 @@ namespace GradGen.Generator.Frontend
                 case IConditionalOperation:
                     Unsupported(value, $"a choice between two {Kind(type)}s", "assign the chosen value in an if/else");
                     return null;
+                case var constant when IsConstantData(constant):
+                    var whole = ParseExpression(constant);
+                    return Converted(Types.Leaves(whole.Type)!.Select((_, i) => (Expr)Build.Leaf(whole, i)).ToList(), leafTypes);
                 default:
                     Unsupported(value, $"this {Kind(type)} expression", "use a local, a literal (new P(x, y), (a, b)) or default");
                     return null;
             }
         }
+
+        /// <summary>
+        /// An aggregate no derivative can be in, read leaf by leaf: a [NoDerivative] parameter, <c>this</c>, a static
+        /// member, an array element, and the fields and properties of those (the contract's constants).
+        /// </summary>
+        private bool IsConstantData(IOperation op) => op switch
+        {
+            IParameterReferenceOperation parameter => !aggregateParameters.ContainsKey(parameter.Parameter),
+            IInstanceReferenceOperation => true,
+            IFieldReferenceOperation field => field.Instance is null || IsConstantData(field.Instance),
+            IPropertyReferenceOperation { Arguments.IsEmpty: true } property => property.Instance is null || IsConstantData(property.Instance),
+            // Storing a differentiated aggregate in an array is an error, so an array of them holds constants.
+            IArrayElementReferenceOperation => true,
+            _ => false,
+        };
 
         private static string Kind(ITypeSymbol? type) => type is INamedTypeSymbol { IsTupleType: true } ? "tuple" : "struct";
 
@@ -202,11 +222,15 @@ namespace GradGen.Generator.Frontend
         /// </summary>
         private void AssignElements(IReadOnlyList<Expr> targets, IOperation value, ITypeSymbol type, int line, List<Stmt> output)
         {
-            if (AggregateValues(value, type, output, targets) is not { } values)
+            if (AggregateValues(value, type, output, targets) is { } values)
             {
-                return;
+                AssignLeaves(targets, values, line, output);
             }
+        }
 
+        /// <summary>Each of <paramref name="values"/> to its target, staged where it reads a target assigned before it.</summary>
+        private void AssignLeaves(IReadOnlyList<Expr> targets, List<Expr> values, int line, List<Stmt> output)
+        {
             var pending = new List<(Expr Target, Expr Value)>();
             for (var i = 0; i < targets.Count; i++)
             {
@@ -298,18 +322,22 @@ namespace GradGen.Generator.Frontend
                 return leaves[index];
             }
 
-            if (instance is not IInvocationOperation invocation)
+            if (IsConstantData(instance))
             {
                 return new Member(TypeNames.Of(member.Type!), ParseExpression(instance), null, name);
             }
 
             if (sideEffects is null || conditionalDepth > 0)
             {
-                // In a condition or a branch the call cannot run ahead of its statement: the element stays a read of
-                // the call's result, which splitting gives a statement of its own wherever a derivative flows.
-                return ParseInvocation(invocation, asStatement: false) is { } call
-                    ? Build.Leaf(call, index)
-                    : Placeholder;
+                // In a condition or a branch a call cannot run ahead of its statement: the element stays a read of the
+                // call's result, which splitting gives a statement of its own wherever a derivative flows.
+                if (instance is IInvocationOperation { Type.IsTupleType: true } invocation)
+                {
+                    return ParseInvocation(invocation, asStatement: false) is { } call ? Build.Leaf(call, index) : Placeholder;
+                }
+
+                Unsupported(member, $"a field of a {Kind(aggregateType)} computed in a condition or a branch of ?:", "compute it into a local first");
+                return Placeholder;
             }
 
             return AggregateValues(instance, aggregateType, sideEffects)?[index] ?? Placeholder;

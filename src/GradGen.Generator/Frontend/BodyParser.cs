@@ -283,6 +283,14 @@ namespace GradGen.Generator.Frontend
                 case ISimpleAssignmentOperation assignment when AggregateVariable(assignment.Target) is { } leaves:
                     AssignElements(leaves, assignment.Value, assignment.Target.Type!, Line(op), output);
                     break;
+                case ICompoundAssignmentOperation { OperatorMethod: { } vectorOperator } compound when IsNumericsVector(vectorOperator.ContainingType)
+                    && BinaryOperator(compound.OperatorKind) is { } vectorOp && AggregateVariable(compound.Target) is { } updated:
+                    if (Elementwise(vectorOp, compound.Target, compound.Value, output) is { } values)
+                    {
+                        AssignLeaves(updated, values, Line(op), output);
+                    }
+
+                    break;
                 case IDeconstructionAssignmentOperation deconstruction:
                     ParseDeconstruction(deconstruction, output);
                     break;
@@ -746,7 +754,7 @@ namespace GradGen.Generator.Frontend
                     Unsupported(op, "a tuple-valued call used as a whole here", "deconstruct it into locals (var (a, b) = G(x)), assign it to a tuple local, or read one element (G(x).Item1)");
                     return Placeholder;
                 case IInvocationOperation invocation:
-                    return ParseInvocation(invocation, asStatement: false) ?? Placeholder;
+                    return VectorScalar(invocation) ?? ParseInvocation(invocation, asStatement: false) ?? Placeholder;
                 case IParenthesizedOperation parenthesized:
                     return ParseExpression(parenthesized.Operand);
                 case IAssignmentOperation or IIncrementOrDecrementOperation:

@@ -198,7 +198,7 @@ namespace GradGen.Generator.Ir
         private static IEnumerable<DiffCall> ValueCalls(Expr e) => e switch
         {
             DiffCall call => e.Children().SelectMany(ValueCalls).Prepend(call),
-            _ when !Types.IsReal(e.Type) && Types.TupleElements(e.Type) is null => Enumerable.Empty<DiffCall>(),
+            _ when !Types.IsReal(e.Type) && Types.Leaves(e.Type) is null => Enumerable.Empty<DiffCall>(),
             _ => e.Children().SelectMany(ValueCalls),
         };
     }

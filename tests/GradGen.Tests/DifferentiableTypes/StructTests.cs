@@ -90,6 +90,37 @@ namespace Structs
 
         [Differentiable]
         public static float Len(Vector2 v) => MathF.Sqrt(v.X * v.X + v.Y * v.Y);
+
+        // A projectile with quadratic drag, explicit Euler in Vector3 arithmetic.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Vector3 Projectile(Vector3 p0, Vector3 v0, float drag)
+        {
+            var p = p0;
+            var v = v0;
+            var g = new Vector3(0, -9.81f, 0);
+            for (int i = 0; i < 10; i++)
+            {
+                var a = g - drag * v.Length() * v;
+                v += 0.05f * a;
+                p += v * 0.05f;
+            }
+
+            return p;
+        }
+
+        [Differentiable]
+        public static float Members(Vector3 a, Vector3 b, float t)
+        {
+            var n = Vector3.Normalize(a);
+            var c = Vector3.Cross(n, b);
+            var l = Vector3.Lerp(a, b, t);
+            var m = Vector3.Max(Vector3.Abs(c), -l) + Vector3.Min(a, b) / 2 - Vector3.Multiply(a, b);
+            return Vector3.Dot(c, l) + m.LengthSquared() + Vector3.Distance(a, b) - (-a).Length()
+                + Vector3.DistanceSquared(Vector3.Clamp(a, -Vector3.One, Vector3.One), b) + Vector2.Dot(new Vector2(a.X, t), Vector2.UnitY);
+        }
+
+        [Differentiable]
+        public static float Cosine(Vector3 a, Vector3 b) => Vector3.Dot(Vector3.Normalize(a), Vector3.Normalize(b));
     }
 }";
 
@@ -149,14 +180,34 @@ namespace Structs
             StructLeaves.AssertClose(Enumerable.Range(0, 4).Select(i => hessian[i, 0] - hessian[i, 3]).ToArray(), hv, 1e-9, "Hessian-vector product");
         }
 
+        [Fact]
+        public void Vector3Members_MatchFiniteDifferences() =>
+            StructLeaves.CheckScalar(Type.Value, "Members", new object[] { new System.Numerics.Vector3(0.5f, -1.5f, 2.0f), new System.Numerics.Vector3(1.1f, 0.3f, -0.8f), 0.35f }, tolerance: 5e-3);
+
+        [Fact]
+        public void CosineOfTwoVectors_MatchesTheClosedForm()
+        {
+            var (a, b) = (new System.Numerics.Vector3(0.5f, -1.5f, 2.0f), new System.Numerics.Vector3(1.1f, 0.3f, -0.8f));
+            var (_, outs) = Reflect.Invoke(Type.Value, "CosineGradient", a, b, null, null);
+            // ∂cos/∂a = (b̂ − cos·â) / |a|
+            var (na, nb) = (System.Numerics.Vector3.Normalize(a), System.Numerics.Vector3.Normalize(b));
+            var cos = System.Numerics.Vector3.Dot(na, nb);
+            var expected = (nb - cos * na) / a.Length();
+            StructLeaves.AssertClose(StructLeaves.Of(expected), StructLeaves.Of(outs[2]!), 1e-5, "dA");
+        }
+
         [Theory]
         [InlineData("ToPolar", 1e-6)]
         [InlineData("Scaled", 2e-3)]
+        [InlineData("Projectile", 5e-3)]
         public void StructResults_JacobianReverseAndForward_MatchFiniteDifferences(string name, double tolerance)
         {
-            var args = name == "ToPolar"
-                ? new[] { StructLeaves.Make(Of("Vec"), 0.6, -1.7) }
-                : new object[] { new System.Numerics.Vector3(0.5f, -1.5f, 2.0f), 1.25f };
+            var args = name switch
+            {
+                "ToPolar" => new[] { StructLeaves.Make(Of("Vec"), 0.6, -1.7) },
+                "Scaled" => new object[] { new System.Numerics.Vector3(0.5f, -1.5f, 2.0f), 1.25f },
+                _ => new object[] { new System.Numerics.Vector3(0, 1, 0), new System.Numerics.Vector3(3, 4, 0.5f), 0.1f },
+            };
             var expected = StructLeaves.FiniteJacobian(Type.Value, name, args);
             var (m, n) = (expected.GetLength(0), expected.GetLength(1));
 

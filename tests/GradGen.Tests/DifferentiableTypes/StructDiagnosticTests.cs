@@ -1,0 +1,84 @@
+using System.Linq;
+using System.Threading.Tasks;
+using GradGen.Tests.Infrastructure;
+using Xunit;
+using static GradGen.Tests.Infrastructure.DiagnosticSource;
+
+namespace GradGen.Tests.DifferentiableTypes
+{
+    /// <summary>
+    /// What GradGen does not follow through a struct yet is an error where it is written, never a silent constant; the
+    /// methods next to it are still generated.
+    /// </summary>
+    public class StructDiagnosticTests
+    {
+        private const string Types = @"
+    public struct Vec { public double X; public double Y; public double Length => Math.Sqrt(X * X + Y * Y); }
+    public readonly struct Unit
+    {
+        public readonly double X;
+        public readonly double Y;
+        public Unit(double x, double y) { var n = Math.Sqrt(x * x + y * y); X = x / n; Y = y / n; }
+    }
+    public struct Both
+    {
+        public double X;
+        public double Y;
+        public Both(double x, double y) { var n = Math.Sqrt(x * x + y * y); X = x / n; Y = y / n; }
+    }";
+
+        [Theory]
+        [InlineData("double Bad(Vec v) => {|GG0005:v.Length|};", "computed property")]
+        [InlineData("double Bad(Vec v) => Norm({|GG0005:v|});", "as a whole")]
+        [InlineData("double Bad(Vec v) { var w = {|GG0005:v.X > 0 ? v : default|}; return w.X; }", "choice")]
+        [InlineData("double Bad(double x) { var b = {|GG0005:new Both(x, 1)|}; return b.X; }", "does more than store")]
+        [InlineData("double Bad(Vec v) { var w = {|GG0005:Twice(v)|}; return w.X; }", "returns a struct")]
+        [InlineData("double Bad(Vec v) => {|GG0005:Take(v)|};", "takes a tuple or struct")]
+        [InlineData("float Bad(System.Numerics.Vector3 v, System.Numerics.Quaternion q) { var r = {|GG0005:System.Numerics.Vector3.Transform(v, q)|}; return r.X; }", "Transform")]
+        [InlineData("float Bad(System.Numerics.Vector3 v) { var r = {|GG0005:System.Numerics.Vector3.Reflect(v, v)|}; return r.X; }", "Reflect")]
+        public async Task NotFollowedYet_IsAnErrorWhereItIsWritten(string method, string message)
+        {
+            var v = await MarkupVerifier.VerifyAsync(Source(@"
+        private static double Norm(Vec v) => v.X + v.Y;
+        private static Vec Twice(Vec v) => new Vec { X = 2 * v.X, Y = 2 * v.Y };
+        [Differentiable] public static double Take(Vec v) => v.X * v.Y;
+        [Differentiable] public static " + method, extraTypes: Types));
+            v.AssertMessage("GG0005", message);
+            Assert.Empty(v.Run.GeneratedSources.Keys.Where(k => k.Contains(".Bad.")));
+            Assert.Single(v.Run.GeneratedSources.Keys.Where(k => k.Contains(".Take.")));
+        }
+
+        [Fact]
+        public async Task AStructWhoseOnlyConstructorNormalises_IsNoDifferentiableValue()
+        {
+            // Unit cannot be made from its fields (its constructor changes them), so a derivative could not be returned in it.
+            var v = await MarkupVerifier.VerifyAsync(Source("        [Differentiable] public static double Bad({|GG0019:Unit u|}) => u.X;", extraTypes: Types));
+            v.AssertMessage("GG0019", "Unit");
+        }
+
+        [Fact]
+        public async Task ConstantStructData_IsReadAsConstants()
+        {
+            var v = await MarkupVerifier.VerifyAsync(Source(@"
+        private static readonly Vec Offset = new Vec { X = 1, Y = 2 };
+        [Differentiable] public static double Fine2(double x, [NoDerivative] Vec scale)
+        {
+            var o = Offset;
+            var s = scale;
+            return s.X * x * x + o.Y * x;
+        }", extraTypes: Types));
+            var (value, gradient) = Gradient(v.Assembly, "Fine2", 1.5, Make(v.Assembly, 3.0, 0.0));
+            Assert.Equal(3 * 1.5 * 1.5 + 2 * 1.5, value, 12);
+            Assert.Equal(2 * 3 * 1.5 + 2, Assert.Single(gradient), 12);
+        }
+
+        private static object Make(System.Reflection.Assembly assembly, double x, double y) =>
+            StructLeaves.Make(assembly.GetType("Diag.Vec")!, x, y);
+
+        private static (double Value, double[] Gradient) Gradient(System.Reflection.Assembly assembly, string name, params object[] args)
+        {
+            var (value, outs) = Reflect.Invoke(assembly.GetType("Diag.T")!, name + "Gradient", args.Append(null).ToArray());
+            return (Reflect.ToDouble(value), new[] { Reflect.ToDouble(outs[args.Length]) });
+        }
+    }
+}
