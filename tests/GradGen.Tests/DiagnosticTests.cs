@@ -993,6 +993,9 @@ namespace GradGen.Tests
             { "AttributeWithUnknownKind", Source("        [Differentiable(Kinds = DerivativeKinds.Sideways)] public static double Bad(double x) => x * x;") },
             { "AttributeWithWrongArgument", Source("        [Differentiable(\"x\")] public static double Bad(double x) => x * x;") },
             { "MissingUsingForGradGen", "namespace Diag\n{\n    public static partial class T\n    {\n        [Differentiable] public static double Bad(double x) => x * x;\n    }\n}\n" },
+            { "StructContainingItself", Source("        [Differentiable] public static double Bad(Loop s, double x) => s.A.A.A.V * x;", extraTypes: "    public struct Loop { public double V; public Loop A; }") },
+            { "StructFieldOfUnknownType", Source("        [Differentiable] public static double Bad(Half2 s, double x) { var t = s; t.V = x; return t.V * x; }", extraTypes: "    public struct Half2 { public double V; public Unknown W; }") },
+            { "StructBeingTyped", Source("        [Differentiable] public static double Bad(Typing s, double x) { var t = new Typing(x, ); return t.X * x; }", extraTypes: "    public struct Typing { public double X; public double Y; public Typing(double x, double y) { X = x; Y = } }") },
             { "MissingNoDerivativeClose", Source("        [Differentiable] public static double Bad(double x, [NoDerivative double k) => x * k;") },
         };
 

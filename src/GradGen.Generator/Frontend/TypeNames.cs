@@ -30,9 +30,11 @@ namespace GradGen.Generator.Frontend
                 new SpanType(Of(span.TypeArguments[0]), ReadOnly: span.Name == "ReadOnlySpan"),
             INamedTypeSymbol { IsTupleType: true } tuple when tuple.NullableAnnotation != NullableAnnotation.Annotated =>
                 new TupleType(tuple.TupleElements.Select(e => Of(e.Type)).ToEquatableArray(), tuple.TupleElements.Select(e => e.IsExplicitlyNamedTupleElement ? e.Name : string.Empty).ToEquatableArray()),
-            INamedTypeSymbol { TypeKind: TypeKind.Struct } structure when StructOf(structure) is { } differentiable => differentiable,
+            INamedTypeSymbol { TypeKind: TypeKind.Struct } structure when StructOf(structure, 0) is { } differentiable => differentiable,
             _ => new NamedType(Spelled(type), type.NullableAnnotation == NullableAnnotation.Annotated),
         };
+
+        private const int MaxNesting = 8;
 
         /// <summary>The System.Numerics structs whose fields are all public reals (their assemblies' private members cannot be seen).</summary>
         private static readonly HashSet<string> NumericsStructs = new() { "Vector2", "Vector3", "Vector4", "Quaternion", "Plane", "Matrix3x2", "Matrix4x4" };
@@ -44,10 +46,11 @@ namespace GradGen.Generator.Frontend
         /// settable in an object initializer, or a constructor taking one parameter per field, named as the field up to
         /// case (<c>Vec(double x, double y)</c>). Null for any other struct.
         /// </summary>
-        private static StructType? StructOf(INamedTypeSymbol type)
+        /// <param name="depth">How deep in other structs: a struct that contains itself (an error the compiler reports) ends there.</param>
+        private static StructType? StructOf(INamedTypeSymbol type, int depth)
         {
             var fromSource = type.Locations.Length > 0 && type.Locations.All(l => l.IsInSource);
-            if (type.IsRefLikeType || type.SpecialType != SpecialType.None
+            if (depth > MaxNesting || type.IsRefLikeType || type.SpecialType != SpecialType.None
                 || !fromSource && !(NumericsStructs.Contains(type.Name) && type.ContainingNamespace?.ToDisplayString() == "System.Numerics"))
             {
                 return null;
@@ -58,7 +61,7 @@ namespace GradGen.Generator.Frontend
             foreach (var field in type.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst))
             {
                 ISymbol member = field.AssociatedSymbol ?? field;
-                var fieldType = IsReal(field.Type) ? Of(field.Type) : field.Type is INamedTypeSymbol { TypeKind: TypeKind.Struct } inner ? StructOf(inner) : null;
+                var fieldType = IsReal(field.Type) ? Of(field.Type) : field.Type is INamedTypeSymbol { TypeKind: TypeKind.Struct } inner ? StructOf(inner, depth + 1) : null;
                 if (fieldType is null || member.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal))
                 {
                     return null;
