@@ -35,11 +35,14 @@ namespace GradGen.Generator.Frontend
         public static bool IsWrt(IParameterSymbol parameter) => Types.IsDifferentiable(TypeNames.Of(parameter.Type)) && Differentiated(parameter);
 
         /// <summary>An aggregate passed by value and differentiated (a tuple of 2 to 7 reals, a struct of reals): one parameter per leaf inside GradGen.</summary>
-        public static bool IsAggregateWrt(IParameterSymbol parameter) => IsAggregate(parameter.Type) && Differentiated(parameter);
+        public static bool IsAggregateWrt(IParameterSymbol parameter) => IsSignatureAggregate(parameter.Type) && Differentiated(parameter);
 
-        /// <summary>A tuple of 2 to 7 reals or a struct of reals (<see cref="Types.Leaves"/>).</summary>
-        public static bool IsAggregate(ITypeSymbol? type) =>
-            type is not null && TypeNames.Of(type) is var ir && Types.Leaves(ir) is { } leaves && (ir is StructType || leaves.Length <= 7);
+        /// <summary>A tuple or struct of reals (<see cref="Types.Leaves"/>): one variable per leaf inside GradGen.</summary>
+        public static bool IsAggregate(ITypeSymbol? type) => type is not null && Types.Leaves(TypeNames.Of(type)) is not null;
+
+        /// <summary>An aggregate a signature may take or return: a struct of reals, or a tuple of 2 to 7 (the contract's vector-valued results).</summary>
+        private static bool IsSignatureAggregate(ITypeSymbol type) =>
+            TypeNames.Of(type) is var ir && Types.Leaves(ir) is { } leaves && (ir is StructType || leaves.Length <= 7);
 
         /// <summary>Passed by value and not [NoDerivative]: a parameter of a differentiable type is then differentiated.</summary>
         private static bool Differentiated(IParameterSymbol parameter) =>
@@ -314,7 +317,7 @@ namespace GradGen.Generator.Frontend
         /// <summary>A real, a tuple of 2 to 7 reals, a struct of reals, or a one-dimensional array of reals.</summary>
         public static bool IsDifferentiableReturn(ITypeSymbol type) =>
             TypeNames.IsReal(type)
-            || IsAggregate(type)
+            || IsSignatureAggregate(type)
             || type is IArrayTypeSymbol { Rank: 1 } array && TypeNames.IsReal(array.ElementType);
 
         /// <summary>Why a collection of reals cannot be a parameter, or null if it can (or is no such collection).</summary>

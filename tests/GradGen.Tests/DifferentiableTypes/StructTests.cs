@@ -119,6 +119,10 @@ namespace Structs
                 + Vector3.DistanceSquared(Vector3.Clamp(a, -Vector3.One, Vector3.One), b) + Vector2.Dot(new Vector2(a.X, t), Vector2.UnitY);
         }
 
+        // A tuple local of more than 7 elements is as many variables too (only signatures stop at 7).
+        [Differentiable]
+        public static double Eight(double x) { var t = (x, x, x, x, x, x, x, 2 * x); t.Item8 += x; return t.Item1 * t.Item8; }
+
         [Differentiable]
         public static float Cosine(Vector3 a, Vector3 b) => Vector3.Dot(Vector3.Normalize(a), Vector3.Normalize(b));
     }
@@ -183,6 +187,14 @@ namespace Structs
         [Fact]
         public void Vector3Members_MatchFiniteDifferences() =>
             StructLeaves.CheckScalar(Type.Value, "Members", new object[] { new System.Numerics.Vector3(0.5f, -1.5f, 2.0f), new System.Numerics.Vector3(1.1f, 0.3f, -0.8f), 0.35f }, tolerance: 5e-3);
+
+        [Fact]
+        public void TupleLocalOfEightElements_MatchesTheClosedForm()
+        {
+            var (_, outs) = Reflect.Invoke(Type.Value, "EightGradient", 1.5, null);
+            Assert.Equal(6 * 1.5, (double)outs[1]!, 12);
+            StructLeaves.CheckScalar(Type.Value, "Eight", new object[] { 1.5 });
+        }
 
         [Fact]
         public void CosineOfTwoVectors_MatchesTheClosedForm()
