@@ -47,7 +47,7 @@ namespace GradGen.Generator.Compose
             }
         }
 
-        /// <summary>Consecutive parameters with their arguments, a tuple's elements together.</summary>
+        /// <summary>Consecutive parameters with their arguments, an aggregate's leaves together.</summary>
         private static IEnumerable<(LeafSlot? Slot, List<Parameter> Parameters, List<Expr> Arguments)> Groups(IReadOnlyList<Parameter> parameters, IReadOnlyList<Expr> arguments)
         {
             for (var i = 0; i < parameters.Count;)

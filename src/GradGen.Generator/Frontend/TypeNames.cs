@@ -102,7 +102,8 @@ namespace GradGen.Generator.Frontend
                 return null;
             }
 
-            var order = constructor.Parameters.Select(p => fields.ToList().FindIndex(f => string.Equals(f.Name, p.Name, System.StringComparison.OrdinalIgnoreCase))).ToArray();
+            var names = fields.Select(f => f.Name).ToList();
+            var order = constructor.Parameters.Select(p => names.FindIndex(n => string.Equals(n, p.Name, System.StringComparison.OrdinalIgnoreCase))).ToArray();
             var fromSource = constructor.ContainingType.Locations.All(l => l.IsInSource);
             return order.Select((field, i) => field >= 0 && Of(constructor.Parameters[i].Type) == fields[field].Type).All(b => b)
                 && (fromSource ? IsMemberwise(constructor) : NumericsStructs.Contains(constructor.ContainingType.Name))

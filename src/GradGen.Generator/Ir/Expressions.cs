@@ -201,7 +201,7 @@ namespace GradGen.Generator.Ir
         public override Expr WithChildren(IReadOnlyList<Expr> children) => this with { Lengths = children.ToEquatableArray() };
     }
 
-    /// <summary>A tuple literal <c>(a, b)</c>.</summary>
+    /// <summary>An aggregate made from its items: a tuple literal <c>(a, b)</c>, or a struct from its leaves (<see cref="Types.Leaves"/>).</summary>
     public sealed record AggregateValue(IrType Type, EquatableArray<Expr> Items) : Expr(Type)
     {
         public override IReadOnlyList<Expr> Children() => Items;

@@ -28,7 +28,7 @@ namespace GradGen.Generator.Model
                 .Concat(Packed(parameters))
                 .Concat(Reserved);
 
-        /// <summary>The names of the tuple parameters whose elements <paramref name="parameters"/> hold, and of their derivatives: what signatures declare.</summary>
+        /// <summary>The names of the aggregate parameters whose leaves <paramref name="parameters"/> hold, and of their derivatives: what signatures declare.</summary>
         public static IEnumerable<string> Packed(IEnumerable<Parameter> parameters) =>
             parameters.Select(p => p.Slot?.Parameter).OfType<string>().Distinct()
                 .SelectMany(name => new[] { name, Parameter("d", name), Parameter("v", name), Parameter("hv", name) });

@@ -35,7 +35,7 @@ namespace GradGen.Generator.Model
         public static IEnumerable<(string Type, string Name)> Primal(IEnumerable<Parameter> parameters) =>
             Declared(parameters).Select(p => (p.Type.ToString(), p.Name));
 
-        /// <summary>The parameters as the method declares them: a tuple's element parameters as the one tuple they came from.</summary>
+        /// <summary>The parameters as the method declares them: an aggregate's leaf parameters as the one tuple or struct they came from.</summary>
         public static IEnumerable<Parameter> Declared(IEnumerable<Parameter> parameters) =>
             parameters.Where(p => p.Slot is not { Index: > 0 }).Select(p => p.Slot is { } slot ? new Parameter(slot.Parameter, slot.Aggregate, p.Wrt) : p);
 
@@ -43,7 +43,7 @@ namespace GradGen.Generator.Model
         public static IEnumerable<(string Type, string Name)> Tangents(IEnumerable<Parameter> parameters, string prefix) =>
             Declared(parameters).Where(p => p.Wrt).Select(p => (Types.Tangent(p.Type).ToString(), DerivativeNames.Parameter(prefix, p.Name)));
 
-        /// <summary>An adjoint per differentiable parameter: scalar or tuple ref/out T, array or span Span&lt;T&gt;, matrix T[,].</summary>
+        /// <summary>An adjoint per differentiable parameter: scalar, tuple or struct ref/out T, array or span Span&lt;T&gt;, matrix T[,].</summary>
         public static IEnumerable<(string Type, string Name)> Adjoints(IEnumerable<Parameter> parameters, string prefix, string scalarModifier) =>
             Declared(parameters).Where(p => p.Wrt).Select(p => ((Types.IsValue(p.Type) ? scalarModifier : string.Empty) + Types.Adjoint(p.Type), DerivativeNames.Parameter(prefix, p.Name)));
 

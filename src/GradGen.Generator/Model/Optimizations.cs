@@ -23,7 +23,7 @@ namespace GradGen.Generator.Model
         /// <summary>Loops of known trip count reserve their tape room once and record without checks (<c>ReservedRecords</c>).</summary>
         ReservedRecords = 4,
 
-        /// <summary>Adjoint resets no later code reads are dropped (<c>AdjointTransform.WithoutDeadResets</c>).</summary>
+        /// <summary>Adjoint resets no later code reads are dropped (<c>DeadAdjointResets</c>).</summary>
         DeadAdjointResets = 8,
 
         /// <summary>Loop-carried method locals get loop-local copies the JIT keeps in registers (<c>LoopLocals</c>).</summary>
