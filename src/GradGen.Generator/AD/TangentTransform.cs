@@ -254,7 +254,7 @@ namespace GradGen.Generator.AD
                 _ => Build.Zero(a),
             });
             var args = call.Args.Append(pullback.Seed).Concat(pullback.Adjoints).Concat(argumentTangents).Append(seedTangent).Concat(adjointTangents);
-            return CalleeDerivatives.ReverseTangent(call, Types.Void, args);
+            return CalleeDerivatives.ReverseTangent(call, args);
         }
 
         private Var Discard(IrType type)
@@ -273,7 +273,7 @@ namespace GradGen.Generator.AD
         private Call ForwardCall(DiffCall call)
         {
             var tangentArgs = call.Args.Where((_, i) => call.Wrt[i]).Select(a => Tangent(a, null) is { } t ? Build.Cast(a.Type, t) : Build.Zero(a));
-            return CalleeDerivatives.Forward(call, call.Type, call.Args.Concat(tangentArgs));
+            return CalleeDerivatives.Forward(call, call.Args.Concat(tangentArgs));
         }
 
         /// <summary>The directional derivative of <paramref name="expr"/>, or null when it is zero.</summary>

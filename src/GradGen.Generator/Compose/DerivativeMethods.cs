@@ -56,7 +56,15 @@ namespace GradGen.Generator.Compose
         private bool Optimize(IEnumerable<Stmt> body) => aggressiveOptimization && IrWalker.AllStatements(body).Any(s => s is For or While);
 
         private GeneratedMethod Method(string summary, string signature, IEnumerable<Stmt> checks, List<Stmt> body) =>
-            new(summary, signature, checks.Concat(body).ToList(), Optimize(body));
+            new(summary, signature, checks.Concat(CallPacking.Apply(body, NamesIn(body))).ToList(), Optimize(body));
+
+        /// <summary>Every name the finished <paramref name="body"/> may clash with: the method's, and all it reads or writes.</summary>
+        private NameScope NamesIn(List<Stmt> body)
+        {
+            var names = new HashSet<string>(DerivativeNames.Taken(model).Concat(DerivativeNames.Reserved).Concat(IrWalker.Writes(body)));
+            IrWalker.Reads(body, names);
+            return new NameScope(names);
+        }
 
         private GeneratedMethod Forward()
         {

@@ -126,9 +126,11 @@ namespace GradGen.Generator.Emit
             TypeCast c => $"({c.Type}){(Precedence(c.Operand) == Primary && !IsNegative(c.Operand) ? Expression(c.Operand) : $"({Expression(c.Operand)})")}",
             // MathF has every function but Clamp, which Math overloads for float.
             Intrinsic i => $"global::System.{(i.Type == Types.Float && i.Function != MathFunction.Clamp ? "MathF" : "Math")}.{i.Function}({Arguments(i.Args)})",
+            // A call whose arguments are an aggregate's leaves is packed first (Compose/CallPacking).
+            Call { Packed.Count: > 0 } or DiffCall { Packed.Count: > 0 } => throw Unknown(expr),
             Call c => $"{Target(c.Receiver, c.StaticType)}{c.Name}({Arguments(c.Args)})",
             DiffCall d => $"{Target(d.Receiver, d.StaticType)}{d.Name}({Arguments(d.Args)})",
-            PullbackCall p => Expression(CalleeDerivatives.Reverse(p.Callee, p.Type, p.Callee.Args.Append(p.Seed).Concat(p.Adjoints))),
+            PullbackCall p => Expression(CalleeDerivatives.Reverse(p)),
             AggregateValue { Type: StructType structure } s => Construct(structure, new Queue<string>(s.Items.Select(Expression))),
             AggregateValue t => $"({Arguments(t.Items)})",
             Index i => $"{Dereferenced(i.Collection)}[{Arguments(i.Indices)}]",

@@ -10,8 +10,9 @@ namespace GradGen.Generator.Frontend
     /// <summary>
     /// Aggregates: tuples of reals and structs of reals (<see cref="Types.Leaves"/>). An aggregate local or differentiated
     /// parameter is one IR variable per leaf, a tuple literal, a construction (<c>new P(x, y)</c>, <c>new P { X = x }</c>,
-    /// <c>default</c>, <c>p with { X = x }</c>) or another aggregate is its leaves, and a call that returns a tuple assigns
-    /// all its elements at once (<see cref="AssignTuple"/>), so no pass ever sees an aggregate value.
+    /// <c>default</c>, <c>p with { X = x }</c>) or another aggregate is its leaves, a call that returns one assigns all
+    /// its leaves at once (<see cref="AssignTuple"/>), and a call that takes one gets its leaves (<see cref="DiffCall.Packed"/>),
+    /// so no pass ever sees an aggregate value.
     /// </summary>
     internal sealed partial class BodyParser
     {
@@ -109,7 +110,7 @@ namespace GradGen.Generator.Frontend
                     return Constructed(creation, structure, output);
                 case IWithOperation with when AggregateValues(with.Operand, with.Operand.Type!, output) is { } copied:
                     return Initialized(copied, (StructType)TypeNames.Of(with.Type!), with.Initializer, output);
-                case IInvocationOperation invocation when TypeNames.Of(invocation.Type!) is TupleType:
+                case IInvocationOperation invocation:
                     if (ParseInvocation(invocation, asStatement: false) is not { } call)
                     {
                         return null;
@@ -123,9 +124,6 @@ namespace GradGen.Generator.Frontend
                     var receivers = fits ? targets!.Cast<Var>().ToList() : callTypes.Select(NewTemporary).ToList();
                     output.Add(new AssignTuple(Line(invocation), receivers.Cast<Expr>().ToEquatableArray(), call));
                     return Converted(receivers.Cast<Expr>().ToList(), leafTypes);
-                case IInvocationOperation:
-                    Unsupported(value, "a call that returns a struct (not yet)", "return a tuple, or compute the fields in the method");
-                    return null;
                 case IConditionalOperation:
                     Unsupported(value, $"a choice between two {Kind(type)}s", "assign the chosen value in an if/else");
                     return null;
@@ -331,7 +329,7 @@ namespace GradGen.Generator.Frontend
             {
                 // In a condition or a branch a call cannot run ahead of its statement: the element stays a read of the
                 // call's result, which splitting gives a statement of its own wherever a derivative flows.
-                if (instance is IInvocationOperation { Type.IsTupleType: true } invocation)
+                if (instance is IInvocationOperation invocation)
                 {
                     return ParseInvocation(invocation, asStatement: false) is { } call ? Build.Leaf(call, index) : Placeholder;
                 }

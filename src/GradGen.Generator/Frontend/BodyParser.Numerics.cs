@@ -81,7 +81,7 @@ namespace GradGen.Generator.Frontend
                 return null;
             }
 
-            var output = sideEffects is not null && conditionalDepth == 0 ? sideEffects : new List<Stmt>();
+            var output = Hoisted;
             var operands = (call.Instance is null ? Enumerable.Empty<IOperation>() : new[] { call.Instance }).Concat(call.Arguments.Select(a => a.Value)).ToList();
             var vectors = operands.Select(o => VectorOperand(o, output)).ToList();
             if (vectors.Any(v => v is null))

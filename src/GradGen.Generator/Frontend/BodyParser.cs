@@ -873,12 +873,6 @@ namespace GradGen.Generator.Frontend
         private Expr? ParseInvocation(IInvocationOperation invocation, bool asStatement)
         {
             var target = invocation.TargetMethod;
-            if (!asStatement && target.Parameters.Any(MethodParser.IsAggregateWrt) && BodyParser.HasAttribute(target, DifferentiableAttribute))
-            {
-                Unsupported(invocation, $"a call to '{target.ContainingType.Name}.{target.Name}', which takes a tuple or struct (not yet through calls)", "give it the elements as separate parameters");
-                return Placeholder;
-            }
-
             foreach (var argument in invocation.Arguments)
             {
                 if (argument.Parameter?.RefKind is not (null or RefKind.None or RefKind.In) || argument.ArgumentKind == ArgumentKind.ParamArray && argument.Value is not IArrayCreationOperation { Initializer.ElementValues.IsEmpty: true })
@@ -899,7 +893,14 @@ namespace GradGen.Generator.Frontend
                 .Where(a => a.ArgumentKind != ArgumentKind.ParamArray)
                 .OrderBy(a => a.Parameter?.Ordinal ?? 0)
                 .ToList();
-            var args = arguments.Select(a => ParseExpression(a.Value)).ToImmutableArray();
+            var differentiable = target.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute);
+            var split = !asStatement && differentiable is not null && target.Parameters.Any(MethodParser.IsAggregateWrt);
+            if ((split ? Split(arguments) : arguments.Select(a => ParseExpression(a.Value)).ToList()) is not { } argumentList)
+            {
+                return Placeholder;
+            }
+
+            var args = argumentList.ToImmutableArray();
             var type = target.ReturnsVoid ? Types.Void : TypeNames.Of(target.ReturnType);
 
             if (!asStatement && MathFunctions.Resolve(target) is { } function)
@@ -926,15 +927,14 @@ namespace GradGen.Generator.Frontend
 
             // A method with no [Differentiable] may have user-written derivatives: the registry of [DerivativeOf]
             // methods says whether it does once activity says whether a derivative flows into it.
-            var differentiable = target.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute);
             if (!asStatement && (differentiable is not null || CustomDerivativeParser.CannotHave(target.OriginalDefinition) is null))
             {
                 var display = $"{target.ContainingType.Name}.{target.Name}";
-                var wrt = target.Parameters.Select(MethodParser.IsWrt).ToImmutableArray();
-                var diffCall = new DiffCall(type, receiver, staticType, name, args, wrt)
+                var diffCall = new DiffCall(type, receiver, staticType, name, args, target.Parameters.SelectMany(WrtOf).ToImmutableArray())
                 {
                     Custom = differentiable is null ? new CustomDerivatives(MethodKeys.Of(target)) : null,
                     CalleeKey = differentiable is null ? null : MethodKeys.Of(target),
+                    Packed = split ? target.Parameters.Select(p => MethodParser.IsAggregateWrt(p) ? new ArgumentGroup(TypeNames.Of(p.Type)) : ArgumentGroup.AsIs).ToEquatableArray() : default,
                 };
                 if (differentiable is not null)
                 {
@@ -943,12 +943,17 @@ namespace GradGen.Generator.Frontend
                 }
 
                 DifferentiableCalls.Add((diffCall, invocation.Syntax.GetLocation(), display, differentiable is null ? DerivativeKind.None : MethodParser.Kinds(differentiable), target.OriginalDefinition));
+                // The arguments of parameters before this one may be split into leaves, so it starts where they end.
+                var start = 0;
                 foreach (var parameter in target.Parameters)
                 {
-                    if (!wrt[parameter.Ordinal] && Types.IsDifferentiable(TypeNames.Of(parameter.Type)))
+                    var count = WrtOf(parameter).Count();
+                    if (!MethodParser.IsWrt(parameter) && !MethodParser.IsAggregateWrt(parameter) && (Types.IsDifferentiable(TypeNames.Of(parameter.Type)) || IsAggregate(parameter.Type)))
                     {
-                        NoDerivativeArguments.Add((args[parameter.Ordinal], invocation.Syntax.GetLocation(), display, parameter.Name));
+                        NoDerivativeArguments.Add((args[start], invocation.Syntax.GetLocation(), display, parameter.Name));
                     }
+
+                    start += count;
                 }
 
                 return diffCall;
@@ -974,7 +979,54 @@ namespace GradGen.Generator.Frontend
 
             PlainCalls.Add((call, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}", !target.ReturnsVoid && !asStatement, writable));
             return call;
+
+            // Whether each argument of a parameter has a derivative: one per leaf of a split aggregate.
+            IEnumerable<bool> WrtOf(IParameterSymbol parameter) =>
+                split && MethodParser.IsAggregateWrt(parameter)
+                    ? Enumerable.Repeat(true, Types.Leaves(TypeNames.Of(parameter.Type))!.Length)
+                    : new[] { MethodParser.IsWrt(parameter) };
         }
+
+        /// <summary>
+        /// The arguments of a call to a [Differentiable] method that takes a differentiated aggregate: such an argument as
+        /// its leaves (the callee's leaf parameters, see <see cref="DiffCall.Packed"/>), any other as it is. Null, and
+        /// reported, when an aggregate argument is none GradGen follows.
+        /// </summary>
+        private List<Expr>? Split(IEnumerable<IArgumentOperation> arguments)
+        {
+            var args = new List<Expr>();
+            foreach (var argument in arguments)
+            {
+                if (!MethodParser.IsAggregateWrt(argument.Parameter!))
+                {
+                    args.Add(ParseExpression(argument.Value));
+                    continue;
+                }
+
+                var hoisted = Hoisted;
+                if (AggregateValues(argument.Value, argument.Parameter!.Type, hoisted) is not { } leaves)
+                {
+                    return null;
+                }
+
+                if (hoisted != sideEffects && hoisted.Count > 0)
+                {
+                    Unsupported(argument, $"a {Kind(argument.Parameter.Type)} argument computed inside a condition or a branch of ?:", "compute it into a local first");
+                    return null;
+                }
+
+                args.AddRange(leaves);
+            }
+
+            return args;
+        }
+
+        /// <summary>
+        /// Where the statements an operand needs (a call's results, staged values) go: before the statement, or, in a
+        /// condition or a branch of ?:, where nothing may run ahead of the operand, a list of its own the caller rejects
+        /// when it is not empty.
+        /// </summary>
+        private List<Stmt> Hoisted => sideEffects is not null && conditionalDepth == 0 ? sideEffects : new List<Stmt>();
 
         /// <summary>
         /// The array, matrix or span of reals that <paramref name="value"/> is, maybe converted (to <c>object</c>, an

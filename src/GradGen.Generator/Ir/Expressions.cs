@@ -94,6 +94,9 @@ namespace GradGen.Generator.Ir
     /// </summary>
     public sealed record Call(IrType Type, Expr? Receiver, string? StaticType, string Name, EquatableArray<Expr> Args) : Expr(Type)
     {
+        /// <summary>For a callee's derivative, the aggregates its arguments make, as <see cref="DiffCall.Packed"/>.</summary>
+        public EquatableArray<ArgumentGroup> Packed { get; init; }
+
         public override IReadOnlyList<Expr> Children() => List(Receiver, Args);
 
         public override Expr WithChildren(IReadOnlyList<Expr> children)
@@ -121,6 +124,13 @@ namespace GradGen.Generator.Ir
         /// <summary>The key of a [Differentiable] callee (see <see cref="DiffMethodModel.Key"/>): what inlining looks it up by.</summary>
         public string? CalleeKey { get; init; }
 
+        /// <summary>
+        /// Empty, or, when the callee takes a differentiated tuple or struct, how its arguments make its declared
+        /// parameters: such an aggregate takes one argument per leaf, as the callee's model has one parameter per leaf.
+        /// Compose/CallPacking makes the aggregates in the finished body.
+        /// </summary>
+        public EquatableArray<ArgumentGroup> Packed { get; init; }
+
         public override IReadOnlyList<Expr> Children() => List(Receiver, Args);
 
         public override Expr WithChildren(IReadOnlyList<Expr> children)
@@ -128,6 +138,15 @@ namespace GradGen.Generator.Ir
             var (receiver, args) = Split(Receiver is not null, children);
             return this with { Receiver = receiver, Args = args };
         }
+    }
+
+    /// <summary>A declared parameter of a call whose aggregates are split (<see cref="DiffCall.Packed"/>): the aggregate its leaf arguments make, or one argument as it is.</summary>
+    public sealed record ArgumentGroup(IrType? Aggregate)
+    {
+        public static readonly ArgumentGroup AsIs = new((IrType?)null);
+
+        /// <summary>How many of the call's arguments the parameter takes.</summary>
+        public int Count => Aggregate is null ? 1 : Types.Leaves(Aggregate)!.Length;
     }
 
     /// <summary>

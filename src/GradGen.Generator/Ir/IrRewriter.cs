@@ -25,7 +25,7 @@ namespace GradGen.Generator.Ir
         private static Stmt Map(Stmt statement, Func<Expr, Expr> map) =>
             statement.With(statement.Expressions().Select(e => Map(e, map)).ToArray(), statement.Blocks().Select(b => Map(b, map)).ToArray());
 
-        private static Expr Map(Expr expr, Func<Expr, Expr> map) =>
+        public static Expr Map(Expr expr, Func<Expr, Expr> map) =>
             map(expr.WithChildren(expr.Children().Select(e => Map(e, map)).ToArray()));
     }
 }

@@ -67,18 +67,41 @@ namespace GradGen.Generator.Model
     /// </summary>
     public static class CalleeDerivatives
     {
-        public static Call Forward(DiffCall call, IrType type, IEnumerable<Expr> args) =>
-            Of(call, type, call.Custom?.Forward, DerivativeNames.Forward(call.Name), args);
+        /// <summary><c>GForward(args..., tangents...)</c>, which returns the value and its tangent.</summary>
+        public static Call Forward(DiffCall call, IEnumerable<Expr> args) =>
+            Of(call, DerivativeSignatures.ForwardReturn(call.Type), call.Custom?.Forward, DerivativeNames.Forward(call.Name), args, call.Packed.Concat(Wrt(call)));
 
-        public static Call Reverse(DiffCall call, IrType type, IEnumerable<Expr> args) =>
-            Of(call, type, call.Custom?.Reverse, DerivativeNames.Reverse(call.Name), args);
+        /// <summary><c>GReverse(args..., seed, adjoints...)</c>, which a <see cref="PullbackCall"/> stands for.</summary>
+        public static Call Reverse(PullbackCall pullback) =>
+            Of(pullback.Callee, Types.Void, pullback.Callee.Custom?.Reverse, DerivativeNames.Reverse(pullback.Callee.Name), pullback.Callee.Args.Append(pullback.Seed).Concat(pullback.Adjoints), ReverseLayout(pullback.Callee));
 
-        public static Call ReverseTangent(DiffCall call, IrType type, IEnumerable<Expr> args) =>
-            Of(call, type, call.Custom?.ReverseTangent, DerivativeNames.ReverseTangent(call.Name), args);
+        /// <summary><c>GReverseTangent(args..., seed, adjoints..., tangents..., seed tangent, adjoint tangents...)</c>.</summary>
+        public static Call ReverseTangent(DiffCall call, IEnumerable<Expr> args) =>
+            Of(call, Types.Void, call.Custom?.ReverseTangent, DerivativeNames.ReverseTangent(call.Name), args, ReverseLayout(call).Concat(Wrt(call)).Append(ArgumentGroup.AsIs).Concat(Wrt(call)));
 
-        private static Call Of(DiffCall call, IrType type, CustomDerivative? custom, string generated, IEnumerable<Expr> args) =>
-            custom?.StaticType is { } staticType
+        private static IEnumerable<ArgumentGroup> ReverseLayout(DiffCall call) => call.Packed.Append(ArgumentGroup.AsIs).Concat(Wrt(call));
+
+        /// <summary>The entries of <see cref="DiffCall.Packed"/> whose arguments have derivatives: the layout of a list of derivatives.</summary>
+        private static IEnumerable<ArgumentGroup> Wrt(DiffCall call)
+        {
+            var argument = 0;
+            foreach (var parameter in call.Packed)
+            {
+                if (call.Wrt[argument])
+                {
+                    yield return parameter;
+                }
+
+                argument += parameter.Count;
+            }
+        }
+
+        private static Call Of(DiffCall call, IrType type, CustomDerivative? custom, string generated, IEnumerable<Expr> args, IEnumerable<ArgumentGroup> packed)
+        {
+            var derivative = custom?.StaticType is { } staticType
                 ? new Call(type, null, staticType, custom.Name, args.ToEquatableArray())
                 : new Call(type, call.Receiver, call.StaticType, custom?.Name ?? generated, args.ToEquatableArray());
+            return call.Packed.Count == 0 ? derivative : derivative with { Packed = packed.ToEquatableArray() };
+        }
     }
 }

@@ -32,8 +32,9 @@ namespace GradGen.Tests.DifferentiableTypes
         [InlineData("double Bad(Vec v) => Norm({|GG0005:v|});", "as a whole")]
         [InlineData("double Bad(Vec v) { var w = {|GG0005:v.X > 0 ? v : default|}; return w.X; }", "choice")]
         [InlineData("double Bad(double x) { var b = {|GG0005:new Both(x, 1)|}; return b.X; }", "does more than store")]
-        [InlineData("double Bad(Vec v) { var w = {|GG0005:Twice(v)|}; return w.X; }", "returns a struct")]
-        [InlineData("double Bad(Vec v) => {|GG0005:Take(v)|};", "takes a tuple or struct")]
+        [InlineData("double Bad(Vec v) { var w = Twice({|GG0005:v|}); return w.X; }", "as a whole")]
+        [InlineData("double Bad(Vec v, double t) => t > 0 ? Take({|GG0005:Doubled(v)|}) : 0;", "inside a condition")]
+        [InlineData("double Bad(Vec v, double t) => Take({|GG0005:t > 0 ? v : default|});", "choice")]
         [InlineData("float Bad(System.Numerics.Vector3 v, System.Numerics.Quaternion q) { var r = {|GG0005:System.Numerics.Vector3.Transform(v, q)|}; return r.X; }", "Transform")]
         [InlineData("float Bad(System.Numerics.Vector3 v) { var r = {|GG0005:System.Numerics.Vector3.Reflect(v, v)|}; return r.X; }", "Reflect")]
         public async Task NotFollowedYet_IsAnErrorWhereItIsWritten(string method, string message)
@@ -42,6 +43,7 @@ namespace GradGen.Tests.DifferentiableTypes
         private static double Norm(Vec v) => v.X + v.Y;
         private static Vec Twice(Vec v) => new Vec { X = 2 * v.X, Y = 2 * v.Y };
         [Differentiable] public static double Take(Vec v) => v.X * v.Y;
+        [Differentiable] public static Vec Doubled(Vec v) => new Vec { X = 2 * v.X, Y = 2 * v.Y };
         [Differentiable] public static " + method, extraTypes: Types));
             v.AssertMessage("GG0005", message);
             Assert.Empty(v.Run.GeneratedSources.Keys.Where(k => k.Contains(".Bad.")));

@@ -115,6 +115,72 @@ namespace GradGen.Tests.DifferentiableTypes
             Assert.Equal(gradient.Zip(direction, (g, d) => g * d).Sum(), tangent, tolerance * 10);
         }
 
+        /// <summary>
+        /// For a scalar-valued method generated with Hessians: FHessian against central differences of FGradient, and
+        /// FHessianVectorProduct against FHessian times a direction.
+        /// </summary>
+        public static void CheckHessian(Type owner, string name, object[] args, double tolerance = 1e-6)
+        {
+            var types = args.Select(a => a.GetType()).ToArray();
+            var x = args.SelectMany(Of).ToArray();
+            var n = x.Length;
+            var hessian = new double[n, n];
+            Reflect.Invoke(owner, name + "Hessian", args.Append(hessian).ToArray());
+
+            double[] GradientAt(double[] point)
+            {
+                var leaves = new Queue<double>(point);
+                var (_, outs) = Reflect.Invoke(owner, name + "Gradient", types.Select(t => Make(t, leaves)).Concat(new object?[args.Length]).ToArray());
+                return outs.Skip(args.Length).SelectMany(o => Of(o!)).ToArray();
+            }
+
+            for (var j = 0; j < n; j++)
+            {
+                var h = 1e-6 * Math.Max(1, Math.Abs(x[j]));
+                var (plus, minus) = ((double[])x.Clone(), (double[])x.Clone());
+                plus[j] += h;
+                minus[j] -= h;
+                var (up, down) = (GradientAt(plus), GradientAt(minus));
+                AssertClose(up.Zip(down, (u, d) => (u - d) / (2 * h)).ToArray(), Enumerable.Range(0, n).Select(i => hessian[i, j]).ToArray(), tolerance, $"Hessian column {j}");
+            }
+
+            var direction = Enumerable.Range(0, n).Select(k => 0.5 - 0.25 * k).ToArray();
+            var queue = new Queue<double>(direction);
+            var (_, products) = Reflect.Invoke(owner, name + "HessianVectorProduct", args.Concat(types.Select(t => Make(t, queue))).Concat(new object?[args.Length]).ToArray());
+            var expected = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Sum(j => hessian[i, j] * direction[j])).ToArray();
+            AssertClose(expected, products.Skip(2 * args.Length).SelectMany(o => Of(o!)).ToArray(), 1e-9, "Hessian-vector product");
+        }
+
+        /// <summary>
+        /// For a method returning a struct or tuple: FJacobian against central differences, FReverse with a seed of the
+        /// result's type against seedᵀ·J, and FForward's tangent against J·v.
+        /// </summary>
+        public static void CheckVectorValued(Type owner, string name, object[] args, double tolerance)
+        {
+            var expected = FiniteJacobian(owner, name, args);
+            var (m, n) = (expected.GetLength(0), expected.GetLength(1));
+            var jacobianType = Reflect.FindMethod(owner, name + "Jacobian", args.Length + 1).GetParameters().Last().ParameterType;
+            var jacobian = (Array)Activator.CreateInstance(jacobianType, m, n)!;
+            Reflect.Invoke(owner, name + "Jacobian", args.Append(jacobian).ToArray());
+            for (var i = 0; i < m; i++)
+            {
+                AssertClose(Row(expected, i), Enumerable.Range(0, n).Select(j => Convert.ToDouble(jacobian.GetValue(i, j))).ToArray(), tolerance, $"Jacobian row {i}");
+            }
+
+            var resultType = Reflect.FindMethod(owner, name, args.Length).ReturnType;
+            var seed = Make(resultType, Enumerable.Range(0, m).Select(i => 1.0 - 0.5 * i).ToArray());
+            var starts = args.Select(a => Make(a.GetType(), new double[Of(a).Length])).ToArray();
+            var (_, refs) = Reflect.Invoke(owner, name + "Reverse", args.Append(seed).Concat(starts).ToArray());
+            var seedLeaves = Of(seed);
+            AssertClose(Enumerable.Range(0, n).Select(j => Enumerable.Range(0, m).Sum(i => seedLeaves[i] * expected[i, j])).ToArray(), refs.Skip(args.Length + 1).SelectMany(o => Of(o!)).ToArray(), tolerance, "Reverse");
+
+            var direction = Enumerable.Range(0, n).Select(j => 0.2 + 0.3 * j).ToArray();
+            var queue = new Queue<double>(direction);
+            var (forward, _) = Reflect.Invoke(owner, name + "Forward", args.Concat(args.Select(a => Make(a.GetType(), queue))).ToArray());
+            var tangent = Of(forward!.GetType().GetField("Item2")!.GetValue(forward)!);
+            AssertClose(Enumerable.Range(0, m).Select(i => Enumerable.Range(0, n).Sum(j => expected[i, j] * direction[j])).ToArray(), tangent, tolerance, "Forward");
+        }
+
         public static double[] Row(double[,] matrix, int i) => Enumerable.Range(0, matrix.GetLength(1)).Select(j => matrix[i, j]).ToArray();
 
         public static void AssertClose(double[] expected, double[] actual, double tolerance, string what)

@@ -158,31 +158,8 @@ namespace Structs
             StructLeaves.CheckScalar(Type.Value, "Len", new object[] { new System.Numerics.Vector2(0.6f, -1.1f) }, tolerance: 2e-3);
 
         [Fact]
-        public void Hessian_OfAStructFunction_MatchesFiniteDifferencesOfTheGradient()
-        {
-            var args = new[] { StructLeaves.Make(Of("P"), 0.7, -1.3), StructLeaves.Make(Of("P"), 2.0, 0.4) };
-            var hessian = new double[4, 4];
-            Reflect.Invoke(Type.Value, "DistHessian", args[0], args[1], hessian);
-            var x = args.SelectMany(StructLeaves.Of).ToArray();
-            for (var j = 0; j < 4; j++)
-            {
-                double[] GradientAt(double shift)
-                {
-                    var shifted = (double[])x.Clone();
-                    shifted[j] += shift;
-                    var (_, outs) = Reflect.Invoke(Type.Value, "DistGradient", StructLeaves.Make(Of("P"), shifted[0], shifted[1]), StructLeaves.Make(Of("P"), shifted[2], shifted[3]), null, null);
-                    return outs.Skip(2).SelectMany(o => StructLeaves.Of(o!)).ToArray();
-                }
-
-                var (up, down) = (GradientAt(1e-6), GradientAt(-1e-6));
-                StructLeaves.AssertClose(up.Zip(down, (u, d) => (u - d) / 2e-6).ToArray(), Enumerable.Range(0, 4).Select(i => hessian[i, j]).ToArray(), 1e-6, $"Hessian column {j}");
-            }
-
-            // The Hessian-vector product along (1, 0, 0, -1) is the Hessian times it.
-            var (_, products) = Reflect.Invoke(Type.Value, "DistHessianVectorProduct", args[0], args[1], StructLeaves.Make(Of("P"), 1, 0), StructLeaves.Make(Of("P"), 0, -1), null, null);
-            var hv = products.Skip(4).SelectMany(o => StructLeaves.Of(o!)).ToArray();
-            StructLeaves.AssertClose(Enumerable.Range(0, 4).Select(i => hessian[i, 0] - hessian[i, 3]).ToArray(), hv, 1e-9, "Hessian-vector product");
-        }
+        public void Hessian_OfAStructFunction_MatchesFiniteDifferencesOfTheGradient() =>
+            StructLeaves.CheckHessian(Type.Value, "Dist", new[] { StructLeaves.Make(Of("P"), 0.7, -1.3), StructLeaves.Make(Of("P"), 2.0, 0.4) });
 
         [Fact]
         public void Vector3Members_MatchFiniteDifferences() =>
@@ -220,31 +197,7 @@ namespace Structs
                 "Scaled" => new object[] { new System.Numerics.Vector3(0.5f, -1.5f, 2.0f), 1.25f },
                 _ => new object[] { new System.Numerics.Vector3(0, 1, 0), new System.Numerics.Vector3(3, 4, 0.5f), 0.1f },
             };
-            var expected = StructLeaves.FiniteJacobian(Type.Value, name, args);
-            var (m, n) = (expected.GetLength(0), expected.GetLength(1));
-
-            var jacobian = (Array)Activator.CreateInstance(name == "ToPolar" ? typeof(double[,]) : typeof(float[,]), m, n)!;
-            Reflect.Invoke(Type.Value, name + "Jacobian", args.Append(jacobian).ToArray());
-            for (var i = 0; i < m; i++)
-            {
-                StructLeaves.AssertClose(StructLeaves.Row(expected, i), Enumerable.Range(0, n).Select(j => Convert.ToDouble(jacobian.GetValue(i, j))).ToArray(), tolerance, $"Jacobian row {i}");
-            }
-
-            // Reverse with a seed of the result's type gives seedᵀ·J; Forward along a direction gives J·v.
-            var resultType = Reflect.FindMethod(Type.Value, name, args.Length).ReturnType;
-            var seed = StructLeaves.Make(resultType, Enumerable.Range(0, m).Select(i => 1.0 - 0.5 * i).ToArray());
-            var starts = args.Select(a => StructLeaves.Make(a.GetType(), new double[StructLeaves.Of(a).Length])).ToArray();
-            var (_, refs) = Reflect.Invoke(Type.Value, name + "Reverse", args.Append(seed).Concat(starts).ToArray());
-            var pulled = refs.Skip(args.Length + 1).SelectMany(o => StructLeaves.Of(o!)).ToArray();
-            var seedLeaves = StructLeaves.Of(seed);
-            StructLeaves.AssertClose(Enumerable.Range(0, n).Select(j => Enumerable.Range(0, m).Sum(i => seedLeaves[i] * expected[i, j])).ToArray(), pulled, tolerance, "Reverse");
-
-            var direction = Enumerable.Range(0, n).Select(j => 0.2 + 0.3 * j).ToArray();
-            var queue = new System.Collections.Generic.Queue<double>(direction);
-            var tangents = args.Select(a => StructLeaves.Make(a.GetType(), queue)).ToArray();
-            var (forward, _) = Reflect.Invoke(Type.Value, name + "Forward", args.Concat(tangents).ToArray());
-            var tangent = StructLeaves.Of(forward!.GetType().GetField("Item2")!.GetValue(forward)!);
-            StructLeaves.AssertClose(Enumerable.Range(0, m).Select(i => Enumerable.Range(0, n).Sum(j => expected[i, j] * direction[j])).ToArray(), tangent, tolerance, "Forward");
+            StructLeaves.CheckVectorValued(Type.Value, name, args, tolerance);
         }
     }
 }

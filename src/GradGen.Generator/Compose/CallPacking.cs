@@ -1,0 +1,125 @@
+using System.Collections.Generic;
+using System.Linq;
+using GradGen.Generator.Ir;
+using GradGen.Generator.Model;
+
+namespace GradGen.Generator.Compose
+{
+    /// <summary>
+    /// The last step of a generated body with calls of methods that take or return a tuple or struct. Inside GradGen such
+    /// a call takes one argument per leaf (<see cref="DiffCall.Packed"/>) and assigns one variable per leaf
+    /// (<see cref="AssignTuple"/>); in C# it takes and returns the aggregate. Leaf values become the aggregate in place;
+    /// leaf variables a callee's Reverse adds into become a local aggregate made before the call and taken apart after
+    /// it; a result holding a struct, which C# cannot deconstruct, goes to a local read leaf by leaf.
+    /// </summary>
+    internal static class CallPacking
+    {
+        public static List<Stmt> Apply(List<Stmt> body, NameScope names) =>
+            IrWalker.AllStatements(body).SelectMany(s => s.Expressions()).SelectMany(IrWalker.AllExpressions).Any(IsPacked)
+                ? Statements(body, names)
+                : body;
+
+        private static bool IsPacked(Expr expr) => expr is Call { Packed.Count: > 0 } or DiffCall { Packed.Count: > 0 } or PullbackCall { Callee.Packed.Count: > 0 };
+
+        private static List<Stmt> Statements(IEnumerable<Stmt> statements, NameScope names)
+        {
+            var output = new List<Stmt>();
+            foreach (var original in statements)
+            {
+                var statement = original.With(original.Expressions(), original.Blocks().Select(b => Statements(b, names).ToEquatableArray()).ToArray());
+                switch (statement)
+                {
+                    case ExprStmt { Expression: PullbackCall { Callee.Packed.Count: > 0 } or Call { Packed.Count: > 0 } } call:
+                        var packed = call.Expression as Call ?? CalleeDerivatives.Reverse((PullbackCall)call.Expression);
+                        var after = new List<Stmt>();
+                        var args = Arguments(packed, names, statement.Line, output, after);
+                        output.Add(call with { Expression = packed with { Args = args, Packed = default } });
+                        output.AddRange(after);
+                        break;
+                    case AssignTuple { Value: var value } tuple when HoldsStruct(value.Type):
+                        var result = new Var(value.Type, names.Fresh(ResultName(value)));
+                        output.Add(new Declare(result, Values(value)));
+                        var leaves = Leaves(value.Type, string.Empty).ToList();
+                        var targets = tuple.Targets.SelectMany(t => t is AggregateValue aggregate ? aggregate.Items.AsEnumerable() : new[] { t }).ToList();
+                        output.AddRange(targets.Select((target, i) => (Target: (Var)target, Leaf: leaves[i]))
+                            .Where(t => t.Target.Name != "_")
+                            .Select(t => new Assign(tuple.Line, t.Target, AssignOp.Set, new Member(t.Leaf.Type, result, null, t.Leaf.Path))));
+                        break;
+                    default:
+                        output.Add(statement.With(statement.Expressions().Select(Values).ToArray(), statement.Blocks()));
+                        break;
+                }
+            }
+
+            return output;
+        }
+
+        /// <summary><paramref name="expr"/> with every call in it given its aggregates by value: no adjoint is passed by reference there.</summary>
+        private static Expr Values(Expr expr) =>
+            IrRewriter.Map(expr, e => e switch
+            {
+                Call { Packed.Count: > 0 } call => call with { Args = Arguments(call.Args, call.Packed), Packed = default },
+                DiffCall { Packed.Count: > 0 } call => call with { Args = Arguments(call.Args, call.Packed), Packed = default },
+                _ => e,
+            });
+
+        private static EquatableArray<Expr> Arguments(EquatableArray<Expr> args, EquatableArray<ArgumentGroup> packed) =>
+            Groups(args, packed).Select(g => g.Aggregate is null ? g.Leaves[0] : new AggregateValue(g.Aggregate, g.Leaves.ToEquatableArray())).ToEquatableArray();
+
+        /// <summary>
+        /// The arguments of a callee's Reverse or ReverseTangent, which add into their references: a group of leaf
+        /// references as a local aggregate of zeros, made in <paramref name="before"/>, whose leaves are added to the
+        /// variables in <paramref name="after"/>. Adding what the callee added, not copying the sums back, keeps a
+        /// variable right when the call adds into it twice (<c>G(p, p.X)</c>, <c>G(p, p)</c>).
+        /// </summary>
+        private static EquatableArray<Expr> Arguments(Call call, NameScope names, int line, List<Stmt> before, List<Stmt> after) =>
+            Groups(call.Args, call.Packed).Select(g =>
+            {
+                if (g.Aggregate is null || g.Leaves[0] is not Ref first)
+                {
+                    return g.Aggregate is null ? Values(g.Leaves[0]) : new AggregateValue(g.Aggregate, g.Leaves.Select(Values).ToEquatableArray());
+                }
+
+                var variables = g.Leaves.Select(l => ((Ref)l).Variable).ToList();
+                var local = new Var(g.Aggregate, names.Fresh(AggregateName(first.Variable.Name, g.Aggregate)));
+                before.Add(new Declare(local, new AggregateValue(g.Aggregate, variables.Select(v => (Expr)Build.Num(v.Type, 0)).ToEquatableArray())));
+                after.AddRange(variables.Select((v, i) => new Assign(line, v, AssignOp.Add, Build.Leaf(local, i))));
+                return (Expr)new Ref(g.Aggregate, local) { Passed = first.Passed };
+            }).ToEquatableArray();
+
+        /// <summary>The arguments by declared parameter: an aggregate's leaves together.</summary>
+        private static IEnumerable<(IrType? Aggregate, List<Expr> Leaves)> Groups(EquatableArray<Expr> args, EquatableArray<ArgumentGroup> packed)
+        {
+            var start = 0;
+            foreach (var group in packed)
+            {
+                yield return (group.Aggregate, args.Skip(start).Take(group.Count).ToList());
+                start += group.Count;
+            }
+        }
+
+        /// <summary>The local for a call's result, named after the method: <c>mid</c> for <c>Geo.Mid(...)</c>.</summary>
+        private static string ResultName(Expr call)
+        {
+            var name = call switch { Call c => c.Name, DiffCall d => d.Name, _ => "result" };
+            name = name.Split('<')[0];
+            return char.ToLowerInvariant(name[0]) + name.Substring(1);
+        }
+
+        /// <summary>The aggregate of leaf variables named after them without the first leaf's path: <c>b_adj</c> for <c>b_X_adj</c>, <c>b_Y_adj</c>.</summary>
+        private static string AggregateName(string firstLeaf, IrType aggregate)
+        {
+            var path = "_" + Types.Leaves(aggregate)![0].Path.Replace('.', '_');
+            var at = firstLeaf.IndexOf(path, System.StringComparison.Ordinal);
+            return at > 0 ? firstLeaf.Remove(at, path.Length) : firstLeaf + "_all";
+        }
+
+        private static bool HoldsStruct(IrType type) => type is StructType || type is TupleType tuple && tuple.Elements.Any(HoldsStruct);
+
+        /// <summary>The reals of a value, with their paths: a tuple's elements in order, each taken apart if an aggregate.</summary>
+        private static IEnumerable<(string Path, IrType Type)> Leaves(IrType type, string prefix) =>
+            type is TupleType tuple
+                ? tuple.Elements.SelectMany((e, i) => Leaves(e, prefix + Types.TupleItem(i) + "."))
+                : Types.Leaves(type)?.Select(l => (prefix + l.Path, l.Type)) ?? new[] { (prefix.TrimEnd('.'), type) };
+    }
+}

@@ -1,0 +1,180 @@
+using System;
+using System.Linq;
+using GradGen.Tests.Infrastructure;
+using Xunit;
+
+namespace GradGen.Tests.DifferentiableTypes
+{
+    /// <summary>
+    /// Tuples and structs through calls: a [Differentiable] callee that takes or returns one, inlined and called (with
+    /// inlining off), in every mode. Checked against central finite differences over the
+    /// fields (<see cref="StructLeaves"/>) and closed forms.
+    /// </summary>
+    public class StructCallTests
+    {
+        private const string Source = @"
+using System;
+using System.Numerics;
+using GradGen;
+
+namespace StructCalls
+{
+    public readonly record struct P(double X, double Y);
+
+    public struct Vec
+    {
+        public double X;
+        public double Y;
+    }
+
+    public struct Segment
+    {
+        public P From;
+        public P To;
+    }
+
+    public static partial class M
+    {
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static double Dist(P a, P b) => Math.Sqrt((a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y));
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static double Dot(P a, P b) => a.X * b.X + a.Y * b.Y;
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Vec Mid(Vec a, Vec b, double t) => new Vec { X = a.X + t * (b.X - a.X), Y = a.Y * (1 - t) + t * b.Y * b.X };
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static double Length(Segment s) => Dist(s.From, s.To);
+
+        [Differentiable]
+        public static float Kinetic(Vector3 v, float m) => 0.5f * m * v.LengthSquared();
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static (double Sum, double Product) Both((double A, double B) t, double k) => (t.A + k * t.B, t.A * t.B);
+    }
+
+    public static partial class M
+    {
+        // Inlined (same type) and called (Geo) with struct arguments made in place.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static double Perimeter(P a, P b, P c) => M.Dist(a, b) + M.Dist(b, c) + M.Dist(c, new P(a.X, a.Y)) + Near(a, c);
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static double Near(P a, P b) => Math.Exp(-((a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y)));
+
+        // A struct-returning call assigned, read field by field, and fed back into itself in a loop.
+        [Differentiable]
+        public static double Blend(Vec a, Vec b, double t)
+        {
+            var m = M.Mid(a, b, t);
+            for (int i = 0; i < 3; i++)
+            {
+                m = M.Mid(m, a, 0.5 * t);
+            }
+
+            return m.X * m.Y + M.Mid(b, m, t).X;
+        }
+
+        // A nested struct argument and a struct field of a local passed on; one variable twice in a call.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static double Twice(P a, double s) => Dot(a, a) + Near(a, new P(a.X * s, s)) * Dist(a, new P(a.Y, a.X));
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static double Route(Segment s, P via)
+        {
+            var back = new Segment { From = s.To, To = via };
+            return M.Length(s) * M.Length(back) + M.Dist(back.To, s.From);
+        }
+
+        // Vector3 arguments computed by vector arithmetic.
+        [Differentiable]
+        public static float Energy(Vector3 p, Vector3 v, float m)
+        {
+            var e = 0f;
+            for (int i = 0; i < 4; i++)
+            {
+                v -= 0.1f * p;
+                p += 0.1f * v;
+                e += M.Kinetic(v + p * 0.5f, m);
+            }
+
+            return e;
+        }
+
+        // A struct result built from struct calls: its Jacobian, Reverse and Forward.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Vec Chain(Vec a, double t)
+        {
+            var b = M.Mid(a, new Vec { X = t, Y = 1 }, t);
+            return M.Mid(b, a, 0.25);
+        }
+
+        // A tuple parameter and a tuple result through a call.
+        [Differentiable]
+        public static double Tuples((double A, double B) t, double k)
+        {
+            var (s, p) = M.Both(t, k);
+            var u = M.Both((p, s), 2.0);
+            return u.Sum * u.Product + M.Both(t, s).Product;
+        }
+    }
+}";
+
+        private static readonly Lazy<Type> Inlined = new(() => GeneratorHarness.CompileAndLoad(Source, "StructCalls").Assembly.GetType("StructCalls.M")!);
+
+        private static readonly Lazy<Type> Called = new(() => GeneratorHarness.CompileAndLoad(Source, "StructCalls", disabledOptimizations: "Inlining").Assembly.GetType("StructCalls.M")!);
+
+        private static Type Owner(bool inlining) => inlining ? Inlined.Value : Called.Value;
+
+        private static object Make(Type owner, string name, params double[] leaves) => StructLeaves.Make(owner.Assembly.GetType("StructCalls." + name)!, leaves);
+
+        public static TheoryData<bool> Inlining => new() { true, false };
+
+        [Theory]
+        [MemberData(nameof(Inlining))]
+        public void StructArguments_MatchFiniteDifferences(bool inlining)
+        {
+            var owner = Owner(inlining);
+            StructLeaves.CheckScalar(owner, "Perimeter", new[] { Make(owner, "P", 0.3, 1.2), Make(owner, "P", -0.7, 0.9), Make(owner, "P", 1.5, -0.4) });
+            StructLeaves.CheckScalar(owner, "Route", new[] { Make(owner, "Segment", 0.3, 1.2, -0.7, 0.9), Make(owner, "P", 1.5, -0.4) });
+            StructLeaves.CheckScalar(owner, "Twice", new[] { Make(owner, "P", 0.3, 1.2), 0.7 });
+        }
+
+        [Theory]
+        [MemberData(nameof(Inlining))]
+        public void StructResults_MatchFiniteDifferences(bool inlining)
+        {
+            var owner = Owner(inlining);
+            StructLeaves.CheckScalar(owner, "Blend", new[] { Make(owner, "Vec", 0.3, 1.2), Make(owner, "Vec", -0.7, 0.9), 0.4 });
+        }
+
+        [Theory]
+        [MemberData(nameof(Inlining))]
+        public void Vector3Arguments_MatchFiniteDifferences(bool inlining) =>
+            StructLeaves.CheckScalar(Owner(inlining), "Energy", new object[] { new System.Numerics.Vector3(0.5f, -1.5f, 2.0f), new System.Numerics.Vector3(1.1f, 0.3f, -0.8f), 1.3f }, tolerance: 5e-3);
+
+        [Theory]
+        [MemberData(nameof(Inlining))]
+        public void Hessians_ThroughStructCalls_MatchFiniteDifferencesOfTheGradient(bool inlining)
+        {
+            var owner = Owner(inlining);
+            StructLeaves.CheckHessian(owner, "Perimeter", new[] { Make(owner, "P", 0.3, 1.2), Make(owner, "P", -0.7, 0.9), Make(owner, "P", 1.5, -0.4) });
+            StructLeaves.CheckHessian(owner, "Route", new[] { Make(owner, "Segment", 0.3, 1.2, -0.7, 0.9), Make(owner, "P", 1.5, -0.4) });
+            StructLeaves.CheckHessian(owner, "Twice", new[] { Make(owner, "P", 0.3, 1.2), 0.7 });
+        }
+
+        [Theory]
+        [MemberData(nameof(Inlining))]
+        public void StructResultOfStructCalls_JacobianReverseAndForward_MatchFiniteDifferences(bool inlining)
+        {
+            var owner = Owner(inlining);
+            StructLeaves.CheckVectorValued(owner, "Chain", new[] { Make(owner, "Vec", 0.3, 1.2), 0.4 }, 1e-6);
+        }
+
+        [Theory]
+        [MemberData(nameof(Inlining))]
+        public void TupleArgumentsAndResults_MatchFiniteDifferences(bool inlining) =>
+            StructLeaves.CheckScalar(Owner(inlining), "Tuples", new object[] { (0.6, -1.1), 0.8 });
+    }
+}
