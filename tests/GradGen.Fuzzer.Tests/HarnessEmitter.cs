@@ -55,6 +55,7 @@ namespace GradGen.Fuzzer.Tests
                             case ParamKind.Double: d.Add("out double d" + q.Cap); break;
                             case ParamKind.Float: d.Add("out float d" + q.Cap); break;
                             case ParamKind.Tuple: d.Add("out (double, double) d" + q.Cap); break;
+                            case ParamKind.Struct: d.Add("out Pt d" + q.Cap); break;
                             case ParamKind.Matrix:
                                 body.Add("var d" + q.Cap + " = FilledMat(" + q.Rows + ", " + q.Cols + ", 123.0);");
                                 d.Add("d" + q.Cap);
@@ -82,6 +83,7 @@ namespace GradGen.Fuzzer.Tests
                         case ParamKind.Double: body.Add("double d" + q.Cap + " = acc[" + o + "];"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Float: body.Add("float d" + q.Cap + " = (float)acc[" + o + "];"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Tuple: body.Add("var d" + q.Cap + " = (acc[" + o + "], acc[" + (o + 1) + "]);"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Struct: body.Add("var d" + q.Cap + " = " + Point("acc", o) + ";"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Matrix: body.Add("var d" + q.Cap + " = Mat(acc, " + o + ", " + q.Rows + ", " + q.Cols + ");"); d.Add("d" + q.Cap); break;
                         default: body.Add("var d" + q.Cap + " = Slice(acc, " + o + ", " + q.Length + ");"); d.Add("d" + q.Cap); break;
                     }
@@ -123,6 +125,7 @@ namespace GradGen.Fuzzer.Tests
                         {
                             case ParamKind.Double: d.Add("out double hv" + q.Cap); break;
                             case ParamKind.Tuple: d.Add("out (double, double) hv" + q.Cap); break;
+                            case ParamKind.Struct: d.Add("out Pt hv" + q.Cap); break;
                             case ParamKind.Matrix: body.Add("var hv" + q.Cap + " = FilledMat(" + q.Rows + ", " + q.Cols + ", 123.0);"); d.Add("hv" + q.Cap); break;
                             default: body.Add("var hv" + q.Cap + " = Filled(" + q.Length + ", 123.0);"); d.Add("hv" + q.Cap); break;
                         }
@@ -135,6 +138,7 @@ namespace GradGen.Fuzzer.Tests
                         {
                             ParamKind.Double => "hv[" + o + "] = hv" + q.Cap + ";",
                             ParamKind.Tuple => "hv[" + o + "] = hv" + q.Cap + ".Item1; hv[" + (o + 1) + "] = hv" + q.Cap + ".Item2;",
+                            ParamKind.Struct => "hv[" + o + "] = hv" + q.Cap + ".X; hv[" + (o + 1) + "] = hv" + q.Cap + ".Y;",
                             ParamKind.Matrix => "OutMat(hv, " + o + ", hv" + q.Cap + ");",
                             _ => "Out(hv, " + o + ", hv" + q.Cap + ");",
                         });
@@ -189,6 +193,7 @@ namespace GradGen.Fuzzer.Tests
                 {
                     ParamKind.Double or ParamKind.Float => flat + "[" + o + "] = d" + q.Cap + ";",
                     ParamKind.Tuple => flat + "[" + o + "] = d" + q.Cap + ".Item1; " + flat + "[" + (o + 1) + "] = d" + q.Cap + ".Item2;",
+                    ParamKind.Struct => flat + "[" + o + "] = d" + q.Cap + ".X; " + flat + "[" + (o + 1) + "] = d" + q.Cap + ".Y;",
                     ParamKind.Matrix => "OutMat(" + flat + ", " + o + ", d" + q.Cap + ");",
                     _ => "Out(" + flat + ", " + o + ", d" + q.Cap + ");",
                 });
@@ -222,9 +227,14 @@ namespace GradGen.Fuzzer.Tests
             ParamKind.Double => vector + "[" + d.Offset + "]",
             ParamKind.Float => "(float)" + vector + "[" + d.Offset + "]",
             ParamKind.Tuple => "(" + vector + "[" + d.Offset + "], " + vector + "[" + (d.Offset + 1) + "])",
+            ParamKind.Struct => Point(vector, d.Offset),
             ParamKind.Matrix => "Mat(" + vector + ", " + d.Offset + ", " + d.P.Rows + ", " + d.P.Cols + ")",
             _ => "Slice(" + vector + ", " + d.Offset + ", " + d.P.Length + ")",
         }));
+
+        /// <summary>The program's Pt from two elements of a flat vector (its object initializer serves both of its forms).</summary>
+        private static string Point(string vector, int offset) =>
+            "new Pt { X = " + vector + "[" + offset + "], Y = " + vector + "[" + (offset + 1) + "] }";
 
         /// <summary>A harness method: builds the inputs from p, runs the body (which sets r), checks the inputs, returns r.</summary>
         private static void Method(StringBuilder sb, string signature, FuzzProgram p, System.Action<List<string>> fill)
@@ -237,6 +247,7 @@ namespace GradGen.Fuzzer.Tests
                     ParamKind.Double => "double " + q.Name + " = p[" + o + "];",
                     ParamKind.Float => "float " + q.Name + " = (float)p[" + o + "];",
                     ParamKind.Tuple => "var " + q.Name + " = (p[" + o + "], p[" + (o + 1) + "]);",
+                    ParamKind.Struct => "var " + q.Name + " = " + Point("p", o) + ";",
                     ParamKind.Matrix => "var " + q.Name + " = Mat(p, " + o + ", " + q.Rows + ", " + q.Cols + ");",
                     _ => "var " + q.Name + " = Slice(p, " + o + ", " + q.Length + ");",
                 });

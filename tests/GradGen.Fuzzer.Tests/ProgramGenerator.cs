@@ -6,7 +6,7 @@ using System.Text;
 
 namespace GradGen.Fuzzer.Tests
 {
-    internal enum ParamKind { Double, Float, Array, Span, Matrix, Int, NoDerivative, Tuple }
+    internal enum ParamKind { Double, Float, Array, Span, Matrix, Int, NoDerivative, Tuple, Struct }
 
     /// <summary>One parameter of a fuzzed entry method: how the harness builds it from the flat input vector.</summary>
     internal sealed class ParamSpec
@@ -18,14 +18,14 @@ namespace GradGen.Fuzzer.Tests
         public int IntValue;        // Int
         public double ConstValue;   // NoDerivative
 
-        public bool Differentiable => Kind is ParamKind.Double or ParamKind.Float or ParamKind.Array or ParamKind.Span or ParamKind.Matrix or ParamKind.Tuple;
+        public bool Differentiable => Kind is ParamKind.Double or ParamKind.Float or ParamKind.Array or ParamKind.Span or ParamKind.Matrix or ParamKind.Tuple or ParamKind.Struct;
 
         public int FlatSize => Kind switch
         {
             ParamKind.Double or ParamKind.Float => 1,
             ParamKind.Array or ParamKind.Span => Length,
             ParamKind.Matrix => Rows * Cols,
-            ParamKind.Tuple => 2,
+            ParamKind.Tuple or ParamKind.Struct => 2,
             _ => 0,
         };
 
@@ -44,6 +44,7 @@ namespace GradGen.Fuzzer.Tests
         public bool ReturnsFloat;
         public bool UsesFloat;
         public bool Higher;         // Jacobian and Hessian kinds generated
+        public bool UsesPoint;      // declares the struct Pt
         public List<ParamSpec> Params = new();
         public string Source = "";
 
@@ -66,6 +67,12 @@ namespace GradGen.Fuzzer.Tests
 
         /// <summary>Choices added after programs were pinned by tests (tuple parameters): a stream of their own, so programs without them stay as they were.</summary>
         private readonly Random _later;
+
+        /// <summary>Choices added later still (the struct Pt, callees that take a tuple or Pt or return a Pt): a third stream.</summary>
+        private readonly Random _types;
+
+        /// <summary>Whether the program's Pt is a readonly record struct (else a struct of public fields); decided when first used.</summary>
+        private bool? _recordPoint;
         private readonly FuzzProgram _program;
         private readonly List<Callee> _callees = new();
         private string _kinds = "";
@@ -74,6 +81,7 @@ namespace GradGen.Fuzzer.Tests
         {
             _rng = new Random(Mix(seed, index));
             _later = new Random(Mix(seed, index) ^ 0x5bd1e995);
+            _types = new Random(Mix(seed, index) ^ 0x27d4eb2f);
             _program = new FuzzProgram { Index = index, Namespace = "Fz" + index.ToString(CultureInfo.InvariantCulture) };
         }
 
@@ -93,7 +101,7 @@ namespace GradGen.Fuzzer.Tests
 
         // ------------------------------------------------------------------------------------------------------------
 
-        internal enum CalleeKind { Scalar, Tuple, Recursive, ArrayArg }
+        internal enum CalleeKind { Scalar, Tuple, Recursive, ArrayArg, PairArg }
 
         internal sealed class Callee
         {
@@ -103,11 +111,30 @@ namespace GradGen.Fuzzer.Tests
             public int Arity;
             public bool Instance;
             public bool PreferThis;
+            public bool PairIsStruct;   // PairArg: takes a Pt (else a (double X, double Y))
+            public bool ReturnsPoint;   // Tuple: returns a Pt (else a (double A, double B))
+
+            /// <summary>The element names of a Tuple callee's result.</summary>
+            public (string A, string B) Elements => ReturnsPoint ? (".X", ".Y") : (".A", ".B");
         }
 
         private bool Chance(double p) => _rng.NextDouble() < p;
 
         private bool LaterChance(double p) => _later.NextDouble() < p;
+
+        private bool TypesChance(double p) => _types.NextDouble() < p;
+
+        private bool RecordPoint
+        {
+            get
+            {
+                _program.UsesPoint = true;
+                return _recordPoint ??= TypesChance(0.5);
+            }
+        }
+
+        /// <summary>A Pt made of two values: by its constructor (record) or its object initializer (fields).</summary>
+        private string MakePoint(string x, string y) => RecordPoint ? "new Pt(" + x + ", " + y + ")" : "new Pt { X = " + x + ", Y = " + y + " }";
 
         private T Pick<T>(IReadOnlyList<T> items) => items[_rng.Next(items.Count)];
 
@@ -173,6 +200,12 @@ namespace GradGen.Fuzzer.Tests
                 ps.Insert(_later.Next(ps.Count + 1), new ParamSpec { Kind = ParamKind.Tuple, Name = "pt" });
             }
 
+            if (TypesChance(0.15))
+            {
+                ps.Insert(_types.Next(ps.Count + 1), new ParamSpec { Kind = ParamKind.Struct, Name = "ps" });
+                p.UsesPoint = true;
+            }
+
             p.Params = ps;
             p.UsesFloat = floatParam || p.ReturnsFloat;
 
@@ -216,6 +249,12 @@ namespace GradGen.Fuzzer.Tests
             src.AppendLine();
             src.Append("namespace ").AppendLine(p.Namespace);
             src.AppendLine("{");
+            if (p.UsesPoint)
+            {
+                src.AppendLine(RecordPoint ? "    public readonly record struct Pt(double X, double Y);" : "    public struct Pt { public double X; public double Y; }");
+                src.AppendLine();
+            }
+
             src.Append("    public ").Append(p.Instance ? "" : "static ").AppendLine("partial class Main");
             src.AppendLine("    {");
             if (p.Instance)
@@ -250,7 +289,7 @@ namespace GradGen.Fuzzer.Tests
             return p;
         }
 
-        private static string Declare(ParamSpec p) => p.Kind switch
+        private string Declare(ParamSpec p) => p.Kind switch
         {
             ParamKind.Double => "double " + p.Name,
             ParamKind.Float => "float " + p.Name,
@@ -260,6 +299,7 @@ namespace GradGen.Fuzzer.Tests
             ParamKind.Int => "int " + p.Name,
             ParamKind.NoDerivative => "[NoDerivative] double " + p.Name,
             ParamKind.Tuple => "(double X, double Y) " + p.Name,
+            ParamKind.Struct => "Pt " + p.Name,
             _ => throw new InvalidOperationException(),
         };
 
@@ -274,7 +314,7 @@ namespace GradGen.Fuzzer.Tests
                 kinds.Add(CalleeKind.Tuple);
             }
 
-            var kind = Pick(kinds);
+            var kind = TypesChance(0.12) ? CalleeKind.PairArg : Pick(kinds);
             bool inOther = kind != CalleeKind.Recursive && Chance(0.4);
             bool instance = !inOther && _program.Instance && kind != CalleeKind.Recursive && Chance(0.4);
             string name = kind switch
@@ -282,6 +322,7 @@ namespace GradGen.Fuzzer.Tests
                 CalleeKind.Tuple => "T",
                 CalleeKind.Recursive => "R",
                 CalleeKind.ArrayArg => "S",
+                CalleeKind.PairArg => "Q",
                 _ => inOther ? "K" : "H",
             } + k.ToString(CultureInfo.InvariantCulture);
             var sb = inOther ? other : main;
@@ -289,10 +330,21 @@ namespace GradGen.Fuzzer.Tests
             string mods = access + (instance ? " " : " static ");
             string kindsAttr = kind == CalleeKind.Tuple ? "" : _kinds;
             var body = new BodyGen(this, isEntry: false, returnsFloat: false, returnsTuple: kind == CalleeKind.Tuple) { HasThis = instance, OwnType = inOther ? "Other" : "Main" };
+            var callee = new Callee { Type = inOther ? "Other" : "Main", Name = name, Kind = kind, Instance = instance };
+            callee.ReturnsPoint = body.ReturnsPoint = kind == CalleeKind.Tuple && TypesChance(0.4);
+            _program.UsesPoint |= callee.ReturnsPoint;
             string sig;
             int arity;
             switch (kind)
             {
+                case CalleeKind.PairArg:
+                    callee.PairIsStruct = TypesChance(0.5);
+                    _program.UsesPoint |= callee.PairIsStruct;
+                    sig = (callee.PairIsStruct ? "Pt" : "(double X, double Y)") + " p, double u";
+                    arity = 1;
+                    body.AddParam(new ParamSpec { Kind = callee.PairIsStruct ? ParamKind.Struct : ParamKind.Tuple, Name = "p" });
+                    body.AddParam(new ParamSpec { Kind = ParamKind.Double, Name = "u" });
+                    break;
                 case CalleeKind.Recursive:
                     sig = "double u, int depth";
                     arity = 1;
@@ -324,17 +376,20 @@ namespace GradGen.Fuzzer.Tests
                 _program.UsesFloat = true;
             }
 
-            string ret = kind == CalleeKind.Tuple ? "(double A, double B)" : "double";
+            string ret = callee.ReturnsPoint ? "Pt" : kind == CalleeKind.Tuple ? "(double A, double B)" : "double";
             sb.Append("        [Differentiable").Append(kindsAttr).AppendLine("]");
             sb.Append("        ").Append(mods).Append(ret).Append(' ').Append(name).Append('(').Append(sig).AppendLine(")");
             sb.Append(text);
             sb.AppendLine();
-            _callees.Add(new Callee { Type = inOther ? "Other" : "Main", Name = name, Kind = kind, Arity = arity, Instance = instance, PreferThis = Chance(0.5) });
+            callee.Arity = arity;
+            callee.PreferThis = Chance(0.5);
+            _callees.Add(callee);
         }
 
         // ------------------------------------------------------------------------------------------------------------
 
-        private enum VT { D, F, I, Arr, Span, Mat, IntArr, Tuple }
+        // Tuple: a tuple or Pt local (Var.Point), read by element; Whole: a tuple or Pt parameter, passed on whole.
+        private enum VT { D, F, I, Arr, Span, Mat, IntArr, Tuple, Whole }
 
         private sealed class Var
         {
@@ -342,6 +397,9 @@ namespace GradGen.Fuzzer.Tests
             public VT Type;
             public bool Writable;
             public bool IsParam;
+            public bool Point;
+
+            public (string A, string B) Elements => Point ? (".X", ".Y") : (".A", ".B");
         }
 
         /// <summary>Generates one method body; tracks scopes, loop depth and where tuple-call elements may appear.</summary>
@@ -369,6 +427,7 @@ namespace GradGen.Fuzzer.Tests
             }
 
             public bool HasThis;
+            public bool ReturnsPoint;
             public string OwnType = "Main";
             public bool UsesFloat;
             public string? RecursiveName;
@@ -383,11 +442,13 @@ namespace GradGen.Fuzzer.Tests
 
             public void AddParam(ParamSpec p)
             {
-                if (p.Kind == ParamKind.Tuple)
+                if (p.Kind is ParamKind.Tuple or ParamKind.Struct)
                 {
-                    // Its elements are scalars the body reads and may overwrite.
-                    _scopes[0].Add(new Var { Name = p.Name + ".X", Type = VT.D, IsParam = true, Writable = _g.LaterChance(0.3) });
-                    _scopes[0].Add(new Var { Name = p.Name + ".Y", Type = VT.D, IsParam = true, Writable = _g.LaterChance(0.3) });
+                    // Its elements are scalars the body reads and may overwrite (not a record Pt's); it may be passed on whole.
+                    bool Writable() => p.Kind == ParamKind.Tuple ? _g.LaterChance(0.3) : !_g.RecordPoint && _g.TypesChance(0.3);
+                    _scopes[0].Add(new Var { Name = p.Name + ".X", Type = VT.D, IsParam = true, Writable = Writable() });
+                    _scopes[0].Add(new Var { Name = p.Name + ".Y", Type = VT.D, IsParam = true, Writable = Writable() });
+                    _scopes[0].Add(new Var { Name = p.Name, Type = VT.Whole, IsParam = true, Point = p.Kind == ParamKind.Struct });
                     return;
                 }
 
@@ -455,7 +516,7 @@ namespace GradGen.Fuzzer.Tests
             {
                 if (_returnsTuple)
                 {
-                    return "(" + Expr(3) + ", " + Expr(3) + ")";
+                    return ReturnsPoint ? _g.MakePoint(Expr(3), Expr(3)) : "(" + Expr(3) + ", " + Expr(3) + ")";
                 }
 
                 return _returnsFloat ? "(float)(" + Expr(3) + ")" : Expr(3);
@@ -628,15 +689,16 @@ namespace GradGen.Fuzzer.Tests
                         var t = _g.Pick(tuples);
                         if (writableD.Count > 0 && Chance(0.5))
                         {
-                            Line(_g.Pick(writableD).Name + " = " + t.Name + (Chance(0.5) ? ".A" : ".B") + " * " + Expr(1) + ";");
+                            Line(_g.Pick(writableD).Name + " = " + t.Name + (Chance(0.5) ? t.Elements.A : t.Elements.B) + " * " + Expr(1) + ";");
                         }
-                        else if (tupleCallees.Count > 0)
+                        else if (tupleCallees.Count > 0 && _g.Pick(tupleCallees) is var same && same.ReturnsPoint == t.Point)
                         {
-                            Line(t.Name + " = " + Call(_g.Pick(tupleCallees)) + ";");
+                            Line(t.Name + " = " + Call(same) + ";");
                         }
                         else
                         {
-                            Line(t.Name + " = (" + t.Name + ".B, " + Squash(t.Name + ".A") + ");");
+                            var swapped = (t.Name + t.Elements.B, Squash(t.Name + t.Elements.A));
+                            Line(t.Name + " = " + (t.Point ? _g.MakePoint(swapped.Item1, swapped.Item2) : "(" + swapped.Item1 + ", " + swapped.Item2 + ")") + ";");
                         }
 
                         break;
@@ -791,7 +853,8 @@ namespace GradGen.Fuzzer.Tests
 
             private void TupleCall(Callee callee, List<Var> writableD, List<Var> tuples)
             {
-                switch (R.Next(5))
+                var choice = R.Next(5);
+                switch (callee.ReturnsPoint && choice < 2 ? 3 : choice)
                 {
                     case 0:
                     case 1:
@@ -823,12 +886,13 @@ namespace GradGen.Fuzzer.Tests
                         var name = Fresh("tp");
                         Line("var " + name + " = " + Call(callee) + ";");
                         Declare(name, VT.Tuple, true);
+                        _scopes[_scopes.Count - 1][^1].Point = callee.ReturnsPoint;
                         break;
                     }
                     default:
                     {
                         // Element access of a tuple call, at statement level (not inside a condition or a ?: branch).
-                        var e = Call(callee) + (Chance(0.5) ? ".A" : ".B");
+                        var e = Call(callee) + (Chance(0.5) ? callee.Elements.A : callee.Elements.B);
                         if (writableD.Count > 0 && Chance(0.7))
                         {
                             var v = _g.Pick(writableD);
@@ -953,7 +1017,8 @@ namespace GradGen.Fuzzer.Tests
 
                 if (r == 7 && tuples.Count > 0)
                 {
-                    return _g.Pick(tuples).Name + (Chance(0.5) ? ".A" : ".B");
+                    var t = _g.Pick(tuples);
+                    return t.Name + (Chance(0.5) ? t.Elements.A : t.Elements.B);
                 }
 
                 if (r == 8 && HasThis && Chance(0.5))
@@ -991,6 +1056,15 @@ namespace GradGen.Fuzzer.Tests
                     {
                         var arrays = OfType(VT.Arr);
                         return arrays.Count == 0 ? Const() : CallName(c) + "(" + _g.Pick(arrays).Name + ", " + Arg() + ")";
+                    }
+                    case CalleeKind.PairArg:
+                    {
+                        // A parameter or local of the callee's type passed whole, or one made in place.
+                        var whole = OfType(VT.Whole, VT.Tuple).Where(v => v.Point == c.PairIsStruct).ToList();
+                        var pair = whole.Count > 0 && _g.TypesChance(0.4) ? whole[_g._types.Next(whole.Count)].Name
+                            : c.PairIsStruct ? _g.MakePoint(Arg(), Arg())
+                            : "(" + Arg() + ", " + Arg() + ")";
+                        return CallName(c) + "(" + pair + ", " + Arg() + ")";
                     }
                     default:
                         return CallName(c) + "(" + string.Join(", ", Enumerable.Range(0, c.Arity).Select(_ => Arg())) + ")";
@@ -1039,7 +1113,7 @@ namespace GradGen.Fuzzer.Tests
                     var c = _g.Pick(callees);
                     if (c.Kind == CalleeKind.Tuple)
                     {
-                        return Call(c, noTupleElements) + (Chance(0.5) ? ".A" : ".B");
+                        return Call(c, noTupleElements) + (Chance(0.5) ? c.Elements.A : c.Elements.B);
                     }
 
                     return Call(c, noTupleElements);

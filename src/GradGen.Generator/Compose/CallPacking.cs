@@ -15,7 +15,8 @@ namespace GradGen.Generator.Compose
     internal static class CallPacking
     {
         public static List<Stmt> Apply(List<Stmt> body, NameScope names) =>
-            IrWalker.AllStatements(body).SelectMany(s => s.Expressions()).SelectMany(IrWalker.AllExpressions).Any(IsPacked)
+            IrWalker.AllStatements(body).Any(s => s is AssignTuple tuple && HoldsStruct(tuple.Value.Type))
+            || IrWalker.AllStatements(body).SelectMany(s => s.Expressions()).SelectMany(IrWalker.AllExpressions).Any(IsPacked)
                 ? Statements(body, names)
                 : body;
 

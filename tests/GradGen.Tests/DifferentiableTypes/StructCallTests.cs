@@ -110,6 +110,13 @@ namespace StructCalls
             return M.Mid(b, a, 0.25);
         }
 
+        // Elements of struct results read in a return (the call splits off after parsing), from a callee taking reals.
+        [Differentiable]
+        public static double Height(double u, double s) => Launch(u, s).Y * Launch(u * s, 2.0).X;
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Vec Launch(double u, double s) => new Vec { X = Math.Cos(u) * s, Y = Math.Sin(u) * s * s };
+
         // A tuple parameter and a tuple result through a call.
         [Differentiable]
         public static double Tuples((double A, double B) t, double k)
@@ -147,6 +154,8 @@ namespace StructCalls
         {
             var owner = Owner(inlining);
             StructLeaves.CheckScalar(owner, "Blend", new[] { Make(owner, "Vec", 0.3, 1.2), Make(owner, "Vec", -0.7, 0.9), 0.4 });
+            StructLeaves.CheckScalar(owner, "Height", new object[] { 0.3, 1.7 });
+            StructLeaves.CheckVectorValued(owner, "Launch", new object[] { 0.3, 1.7 }, 1e-6);
         }
 
         [Theory]
