@@ -21,7 +21,7 @@ namespace GradGen.Generator
             var methods = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     "GradGen.DifferentiableAttribute",
-                    static (node, _) => node is MethodDeclarationSyntax,
+                    static (node, _) => node is MethodDeclarationSyntax or OperatorDeclarationSyntax,
                     static (ctx, ct) => MethodParser.ParseForGenerator((IMethodSymbol)ctx.TargetSymbol, ctx.SemanticModel, ctx.Attributes[0], ct))
                 .WithTrackingName(TrackingNames.Methods)
                 .Select(static (m, _) => Preparation.Prepare(m))

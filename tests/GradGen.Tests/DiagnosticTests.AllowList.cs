@@ -50,7 +50,6 @@ namespace GradGen.Tests
             { "(double X, decimal Y) p", "p.X * (double)p.Y" },
             { "Weights m", "m.W + m.B" },
             { "Hidden s", "s.V" },
-            { "System.Numerics.Complex z", "z.Real" },
             { "decimal d", "(double)d" },
             { "double? n", "n.GetValueOrDefault()" },
             { "object o", "(double)o" },

@@ -100,7 +100,7 @@ namespace GradGen.Generator.Diagnostics
                             }
                         }
                     },
-                    // Local functions, operators and accessors can neither be differentiated nor stand for a derivative;
+                    // Local functions, conversions and accessors can neither be differentiated nor stand for a derivative;
                     // they are visited to say so.
                     SyntaxKind.MethodDeclaration,
                     SyntaxKind.LocalFunctionStatement,

@@ -106,24 +106,16 @@ namespace GradGen.Generator.Frontend
                     return leafTypes.Select(t => (Expr)Build.Num(t, 0)).ToList();
                 case var numerics when IsVectorOperation(numerics):
                     return Converted(VectorValues(numerics, output), leafTypes);
+                case var complex when IsComplexOperation(complex):
+                    return Converted(ComplexValues(complex, output), leafTypes);
                 case IObjectCreationOperation creation when TypeNames.Of(creation.Type!) is StructType structure:
                     return Constructed(creation, structure, output);
                 case IWithOperation with when AggregateValues(with.Operand, with.Operand.Type!, output) is { } copied:
                     return Initialized(copied, (StructType)TypeNames.Of(with.Type!), with.Initializer, output);
-                case IInvocationOperation invocation:
-                    if (ParseInvocation(invocation, asStatement: false) is not { } call)
-                    {
-                        return null;
-                    }
-
-                    var callTypes = Types.Leaves(TypeNames.Of(invocation.Type!))!.Select(l => l.Type).ToList();
-                    var fits = targets is not null
-                        && targets.All(t => t is Var)
-                        && targets.Select((t, i) => t.Type == callTypes[i]).All(b => b)
-                        && targets.Distinct().Count() == targets.Count;
-                    var receivers = fits ? targets!.Cast<Var>().ToList() : callTypes.Select(NewTemporary).ToList();
-                    output.Add(new AssignTuple(Line(invocation), receivers.Cast<Expr>().ToEquatableArray(), call));
-                    return Converted(receivers.Cast<Expr>().ToList(), leafTypes);
+                case IInvocationOperation or IBinaryOperation { OperatorMethod: not null } or IUnaryOperation { OperatorMethod: not null }:
+                    // A user-defined operator on structs is a call of its [Differentiable] method.
+                    var call = value is IInvocationOperation invocation ? ParseInvocation(invocation, asStatement: false) : ParseExpression(value);
+                    return Converted(CallLeaves(call, Line(value), output, targets), leafTypes);
                 case IConditionalOperation:
                     Unsupported(value, $"a choice between two {Kind(type)}s", "assign the chosen value in an if/else");
                     return null;
@@ -134,6 +126,27 @@ namespace GradGen.Generator.Frontend
                     Unsupported(value, $"this {Kind(type)} expression", "use a local, a literal (new P(x, y), (a, b)) or default");
                     return null;
             }
+        }
+
+        /// <summary>
+        /// The leaves of an aggregate <paramref name="call"/> returns: all assigned at once, to <paramref name="targets"/>
+        /// when they are distinct variables of the leaf types, else to new locals. Null when the call is none (reported).
+        /// </summary>
+        private List<Expr>? CallLeaves(Expr? call, int line, List<Stmt> output, IReadOnlyList<Expr>? targets)
+        {
+            if (call is not (DiffCall or Call))
+            {
+                return null;
+            }
+
+            var callTypes = Types.Leaves(call.Type)!.Select(l => l.Type).ToList();
+            var fits = targets is not null
+                && targets.All(t => t is Var)
+                && targets.Select((t, i) => t.Type == callTypes[i]).All(b => b)
+                && targets.Distinct().Count() == targets.Count;
+            var receivers = fits ? targets!.Cast<Var>().ToList() : callTypes.Select(NewTemporary).ToList();
+            output.Add(new AssignTuple(line, receivers.Cast<Expr>().ToEquatableArray(), call));
+            return receivers.Cast<Expr>().ToList();
         }
 
         /// <summary>
@@ -311,6 +324,11 @@ namespace GradGen.Generator.Frontend
             var aggregate = TypeNames.Of(aggregateType);
             if (LeafRange(aggregate, name) is not { Start: var index })
             {
+                if (ComplexScalar(member) is { } complexScalar)
+                {
+                    return complexScalar;
+                }
+
                 Unsupported(member, $"the computed property '{name}' of a struct GradGen differentiates (not yet)", "compute it from the struct's fields in the method");
                 return Placeholder;
             }

@@ -89,9 +89,8 @@ namespace GradGen.Generator.Frontend
                 return Placeholder;
             }
 
-            if (output != sideEffects && output.Count > 0)
+            if (CannotHoist(output, call, "a vector"))
             {
-                Unsupported(call, "a vector computed inside a condition or a branch of ?:", "compute it into a local first");
                 return Placeholder;
             }
 

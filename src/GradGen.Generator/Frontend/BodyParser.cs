@@ -291,6 +291,23 @@ namespace GradGen.Generator.Frontend
                     }
 
                     break;
+                case ICompoundAssignmentOperation { OperatorMethod: { } complexOperator } compound when IsComplex(complexOperator.ContainingType)
+                    && BinaryOperator(compound.OperatorKind) is { } complexOp && AggregateVariable(compound.Target) is { } complexTarget:
+                    if (ComplexArithmetic(complexOp, compound.Target, compound.Value, compound, output) is var (re, im))
+                    {
+                        AssignLeaves(complexTarget, new List<Expr> { re ?? Build.Num(Types.Double, 0), im ?? Build.Num(Types.Double, 0) }, Line(op), output);
+                    }
+
+                    break;
+                case ICompoundAssignmentOperation { OperatorMethod: { } userOperator } compound when !IsNumericsVector(userOperator.ContainingType) && !IsComplex(userOperator.ContainingType)
+                    && AggregateVariable(compound.Target) is { } target:
+                    // p += q with a user-defined operator: p = op_Addition(p, q).
+                    if (CallLeaves(UserOperator(userOperator, compound, compound.Target, compound.Value), Line(op), output, target) is { } results)
+                    {
+                        AssignLeaves(target, results, Line(op), output);
+                    }
+
+                    break;
                 case IDeconstructionAssignmentOperation deconstruction:
                     ParseDeconstruction(deconstruction, output);
                     break;
@@ -754,7 +771,7 @@ namespace GradGen.Generator.Frontend
                     Unsupported(op, "a tuple-valued call used as a whole here", "deconstruct it into locals (var (a, b) = G(x)), assign it to a tuple local, or read one element (G(x).Item1)");
                     return Placeholder;
                 case IInvocationOperation invocation:
-                    return VectorScalar(invocation) ?? ParseInvocation(invocation, asStatement: false) ?? Placeholder;
+                    return VectorScalar(invocation) ?? ComplexScalar(invocation) ?? ParseInvocation(invocation, asStatement: false) ?? Placeholder;
                 case IParenthesizedOperation parenthesized:
                     return ParseExpression(parenthesized.Operand);
                 case IAssignmentOperation or IIncrementOrDecrementOperation:
@@ -820,6 +837,11 @@ namespace GradGen.Generator.Frontend
 
         private Expr ParseBinary(IBinaryOperation binary)
         {
+            if (binary.OperatorMethod is { } method && !binary.IsLifted)
+            {
+                return UserOperator(method, binary, binary.LeftOperand, binary.RightOperand);
+            }
+
             if (binary.OperatorMethod is not null || binary.IsLifted || BinaryOperator(binary.OperatorKind) is not { } op)
             {
                 Unsupported(binary, $"the operator '{binary.OperatorKind}' on these operands", "use built-in numeric operators");
@@ -846,9 +868,14 @@ namespace GradGen.Generator.Frontend
 
         private Expr ParseUnary(IUnaryOperation unary)
         {
+            if (unary.OperatorMethod is { } method && !unary.IsLifted)
+            {
+                return UserOperator(method, unary, unary.Operand);
+            }
+
             if (unary.OperatorMethod is not null || unary.IsLifted)
             {
-                Unsupported(unary, "a user-defined or lifted operator", "use built-in numeric operators");
+                Unsupported(unary, "a lifted operator", "use built-in numeric operators");
                 return Placeholder;
             }
 
@@ -892,7 +919,35 @@ namespace GradGen.Generator.Frontend
             var arguments = invocation.Arguments
                 .Where(a => a.ArgumentKind != ArgumentKind.ParamArray)
                 .OrderBy(a => a.Parameter?.Ordinal ?? 0)
+                .Select(a => (a.Parameter, a.Value))
                 .ToList();
+            return ParseCall(target, invocation.Instance, arguments, invocation.Syntax, asStatement);
+        }
+
+        /// <summary>
+        /// A user-defined operator (<c>a + b</c> on a struct): a call of its method when that is [Differentiable],
+        /// else an error, as for any other method GradGen cannot see into.
+        /// </summary>
+        private Expr UserOperator(IMethodSymbol method, IOperation op, params IOperation[] operands)
+        {
+            if (method.ContainingType.Locations.Any(l => !l.IsInSource))
+            {
+                Unsupported(op, $"the operator '{method.ToDisplayString()}' (not yet)", "write it with the fields");
+                return Placeholder;
+            }
+
+            if (!HasAttribute(method, DifferentiableAttribute))
+            {
+                Unsupported(op, $"the user-defined operator '{method.ToDisplayString()}'", "mark it [Differentiable], or write the arithmetic out");
+                return Placeholder;
+            }
+
+            return ParseCall(method, null, method.Parameters.Zip(operands, (p, o) => ((IParameterSymbol?)p, o)).ToList(), op.Syntax, asStatement: false) ?? Placeholder;
+        }
+
+        /// <summary>A call of <paramref name="target"/> with <paramref name="arguments"/> in the order of its parameters.</summary>
+        private Expr? ParseCall(IMethodSymbol target, IOperation? instance, List<(IParameterSymbol? Parameter, IOperation Value)> arguments, SyntaxNode syntax, bool asStatement)
+        {
             var differentiable = target.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute);
             var split = !asStatement && differentiable is not null && target.Parameters.Any(MethodParser.IsAggregateWrt);
             if ((split ? Split(arguments) : arguments.Select(a => ParseExpression(a.Value)).ToList()) is not { } argumentList)
@@ -907,7 +962,7 @@ namespace GradGen.Generator.Frontend
             {
                 if (function.IsPiecewiseConstant)
                 {
-                    PiecewiseConstantCalls.Add((args, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}"));
+                    PiecewiseConstantCalls.Add((args, syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}"));
                 }
 
                 if (function.Function is { } f)
@@ -919,7 +974,7 @@ namespace GradGen.Generator.Frontend
                 return new Call(type, null, TypeNames.Spelled(target.ContainingType), target.Name, args);
             }
 
-            var receiver = target.IsStatic ? null : ParseReceiver(invocation.Instance);
+            var receiver = target.IsStatic ? null : ParseReceiver(instance);
             var staticType = target.IsStatic ? TypeNames.Spelled(target.ContainingType) : null;
             var name = target.IsGenericMethod
                 ? $"{target.Name}<{string.Join(", ", target.TypeArguments.Select(TypeNames.Of))}>"
@@ -939,10 +994,10 @@ namespace GradGen.Generator.Frontend
                 if (differentiable is not null)
                 {
                     Callees.Add(MethodKeys.Of(target));
-                    CalleeSymbols.Add((target.OriginalDefinition, invocation.Syntax.GetLocation()));
+                    CalleeSymbols.Add((target.OriginalDefinition, syntax.GetLocation()));
                 }
 
-                DifferentiableCalls.Add((diffCall, invocation.Syntax.GetLocation(), display, differentiable is null ? DerivativeKind.None : MethodParser.Kinds(differentiable), target.OriginalDefinition));
+                DifferentiableCalls.Add((diffCall, syntax.GetLocation(), display, differentiable is null ? DerivativeKind.None : MethodParser.Kinds(differentiable), target.OriginalDefinition));
                 // The arguments of parameters before this one may be split into leaves, so it starts where they end.
                 var start = 0;
                 foreach (var parameter in target.Parameters)
@@ -950,7 +1005,7 @@ namespace GradGen.Generator.Frontend
                     var count = WrtOf(parameter).Count();
                     if (!MethodParser.IsWrt(parameter) && !MethodParser.IsAggregateWrt(parameter) && (Types.IsDifferentiable(TypeNames.Of(parameter.Type)) || IsAggregate(parameter.Type)))
                     {
-                        NoDerivativeArguments.Add((args[start], invocation.Syntax.GetLocation(), display, parameter.Name));
+                        NoDerivativeArguments.Add((args[start], syntax.GetLocation(), display, parameter.Name));
                     }
 
                     start += count;
@@ -965,7 +1020,7 @@ namespace GradGen.Generator.Frontend
             {
                 if (receiver is not null && WritableCollection(receiver) is { } written)
                 {
-                    writable.Add((written, invocation.Instance!.Syntax.ToString(), receiver is TypeCast));
+                    writable.Add((written, instance!.Syntax.ToString(), receiver is TypeCast));
                 }
 
                 for (var i = 0; i < arguments.Count; i++)
@@ -977,7 +1032,7 @@ namespace GradGen.Generator.Frontend
                 }
             }
 
-            PlainCalls.Add((call, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}", !target.ReturnsVoid && !asStatement, writable));
+            PlainCalls.Add((call, syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}", !target.ReturnsVoid && !asStatement, writable));
             return call;
 
             // Whether each argument of a parameter has a derivative: one per leaf of a split aggregate.
@@ -992,26 +1047,25 @@ namespace GradGen.Generator.Frontend
         /// its leaves (the callee's leaf parameters, see <see cref="DiffCall.Packed"/>), any other as it is. Null, and
         /// reported, when an aggregate argument is none GradGen follows.
         /// </summary>
-        private List<Expr>? Split(IEnumerable<IArgumentOperation> arguments)
+        private List<Expr>? Split(List<(IParameterSymbol? Parameter, IOperation Value)> arguments)
         {
             var args = new List<Expr>();
-            foreach (var argument in arguments)
+            foreach (var (parameter, value) in arguments)
             {
-                if (!MethodParser.IsAggregateWrt(argument.Parameter!))
+                if (!MethodParser.IsAggregateWrt(parameter!))
                 {
-                    args.Add(ParseExpression(argument.Value));
+                    args.Add(ParseExpression(value));
                     continue;
                 }
 
                 var hoisted = Hoisted;
-                if (AggregateValues(argument.Value, argument.Parameter!.Type, hoisted) is not { } leaves)
+                if (AggregateValues(value, parameter!.Type, hoisted) is not { } leaves)
                 {
                     return null;
                 }
 
-                if (hoisted != sideEffects && hoisted.Count > 0)
+                if (CannotHoist(hoisted, value, $"a {Kind(parameter.Type)} argument"))
                 {
-                    Unsupported(argument, $"a {Kind(argument.Parameter.Type)} argument computed inside a condition or a branch of ?:", "compute it into a local first");
                     return null;
                 }
 
@@ -1027,6 +1081,18 @@ namespace GradGen.Generator.Frontend
         /// when it is not empty.
         /// </summary>
         private List<Stmt> Hoisted => sideEffects is not null && conditionalDepth == 0 ? sideEffects : new List<Stmt>();
+
+        /// <summary>Whether <see cref="Hoisted"/> gave a list of its own that statements went to, which cannot run first: then reported.</summary>
+        private bool CannotHoist(List<Stmt> hoisted, IOperation at, string what)
+        {
+            if (hoisted == sideEffects || hoisted.Count == 0)
+            {
+                return false;
+            }
+
+            Unsupported(at, what + " computed inside a condition or a branch of ?:", "compute it into a local first");
+            return true;
+        }
 
         /// <summary>
         /// The array, matrix or span of reals that <paramref name="value"/> is, maybe converted (to <c>object</c>, an

@@ -82,7 +82,7 @@ namespace GradGen.Generator.Frontend
             // A partial method's body is in its implementing declaration, wherever the attribute is.
             var syntax = (method.PartialImplementationPart ?? method).DeclaringSyntaxReferences
                 .Select(r => r.GetSyntax(cancellationToken))
-                .OfType<MethodDeclarationSyntax>()
+                .OfType<BaseMethodDeclarationSyntax>()
                 .FirstOrDefault(m => m.Body is not null || m.ExpressionBody is not null);
             if (syntax is not null && syntax.SyntaxTree != semanticModel.SyntaxTree)
             {
@@ -188,7 +188,14 @@ namespace GradGen.Generator.Frontend
             return true;
         }
 
-        private static void CheckSignature(IMethodSymbol method, MethodDeclarationSyntax? syntax, Location? location, ParseContext context)
+        private static TypeSyntax? ReturnTypeOf(BaseMethodDeclarationSyntax? syntax) => syntax switch
+        {
+            MethodDeclarationSyntax method => method.ReturnType,
+            OperatorDeclarationSyntax op => op.ReturnType,
+            _ => null,
+        };
+
+        private static void CheckSignature(IMethodSymbol method, BaseMethodDeclarationSyntax? syntax, Location? location, ParseContext context)
         {
             for (var type = method.ContainingType; type is not null; type = type.ContainingType)
             {
@@ -202,15 +209,16 @@ namespace GradGen.Generator.Frontend
             // Each problem sits on its own part of the signature; what has no part of its own, on the attribute.
             void Unsupported(string reason, Location? at = null) => context.Report(Descriptors.UnsupportedSignature, at ?? location, method.Name, reason);
 
-            if (method.MethodKind != MethodKind.Ordinary)
+            // A user-defined operator is a static method whose derivatives are op_AdditionForward and so on.
+            if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.UserDefinedOperator))
             {
-                Unsupported("only ordinary methods can be differentiated, not operators, accessors or local functions");
+                Unsupported("only ordinary methods and operators can be differentiated, not conversions, accessors or local functions");
                 return;
             }
 
             if (method.IsGenericMethod)
             {
-                Unsupported("it is generic; write it for double or float", syntax?.TypeParameterList?.GetLocation());
+                Unsupported("it is generic; write it for double or float", (syntax as MethodDeclarationSyntax)?.TypeParameterList?.GetLocation());
             }
 
             if (method.IsAsync)
@@ -226,7 +234,7 @@ namespace GradGen.Generator.Frontend
             // The method's own type parameter is reported with the method's being generic.
             if (!IsDifferentiableReturn(method.ReturnType) && !OfMethodTypeParameter(method.ReturnType))
             {
-                Unsupported($"it returns '{method.ReturnType.ToDisplayString()}'; return double or float, a tuple of 2 to 7 of them, or double[] or float[]", syntax?.ReturnType.GetLocation());
+                Unsupported($"it returns '{method.ReturnType.ToDisplayString()}'; return double or float, a tuple of 2 to 7 of them, or double[] or float[]", ReturnTypeOf(syntax)?.GetLocation());
             }
 
             foreach (var parameter in method.Parameters)

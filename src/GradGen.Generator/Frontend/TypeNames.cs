@@ -40,6 +40,18 @@ namespace GradGen.Generator.Frontend
         private static readonly HashSet<string> NumericsStructs = new() { "Vector2", "Vector3", "Vector4", "Quaternion", "Plane", "Matrix3x2", "Matrix4x4" };
 
         /// <summary>
+        /// System.Numerics <c>Complex</c>, whose fields are private: as GradGen sees it, its two public reals, made by its
+        /// constructor <c>Complex(real, imaginary)</c>.
+        /// </summary>
+        private static readonly StructType Complex = new(
+            "global::System.Numerics.Complex",
+            EquatableArray.Of(new StructField("Real", Types.Double), new StructField("Imaginary", Types.Double)),
+            EquatableArray.Of(0, 1));
+
+        public static bool IsComplex(ITypeSymbol? type) =>
+            type is INamedTypeSymbol { Name: "Complex", TypeKind: TypeKind.Struct } named && named.ContainingNamespace?.ToDisplayString() == "System.Numerics";
+
+        /// <summary>
         /// A struct of reals: a struct of the compilation's source (or a System.Numerics vector, quaternion, plane or matrix)
         /// whose instance fields are all reals or such structs, each readable from the generated code (public or
         /// internal, an auto-property by its property), and which generated code can make from its fields: every one
@@ -49,6 +61,11 @@ namespace GradGen.Generator.Frontend
         /// <param name="depth">How deep in other structs: a struct that contains itself (an error the compiler reports) ends there.</param>
         private static StructType? StructOf(INamedTypeSymbol type, int depth)
         {
+            if (IsComplex(type))
+            {
+                return Complex;
+            }
+
             var fromSource = type.Locations.Length > 0 && type.Locations.All(l => l.IsInSource);
             if (depth > MaxNesting || type.IsRefLikeType || type.SpecialType != SpecialType.None
                 || !fromSource && !(NumericsStructs.Contains(type.Name) && type.ContainingNamespace?.ToDisplayString() == "System.Numerics"))
@@ -106,7 +123,7 @@ namespace GradGen.Generator.Frontend
             var order = constructor.Parameters.Select(p => names.FindIndex(n => string.Equals(n, p.Name, System.StringComparison.OrdinalIgnoreCase))).ToArray();
             var fromSource = constructor.ContainingType.Locations.All(l => l.IsInSource);
             return order.Select((field, i) => field >= 0 && Of(constructor.Parameters[i].Type) == fields[field].Type).All(b => b)
-                && (fromSource ? IsMemberwise(constructor) : NumericsStructs.Contains(constructor.ContainingType.Name))
+                && (fromSource ? IsMemberwise(constructor) : NumericsStructs.Contains(constructor.ContainingType.Name) || IsComplex(constructor.ContainingType))
                 ? order
                 : null;
         }

@@ -40,6 +40,20 @@ namespace GradGen.Generator.Ir
     /// <summary>The C# spelling of the operators, and the facts about them the passes ask.</summary>
     public static class Operators
     {
+        /// <summary>
+        /// The token of a user-defined operator by its method's name (<c>op_Addition</c> gives <c>+</c>); null for other
+        /// methods, and for the operator's generated derivatives (<c>op_AdditionReverse</c>), which are ordinary methods.
+        /// </summary>
+        public static string? UserDefined(string method) => method switch
+        {
+            "op_Addition" or "op_UnaryPlus" => "+",
+            "op_Subtraction" or "op_UnaryNegation" => "-",
+            "op_Multiply" => "*",
+            "op_Division" => "/",
+            "op_Modulus" => "%",
+            _ => null,
+        };
+
         public static string Text(BinaryOp op) => op switch
         {
             BinaryOp.Add => "+",

@@ -33,8 +33,45 @@ namespace StructCalls
         public P To;
     }
 
+    // User-defined operators marked [Differentiable]: calls of their op_ methods.
+    public partial struct V2
+    {
+        public double X;
+        public double Y;
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static V2 operator +(V2 a, V2 b) => new V2 { X = a.X + b.X, Y = a.Y + b.Y };
+
+        [Differentiable]
+        public static V2 operator *(double s, V2 a) => new V2 { X = s * a.X, Y = s * a.Y };
+
+        [Differentiable]
+        public static V2 operator -(V2 a) => new V2 { X = -a.X, Y = -a.Y };
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static double operator *(V2 a, V2 b) => a.X * b.X + a.Y * b.Y;
+
+        // In the operators' own type they inline.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static double Energy(V2 p, V2 v, double k) => 0.5 * (v * v) + 0.5 * k * (p * p);
+    }
+
     public static partial class M
     {
+        // A spring, stepped with the operators: binary, unary, scalar times struct, a dot product and +=.
+        [Differentiable]
+        public static double Spring(V2 p, V2 v, double k)
+        {
+            for (int i = 0; i < 5; i++)
+            {
+                var a = -(k * p);
+                v = v + 0.1 * a;
+                p += 0.1 * v;
+            }
+
+            return p * p + V2.Energy(p, v, k);
+        }
+
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
         public static double Dist(P a, P b) => Math.Sqrt((a.X - b.X) * (a.X - b.X) + (a.Y - b.Y) * (a.Y - b.Y));
 
@@ -179,6 +216,17 @@ namespace StructCalls
         {
             var owner = Owner(inlining);
             StructLeaves.CheckVectorValued(owner, "Chain", new[] { Make(owner, "Vec", 0.3, 1.2), 0.4 }, 1e-6);
+        }
+
+        [Theory]
+        [MemberData(nameof(Inlining))]
+        public void UserDefinedOperators_MatchFiniteDifferences(bool inlining)
+        {
+            var owner = Owner(inlining);
+            var v2 = owner.Assembly.GetType("StructCalls.V2")!;
+            StructLeaves.CheckScalar(owner, "Spring", new[] { Make(owner, "V2", 0.3, 1.2), Make(owner, "V2", -0.7, 0.9), 2.5 });
+            StructLeaves.CheckHessian(v2, "Energy", new[] { Make(owner, "V2", 0.3, 1.2), Make(owner, "V2", -0.7, 0.9), 2.5 });
+            StructLeaves.CheckVectorValued(v2, "op_Addition", new[] { Make(owner, "V2", 0.3, 1.2), Make(owner, "V2", -0.7, 0.9) }, 1e-6);
         }
 
         [Theory]

@@ -13,7 +13,13 @@ namespace GradGen.Tests.DifferentiableTypes
     public class StructDiagnosticTests
     {
         private const string Types = @"
-    public struct Vec { public double X; public double Y; public double Length => Math.Sqrt(X * X + Y * Y); }
+    public struct Vec
+    {
+        public double X;
+        public double Y;
+        public double Length => Math.Sqrt(X * X + Y * Y);
+        public static Vec operator +(Vec a, Vec b) => new Vec { X = a.X + b.X, Y = a.Y + b.Y };
+    }
     public readonly struct Unit
     {
         public readonly double X;
@@ -34,6 +40,7 @@ namespace GradGen.Tests.DifferentiableTypes
         [InlineData("double Bad(double x) { var b = {|GG0005:new Both(x, 1)|}; return b.X; }", "does more than store")]
         [InlineData("double Bad(Vec v) { var w = Twice({|GG0005:v|}); return w.X; }", "as a whole")]
         [InlineData("double Bad(Vec v, double t) => t > 0 ? Take({|GG0005:Doubled(v)|}) : 0;", "inside a condition")]
+        [InlineData("double Bad(Vec v) { var w = {|GG0005:v + v|}; return w.X; }", "mark it [Differentiable]")]
         [InlineData("double Bad(Vec v, double t) => Take({|GG0005:t > 0 ? v : default|});", "choice")]
         [InlineData("float Bad(System.Numerics.Vector3 v, System.Numerics.Quaternion q) { var r = {|GG0005:System.Numerics.Vector3.Transform(v, q)|}; return r.X; }", "Transform")]
         [InlineData("float Bad(System.Numerics.Vector3 v) { var r = {|GG0005:System.Numerics.Vector3.Reflect(v, v)|}; return r.X; }", "Reflect")]
