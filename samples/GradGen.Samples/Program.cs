@@ -505,6 +505,67 @@ Console.WriteLine();
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// 13. Fitting a low-pass filter H(ω) = g / (1 + iωτ) to its measured frequency response, in
+//     System.Numerics Complex: the gradient of the misfit against the closed form from complex
+//     calculus and central differences, then damped Newton steps with the generated Hessian.
+// ---------------------------------------------------------------------------------------------
+{
+    const double trueGain = 2.5, trueTau = 0.04;
+    double[] omegas = { 1, 5, 10, 25, 50, 100, 250 };
+    var re = Array.ConvertAll(omegas, w => Signals.Response(trueGain, trueTau, w).Real);
+    var im = Array.ConvertAll(omegas, w => Signals.Response(trueGain, trueTau, w).Imaginary);
+
+    double g = 1.8, tau = 0.06;
+    double misfit = Signals.MisfitGradient(g, tau, omegas, re, im, out double dG, out double dTau);
+
+    // With u = 1/(1 + iωτ) and r = g·u − m: ∂|r|²/∂g = 2 Re(r̄ u), ∂|r|²/∂τ = 2 Re(r̄ g ∂u/∂τ), ∂u/∂τ = −iω u².
+    double closedG = 0, closedTau = 0;
+    for (int k = 0; k < omegas.Length; k++)
+    {
+        var u = 1 / new System.Numerics.Complex(1, omegas[k] * tau);
+        var r = g * u - new System.Numerics.Complex(re[k], im[k]);
+        closedG += 2 * (System.Numerics.Complex.Conjugate(r) * u).Real;
+        closedTau += 2 * (System.Numerics.Complex.Conjugate(r) * g * -System.Numerics.Complex.ImaginaryOne * omegas[k] * u * u).Real;
+    }
+
+    Console.WriteLine($"13. Low-pass filter g/(1 + iωτ) fitted to {omegas.Length} measured responses (g = {trueGain}, τ = {trueTau}): misfit at (g, τ) = ({g}, {tau}) is {Fmt.Arg(misfit)}");
+    var table = new Table("", "forward", "reverse", "closed form", "central FD");
+    table.Row("∂misfit/∂g", Signals.MisfitForward(g, tau, omegas, re, im, 1, 0).Tangent, dG, closedG, Fd.Central(v => Signals.Misfit(v, tau, omegas, re, im), g));
+    table.Row("∂misfit/∂τ", Signals.MisfitForward(g, tau, omegas, re, im, 0, 1).Tangent, dTau, closedTau, Fd.Central(v => Signals.Misfit(g, v, omegas, re, im), tau));
+    table.Print(checks);
+
+    // Levenberg–Marquardt on (g, τ): (H + λ·diag H) Δ = −∇, λ shrinking after a step that lowers the misfit.
+    var steps = new Table("step", "g", "τ", "misfit");
+    var hessian = new double[2, 2];
+    double lambda = 1e-3;
+    for (int step = 0; step < 30 && misfit > 1e-24; step++)
+    {
+        steps.Text(step.ToString(CultureInfo.InvariantCulture), Fmt.Arg(g), Fmt.Arg(tau), misfit.ToString("0.0e+00", CultureInfo.InvariantCulture));
+        Signals.MisfitGradient(g, tau, omegas, re, im, out dG, out dTau);
+        Signals.MisfitHessian(g, tau, omegas, re, im, hessian);
+        while (true)
+        {
+            double a = hessian[0, 0] * (1 + lambda), b = hessian[0, 1], d = hessian[1, 1] * (1 + lambda);
+            double det = a * d - b * b;
+            double stepG = -(d * dG - b * dTau) / det, stepTau = -(a * dTau - b * dG) / det;
+            double next = Signals.Misfit(g + stepG, tau + stepTau, omegas, re, im);
+            if (next < misfit)
+            {
+                (g, tau, misfit, lambda) = (g + stepG, tau + stepTau, next, lambda / 10);
+                break;
+            }
+
+            lambda *= 10;
+        }
+    }
+
+    steps.Text("fit", Fmt.Arg(g), Fmt.Arg(tau), misfit.ToString("0.0e+00", CultureInfo.InvariantCulture));
+    steps.Print(checks);
+    checks.Expect("fitted gain", g, trueGain, 1e-8);
+    checks.Expect("fitted time constant", tau, trueTau, 1e-8);
+}
+
 return checks.Report();
 
 /// <summary>Central finite differences, the independent numerical check.</summary>
