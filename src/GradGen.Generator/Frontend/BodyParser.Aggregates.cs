@@ -28,6 +28,7 @@ namespace GradGen.Generator.Frontend
         private List<Var>? AggregateVariable(IOperation? op) => op switch
         {
             ILocalReferenceOperation local when IsAggregate(local.Type) => AggregateLeaves(local.Local),
+            IInstanceReferenceOperation when ThisLeaves is { } leaves => leaves,
             IParameterReferenceOperation parameter when aggregateParameters.TryGetValue(parameter.Parameter, out var leaves) => leaves,
             IFieldReferenceOperation or IPropertyReferenceOperation when IsAggregate(op.Type) && MemberOf(op) is { Instance: { } instance, Name: var name }
                 && AggregateVariable(instance) is { } outer && LeafRange(TypeNames.Of(instance.Type!), name) is { } range =>
@@ -112,6 +113,10 @@ namespace GradGen.Generator.Frontend
                     return Constructed(creation, structure, output);
                 case IWithOperation with when AggregateValues(with.Operand, with.Operand.Type!, output) is { } copied:
                     return Initialized(copied, (StructType)TypeNames.Of(with.Type!), with.Initializer, output);
+                case IPropertyReferenceOperation { Property.GetMethod: { } getter, Instance: { } instance } property when IsStructMember(getter) && LeafRange(TypeNames.Of(instance.Type!), property.Property.Name) is null:
+                    return Converted(MemberLeavesInPlace(value, getter, instance, System.Array.Empty<(IParameterSymbol, IOperation)>(), output), leafTypes);
+                case IInvocationOperation { TargetMethod: { ReturnsVoid: false } member, Instance: { } receiver } memberCall when IsStructMember(member):
+                    return Converted(MemberLeavesInPlace(value, member, receiver, memberCall.Arguments.Select(a => (a.Parameter!, a.Value)).ToList(), output), leafTypes);
                 case IInvocationOperation or IBinaryOperation { OperatorMethod: not null } or IUnaryOperation { OperatorMethod: not null }:
                     // A user-defined operator on structs is a call of its [Differentiable] method.
                     var call = value is IInvocationOperation invocation ? ParseInvocation(invocation, asStatement: false) : ParseExpression(value);
@@ -327,6 +332,11 @@ namespace GradGen.Generator.Frontend
                 if (ComplexScalar(member) is { } complexScalar)
                 {
                     return complexScalar;
+                }
+
+                if (member is IPropertyReferenceOperation { Property.GetMethod: { } getter } && IsStructMember(getter))
+                {
+                    return MemberInPlace(member, getter, instance, System.Array.Empty<(IParameterSymbol, IOperation)>());
                 }
 
                 Unsupported(member, $"the computed property '{name}' of a struct GradGen differentiates (not yet)", "compute it from the struct's fields in the method");

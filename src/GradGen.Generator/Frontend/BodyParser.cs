@@ -729,6 +729,8 @@ namespace GradGen.Generator.Frontend
                     return leaf;
                 case ILocalReferenceOperation local:
                     return DeclareLocal(local.Local);
+                case IParameterReferenceOperation parameter when boundParameters.TryGetValue(parameter.Parameter, out var argument):
+                    return argument;
                 case IParameterReferenceOperation parameter:
                     if (parameter.Parameter.RefKind != RefKind.None)
                     {
@@ -900,6 +902,11 @@ namespace GradGen.Generator.Frontend
         private Expr? ParseInvocation(IInvocationOperation invocation, bool asStatement)
         {
             var target = invocation.TargetMethod;
+            if (!asStatement && IsStructMember(target) && !target.ReturnsVoid && invocation.Instance is { } structValue)
+            {
+                return MemberInPlace(invocation, target, structValue, invocation.Arguments.Select(a => (a.Parameter!, a.Value)).ToList());
+            }
+
             foreach (var argument in invocation.Arguments)
             {
                 if (argument.Parameter?.RefKind is not (null or RefKind.None or RefKind.In) || argument.ArgumentKind == ArgumentKind.ParamArray && argument.Value is not IArrayCreationOperation { Initializer.ElementValues.IsEmpty: true })

@@ -25,6 +25,39 @@ namespace StructCalls
     {
         public double X;
         public double Y;
+
+        // Members read in place where a differentiated Vec is their receiver.
+        public double Length => Math.Sqrt(X * X + Y * Y);
+
+        public double LengthSquared
+        {
+            get { return X * X + Y * Y; }
+        }
+
+        public Vec Normalized => new Vec { X = X / Length, Y = Y / Length };
+
+        public double Dot(Vec o) => X * o.X + Y * o.Y;
+
+        public Vec Scaled(double s) => new Vec { X = s * X, Y = s * this.Y };
+    }
+
+    public readonly record struct Polar(double R, double Theta)
+    {
+        public double X => R * Math.Cos(Theta);
+
+        public double Y => R * Math.Sin(Theta);
+
+        public Vec ToVec() => new Vec { X = X, Y = Y };
+    }
+
+    public partial struct Body
+    {
+        public double M;
+        public double V;
+
+        // Its own derivatives hold this constant (the contract's instance methods); read in place, the receiver's flow.
+        [Differentiable]
+        public double Energy(double g, double h) => 0.5 * M * V * V + M * g * h;
     }
 
     public struct Segment
@@ -154,6 +187,24 @@ namespace StructCalls
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
         public static Vec Launch(double u, double s) => new Vec { X = Math.Cos(u) * s, Y = Math.Sin(u) * s * s };
 
+        // Computed properties and instance methods, scalar- and struct-valued, nested, with struct arguments.
+        [Differentiable]
+        public static double Members(Vec a, Vec b, Polar p) =>
+            a.Length * b.Dot(a.Normalized) + a.Scaled(p.R).Dot(p.ToVec()) + p.X * b.LengthSquared + a.Normalized.Y;
+
+        [Differentiable]
+        public static double BodyEnergy(Body body, double g)
+        {
+            var e = 0.0;
+            for (int i = 0; i < 3; i++)
+            {
+                e += body.Energy(g, i * 0.5);
+                body.V *= 0.9;
+            }
+
+            return e;
+        }
+
         // A tuple parameter and a tuple result through a call.
         [Differentiable]
         public static double Tuples((double A, double B) t, double k)
@@ -227,6 +278,21 @@ namespace StructCalls
             StructLeaves.CheckScalar(owner, "Spring", new[] { Make(owner, "V2", 0.3, 1.2), Make(owner, "V2", -0.7, 0.9), 2.5 });
             StructLeaves.CheckHessian(v2, "Energy", new[] { Make(owner, "V2", 0.3, 1.2), Make(owner, "V2", -0.7, 0.9), 2.5 });
             StructLeaves.CheckVectorValued(v2, "op_Addition", new[] { Make(owner, "V2", 0.3, 1.2), Make(owner, "V2", -0.7, 0.9) }, 1e-6);
+        }
+
+        [Theory]
+        [MemberData(nameof(Inlining))]
+        public void ComputedPropertiesAndInstanceMethods_MatchFiniteDifferences(bool inlining)
+        {
+            var owner = Owner(inlining);
+            StructLeaves.CheckScalar(owner, "Members", new[] { Make(owner, "Vec", 0.3, 1.2), Make(owner, "Vec", -0.7, 0.9), Make(owner, "Polar", 1.5, 0.4) });
+            StructLeaves.CheckScalar(owner, "BodyEnergy", new[] { Make(owner, "Body", 2.0, 3.0), 9.81 });
+
+            // Body.EnergyGradient itself holds this constant: only g and h have derivatives.
+            var body = Make(owner, "Body", 2.0, 3.0);
+            var (_, outs) = Reflect.InvokeInstance(body, "EnergyGradient", 9.81, 1.5, null, null);
+            Assert.Equal(2.0 * 1.5, (double)outs[2]!, 12);
+            Assert.Equal(2.0 * 9.81, (double)outs[3]!, 12);
         }
 
         [Theory]

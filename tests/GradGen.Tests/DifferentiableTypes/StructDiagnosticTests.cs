@@ -18,6 +18,11 @@ namespace GradGen.Tests.DifferentiableTypes
         public double X;
         public double Y;
         public double Length => Math.Sqrt(X * X + Y * Y);
+        private static double Sq(double a) => a * a;
+        public double Norm2 => Sq(X) + Sq(Y);
+        public double Twice { get { var t = 2 * X; return t; } }
+        public double Loop => Loop + X;
+        public double Thrown => X > 0 ? X : throw new InvalidOperationException();
         public static Vec operator +(Vec a, Vec b) => new Vec { X = a.X + b.X, Y = a.Y + b.Y };
     }
     public readonly struct Unit
@@ -34,7 +39,10 @@ namespace GradGen.Tests.DifferentiableTypes
     }";
 
         [Theory]
-        [InlineData("double Bad(Vec v) => {|GG0005:v.Length|};", "computed property")]
+        [InlineData("double Bad(Vec v) => {|GG0005:v.Norm2|};", "'Sq', not accessible here")]
+        [InlineData("double Bad(Vec v) => {|GG0005:v.Twice|};", "not one expression")]
+        [InlineData("double Bad(Vec v) => {|GG0005:v.Loop|};", "reads itself")]
+        [InlineData("double Bad(Vec v) => {|GG0005:v.Thrown|};", "whose body has this error: 'throw'")]
         [InlineData("double Bad(Vec v) => Norm({|GG0005:v|});", "as a whole")]
         [InlineData("double Bad(Vec v) { var w = {|GG0005:v.X > 0 ? v : default|}; return w.X; }", "choice")]
         [InlineData("double Bad(double x) { var b = {|GG0005:new Both(x, 1)|}; return b.X; }", "does more than store")]
