@@ -159,6 +159,12 @@ namespace GradGen.Fuzzer.Tests
         {
             var sb = new StringBuilder();
             sb.AppendLine("using System;");
+            if (p.UsesPoint)
+            {
+                // The harness's Pt is the copy's.
+                sb.AppendLine("using Pt = global::" + InstrumentedCopy.Namespace(p) + ".Pt;");
+            }
+
             sb.Append("namespace ").AppendLine(p.Namespace);
             sb.AppendLine("{");
             sb.AppendLine("    public static class FuzzFiniteHarness");
@@ -179,7 +185,7 @@ namespace GradGen.Fuzzer.Tests
             });
             sb.AppendLine("    }");
             sb.AppendLine();
-            sb.Append(InstrumentedCopy.Recorder);
+            sb.Append(InstrumentedCopy.Recorder(p));
             sb.AppendLine("}");
             return sb.ToString();
         }

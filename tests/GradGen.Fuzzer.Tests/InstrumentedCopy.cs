@@ -54,8 +54,20 @@ namespace GradGen.Fuzzer.Tests
     {
         public static string Namespace(FuzzProgram p) => p.Namespace + "_Finite";
 
-        /// <summary>The recorder, emitted into the namespace of the copy's harness.</summary>
-        public const string Recorder =
+        /// <summary>
+        /// The recorder, emitted into the namespace of the copy's harness; with overloads that pass a Pt through, since
+        /// the copy wraps every product (and, where Pt has its operator +, every sum) without knowing its type.
+        /// </summary>
+        public static string Recorder(FuzzProgram p)
+        {
+            var point = "global::" + Namespace(p) + ".Pt";
+            var overloads = !p.UsesPoint ? string.Empty
+                : "        public static " + point + " C(" + point + " v) => v;\n"
+                  + (p.PointOperators ? "        public static " + point + " Add(" + point + " a, " + point + " b) => a + b;\n" : string.Empty);
+            return RecorderText.Insert(RecorderText.Length - "    }\n".Length, overloads);
+        }
+
+        private const string RecorderText =
             "    public static class FuzzFinite\n" +
             "    {\n" +
             "        [ThreadStatic] public static bool Seen;\n" +

@@ -7,15 +7,19 @@ using Microsoft.CodeAnalysis.Operations;
 namespace GradGen.Generator.Frontend
 {
     /// <summary>
-    /// System.Numerics <c>Vector2</c>, <c>Vector3</c> and <c>Vector4</c>: their operators and common members are written
-    /// out over the vectors' leaves (<c>Vector3.Dot(a, b)</c> is <c>a_X * b_X + a_Y * b_Y + a_Z * b_Z</c>), so every
-    /// derivative of them comes from the scalar rules, in every mode. A member not listed here stays an error.
+    /// System.Numerics <c>Vector2</c>, <c>Vector3</c>, <c>Vector4</c> and <c>Quaternion</c>: their operators and common
+    /// members are written out over the leaves (<c>Vector3.Dot(a, b)</c> is <c>a_X * b_X + a_Y * b_Y + a_Z * b_Z</c>), so
+    /// every derivative of them comes from the scalar rules, in every mode. A quaternion is a 4-vector for +, −, scaling,
+    /// Dot, Length and Normalize; its product, inverse and rotations have their own rules. A member not listed here
+    /// stays an error.
     /// </summary>
     internal sealed partial class BodyParser
     {
         private static bool IsNumericsVector(ITypeSymbol? type) =>
-            type is INamedTypeSymbol { Name: "Vector2" or "Vector3" or "Vector4", IsGenericType: false } named
+            type is INamedTypeSymbol { Name: "Vector2" or "Vector3" or "Vector4" or "Quaternion", IsGenericType: false } named
             && named.ContainingNamespace?.ToDisplayString() == "System.Numerics";
+
+        private static bool IsQuaternion(ITypeSymbol? type) => IsNumericsVector(type) && type!.Name == "Quaternion";
 
         /// <summary>A vector-valued operator or static method of a System.Numerics vector.</summary>
         private static bool IsVectorOperation(IOperation value) => value switch
@@ -29,7 +33,7 @@ namespace GradGen.Generator.Frontend
         /// <summary>The leaves of a <see cref="IsVectorOperation"/>; null, and reported, for a member not written out here.</summary>
         private List<Expr>? VectorValues(IOperation value, List<Stmt> output) => value switch
         {
-            IBinaryOperation binary => Elementwise(BinaryOperator(binary.OperatorKind)!.Value, binary.LeftOperand, binary.RightOperand, output),
+            IBinaryOperation binary => Arithmetic(BinaryOperator(binary.OperatorKind)!.Value, binary.LeftOperand, binary.RightOperand, output),
             IUnaryOperation unary => VectorOperand(unary.Operand, output)?.Select(Build.Neg).ToList(),
             _ => VectorMethod((IInvocationOperation)value, output),
         };
@@ -44,9 +48,24 @@ namespace GradGen.Generator.Frontend
                 case "Subtract" when args.Count == 2:
                     return Elementwise(BinaryOp.Subtract, args[0], args[1], output);
                 case "Multiply" when args.Count == 2:
-                    return Elementwise(BinaryOp.Multiply, args[0], args[1], output);
+                    return Arithmetic(BinaryOp.Multiply, args[0], args[1], output);
                 case "Divide" when args.Count == 2:
-                    return Elementwise(BinaryOp.Divide, args[0], args[1], output);
+                    return Arithmetic(BinaryOp.Divide, args[0], args[1], output);
+                case "Concatenate" when args.Count == 2:
+                    // Concatenate(a, b) rotates by a, then b: the product b·a.
+                    return QuaternionProduct(args[1], args[0], inverse: false, output);
+                case "Conjugate" when args.Count == 1 && VectorOperand(args[0], output) is { } q:
+                    return new List<Expr> { Build.Neg(q[0]), Build.Neg(q[1]), Build.Neg(q[2]), q[3] };
+                case "Inverse" when args.Count == 1 && Staged(VectorOperand(args[0], output), output) is { } q:
+                    return Inverse(q, output);
+                case "CreateFromAxisAngle" when args.Count == 2 && VectorOperand(args[0], output) is { } axis:
+                    var half = StagedScalar(Build.Mul(Build.Num(Types.Float, 0.5), ScalarOperand(args[1])), output);
+                    var sine = StagedScalar(new Intrinsic(Types.Float, MathFunction.Sin, EquatableArray.Of(half)), output);
+                    return axis.Select(a => Build.Mul(a, sine)).Append(new Intrinsic(Types.Float, MathFunction.Cos, EquatableArray.Of(half))).ToList();
+                case "CreateFromYawPitchRoll" when args.Count == 3:
+                    return YawPitchRoll(args.Select(a => StagedScalar(Build.Mul(Build.Num(Types.Float, 0.5), ScalarOperand(a)), output)).ToList(), output);
+                case "Transform" when args.Count == 2 && IsNumericsVector(args[0].Type) && args[0].Type!.Name == "Vector3" && IsQuaternion(args[1].Type):
+                    return Rotated(VectorOperand(args[0], output), Staged(VectorOperand(args[1], output), output), output);
                 case "Negate" when args.Count == 1:
                     return VectorOperand(args[0], output)?.Select(Build.Neg).ToList();
                 case "Normalize" when args.Count == 1 && Staged(VectorOperand(args[0], output), output) is { } v:
@@ -55,7 +74,7 @@ namespace GradGen.Generator.Frontend
                 case "Cross" when args.Count == 2 && Staged(VectorOperand(args[0], output), output) is { Count: 3 } a && Staged(VectorOperand(args[1], output), output) is { } b:
                     Expr Term(int i, int j) => Build.Sub(new Binary(a[i].Type, BinaryOp.Multiply, a[i], b[j]), new Binary(a[i].Type, BinaryOp.Multiply, a[j], b[i]))!;
                     return new List<Expr> { Term(1, 2), Term(2, 0), Term(0, 1) };
-                case "Lerp" when args.Count == 3 && Staged(VectorOperand(args[0], output), output) is { } from && VectorOperand(args[1], output) is { } to:
+                case "Lerp" when args.Count == 3 && !IsQuaternion(call.Type) && Staged(VectorOperand(args[0], output), output) is { } from && VectorOperand(args[1], output) is { } to:
                     var t = StagedScalar(ScalarOperand(args[2]), output);
                     return from.Select((f, i) => Build.Add(f, new Binary(f.Type, BinaryOp.Multiply, Build.Sub(to[i], f)!, t))!).ToList();
                 case "Min" or "Max" when args.Count == 2 && VectorOperand(args[0], output) is { } first && VectorOperand(args[1], output) is { } second:
@@ -110,6 +129,76 @@ namespace GradGen.Generator.Frontend
         {
             Unsupported(call, $"'{call.TargetMethod.ContainingType.Name}.{call.TargetMethod.Name}' (not yet)", "write it with the vector's fields");
             return Placeholder;
+        }
+
+        /// <summary><c>a op b</c>: the quaternion product or quotient of two quaternions, else leaf by leaf.</summary>
+        private List<Expr>? Arithmetic(BinaryOp op, IOperation left, IOperation right, List<Stmt> output) =>
+            IsQuaternion(left.Type) && IsQuaternion(right.Type) && op is BinaryOp.Multiply or BinaryOp.Divide
+                ? QuaternionProduct(left, right, inverse: op == BinaryOp.Divide, output)
+                : Elementwise(op, left, right, output);
+
+        /// <summary>The Hamilton product a·b (a·b⁻¹ for <paramref name="inverse"/>), as System.Numerics orders it.</summary>
+        private List<Expr>? QuaternionProduct(IOperation left, IOperation right, bool inverse, List<Stmt> output)
+        {
+            if (Staged(VectorOperand(left, output), output) is not { } a || Staged(VectorOperand(right, output), output) is not { } right0)
+            {
+                return null;
+            }
+
+            var b = inverse ? Staged(Inverse(right0, output), output)! : right0;
+            Expr P(int i, int j) => Build.Mul(a[i], b[j]);
+            return new List<Expr>
+            {
+                Sum(new[] { P(0, 3), P(3, 0), P(1, 2), Build.Neg(P(2, 1)) }),
+                Sum(new[] { P(1, 3), P(3, 1), P(2, 0), Build.Neg(P(0, 2)) }),
+                Sum(new[] { P(2, 3), P(3, 2), P(0, 1), Build.Neg(P(1, 0)) }),
+                Sum(new[] { P(3, 3), Build.Neg(P(0, 0)), Build.Neg(P(1, 1)), Build.Neg(P(2, 2)) }),
+            };
+        }
+
+        /// <summary>q⁻¹ = conj(q) / |q|², of staged leaves.</summary>
+        private List<Expr> Inverse(List<Expr> q, List<Stmt> output)
+        {
+            var norm = StagedScalar(SquaredNorm(q), output);
+            return q.Select((x, i) => (Expr)new Binary(Types.Float, BinaryOp.Divide, i < 3 ? Build.Neg(x) : x, norm)).ToList();
+        }
+
+        /// <summary>The rotation of <paramref name="v"/> by the unit quaternion <paramref name="q"/> (staged): v + 2w(u×v) + 2u×(u×v), u = (X, Y, Z).</summary>
+        private List<Expr>? Rotated(List<Expr>? v, List<Expr>? q, List<Stmt> output)
+        {
+            if (v is null || q is null)
+            {
+                return null;
+            }
+
+            var two = Build.Num(Types.Float, 2);
+            List<Expr> Cross(IReadOnlyList<Expr> a, IReadOnlyList<Expr> b) => new()
+            {
+                Build.Sub(Build.Mul(a[1], b[2]), Build.Mul(a[2], b[1]))!,
+                Build.Sub(Build.Mul(a[2], b[0]), Build.Mul(a[0], b[2]))!,
+                Build.Sub(Build.Mul(a[0], b[1]), Build.Mul(a[1], b[0]))!,
+            };
+
+            var t = Staged(Cross(q, v).Select(c => Build.Mul(two, c)).ToList(), output)!;
+            var turned = Cross(q, t);
+            return v.Select((x, i) => Build.Add(Build.Add(x, Build.Mul(q[3], t[i])), turned[i])!).ToList();
+        }
+
+        /// <summary>The quaternion of yaw (about Y), pitch (about X) and roll (about Z), given the staged half angles.</summary>
+        private List<Expr> YawPitchRoll(List<Expr> halves, List<Stmt> output)
+        {
+            Expr Trig(MathFunction f, Expr angle) => StagedScalar(new Intrinsic(Types.Float, f, EquatableArray.Of(angle)), output);
+            var (sy, cy) = (Trig(MathFunction.Sin, halves[0]), Trig(MathFunction.Cos, halves[0]));
+            var (sp, cp) = (Trig(MathFunction.Sin, halves[1]), Trig(MathFunction.Cos, halves[1]));
+            var (sr, cr) = (Trig(MathFunction.Sin, halves[2]), Trig(MathFunction.Cos, halves[2]));
+            Expr Product(Expr a, Expr b, Expr c) => Build.Mul(Build.Mul(a, b), c);
+            return new List<Expr>
+            {
+                Build.Add(Product(cy, sp, cr), Product(sy, cp, sr))!,
+                Build.Sub(Product(sy, cp, cr), Product(cy, sp, sr))!,
+                Build.Sub(Product(cy, cp, sr), Product(sy, sp, cr))!,
+                Build.Add(Product(cy, cp, cr), Product(sy, sp, sr))!,
+            };
         }
 
         /// <summary><c>a op b</c> leaf by leaf, where either side may be a real (a vector scaled, or divided by a real).</summary>

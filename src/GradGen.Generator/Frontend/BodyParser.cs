@@ -285,7 +285,7 @@ namespace GradGen.Generator.Frontend
                     break;
                 case ICompoundAssignmentOperation { OperatorMethod: { } vectorOperator } compound when IsNumericsVector(vectorOperator.ContainingType)
                     && BinaryOperator(compound.OperatorKind) is { } vectorOp && AggregateVariable(compound.Target) is { } updated:
-                    if (Elementwise(vectorOp, compound.Target, compound.Value, output) is { } values)
+                    if (Arithmetic(vectorOp, compound.Target, compound.Value, output) is { } values)
                     {
                         AssignLeaves(updated, values, Line(op), output);
                     }

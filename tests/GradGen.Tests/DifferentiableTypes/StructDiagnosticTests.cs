@@ -50,7 +50,8 @@ namespace GradGen.Tests.DifferentiableTypes
         [InlineData("double Bad(Vec v, double t) => t > 0 ? Take({|GG0005:Doubled(v)|}) : 0;", "inside a condition")]
         [InlineData("double Bad(Vec v) { var w = {|GG0005:v + v|}; return w.X; }", "mark it [Differentiable]")]
         [InlineData("double Bad(Vec v, double t) => Take({|GG0005:t > 0 ? v : default|});", "choice")]
-        [InlineData("float Bad(System.Numerics.Vector3 v, System.Numerics.Quaternion q) { var r = {|GG0005:System.Numerics.Vector3.Transform(v, q)|}; return r.X; }", "Transform")]
+        [InlineData("float Bad(System.Numerics.Vector3 v, System.Numerics.Matrix4x4 m) { var r = {|GG0005:System.Numerics.Vector3.Transform(v, m)|}; return r.X; }", "Transform")]
+        [InlineData("float Bad(System.Numerics.Quaternion a, System.Numerics.Quaternion b, float t) { var r = {|GG0005:System.Numerics.Quaternion.Slerp(a, b, t)|}; return r.X; }", "Slerp")]
         [InlineData("float Bad(System.Numerics.Vector3 v) { var r = {|GG0005:System.Numerics.Vector3.Reflect(v, v)|}; return r.X; }", "Reflect")]
         public async Task NotFollowedYet_IsAnErrorWhereItIsWritten(string method, string message)
         {
