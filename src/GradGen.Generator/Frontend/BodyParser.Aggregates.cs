@@ -175,6 +175,27 @@ namespace GradGen.Generator.Frontend
         private List<Expr>? Constructed(IObjectCreationOperation creation, StructType type, List<Stmt> output)
         {
             var order = creation.Constructor is { Parameters.Length: > 0 } constructor ? TypeNames.MemberwiseOrder(constructor, type.Fields) : System.Array.Empty<int>();
+            if (order is null && IsNumericsVector(creation.Type))
+            {
+                // new Vector4(xyz, w), new Vector3(xy, z), new Quaternion(xyz, w): the arguments' leaves in order; new Vector3(s): s in each.
+                var leaves = new List<Expr>();
+                foreach (var argument in creation.Arguments.Select(a => a.Value))
+                {
+                    if ((IsNumericsVector(argument.Type) ? VectorOperand(argument, output) : new List<Expr> { ScalarOperand(argument) }) is not { } values)
+                    {
+                        return null;
+                    }
+
+                    leaves.AddRange(values);
+                }
+
+                var count = Types.Leaves(type)!.Length;
+                if (leaves.Count == count || leaves.Count == 1)
+                {
+                    return leaves.Count == count ? leaves : Enumerable.Repeat(StagedScalar(leaves[0], output), count).ToList();
+                }
+            }
+
             if (order is null)
             {
                 Unsupported(creation, $"the constructor '{creation.Constructor!.ToDisplayString()}', which does more than store its arguments in the fields", "construct it with an object initializer (new P { X = x }) or a constructor that only stores its arguments");

@@ -19,7 +19,7 @@ namespace GradGen.Generator.Frontend
         /// <summary>A Complex-valued operator, conversion from a real, or static method of Complex.</summary>
         private static bool IsComplexOperation(IOperation value) => value switch
         {
-            IBinaryOperation { OperatorMethod: { } method } binary => IsComplex(method.ContainingType) && IsComplex(binary.Type) && BinaryOperator(binary.OperatorKind) is not null,
+            IBinaryOperation { OperatorMethod: { } method } binary => IsComplex(method.ContainingType) && IsComplex(binary.Type) && IsArithmetic(BinaryOperator(binary.OperatorKind)),
             IUnaryOperation { OperatorMethod: { } method, OperatorKind: UnaryOperatorKind.Minus or UnaryOperatorKind.Plus } => IsComplex(method.ContainingType),
             IConversionOperation { OperatorMethod: not null } conversion => IsComplex(conversion.Type) && !IsComplex(conversion.Operand.Type),
             IInvocationOperation { TargetMethod: { IsStatic: true } method } => IsComplex(method.ContainingType) && IsComplex(method.ReturnType),
@@ -33,14 +33,14 @@ namespace GradGen.Generator.Frontend
             {
                 IConversionOperation or IUnaryOperation { OperatorKind: UnaryOperatorKind.Plus } => ComplexOperand(value is IConversionOperation c ? c.Operand : ((IUnaryOperation)value).Operand, output),
                 IUnaryOperation unary => Negated(ComplexOperand(unary.Operand, output)),
-                IBinaryOperation binary => ComplexArithmetic(BinaryOperator(binary.OperatorKind)!.Value, binary.LeftOperand, binary.RightOperand, binary, output),
+                IBinaryOperation binary => ComplexArithmetic(BinaryOperator(binary.OperatorKind)!.Value, binary.LeftOperand, binary.RightOperand, output),
                 _ => ComplexMethod((IInvocationOperation)value, output),
             };
             return result is { } z ? new List<Expr> { z.Re ?? Build.Num(Types.Double, 0), z.Im ?? Build.Num(Types.Double, 0) } : null;
         }
 
         /// <summary><c>a op b</c> for the operators and <c>Complex.Add</c>... where either side may be a real.</summary>
-        private (Expr? Re, Expr? Im)? ComplexArithmetic(BinaryOp op, IOperation left, IOperation right, IOperation at, List<Stmt> output)
+        private (Expr? Re, Expr? Im)? ComplexArithmetic(BinaryOp op, IOperation left, IOperation right, List<Stmt> output)
         {
             if (ComplexOperand(left, output) is not { } a || ComplexOperand(right, output) is not { } b)
             {
@@ -55,11 +55,9 @@ namespace GradGen.Generator.Frontend
                     return (Build.Sub(a.Re, b.Re), Build.Sub(a.Im, b.Im));
                 case BinaryOp.Multiply:
                     return Product(Staged(a, output), Staged(b, output));
-                case BinaryOp.Divide:
-                    return Quotient(Staged(a, output), Staged(b, output), output);
                 default:
-                    Unsupported(at, $"the operator '{op}' on Complex", "use + - * / or write it with Real and Imaginary");
-                    return null;
+                    // Divide: only the four arithmetic operators reach here (IsArithmetic).
+                    return Quotient(Staged(a, output), Staged(b, output), output);
             }
         }
 
@@ -70,13 +68,13 @@ namespace GradGen.Generator.Frontend
             switch (call.TargetMethod.Name, args.Count)
             {
                 case ("Add", 2):
-                    return ComplexArithmetic(BinaryOp.Add, args[0], args[1], call, output);
+                    return ComplexArithmetic(BinaryOp.Add, args[0], args[1], output);
                 case ("Subtract", 2):
-                    return ComplexArithmetic(BinaryOp.Subtract, args[0], args[1], call, output);
+                    return ComplexArithmetic(BinaryOp.Subtract, args[0], args[1], output);
                 case ("Multiply", 2):
-                    return ComplexArithmetic(BinaryOp.Multiply, args[0], args[1], call, output);
+                    return ComplexArithmetic(BinaryOp.Multiply, args[0], args[1], output);
                 case ("Divide", 2):
-                    return ComplexArithmetic(BinaryOp.Divide, args[0], args[1], call, output);
+                    return ComplexArithmetic(BinaryOp.Divide, args[0], args[1], output);
                 case ("Negate", 1):
                     return Negated(Operand(0));
                 case ("Conjugate", 1) when Operand(0) is { } z:

@@ -16,7 +16,7 @@ namespace GradGen.Generator.Frontend
     internal sealed partial class BodyParser
     {
         private static bool IsNumericsVector(ITypeSymbol? type) =>
-            type is INamedTypeSymbol { Name: "Vector2" or "Vector3" or "Vector4" or "Quaternion", IsGenericType: false } named
+            type is INamedTypeSymbol { Name: "Vector2" or "Vector3" or "Vector4" or "Quaternion" or "Matrix3x2" or "Matrix4x4", IsGenericType: false } named
             && named.ContainingNamespace?.ToDisplayString() == "System.Numerics";
 
         private static bool IsQuaternion(ITypeSymbol? type) => IsNumericsVector(type) && type!.Name == "Quaternion";
@@ -24,11 +24,14 @@ namespace GradGen.Generator.Frontend
         /// <summary>A vector-valued operator or static method of a System.Numerics vector.</summary>
         private static bool IsVectorOperation(IOperation value) => value switch
         {
-            IBinaryOperation { OperatorMethod: { } method } binary => IsNumericsVector(method.ContainingType) && BinaryOperator(binary.OperatorKind) is not null,
+            IBinaryOperation { OperatorMethod: { } method } binary => IsNumericsVector(method.ContainingType) && IsArithmetic(BinaryOperator(binary.OperatorKind)),
             IUnaryOperation { OperatorMethod: { } method, OperatorKind: UnaryOperatorKind.Minus } => IsNumericsVector(method.ContainingType),
             IInvocationOperation { TargetMethod: { IsStatic: true } method } => IsNumericsVector(method.ContainingType) && IsNumericsVector(method.ReturnType),
             _ => false,
         };
+
+        /// <summary><c>+ - * /</c>: the operators the numerics types are differentiated through (not their bitwise ones).</summary>
+        private static bool IsArithmetic(BinaryOp? op) => op is BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply or BinaryOp.Divide;
 
         /// <summary>The leaves of a <see cref="IsVectorOperation"/>; null, and reported, for a member not written out here.</summary>
         private List<Expr>? VectorValues(IOperation value, List<Stmt> output) => value switch
@@ -41,8 +44,15 @@ namespace GradGen.Generator.Frontend
         private List<Expr>? VectorMethod(IInvocationOperation call, List<Stmt> output)
         {
             var args = call.Arguments.Select(a => a.Value).ToList();
+            if (IsMatrix(call.Type) && call.TargetMethod.Name is not ("Add" or "Subtract" or "Multiply" or "Negate" or "Lerp"))
+            {
+                return MatrixMethod(call, args, output);
+            }
+
             switch (call.TargetMethod.Name)
             {
+                case "Transform" or "TransformNormal" when args.Count == 2 && IsMatrix(args[1].Type) && args[0].Type!.Name == call.Type!.Name:
+                    return Transformed(args[0], args[1], call.TargetMethod.Name == "TransformNormal", output);
                 case "Add" when args.Count == 2:
                     return Elementwise(BinaryOp.Add, args[0], args[1], output);
                 case "Subtract" when args.Count == 2:
@@ -131,10 +141,12 @@ namespace GradGen.Generator.Frontend
             return Placeholder;
         }
 
-        /// <summary><c>a op b</c>: the quaternion product or quotient of two quaternions, else leaf by leaf.</summary>
+        /// <summary><c>a op b</c>: the quaternion product or quotient of two quaternions, the matrix product, else leaf by leaf.</summary>
         private List<Expr>? Arithmetic(BinaryOp op, IOperation left, IOperation right, List<Stmt> output) =>
             IsQuaternion(left.Type) && IsQuaternion(right.Type) && op is BinaryOp.Multiply or BinaryOp.Divide
                 ? QuaternionProduct(left, right, inverse: op == BinaryOp.Divide, output)
+                : IsMatrix(left.Type) && IsMatrix(right.Type) && op == BinaryOp.Multiply
+                ? MatrixProduct(left, right, output)
                 : Elementwise(op, left, right, output);
 
         /// <summary>The Hamilton product a·b (a·b⁻¹ for <paramref name="inverse"/>), as System.Numerics orders it.</summary>

@@ -284,7 +284,7 @@ namespace GradGen.Generator.Frontend
                     AssignElements(leaves, assignment.Value, assignment.Target.Type!, Line(op), output);
                     break;
                 case ICompoundAssignmentOperation { OperatorMethod: { } vectorOperator } compound when IsNumericsVector(vectorOperator.ContainingType)
-                    && BinaryOperator(compound.OperatorKind) is { } vectorOp && AggregateVariable(compound.Target) is { } updated:
+                    && BinaryOperator(compound.OperatorKind) is { } vectorOp && IsArithmetic(vectorOp) && AggregateVariable(compound.Target) is { } updated:
                     if (Arithmetic(vectorOp, compound.Target, compound.Value, output) is { } values)
                     {
                         AssignLeaves(updated, values, Line(op), output);
@@ -292,8 +292,8 @@ namespace GradGen.Generator.Frontend
 
                     break;
                 case ICompoundAssignmentOperation { OperatorMethod: { } complexOperator } compound when IsComplex(complexOperator.ContainingType)
-                    && BinaryOperator(compound.OperatorKind) is { } complexOp && AggregateVariable(compound.Target) is { } complexTarget:
-                    if (ComplexArithmetic(complexOp, compound.Target, compound.Value, compound, output) is var (re, im))
+                    && BinaryOperator(compound.OperatorKind) is { } complexOp && IsArithmetic(complexOp) && AggregateVariable(compound.Target) is { } complexTarget:
+                    if (ComplexArithmetic(complexOp, compound.Target, compound.Value, output) is var (re, im))
                     {
                         AssignLeaves(complexTarget, new List<Expr> { re ?? Build.Num(Types.Double, 0), im ?? Build.Num(Types.Double, 0) }, Line(op), output);
                     }
@@ -956,7 +956,10 @@ namespace GradGen.Generator.Frontend
         private Expr? ParseCall(IMethodSymbol target, IOperation? instance, List<(IParameterSymbol? Parameter, IOperation Value)> arguments, SyntaxNode syntax, bool asStatement)
         {
             var differentiable = target.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute);
-            var split = !asStatement && differentiable is not null && target.Parameters.Any(MethodParser.IsAggregateWrt);
+            // A method with no [Differentiable] may have user-written derivatives: the registry of [DerivativeOf]
+            // methods says whether it does once activity says whether a derivative flows into it.
+            var differentiated = !asStatement && (differentiable is not null || CustomDerivativeParser.CannotHave(target.OriginalDefinition) is null);
+            var split = differentiated && target.Parameters.Any(MethodParser.IsAggregateWrt);
             if ((split ? Split(arguments) : arguments.Select(a => ParseExpression(a.Value)).ToList()) is not { } argumentList)
             {
                 return Placeholder;
@@ -987,9 +990,7 @@ namespace GradGen.Generator.Frontend
                 ? $"{target.Name}<{string.Join(", ", target.TypeArguments.Select(TypeNames.Of))}>"
                 : target.Name;
 
-            // A method with no [Differentiable] may have user-written derivatives: the registry of [DerivativeOf]
-            // methods says whether it does once activity says whether a derivative flows into it.
-            if (!asStatement && (differentiable is not null || CustomDerivativeParser.CannotHave(target.OriginalDefinition) is null))
+            if (differentiated)
             {
                 var display = $"{target.ContainingType.Name}.{target.Name}";
                 var diffCall = new DiffCall(type, receiver, staticType, name, args, target.Parameters.SelectMany(WrtOf).ToImmutableArray())

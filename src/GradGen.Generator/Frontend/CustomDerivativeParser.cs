@@ -86,8 +86,11 @@ namespace GradGen.Generator.Frontend
             target.IsGenericMethod || target.ContainingType.IsGenericType ? "it is generic"
             : !MethodParser.IsDifferentiableReturn(target.ReturnType) ? $"it returns '{target.ReturnType.ToDisplayString()}', not double or float, a tuple of them, or an array of them"
             : target.Parameters.Any(p => p.RefKind != RefKind.None || p.IsParams) ? "it has a ref, out, in or params parameter"
-            : !target.Parameters.Any(MethodParser.IsWrt) ? "it has no double or float parameter, or array of them, to differentiate with respect to"
+            : !target.Parameters.Any(Differentiated) ? "it has no double or float parameter, array of them, or tuple or struct of them, to differentiate with respect to"
             : null;
+
+        /// <summary>A parameter the derivatives have a derivative of: a real, an array or span of them, or a tuple or struct of them (as one value, its derivative of its own type).</summary>
+        private static bool Differentiated(IParameterSymbol parameter) => MethodParser.IsWrt(parameter) || MethodParser.IsAggregateWrt(parameter);
 
         /// <summary>The declaration a derivative of <paramref name="kind"/> of <paramref name="target"/> has, named <paramref name="name"/>: the code fix's stub and the messages' expected signature.</summary>
         public static string Declaration(IMethodSymbol target, CalleeDerivative kind, string name)
@@ -114,7 +117,7 @@ namespace GradGen.Generator.Frontend
 
         private static (IrType ReturnType, List<(string Type, string Name)> Parameters) Expected(IMethodSymbol target, CalleeDerivative kind, System.Func<ITypeSymbol, IrType> typeName)
         {
-            var parameters = target.Parameters.Select(p => new Parameter(p.Name, typeName(p.Type), MethodParser.IsWrt(p))).ToList();
+            var parameters = target.Parameters.Select(p => new Parameter(p.Name, typeName(p.Type), Differentiated(p))).ToList();
             var returnType = typeName(target.ReturnType);
             var names = new NameScope(parameters.Select(p => p.Name).Concat(new[] { "d", "v", "hv" }.SelectMany(prefix => parameters.Where(p => p.Wrt).Select(p => DerivativeNames.Parameter(prefix, p.Name)))));
             var list = kind switch

@@ -277,7 +277,7 @@ namespace GradGen.Tests.CustomDerivatives
         [InlineData("int G(double x) => (int)x;", "G", "it returns 'int', not double or float")]
         [InlineData("void G(double x) { }", "G", "it returns 'void', not double or float")]
         [InlineData("decimal G(double x) => 0m;", "G", "it returns 'decimal', not double or float")]
-        [InlineData("double G(int n) => n;", "G", "it has no double or float parameter, or array of them, to differentiate with respect to")]
+        [InlineData("double G(int n) => n;", "G", "it has no double or float parameter, array of them, or tuple or struct of them, to differentiate with respect to")]
         [InlineData("double G(string s) => s.Length;", "G", "it has no double or float parameter")]
         public async Task GG0016_TargetCannotHaveDerivatives(string target, string name, string reason)
         {

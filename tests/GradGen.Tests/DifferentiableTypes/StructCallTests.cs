@@ -89,8 +89,32 @@ namespace StructCalls
         public static double Energy(V2 p, V2 v, double k) => 0.5 * (v * v) + 0.5 * k * (p * p);
     }
 
+    // A method GradGen does not see into, taking a struct, with user-written derivatives of its own.
+    public static partial class Lib
+    {
+        public static double Norm(P p) => Math.Sqrt(p.X * p.X + p.Y * p.Y);
+
+        [DerivativeOf(nameof(Norm))]
+        public static (double Value, double Tangent) NormForward(P p, P dP)
+        {
+            var n = Norm(p);
+            return (n, (p.X * dP.X + p.Y * dP.Y) / n);
+        }
+
+        [DerivativeOf(nameof(Norm))]
+        public static double NormReverse(P p, double seed, ref P dP)
+        {
+            var n = Norm(p);
+            dP = new P(dP.X + seed * p.X / n, dP.Y + seed * p.Y / n);
+            return n;
+        }
+    }
+
     public static partial class M
     {
+        [Differentiable]
+        public static double Custom(P a, double s) => Lib.Norm(new P(a.X * s, a.Y)) * s + Lib.Norm(a);
+
         // A spring, stepped with the operators: binary, unary, scalar times struct, a dot product and +=.
         [Differentiable]
         public static double Spring(V2 p, V2 v, double k)
@@ -294,6 +318,11 @@ namespace StructCalls
             Assert.Equal(2.0 * 1.5, (double)outs[2]!, 12);
             Assert.Equal(2.0 * 9.81, (double)outs[3]!, 12);
         }
+
+        [Theory]
+        [MemberData(nameof(Inlining))]
+        public void UserWrittenDerivativesOfAStructTakingMethod_MatchFiniteDifferences(bool inlining) =>
+            StructLeaves.CheckScalar(Owner(inlining), "Custom", new[] { Make(Owner(inlining), "P", 0.3, 1.2), 0.7 });
 
         [Theory]
         [MemberData(nameof(Inlining))]

@@ -144,11 +144,6 @@ namespace Diag
         {
             // name, members with the construct marked, a word of the message
             {
-                "WholeTupleLocalToAPlainMethod",
-                "public static double Use((double, double) t) => t.Item1;\n[Differentiable] public static double Bad(double x) { var p = (x, x * 2); return Use({|GG0005:p|}); }",
-                "'p'"
-            },
-            {
                 "WholeTupleLocalToADifferentiableMethod",
                 "[Differentiable] public static double Use([NoDerivative] (double, double) t, double x) => x * 2;\n[Differentiable] public static double Bad(double x) { var p = (x, x * 2); return Use({|GG0005:p|}, x); }",
                 "'p'"
@@ -186,10 +181,11 @@ namespace Diag
 
         /// <summary>A derivative flows into Use: GG0005 at the tuple-valued call, rather than GG0003 at Use.</summary>
         [Fact]
-        public Task TupleValuedCallPassedToAPlainMethodIsAnError() => VerifyAsync(Source(@"
+        public Task TupleLocalOrTupleValuedCallPassedToAPlainMethodIsAnError() => VerifyAsync(Source(@"
         public static double Use((double, double) t) => t.Item1;
         [Differentiable] public static (double A, double B) G(double x) => (x * x, x);
-        [Differentiable] public static double Bad(double x) => Use({|GG0005:G(x)|});"));
+        [Differentiable] public static double Bad(double x) => {|GG0003:Use(G(x))|};
+        [Differentiable] public static double Local(double x) { var p = (x, x * 2); return {|GG0003:Use(p)|}; }"));
 
         // ----- GG0002: results ---------------------------------------------------------------------------------------------
 

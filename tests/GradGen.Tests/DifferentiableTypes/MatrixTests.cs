@@ -1,0 +1,82 @@
+using System;
+using System.Linq;
+using System.Numerics;
+using GradGen.Tests.Infrastructure;
+using Xunit;
+
+namespace GradGen.Tests.DifferentiableTypes
+{
+    /// <summary>
+    /// System.Numerics Matrix4x4 and Matrix3x2 (row vectors, v' = v·M): products, transposes, transforms of vectors and
+    /// the common constructors, written out over the 16 or 6 leaves. Checked against System.Numerics' values, central
+    /// finite differences, and the closed form of a rotation's derivative.
+    /// </summary>
+    public class MatrixTests
+    {
+        private const string Source = @"
+using System;
+using System.Numerics;
+using GradGen;
+
+namespace Matrices
+{
+    public static partial class Mx
+    {
+        // A point moved by a chain of transforms: scale, rotations about three axes, a rotation from a quaternion, a
+        // translation, and a matrix given by the caller; then its normal and a 4-vector through the same chain.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Vector3 Chain(Vector3 p, float a, float b, Quaternion q, Matrix4x4 m)
+        {
+            var world = Matrix4x4.CreateScale(1.5f) * Matrix4x4.CreateRotationX(a) * Matrix4x4.CreateRotationY(b) * Matrix4x4.CreateRotationZ(a * b)
+                * Matrix4x4.CreateFromQuaternion(Quaternion.Normalize(q)) * Matrix4x4.CreateTranslation(p) * Matrix4x4.Transpose(m);
+            world = Matrix4x4.Multiply(world, Matrix4x4.CreateScale(new Vector3(1, 2, 0.5f))) + m * 0.25f - Matrix4x4.Lerp(m, world, 0.5f);
+            var n = Vector3.TransformNormal(Vector3.UnitY, world);
+            var w = Vector4.Transform(new Vector4(p, 1), world);
+            return Vector3.Transform(p, world) + n * 0.1f + new Vector3(w.X, w.Y, w.W) * 0.01f;
+        }
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Vector2 Flat(Vector2 v, Vector2 shift, Matrix3x2 m) =>
+            Vector2.Transform(v, Matrix3x2.CreateScale(shift) * m * Matrix3x2.CreateTranslation(shift)) + Vector2.TransformNormal(v, m);
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Vector3 Turn(Vector3 v, float angle) => Vector3.Transform(v, Matrix4x4.CreateRotationZ(angle));
+    }
+}";
+
+        private static readonly Lazy<Type> Type = new(() => GeneratorHarness.CompileAndLoad(Source, "Matrices").Assembly.GetType("Matrices.Mx")!);
+
+        private static Matrix4x4 M => new(0.9f, 0.1f, -0.2f, 0.05f, 0.3f, 1.1f, 0.2f, -0.1f, -0.4f, 0.2f, 0.8f, 0.15f, 0.5f, -0.3f, 0.7f, 1.2f);
+
+        [Fact]
+        public void ChainOfTransforms_MatchesSystemNumericsAndFiniteDifferences()
+        {
+            var args = new object[] { new Vector3(0.5f, -1.5f, 2.0f), 0.4f, -0.7f, new Quaternion(0.3f, -0.5f, 0.7f, 0.9f), M };
+            var expected = (Vector3)Reflect.Invoke(Type.Value, "Chain", args).Result!;
+            var value = (Vector3)Reflect.Invoke(Type.Value, "ChainJacobian", args.Append(new float[3, 25]).ToArray()).Result!;
+            StructLeaves.AssertClose(StructLeaves.Of(expected), StructLeaves.Of(value), 1e-5, "value");
+            StructLeaves.CheckVectorValued(Type.Value, "Chain", args, 1e-2);
+        }
+
+        [Fact]
+        public void Matrix3x2Transforms_MatchSystemNumericsAndFiniteDifferences()
+        {
+            var args = new object[] { new Vector2(0.5f, -1.5f), new Vector2(1.2f, 0.7f), new Matrix3x2(0.9f, 0.1f, -0.3f, 1.1f, 0.4f, -0.6f) };
+            var expected = (Vector2)Reflect.Invoke(Type.Value, "Flat", args).Result!;
+            var value = (Vector2)Reflect.Invoke(Type.Value, "FlatJacobian", args.Append(new float[2, 10]).ToArray()).Result!;
+            StructLeaves.AssertClose(StructLeaves.Of(expected), StructLeaves.Of(value), 1e-5, "value");
+            StructLeaves.CheckVectorValued(Type.Value, "Flat", args, 5e-3);
+        }
+
+        [Fact]
+        public void RotationAboutZ_DerivativeInItsAngle_IsTheClosedForm()
+        {
+            // Row vector times Rz(θ): (x cos θ − y sin θ, x sin θ + y cos θ, z); d/dθ = (−x sin θ − y cos θ, x cos θ − y sin θ, 0).
+            var (v, angle) = (new Vector3(0.5f, -1.5f, 2.0f), 0.8f);
+            var (forward, _) = Reflect.Invoke(Type.Value, "TurnForward", v, angle, Vector3.Zero, 1f);
+            var tangent = (Vector3)forward!.GetType().GetField("Item2")!.GetValue(forward)!;
+            var (c, s) = (MathF.Cos(angle), MathF.Sin(angle));
+            StructLeaves.AssertClose(new double[] { -v.X * s - v.Y * c, v.X * c - v.Y * s, 0 }, StructLeaves.Of(tangent), 1e-6, "d/dθ");
+        }
+    }
+}
