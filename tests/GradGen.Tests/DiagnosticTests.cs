@@ -167,6 +167,7 @@ namespace GradGen.Tests
         [Theory]
         [InlineData("LocalFunction", "public static double Outer(double y) { [{|GG0002:Differentiable|}] static double Bad(double x) => x * x; return Bad(y); }")]
         [InlineData("Conversion", "public double V; [{|GG0002:Differentiable|}] public static explicit operator double(T a) => a.V;")]
+        [InlineData("BitwiseOperator", "public double V; [{|GG0002:Differentiable|}] public static double operator &(T a, double x) => a.V * x;")]
         public Task GG0002_NonOrdinaryMethodIsReportedNotIgnored(string name, string members)
         {
             Assert.NotNull(name);

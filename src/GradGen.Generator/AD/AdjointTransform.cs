@@ -291,7 +291,7 @@ namespace GradGen.Generator.AD
                 statements.AddRange(zeros);
             }
 
-            statements.Add(ReverseCall(call, seeds.Count == 1 ? seeds[0] : new AggregateValue(call.Type, seeds.ToEquatableArray()), line));
+            statements.Add(ReverseCall(call, Types.Leaves(call.Type) is null ? seeds[0] : new AggregateValue(call.Type, seeds.ToEquatableArray()), line));
             if (!readsTarget)
             {
                 statements.AddRange(zeros);

@@ -104,7 +104,10 @@ namespace GradGen.Generator.Compose
         {
             var name = call switch { Call c => c.Name, DiffCall d => d.Name, _ => "result" };
             name = name.Split('<')[0];
-            return char.ToLowerInvariant(name[0]) + name.Substring(1);
+            name = char.ToLowerInvariant(name[0]) + name.Substring(1);
+
+            // Base gives base, a keyword: base_.
+            return Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? name : name + "_";
         }
 
         /// <summary>The aggregate of leaf variables named after them without the first leaf's path: <c>b_adj</c> for <c>b_X_adj</c>, <c>b_Y_adj</c>.</summary>

@@ -128,9 +128,8 @@ namespace GradGen.Generator.Emit
             Intrinsic i => $"global::System.{(i.Type == Types.Float && i.Function != MathFunction.Clamp ? "MathF" : "Math")}.{i.Function}({Arguments(i.Args)})",
             // A call whose arguments are an aggregate's leaves is packed first (Compose/CallPacking).
             Call { Packed.Count: > 0 } or DiffCall { Packed.Count: > 0 } => throw Unknown(expr),
-            Call { Args.Count: 1 or 2 } c when Operators.UserDefined(c.Name) is { } token => UserOperator(token, c.Args),
+            Call or DiffCall when UserOperator(expr) is { } operatorCall => operatorCall,
             Call c => $"{Target(c.Receiver, c.StaticType)}{c.Name}({Arguments(c.Args)})",
-            DiffCall { Args.Count: 1 or 2 } d when Operators.UserDefined(d.Name) is { } token => UserOperator(token, d.Args),
             DiffCall d => $"{Target(d.Receiver, d.StaticType)}{d.Name}({Arguments(d.Args)})",
             PullbackCall p => Expression(CalleeDerivatives.Reverse(p)),
             AggregateValue { Type: StructType structure } s => Construct(structure, new Queue<string>(s.Items.Select(Expression))),
@@ -141,10 +140,14 @@ namespace GradGen.Generator.Emit
             _ => throw Unknown(expr),
         };
 
-        /// <summary>A call of a user-defined operator, written as the operator: C# does not let code call <c>op_Addition</c> by name.</summary>
-        private static string UserOperator(string token, EquatableArray<Expr> args) => args.Count == 1
-            ? $"({token}{Operand(args[0], Primary, right: false)})"
-            : $"({Operand(args[0], Primary, right: false)} {token} {Operand(args[1], Primary, right: false)})";
+        /// <summary>A call of a user-defined operator, written as the operator (C# does not let code call <c>op_Addition</c> by name); null for any other call.</summary>
+        private static string? UserOperator(Expr call)
+        {
+            var (name, args) = call switch { Call c => (c.Name, c.Args), DiffCall d => (d.Name, d.Args), _ => (string.Empty, EquatableArray<Expr>.Empty) };
+            return Operators.UserDefined(name) is not { } token || args.Count is not (1 or 2) ? null
+                : args.Count == 1 ? $"({token}{Operand(args[0], Primary, right: false)})"
+                : $"({Operand(args[0], Primary, right: false)} {token} {Operand(args[1], Primary, right: false)})";
+        }
 
         /// <summary>A struct made from its leaves, taken in order: by its object initializer, or its constructor's arguments in their order.</summary>
         private static string Construct(StructType type, Queue<string> leaves)

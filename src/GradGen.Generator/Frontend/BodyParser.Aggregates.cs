@@ -113,7 +113,7 @@ namespace GradGen.Generator.Frontend
                     return Constructed(creation, structure, output);
                 case IWithOperation with when AggregateValues(with.Operand, with.Operand.Type!, output) is { } copied:
                     return Initialized(copied, (StructType)TypeNames.Of(with.Type!), with.Initializer, output);
-                case IPropertyReferenceOperation { Property.GetMethod: { } getter, Instance: { } instance } property when IsStructMember(getter) && LeafRange(TypeNames.Of(instance.Type!), property.Property.Name) is null:
+                case IPropertyReferenceOperation { Property.GetMethod: { } getter, Instance: { } instance, Arguments.IsEmpty: true } property when IsStructMember(getter) && LeafRange(TypeNames.Of(instance.Type!), property.Property.Name) is null:
                     return Converted(MemberLeavesInPlace(value, getter, instance, System.Array.Empty<(IParameterSymbol, IOperation)>(), output), leafTypes);
                 case IInvocationOperation { TargetMethod: { ReturnsVoid: false } member, Instance: { } receiver } memberCall when IsStructMember(member):
                     return Converted(MemberLeavesInPlace(value, member, receiver, memberCall.Arguments.Select(a => (a.Parameter!, a.Value)).ToList(), output), leafTypes);
@@ -175,7 +175,7 @@ namespace GradGen.Generator.Frontend
         private List<Expr>? Constructed(IObjectCreationOperation creation, StructType type, List<Stmt> output)
         {
             var order = creation.Constructor is { Parameters.Length: > 0 } constructor ? TypeNames.MemberwiseOrder(constructor, type.Fields) : System.Array.Empty<int>();
-            if (order is null && IsNumericsVector(creation.Type))
+            if (order is null && IsNumericsVector(creation.Type) && creation.Arguments.All(a => IsNumericsVector(a.Value.Type) || TypeNames.IsReal(a.Value.Type)))
             {
                 // new Vector4(xyz, w), new Vector3(xy, z), new Quaternion(xyz, w): the arguments' leaves in order; new Vector3(s): s in each.
                 var leaves = new List<Expr>();
@@ -378,9 +378,9 @@ namespace GradGen.Generator.Frontend
             {
                 // In a condition or a branch a call cannot run ahead of its statement: the element stays a read of the
                 // call's result, which splitting gives a statement of its own wherever a derivative flows.
-                if (instance is IInvocationOperation invocation)
+                if (instance is IInvocationOperation invocation && !IsStructMember(invocation.TargetMethod))
                 {
-                    return ParseInvocation(invocation, asStatement: false) is { } call ? Build.Leaf(call, index) : Placeholder;
+                    return ParseInvocation(invocation, asStatement: false) is { } call && Types.Leaves(call.Type) is not null ? Build.Leaf(call, index) : Placeholder;
                 }
 
                 Unsupported(member, $"a field of a {Kind(aggregateType)} computed in a condition or a branch of ?:", "compute it into a local first");

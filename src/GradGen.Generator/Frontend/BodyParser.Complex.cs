@@ -21,7 +21,7 @@ namespace GradGen.Generator.Frontend
         {
             IBinaryOperation { OperatorMethod: { } method } binary => IsComplex(method.ContainingType) && IsComplex(binary.Type) && IsArithmetic(BinaryOperator(binary.OperatorKind)),
             IUnaryOperation { OperatorMethod: { } method, OperatorKind: UnaryOperatorKind.Minus or UnaryOperatorKind.Plus } => IsComplex(method.ContainingType),
-            IConversionOperation { OperatorMethod: not null } conversion => IsComplex(conversion.Type) && !IsComplex(conversion.Operand.Type),
+            IConversionOperation { OperatorMethod: { } method } => IsComplex(method.ContainingType) && IsComplex(value.Type) && !IsComplex(((IConversionOperation)value).Operand.Type),
             IInvocationOperation { TargetMethod: { IsStatic: true } method } => IsComplex(method.ContainingType) && IsComplex(method.ReturnType),
             _ => false,
         };
@@ -106,11 +106,6 @@ namespace GradGen.Generator.Frontend
                     var trigIm = y is null ? null : Build.Mul(Apply(second, angle), Apply(MathFunction.Sinh, y));
                     return (trigRe, trigIm is null || first == MathFunction.Sin ? trigIm : Build.Neg(trigIm));
                 default:
-                    if (args.Count == 0 || args.Any(a => a.Type is null))
-                    {
-                        return null;
-                    }
-
                     Unsupported(call, $"'Complex.{call.TargetMethod.Name}' with these arguments (not yet)", "write it with Real and Imaginary");
                     return null;
             }
@@ -151,7 +146,7 @@ namespace GradGen.Generator.Frontend
         /// <summary>A Complex operand as its parts, or a real one (maybe converted to Complex) as its real part alone.</summary>
         private (Expr? Re, Expr? Im)? ComplexOperand(IOperation operand, List<Stmt> output)
         {
-            if (operand is IConversionOperation { OperatorMethod: not null } conversion && !IsComplex(conversion.Operand.Type))
+            if (operand is IConversionOperation { OperatorMethod: { } method } conversion && IsComplex(method.ContainingType) && !IsComplex(conversion.Operand.Type))
             {
                 operand = conversion.Operand;
             }

@@ -58,9 +58,15 @@ namespace GradGen.Generator.Frontend
                 return null;
             }
 
-            if (members.Count >= MaxMemberDepth || members.Any(m => SymbolEqualityComparer.Default.Equals(m.Member, member)))
+            if (SymbolEqualityComparer.Default.Equals(member, method) || members.Any(m => SymbolEqualityComparer.Default.Equals(m.Member, member)))
             {
                 Unsupported(at, $"the member {display}, which reads itself", "compute it in the method");
+                return null;
+            }
+
+            if (members.Count >= MaxMemberDepth)
+            {
+                Unsupported(at, $"the member {display}, read through more than {MaxMemberDepth} members in place", "compute part of it in the method");
                 return null;
             }
 
@@ -73,24 +79,22 @@ namespace GradGen.Generator.Frontend
             // The receiver and the arguments as variables (a member reads a parameter any number of times).
             var output = Hoisted;
             var receiverLeaves = AggregateVariable(receiver) ?? AggregateValues(receiver, receiver.Type!, output)?.Select(v => v as Var ?? Staged(v, 0, output)).ToList();
-            var bound = new List<IParameterSymbol>();
+            var aggregates = new List<(IParameterSymbol Parameter, List<Var> Leaves)>();
+            var scalars = new List<(IParameterSymbol Parameter, Expr Value)>();
             foreach (var (parameter, value) in arguments)
             {
-                if (IsAggregate(parameter.Type))
+                if (!IsAggregate(parameter.Type))
                 {
-                    if (AggregateValues(value, parameter.Type, output) is not { } leaves)
-                    {
-                        return null;
-                    }
-
-                    aggregateParameters[parameter] = leaves.Select(v => v as Var ?? Staged(v, 0, output)).ToList();
+                    scalars.Add((parameter, StagedScalar(ConvertTo(TypeNames.Of(parameter.Type), ParseExpression(value)), output)));
+                }
+                else if (AggregateValues(value, parameter.Type, output) is { } leaves)
+                {
+                    aggregates.Add((parameter, leaves.Select(v => v as Var ?? Staged(v, 0, output)).ToList()));
                 }
                 else
                 {
-                    boundParameters[parameter] = StagedScalar(ConvertTo(TypeNames.Of(parameter.Type), ParseExpression(value)), output);
+                    return null;
                 }
-
-                bound.Add(parameter);
             }
 
             if (receiverLeaves is null || CannotHoist(output, at, $"the member {display} of a value"))
@@ -99,14 +103,13 @@ namespace GradGen.Generator.Frontend
             }
 
             var reported = context.Diagnostics.Count;
+            aggregates.ForEach(a => aggregateParameters[a.Parameter] = a.Leaves);
+            scalars.ForEach(a => boundParameters[a.Parameter] = a.Value);
             members.Push((member, receiverLeaves));
             var result = parse(body);
             members.Pop();
-            foreach (var parameter in bound)
-            {
-                aggregateParameters.Remove(parameter);
-                boundParameters.Remove(parameter);
-            }
+            aggregates.ForEach(a => aggregateParameters.Remove(a.Parameter));
+            scalars.ForEach(a => boundParameters.Remove(a.Parameter));
 
             // What the member's body has that GradGen does not follow is said where it is read.
             if (context.Diagnostics.Skip(reported).FirstOrDefault(d => d.Severity == DiagnosticSeverity.Error) is { } inner)

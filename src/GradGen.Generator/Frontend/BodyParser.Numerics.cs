@@ -75,15 +75,14 @@ namespace GradGen.Generator.Frontend
                 case "CreateFromYawPitchRoll" when args.Count == 3:
                     return YawPitchRoll(args.Select(a => StagedScalar(Build.Mul(Build.Num(Types.Float, 0.5), ScalarOperand(a)), output)).ToList(), output);
                 case "Transform" when args.Count == 2 && IsNumericsVector(args[0].Type) && args[0].Type!.Name == "Vector3" && IsQuaternion(args[1].Type):
-                    return Rotated(VectorOperand(args[0], output), Staged(VectorOperand(args[1], output), output), output);
+                    return Rotated(Staged(VectorOperand(args[0], output), output), Staged(VectorOperand(args[1], output), output), output);
                 case "Negate" when args.Count == 1:
                     return VectorOperand(args[0], output)?.Select(Build.Neg).ToList();
                 case "Normalize" when args.Count == 1 && Staged(VectorOperand(args[0], output), output) is { } v:
                     var length = StagedScalar(Norm(v), output);
                     return v.Select(x => (Expr)new Binary(x.Type, BinaryOp.Divide, x, length)).ToList();
                 case "Cross" when args.Count == 2 && Staged(VectorOperand(args[0], output), output) is { Count: 3 } a && Staged(VectorOperand(args[1], output), output) is { } b:
-                    Expr Term(int i, int j) => Build.Sub(new Binary(a[i].Type, BinaryOp.Multiply, a[i], b[j]), new Binary(a[i].Type, BinaryOp.Multiply, a[j], b[i]))!;
-                    return new List<Expr> { Term(1, 2), Term(2, 0), Term(0, 1) };
+                    return CrossProduct(a, b);
                 case "Lerp" when args.Count == 3 && !IsQuaternion(call.Type) && Staged(VectorOperand(args[0], output), output) is { } from && VectorOperand(args[1], output) is { } to:
                     var t = StagedScalar(ScalarOperand(args[2]), output);
                     return from.Select((f, i) => Build.Add(f, new Binary(f.Type, BinaryOp.Multiply, Build.Sub(to[i], f)!, t))!).ToList();
@@ -175,7 +174,15 @@ namespace GradGen.Generator.Frontend
             return q.Select((x, i) => (Expr)new Binary(Types.Float, BinaryOp.Divide, i < 3 ? Build.Neg(x) : x, norm)).ToList();
         }
 
-        /// <summary>The rotation of <paramref name="v"/> by the unit quaternion <paramref name="q"/> (staged): v + 2w(u×v) + 2u×(u×v), u = (X, Y, Z).</summary>
+        /// <summary>a × b of the first three leaves of each (staged: each is read twice).</summary>
+        private static List<Expr> CrossProduct(IReadOnlyList<Expr> a, IReadOnlyList<Expr> b) => new()
+        {
+            Build.Sub(Build.Mul(a[1], b[2]), Build.Mul(a[2], b[1]))!,
+            Build.Sub(Build.Mul(a[2], b[0]), Build.Mul(a[0], b[2]))!,
+            Build.Sub(Build.Mul(a[0], b[1]), Build.Mul(a[1], b[0]))!,
+        };
+
+        /// <summary>The rotation of <paramref name="v"/> by the unit quaternion <paramref name="q"/> (both staged): v + 2w(u×v) + 2u×(u×v), u = (X, Y, Z).</summary>
         private List<Expr>? Rotated(List<Expr>? v, List<Expr>? q, List<Stmt> output)
         {
             if (v is null || q is null)
@@ -184,15 +191,8 @@ namespace GradGen.Generator.Frontend
             }
 
             var two = Build.Num(Types.Float, 2);
-            List<Expr> Cross(IReadOnlyList<Expr> a, IReadOnlyList<Expr> b) => new()
-            {
-                Build.Sub(Build.Mul(a[1], b[2]), Build.Mul(a[2], b[1]))!,
-                Build.Sub(Build.Mul(a[2], b[0]), Build.Mul(a[0], b[2]))!,
-                Build.Sub(Build.Mul(a[0], b[1]), Build.Mul(a[1], b[0]))!,
-            };
-
-            var t = Staged(Cross(q, v).Select(c => Build.Mul(two, c)).ToList(), output)!;
-            var turned = Cross(q, t);
+            var t = Staged(CrossProduct(q, v).Select(c => Build.Mul(two, c)).ToList(), output)!;
+            var turned = CrossProduct(q, t);
             return v.Select((x, i) => Build.Add(Build.Add(x, Build.Mul(q[3], t[i])), turned[i])!).ToList();
         }
 

@@ -1011,6 +1011,12 @@ namespace GradGen.Generator.Frontend
                 foreach (var parameter in target.Parameters)
                 {
                     var count = WrtOf(parameter).Count();
+                    if (start >= args.Length)
+                    {
+                        // A params list, whose arguments are not among args.
+                        break;
+                    }
+
                     if (!MethodParser.IsWrt(parameter) && !MethodParser.IsAggregateWrt(parameter) && (Types.IsDifferentiable(TypeNames.Of(parameter.Type)) || IsAggregate(parameter.Type)))
                     {
                         NoDerivativeArguments.Add((args[start], syntax.GetLocation(), display, parameter.Name));

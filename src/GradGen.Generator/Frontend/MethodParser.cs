@@ -209,10 +209,10 @@ namespace GradGen.Generator.Frontend
             // Each problem sits on its own part of the signature; what has no part of its own, on the attribute.
             void Unsupported(string reason, Location? at = null) => context.Report(Descriptors.UnsupportedSignature, at ?? location, method.Name, reason);
 
-            // A user-defined operator is a static method whose derivatives are op_AdditionForward and so on.
-            if (method.MethodKind is not (MethodKind.Ordinary or MethodKind.UserDefinedOperator))
+            // A user-defined arithmetic operator is a static method whose derivatives are op_AdditionForward and so on.
+            if (!(method.MethodKind == MethodKind.Ordinary || method.MethodKind == MethodKind.UserDefinedOperator && Operators.UserDefined(method.Name) is not null))
             {
-                Unsupported("only ordinary methods and operators can be differentiated, not conversions, accessors or local functions");
+                Unsupported("only ordinary methods and the operators + - * / % can be differentiated, not other operators, conversions, accessors or local functions");
                 return;
             }
 

@@ -98,10 +98,10 @@ namespace GradGen.Generator.Lowering
             {
                 case Return ret:
                     // Runs at most once and nothing reads the result before: it overwrites nothing worth saving.
-                    // A tuple's elements go to one result each (the parser returns tuples as literals).
-                    var assigns = results.Count == 1
-                        ? new List<Stmt> { new Assign(ret.Line, results[0], AssignOp.Set, ret.Value!) }
-                        : ((AggregateValue)ret.Value!).Items.Select((item, i) => (Stmt)new Assign(ret.Line, results[i], AssignOp.Set, item)).ToList();
+                    // An aggregate's leaves go to one result each (the parser returns aggregates as literals), one leaf too.
+                    var assigns = ret.Value is AggregateValue aggregate
+                        ? aggregate.Items.Select((item, i) => (Stmt)new Assign(ret.Line, results[i], AssignOp.Set, item)).ToList()
+                        : new List<Stmt> { new Assign(ret.Line, results[0], AssignOp.Set, ret.Value!) };
                     if (tail)
                     {
                         return assigns;

@@ -110,8 +110,24 @@ namespace StructCalls
         }
     }
 
+    public struct One
+    {
+        public double V;
+    }
+
     public static partial class M
     {
+        // A one-field struct result, from a callee whose name lower-cased is a keyword (its result local is base_).
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static One Base(double x) => new One { V = x * x };
+
+        [Differentiable]
+        public static double UseBase(double x)
+        {
+            var b = Base(x);
+            return b.V * 3 + Base(2 * x).V;
+        }
+
         [Differentiable]
         public static double Custom(P a, double s) => Lib.Norm(new P(a.X * s, a.Y)) * s + Lib.Norm(a);
 
@@ -317,6 +333,16 @@ namespace StructCalls
             var (_, outs) = Reflect.InvokeInstance(body, "EnergyGradient", 9.81, 1.5, null, null);
             Assert.Equal(2.0 * 1.5, (double)outs[2]!, 12);
             Assert.Equal(2.0 * 9.81, (double)outs[3]!, 12);
+        }
+
+        [Theory]
+        [MemberData(nameof(Inlining))]
+        public void OneFieldStructResult_MatchesTheClosedForm(bool inlining)
+        {
+            // 3x² + 4x²: 14x.
+            var (_, outs) = Reflect.Invoke(Owner(inlining), "UseBaseGradient", 1.3, null);
+            Assert.Equal(14 * 1.3, (double)outs[1]!, 12);
+            StructLeaves.CheckScalar(Owner(inlining), "UseBase", new object[] { 1.3 });
         }
 
         [Theory]

@@ -23,6 +23,8 @@ namespace GradGen.Tests.DifferentiableTypes
         public double Twice { get { var t = 2 * X; return t; } }
         public double Loop => Loop + X;
         public double Thrown => X > 0 ? X : throw new InvalidOperationException();
+        public Vec this[double s] => new Vec { X = X * s, Y = Y };
+        public Vec Scaled(double s) => new Vec { X = X * s, Y = Y * s };
         public static Vec operator +(Vec a, Vec b) => new Vec { X = a.X + b.X, Y = a.Y + b.Y };
     }
     public readonly struct Unit
@@ -30,6 +32,11 @@ namespace GradGen.Tests.DifferentiableTypes
         public readonly double X;
         public readonly double Y;
         public Unit(double x, double y) { var n = Math.Sqrt(x * x + y * y); X = x / n; Y = y / n; }
+    }
+    public sealed class Ph
+    {
+        public double R = 2;
+        public static implicit operator System.Numerics.Complex(Ph p) => System.Numerics.Complex.FromPolarCoordinates(p.R, 1);
     }
     public struct Both
     {
@@ -43,6 +50,10 @@ namespace GradGen.Tests.DifferentiableTypes
         [InlineData("double Bad(Vec v) => {|GG0005:v.Twice|};", "not one expression")]
         [InlineData("double Bad(Vec v) => {|GG0005:v.Loop|};", "reads itself")]
         [InlineData("double Bad(Vec v) => {|GG0005:v.Thrown|};", "whose body has this error: 'throw'")]
+        [InlineData("double Bad(Vec v) { var w = {|GG0005:v[2.0]|}; return w.X; }", "struct expression")]
+        [InlineData("double Bad(double x, [NoDerivative] Ph p) { System.Numerics.Complex z = {|GG0005:p|}; return (z * x).Imaginary; }", "struct expression")]
+        [InlineData("double Bad(Vec v) { if ({|GG0005:v.Scaled(2).X|} > 0) { return v.X; } return v.Y; }", "in a condition")]
+        [InlineData("float Bad(System.ReadOnlySpan<float> s, float x) { var v = {|GG0005:new System.Numerics.Vector3(s)|}; return v.X * x; }", "Vector3")]
         [InlineData("double Bad(Vec v) { var w = {|GG0005:v.X > 0 ? v : default|}; return w.X; }", "choice")]
         [InlineData("double Bad(double x) { var b = {|GG0005:new Both(x, 1)|}; return b.X; }", "does more than store")]
         [InlineData("double Bad(Vec v, double t) => t > 0 ? Take({|GG0005:Doubled(v)|}) : 0;", "inside a condition")]
