@@ -81,6 +81,10 @@ namespace GradGen.Generator.Frontend
                 case "Normalize" when args.Count == 1 && Staged(VectorOperand(args[0], output), output) is { } v:
                     var length = StagedScalar(Norm(v), output);
                     return v.Select(x => (Expr)new Binary(x.Type, BinaryOp.Divide, x, length)).ToList();
+                case "Reflect" when args.Count == 2 && Staged(VectorOperand(args[0], output), output) is { } incident && Staged(VectorOperand(args[1], output), output) is { } normal:
+                    // v − 2 (v·n) n, as System.Numerics (n is taken as it is, unit or not).
+                    var twiceDot = StagedScalar(Build.Mul(Build.Num(Types.Float, 2), Sum(incident.Select((x, i) => Build.Mul(x, normal[i])))), output);
+                    return incident.Select((x, i) => Build.Sub(x, Build.Mul(twiceDot, normal[i]))!).ToList();
                 case "Cross" when args.Count == 2 && Staged(VectorOperand(args[0], output), output) is { Count: 3 } a && Staged(VectorOperand(args[1], output), output) is { } b:
                     return CrossProduct(a, b);
                 case "Lerp" when args.Count == 3 && !IsQuaternion(call.Type) && Staged(VectorOperand(args[0], output), output) is { } from && VectorOperand(args[1], output) is { } to:

@@ -40,6 +40,9 @@ namespace Matrices
             Vector2.Transform(v, Matrix3x2.CreateScale(shift) * m * Matrix3x2.CreateTranslation(shift)) + Vector2.TransformNormal(v, m);
 
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Vector3 Bounce(Vector3 v, Vector3 n) => Vector3.Reflect(v, Vector3.Normalize(n));
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
         public static Vector3 Turn(Vector3 v, float angle) => Vector3.Transform(v, Matrix4x4.CreateRotationZ(angle));
     }
 }";
@@ -66,6 +69,16 @@ namespace Matrices
             var value = (Vector2)Reflect.Invoke(Type.Value, "FlatJacobian", args.Append(new float[2, 10]).ToArray()).Result!;
             StructLeaves.AssertClose(StructLeaves.Of(expected), StructLeaves.Of(value), 1e-5, "value");
             StructLeaves.CheckVectorValued(Type.Value, "Flat", args, 5e-3);
+        }
+
+        [Fact]
+        public void Reflection_MatchesSystemNumericsAndFiniteDifferences()
+        {
+            var args = new object[] { new Vector3(0.5f, -1.5f, 2.0f), new Vector3(1.1f, 0.3f, -0.8f) };
+            var expected = (Vector3)Reflect.Invoke(Type.Value, "Bounce", args).Result!;
+            var value = (Vector3)Reflect.Invoke(Type.Value, "BounceJacobian", args.Append(new float[3, 6]).ToArray()).Result!;
+            StructLeaves.AssertClose(StructLeaves.Of(expected), StructLeaves.Of(value), 1e-5, "value");
+            StructLeaves.CheckVectorValued(Type.Value, "Bounce", args, 5e-3);
         }
 
         [Fact]

@@ -61,7 +61,6 @@ namespace GradGen.Tests.DifferentiableTypes
         [InlineData("double Bad(Vec v, double t) => Take({|GG0005:t > 0 ? v : default|});", "choice")]
         [InlineData("float Bad(System.Numerics.Vector3 v) { var r = {|GG0005:System.Numerics.Matrix4x4.CreateLookAt(v, v, v)|}; return r.M11; }", "CreateLookAt")]
         [InlineData("float Bad(System.Numerics.Quaternion a, System.Numerics.Quaternion b, float t) { var r = {|GG0005:System.Numerics.Quaternion.Slerp(a, b, t)|}; return r.X; }", "Slerp")]
-        [InlineData("float Bad(System.Numerics.Vector3 v) { var r = {|GG0005:System.Numerics.Vector3.Reflect(v, v)|}; return r.X; }", "Reflect")]
         public async Task NotFollowedYet_IsAnErrorWhereItIsWritten(string method, string message)
         {
             var v = await MarkupVerifier.VerifyAsync(Source(@"
