@@ -9,8 +9,8 @@ namespace GradGen.Generator.Compose
     /// The last step of a generated body with calls of methods that take or return a tuple or struct. Inside GradGen such
     /// a call takes one argument per leaf (<see cref="DiffCall.Packed"/>) and assigns one variable per leaf
     /// (<see cref="AssignTuple"/>); in C# it takes and returns the aggregate. Leaf values become the aggregate in place;
-    /// leaf variables a callee's Reverse adds into become a local aggregate made before the call and taken apart after
-    /// it; a result holding a struct, which C# cannot deconstruct, goes to a local read leaf by leaf.
+    /// leaf variables a callee's Reverse adds into become a local aggregate of zeros that it adds into, added back to
+    /// them after the call; a result holding a struct, which C# cannot deconstruct, goes to a local read leaf by leaf.
     /// </summary>
     internal static class CallPacking
     {
