@@ -14,10 +14,10 @@ namespace GradGen.Generator.Compose
     /// </summary>
     internal static class CallPacking
     {
-        public static List<Stmt> Apply(List<Stmt> body, NameScope names) =>
-            IrWalker.AllStatements(body).Any(s => s is AssignTuple tuple && HoldsStruct(tuple.Value.Type))
-            || IrWalker.AllStatements(body).SelectMany(s => s.Expressions()).SelectMany(IrWalker.AllExpressions).Any(IsPacked)
-                ? Statements(body, names)
+        /// <param name="names">The names the body may not take, asked for only when there is something to pack.</param>
+        public static List<Stmt> Apply(List<Stmt> body, System.Func<NameScope> names) =>
+            IrWalker.AllStatements(body).Any(s => s is AssignTuple tuple && HoldsStruct(tuple.Value.Type) || s.Expressions().SelectMany(IrWalker.AllExpressions).Any(IsPacked))
+                ? Statements(body, names())
                 : body;
 
         private static bool IsPacked(Expr expr) => expr is Call { Packed.Count: > 0 } or DiffCall { Packed.Count: > 0 } or PullbackCall { Callee.Packed.Count: > 0 };

@@ -56,7 +56,7 @@ namespace GradGen.Generator.Compose
         private bool Optimize(IEnumerable<Stmt> body) => aggressiveOptimization && IrWalker.AllStatements(body).Any(s => s is For or While);
 
         private GeneratedMethod Method(string summary, string signature, IEnumerable<Stmt> checks, List<Stmt> body) =>
-            new(summary, signature, checks.Concat(CallPacking.Apply(body, NamesIn(body))).ToList(), Optimize(body));
+            new(summary, signature, checks.Concat(CallPacking.Apply(body, () => NamesIn(body))).ToList(), Optimize(body));
 
         /// <summary>Every name the finished <paramref name="body"/> may clash with: the method's, and all it reads or writes.</summary>
         private NameScope NamesIn(List<Stmt> body)

@@ -87,7 +87,7 @@ namespace GradGen.Generator.Frontend
                     return Logarithm(z, output);
                 case ("Log", 2) or ("Log10", 1) when Operand(0) is { } z:
                     // log_b z = ln z / ln b.
-                    var scale = StagedScalar(args.Count == 2 ? Apply(MathFunction.Log, Real(args[1])) : Apply(MathFunction.Log, Build.Num(Types.Double, 10)), output);
+                    var scale = StagedScalar(args.Count == 2 ? Build.Math(MathFunction.Log, Types.Double, Real(args[1])) : Build.Math(MathFunction.Log, Types.Double, Build.Num(Types.Double, 10)), output);
                     return Logarithm(z, output) is var (re, im) ? (Divide(re, scale), Divide(im, scale)) : null;
                 case ("Sqrt", 1) when Operand(0) is { } z:
                     return SquareRoot(Staged(z, output), output);
@@ -96,14 +96,14 @@ namespace GradGen.Generator.Frontend
                     return Exponential(Product(Staged(w, output), Staged(Logarithm(z, output), output)), output);
                 case ("FromPolarCoordinates", 2):
                     var (magnitude, phase) = (StagedScalar(Real(args[0]), output), StagedScalar(Real(args[1]), output));
-                    return (Build.Mul(magnitude, Apply(MathFunction.Cos, phase)), Build.Mul(magnitude, Apply(MathFunction.Sin, phase)));
+                    return (Build.Mul(magnitude, Build.Math(MathFunction.Cos, Types.Double, phase)), Build.Mul(magnitude, Build.Math(MathFunction.Sin, Types.Double, phase)));
                 case ("Sin" or "Cos", 1) when Operand(0) is { } z:
                     // sin(a + bi) = sin a cosh b + i cos a sinh b; cos(a + bi) = cos a cosh b − i sin a sinh b.
                     var (x, y) = Staged(z, output);
                     var angle = x ?? Build.Num(Types.Double, 0);
                     var (first, second) = call.TargetMethod.Name == "Sin" ? (MathFunction.Sin, MathFunction.Cos) : (MathFunction.Cos, MathFunction.Sin);
-                    var trigRe = y is null ? Apply(first, angle) : Build.Mul(Apply(first, angle), Apply(MathFunction.Cosh, y));
-                    var trigIm = y is null ? null : Build.Mul(Apply(second, angle), Apply(MathFunction.Sinh, y));
+                    var trigRe = y is null ? Build.Math(first, Types.Double, angle) : Build.Mul(Build.Math(first, Types.Double, angle), Build.Math(MathFunction.Cosh, Types.Double, y));
+                    var trigIm = y is null ? null : Build.Mul(Build.Math(second, Types.Double, angle), Build.Math(MathFunction.Sinh, Types.Double, y));
                     return (trigRe, trigIm is null || first == MathFunction.Sin ? trigIm : Build.Neg(trigIm));
                 default:
                     Unsupported(call, $"'Complex.{call.TargetMethod.Name}' with these arguments (not yet)", "write it with Real and Imaginary");
@@ -139,8 +139,8 @@ namespace GradGen.Generator.Frontend
             var (re, im) = Staged(z, output);
             var zero = Build.Num(Types.Double, 0);
             return name == "Phase"
-                ? new Intrinsic(Types.Double, MathFunction.Atan2, EquatableArray.Of(im ?? zero, re ?? zero))
-                : Apply(MathFunction.Sqrt, Build.Add(Square(re), Square(im)) ?? zero);
+                ? Build.Math(MathFunction.Atan2, Types.Double, im ?? zero, re ?? zero)
+                : Build.Math(MathFunction.Sqrt, Types.Double, Build.Add(Square(re), Square(im)) ?? zero);
         }
 
         /// <summary>A Complex operand as its parts, or a real one (maybe converted to Complex) as its real part alone.</summary>
@@ -186,14 +186,14 @@ namespace GradGen.Generator.Frontend
         /// <summary>e^(a + bi) = e^a (cos b + i sin b).</summary>
         private (Expr? Re, Expr? Im) Exponential((Expr? Re, Expr? Im) z, List<Stmt> output)
         {
-            var scale = z.Re is null ? (Expr)Build.Num(Types.Double, 1) : StagedScalar(Apply(MathFunction.Exp, z.Re), output);
+            var scale = z.Re is null ? (Expr)Build.Num(Types.Double, 1) : StagedScalar(Build.Math(MathFunction.Exp, Types.Double, z.Re), output);
             if (z.Im is null)
             {
                 return (scale, null);
             }
 
             var angle = StagedScalar(z.Im, output);
-            return (Build.Mul(scale, Apply(MathFunction.Cos, angle)), Build.Mul(scale, Apply(MathFunction.Sin, angle)));
+            return (Build.Mul(scale, Build.Math(MathFunction.Cos, Types.Double, angle)), Build.Mul(scale, Build.Math(MathFunction.Sin, Types.Double, angle)));
         }
 
         /// <summary>ln z = ln|z| + i·atan2(b, a), the principal branch (a negative real's is iπ, as Complex.Log's).</summary>
@@ -201,8 +201,8 @@ namespace GradGen.Generator.Frontend
         {
             var (a, b) = Staged(z, output);
             var zero = Build.Num(Types.Double, 0);
-            var re = Build.Mul(Build.Num(Types.Double, 0.5), Apply(MathFunction.Log, Build.Add(Square(a), Square(b)) ?? zero));
-            return (re, new Intrinsic(Types.Double, MathFunction.Atan2, EquatableArray.Of(b ?? zero, a ?? zero)));
+            var re = Build.Mul(Build.Num(Types.Double, 0.5), Build.Math(MathFunction.Log, Types.Double, Build.Add(Square(a), Square(b)) ?? zero));
+            return (re, Build.Math(MathFunction.Atan2, Types.Double, b ?? zero, a ?? zero));
         }
 
         /// <summary>
@@ -213,12 +213,12 @@ namespace GradGen.Generator.Frontend
         {
             var zero = Build.Num(Types.Double, 0);
             var (a, b) = (z.Re ?? zero, z.Im ?? zero);
-            var magnitude = Apply(MathFunction.Sqrt, Build.Add(Square(a), Square(b))!);
-            var t = StagedScalar(Apply(MathFunction.Sqrt, Build.Mul(Build.Num(Types.Double, 0.5), Build.Add(magnitude, Apply(MathFunction.Abs, a))!)), output);
+            var magnitude = Build.Math(MathFunction.Sqrt, Types.Double, Build.Add(Square(a), Square(b))!);
+            var t = StagedScalar(Build.Math(MathFunction.Sqrt, Types.Double, Build.Mul(Build.Num(Types.Double, 0.5), Build.Add(magnitude, Build.Math(MathFunction.Abs, Types.Double, a))!)), output);
             var twiceT = StagedScalar(Build.Mul(Build.Num(Types.Double, 2), t), output);
-            var nonNegative = new Binary(Types.Bool, BinaryOp.GreaterOrEqual, a, zero);
-            var re = new Conditional(Types.Double, nonNegative, t, Divide(Apply(MathFunction.Abs, b), twiceT)!);
-            var im = new Conditional(Types.Double, nonNegative, Divide(b, twiceT)!, new Conditional(Types.Double, new Binary(Types.Bool, BinaryOp.Less, b, zero), Build.Neg(t), t));
+            var nonNegative = Build.Compare(BinaryOp.GreaterOrEqual, a, zero);
+            var re = Build.Choose(nonNegative, t, Divide(Build.Math(MathFunction.Abs, Types.Double, b), twiceT)!);
+            var im = Build.Choose(nonNegative, Divide(b, twiceT)!, Build.Choose(Build.Compare(BinaryOp.Less, b, zero), Build.Neg(t), t));
             return (re, im);
         }
 
@@ -226,8 +226,6 @@ namespace GradGen.Generator.Frontend
 
         private static Expr? Square(Expr? a) => Times(a, a);
 
-        private static Expr? Divide(Expr? a, Expr b) => a is null ? null : new Binary(Types.Double, BinaryOp.Divide, a, b);
-
-        private static Expr Apply(MathFunction function, Expr argument) => new Intrinsic(Types.Double, function, EquatableArray.Of(argument));
+        private static Expr? Divide(Expr? a, Expr b) => a is null ? null : Build.Div(a, b);
     }
 }

@@ -79,7 +79,7 @@ namespace GradGen.Generator.Frontend
                     return Enumerable.Range(0, 16).Select(k => a[k % 4 * 4 + k / 4]).ToList();
                 case ("CreateRotationX" or "CreateRotationY" or "CreateRotationZ", 1) when rows == 4:
                     var angle = StagedScalar(ScalarOperand(args[0]), output);
-                    var (c, s) = (StagedScalar(new Intrinsic(Types.Float, MathFunction.Cos, EquatableArray.Of(angle)), output), StagedScalar(new Intrinsic(Types.Float, MathFunction.Sin, EquatableArray.Of(angle)), output));
+                    var (c, s) = (StagedScalar(Build.Math(MathFunction.Cos, Types.Float, angle), output), StagedScalar(Build.Math(MathFunction.Sin, Types.Float, angle), output));
                     // The two axes the rotation turns, in System.Numerics' sign convention.
                     var (p, q) = call.TargetMethod.Name switch { "CreateRotationX" => (1, 2), "CreateRotationY" => (2, 0), _ => (0, 1) };
                     Set(p, p, c);

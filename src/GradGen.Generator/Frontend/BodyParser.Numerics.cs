@@ -70,8 +70,8 @@ namespace GradGen.Generator.Frontend
                     return Inverse(q, output);
                 case "CreateFromAxisAngle" when args.Count == 2 && VectorOperand(args[0], output) is { } axis:
                     var half = StagedScalar(Build.Mul(Build.Num(Types.Float, 0.5), ScalarOperand(args[1])), output);
-                    var sine = StagedScalar(new Intrinsic(Types.Float, MathFunction.Sin, EquatableArray.Of(half)), output);
-                    return axis.Select(a => Build.Mul(a, sine)).Append(new Intrinsic(Types.Float, MathFunction.Cos, EquatableArray.Of(half))).ToList();
+                    var sine = StagedScalar(Build.Math(MathFunction.Sin, Types.Float, half), output);
+                    return axis.Select(a => Build.Mul(a, sine)).Append(Build.Math(MathFunction.Cos, Types.Float, half)).ToList();
                 case "CreateFromYawPitchRoll" when args.Count == 3:
                     return YawPitchRoll(args.Select(a => StagedScalar(Build.Mul(Build.Num(Types.Float, 0.5), ScalarOperand(a)), output)).ToList(), output);
                 case "Transform" when args.Count == 2 && IsNumericsVector(args[0].Type) && args[0].Type!.Name == "Vector3" && IsQuaternion(args[1].Type):
@@ -133,7 +133,7 @@ namespace GradGen.Generator.Frontend
                 ("LengthSquared", 1) => SquaredNorm(vectors[0]!),
                 ("Length", 1) => Norm(vectors[0]!),
                 ("DistanceSquared", 2) => Difference(),
-                ("Distance", 2) => new Intrinsic(Types.Float, MathFunction.Sqrt, EquatableArray.Of(Difference())),
+                ("Distance", 2) => Build.Math(MathFunction.Sqrt, Types.Float, Difference()),
                 _ => UnsupportedVectorMember(call),
             };
         }
@@ -175,7 +175,7 @@ namespace GradGen.Generator.Frontend
         private List<Expr> Inverse(List<Expr> q, List<Stmt> output)
         {
             var norm = StagedScalar(SquaredNorm(q), output);
-            return q.Select((x, i) => (Expr)new Binary(Types.Float, BinaryOp.Divide, i < 3 ? Build.Neg(x) : x, norm)).ToList();
+            return q.Select((x, i) => Build.Div(i < 3 ? Build.Neg(x) : x, norm)).ToList();
         }
 
         /// <summary>a × b of the first three leaves of each (staged: each is read twice).</summary>
@@ -203,7 +203,7 @@ namespace GradGen.Generator.Frontend
         /// <summary>The quaternion of yaw (about Y), pitch (about X) and roll (about Z), given the staged half angles.</summary>
         private List<Expr> YawPitchRoll(List<Expr> halves, List<Stmt> output)
         {
-            Expr Trig(MathFunction f, Expr angle) => StagedScalar(new Intrinsic(Types.Float, f, EquatableArray.Of(angle)), output);
+            Expr Trig(MathFunction f, Expr angle) => StagedScalar(Build.Math(f, Types.Float, angle), output);
             var (sy, cy) = (Trig(MathFunction.Sin, halves[0]), Trig(MathFunction.Cos, halves[0]));
             var (sp, cp) = (Trig(MathFunction.Sin, halves[1]), Trig(MathFunction.Cos, halves[1]));
             var (sr, cr) = (Trig(MathFunction.Sin, halves[2]), Trig(MathFunction.Cos, halves[2]));
@@ -248,7 +248,7 @@ namespace GradGen.Generator.Frontend
 
         private static Expr SquaredNorm(IReadOnlyList<Expr> v) => Sum(v.Select(x => (Expr)new Binary(x.Type, BinaryOp.Multiply, x, x)));
 
-        private static Expr Norm(IReadOnlyList<Expr> v) => new Intrinsic(Types.Float, MathFunction.Sqrt, EquatableArray.Of(SquaredNorm(v)));
+        private static Expr Norm(IReadOnlyList<Expr> v) => Build.Math(MathFunction.Sqrt, Types.Float, SquaredNorm(v));
 
         private static Expr Sum(IEnumerable<Expr> terms) => terms.Aggregate((total, term) => Build.Add(total, term)!);
     }
