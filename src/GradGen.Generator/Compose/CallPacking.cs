@@ -39,7 +39,7 @@ namespace GradGen.Generator.Compose
                         break;
                     case AssignTuple { Value: var value } tuple when HoldsStruct(value.Type):
                         var result = new Var(value.Type, names.Fresh(ResultName(value)));
-                        output.Add(new Declare(result, Values(value)));
+                        output.Add(new Declare(result, Values(value, names, output)));
                         var leaves = Leaves(value.Type, string.Empty).ToList();
                         var targets = tuple.Targets.SelectMany(t => t is AggregateValue aggregate ? aggregate.Items.AsEnumerable() : new[] { t }).ToList();
                         output.AddRange(targets.Select((target, i) => (Target: (Var)target, Leaf: leaves[i]))
@@ -47,7 +47,7 @@ namespace GradGen.Generator.Compose
                             .Select(t => new Assign(tuple.Line, t.Target, AssignOp.Set, new Member(t.Leaf.Type, result, null, t.Leaf.Path))));
                         break;
                     default:
-                        output.Add(statement.With(statement.Expressions().Select(Values).ToArray(), statement.Blocks()));
+                        output.Add(statement.With(statement.Expressions().Select(e => Values(e, names, output)).ToArray(), statement.Blocks()));
                         break;
                 }
             }
@@ -55,46 +55,63 @@ namespace GradGen.Generator.Compose
             return output;
         }
 
-        /// <summary><paramref name="expr"/> with every call in it given its aggregates by value: no adjoint is passed by reference there.</summary>
-        private static Expr Values(Expr expr) =>
+        /// <summary>
+        /// <paramref name="expr"/> with every call in it given its aggregates by value: no adjoint is passed by reference
+        /// there. An array of structs is made in <paramref name="before"/>.
+        /// </summary>
+        private static Expr Values(Expr expr, NameScope names, List<Stmt> before) =>
             IrRewriter.Map(expr, e => e switch
             {
-                Call { Packed.Count: > 0 } call => call with { Args = Arguments(call.Args, call.Packed), Packed = default },
-                DiffCall { Packed.Count: > 0 } call => call with { Args = Arguments(call.Args, call.Packed), Packed = default },
+                Call { Packed.Count: > 0 } call => call with { Args = Arguments(call.Args, call.Packed, names, before), Packed = default },
+                DiffCall { Packed.Count: > 0 } call => call with { Args = Arguments(call.Args, call.Packed, names, before), Packed = default },
                 _ => e,
             });
 
-        private static EquatableArray<Expr> Arguments(EquatableArray<Expr> args, EquatableArray<ArgumentGroup> packed) =>
-            Groups(args, packed).Select(g => g.Aggregate is null ? g.Leaves[0] : new AggregateValue(g.Aggregate, g.Leaves.ToEquatableArray())).ToEquatableArray();
+        private static EquatableArray<Expr> Arguments(EquatableArray<Expr> args, EquatableArray<ArgumentGroup> packed, NameScope names, List<Stmt> before) =>
+            Groups(args, packed).Select(g => Value(g.Group, g.Leaves, names, before)).ToEquatableArray();
+
+        /// <summary>One argument by value: as it is, an aggregate of its leaves, or an array of structs made from its leaf arrays.</summary>
+        private static Expr Value(ArgumentGroup group, List<Expr> leaves, NameScope names, List<Stmt> before) => group.Aggregate switch
+        {
+            null => leaves[0],
+            var aggregate when Types.ElementLeaves(aggregate) is not null => Packing.ArrayOf(aggregate, leaves, names, before, before, intoLeaves: null),
+            var aggregate => new AggregateValue(aggregate, leaves.ToEquatableArray()),
+        };
 
         /// <summary>
         /// The arguments of a callee's Reverse or ReverseTangent, which add into their references: a group of leaf
-        /// references as a local aggregate of zeros, made in <paramref name="before"/>, whose leaves are added to the
-        /// variables in <paramref name="after"/>. Adding what the callee added, not copying the sums back, keeps a
-        /// variable right when the call adds into it twice (<c>G(p, p.X)</c>, <c>G(p, p)</c>).
+        /// references (or leaf arrays) as a local aggregate (or array) of zeros, made in <paramref name="before"/>, whose
+        /// leaves are added to the variables in <paramref name="after"/>. Adding what the callee added, not copying the
+        /// sums back, keeps a variable right when the call adds into it twice (<c>G(p, p.X)</c>, <c>G(p, p)</c>).
         /// </summary>
         private static EquatableArray<Expr> Arguments(Call call, NameScope names, int line, List<Stmt> before, List<Stmt> after) =>
             Groups(call.Args, call.Packed).Select(g =>
             {
-                if (g.Aggregate is null || g.Leaves[0] is not Ref first)
+                if (g.Group.Aggregate is not { } aggregate || !g.Group.Accumulates)
                 {
-                    return g.Aggregate is null ? Values(g.Leaves[0]) : new AggregateValue(g.Aggregate, g.Leaves.Select(Values).ToEquatableArray());
+                    return Value(g.Group, g.Leaves.Select(l => Values(l, names, before)).ToList(), names, before);
                 }
 
+                if (Types.ElementLeaves(aggregate) is not null)
+                {
+                    return Packing.ArrayOf(aggregate, g.Leaves, names, before, fill: null, intoLeaves: after, AssignOp.Add);
+                }
+
+                var first = (Ref)g.Leaves[0];
                 var variables = g.Leaves.Select(l => ((Ref)l).Variable).ToList();
-                var local = new Var(g.Aggregate, names.Fresh(AggregateName(first.Variable.Name, g.Aggregate)));
-                before.Add(new Declare(local, new AggregateValue(g.Aggregate, variables.Select(v => (Expr)Build.Num(v.Type, 0)).ToEquatableArray())));
+                var local = new Var(aggregate, names.Fresh(Packing.AggregateName(first.Variable.Name, aggregate)));
+                before.Add(new Declare(local, new AggregateValue(aggregate, variables.Select(v => (Expr)Build.Num(v.Type, 0)).ToEquatableArray())));
                 after.AddRange(variables.Select((v, i) => new Assign(line, v, AssignOp.Add, Build.Leaf(local, i))));
-                return (Expr)new Ref(g.Aggregate, local) { Passed = first.Passed };
+                return (Expr)new Ref(aggregate, local) { Passed = first.Passed };
             }).ToEquatableArray();
 
         /// <summary>The arguments by declared parameter: an aggregate's leaves together.</summary>
-        private static IEnumerable<(IrType? Aggregate, List<Expr> Leaves)> Groups(EquatableArray<Expr> args, EquatableArray<ArgumentGroup> packed)
+        private static IEnumerable<(ArgumentGroup Group, List<Expr> Leaves)> Groups(EquatableArray<Expr> args, EquatableArray<ArgumentGroup> packed)
         {
             var start = 0;
             foreach (var group in packed)
             {
-                yield return (group.Aggregate, args.Skip(start).Take(group.Count).ToList());
+                yield return (group, args.Skip(start).Take(group.Count).ToList());
                 start += group.Count;
             }
         }
@@ -108,14 +125,6 @@ namespace GradGen.Generator.Compose
 
             // Base gives base, a keyword: base_.
             return Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) == Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? name : name + "_";
-        }
-
-        /// <summary>The aggregate of leaf variables named after them without the first leaf's path: <c>b_adj</c> for <c>b_X_adj</c>, <c>b_Y_adj</c>.</summary>
-        private static string AggregateName(string firstLeaf, IrType aggregate)
-        {
-            var path = "_" + Types.Leaves(aggregate)![0].Path.Replace('.', '_');
-            var at = firstLeaf.IndexOf(path, System.StringComparison.Ordinal);
-            return at > 0 ? firstLeaf.Remove(at, path.Length) : firstLeaf + "_all";
         }
 
         private static bool HoldsStruct(IrType type) => type is StructType || type is TupleType tuple && tuple.Elements.Any(HoldsStruct);

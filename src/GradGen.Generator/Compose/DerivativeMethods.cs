@@ -175,7 +175,8 @@ namespace GradGen.Generator.Compose
         /// <paramref name="body"/> between the leaves of each aggregate parameter taken into the variables it uses (the
         /// values, and the derivatives of each prefix; an <c>out</c> one cleared first) and, where the method adds into or
         /// writes a derivative, that aggregate made again from its leaves before the method returns. Copies rather than
-        /// <c>ref</c> locals: a struct's leaf may be a property.
+        /// <c>ref</c> locals: a struct's leaf may be a property. An array of structs is taken into one new array per leaf
+        /// and given back element by element.
         /// </summary>
         private List<Stmt> Unpacked(List<Stmt> body, params (string Prefix, Passing Passing)[] derivatives)
         {
@@ -185,20 +186,46 @@ namespace GradGen.Generator.Compose
                 return body;
             }
 
+            var names = NamesIn(body);
             var unpack = new List<Stmt>();
             var pack = new List<Stmt>();
             foreach (var slot in aggregates)
             {
                 var leaves = model.Parameters.Where(p => p.Slot?.Parameter == slot.Parameter).ToList();
-                unpack.AddRange(leaves.Select(p => new Declare(new Var(p.Type, p.Name), Build.Leaf(new Var(slot.Aggregate, slot.Parameter), p.Slot!.Index))));
+                var counter = Types.ElementLeaves(slot.Aggregate) is null ? null : new Var(Types.Int, names.Fresh("i"));
+                if (counter is not null)
+                {
+                    unpack.Add(new Declare(counter, Build.Num(Types.Int, 0)));
+                }
+
+                // The leaves of an aggregate into variables declared for them, or zeros; an array's into new leaf arrays.
+                void Take(Var aggregate, List<Var> variables, bool zero)
+                {
+                    if (counter is null)
+                    {
+                        unpack.AddRange(variables.Select((v, i) => new Declare(v, zero ? Build.Num(v.Type, 0) : Build.Leaf(aggregate, i))));
+                        return;
+                    }
+
+                    unpack.AddRange(variables.Select(v => new Declare(v, new NewArray(Types.Array(v.Type.Element!), v.Type.Element!, EquatableArray.Of(Build.Length(aggregate))))));
+                    if (!zero)
+                    {
+                        unpack.Add(Packing.CopyLoop(aggregate, variables, counter, intoLeaves: true));
+                    }
+                }
+
+                Take(new Var(slot.Aggregate, slot.Parameter), leaves.Select(p => new Var(p.Type, p.Name)).ToList(), zero: false);
                 foreach (var (prefix, passing) in derivatives)
                 {
-                    var aggregate = new Var(slot.Aggregate, DerivativeNames.Parameter(prefix, slot.Parameter));
-                    var derivativeLeaves = leaves.Select(p => new Var(p.Type, DerivativeNames.Parameter(prefix, p.Name))).ToList();
-                    unpack.AddRange(derivativeLeaves.Select((d, i) => new Declare(d, passing == Passing.Out ? Build.Num(d.Type, 0) : Build.Leaf(aggregate, i))));
+                    var aggregate = new Var(passing == Passing.Value ? Types.Tangent(slot.Aggregate) : Types.Adjoint(slot.Aggregate), DerivativeNames.Parameter(prefix, slot.Parameter));
+                    // An adjoint's leaf arrays are spans, as the body that clears and passes them declares them.
+                    var derivativeLeaves = leaves.Select(p => new Var(passing == Passing.Value || counter is null ? p.Type : Types.Adjoint(p.Type), DerivativeNames.Parameter(prefix, p.Name))).ToList();
+                    Take(aggregate, derivativeLeaves, zero: passing == Passing.Out);
                     if (passing != Passing.Value)
                     {
-                        pack.Add(new Assign(0, aggregate, AssignOp.Set, new AggregateValue(slot.Aggregate, derivativeLeaves.ToEquatableArray<Expr>())));
+                        pack.Add(counter is null
+                            ? new Assign(0, aggregate, AssignOp.Set, new AggregateValue(slot.Aggregate, derivativeLeaves.ToEquatableArray<Expr>()))
+                            : Packing.CopyLoop(aggregate, derivativeLeaves, counter, intoLeaves: false));
                     }
                 }
             }
@@ -210,11 +237,9 @@ namespace GradGen.Generator.Compose
         /// <summary>Every name the method already uses, so generated locals never clash with them.</summary>
         private NameScope Names() => new(DerivativeNames.Taken(model));
 
-        private IEnumerable<Parameter> WrtParameters() => model.Parameters.Where(p => p.Wrt);
-
         /// <summary>Throws for a derivative buffer whose length or shape differs from its parameter's, before any work.</summary>
         private IEnumerable<Stmt> ShapeChecks(params string[] prefixes) =>
-            prefixes.SelectMany(prefix => WrtParameters().Where(p => Types.IsRealCollection(p.Type)).Select(parameter =>
+            prefixes.SelectMany(prefix => DerivativeSignatures.Declared(model.Parameters).Where(p => p.Wrt && p.Type.Element is not null).Select(parameter =>
             {
                 var derivative = DerivativeNames.Parameter(prefix, parameter.Name);
                 return Types.IsMatrix(parameter.Type)

@@ -80,14 +80,18 @@ namespace GradGen.Generator.Compose
         {
             var output = new List<Stmt>();
             var column = Declare(new Var(Types.Int, names.Fresh("column")), Build.Num(Types.Int, 0), output);
-            for (var k = 0; k < inputs.Count; k++)
+            foreach (var group in Groups())
             {
-                var direction = directions[k];
-                var element = Element(direction, inputs[k], output, out var loops);
-                var visit = new List<Stmt> { Set(element, 1) };
-                visit.AddRange(body(column));
-                visit.Add(Set(element, 0));
-                visit.Add(new Assign(0, column, AssignOp.Set, Build.IntAdd(column, Build.Num(Types.Int, 1))));
+                var elements = Elements(directions, group, output, out var loops);
+                var visit = new List<Stmt>();
+                foreach (var element in elements)
+                {
+                    visit.Add(Set(element, 1));
+                    visit.AddRange(body(column));
+                    visit.Add(Set(element, 0));
+                    visit.Add(new Assign(0, column, AssignOp.Set, Build.IntAdd(column, Build.Num(Types.Int, 1))));
+                }
+
                 output.AddRange(loops(visit));
             }
 
@@ -103,16 +107,21 @@ namespace GradGen.Generator.Compose
         {
             var output = new List<Stmt>();
             var offset = Declare(new Var(Types.Int, names.Fresh("offset")), Build.Num(Types.Int, 0), output);
-            for (var k = 0; k < inputs.Count; k++)
+            foreach (var group in Groups())
             {
-                var element = Element(buffers[k], inputs[k], output, out var loops);
-                var visit = new List<Stmt> { write(offset, element) };
-                if (clear)
+                var elements = Elements(buffers, group, output, out var loops);
+                var visit = new List<Stmt>();
+                foreach (var element in elements)
                 {
-                    visit.Add(Set(element, 0));
+                    visit.Add(write(offset, element));
+                    if (clear)
+                    {
+                        visit.Add(Set(element, 0));
+                    }
+
+                    visit.Add(new Assign(0, offset, AssignOp.Set, Build.IntAdd(offset, Build.Num(Types.Int, 1))));
                 }
 
-                visit.Add(new Assign(0, offset, AssignOp.Set, Build.IntAdd(offset, Build.Num(Types.Int, 1))));
                 output.AddRange(loops(visit));
             }
 
@@ -120,20 +129,39 @@ namespace GradGen.Generator.Compose
         }
 
         /// <summary>
-        /// The element of <paramref name="buffer"/> that a loop over <paramref name="input"/>'s indices visits, and
+        /// The inputs in groups the flat index visits together: one input, or the leaf arrays of one array of structs,
+        /// whose element i's leaves come before element i + 1's (<c>ps[0].X, ps[0].Y, ps[1].X</c>...).
+        /// </summary>
+        private IEnumerable<List<int>> Groups()
+        {
+            for (var k = 0; k < inputs.Count;)
+            {
+                var slot = inputs[k].Slot;
+                var count = slot is not null && Types.ElementLeaves(slot.Aggregate) is not null
+                    ? inputs.Skip(k).TakeWhile(p => p.Slot?.Parameter == slot.Parameter).Count()
+                    : 1;
+                yield return Enumerable.Range(k, count).ToList();
+                k += count;
+            }
+        }
+
+        /// <summary>
+        /// The elements of <paramref name="buffers"/> for a group of inputs that a loop over their indices visits, and
         /// that loop nest (for a scalar: the variable itself, and no loop). Counters are declared into <paramref name="output"/>.
         /// </summary>
-        private Expr Element(Var buffer, Parameter input, List<Stmt> output, out Func<List<Stmt>, IEnumerable<Stmt>> loops)
+        private List<Expr> Elements(IReadOnlyList<Var> buffers, List<int> group, List<Stmt> output, out Func<List<Stmt>, IEnumerable<Stmt>> loops)
         {
-            if (Types.ElementType(input.Type) is not { } element)
+            var first = inputs[group[0]];
+            if (Types.ElementType(first.Type) is null)
             {
                 loops = body => body;
-                return buffer;
+                return new List<Expr> { buffers[group[0]] };
             }
 
-            var counters = (Types.IsMatrix(input.Type) ? new[] { "i", "j" } : new[] { "i" })
+            var counters = (Types.IsMatrix(first.Type) ? new[] { "i", "j" } : new[] { "i" })
                 .Select(c => Declare(new Var(Types.Int, names.Fresh(c)), Build.Num(Types.Int, 0), output))
                 .ToList();
+            var buffer = buffers[group[0]];
             var bounds = counters.Count == 2
                 ? new[] { Build.LengthOf(buffer, 0), Build.LengthOf(buffer, 1) }
                 : new[] { Build.Length(buffer) };
@@ -147,7 +175,7 @@ namespace GradGen.Generator.Compose
 
                 return nest;
             };
-            return new Index(element, buffer, counters.ToEquatableArray<Expr>());
+            return group.Select(k => (Expr)new Index(Types.ElementType(inputs[k].Type)!, buffers[k], counters.ToEquatableArray<Expr>())).ToList();
         }
 
         private static Stmt Set(Expr target, double value) => target is Index element

@@ -61,7 +61,7 @@ namespace GradGen.Generator.Compose
             var products = flat.Buffers("hv", body);
             var (before, after) = (new List<Stmt>(), new List<Stmt>());
             var product = JacobianBuilder.SelfCall(model, model.ReturnType, DerivativeNames.HessianVectorProduct(model.Name),
-                JacobianBuilder.Primal(model).Concat(Packing.Values(inputs, directions)).Concat(Packing.References(inputs, products, PassedAs.Out, names, body, before, after).ToList()).ToList());
+                JacobianBuilder.Primal(model).Concat(Packing.Values(inputs, directions, names, body, before).ToList()).Concat(Packing.References(inputs, products, PassedAs.Out, names, body, before, after).ToList()).ToList());
             body.AddRange(flat.OneHot(directions, column => before.Append(new ExprStmt(0, product)).Concat(after).Concat(flat.Write(products, (row, entry) =>
                 new Store(0, new Index(Types.ElementType(hessian.Type)!, hessian, EquatableArray.Of(row, (Expr)column)), AssignOp.Set, Build.Cast(Types.ElementType(hessian.Type)!, entry))))));
             body.Add(Runtime.ReturnTape(tape));

@@ -105,11 +105,12 @@ namespace GradGen.Generator.Compose
             var forwardType = DerivativeSignatures.ForwardReturn(model.ReturnType);
             var forward = new Var(forwardType, names.Fresh("forward"));
             output.Add(new Declare(forward, null));
-            var call = SelfCall(model, forwardType, DerivativeNames.Forward(model.Name), Primal().Concat(Packing.Values(inputs, directions)));
+            var before = new List<Stmt>();
+            var call = SelfCall(model, forwardType, DerivativeNames.Forward(model.Name), Primal().Concat(Packing.Values(inputs, directions, names, output, before).ToList()));
             output.AddRange(flat.OneHot(directions, column =>
             {
                 var tangent = new Member(model.ReturnType, forward, null, "Tangent");
-                var statements = new List<Stmt> { new Assign(0, forward, AssignOp.Set, call) };
+                var statements = new List<Stmt>(before) { new Assign(0, forward, AssignOp.Set, call) };
                 if (!model.ReturnsArray)
                 {
                     statements.Add(new Assign(0, value, AssignOp.Set, new Member(model.ReturnType, forward, null, "Value")));

@@ -14,15 +14,24 @@ namespace GradGen.Generator.Compose
         /// <summary>The parameters a body only reads (values and tangents), whose leaves therefore always equal the parameter's.</summary>
         private static readonly string[] Prefixes = { string.Empty, "v" };
 
-        /// <summary>By value: an aggregate's leaf arguments as one aggregate (the method's own parameter when they are its leaves).</summary>
-        public static IEnumerable<Expr> Values(IReadOnlyList<Parameter> parameters, IReadOnlyList<Expr> arguments) =>
-            Groups(parameters, arguments).Select(g => g.Slot is not { } slot ? g.Arguments[0] : (Expr?)Own(g.Parameters, g.Arguments) ?? new AggregateValue(slot.Aggregate, g.Arguments.ToEquatableArray()));
+        /// <summary>
+        /// By value: an aggregate's leaf arguments as one aggregate (the method's own parameter when they are its leaves).
+        /// Leaf arrays that are not the method's own go to an array of structs declared in <paramref name="declarations"/>
+        /// and filled in <paramref name="before"/>: a caller that passes other leaf arrays (directions) gives both.
+        /// </summary>
+        public static IEnumerable<Expr> Values(IReadOnlyList<Parameter> parameters, IReadOnlyList<Expr> arguments, NameScope? names = null, List<Stmt>? declarations = null, List<Stmt>? before = null) =>
+            Groups(parameters, arguments).Select(g =>
+                g.Slot is not { } slot ? g.Arguments[0]
+                : (Expr?)Own(g.Parameters, g.Arguments)
+                ?? (Types.ElementLeaves(slot.Aggregate) is null
+                    ? new AggregateValue(slot.Aggregate, g.Arguments.ToEquatableArray())
+                    : ArrayOf(slot.Aggregate, g.Arguments, names!, declarations!, before!, intoLeaves: null)));
 
         /// <summary>
         /// By reference: an aggregate's leaf variables as one aggregate, a local that takes their values before the call
         /// (in <paramref name="before"/>, unless the callee only writes it) and gives them back after it (in
         /// <paramref name="after"/>). Never the method's own derivative parameter: its leaves are copies, written back
-        /// to it when the method returns.
+        /// to it when the method returns. Leaf arrays go to an array of structs the same way, element by element.
         /// </summary>
         public static IEnumerable<Expr> References(
             IReadOnlyList<Parameter> parameters, IReadOnlyList<Var> arguments, PassedAs passed, NameScope names, List<Stmt> declarations, List<Stmt> before, List<Stmt> after)
@@ -35,7 +44,13 @@ namespace GradGen.Generator.Compose
                     continue;
                 }
 
-                var aggregate = new Var(slot.Aggregate, names.Fresh(((Var)items[0]).Name + "_all"));
+                if (Types.ElementLeaves(slot.Aggregate) is not null)
+                {
+                    yield return ArrayOf(slot.Aggregate, items, names, declarations, passed == PassedAs.Out ? null : before, intoLeaves: after);
+                    continue;
+                }
+
+                var aggregate = new Var(slot.Aggregate, names.Fresh(AggregateName(((Var)items[0]).Name, slot.Aggregate)));
                 declarations.Add(new Declare(aggregate, null));
                 if (passed != PassedAs.Out)
                 {
@@ -45,6 +60,46 @@ namespace GradGen.Generator.Compose
                 after.AddRange(items.Select((item, i) => new Assign(0, (Var)item, AssignOp.Set, Build.Leaf(aggregate, i))));
                 yield return new Ref(aggregate.Type, aggregate) { Passed = passed };
             }
+        }
+
+        /// <summary>
+        /// An array of structs for the leaf arrays <paramref name="leaves"/>, declared once in <paramref name="declarations"/>
+        /// (outside any loop the call is in): filled from them in <paramref name="fill"/> when given, and read back into
+        /// them in <paramref name="intoLeaves"/> when given.
+        /// </summary>
+        /// <param name="back">How the elements go back to the leaves: set, or added to them.</param>
+        public static Var ArrayOf(IrType aggregate, IReadOnlyList<Expr> leaves, NameScope names, List<Stmt> declarations, List<Stmt>? fill, List<Stmt>? intoLeaves, AssignOp back = AssignOp.Set)
+        {
+            var element = aggregate.Element!;
+            var array = new Var(Types.Array(element), names.Fresh(AggregateName(((Var)leaves[0]).Name, aggregate)));
+            var counter = new Var(Types.Int, names.Fresh("i"));
+            declarations.Add(new Declare(array, new NewArray(array.Type, element, EquatableArray.Of(Build.Length(leaves[0])))));
+            declarations.Add(new Declare(counter, Build.Num(Types.Int, 0)));
+            fill?.Add(CopyLoop(array, leaves, counter, intoLeaves: false));
+            intoLeaves?.Add(CopyLoop(array, leaves, counter, intoLeaves: true, back));
+            return array;
+        }
+
+        /// <summary>
+        /// <c>for (i = 0; i &lt; array.Length; i++)</c>: element i of an array of structs set from element i of its leaf
+        /// arrays, or each leaf array's element i set from it, or added to (<paramref name="intoLeaves"/>, <paramref name="back"/>).
+        /// </summary>
+        public static For CopyLoop(Var array, IReadOnlyList<Expr> leaves, Var counter, bool intoLeaves, AssignOp back = AssignOp.Set)
+        {
+            var element = new Index(array.Type.Element!, array, EquatableArray.Of<Expr>(counter));
+            var leafElements = leaves.Select(l => new Index(l.Type.Element!, l, EquatableArray.Of<Expr>(counter))).ToList();
+            var body = intoLeaves
+                ? leafElements.Select((l, k) => (Stmt)new Store(0, l, back, Build.Leaf(element, k)))
+                : new[] { new Store(0, element, AssignOp.Set, new AggregateValue(element.Type, leafElements.ToEquatableArray<Expr>())) };
+            return new For(0, counter, Build.Num(Types.Int, 0), Build.Compare(BinaryOp.Less, counter, Build.Length(array)), LoopStep.Up, body.ToEquatableArray());
+        }
+
+        /// <summary>The aggregate of leaf variables named after them without the first leaf's path: <c>b_adj</c> for <c>b_X_adj</c>, <c>b_Y_adj</c>.</summary>
+        public static string AggregateName(string firstLeaf, IrType aggregate)
+        {
+            var path = "_" + Types.Split(aggregate)![0].Path.Replace('.', '_');
+            var at = firstLeaf.IndexOf(path, System.StringComparison.Ordinal);
+            return at > 0 ? firstLeaf.Remove(at, path.Length) : firstLeaf + "_all";
         }
 
         /// <summary>Consecutive parameters with their arguments, an aggregate's leaves together.</summary>

@@ -18,25 +18,108 @@ namespace GradGen.Generator.Frontend
     {
         private readonly Dictionary<ILocalSymbol, List<Var>> aggregateLocals = new(SymbolEqualityComparer.Default);
 
-        /// <summary>The leaf parameters of each differentiated aggregate parameter.</summary>
+        /// <summary>The leaf parameters of each differentiated aggregate parameter (leaf arrays for an array of structs).</summary>
         private readonly Dictionary<IParameterSymbol, List<Var>> aggregateParameters = new(SymbolEqualityComparer.Default);
 
         /// <summary>
         /// The leaf variables of what <paramref name="op"/> reads: an aggregate local, a differentiated aggregate
         /// parameter, or a struct-valued field of one (<c>body.Position</c>); null for anything else.
         /// </summary>
-        private List<Var>? AggregateVariable(IOperation? op) => op switch
+        private List<Expr>? AggregateVariable(IOperation? op) => op switch
         {
-            ILocalReferenceOperation local when IsAggregate(local.Type) => AggregateLeaves(local.Local),
-            IInstanceReferenceOperation when ThisLeaves is { } leaves => leaves,
-            IParameterReferenceOperation parameter when aggregateParameters.TryGetValue(parameter.Parameter, out var leaves) => leaves,
+            ILocalReferenceOperation local when IsAggregate(local.Type) => AggregateLeaves(local.Local).ToList<Expr>(),
+            IInstanceReferenceOperation when ThisLeaves is { } leaves => leaves.ToList<Expr>(),
+            IParameterReferenceOperation parameter when IsAggregate(parameter.Type) && aggregateParameters.TryGetValue(parameter.Parameter, out var leaves) => leaves.ToList<Expr>(),
             IFieldReferenceOperation or IPropertyReferenceOperation when IsAggregate(op.Type) && MemberOf(op) is { Instance: { } instance, Name: var name }
                 && AggregateVariable(instance) is { } outer && LeafRange(TypeNames.Of(instance.Type!), name) is { } range =>
                 outer.GetRange(range.Start, range.Count),
+            IArrayElementReferenceOperation { Indices.Length: 1 } element when AggregateArray(element.ArrayReference) is { } arrays => ElementLeaves(element, element.Indices[0], arrays),
+            IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1 } indexer when AggregateArray(indexer.Instance) is { } arrays => ElementLeaves(indexer, indexer.Arguments[0].Value, arrays),
+            _ => null,
+        };
+
+        /// <summary>Elements of arrays of structs already parsed: an element is asked for more than once, its index parsed once.</summary>
+        private readonly Dictionary<IOperation, List<Expr>> elements = new();
+
+        /// <summary>An element of an array of structs: its leaf in each leaf array (<c>ps_X[i]</c>, <c>ps_Y[i]</c>).</summary>
+        private List<Expr> ElementLeaves(IOperation element, IOperation index, List<Var> arrays)
+        {
+            if (!elements.TryGetValue(element, out var leaves))
+            {
+                leaves = ElementLeavesAt(arrays, ParseExpression(index));
+                elements.Add(element, leaves);
+            }
+
+            return leaves;
+        }
+
+        private static List<Expr> ElementLeavesAt(List<Var> arrays, Expr index) =>
+            arrays.Select(a => (Expr)new Index(a.Type.Element!, a, EquatableArray.Of(index))).ToList();
+
+        /// <summary>
+        /// The leaf arrays of an array of structs GradGen follows (<see cref="Types.ElementLeaves"/>): a differentiated
+        /// parameter's, or a local's; null for anything else (a [NoDerivative] parameter's or a field's hold constants).
+        /// </summary>
+        private List<Var>? AggregateArray(IOperation? op) => op switch
+        {
+            ILocalReferenceOperation local when MethodParser.IsAggregateCollection(local.Type) => AggregateLeaves(local.Local),
+            IParameterReferenceOperation parameter when MethodParser.IsAggregateCollection(parameter.Type) && aggregateParameters.TryGetValue(parameter.Parameter, out var arrays) => arrays,
+            IParenthesizedOperation parenthesized => AggregateArray(parenthesized.Operand),
+            // An array seen as a read-only span (C# converts through op_Implicit): the same elements.
+            IConversionOperation conversion when MethodParser.IsAggregateCollection(conversion.Type) => AggregateArray(conversion.Operand),
             _ => null,
         };
 
         private static bool IsAggregate(ITypeSymbol? type) => MethodParser.IsAggregate(type);
+
+        /// <summary>
+        /// The parameter whose array of structs <paramref name="target"/> writes an element of (<c>ps[i] = v</c>,
+        /// <c>ps[i].X += s</c>): a write the caller would see, where GradGen keeps copies of its leaves.
+        /// </summary>
+        private static IParameterSymbol? WrittenParameterArray(IOperation target) => target switch
+        {
+            IArrayElementReferenceOperation { ArrayReference: IParameterReferenceOperation parameter } when MethodParser.IsAggregateCollection(parameter.Type) => parameter.Parameter,
+            IFieldReferenceOperation or IPropertyReferenceOperation when MemberOf(target) is { Instance: { } instance } => WrittenParameterArray(instance),
+            _ => null,
+        };
+
+        /// <summary>
+        /// An array of structs set as a whole: <c>new P[n]</c> (an array of zeros per leaf), <c>new[] { a, b }</c>, or
+        /// another local array of structs (each leaf array then refers to the other's, as the arrays would).
+        /// </summary>
+        private void AssignArrays(List<Var> arrays, IOperation value, int line, List<Stmt> output)
+        {
+            switch (value)
+            {
+                case IConversionOperation conversion when MethodParser.IsAggregateCollection(conversion.Operand.Type):
+                    AssignArrays(arrays, conversion.Operand, line, output);
+                    return;
+                case IArrayCreationOperation { DimensionSizes.Length: 1 } creation:
+                    var length = StagedScalar(ParseExpression(creation.DimensionSizes[0]), output);
+                    output.AddRange(arrays.Select(a => new Assign(line, a, AssignOp.Set, new NewArray(a.Type, a.Type.Element!, EquatableArray.Of(length)))));
+                    var items = creation.Initializer?.ElementValues ?? ImmutableArray<IOperation>.Empty;
+                    for (var i = 0; i < items.Length; i++)
+                    {
+                        if (AggregateValues(items[i], ((IArrayTypeSymbol)creation.Type!).ElementType, output) is not { } leaves)
+                        {
+                            return;
+                        }
+
+                        AssignLeaves(ElementLeavesAt(arrays, Build.Num(Types.Int, i)), leaves, line, output);
+                    }
+
+                    return;
+                case ILocalReferenceOperation when AggregateArray(value) is { } other:
+                    output.AddRange(arrays.Select((a, i) => new Assign(line, a, AssignOp.Set, other[i])));
+                    return;
+                case IParameterReferenceOperation parameter when AggregateArray(value) is not null:
+                    Unsupported(value, $"a local array referring to the parameter '{parameter.Parameter.Name}'", $"index '{parameter.Parameter.Name}' directly, or copy it into a new array");
+                    return;
+                default:
+                    Unsupported(value, "this array of structs", "make it with new P[n] and set its elements");
+                    return;
+            }
+        }
 
         /// <summary>The instance and name of a field or property read.</summary>
         private static (IOperation? Instance, string Name)? MemberOf(IOperation op) => op switch
@@ -69,13 +152,16 @@ namespace GradGen.Generator.Frontend
             return null;
         }
 
-        /// <summary>The variables that hold the leaves of an aggregate local: <c>p_X</c>, <c>p_Y</c> for <c>(double X, double Y) p</c>.</summary>
+        /// <summary>
+        /// The variables that hold the leaves of an aggregate local, <c>p_X</c>, <c>p_Y</c> for <c>(double X, double Y) p</c>,
+        /// or the leaf arrays of a local array of structs.
+        /// </summary>
         private List<Var> AggregateLeaves(ILocalSymbol symbol)
         {
             if (!aggregateLocals.TryGetValue(symbol, out var leaves))
             {
                 var type = TypeNames.Of(symbol.Type);
-                leaves = Types.Leaves(type)!
+                leaves = Types.Split(type)!
                     .Select((leaf, i) => new Var(leaf.Type, context.Names.Fresh(MethodParser.LeafName(symbol.Name, type, i))))
                     .ToList();
                 aggregateLocals.Add(symbol, leaves);

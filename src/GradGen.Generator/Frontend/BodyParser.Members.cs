@@ -78,7 +78,7 @@ namespace GradGen.Generator.Frontend
 
             // The receiver and the arguments as variables (a member reads a parameter any number of times).
             var output = Hoisted;
-            var receiverLeaves = AggregateVariable(receiver) ?? AggregateValues(receiver, receiver.Type!, output)?.Select(v => v as Var ?? Staged(v, 0, output)).ToList();
+            var receiverLeaves = (AggregateVariable(receiver) ?? AggregateValues(receiver, receiver.Type!, output))?.Select(v => v as Var ?? Staged(v, 0, output)).ToList();
             var aggregates = new List<(IParameterSymbol Parameter, List<Var> Leaves)>();
             var scalars = new List<(IParameterSymbol Parameter, Expr Value)>();
             foreach (var (parameter, value) in arguments)

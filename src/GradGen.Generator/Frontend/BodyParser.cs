@@ -216,6 +216,17 @@ namespace GradGen.Generator.Frontend
                     continue;
                 }
 
+                if (MethodParser.IsAggregateCollection(declarator.Symbol.Type))
+                {
+                    var arrays = AggregateLeaves(declarator.Symbol);
+                    if (initializer is not null)
+                    {
+                        AssignArrays(arrays, initializer.Value, Line(declarator), output);
+                    }
+
+                    continue;
+                }
+
                 var local = DeclareLocal(declarator.Symbol);
                 if (IsSpan(declarator.Symbol.Type)
                     && (context.LoopDepth > 0 || initializer?.Value.Syntax is not StackAllocArrayCreationExpressionSyntax))
@@ -280,6 +291,12 @@ namespace GradGen.Generator.Frontend
         {
             switch (op)
             {
+                case IAssignmentOperation { Target: var written } when WrittenParameterArray(written) is { } parameter:
+                    Report(Descriptors.WriteVisibleToCaller, written, method.Name, $"an element of the parameter '{parameter.Name}'");
+                    break;
+                case ISimpleAssignmentOperation assignment when AggregateArray(assignment.Target) is { } arrays:
+                    AssignArrays(arrays, assignment.Value, Line(op), output);
+                    break;
                 case ISimpleAssignmentOperation assignment when AggregateVariable(assignment.Target) is { } leaves:
                     AssignElements(leaves, assignment.Value, assignment.Target.Type!, Line(op), output);
                     break;
@@ -413,7 +430,10 @@ namespace GradGen.Generator.Frontend
         {
             switch (target)
             {
-                case var aggregate when AggregateVariable(aggregate) is not null:
+                case var written when WrittenParameterArray(written) is { } parameter:
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"an element of the parameter '{parameter.Name}'");
+                    return null;
+                case var aggregate when AggregateVariable(aggregate) is not null || AggregateArray(aggregate) is not null:
                     Unsupported(target, $"assigning a {Kind(aggregate.Type)} inside an expression", "assign it as a statement of its own");
                     return null;
                 case ILocalReferenceOperation local when IsSpan(local.Local.Type):
@@ -503,7 +523,9 @@ namespace GradGen.Generator.Frontend
         private void ParseForEach(IForEachLoopOperation loop, IOperation collectionOperation, List<Stmt> output)
         {
             var line = Line(loop);
-            var collection = ParseExpression(collectionOperation);
+            var variable = ((IVariableDeclaratorOperation)loop.LoopControlVariable).Symbol;
+            var arrays = AggregateArray(collectionOperation);
+            var collection = arrays?[0] ?? ParseExpression(collectionOperation);
             if (collection is not Var)
             {
                 var copy = new Var(collection.Type, context.Names.Fresh("collection"));
@@ -514,15 +536,25 @@ namespace GradGen.Generator.Frontend
 
             var counter = new Var(Types.Int, context.Names.Fresh("index"));
             Locals.Add(counter);
-            var element = DeclareLocal(((IVariableDeclaratorOperation)loop.LoopControlVariable).Symbol);
-            if (Types.ElementType(collection.Type) is { } elementType && elementType != element.Type)
+            var body = new List<Stmt>();
+            if (arrays is not null && IsAggregate(variable.Type))
             {
-                Unsupported(loop.LoopControlVariable, $"a foreach variable of type '{element.Type}' over elements of type '{elementType}'", "declare it with the element type, or var");
+                // Over an array of structs: the variable's leaves from the leaf arrays.
+                AssignLeaves(AggregateLeaves(variable), ElementLeavesAt(arrays, counter), line, body);
+            }
+            else
+            {
+                var element = DeclareLocal(variable);
+                if (arrays is not null || Types.ElementType(collection.Type) is { } elementType && elementType != element.Type)
+                {
+                    Unsupported(loop.LoopControlVariable, $"a foreach variable of type '{element.Type}' over elements of type '{TypeNames.Of(collectionOperation.Type!).Element}'", "declare it with the element type, or var");
+                }
+
+                body.Add(new Assign(line, element, AssignOp.Set, new Index(element.Type, collection, EquatableArray.Of<Expr>(counter))));
             }
 
             var condition = new Binary(Types.Bool, BinaryOp.Less, counter, new Member(Types.Int, collection, null, "Length"));
             context.LoopDepth++;
-            var body = new List<Stmt> { new Assign(line, element, AssignOp.Set, new Index(element.Type, collection, EquatableArray.Of<Expr>(counter))) };
             ParseStatement(loop.Body, body);
             context.LoopDepth--;
 
@@ -724,6 +756,11 @@ namespace GradGen.Generator.Frontend
             {
                 case var aggregate when AggregateVariable(aggregate) is not null:
                     Unsupported(op, $"the {Kind(op.Type)} '{op.Syntax}' as a whole", "use its elements, assign it to a local, or return it");
+                    return Placeholder;
+                case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } array } when AggregateArray(array) is { } arrays:
+                    return Build.Length(arrays[0]);
+                case var array when AggregateArray(array) is not null:
+                    Unsupported(op, $"the array of structs '{op.Syntax}' as a whole here", "index it (a[i], a[i].X), read its Length, or pass it to a [Differentiable] method");
                     return Placeholder;
                 case IFieldReferenceOperation or IPropertyReferenceOperation when ParseLeaf(op) is { } leaf:
                     return leaf;
@@ -1052,7 +1089,7 @@ namespace GradGen.Generator.Frontend
             // Whether each argument of a parameter has a derivative: one per leaf of a split aggregate.
             IEnumerable<bool> WrtOf(IParameterSymbol parameter) =>
                 split && MethodParser.IsAggregateWrt(parameter)
-                    ? Enumerable.Repeat(true, Types.Leaves(TypeNames.Of(parameter.Type))!.Length)
+                    ? Enumerable.Repeat(true, Types.Split(TypeNames.Of(parameter.Type))!.Length)
                     : new[] { MethodParser.IsWrt(parameter) };
         }
 
@@ -1072,8 +1109,20 @@ namespace GradGen.Generator.Frontend
                     continue;
                 }
 
+                if (MethodParser.IsAggregateCollection(parameter!.Type))
+                {
+                    if (AggregateArray(value) is not { } arrays)
+                    {
+                        Unsupported(value, "an array of structs argument other than a parameter or local", "pass a differentiated parameter or a local array");
+                        return null;
+                    }
+
+                    args.AddRange(arrays);
+                    continue;
+                }
+
                 var hoisted = Hoisted;
-                if (AggregateValues(value, parameter!.Type, hoisted) is not { } leaves)
+                if (AggregateValues(value, parameter.Type, hoisted) is not { } leaves)
                 {
                     return null;
                 }

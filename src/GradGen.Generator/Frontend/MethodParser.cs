@@ -35,7 +35,7 @@ namespace GradGen.Generator.Frontend
         public static bool IsWrt(IParameterSymbol parameter) => Types.IsDifferentiable(TypeNames.Of(parameter.Type)) && Differentiated(parameter);
 
         /// <summary>An aggregate passed by value and differentiated (a tuple of 2 to 7 reals, a struct of reals): one parameter per leaf inside GradGen.</summary>
-        public static bool IsAggregateWrt(IParameterSymbol parameter) => IsSignatureAggregate(parameter.Type) && Differentiated(parameter);
+        public static bool IsAggregateWrt(IParameterSymbol parameter) => (IsSignatureAggregate(parameter.Type) || IsAggregateCollection(parameter.Type)) && Differentiated(parameter);
 
         /// <summary>A tuple or struct of reals (<see cref="Types.Leaves"/>): one variable per leaf inside GradGen.</summary>
         public static bool IsAggregate(ITypeSymbol? type) => type is not null && Types.Leaves(TypeNames.Of(type)) is not null;
@@ -43,6 +43,10 @@ namespace GradGen.Generator.Frontend
         /// <summary>An aggregate a signature may take or return: a struct of reals, or a tuple of 2 to 7 (the contract's vector-valued results).</summary>
         private static bool IsSignatureAggregate(ITypeSymbol type) =>
             TypeNames.Of(type) is var ir && Types.Leaves(ir) is { } leaves && (ir is StructType || leaves.Length <= 7);
+
+        /// <summary>An array or read-only span of structs of reals (<c>Vector3[]</c>): one array per leaf inside GradGen.</summary>
+        public static bool IsAggregateCollection(ITypeSymbol? type) =>
+            type is not null && TypeNames.Of(type) is var ir && Types.ElementLeaves(ir) is not null && ir.Element is StructType;
 
         /// <summary>Passed by value and not [NoDerivative]: a parameter of a differentiable type is then differentiated.</summary>
         private static bool Differentiated(IParameterSymbol parameter) =>
@@ -56,14 +60,14 @@ namespace GradGen.Generator.Frontend
         {
             var names = new NameScope(method.Parameters.Select(p => p.Name));
             return method.Parameters.SelectMany(p => IsAggregateWrt(p)
-                ? Types.Leaves(TypeNames.Of(p.Type))!.Select((leaf, i) =>
+                ? Types.Split(TypeNames.Of(p.Type))!.Select((leaf, i) =>
                     new Parameter(names.Fresh(LeafName(p.Name, TypeNames.Of(p.Type), i)), leaf.Type, true) { Slot = new LeafSlot(p.Name, TypeNames.Of(p.Type), i) })
                 : new[] { new Parameter(p.Name, TypeNames.Of(p.Type), IsWrt(p)) }).ToImmutableArray();
         }
 
         /// <summary>The variable that holds leaf <paramref name="index"/> of <paramref name="name"/>: <c>p_X</c> for a tuple's named element or a field, <c>p_Item1</c> for an unnamed one.</summary>
         public static string LeafName(string name, IrType aggregate, int index) =>
-            name + "_" + (aggregate is TupleType tuple && tuple.Names[index].Length > 0 ? tuple.Names[index] : Types.Leaves(aggregate)![index].Path.Replace('.', '_'));
+            name + "_" + (aggregate is TupleType tuple && tuple.Names[index].Length > 0 ? tuple.Names[index] : Types.Split(aggregate)![index].Path.Replace('.', '_'));
 
         /// <summary>The generator's view: the model when the method can be generated, and what it calls.</summary>
         public static MethodResult ParseForGenerator(IMethodSymbol method, SemanticModel semanticModel, AttributeData attribute, CancellationToken cancellationToken)
@@ -333,7 +337,7 @@ namespace GradGen.Generator.Frontend
         {
             IArrayTypeSymbol { ElementType: IArrayTypeSymbol inner } when TypeNames.IsReal(inner.ElementType) => "a jagged array; use a matrix (double[,])",
             IArrayTypeSymbol { Rank: > 2 } array when TypeNames.IsReal(array.ElementType) => "an array of rank 3 or more; use double[] or double[,]",
-            INamedTypeSymbol { Name: "Span", IsGenericType: true } span when TypeNames.IsReal(span.TypeArguments[0]) => "a Span, which the method could write; take a ReadOnlySpan",
+            INamedTypeSymbol { Name: "Span", IsGenericType: true } span when TypeNames.IsReal(span.TypeArguments[0]) || IsAggregate(span.TypeArguments[0]) => "a Span, which the method could write; take a ReadOnlySpan",
             _ => null,
         };
 

@@ -145,8 +145,11 @@ namespace GradGen.Generator.Ir
     {
         public static readonly ArgumentGroup AsIs = new((IrType?)null);
 
+        /// <summary>An aggregate of adjoints the callee adds into (a Reverse's), rather than a value it reads.</summary>
+        public bool Accumulates { get; init; }
+
         /// <summary>How many of the call's arguments the parameter takes.</summary>
-        public int Count => Aggregate is null ? 1 : Types.Leaves(Aggregate)!.Length;
+        public int Count => Aggregate is null ? 1 : Types.Split(Aggregate)!.Length;
     }
 
     /// <summary>

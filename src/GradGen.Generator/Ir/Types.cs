@@ -48,6 +48,19 @@ namespace GradGen.Generator.Ir
             _ => null,
         };
 
+        /// <summary>
+        /// For an array (<c>Vector3[]</c>) or read-only span of aggregates: one array per leaf of the element, each with the
+        /// leaf's path (<c>X</c>: <c>float[]</c>), which GradGen keeps instead of the array (structure of arrays); null for
+        /// any other type.
+        /// </summary>
+        public static (string Path, IrType Type)[]? ElementLeaves(IrType type) =>
+            type is ArrayType { Rank: 1 } or SpanType { ReadOnly: true } && Leaves(type.Element!) is { } leaves
+                ? leaves.Select(l => (l.Path, Array(l.Type))).ToArray()
+                : null;
+
+        /// <summary>What GradGen keeps one variable per leaf of: an aggregate (<see cref="Leaves"/>) or a collection of them (<see cref="ElementLeaves"/>).</summary>
+        public static (string Path, IrType Type)[]? Split(IrType type) => Leaves(type) ?? ElementLeaves(type);
+
         /// <summary>A tuple type of <paramref name="elements"/>, named where a name is given (not empty).</summary>
         public static TupleType Tuple(params (IrType Type, string Name)[] elements) =>
             new(elements.Select(e => e.Type).ToEquatableArray(), elements.Select(e => e.Name).ToEquatableArray());

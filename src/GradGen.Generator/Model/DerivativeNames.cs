@@ -77,19 +77,22 @@ namespace GradGen.Generator.Model
 
         /// <summary><c>GReverseTangent(args..., seed, adjoints..., tangents..., seed tangent, adjoint tangents...)</c>.</summary>
         public static Call ReverseTangent(DiffCall call, IEnumerable<Expr> args) =>
-            Of(call, Types.Void, call.Custom?.ReverseTangent, DerivativeNames.ReverseTangent(call.Name), args, ReverseLayout(call).Concat(Wrt(call)).Append(ArgumentGroup.AsIs).Concat(Wrt(call)));
+            Of(call, Types.Void, call.Custom?.ReverseTangent, DerivativeNames.ReverseTangent(call.Name), args, ReverseLayout(call).Concat(Wrt(call)).Append(ArgumentGroup.AsIs).Concat(Wrt(call, accumulates: true)));
 
-        private static IEnumerable<ArgumentGroup> ReverseLayout(DiffCall call) => call.Packed.Append(ArgumentGroup.AsIs).Concat(Wrt(call));
+        private static IEnumerable<ArgumentGroup> ReverseLayout(DiffCall call) => call.Packed.Append(ArgumentGroup.AsIs).Concat(Wrt(call, accumulates: true));
 
-        /// <summary>The entries of <see cref="DiffCall.Packed"/> whose arguments have derivatives: the layout of a list of derivatives.</summary>
-        private static IEnumerable<ArgumentGroup> Wrt(DiffCall call)
+        /// <summary>
+        /// The entries of <see cref="DiffCall.Packed"/> whose arguments have derivatives: the layout of a list of
+        /// derivatives, which the callee adds into when <paramref name="accumulates"/>.
+        /// </summary>
+        private static IEnumerable<ArgumentGroup> Wrt(DiffCall call, bool accumulates = false)
         {
             var argument = 0;
             foreach (var parameter in call.Packed)
             {
                 if (call.Wrt[argument])
                 {
-                    yield return parameter;
+                    yield return parameter with { Accumulates = accumulates && parameter.Aggregate is not null };
                 }
 
                 argument += parameter.Count;

@@ -17,15 +17,42 @@ namespace GradGen.Tests.DifferentiableTypes
         /// <summary>The relative step of the differences: larger where a float carries only 7 digits.</summary>
         private static double Step(Type[] types) => types.Any(HasFloat) ? 1e-3 : 1e-6;
 
-        private static bool HasFloat(Type type) => type == typeof(float) || !type.IsPrimitive && Fields(type).Any(f => HasFloat(f.FieldType));
+        private static bool HasFloat(Type type) =>
+            type == typeof(float)
+            || (type.IsArray ? HasFloat(type.GetElementType()!)
+                : type.IsGenericType ? type.GetGenericArguments().Any(HasFloat)
+                : !type.IsPrimitive && Fields(type).Any(f => HasFloat(f.FieldType)));
 
-        /// <summary>The reals of a double, float or struct value, in declaration order.</summary>
+        /// <summary>The reals of a double, float or struct value, in declaration order; of an array of them, element by element.</summary>
         public static double[] Of(object value) => value switch
         {
             double d => new[] { d },
             float f => new double[] { f },
+            Array array => array.Cast<object>().SelectMany(Of).ToArray(),
             _ => Fields(value.GetType()).SelectMany(f => Of(f.GetValue(value)!)).ToArray(),
         };
+
+        /// <summary>A value shaped as <paramref name="template"/> (an array of its length) made from <paramref name="leaves"/>, taken in order.</summary>
+        public static object Like(object template, Queue<double> leaves)
+        {
+            if (template is not Array array)
+            {
+                return Make(template.GetType(), leaves);
+            }
+
+            var made = Array.CreateInstance(array.GetType().GetElementType()!, array.Length);
+            for (var i = 0; i < array.Length; i++)
+            {
+                made.SetValue(Like(array.GetValue(i)!, leaves), i);
+            }
+
+            return made;
+        }
+
+        private static object Like(object template, IEnumerable<double> leaves) => Like(template, new Queue<double>(leaves));
+
+        /// <summary>Where a derivative method writes the derivative of <paramref name="argument"/>: an array of its length for an array (passed as a span), else an out slot.</summary>
+        private static object? OutSlot(object argument) => argument is Array array ? Array.CreateInstance(array.GetType().GetElementType()!, array.Length) : null;
 
         /// <summary>A value of <paramref name="type"/> made from <paramref name="leaves"/>, taken in order.</summary>
         public static object Make(Type type, Queue<double> leaves)
@@ -54,12 +81,11 @@ namespace GradGen.Tests.DifferentiableTypes
         private static IEnumerable<FieldInfo> Fields(Type type) =>
             type.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic).OrderBy(f => f.MetadataToken);
 
-        /// <summary>The primal's outputs at flat input <paramref name="x"/>.</summary>
-        private static double[] Outputs(MethodInfo primal, Type[] types, double[] x)
+        /// <summary>The primal's outputs at flat input <paramref name="x"/>, arguments shaped as <paramref name="args"/>.</summary>
+        private static double[] Outputs(Type owner, string name, object[] args, double[] x)
         {
             var queue = new Queue<double>(x);
-            var result = primal.Invoke(null, types.Select(t => Make(t, queue)).ToArray())!;
-            return Of(result);
+            return Of(Reflect.Invoke(owner, name, args.Select(a => Like(a, queue)).ToArray()).Result!);
         }
 
         /// <summary>The Jacobian of <paramref name="name"/> at <paramref name="args"/> by central differences: outputs × flat inputs.</summary>
@@ -68,7 +94,7 @@ namespace GradGen.Tests.DifferentiableTypes
             var primal = Reflect.FindMethod(owner, name, args.Length);
             var types = primal.GetParameters().Select(p => p.ParameterType).ToArray();
             var x = args.SelectMany(Of).ToArray();
-            var m = Outputs(primal, types, x).Length;
+            var m = Outputs(owner, name, args, x).Length;
             var jacobian = new double[m, x.Length];
             for (var j = 0; j < x.Length; j++)
             {
@@ -77,7 +103,7 @@ namespace GradGen.Tests.DifferentiableTypes
                 var minus = (double[])x.Clone();
                 plus[j] += h;
                 minus[j] -= h;
-                var (up, down) = (Outputs(primal, types, plus), Outputs(primal, types, minus));
+                var (up, down) = (Outputs(owner, name, args, plus), Outputs(owner, name, args, minus));
                 for (var i = 0; i < m; i++)
                 {
                     jacobian[i, j] = (up[i] - down[i]) / (2 * h);
@@ -98,18 +124,19 @@ namespace GradGen.Tests.DifferentiableTypes
             var n = args.Length;
             var primalValue = Reflect.ToDouble(Reflect.Invoke(owner, name, args).Result);
 
-            var (value, outs) = Reflect.Invoke(owner, name + "Gradient", args.Concat(new object?[n]).ToArray());
+            var (value, outs) = Reflect.Invoke(owner, name + "Gradient", args.Concat(args.Select(OutSlot)).ToArray());
             Assert.Equal(primalValue, Reflect.ToDouble(value), valueDigits);
             AssertClose(gradient, outs.Skip(n).SelectMany(o => Of(o!)).ToArray(), tolerance, "Gradient");
 
-            var start = args.Select((a, i) => Make(a.GetType(), args[i] is double or float ? new[] { 0.25 * (i + 1) } : Of(a).Select((_, k) => 0.1 * (k + 1)).ToArray())).ToArray();
-            var (_, refs) = Reflect.Invoke(owner, name + "Reverse", args.Append(2.0).Concat(start).ToArray());
+            var start = args.Select((a, i) => Like(a, args[i] is double or float ? new[] { 0.25 * (i + 1) } : Of(a).Select((_, k) => 0.1 * (k + 1)))).ToArray();
+            // Read before the call: an array's derivative is added into in place.
             var expected = start.SelectMany(Of).Zip(gradient, (s, g) => s + 2 * g).ToArray();
+            var (_, refs) = Reflect.Invoke(owner, name + "Reverse", args.Append(2.0).Concat(start).ToArray());
             AssertClose(expected, refs.Skip(n + 1).SelectMany(o => Of(o!)).ToArray(), tolerance, "Reverse");
 
-            var direction = start.SelectMany(Of).Select((s, k) => s - 0.3 * k).ToArray();
+            var direction = expected.Select((s, k) => s - 0.3 * k).ToArray();
             var queue = new Queue<double>(direction);
-            var tangents = args.Select(a => Make(a.GetType(), queue)).ToArray();
+            var tangents = args.Select(a => Like(a, queue)).ToArray();
             var (forward, _) = Reflect.Invoke(owner, name + "Forward", args.Concat(tangents).ToArray());
             var (forwardValue, tangent) = Reflect.ReadPair(forward);
             Assert.Equal(primalValue, forwardValue, valueDigits);
@@ -122,34 +149,34 @@ namespace GradGen.Tests.DifferentiableTypes
         /// </summary>
         public static void CheckHessian(Type owner, string name, object[] args, double tolerance = 1e-6)
         {
-            var types = args.Select(a => a.GetType()).ToArray();
             var x = args.SelectMany(Of).ToArray();
             var n = x.Length;
-            var hessian = new double[n, n];
+            var hessianType = Reflect.FindMethod(owner, name + "Hessian", args.Length + 1).GetParameters().Last().ParameterType;
+            var hessian = (Array)Activator.CreateInstance(hessianType, n, n)!;
             Reflect.Invoke(owner, name + "Hessian", args.Append(hessian).ToArray());
 
             double[] GradientAt(double[] point)
             {
                 var leaves = new Queue<double>(point);
-                var (_, outs) = Reflect.Invoke(owner, name + "Gradient", types.Select(t => Make(t, leaves)).Concat(new object?[args.Length]).ToArray());
+                var (_, outs) = Reflect.Invoke(owner, name + "Gradient", args.Select(a => Like(a, leaves)).Concat(args.Select(OutSlot)).ToArray());
                 return outs.Skip(args.Length).SelectMany(o => Of(o!)).ToArray();
             }
 
             for (var j = 0; j < n; j++)
             {
-                var h = 1e-6 * Math.Max(1, Math.Abs(x[j]));
+                var h = Step(args.Select(a => a.GetType()).ToArray()) * Math.Max(1, Math.Abs(x[j]));
                 var (plus, minus) = ((double[])x.Clone(), (double[])x.Clone());
                 plus[j] += h;
                 minus[j] -= h;
                 var (up, down) = (GradientAt(plus), GradientAt(minus));
-                AssertClose(up.Zip(down, (u, d) => (u - d) / (2 * h)).ToArray(), Enumerable.Range(0, n).Select(i => hessian[i, j]).ToArray(), tolerance, $"Hessian column {j}");
+                AssertClose(up.Zip(down, (u, d) => (u - d) / (2 * h)).ToArray(), Enumerable.Range(0, n).Select(i => Convert.ToDouble(hessian.GetValue(i, j))).ToArray(), tolerance, $"Hessian column {j}");
             }
 
             var direction = Enumerable.Range(0, n).Select(k => 0.5 - 0.25 * k).ToArray();
             var queue = new Queue<double>(direction);
-            var (_, products) = Reflect.Invoke(owner, name + "HessianVectorProduct", args.Concat(types.Select(t => Make(t, queue))).Concat(new object?[args.Length]).ToArray());
-            var expected = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Sum(j => hessian[i, j] * direction[j])).ToArray();
-            AssertClose(expected, products.Skip(2 * args.Length).SelectMany(o => Of(o!)).ToArray(), 1e-9, "Hessian-vector product");
+            var (_, products) = Reflect.Invoke(owner, name + "HessianVectorProduct", args.Concat(args.Select(a => Like(a, queue))).Concat(args.Select(OutSlot)).ToArray());
+            var expected = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Sum(j => Convert.ToDouble(hessian.GetValue(i, j)) * direction[j])).ToArray();
+            AssertClose(expected, products.Skip(2 * args.Length).SelectMany(o => Of(o!)).ToArray(), args.Any(a => HasFloat(a.GetType())) ? 1e-5 : 1e-9, "Hessian-vector product");
         }
 
         /// <summary>
@@ -172,14 +199,14 @@ namespace GradGen.Tests.DifferentiableTypes
 
             var resultType = Reflect.FindMethod(owner, name, args.Length).ReturnType;
             var seed = Make(resultType, Enumerable.Range(0, m).Select(i => 1.0 - 0.5 * i).ToArray());
-            var starts = args.Select(a => Make(a.GetType(), new double[Of(a).Length])).ToArray();
+            var starts = args.Select(a => Like(a, new double[Of(a).Length])).ToArray();
             var (_, refs) = Reflect.Invoke(owner, name + "Reverse", args.Append(seed).Concat(starts).ToArray());
             var seedLeaves = Of(seed);
             AssertClose(Enumerable.Range(0, n).Select(j => Enumerable.Range(0, m).Sum(i => seedLeaves[i] * expected[i, j])).ToArray(), refs.Skip(args.Length + 1).SelectMany(o => Of(o!)).ToArray(), tolerance, "Reverse");
 
             var direction = Enumerable.Range(0, n).Select(j => 0.2 + 0.3 * j).ToArray();
             var queue = new Queue<double>(direction);
-            var (forward, _) = Reflect.Invoke(owner, name + "Forward", args.Concat(args.Select(a => Make(a.GetType(), queue))).ToArray());
+            var (forward, _) = Reflect.Invoke(owner, name + "Forward", args.Concat(args.Select(a => Like(a, queue))).ToArray());
             var tangent = Of(forward!.GetType().GetField("Item2")!.GetValue(forward)!);
             AssertClose(Enumerable.Range(0, m).Select(i => Enumerable.Range(0, n).Sum(j => expected[i, j] * direction[j])).ToArray(), tangent, tolerance, "Forward");
         }
