@@ -280,6 +280,11 @@ namespace GradGen.Generator.Frontend
             {
                 Unsupported(symbol.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation(), "a ref local", "use a plain local");
             }
+            else if (IsAggregate(symbol.Type) || MethodParser.IsAggregateCollection(symbol.Type))
+            {
+                // Such a local is its leaves (AggregateLeaves); one declared any other way would read as zeros.
+                Unsupported(symbol.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation(), $"the {Kind(symbol.Type)} local '{symbol.Name}' declared here", "declare it with var and a value of its own");
+            }
 
             var local = new Var(TypeNames.Of(symbol.Type), context.Names.Fresh(symbol.Name));
             locals.Add(symbol, local);
@@ -537,19 +542,21 @@ namespace GradGen.Generator.Frontend
             var counter = new Var(Types.Int, context.Names.Fresh("index"));
             Locals.Add(counter);
             var body = new List<Stmt>();
-            if (arrays is not null && IsAggregate(variable.Type))
+            var elementType = TypeNames.Of(collectionOperation.Type!).Element!;
+            if (TypeNames.Of(variable.Type) != elementType)
             {
-                // Over an array of structs: the variable's leaves from the leaf arrays.
-                AssignLeaves(AggregateLeaves(variable), ElementLeavesAt(arrays, counter), line, body);
+                Unsupported(loop.LoopControlVariable, $"a foreach variable of type '{TypeNames.Of(variable.Type)}' over elements of type '{elementType}'", "declare it with the element type, or var");
+            }
+            else if (IsAggregate(variable.Type))
+            {
+                // A struct's leaves: from the leaf arrays of one GradGen follows, else read from the (constant) element.
+                var element = new Index(elementType, collection, EquatableArray.Of<Expr>(counter));
+                var values = arrays is not null ? ElementLeavesAt(arrays, counter) : Types.Leaves(elementType)!.Select((_, k) => (Expr)Build.Leaf(element, k)).ToList();
+                AssignLeaves(AggregateLeaves(variable), values, line, body);
             }
             else
             {
                 var element = DeclareLocal(variable);
-                if (arrays is not null || Types.ElementType(collection.Type) is { } elementType && elementType != element.Type)
-                {
-                    Unsupported(loop.LoopControlVariable, $"a foreach variable of type '{element.Type}' over elements of type '{TypeNames.Of(collectionOperation.Type!).Element}'", "declare it with the element type, or var");
-                }
-
                 body.Add(new Assign(line, element, AssignOp.Set, new Index(element.Type, collection, EquatableArray.Of<Expr>(counter))));
             }
 

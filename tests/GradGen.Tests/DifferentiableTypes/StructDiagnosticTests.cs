@@ -106,6 +106,47 @@ namespace GradGen.Tests.DifferentiableTypes
             Assert.Equal(2 * 3 * 1.5 + 2, Assert.Single(gradient), 12);
         }
 
+        [Theory]
+        [InlineData("double Bad(Vec[] vs) { {|GG0004:vs[0]|} = new Vec { X = 1 }; return vs[1].X; }", "GG0004", "the parameter 'vs'")]
+        [InlineData("double Bad(Vec[] vs) { {|GG0004:vs[0].X|} += 1; return vs[1].X; }", "GG0004", "the parameter 'vs'")]
+        [InlineData("double Bad(Vec[] vs) { {|GG0004:vs[0].X|}++; return vs[1].X; }", "GG0004", "the parameter 'vs'")]
+        [InlineData("double Bad({|GG0002:System.Span<Vec> vs|}) => vs[0].X;", "GG0002", "ReadOnlySpan")]
+        [InlineData("{|GG0002:Vec[]|} Bad(Vec[] vs) => vs;", "GG0002", "return double or float")]
+        [InlineData("double Bad(Vec[] vs) => Count({|GG0005:vs|});", "GG0005", "as a whole")]
+        [InlineData("double Bad(Vec[] vs) { var w = {|GG0005:vs|}; return w[0].X; }", "GG0005", "referring to the parameter 'vs'")]
+        [InlineData("double Bad(Vec[] vs, [NoDerivative] Vec[] c) => Take(vs[0]) + Sum({|GG0005:c|});", "GG0005", "differentiated parameter or a local")]
+        [InlineData("double Bad(double x) { var a = {|GG0005:System.Array.Empty<Vec>()|}; return a.Length * x; }", "GG0005", "new P[n]")]
+        public async Task ArraysOfStructs_WhatIsNotFollowed_IsAnErrorWhereItIsWritten(string method, string id, string message)
+        {
+            var v = await MarkupVerifier.VerifyAsync(Source(@"
+        private static int Count(Vec[] vs) => vs.Length;
+        [Differentiable] public static double Take(Vec v) => v.X * v.Y;
+        [Differentiable] public static double Sum(Vec[] vs) { var s = 0.0; foreach (var v in vs) { s += v.X; } return s; }
+        [Differentiable] public static " + method, extraTypes: Types));
+            v.AssertMessage(id, message);
+            Assert.DoesNotContain(v.Run.GeneratedSources.Keys, k => k.Contains(".Bad."));
+            Assert.Contains(v.Run.GeneratedSources.Keys, k => k.Contains(".Sum."));
+        }
+
+        /// <summary>An array of structs marked [NoDerivative] is constant data: its elements read as constants.</summary>
+        [Fact]
+        public async Task ANoDerivativeArrayOfStructs_IsReadAsConstants()
+        {
+            var v = await MarkupVerifier.VerifyAsync(Source(@"
+        [Differentiable] public static double Fine2(double x, [NoDerivative] Vec[] scale)
+        {
+            var s = 0.0;
+            foreach (var c in scale) { s += c.X * x * x; }
+            return s + scale[1].Y * x;
+        }", extraTypes: Types));
+            var scale = System.Array.CreateInstance(v.Assembly.GetType("Diag.Vec")!, 2);
+            scale.SetValue(Make(v.Assembly, 3.0, 0.0), 0);
+            scale.SetValue(Make(v.Assembly, 1.0, 2.0), 1);
+            var (value, gradient) = Gradient(v.Assembly, "Fine2", 1.5, scale);
+            Assert.Equal(4 * 1.5 * 1.5 + 2 * 1.5, value, 12);
+            Assert.Equal(2 * 4 * 1.5 + 2, Assert.Single(gradient), 12);
+        }
+
         private static object Make(System.Reflection.Assembly assembly, double x, double y) =>
             StructLeaves.Make(assembly.GetType("Diag.Vec")!, x, y);
 
