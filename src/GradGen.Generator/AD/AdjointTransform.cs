@@ -391,7 +391,7 @@ namespace GradGen.Generator.AD
                     // to float here, the adjoint of (double)(float)x in a double program would lose half its digits
                     // and overflow beyond 3.4e38 where the derivative is finite (forward mode, which meets the large
                     // factors after the conversion, does not).
-                    AddAdjoint(operand, adjoint, null, output);
+                    AddAdjoint(operand, Build.ThroughConversion(operand.Type, adjoint), null, output);
                     return;
                 case Conditional c:
                     output.Add(new If(0, c.Condition, Adjoint(c.WhenTrue, adjoint, null).ToEquatableArray(), Adjoint(c.WhenFalse, adjoint, null).ToEquatableArray()));
@@ -818,7 +818,8 @@ namespace GradGen.Generator.AD
 
         /// <summary>Records a value where <see cref="Pop"/> takes it back: any type but a real, an int, a bool or an array goes as an object (a long would otherwise widen to a real).</summary>
         private Stmt Push(Expr value) =>
-            TapeOp.Statement(TapeOperation.Push, Tape, Types.IsReal(value.Type) || (value.Type == Types.Int || value.Type == Types.Bool) || Types.ElementType(value.Type) is not null ? value : new TypeCast(Types.Object, value));
+            TapeOp.Statement(TapeOperation.Push, Tape, value.Type is TypeParameterType ? new TypeCast(Types.Double, value)
+                : Types.IsReal(value.Type) || (value.Type == Types.Int || value.Type == Types.Bool) || Types.ElementType(value.Type) is not null ? value : new TypeCast(Types.Object, value));
 
         /// <summary>
         /// The calls that record a loop's whole arrays before it (<c>PushAll</c>) or put them back after its backward
@@ -847,7 +848,7 @@ namespace GradGen.Generator.AD
             ScalarType { Kind: ScalarKind.Bool } => new TapeOp(type, TapeOperation.PopBool, Tape, EquatableArray<Expr>.Empty),
             ScalarType { Kind: ScalarKind.Int } => new TapeOp(type, TapeOperation.PopInt, Tape, EquatableArray<Expr>.Empty),
             ScalarType { Kind: ScalarKind.Double } => new TapeOp(type, TapeOperation.PopReal, Tape, EquatableArray<Expr>.Empty),
-            ScalarType { Kind: ScalarKind.Float } => new TypeCast(type, new TapeOp(Types.Double, TapeOperation.PopReal, Tape, EquatableArray<Expr>.Empty)),
+            ScalarType { Kind: ScalarKind.Float } or TypeParameterType => new TypeCast(type, new TapeOp(Types.Double, TapeOperation.PopReal, Tape, EquatableArray<Expr>.Empty)),
             _ => new TypeCast(type, new TapeOp(Types.Object, TapeOperation.PopObject, Tape, EquatableArray<Expr>.Empty)),
         };
     }

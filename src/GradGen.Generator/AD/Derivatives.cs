@@ -29,7 +29,7 @@ namespace GradGen.Generator.AD
                 case Unary { Op: UnaryOp.Minus } u:
                     return new[] { Rule(u.Operand, Neg) };
                 case TypeCast c:
-                    return new[] { Rule(c.Operand, d => d) };
+                    return new[] { Rule(c.Operand, d => Build.ThroughConversion(c.Operand.Type, d)) };
                 case Binary { Op: BinaryOp.Add } b:
                     return new[] { Rule(b.Left, d => d), Rule(b.Right, d => d) };
                 case Binary { Op: BinaryOp.Subtract } b:

@@ -299,7 +299,7 @@ namespace GradGen.Generator.AD
                     // Derivative 1, and the tangent is not rounded to float here: rounded, the tangent of (double)(float)x
                     // in a double program would lose half its digits and overflow beyond 3.4e38 where the derivative
                     // is finite. Tangents are converted only where a tangent variable stores them (as reverse mode does).
-                    return Tangent(operand, null);
+                    return Tangent(operand, null) is { } converted ? Build.ThroughConversion(conversion.Type, converted) : null;
                 case Conditional c:
                     var whenTrue = Tangent(c.WhenTrue, null) ?? Build.Num(c.Type, 0);
                     var whenFalse = Tangent(c.WhenFalse, null) ?? Build.Num(c.Type, 0);

@@ -253,9 +253,9 @@ namespace GradGen.Generator.Analysis
             }
         }
 
-        /// <summary>Arrays the tape copies in one go (<c>Tape.PushAll</c>).</summary>
+        /// <summary>Arrays the tape copies in one go (<c>Tape.PushAll</c>): of double, float or int (a type parameter's elements go one by one, through double).</summary>
         private static bool RecordedWhole(IrType type) =>
-            type is ArrayType { Rank: 1, Nullable: false, ElementType: var element } && (Types.IsReal(element) || element == Types.Int);
+            type is ArrayType { Rank: 1, Nullable: false, ElementType: ScalarType element } && (Types.IsReal(element) || element == Types.Int);
 
         /// <summary>
         /// The arrays a counted loop overwrites entirely: <c>for (i = 0; i &lt; n; i++)</c> storing <c>a[i] = ...</c> on

@@ -71,7 +71,7 @@ namespace GradGen.Generator.Compose
             var body = Unpacked(TangentTransform.Transform(model, Names(), passes), ("d", Passing.Value));
             return Method(
                 $"Computes {model.Name} and its directional derivative along the d… arguments (forward mode).",
-                $"{model.Modifiers} {DerivativeSignatures.ForwardReturn(model.ReturnType)} {DerivativeNames.Forward(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Forward(model.Parameters))})",
+                Signature(DerivativeSignatures.ForwardReturn(model.ReturnType), DerivativeNames.Forward(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.Forward(model.Parameters))),
                 ShapeChecks("d"),
                 body);
         }
@@ -87,7 +87,7 @@ namespace GradGen.Generator.Compose
             var body = Unpacked(Finished(adjointBody, names), ("d", Passing.Ref));
             yield return Method(
                 $"Computes {model.Name} and adds seed × its gradient to the d… arguments (reverse mode, accumulating).",
-                $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Reverse(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Reverse(model.Parameters, model.ReturnType, seed.Name))})",
+                Signature(model.ReturnType, DerivativeNames.Reverse(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.Reverse(model.Parameters, model.ReturnType, seed.Name))),
                 ShapeChecks("d"),
                 body);
         }
@@ -104,7 +104,7 @@ namespace GradGen.Generator.Compose
                 .Append(new Return(0, JacobianBuilder.SelfCall(model, model.ReturnType, DerivativeNames.Reverse(model.Name), args)));
             return new GeneratedMethod(
                 $"Computes {model.Name} and writes its gradient to the derivative parameters (previous contents are overwritten).",
-                $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Gradient(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Concat(DerivativeSignatures.Adjoints(model.Parameters, "d", "out ")))})",
+                Signature(model.ReturnType, DerivativeNames.Gradient(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Concat(DerivativeSignatures.Adjoints(model.Parameters, "d", "out ")))),
                 ShapeChecks("d").Concat(body).ToList(),
                 Optimize: false);
         }
@@ -115,7 +115,7 @@ namespace GradGen.Generator.Compose
             var jacobian = new Var(Types.Matrix(JacobianBuilder.ElementType(model)), names.Fresh("jacobian"));
             return Method(
                 $"Computes {model.Name} and fills {jacobian.Name}[i, j] with the derivative of output i with respect to flat input j.",
-                $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Jacobian(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append((jacobian.Type.ToString(), jacobian.Name)))})",
+                Signature(model.ReturnType, DerivativeNames.Jacobian(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append((jacobian.Type.ToString(), jacobian.Name)))),
                 Enumerable.Empty<Stmt>(),
                 Unpacked(JacobianBuilder.Body(model, names, jacobian, passes)));
         }
@@ -129,13 +129,13 @@ namespace GradGen.Generator.Compose
             var reverseTangent = Unpacked(Finished(TangentTransform.TransformReverse(model, adjointBody, seed, seedTangent, names), names), ("d", Passing.Ref), ("v", Passing.Value), ("hv", Passing.Ref));
             yield return Method(
                 $"Forward mode applied to {DerivativeNames.Reverse(model.Name)}: adds the directional derivative of its adjoints along v… and {seedTangent.Name} to hv….",
-                $"{model.Modifiers} {model.ReturnType} {DerivativeNames.ReverseTangent(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.ReverseTangent(model.Parameters, model.ReturnType, seed.Name, seedTangent.Name))})",
+                Signature(model.ReturnType, DerivativeNames.ReverseTangent(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.ReverseTangent(model.Parameters, model.ReturnType, seed.Name, seedTangent.Name))),
                 ShapeChecks("d", "v", "hv"),
                 reverseTangent);
 
             yield return Method(
                 $"Computes {model.Name} and writes the product of its Hessian with v… to hv… (previous contents are overwritten), without forming the Hessian.",
-                $"{model.Modifiers} {model.ReturnType} {DerivativeNames.HessianVectorProduct(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Concat(DerivativeSignatures.Tangents(model.Parameters, "v")).Concat(DerivativeSignatures.Adjoints(model.Parameters, "hv", "out ")))})",
+                Signature(model.ReturnType, DerivativeNames.HessianVectorProduct(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Concat(DerivativeSignatures.Tangents(model.Parameters, "v")).Concat(DerivativeSignatures.Adjoints(model.Parameters, "hv", "out ")))),
                 ShapeChecks("v", "hv"),
                 Unpacked(HessianBuilder.VectorProduct(model, Names()), ("v", Passing.Value), ("hv", Passing.Out)));
 
@@ -143,7 +143,7 @@ namespace GradGen.Generator.Compose
             var hessian = new Var(Types.Matrix(JacobianBuilder.ElementType(model)), hessianNames.Fresh("hessian"));
             yield return Method(
                 $"Computes {model.Name} and fills {hessian.Name} with its n × n Hessian over the flat index of the differentiable inputs.",
-                $"{model.Modifiers} {model.ReturnType} {DerivativeNames.Hessian(model.Name)}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append((hessian.Type.ToString(), hessian.Name)))})",
+                Signature(model.ReturnType, DerivativeNames.Hessian(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append((hessian.Type.ToString(), hessian.Name)))),
                 Enumerable.Empty<Stmt>(),
                 Unpacked(HessianBuilder.Hessian(model, hessianNames, hessian)));
         }
@@ -233,6 +233,10 @@ namespace GradGen.Generator.Compose
             var returns = body.Count > 0 && body[body.Count - 1] is Return ? 1 : 0;
             return unpack.Concat(body.Take(body.Count - returns)).Concat(pack).Concat(body.Skip(body.Count - returns)).ToList();
         }
+
+        /// <summary>A generated method's signature: the primal's modifiers, type parameters and constraints.</summary>
+        private string Signature(IrType returnType, string name, string parameters) =>
+            $"{model.Modifiers} {returnType} {name}{model.TypeParameters}({parameters}){model.Constraints}";
 
         /// <summary>Every name the method already uses, so generated locals never clash with them.</summary>
         private NameScope Names() => new(DerivativeNames.Taken(model));

@@ -37,11 +37,14 @@ namespace GradGen.Generator.Compose
             flat = new FlatIndex(inputs, names, tape);
         }
 
-        /// <summary>The element type of the Jacobian: float when every output and input is float, else double.</summary>
-        public static IrType ElementType(DiffMethodModel model) =>
-            model.Results.Select(r => Types.ElementType(r.Type) ?? r.Type)
+        /// <summary>The element type of the Jacobian: a generic-math method's type parameter, float when every output and input is float, else double.</summary>
+        public static IrType ElementType(DiffMethodModel model)
+        {
+            var types = model.Results.Select(r => Types.ElementType(r.Type) ?? r.Type)
                 .Concat(model.Parameters.Where(p => p.Wrt).Select(p => Types.ElementType(p.Type) ?? p.Type))
-                .All(t => t == Types.Float) ? Types.Float : Types.Double;
+                .ToList();
+            return types.FirstOrDefault(t => t is TypeParameterType) ?? (types.All(t => t == Types.Float) ? Types.Float : Types.Double);
+        }
 
         public static List<Stmt> Body(DiffMethodModel model, NameScope names, Var jacobian, PassPipeline passes) =>
             new JacobianBuilder(model, names, jacobian, passes).Run();

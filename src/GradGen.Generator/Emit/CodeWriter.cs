@@ -36,9 +36,10 @@ namespace GradGen.Generator.Emit
                 case ExprStmt e:
                     writer.Line(Expression(e.Expression) + ";");
                     break;
-                case Declare { Variable.Type: var type } d when Types.IsSpan(type) && !(d.Value is { } made && IrWalker.Stackallocs(made)):
+                case Declare { Variable.Type: var type } d when Types.IsSpan(type) && type.Element is not TypeParameterType && !(d.Value is { } made && IrWalker.Stackallocs(made)):
                     // A span local declared up front may take a stackalloc later: starting as an empty stackalloc, it is already
                     // a span that cannot leave the method (C# 8; C# 11's 'scoped' says the same, but C# 8 to 10 cannot compile it).
+                    // A span of a type parameter never does (C# puts no T on the stack).
                     writer.Line($"{type} {d.Variable.Name} = stackalloc {Types.ElementType(type)}[0];");
                     if (d.Value is { } value)
                     {
@@ -123,14 +124,17 @@ namespace GradGen.Generator.Emit
             Unary u => Operators.Text(u.Op) + UnaryOperand(u.Operand),
             Binary b => $"{Operand(b.Left, Precedence(b), right: false)} {Operators.Text(b.Op)} {Operand(b.Right, Precedence(b), right: true)}",
             Conditional c => $"{Operand(c.Condition, ConditionalLevel, right: true)} ? {Operand(c.WhenTrue, ConditionalLevel, right: false)} : {Operand(c.WhenFalse, ConditionalLevel, right: true)}",
+            // Generic math converts by T.CreateTruncating (and double.CreateTruncating back): C# has no cast to or from a type parameter.
+            TypeCast c when c.Type is TypeParameterType || c.Operand.Type is TypeParameterType => $"{c.Type}.CreateTruncating({Expression(c.Operand)})",
             TypeCast c => $"({c.Type}){(Precedence(c.Operand) == Primary && !IsNegative(c.Operand) ? Expression(c.Operand) : $"({Expression(c.Operand)})")}",
+            Intrinsic { Type: TypeParameterType generic } i => $"{generic}.{i.Function}({Arguments(i.Args)})",
             // MathF has every function but Clamp, which Math overloads for float.
             Intrinsic i => $"global::System.{(i.Type == Types.Float && i.Function != MathFunction.Clamp ? "MathF" : "Math")}.{i.Function}({Arguments(i.Args)})",
             // A call whose arguments are an aggregate's leaves is packed first (Compose/CallPacking).
             Call { Packed.Count: > 0 } or DiffCall { Packed.Count: > 0 } => throw Unknown(expr),
             Call or DiffCall when UserOperator(expr) is { } operatorCall => operatorCall,
-            Call c => $"{Target(c.Receiver, c.StaticType)}{c.Name}({Arguments(c.Args)})",
-            DiffCall d => $"{Target(d.Receiver, d.StaticType)}{d.Name}({Arguments(d.Args)})",
+            Call c => $"{Target(c.Receiver, c.StaticType)}{c.Name}{c.TypeArguments}({Arguments(c.Args)})",
+            DiffCall d => $"{Target(d.Receiver, d.StaticType)}{d.Name}{d.TypeArguments}({Arguments(d.Args)})",
             PullbackCall p => Expression(CalleeDerivatives.Reverse(p)),
             AggregateValue { Type: StructType structure } s => Construct(structure, new Queue<string>(s.Items.Select(Expression))),
             AggregateValue t => $"({Arguments(t.Items)})",
@@ -199,6 +203,7 @@ namespace GradGen.Generator.Emit
         private static int Precedence(Expr expr) => expr switch
         {
             Binary b => Operators.Precedence(b.Op),
+            TypeCast c when c.Type is TypeParameterType || c.Operand.Type is TypeParameterType => Primary,
             Unary or TypeCast => UnaryLevel,
             Conditional => ConditionalLevel,
             Const c when IsNegative(c) => UnaryLevel,

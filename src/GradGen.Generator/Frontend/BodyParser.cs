@@ -362,7 +362,7 @@ namespace GradGen.Generator.Frontend
                 case ISimpleAssignmentOperation assignment when AssignedTarget(assignment.Target) is { } target:
                     return RefersToParameterArray(assignment.Value, $"the local array '{(target as Var)?.Name}'") ? null : MakeAssign(Line(op), target, ParseExpression(assignment.Value));
                 case ICompoundAssignmentOperation compound when AssignedTarget(compound.Target) is { } target:
-                    if (compound.OperatorMethod is not null || BinaryOperator(compound.OperatorKind) is not { } binary)
+                    if (compound.OperatorMethod is not null && !IsGenericMathOperator(compound.OperatorMethod) || BinaryOperator(compound.OperatorKind) is not { } binary)
                     {
                         Unsupported(op, $"the compound operator '{compound.OperatorKind}'", "write the operation out");
                         return null;
@@ -795,8 +795,10 @@ namespace GradGen.Generator.Frontend
                     return new NewArray(TypeNames.Of(op.Type!), stackElement, EquatableArray.Of(ParseExpression(stackAllocation.ChildOperations.First()))) { OnStack = true };
                 case IArrayCreationOperation { Initializer: null } creation:
                     return new NewArray(TypeNames.Of(op.Type!), TypeNames.Of(((IArrayTypeSymbol)op.Type!).ElementType), creation.DimensionSizes.Select(ParseExpression).ToEquatableArray());
+                case IPropertyReferenceOperation { Instance: null, Property.Name: "Zero" or "One" } identity when TypeNames.Of(op.Type!) is TypeParameterType generic && TypeNames.StaticOwner(identity.Property) == generic.Name:
+                    return Literals.Number(generic, identity.Property.Name == "One" ? 1 : 0);
                 case IPropertyReferenceOperation property when property.Arguments.IsEmpty:
-                    return new Member(TypeNames.Of(op.Type!), ParseReceiver(property.Instance), property.Property.IsStatic ? TypeNames.Spelled(property.Property.ContainingType) : null, property.Property.Name);
+                    return new Member(TypeNames.Of(op.Type!), ParseReceiver(property.Instance), property.Property.IsStatic ? TypeNames.StaticOwner(property.Property) : null, property.Property.Name);
                 case IConversionOperation conversion:
                     return ParseConversion(conversion);
                 case IBinaryOperation binary:
@@ -881,14 +883,23 @@ namespace GradGen.Generator.Frontend
             return result;
         }
 
+        /// <summary>
+        /// The operator of a type parameter of generic math (<c>IAdditionOperators&lt;T, T, T&gt;.op_Addition</c>): the
+        /// built-in operator as far as GradGen is concerned, since <c>T</c> is a real.
+        /// </summary>
+        private static bool IsGenericMathOperator(IMethodSymbol? method) =>
+            method?.ContainingType is { TypeKind: TypeKind.Interface } numerics && numerics.TypeArguments.FirstOrDefault() is ITypeParameterSymbol self
+            && numerics.ContainingNamespace?.ToDisplayString() == "System.Numerics" && TypeNames.Generic(self) is not null;
+
         private Expr ParseBinary(IBinaryOperation binary)
         {
-            if (binary.OperatorMethod is { } method && !binary.IsLifted)
+            var builtIn = binary.OperatorMethod is null || IsGenericMathOperator(binary.OperatorMethod);
+            if (!builtIn && !binary.IsLifted)
             {
-                return UserOperator(method, binary, binary.LeftOperand, binary.RightOperand);
+                return UserOperator(binary.OperatorMethod!, binary, binary.LeftOperand, binary.RightOperand);
             }
 
-            if (binary.OperatorMethod is not null || binary.IsLifted || BinaryOperator(binary.OperatorKind) is not { } op)
+            if (!builtIn || binary.IsLifted || BinaryOperator(binary.OperatorKind) is not { } op)
             {
                 Unsupported(binary, $"the operator '{binary.OperatorKind}' on these operands", "use built-in numeric operators");
                 return Placeholder;
@@ -914,12 +925,13 @@ namespace GradGen.Generator.Frontend
 
         private Expr ParseUnary(IUnaryOperation unary)
         {
-            if (unary.OperatorMethod is { } method && !unary.IsLifted)
+            var builtIn = unary.OperatorMethod is null || IsGenericMathOperator(unary.OperatorMethod);
+            if (!builtIn && !unary.IsLifted)
             {
-                return UserOperator(method, unary, unary.Operand);
+                return UserOperator(unary.OperatorMethod!, unary, unary.Operand);
             }
 
-            if (unary.OperatorMethod is not null || unary.IsLifted)
+            if (!builtIn || unary.IsLifted)
             {
                 Unsupported(unary, "a lifted operator", "use built-in numeric operators");
                 return Placeholder;
@@ -1012,8 +1024,19 @@ namespace GradGen.Generator.Frontend
             var args = argumentList.ToImmutableArray();
             var type = target.ReturnsVoid ? Types.Void : TypeNames.Of(target.ReturnType);
 
+            if (!asStatement && TypeNames.IsNumericConversion(target) && arguments.Count == 1)
+            {
+                // T.CreateChecked(x), double.CreateTruncating(t): a conversion between reals, or from an integer.
+                return ConvertTo(type, args[0]);
+            }
+
             if (!asStatement && MathFunctions.Resolve(target) is { } function)
             {
+                if (function.Function is { } generic && type is TypeParameterType parameter && MathFunctions.NeededForDerivative(generic) is { } needed && !parameter.Interfaces.Contains(needed))
+                {
+                    Unsupported(syntax.GetLocation(), $"{parameter}.{generic} where {parameter} is not {needed}<{parameter}>, which its derivative needs", $"add {needed}<{parameter}> to the constraints of {parameter} (IFloatingPointIeee754<{parameter}> has them all)");
+                }
+
                 if (function.IsPiecewiseConstant)
                 {
                     PiecewiseConstantCalls.Add((args, syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}"));
@@ -1025,20 +1048,20 @@ namespace GradGen.Generator.Frontend
                 }
 
                 // Sign returns an integer: a plain call that no derivative flows through.
-                return new Call(type, null, TypeNames.Spelled(target.ContainingType), target.Name, args);
+                return new Call(type, null, TypeNames.StaticOwner(target), target.Name, args);
             }
 
             var receiver = target.IsStatic ? null : ParseReceiver(instance);
-            var staticType = target.IsStatic ? TypeNames.Spelled(target.ContainingType) : null;
-            var name = target.IsGenericMethod
-                ? $"{target.Name}<{string.Join(", ", target.TypeArguments.Select(TypeNames.Of))}>"
-                : target.Name;
+            var staticType = target.IsStatic ? TypeNames.StaticOwner(target) : null;
+            var name = target.Name;
+            var typeArguments = target.IsGenericMethod ? $"<{string.Join(", ", target.TypeArguments.Select(TypeNames.Of))}>" : string.Empty;
 
             if (differentiated)
             {
                 var display = $"{target.ContainingType.Name}.{target.Name}";
                 var diffCall = new DiffCall(type, receiver, staticType, name, args, target.Parameters.SelectMany(WrtOf).ToImmutableArray())
                 {
+                    TypeArguments = typeArguments,
                     Custom = differentiable is null ? new CustomDerivatives(MethodKeys.Of(target)) : null,
                     CalleeKey = differentiable is null ? null : MethodKeys.Of(target),
                     Packed = split ? target.Parameters.Select(p => MethodParser.IsAggregateWrt(p) ? new ArgumentGroup(TypeNames.Of(p.Type)) : ArgumentGroup.AsIs).ToEquatableArray() : default,
@@ -1072,7 +1095,7 @@ namespace GradGen.Generator.Frontend
                 return diffCall;
             }
 
-            var call = new Call(type, receiver, staticType, name, args);
+            var call = new Call(type, receiver, staticType, name, args) { TypeArguments = typeArguments };
             var writable = new List<(Expr, string, bool)>();
             if (differentiable is null && !ReadsOnly(target))
             {
@@ -1205,7 +1228,7 @@ namespace GradGen.Generator.Frontend
         };
 
         private static IrType WiderType(IrType a, IrType b) =>
-            a == Types.Double || b == Types.Double ? Types.Double : a == Types.Float || b == Types.Float ? Types.Float : a;
+            a is TypeParameterType ? a : a == Types.Double || b == Types.Double ? Types.Double : a == Types.Float || b == Types.Float ? Types.Float : a;
 
         private static Expr ConvertTo(IrType type, Expr value) => value.Type == type ? value : new TypeCast(type, value);
 

@@ -13,7 +13,7 @@ namespace GradGen.Generator.Frontend
         public static (MathFunction? Function, bool IsPiecewiseConstant)? Resolve(IMethodSymbol method)
         {
             var type = method.ContainingType;
-            if (type?.ContainingNamespace?.ToDisplayString() != "System" || type.Name is not ("Math" or "MathF"))
+            if ((type?.ContainingNamespace?.ToDisplayString() != "System" || type.Name is not ("Math" or "MathF")) && TypeNames.GenericMathOwner(type) is null)
             {
                 return null;
             }
@@ -52,5 +52,17 @@ namespace GradGen.Generator.Frontend
 
             return (function, piecewise);
         }
+
+        /// <summary>
+        /// The System.Numerics interface a function's derivative rule (AD/Derivatives) calls beyond the function's own
+        /// and arithmetic: a type parameter of generic math must have it. Null when it needs nothing more.
+        /// </summary>
+        public static string? NeededForDerivative(MathFunction function) => function switch
+        {
+            MathFunction.Asin or MathFunction.Acos => "IRootFunctions",
+            MathFunction.Pow => "ILogarithmicFunctions",
+            MathFunction.Abs or MathFunction.Min or MathFunction.Max or MathFunction.Clamp => "IComparisonOperators",
+            _ => null,
+        };
     }
 }

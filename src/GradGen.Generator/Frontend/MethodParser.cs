@@ -170,12 +170,46 @@ namespace GradGen.Generator.Frontend
                 results.ToEquatableArray(),
                 statements,
                 Kinds(attribute),
-                syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1);
+                syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1)
+            {
+                TypeParameters = method.IsGenericMethod ? "<" + string.Join(", ", method.TypeParameters.Select(t => t.Name)) + ">" : string.Empty,
+                Constraints = string.Concat(method.TypeParameters.Select(ConstraintClause)),
+            };
             return new ParseResult(model, context.Diagnostics.ToImmutableArray(), callees)
             {
                 CallSites = parser.CalleeSymbols.ToImmutableArray(),
                 CustomCallees = customCallees.OrderBy(k => k, System.StringComparer.Ordinal).ToEquatableArray(),
             };
+        }
+
+        /// <summary>A type parameter's constraints as generated code declares them again: <c> where T : struct, global::System.Numerics.INumber&lt;T&gt;</c>.</summary>
+        private static string ConstraintClause(ITypeParameterSymbol parameter)
+        {
+            var constraints = new List<string>();
+            if (parameter.HasReferenceTypeConstraint)
+            {
+                constraints.Add("class");
+            }
+            else if (parameter.HasUnmanagedTypeConstraint)
+            {
+                constraints.Add("unmanaged");
+            }
+            else if (parameter.HasValueTypeConstraint)
+            {
+                constraints.Add("struct");
+            }
+            else if (parameter.HasNotNullConstraint)
+            {
+                constraints.Add("notnull");
+            }
+
+            constraints.AddRange(parameter.ConstraintTypes.Select(TypeNames.Spelled));
+            if (parameter.HasConstructorConstraint && !parameter.HasValueTypeConstraint)
+            {
+                constraints.Add("new()");
+            }
+
+            return constraints.Count == 0 ? string.Empty : $" where {parameter.Name} : {string.Join(", ", constraints)}";
         }
 
         /// <summary>Whether the method, its types and namespaces all have names that generated code can write.</summary>
@@ -220,9 +254,9 @@ namespace GradGen.Generator.Frontend
                 return;
             }
 
-            if (method.IsGenericMethod)
+            if (method.TypeParameters.FirstOrDefault(t => TypeNames.Generic(t) is null) is { } other)
             {
-                Unsupported("it is generic; write it for double or float", (syntax as MethodDeclarationSyntax)?.TypeParameterList?.GetLocation());
+                Unsupported($"its type parameter '{other.Name}' is not a floating-point number of generic math; constrain it (where {other.Name} : IFloatingPointIeee754<{other.Name}>, or IFloatingPoint, IRootFunctions, ITrigonometricFunctions...) or write the method for double or float", (syntax as MethodDeclarationSyntax)?.TypeParameterList?.GetLocation());
             }
 
             if (method.IsAsync)
@@ -287,7 +321,7 @@ namespace GradGen.Generator.Frontend
 
         private static bool OfMethodTypeParameter(ITypeSymbol type) => type switch
         {
-            ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } => true,
+            ITypeParameterSymbol { TypeParameterKind: TypeParameterKind.Method } parameter => TypeNames.Generic(parameter) is null,
             IArrayTypeSymbol array => OfMethodTypeParameter(array.ElementType),
             INamedTypeSymbol named => named.TypeArguments.Any(OfMethodTypeParameter),
             _ => false,

@@ -24,6 +24,7 @@ namespace GradGen.Generator.Frontend
             { SpecialType: SpecialType.System_Int64 } => Types.Long,
             { SpecialType: SpecialType.System_Boolean } => Types.Bool,
             { SpecialType: SpecialType.System_Void } => Types.Void,
+            ITypeParameterSymbol parameter when Generic(parameter) is { } generic => generic,
             IArrayTypeSymbol array => new ArrayType(Of(array.ElementType), array.Rank, array.NullableAnnotation == NullableAnnotation.Annotated),
             INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1, Name: "Span" or "ReadOnlySpan" } span
                 when span.ContainingNamespace?.ToDisplayString() == "System" && span.NullableAnnotation != NullableAnnotation.Annotated =>
@@ -161,7 +162,48 @@ namespace GradGen.Generator.Frontend
         }
 
         public static bool IsReal(ITypeSymbol? type) =>
-            type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single;
+            type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single || type is ITypeParameterSymbol parameter && Generic(parameter) is not null;
+
+        private static readonly HashSet<string> FloatingPoint = new() { "IFloatingPointConstants", "ILogarithmicFunctions", "IHyperbolicFunctions", "IPowerFunctions" };
+
+        /// <summary>
+        /// Where generated code finds a static member: its type, or, for a static abstract member of a generic-math
+        /// interface reached through a type parameter (<c>T.Sin</c>, <c>T.Pi</c>), the type parameter (C# cannot name it on the interface).
+        /// </summary>
+        public static string StaticOwner(ISymbol member) =>
+            GenericMathOwner(member.ContainingType) is { } parameter ? parameter.Name : Spelled(member.ContainingType);
+
+        /// <summary>The type parameter of generic math a System.Numerics interface is over (<c>T</c> of <c>ITrigonometricFunctions&lt;T&gt;</c>), or null.</summary>
+        public static ITypeParameterSymbol? GenericMathOwner(INamedTypeSymbol? type) =>
+            type is { TypeKind: TypeKind.Interface } && type.ContainingNamespace?.ToDisplayString() == "System.Numerics"
+                && type.TypeArguments.FirstOrDefault() is ITypeParameterSymbol parameter && Generic(parameter) is not null
+                ? parameter
+                : null;
+
+        /// <summary><c>T.CreateChecked</c>, <c>CreateTruncating</c> or <c>CreateSaturating</c> to a real: a numeric conversion.</summary>
+        public static bool IsNumericConversion(IMethodSymbol method) =>
+            method is { IsStatic: true, Name: "CreateChecked" or "CreateTruncating" or "CreateSaturating", Parameters.Length: 1 } && IsReal(method.ReturnType)
+            && (method.ContainingType.ContainingNamespace?.ToDisplayString() == "System.Numerics" || method.ContainingType.SpecialType is SpecialType.System_Double or SpecialType.System_Single);
+
+        /// <summary>
+        /// A type parameter of generic math: one whose constraints make it a floating-point number (an
+        /// <c>INumberBase&lt;T&gt;</c> with one of the interfaces only such numbers have: <c>IFloatingPointConstants</c>,
+        /// which <c>IFloatingPoint</c>, <c>IRootFunctions</c>, <c>ITrigonometricFunctions</c> and <c>IExponentialFunctions</c>
+        /// imply, <c>ILogarithmicFunctions</c>, <c>IHyperbolicFunctions</c> or <c>IPowerFunctions</c>; not an <c>INumber</c>
+        /// alone, which integers are), with the System.Numerics interfaces they give it; null for any other.
+        /// </summary>
+        public static TypeParameterType? Generic(ITypeParameterSymbol parameter)
+        {
+            var interfaces = parameter.ConstraintTypes.OfType<INamedTypeSymbol>()
+                .SelectMany(c => c.AllInterfaces.Prepend(c))
+                .Where(i => i.TypeKind == TypeKind.Interface && i.ContainingNamespace?.ToDisplayString() == "System.Numerics"
+                    && i.TypeArguments.Length > 0 && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], parameter))
+                .Select(i => i.Name)
+                .Distinct()
+                .OrderBy(n => n, System.StringComparer.Ordinal)
+                .ToList();
+            return interfaces.Contains("INumberBase") && interfaces.Any(FloatingPoint.Contains) ? new TypeParameterType(parameter.Name, interfaces.ToEquatableArray()) : null;
+        }
 
         /// <summary>
         /// Whether a value of <paramref name="type"/> is known to hold no real number, so that no derivative can hide in

@@ -80,6 +80,14 @@ namespace GradGen.Generator.Ir
             : e is Const { Value: { } v } && Types.IsReal(type) ? Num(type, v)
             : new TypeCast(type, e);
 
+        /// <summary>
+        /// A derivative through a conversion between reals, taken to <paramref name="type"/> (the result's, forward; the
+        /// operand's, backward): as it is between float and double, whose derivative arithmetic C# widens, converted
+        /// to or from a type parameter, which C# converts neither way implicitly.
+        /// </summary>
+        public static Expr ThroughConversion(IrType type, Expr derivative) =>
+            type is TypeParameterType || derivative.Type is TypeParameterType ? Cast(type, derivative) : derivative;
+
         /// <summary>A zero of the shape of <paramref name="like"/>: 0 for a real, a zero-filled array for a collection.</summary>
         public static Expr Zero(Expr like)
         {

@@ -97,6 +97,9 @@ namespace GradGen.Generator.Ir
         /// <summary>For a callee's derivative, the aggregates its arguments make, as <see cref="DiffCall.Packed"/>.</summary>
         public EquatableArray<ArgumentGroup> Packed { get; init; }
 
+        /// <summary>A generic method's type arguments as written after its name (<c>&lt;T&gt;</c>, <c>&lt;double&gt;</c>), or empty.</summary>
+        public string TypeArguments { get; init; } = string.Empty;
+
         public override IReadOnlyList<Expr> Children() => List(Receiver, Args);
 
         public override Expr WithChildren(IReadOnlyList<Expr> children)
@@ -123,6 +126,9 @@ namespace GradGen.Generator.Ir
 
         /// <summary>The key of a [Differentiable] callee (see <see cref="DiffMethodModel.Key"/>): what inlining looks it up by.</summary>
         public string? CalleeKey { get; init; }
+
+        /// <summary>A generic callee's type arguments (<c>&lt;T&gt;</c>): its derivatives are called with them too.</summary>
+        public string TypeArguments { get; init; } = string.Empty;
 
         /// <summary>
         /// Empty, or, when the callee takes a differentiated tuple or struct, how its arguments make its declared

@@ -35,6 +35,17 @@ namespace GradGen.Generator.Ir
         };
     }
 
+    /// <summary>
+    /// A type parameter of generic math (<c>T</c> where <c>T : IFloatingPointIeee754&lt;T&gt;</c>): a real, whose
+    /// arithmetic, constants and functions generated code spells through <c>T</c> (<c>T.One</c>, <c>T.Sin(x)</c>).
+    /// <see cref="Interfaces"/> are the System.Numerics interfaces its constraints give it (<c>IRootFunctions</c>...),
+    /// which say what a derivative rule may call.
+    /// </summary>
+    public sealed record TypeParameterType(string Name, EquatableArray<string> Interfaces) : IrType
+    {
+        public override string ToString() => Name;
+    }
+
     /// <summary><c>T[]</c> (rank 1) or <c>T[,]</c> (rank 2); <see cref="Nullable"/> when declared <c>T[]?</c>.</summary>
     public sealed record ArrayType(IrType ElementType, int Rank, bool Nullable = false) : IrType
     {

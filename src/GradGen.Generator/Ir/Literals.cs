@@ -22,6 +22,11 @@ namespace GradGen.Generator.Ir
                     : f.ToString("R", CultureInfo.InvariantCulture) + "f";
             }
 
+            if (type is TypeParameterType)
+            {
+                return value == 0 ? type + ".Zero" : value == 1 ? type + ".One" : $"{type}.CreateTruncating({Text(Types.Double, value)})";
+            }
+
             if (type == Types.Double)
             {
                 if (double.IsNaN(value))

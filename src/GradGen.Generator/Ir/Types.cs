@@ -13,11 +13,12 @@ namespace GradGen.Generator.Ir
         public static readonly IrType Void = new ScalarType(ScalarKind.Void);
         public static readonly IrType Object = new NamedType("object");
 
-        public static bool IsReal(IrType type) => type is ScalarType { Kind: ScalarKind.Double or ScalarKind.Float };
+        public static bool IsReal(IrType type) => type is ScalarType { Kind: ScalarKind.Double or ScalarKind.Float } or TypeParameterType;
 
-        /// <summary>The type of a C# arithmetic result: double when either operand is, float for two floats, else the real one's.</summary>
+        /// <summary>The type of a C# arithmetic result: a type parameter's (generic code converts to it), double when either operand is, float for two floats, else the real one's.</summary>
         public static IrType Arithmetic(IrType a, IrType b) =>
-            IsReal(a) && IsReal(b) ? (a == Double || b == Double ? Double : Float) : IsReal(a) ? a : b;
+            a is TypeParameterType ? a : b is TypeParameterType ? b
+            : IsReal(a) && IsReal(b) ? (a == Double || b == Double ? Double : Float) : IsReal(a) ? a : b;
 
         /// <summary>The element type of an array, matrix or span type; null for anything else.</summary>
         public static IrType? ElementType(IrType type) => type.Element;

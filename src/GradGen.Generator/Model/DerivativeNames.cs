@@ -101,9 +101,9 @@ namespace GradGen.Generator.Model
 
         private static Call Of(DiffCall call, IrType type, CustomDerivative? custom, string generated, IEnumerable<Expr> args, IEnumerable<ArgumentGroup> packed)
         {
-            var derivative = custom?.StaticType is { } staticType
+            var derivative = (custom?.StaticType is { } staticType
                 ? new Call(type, null, staticType, custom.Name, args.ToEquatableArray())
-                : new Call(type, call.Receiver, call.StaticType, custom?.Name ?? generated, args.ToEquatableArray());
+                : new Call(type, call.Receiver, call.StaticType, custom?.Name ?? generated, args.ToEquatableArray())) with { TypeArguments = call.TypeArguments };
             return call.Packed.Count == 0 ? derivative : derivative with { Packed = packed.ToEquatableArray() };
         }
     }

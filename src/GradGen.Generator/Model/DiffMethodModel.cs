@@ -42,6 +42,13 @@ namespace GradGen.Generator.Model
         DerivativeKind Kinds,
         int Line)
     {
+        /// <summary>A generic-math method's type parameters as declared, <c>&lt;T&gt;</c>, or empty.</summary>
+        public string TypeParameters { get; init; } = string.Empty;
+
+        /// <summary>Their constraint clauses, spelled in full (<c> where T : global::System.Numerics.IFloatingPointIeee754&lt;T&gt;</c>), or empty.</summary>
+        public string Constraints { get; init; } = string.Empty;
+
+        public bool IsGeneric => TypeParameters.Length > 0;
 
         /// <summary>A tuple or struct of reals: <see cref="Results"/> holds one variable per leaf.</summary>
         public bool ReturnsAggregate => Types.Leaves(ReturnType) is not null;

@@ -14,7 +14,7 @@ namespace GradGen.Generator.Optimize
     /// values are computed once, and only those its backward sweep reads are recorded, on the caller's tape.
     /// </para>
     /// <para>
-    /// Inlined: a static callee, or an instance callee called on <c>this</c>, of the caller's own type (so everything
+    /// Inlined: a static callee, or an instance callee called on <c>this</c>, not generic, of the caller's own type (so everything
     /// its body reads is accessible), not recursive, of at most <see cref="MaxStatements"/> IR statements, with no
     /// <c>[NoDerivative]</c> real parameter receiving a variable (inlined, the argument's derivative would flow), and
     /// with no <c>stackalloc</c> when the call is in a loop.
@@ -31,7 +31,8 @@ namespace GradGen.Generator.Optimize
         /// <summary>The inlinable form of a method, or null when it is too large, recursive or has errors.</summary>
         public static InlineCallee? Candidate(MethodResult method)
         {
-            if (method.Model is not { } model)
+            // A generic callee is called: its body is in its type parameters, not the caller's types.
+            if (method.Model is not { IsGeneric: false } model)
             {
                 return null;
             }
