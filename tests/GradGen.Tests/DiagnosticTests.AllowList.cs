@@ -20,6 +20,7 @@ namespace GradGen.Tests
         private const string AllowListTypes = @"
     public record struct Point(double X, double Y);
     public sealed class Weights { public double W; public double B; }
+    public sealed class Frozen { public readonly double W = 1; }
     public class Layer { public int Width; }
     public struct Pair { public double A; public double B; }
     public struct Tagged { public double V; public int Id; }
@@ -48,7 +49,7 @@ namespace GradGen.Tests
             { "System.Numerics.Vector<double> v", "v[0]" },
             { "Tagged p", "p.V * p.Id" },
             { "(double X, decimal Y) p", "p.X * (double)p.Y" },
-            { "Weights m", "m.W + m.B" },
+            { "Frozen f", "f.W" },
             { "Hidden s", "s.V" },
             { "decimal d", "(double)d" },
             { "double? n", "n.GetValueOrDefault()" },

@@ -72,7 +72,7 @@ namespace GradGen.Generator.Compose
             return Method(
                 $"Computes {model.Name} and its directional derivative along the d… arguments (forward mode).",
                 Signature(DerivativeSignatures.ForwardReturn(model.ReturnType), DerivativeNames.Forward(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.Forward(model.Parameters))),
-                ShapeChecks("d"),
+                ShapeChecks(("d", Passing.Value)),
                 body);
         }
 
@@ -88,7 +88,7 @@ namespace GradGen.Generator.Compose
             yield return Method(
                 $"Computes {model.Name} and adds seed × its gradient to the d… arguments (reverse mode, accumulating).",
                 Signature(model.ReturnType, DerivativeNames.Reverse(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.Reverse(model.Parameters, model.ReturnType, seed.Name))),
-                ShapeChecks("d"),
+                ShapeChecks(("d", Passing.Ref)),
                 body);
         }
 
@@ -100,12 +100,12 @@ namespace GradGen.Generator.Compose
             var args = declared.Select(p => (Expr)new Var(p.Type, p.Name))
                 .Append(Build.Num(model.ReturnType, 1))
                 .Concat(wrt.Select(p => new Var(p.Type, DerivativeNames.Parameter("d", p.Name))).Select(d => Types.IsValue(d.Type) ? new Ref(d.Type, d) : (Expr)d));
-            var body = wrt.Select(p => Build.Clear(new Var(Types.Adjoint(p.Type), DerivativeNames.Parameter("d", p.Name))))
+            var body = wrt.SelectMany(p => Build.Clear(new Var(Types.Adjoint(p.Type), DerivativeNames.Parameter("d", p.Name))))
                 .Append(new Return(0, JacobianBuilder.SelfCall(model, model.ReturnType, DerivativeNames.Reverse(model.Name), args)));
             return new GeneratedMethod(
                 $"Computes {model.Name} and writes its gradient to the derivative parameters (previous contents are overwritten).",
                 Signature(model.ReturnType, DerivativeNames.Gradient(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Concat(DerivativeSignatures.Adjoints(model.Parameters, "d", "out ")))),
-                ShapeChecks("d").Concat(body).ToList(),
+                ShapeChecks(("d", Passing.Out)).Concat(body).ToList(),
                 Optimize: false);
         }
 
@@ -130,13 +130,13 @@ namespace GradGen.Generator.Compose
             yield return Method(
                 $"Forward mode applied to {DerivativeNames.Reverse(model.Name)}: adds the directional derivative of its adjoints along v… and {seedTangent.Name} to hv….",
                 Signature(model.ReturnType, DerivativeNames.ReverseTangent(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.ReverseTangent(model.Parameters, model.ReturnType, seed.Name, seedTangent.Name))),
-                ShapeChecks("d", "v", "hv"),
+                ShapeChecks(("d", Passing.Ref), ("v", Passing.Value), ("hv", Passing.Ref)),
                 reverseTangent);
 
             yield return Method(
                 $"Computes {model.Name} and writes the product of its Hessian with v… to hv… (previous contents are overwritten), without forming the Hessian.",
                 Signature(model.ReturnType, DerivativeNames.HessianVectorProduct(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Concat(DerivativeSignatures.Tangents(model.Parameters, "v")).Concat(DerivativeSignatures.Adjoints(model.Parameters, "hv", "out ")))),
-                ShapeChecks("v", "hv"),
+                ShapeChecks(("v", Passing.Value), ("hv", Passing.Out)),
                 Unpacked(HessianBuilder.VectorProduct(model, Names()), ("v", Passing.Value), ("hv", Passing.Out)));
 
             var hessianNames = Names();
@@ -223,9 +223,11 @@ namespace GradGen.Generator.Compose
                     Take(aggregate, derivativeLeaves, zero: passing == Passing.Out);
                     if (passing != Passing.Value)
                     {
-                        pack.Add(counter is null
-                            ? new Assign(0, aggregate, AssignOp.Set, new AggregateValue(slot.Aggregate, derivativeLeaves.ToEquatableArray<Expr>()))
-                            : Packing.CopyLoop(aggregate, derivativeLeaves, counter, intoLeaves: false));
+                        pack.AddRange(
+                            counter is not null ? new[] { Packing.CopyLoop(aggregate, derivativeLeaves, counter, intoLeaves: false) }
+                            // A class instance's real fields are set again; its arrays were added into in place.
+                            : slot.Aggregate is ClassType ? derivativeLeaves.Select((d, i) => (d, i)).Where(l => Types.IsReal(l.d.Type)).Select(l => (Stmt)new SetField(0, Build.Leaf(aggregate, l.i), l.d))
+                            : new[] { new Assign(0, aggregate, AssignOp.Set, new AggregateValue(slot.Aggregate, derivativeLeaves.ToEquatableArray<Expr>())) });
                     }
                 }
             }
@@ -242,8 +244,9 @@ namespace GradGen.Generator.Compose
         private NameScope Names() => new(DerivativeNames.Taken(model));
 
         /// <summary>Throws for a derivative buffer whose length or shape differs from its parameter's, before any work.</summary>
-        private IEnumerable<Stmt> ShapeChecks(params string[] prefixes) =>
-            prefixes.SelectMany(prefix => DerivativeSignatures.Declared(model.Parameters).Where(p => p.Wrt && p.Type.Element is not null).Select(parameter =>
+        private IEnumerable<Stmt> ShapeChecks(params (string Prefix, Passing Passing)[] derivatives) =>
+            derivatives.SelectMany(d => DerivativeSignatures.Declared(model.Parameters).Where(p => p.Wrt && p.Type is ClassType).SelectMany(parameter => InstanceChecks(d.Prefix, d.Passing != Passing.Value, parameter)))
+            .Concat(derivatives.Select(d => d.Prefix).SelectMany(prefix => DerivativeSignatures.Declared(model.Parameters).Where(p => p.Wrt && p.Type.Element is not null).Select(parameter =>
             {
                 var derivative = DerivativeNames.Parameter(prefix, parameter.Name);
                 return Types.IsMatrix(parameter.Type)
@@ -255,6 +258,38 @@ namespace GradGen.Generator.Compose
                         new Binary(Types.Bool, BinaryOp.NotEqual, new Member(Types.Int, new Var(parameter.Type, derivative), null, "Length"), new Member(Types.Int, new Var(parameter.Type, parameter.Name), null, "Length")),
                         $"{derivative} must have the length of {parameter.Name}.",
                         derivative);
-            })).ToList();
+            }))).ToList();
+
+        /// <summary>
+        /// A class parameter's derivative instance: given, its arrays as long as the parameter's, and, where derivatives
+        /// are <paramref name="written"/> into it (not a tangent, which is read), not the parameter itself nor sharing an
+        /// array with it, which the derivatives would overwrite.
+        /// </summary>
+        private IEnumerable<Stmt> InstanceChecks(string prefix, bool written, Parameter parameter)
+        {
+            var type = (ClassType)parameter.Type;
+            var (value, derivative) = (new Var(type, parameter.Name), new Var(type, DerivativeNames.Parameter(prefix, parameter.Name)));
+            Expr Same(Expr a, Expr b) => new Call(Types.Bool, null, "global::System.Object", "ReferenceEquals", EquatableArray.Of(a, b));
+            yield return new ThrowIf(new Binary(Types.Bool, BinaryOp.Equal, derivative, new Const(Types.Object, "null", null)), $"{derivative.Name} must be an instance of {type.Text.Replace("global::", string.Empty)}.", derivative.Name);
+            if (written)
+            {
+                yield return new ThrowIf(Same(derivative, value), $"{derivative.Name} must not be {value.Name}: the derivatives are written into it.", derivative.Name);
+            }
+
+            for (var i = 0; i < type.Fields.Count; i++)
+            {
+                if (Types.IsReal(type.Fields[i].Type))
+                {
+                    continue;
+                }
+
+                var (array, derivativeArray) = (Build.Leaf(value, i), Build.Leaf(derivative, i));
+                yield return new ThrowIf(new Binary(Types.Bool, BinaryOp.NotEqual, Build.Length(derivativeArray), Build.Length(array)), $"{derivative.Name}.{type.Fields[i].Name} must have the length of {value.Name}.{type.Fields[i].Name}.", derivative.Name);
+                if (written)
+                {
+                    yield return new ThrowIf(Same(derivativeArray, array), $"{derivative.Name}.{type.Fields[i].Name} must not be {value.Name}.{type.Fields[i].Name}: the derivatives are written into it.", derivative.Name);
+                }
+            }
+        }
     }
 }

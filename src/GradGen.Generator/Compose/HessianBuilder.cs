@@ -21,7 +21,7 @@ namespace GradGen.Generator.Compose
             var hv = inputs.Select(p => new Var(Types.Adjoint(p.Type), DerivativeNames.Parameter("hv", p.Name))).ToList();
             foreach (var buffer in hv)
             {
-                body.Add(Build.Clear(buffer));
+                body.AddRange(Build.Clear(buffer));
             }
 
             var tape = new Var(TapeOp.TapeType, names.Fresh("tape"));

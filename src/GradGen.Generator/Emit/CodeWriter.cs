@@ -30,6 +30,9 @@ namespace GradGen.Generator.Emit
                 case Store st:
                     writer.Line($"{Expression(st.Target)} {Operators.Text(st.Op)} {Expression(st.Value)};");
                     break;
+                case SetField f:
+                    writer.Line($"{Expression(f.Target)} = {Expression(f.Value)};");
+                    break;
                 case AssignTuple t:
                     writer.Line($"({Arguments(t.Targets)}) = {Expression(t.Value)};");
                     break;

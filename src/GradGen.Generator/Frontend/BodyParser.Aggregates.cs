@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using GradGen.Generator.Diagnostics;
 using GradGen.Generator.Ir;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -119,6 +120,39 @@ namespace GradGen.Generator.Frontend
                     Unsupported(value, "this array of structs", "make it with new P[n] and set its elements");
                     return;
             }
+        }
+
+        /// <summary>A parameter whose class instance holds model parameters GradGen differentiates (its fields are leaves).</summary>
+        private bool IsDifferentiatedClass(IParameterSymbol parameter) =>
+            aggregateParameters.ContainsKey(parameter) && TypeNames.DifferentiableClass(parameter.Type) is not null;
+
+        /// <summary>
+        /// A field of a differentiated class parameter read: its leaf variable (a real, or an array read in place); null
+        /// for a member that holds no real (read as it is). Any other member is reported: its reals would be constants.
+        /// </summary>
+        private Expr? ClassField(IOperation member)
+        {
+            if (MemberOf(member) is not { Instance: IParameterReferenceOperation { Parameter: var owner }, Name: var name } || !IsDifferentiatedClass(owner))
+            {
+                return null;
+            }
+
+            var fields = TypeNames.DifferentiableClass(owner.Type)!.Fields;
+            for (var i = 0; i < fields.Count; i++)
+            {
+                if (fields[i].Name == name)
+                {
+                    return aggregateParameters[owner][i];
+                }
+            }
+
+            if (TypeNames.CarriesNoReal(member.Type!))
+            {
+                return null;
+            }
+
+            context.Report(Descriptors.UndifferentiatedType, member.Syntax.GetLocation(), $"The member '{name}' of '{owner.Name}'", member.Type!.ToDisplayString(), "keep the model's numbers in double or float fields, or arrays of them");
+            return Placeholder;
         }
 
         /// <summary>The instance and name of a field or property read.</summary>

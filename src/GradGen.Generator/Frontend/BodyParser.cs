@@ -766,6 +766,12 @@ namespace GradGen.Generator.Frontend
                     return Placeholder;
                 case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } array } when AggregateArray(array) is { } arrays:
                     return Build.Length(arrays[0]);
+                case IFieldReferenceOperation or IPropertyReferenceOperation when ClassField(op) is { } field:
+                    return field;
+                case IParameterReferenceOperation parameter when IsDifferentiatedClass(parameter.Parameter)
+                    && !(op.Parent is IMemberReferenceOperation { Instance: var receiver } && receiver == op && op.Parent is not IMethodReferenceOperation):
+                    Unsupported(op, $"the class instance '{parameter.Parameter.Name}' as a whole here (passed on, stored, or a method called on it)", "read its fields in this method, or pass them as arguments");
+                    return Placeholder;
                 case var array when AggregateArray(array) is not null:
                     Unsupported(op, $"the array of structs '{op.Syntax}' as a whole here", "index it (a[i], a[i].X), read its Length, or pass it to a [Differentiable] method");
                     return Placeholder;
@@ -781,7 +787,7 @@ namespace GradGen.Generator.Frontend
                         Unsupported(op, "a ref, out or in parameter", "pass it by value");
                     }
 
-                    return new Var(TypeNames.Of(parameter.Parameter.Type), parameter.Parameter.Name);
+                    return new Var(IsDifferentiatedClass(parameter.Parameter) ? MethodParser.AggregateOf(parameter.Parameter) : TypeNames.Of(parameter.Parameter.Type), parameter.Parameter.Name);
                 case IInstanceReferenceOperation:
                     return new This(TypeNames.Of(op.Type!));
                 case IFieldReferenceOperation field:
@@ -1139,7 +1145,13 @@ namespace GradGen.Generator.Frontend
                     continue;
                 }
 
-                if (MethodParser.IsAggregateCollection(parameter!.Type))
+                if (TypeNames.DifferentiableClass(parameter!.Type) is not null)
+                {
+                    Unsupported(value, $"the class instance '{value.Syntax}' as a whole, given to a method (not yet)", "pass its fields");
+                    return null;
+                }
+
+                if (MethodParser.IsAggregateCollection(parameter.Type))
                 {
                     if (AggregateArray(value) is not { } arrays)
                     {

@@ -35,7 +35,11 @@ namespace GradGen.Generator.Frontend
         public static bool IsWrt(IParameterSymbol parameter) => Types.IsDifferentiable(TypeNames.Of(parameter.Type)) && Differentiated(parameter);
 
         /// <summary>An aggregate passed by value and differentiated (a tuple of 2 to 7 reals, a struct of reals): one parameter per leaf inside GradGen.</summary>
-        public static bool IsAggregateWrt(IParameterSymbol parameter) => (IsSignatureAggregate(parameter.Type) || IsAggregateCollection(parameter.Type)) && Differentiated(parameter);
+        public static bool IsAggregateWrt(IParameterSymbol parameter) =>
+            (IsSignatureAggregate(parameter.Type) || IsAggregateCollection(parameter.Type) || TypeNames.DifferentiableClass(parameter.Type) is not null) && Differentiated(parameter);
+
+        /// <summary>What a differentiated aggregate parameter is split into: its type, or a class of model parameters.</summary>
+        public static IrType AggregateOf(IParameterSymbol parameter) => TypeNames.DifferentiableClass(parameter.Type) ?? TypeNames.Of(parameter.Type);
 
         /// <summary>A tuple or struct of reals (<see cref="Types.Leaves"/>): one variable per leaf inside GradGen.</summary>
         public static bool IsAggregate(ITypeSymbol? type) => type is not null && Types.Leaves(TypeNames.Of(type)) is not null;
@@ -60,8 +64,8 @@ namespace GradGen.Generator.Frontend
         {
             var names = new NameScope(method.Parameters.Select(p => p.Name));
             return method.Parameters.SelectMany(p => IsAggregateWrt(p)
-                ? Types.Split(TypeNames.Of(p.Type))!.Select((leaf, i) =>
-                    new Parameter(names.Fresh(LeafName(p.Name, TypeNames.Of(p.Type), i)), leaf.Type, true) { Slot = new LeafSlot(p.Name, TypeNames.Of(p.Type), i) })
+                ? Types.Split(AggregateOf(p))!.Select((leaf, i) =>
+                    new Parameter(names.Fresh(LeafName(p.Name, AggregateOf(p), i)), leaf.Type, true) { Slot = new LeafSlot(p.Name, AggregateOf(p), i) })
                 : new[] { new Parameter(p.Name, TypeNames.Of(p.Type), IsWrt(p)) }).ToImmutableArray();
         }
 
@@ -114,6 +118,14 @@ namespace GradGen.Generator.Frontend
             if ((Kinds(attribute) & DerivativeKind.Hessian) != 0 && !TypeNames.IsReal(method.ReturnType))
             {
                 context.Report(Descriptors.KindNotApplicable, attributeLocation, "Hessian", method.Name, "it is vector-valued; a Hessian is of a scalar function (use Jacobian, or differentiate each output)");
+            }
+
+            foreach (var kind in new[] { DerivativeKind.Jacobian, DerivativeKind.Hessian }.Where(k => (Kinds(attribute) & k) != 0))
+            {
+                if (method.Parameters.FirstOrDefault(p => IsAggregateWrt(p) && TypeNames.DifferentiableClass(p.Type) is not null) is { } instance)
+                {
+                    context.Report(Descriptors.KindNotApplicable, attributeLocation, kind.ToString(), method.Name, $"its parameter '{instance.Name}' is a class, whose derivative is an instance of it rather than a flat vector (take the numbers as arrays or structs for a {kind})");
+                }
             }
 
             if (!context.HasErrors)

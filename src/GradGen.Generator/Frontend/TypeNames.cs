@@ -164,6 +164,45 @@ namespace GradGen.Generator.Frontend
         public static bool IsReal(ITypeSymbol? type) =>
             type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single || type is ITypeParameterSymbol parameter && Generic(parameter) is not null;
 
+        /// <summary>
+        /// A class of the compilation's source whose instance holds model parameters: its fields (and auto-properties)
+        /// of reals and arrays of reals, each public or internal, a real one settable (where the derivative instance
+        /// takes it), its base classes' included; null for a class with none, or with a real it cannot set.
+        /// </summary>
+        public static ClassType? DifferentiableClass(ITypeSymbol type)
+        {
+            if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class } named || named.SpecialType != SpecialType.None || !named.Locations.All(l => l.IsInSource))
+            {
+                return null;
+            }
+
+            var fields = new List<StructField>();
+            for (var current = named; current is { SpecialType: SpecialType.None } && current.Locations.All(l => l.IsInSource); current = current.BaseType)
+            {
+                foreach (var field in current.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst))
+                {
+                    var isArray = field.Type is IArrayTypeSymbol { Rank: 1 } array && IsReal(array.ElementType);
+                    if (!IsReal(field.Type) && !isArray)
+                    {
+                        continue;
+                    }
+
+                    ISymbol member = field.AssociatedSymbol ?? field;
+                    var settable = member is IPropertySymbol property
+                        ? property.SetMethod is { IsInitOnly: false, DeclaredAccessibility: Accessibility.Public or Accessibility.Internal }
+                        : !field.IsReadOnly;
+                    if (member.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal) || !isArray && !settable)
+                    {
+                        return null;
+                    }
+
+                    fields.Add(new StructField(member.Name, Of(field.Type) is ArrayType a ? a with { Nullable = false } : Of(field.Type)));
+                }
+            }
+
+            return fields.Count == 0 ? null : new ClassType(Spelled(named), fields.ToEquatableArray());
+        }
+
         private static readonly HashSet<string> FloatingPoint = new() { "IFloatingPointConstants", "ILogarithmicFunctions", "IHyperbolicFunctions", "IPowerFunctions" };
 
         /// <summary>

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 
 namespace GradGen.Generator.Ir
 {
@@ -13,7 +14,7 @@ namespace GradGen.Generator.Ir
         /// <summary>Leaf <paramref name="index"/> of the aggregate <paramref name="aggregate"/> (<see cref="Types.Leaves"/>): <c>p.Item2</c>, <c>v.Position.Z</c>.</summary>
         public static Member Leaf(Expr aggregate, int index)
         {
-            var (path, type) = Types.Leaves(aggregate.Type)![index];
+            var (path, type) = Types.Split(aggregate.Type)![index];
             return new Member(type, aggregate, null, path);
         }
 
@@ -102,19 +103,27 @@ namespace GradGen.Generator.Ir
             return new NewArray(Types.IsMatrix(like.Type) ? Types.Matrix(element) : Types.Array(element), element, lengths);
         }
 
-        /// <summary>Sets a derivative buffer to zero: a real, an array or matrix, or a span.</summary>
-        public static Stmt Clear(Var buffer) =>
+        /// <summary>Sets a derivative buffer to zero: a real, an array or matrix, a span, or each field of a class instance.</summary>
+        public static IEnumerable<Stmt> Clear(Var buffer) =>
+            buffer.Type is ClassType model
+                ? model.Fields.Select((f, i) => Types.IsReal(f.Type) ? new SetField(0, Leaf(buffer, i), Num(f.Type, 0)) : ClearArray(Leaf(buffer, i)))
+                : new[] { ClearOne(buffer) };
+
+        private static Stmt ClearOne(Var buffer) =>
             Types.IsReal(buffer.Type) ? new Assign(0, buffer, AssignOp.Set, Num(buffer.Type, 0))
             : buffer.Type is TupleType or StructType ? new Assign(0, buffer, AssignOp.Set, new Const(buffer.Type, "default", null))
             : buffer.Type is SpanType { ReadOnly: false } ? new ExprStmt(0, new Call(Types.Void, buffer, null, "Clear", EquatableArray<Expr>.Empty))
-            : new ExprStmt(0, new Call(Types.Void, null, "global::System.Array", "Clear", EquatableArray.Of<Expr>(buffer, Num(Types.Int, 0), Length(buffer))));
+            : ClearArray(buffer);
+
+        private static Stmt ClearArray(Expr array) =>
+            new ExprStmt(0, new Call(Types.Void, null, "global::System.Array", "Clear", EquatableArray.Of<Expr>(array, Num(Types.Int, 0), Length(array))));
 
         /// <summary>
         /// Zeroes a derivative buffer just made from <paramref name="made"/> when that may be a <c>stackalloc</c>, which
         /// is zeroed only where the module does not skip locals' initialisation (<c>[SkipLocalsInit]</c>); nothing otherwise.
         /// </summary>
         public static IEnumerable<Stmt> ClearIfOnStack(Var buffer, Expr made) =>
-            IrWalker.Stackallocs(made) ? new[] { Clear(buffer) } : System.Array.Empty<Stmt>();
+            IrWalker.Stackallocs(made) ? Clear(buffer) : System.Array.Empty<Stmt>();
 
         /// <summary><c>a.Length</c> of an array or span.</summary>
         public static Expr Length(Expr array) => new Member(Types.Int, array, null, "Length");

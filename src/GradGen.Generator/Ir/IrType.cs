@@ -81,6 +81,17 @@ namespace GradGen.Generator.Ir
         public override string ToString() => Text;
     }
 
+    /// <summary>
+    /// A class whose instance holds model parameters (<c>sealed class Layer { public double[] W; public double B; }</c>):
+    /// its fields of reals and arrays of reals. A differentiated parameter of it is one parameter per field inside
+    /// GradGen, and its derivative is another instance of the class, which the caller passes; its other members are
+    /// read as they are.
+    /// </summary>
+    public sealed record ClassType(string Text, EquatableArray<StructField> Fields) : IrType
+    {
+        public override string ToString() => Text;
+    }
+
     /// <summary>A field of a <see cref="StructType"/>, named as C# reads it (an auto-property by its property's name).</summary>
     public sealed record StructField(string Name, IrType Type);
 

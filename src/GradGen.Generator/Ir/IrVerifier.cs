@@ -21,7 +21,9 @@ namespace GradGen.Generator.Ir
         public static IEnumerable<string> Parsed(DiffMethodModel model)
         {
             var declared = new Dictionary<string, IrType>();
-            foreach (var variable in model.Parameters.Select(p => (p.Name, p.Type)).Concat(model.Locals.Select(l => (l.Name, l.Type))))
+            // A split parameter is in scope too (a class instance's other members are read from it).
+            var split = model.Parameters.Where(p => p.Slot is { Index: 0 }).Select(p => (Name: p.Slot!.Parameter, Type: p.Slot.Aggregate));
+            foreach (var variable in model.Parameters.Select(p => (p.Name, p.Type)).Concat(split).Concat(model.Locals.Select(l => (l.Name, l.Type))))
             {
                 if (declared.ContainsKey(variable.Name))
                 {

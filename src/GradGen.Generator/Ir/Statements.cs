@@ -74,6 +74,19 @@ namespace GradGen.Generator.Ir
     }
 
     /// <summary>
+    /// <c>Target = Value</c> for a field of a class instance: only where a generated method writes the derivative
+    /// instance it was given (a class parameter's); never in a body the passes see.
+    /// </summary>
+    public sealed record SetField(int Line, Member Target, Expr Value) : SimpleStmt(Line)
+    {
+        public override IReadOnlyList<Expr> Expressions() => new Expr[] { Target, Value };
+
+        public override int Assigned => 0;
+
+        protected override Stmt With(IReadOnlyList<Expr> expressions) => this with { Target = (Member)expressions[0], Value = expressions[1] };
+    }
+
+    /// <summary>
     /// <c>(Targets...) = Value</c>: the elements of a tuple-valued call, or the value and tangent from a callee's Forward.
     /// A target is a variable, or a <see cref="AggregateValue"/> of variables for a nested tuple.
     /// </summary>

@@ -59,8 +59,9 @@ namespace GradGen.Generator.Ir
                 ? leaves.Select(l => (l.Path, Array(l.Type))).ToArray()
                 : null;
 
-        /// <summary>What GradGen keeps one variable per leaf of: an aggregate (<see cref="Leaves"/>) or a collection of them (<see cref="ElementLeaves"/>).</summary>
-        public static (string Path, IrType Type)[]? Split(IrType type) => Leaves(type) ?? ElementLeaves(type);
+        /// <summary>What GradGen keeps one variable per leaf of: an aggregate (<see cref="Leaves"/>), a collection of them (<see cref="ElementLeaves"/>), or a class's fields.</summary>
+        public static (string Path, IrType Type)[]? Split(IrType type) =>
+            type is ClassType model ? model.Fields.Select(f => (f.Name, f.Type)).ToArray() : Leaves(type) ?? ElementLeaves(type);
 
         /// <summary>A tuple type of <paramref name="elements"/>, named where a name is given (not empty).</summary>
         public static TupleType Tuple(params (IrType Type, string Name)[] elements) =>

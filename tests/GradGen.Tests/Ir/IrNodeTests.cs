@@ -60,6 +60,7 @@ namespace GradGen.Tests.Ir
             {
                 new Assign(1, X, AssignOp.Set, One),
                 new Store(1, new Index(Types.Double, A, EquatableArray.Of<Expr>(I)), AssignOp.Subtract, X),
+                new SetField(1, new Member(Types.Double, new Var(new ClassType("global::N.C", EquatableArray.Of(new StructField("W", Types.Double))), "c"), null, "W"), X),
                 new AssignTuple(1, EquatableArray.Of<Expr>(X, new AggregateValue(Types.Tuple((Types.Double, ""), (Types.Double, "")), EquatableArray.Of<Expr>(new Var(Types.Double, "u"), new Var(Types.Double, "w")))), Callee(null)),
                 new ExprStmt(1, new Call(Types.Void, null, "global::N.T", "Log", EquatableArray.Of<Expr>(X))),
                 new If(1, new Binary(Types.Bool, BinaryOp.Greater, X, One), block, other),
@@ -109,7 +110,13 @@ namespace GradGen.Tests.Ir
                 Assert.InRange(statement.Assigned, 0, expressions.Count);
                 Assert.All(expressions.Take(statement.Assigned), e => Assert.True(e is Var or AggregateValue, statement.GetType().Name + " assigns " + e));
 
-                var replaced = expressions.Select((e, k) => e is Index index ? index with { Collection = new Var(index.Collection.Type, "r" + k) } : (Expr)new Var(e.Type, "r" + k)).ToArray();
+                // A target that must stay an element or a member keeps its kind, with a new array or receiver.
+                var replaced = expressions.Select((e, k) => e switch
+                {
+                    Index index => index with { Collection = new Var(index.Collection.Type, "r" + k) },
+                    Member { Receiver: { } receiver } member when statement is SetField => member with { Receiver = new Var(receiver.Type, "r" + k) },
+                    _ => (Expr)new Var(e.Type, "r" + k),
+                }).ToArray();
                 var newBlocks = blocks.Select((b, k) => EquatableArray.Of<Stmt>(new Comment("block " + k))).ToArray();
                 var rebuilt = statement.With(replaced, newBlocks);
                 Assert.Equal(replaced, rebuilt.Expressions());
