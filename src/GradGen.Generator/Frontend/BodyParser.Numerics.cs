@@ -87,6 +87,8 @@ namespace GradGen.Generator.Frontend
                     return incident.Select((x, i) => Build.Sub(x, Build.Mul(twiceDot, normal[i]))!).ToList();
                 case "Cross" when args.Count == 2 && Staged(VectorOperand(args[0], output), output) is { Count: 3 } a && Staged(VectorOperand(args[1], output), output) is { } b:
                     return CrossProduct(a, b);
+                case "Lerp" or "Slerp" when args.Count == 3 && IsQuaternion(call.Type) && Staged(VectorOperand(args[0], output), output) is { } q1 && Staged(VectorOperand(args[1], output), output) is { } q2:
+                    return Blend(q1, q2, StagedScalar(ScalarOperand(args[2]), output), spherical: call.TargetMethod.Name == "Slerp", output);
                 case "Lerp" when args.Count == 3 && !IsQuaternion(call.Type) && Staged(VectorOperand(args[0], output), output) is { } from && VectorOperand(args[1], output) is { } to:
                     var t = StagedScalar(ScalarOperand(args[2]), output);
                     return from.Select((f, i) => Build.Add(f, new Binary(f.Type, BinaryOp.Multiply, Build.Sub(to[i], f)!, t))!).ToList();
@@ -176,6 +178,39 @@ namespace GradGen.Generator.Frontend
         {
             var norm = StagedScalar(SquaredNorm(q), output);
             return q.Select((x, i) => Build.Div(i < 3 ? Build.Neg(x) : x, norm)).ToList();
+        }
+
+        /// <summary>
+        /// <c>Quaternion.Lerp</c> and <c>Slerp</c> as System.Numerics computes them, along the shorter arc (q2 negated when
+        /// q1·q2 &lt; 0): Lerp normalises (1 − t) q1 ± t q2; Slerp weighs them by sin((1 − t)ω)/sin ω and sin(tω)/sin ω,
+        /// ω = acos|q1·q2|, and falls back to the linear weights where |q1·q2| &gt; 1 − 1e-6 (there ω → 0).
+        /// </summary>
+        private List<Expr> Blend(List<Expr> q1, List<Expr> q2, Expr t, bool spherical, List<Stmt> output)
+        {
+            var f = Types.Float;
+            var dot = StagedScalar(Sum(q1.Select((a, i) => Build.Mul(a, q2[i]))), output);
+            var sign = StagedScalar(Build.Choose(Build.Compare(BinaryOp.Less, dot, Build.Num(f, 0)), Build.Num(f, -1), Build.Num(f, 1)), output);
+            var rest = StagedScalar(Build.Sub(Build.Num(f, 1), t)!, output);
+            Expr w1 = rest, w2 = Build.Mul(sign, t);
+            if (spherical)
+            {
+                var cosine = StagedScalar(Build.Mul(sign, dot), output);
+                var near = Build.Compare(BinaryOp.Greater, cosine, Build.Num(f, 1 - 1e-6));
+                var omega = StagedScalar(Build.Choose(near, Build.Num(f, 0), Build.Math(MathFunction.Acos, f, cosine)), output);
+                var sine = StagedScalar(Build.Choose(near, Build.Num(f, 1), Build.Math(MathFunction.Sin, f, omega)), output);
+                w1 = StagedScalar(Build.Choose(near, rest, Build.Div(Build.Math(MathFunction.Sin, f, Build.Mul(rest, omega)), sine)), output);
+                w2 = Build.Mul(sign, Build.Choose(near, t, Build.Div(Build.Math(MathFunction.Sin, f, Build.Mul(t, omega)), sine)));
+            }
+
+            var second = StagedScalar(w2, output);
+            var blended = Staged(q1.Select((a, i) => Build.Add(Build.Mul(a, w1), Build.Mul(q2[i], second))!).ToList(), output)!;
+            if (spherical)
+            {
+                return blended;
+            }
+
+            var norm = StagedScalar(Norm(blended), output);
+            return blended.Select(x => Build.Div(x, norm)).ToList();
         }
 
         /// <summary>a × b of the first three leaves of each (staged: each is read twice).</summary>

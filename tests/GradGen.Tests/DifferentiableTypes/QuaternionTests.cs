@@ -52,6 +52,11 @@ namespace Quaternions
 
             return tip;
         }
+
+        // Interpolated orientations, as System.Numerics computes them (its value is the primal's).
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Quaternion Blend(Quaternion a, Quaternion b, float t, float s) =>
+            Quaternion.Slerp(a, b, t) + Quaternion.Lerp(b, a, s);
     }
 }";
 
@@ -79,6 +84,30 @@ namespace Quaternions
         {
             var args = new object[] { new Quaternion(0.3f, -0.5f, 0.7f, 0.9f), new Quaternion(-0.2f, 0.4f, 0.1f, 1.1f), new Vector3(0.5f, -1.5f, 2.0f) };
             StructLeaves.CheckScalar(Type.Value, "Algebra", args, tolerance: 5e-3, valueDigits: 4);
+        }
+
+        private static System.Numerics.Quaternion Turn(float angle) =>
+            System.Numerics.Quaternion.CreateFromAxisAngle(System.Numerics.Vector3.Normalize(new System.Numerics.Vector3(1, 2, 2)), angle) * new System.Numerics.Quaternion(0.01f, 0, 0, 1);
+
+        /// <summary>Slerp and Lerp on both arcs (a·b of either sign).</summary>
+        [Theory]
+        [InlineData(0.3f, 0.9f, 0.25f, 0.6f)]
+        [InlineData(0.3f, -2.6f, 0.7f, 0.2f)]
+        public void SlerpAndLerp_MatchSystemNumericsAndFiniteDifferences(float angleA, float angleB, float t, float s) =>
+            StructLeaves.CheckVectorValued(Type.Value, "Blend", new object[] { Turn(angleA), Turn(angleB), t, s }, 2e-2);
+
+        /// <summary>
+        /// Where a and b nearly coincide (a·b &gt; 1 − 1e-6) Slerp takes System.Numerics' linear weights, (1 − t) a + t b,
+        /// whose derivative in t is b − a (finite differences would cross the threshold).
+        /// </summary>
+        [Fact]
+        public void SlerpOfNearlyEqualQuaternions_HasTheLinearWeightsDerivative()
+        {
+            var (a, b) = (Turn(0.3f), Turn(0.301f));
+            var jacobian = new float[4, 10];
+            Reflect.Invoke(Type.Value, "BlendJacobian", a, b, 0.4f, 0.5f, jacobian);
+            var difference = StructLeaves.Of(b).Zip(StructLeaves.Of(a), (x, y) => x - y).ToArray();
+            StructLeaves.AssertClose(difference, Enumerable.Range(0, 4).Select(i => (double)jacobian[i, 8]).ToArray(), 1e-6, "∂/∂t");
         }
 
         [Fact]
