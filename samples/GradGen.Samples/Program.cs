@@ -566,6 +566,84 @@ Console.WriteLine();
     checks.Expect("fitted time constant", tau, trueTau, 1e-8);
 }
 
+// ---------------------------------------------------------------------------------------------
+// 14. A network whose weights live in an object: the generated FitLossGradient fills another Net
+//     with ∂loss/∂(every weight), checked against central differences, then gradient descent.
+//     And a density written once in generic math, differentiated in double, float and Half.
+// ---------------------------------------------------------------------------------------------
+{
+    var random = new Random(5);
+    const int n = 40, hidden = 6;
+    var xs = new double[n];
+    var ys = new double[n];
+    for (int i = 0; i < n; i++)
+    {
+        xs[i] = -1.5 + 3.0 * i / (n - 1);
+        ys[i] = Math.Sin(2 * xs[i]);
+    }
+
+    double[] Draw() => Array.ConvertAll(new double[hidden], _ => random.NextDouble() - 0.5);
+    var net = new Net { W = Draw(), B = Draw(), C = Draw() };
+    var grad = new Net { W = new double[hidden], B = new double[hidden], C = new double[hidden] };
+    double start = Models.FitLossGradient(net, xs, ys, grad);
+    double Shifted(Action<Net, double> set, double v)
+    {
+        var copy = new Net { W = (double[])net.W.Clone(), B = (double[])net.B.Clone(), C = (double[])net.C.Clone(), D = net.D };
+        set(copy, v);
+        return Models.FitLoss(copy, xs, ys);
+    }
+
+    Console.WriteLine($"14. y = sin 2x from {n} points by a 1-{hidden}-1 network whose weights are a Net object; loss at the start {Fmt.Arg(start)}");
+    var table = new Table("", "reverse (into a Net)", "central FD");
+    foreach (var (label, derivative, fd) in new[]
+    {
+        ("∂loss/∂W[2]", grad.W[2], Fd.Central(v => Shifted((c, x) => c.W[2] = x, v), net.W[2])),
+        ("∂loss/∂C[4]", grad.C[4], Fd.Central(v => Shifted((c, x) => c.C[4] = x, v), net.C[4])),
+        ("∂loss/∂D", grad.D, Fd.Central(v => Shifted((c, x) => c.D = x, v), net.D)),
+    })
+    {
+        table.Text(label, Fmt.Num(derivative), Fmt.Num(fd));
+        checks.Expect(label + " vs central FD", derivative, fd, 1e-6);
+    }
+
+    table.Print(checks);
+    double loss = start;
+    for (int epoch = 0; epoch < 5000; epoch++)
+    {
+        loss = Models.FitLossGradient(net, xs, ys, grad);
+        for (int k = 0; k < hidden; k++)
+        {
+            net.W[k] -= 0.2 * grad.W[k];
+            net.B[k] -= 0.2 * grad.B[k];
+            net.C[k] -= 0.2 * grad.C[k];
+        }
+
+        net.D -= 0.2 * grad.D;
+    }
+
+    Console.WriteLine($"   after 5000 steps of gradient descent (η = 0.2): loss {Fmt.Arg(loss)}");
+    checks.Expect("the network's loss falls below a hundredth of its start", Math.Min(loss, start / 100), loss, 0);
+
+    // The normal density p(x; μ, σ): ∂p/∂x = −z p/σ, ∂p/∂μ = z p/σ, ∂p/∂σ = (z² − 1) p/σ, z = (x − μ)/σ.
+    const double x0 = 0.7, mu = 0.2, sigma = 1.3;
+    double z = (x0 - mu) / sigma, p = Models.Normal(x0, mu, sigma);
+    Console.WriteLine($"   The normal density at x = {x0} (μ = {mu}, σ = {sigma}), one generic method differentiated in three types:");
+    var density = new Table("", "∂p/∂x", "∂p/∂μ", "∂p/∂σ");
+    Models.NormalGradient(x0, mu, sigma, out double dx, out double dmu, out double dsigma);
+    Models.NormalGradient((float)x0, (float)mu, (float)sigma, out float fx, out float fmu, out float fsigma);
+    Models.NormalGradient((Half)x0, (Half)mu, (Half)sigma, out Half hx, out Half hmu, out Half hsigma);
+    void Derivatives(string type, double a, double b, double c) => density.Text(type, Fmt.Num(a), Fmt.Num(b), Fmt.Num(c));
+    Derivatives("closed form", -z * p / sigma, z * p / sigma, (z * z - 1) * p / sigma);
+    Derivatives("double", dx, dmu, dsigma);
+    Derivatives("float", fx, fmu, fsigma);
+    Derivatives("Half", (double)hx, (double)hmu, (double)hsigma);
+    density.Print(checks);
+    checks.Expect("∂p/∂σ in double vs closed form", dsigma, (z * z - 1) * p / sigma, 1e-12);
+    checks.Expect("∂p/∂x in float vs closed form", fx, -z * p / sigma, 1e-6);
+    checks.Expect("∂p/∂μ in Half vs closed form", (double)hmu, z * p / sigma, 5e-3);
+    Console.WriteLine();
+}
+
 return checks.Report();
 
 /// <summary>Central finite differences, the independent numerical check.</summary>
