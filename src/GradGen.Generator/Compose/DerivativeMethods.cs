@@ -260,6 +260,8 @@ namespace GradGen.Generator.Compose
                         derivative);
             }))).ToList();
 
+        private static readonly Const Null = new(Types.Object, "null", null);
+
         /// <summary>
         /// A class parameter's derivative instance: given, its arrays as long as the parameter's, and, where derivatives
         /// are <paramref name="written"/> into it (not a tangent, which is read), not the parameter itself nor sharing an
@@ -269,11 +271,10 @@ namespace GradGen.Generator.Compose
         {
             var type = (ClassType)parameter.Type;
             var (value, derivative) = (new Var(type, parameter.Name), new Var(type, DerivativeNames.Parameter(prefix, parameter.Name)));
-            Expr Same(Expr a, Expr b) => new Call(Types.Bool, null, "global::System.Object", "ReferenceEquals", EquatableArray.Of(a, b));
-            yield return new ThrowIf(new Binary(Types.Bool, BinaryOp.Equal, derivative, new Const(Types.Object, "null", null)), $"{derivative.Name} must be an instance of {type.Text.Replace("global::", string.Empty)}.", derivative.Name);
+            yield return new ThrowIf(Build.Compare(BinaryOp.Equal, derivative, Null), $"{derivative.Name} must be an instance of {type.Text.Replace("global::", string.Empty)}.", derivative.Name);
             if (written)
             {
-                yield return new ThrowIf(Same(derivative, value), $"{derivative.Name} must not be {value.Name}: the derivatives are written into it.", derivative.Name);
+                yield return new ThrowIf(new Call(Types.Bool, null, "global::System.Object", "ReferenceEquals", EquatableArray.Of<Expr>(derivative, value)), $"{derivative.Name} must not be {value.Name}: the derivatives are written into it.", derivative.Name);
             }
 
             for (var i = 0; i < type.Fields.Count; i++)
@@ -283,11 +284,12 @@ namespace GradGen.Generator.Compose
                     continue;
                 }
 
-                var (array, derivativeArray) = (Build.Leaf(value, i), Build.Leaf(derivative, i));
-                yield return new ThrowIf(new Binary(Types.Bool, BinaryOp.NotEqual, Build.Length(derivativeArray), Build.Length(array)), $"{derivative.Name}.{type.Fields[i].Name} must have the length of {value.Name}.{type.Fields[i].Name}.", derivative.Name);
+                // An array the parameter leaves null (one its method does not use) asks nothing of the derivative's.
+                var arrays = EquatableArray.Of<Expr>(Build.Leaf(value, i), Build.Leaf(derivative, i));
+                yield return new ThrowIf(Build.Shapes("Mismatch", arrays), $"{derivative.Name}.{type.Fields[i].Name} must have the length of {value.Name}.{type.Fields[i].Name}.", derivative.Name);
                 if (written)
                 {
-                    yield return new ThrowIf(Same(derivativeArray, array), $"{derivative.Name}.{type.Fields[i].Name} must not be {value.Name}.{type.Fields[i].Name}: the derivatives are written into it.", derivative.Name);
+                    yield return new ThrowIf(Build.Shapes("Shared", arrays), $"{derivative.Name}.{type.Fields[i].Name} must not be {value.Name}.{type.Fields[i].Name}: the derivatives are written into it.", derivative.Name);
                 }
             }
         }

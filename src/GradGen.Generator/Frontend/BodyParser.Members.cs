@@ -24,9 +24,12 @@ namespace GradGen.Generator.Frontend
         /// <summary>The leaves <c>this</c> stands for inside a member read in place; null outside one.</summary>
         private List<Var>? ThisLeaves => members.Count > 0 ? members.Peek().This : null;
 
-        /// <summary>Whether <paramref name="member"/> is an instance member of a struct of reals of the source, read through one.</summary>
+        /// <summary>
+        /// Whether <paramref name="member"/> is an instance member of a struct of reals of the source, read through one;
+        /// not of a generic struct, whose body is written in its type parameters, not the caller's types.
+        /// </summary>
         private static bool IsStructMember(ISymbol member) =>
-            !member.IsStatic && member.ContainingType is { TypeKind: TypeKind.Struct } type && IsAggregate(type) && type.Locations.All(l => l.IsInSource);
+            !member.IsStatic && member.ContainingType is { TypeKind: TypeKind.Struct, IsGenericType: false } type && IsAggregate(type) && type.Locations.All(l => l.IsInSource);
 
         /// <summary>
         /// The value of <paramref name="member"/> (a property getter or a method) of <paramref name="receiver"/> with

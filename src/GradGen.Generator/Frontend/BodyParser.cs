@@ -256,6 +256,9 @@ namespace GradGen.Generator.Frontend
                 case IParameterReferenceOperation { Type: IArrayTypeSymbol } parameter:
                     Unsupported(value, $"{what} referring to the parameter '{parameter.Parameter.Name}'", $"index '{parameter.Parameter.Name}' directly, or copy it into a new array");
                     return true;
+                case IFieldReferenceOperation or IPropertyReferenceOperation when value.Type is IArrayTypeSymbol && ClassField(value) is not null:
+                    Unsupported(value, $"{what} referring to the array '{value.Syntax}' of a class parameter", $"index '{value.Syntax}' directly, or copy it into a new array");
+                    return true;
                 case IConversionOperation conversion:
                     return RefersToParameterArray(conversion.Operand, what);
                 case IConditionalOperation conditional:
@@ -781,6 +784,10 @@ namespace GradGen.Generator.Frontend
                     return DeclareLocal(local.Local);
                 case IParameterReferenceOperation parameter when boundParameters.TryGetValue(parameter.Parameter, out var argument):
                     return argument;
+                case IParameterReferenceOperation parameter when !IsOwn(parameter.Parameter):
+                    // A member read in place whose parameter was not bound to its argument: never a variable of this method.
+                    Unsupported(op, $"the parameter '{parameter.Parameter.Name}' of '{parameter.Parameter.ContainingSymbol.Name}' here", "compute it in this method");
+                    return Placeholder;
                 case IParameterReferenceOperation parameter:
                     if (parameter.Parameter.RefKind != RefKind.None)
                     {
@@ -835,6 +842,12 @@ namespace GradGen.Generator.Frontend
                     return Placeholder;
             }
         }
+
+        /// <summary>A parameter of the method being differentiated (of either part of a partial method).</summary>
+        private bool IsOwn(IParameterSymbol parameter) =>
+            SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method)
+            || SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method.PartialImplementationPart)
+            || SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, method.PartialDefinitionPart);
 
         private Expr? ParseReceiver(IOperation? instance)
         {
@@ -894,8 +907,17 @@ namespace GradGen.Generator.Frontend
         /// built-in operator as far as GradGen is concerned, since <c>T</c> is a real.
         /// </summary>
         private static bool IsGenericMathOperator(IMethodSymbol? method) =>
-            method?.ContainingType is { TypeKind: TypeKind.Interface } numerics && numerics.TypeArguments.FirstOrDefault() is ITypeParameterSymbol self
+            method?.ContainingType is { TypeKind: TypeKind.Interface } numerics && ArithmeticInterfaces.Contains(numerics.Name)
+            && numerics.TypeArguments.FirstOrDefault() is ITypeParameterSymbol self
             && numerics.ContainingNamespace?.ToDisplayString() == "System.Numerics" && TypeNames.Generic(self) is not null;
+
+        /// <summary>The operator interfaces of generic math whose operators are the reals' (not the bitwise or shift ones).</summary>
+        private static readonly HashSet<string> ArithmeticInterfaces = new()
+        {
+            "IAdditionOperators", "ISubtractionOperators", "IMultiplyOperators", "IDivisionOperators", "IModulusOperators",
+            "IUnaryNegationOperators", "IUnaryPlusOperators", "IComparisonOperators", "IEqualityOperators",
+            "IIncrementOperators", "IDecrementOperators",
+        };
 
         private Expr ParseBinary(IBinaryOperation binary)
         {
@@ -1153,6 +1175,14 @@ namespace GradGen.Generator.Frontend
 
                 if (MethodParser.IsAggregateCollection(parameter.Type))
                 {
+                    if (Hoisted != sideEffects)
+                    {
+                        // A called callee gets an array of the struct made before the call, which a condition evaluated
+                        // again on every pass of a loop would not see remade.
+                        Unsupported(value, "an array of structs passed on in a condition or a branch of ?:", "compute the call into a local first");
+                        return null;
+                    }
+
                     if (AggregateArray(value) is not { } arrays)
                     {
                         Unsupported(value, "an array of structs argument other than a parameter or local", "pass a differentiated parameter or a local array");

@@ -181,13 +181,14 @@ namespace GradGen.Generator.Frontend
             {
                 foreach (var field in current.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst))
                 {
+                    ISymbol member = field.AssociatedSymbol ?? field;
                     var isArray = field.Type is IArrayTypeSymbol { Rank: 1 } array && IsReal(array.ElementType);
-                    if (!IsReal(field.Type) && !isArray)
+                    if (!IsReal(field.Type) && !isArray || fields.Any(f => f.Name == member.Name))
                     {
+                        // Not a real; or a base class's member a derived one hides (new), which p.Name does not read.
                         continue;
                     }
 
-                    ISymbol member = field.AssociatedSymbol ?? field;
                     var settable = member is IPropertySymbol property
                         ? property.SetMethod is { IsInitOnly: false, DeclaredAccessibility: Accessibility.Public or Accessibility.Internal }
                         : !field.IsReadOnly;
@@ -196,7 +197,7 @@ namespace GradGen.Generator.Frontend
                         return null;
                     }
 
-                    fields.Add(new StructField(member.Name, Of(field.Type) is ArrayType a ? a with { Nullable = false } : Of(field.Type)));
+                    fields.Add(new StructField(member.Name, Of(field.Type)));
                 }
             }
 

@@ -106,17 +106,19 @@ namespace GradGen.Generator.Ir
         /// <summary>Sets a derivative buffer to zero: a real, an array or matrix, a span, or each field of a class instance.</summary>
         public static IEnumerable<Stmt> Clear(Var buffer) =>
             buffer.Type is ClassType model
-                ? model.Fields.Select((f, i) => Types.IsReal(f.Type) ? new SetField(0, Leaf(buffer, i), Num(f.Type, 0)) : ClearArray(Leaf(buffer, i)))
+                ? model.Fields.Select((f, i) => Types.IsReal(f.Type) ? (Stmt)new SetField(0, Leaf(buffer, i), Num(f.Type, 0))
+                    : new ExprStmt(0, Shapes("Clear", EquatableArray.Of<Expr>(Leaf(buffer, i)))))
                 : new[] { ClearOne(buffer) };
 
         private static Stmt ClearOne(Var buffer) =>
             Types.IsReal(buffer.Type) ? new Assign(0, buffer, AssignOp.Set, Num(buffer.Type, 0))
             : buffer.Type is TupleType or StructType ? new Assign(0, buffer, AssignOp.Set, new Const(buffer.Type, "default", null))
             : buffer.Type is SpanType { ReadOnly: false } ? new ExprStmt(0, new Call(Types.Void, buffer, null, "Clear", EquatableArray<Expr>.Empty))
-            : ClearArray(buffer);
+            : new ExprStmt(0, new Call(Types.Void, null, "global::System.Array", "Clear", EquatableArray.Of<Expr>(buffer, Num(Types.Int, 0), Length(buffer))));
 
-        private static Stmt ClearArray(Expr array) =>
-            new ExprStmt(0, new Call(Types.Void, null, "global::System.Array", "Clear", EquatableArray.Of<Expr>(array, Num(Types.Int, 0), Length(array))));
+        /// <summary>A check or clearing of a class instance's derivative arrays, by the runtime's <c>Shapes</c> (see there why calls).</summary>
+        public static Call Shapes(string name, EquatableArray<Expr> arrays) =>
+            new(name == "Clear" ? Types.Void : Types.Bool, null, "global::GradGen.Runtime.Shapes", name, arrays);
 
         /// <summary>
         /// Zeroes a derivative buffer just made from <paramref name="made"/> when that may be a <c>stackalloc</c>, which

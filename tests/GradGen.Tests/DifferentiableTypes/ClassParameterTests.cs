@@ -34,6 +34,18 @@ namespace Models
         public double Scale { get; set; } = 1;
     }
 
+    // A derived class hides a field of its base: Bias reads the derived one.
+    public class Hidden
+    {
+        public double Bias;
+    }
+
+    public sealed class Hiding : Hidden
+    {
+        public new double Bias;
+        public double[]? Unused;
+    }
+
     public sealed class Small
     {
         public float Gain;
@@ -54,6 +66,9 @@ namespace Models
             var e = s - y;
             return e * e;
         }
+
+        [Differentiable]
+        public static double Square(Hiding h) => h.Bias * h.Bias;
 
         [Differentiable]
         public static float Filter(Small f, float u)
@@ -147,6 +162,19 @@ namespace Models
             Assert.Equal(1.5 * (2 * 0.5 * 0.8 - 1), Reflect.ToDouble(outs[3]), 5);
         }
 
+        /// <summary>A hidden base field is no leaf (it used to overwrite the derived one's derivative with 0), and an array left null on both sides asks nothing.</summary>
+        [Fact]
+        public void AHiddenFieldAndANullArray_AreLeftAlone()
+        {
+            var type = Assembly.Value.GetType("Models.Hiding")!;
+            var h = Activator.CreateInstance(type)!;
+            type.GetField("Bias", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)!.SetValue(h, 1.5);
+            var gradient = Activator.CreateInstance(type)!;
+            var (value, _) = Reflect.Invoke(M, "SquareGradient", h, gradient);
+            Assert.Equal(2.25, Reflect.ToDouble(value), 12);
+            Assert.Equal(3.0, (double)type.GetField("Bias", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)!.GetValue(gradient)!, 12);
+        }
+
         [Fact]
         public void BadDerivativeInstances_ThrowNamingThem()
         {
@@ -180,6 +208,7 @@ namespace Models
         [InlineData("double Bad(Net p) => p.W * {|GG0019:p.Extra|}.Count;", "GG0019", "member 'Extra'")]
         [InlineData("double Bad({|GG0019:Frozen f|}) => f.W;", "GG0019", "Frozen")]
         [InlineData("double Bad(Net p) => Take({|GG0005:p|}, p.W);", "GG0005", "given to a method")]
+        [InlineData("double Bad(Net p, double x) { var b = {|GG0005:p.B|}; b[0] = x; return b[0] * p.W; }", "GG0005", "array 'p.B' of a class parameter")]
         public async Task WhatIsNotFollowed_IsAnErrorWhereItIsWritten(string method, string id, string message)
         {
             var v = await MarkupVerifier.VerifyAsync(Source(@"

@@ -116,6 +116,7 @@ namespace GradGen.Tests.DifferentiableTypes
         [InlineData("double Bad(Vec[] vs) { var w = {|GG0005:vs|}; return w[0].X; }", "GG0005", "referring to the parameter 'vs'")]
         [InlineData("double Bad(Vec[] vs, [NoDerivative] Vec[] c) => Take(vs[0]) + Sum({|GG0005:c|});", "GG0005", "differentiated parameter or a local")]
         [InlineData("double Bad(double x) { var a = {|GG0005:System.Array.Empty<Vec>()|}; return a.Length * x; }", "GG0005", "new P[n]")]
+        [InlineData("double Bad(Vec[] vs) { var s = 0.0; while (Sum({|GG0005:vs|}) > s && s < 5) { s += 1; } return s; }", "GG0005", "in a condition")]
         public async Task ArraysOfStructs_WhatIsNotFollowed_IsAnErrorWhereItIsWritten(string method, string id, string message)
         {
             var v = await MarkupVerifier.VerifyAsync(Source(@"

@@ -270,9 +270,20 @@ namespace Generic
         [InlineData("T Bad{|GG0002:<T>|}(T x) where T : System.Numerics.INumber<T> => x * x;", "GG0002", "not a floating-point number")]
         [InlineData("T Bad{|GG0002:<T>|}(T x) => x;", "GG0002", "IFloatingPointIeee754<T>")]
         [InlineData("T Bad<T>(T x) where T : System.Numerics.IFloatingPointIeee754<T> => {|GG0003:T.SinPi(x)|};", "GG0003", "SinPi")]
+        [InlineData("T Bad<T>(T x, T y) where T : System.Numerics.IBinaryFloatingPointIeee754<T> => ({|GG0005:x & y|}) * x;", "GG0005", "IBitwiseOperators")]
+        [InlineData("double Bad(W2<double> p, W2<double> o) => {|GG0005:p|}.Dot({|GG0005:p|});", "GG0005", "as a whole")]
+        [InlineData("double Bad(W2<double> p) => {|GG0005:p.Len|};", "GG0005", "Len")]
         public async Task WhatGenericMathCannotDo_IsAnErrorWhereItIsWritten(string method, string id, string message)
         {
-            var v = await MarkupVerifier.VerifyAsync(Source("        [Differentiable] public static " + method));
+            // Members of a generic struct are written in its type parameter: not read in place (they once read the caller's o).
+            const string types = @"
+    public struct W2<T> where T : System.Numerics.IFloatingPointIeee754<T>
+    {
+        public T X, Y;
+        public T Dot(W2<T> o) => X * o.X + Y * o.Y;
+        public T Len => T.Sqrt(X * X + Y * Y);
+    }";
+            var v = await MarkupVerifier.VerifyAsync(Source("        [Differentiable] public static " + method, extraTypes: types));
             v.AssertMessage(id, message);
         }
     }

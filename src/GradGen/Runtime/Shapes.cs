@@ -1,0 +1,29 @@
+using System;
+using System.ComponentModel;
+
+namespace GradGen.Runtime
+{
+    /// <summary>
+    /// The checks generated methods make of the derivative arrays a class parameter's derivative instance holds. Calls,
+    /// not inline comparisons: a null test written out in the generated method would make the compiler's nullable
+    /// analysis take the parameter's array for maybe null from there on.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static class Shapes
+    {
+        /// <summary>Whether <paramref name="derivative"/> does not fit <paramref name="value"/>: the value is given, and the derivative missing or of another length.</summary>
+        public static bool Mismatch(Array? value, Array? derivative) => value != null && (derivative == null || derivative.Length != value.Length);
+
+        /// <summary>Whether <paramref name="derivative"/> is <paramref name="value"/> itself, which derivatives written into it would overwrite.</summary>
+        public static bool Shared(Array? value, Array? derivative) => value != null && ReferenceEquals(value, derivative);
+
+        /// <summary>Zeroes a derivative array, when there is one.</summary>
+        public static void Clear(Array? derivative)
+        {
+            if (derivative != null)
+            {
+                Array.Clear(derivative, 0, derivative.Length);
+            }
+        }
+    }
+}
