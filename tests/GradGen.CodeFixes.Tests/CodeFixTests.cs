@@ -187,13 +187,13 @@ public static partial class Model
 
         [Fact]
         public Task NoDerivative_MarksAParameterOfATypeGradGenDoesNotDifferentiate() => Verify<NoDerivativeCodeFix>(@"using GradGen;
-public sealed class Settings { public double Scale = 2; }
+public sealed class Settings { public readonly double Scale = 2; }
 public static partial class C
 {
     [Differentiable]
     public static double F(double x, {|GG0019:Settings s|}) => s.Scale * x * x;
 }", @"using GradGen;
-public sealed class Settings { public double Scale = 2; }
+public sealed class Settings { public readonly double Scale = 2; }
 public static partial class C
 {
     [Differentiable]
