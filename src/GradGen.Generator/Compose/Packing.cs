@@ -70,6 +70,8 @@ namespace GradGen.Generator.Compose
         /// <param name="back">How the elements go back to the leaves: set, or added to them.</param>
         public static Var ArrayOf(IrType aggregate, IReadOnlyList<Expr> leaves, NameScope names, List<Stmt> declarations, List<Stmt>? fill, List<Stmt>? intoLeaves, AssignOp back = AssignOp.Set)
         {
+            // A leaf that is no variable (the zeros an inactive array's tangent or adjoint is) is a local first.
+            leaves = leaves.Select(l => l is Var ? l : Declared(new Var(Types.Array(l.Type.Element!), names.Fresh("leaf")), l, declarations)).ToList();
             var element = aggregate.Element!;
             var array = new Var(Types.Array(element), names.Fresh(AggregateName(((Var)leaves[0]).Name, aggregate)));
             var counter = new Var(Types.Int, names.Fresh("i"));
@@ -78,6 +80,12 @@ namespace GradGen.Generator.Compose
             fill?.Add(CopyLoop(array, leaves, counter, intoLeaves: false));
             intoLeaves?.Add(CopyLoop(array, leaves, counter, intoLeaves: true, back));
             return array;
+        }
+
+        private static Var Declared(Var variable, Expr value, List<Stmt> declarations)
+        {
+            declarations.Add(new Declare(variable, value));
+            return variable;
         }
 
         /// <summary>

@@ -47,7 +47,9 @@ namespace GradGen.Generator.Frontend
         {
             if (!elements.TryGetValue(element, out var leaves))
             {
-                leaves = ElementLeavesAt(arrays, ParseExpression(index));
+                // The index is computed once, before the statement, as C# does: a field stored first could change it.
+                var at = ParseExpression(index);
+                leaves = ElementLeavesAt(arrays, at is Var or Const || Hoisted != sideEffects ? at : Staged(at, 0, sideEffects!));
                 elements.Add(element, leaves);
             }
 

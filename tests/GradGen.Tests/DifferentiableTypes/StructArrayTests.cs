@@ -138,6 +138,29 @@ namespace StructArrays
             return Springs(shifted, k) + Springs(ps, 1.5) * k + Cross(ps);
         }
 
+        // Found by the fuzzer: local arrays no derivative flows into, passed to a callee (called, their tangents and
+        // adjoints are zero arrays); a whole-element write whose index reads a field it writes.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static double Constants(double x)
+        {
+            var zeros = new P[2];
+            var fixedPoints = new[] { new P(1, 2), new P(3, 4) };
+            var partly = new P[2];
+            partly[0] = new P(x, 1);
+            return Take(zeros, x) + Take(fixedPoints, x) + Take(partly, x);
+        }
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static double Take(P[] ps, double u) => u * ps[0].X + ps[1].Y * u * u + ps[0].Y;
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static double IndexOnce(double x)
+        {
+            var q = new[] { new P(x, 0.25), new P(0.5, x) };
+            q[(int)q[0].X % 2] = new P(x + 1, x * x);
+            return q[0].Y;
+        }
+
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
         public static double Cross(ReadOnlySpan<P> ps)
         {
@@ -235,6 +258,30 @@ namespace StructArrays
             StructLeaves.CheckScalar(Owner(inlined), "Chain", args);
             StructLeaves.CheckHessian(Owner(inlined), "Chain", args, 1e-5);
             Assert.Equal(Points, StructLeaves.Of(args[0]));
+        }
+
+        /// <summary>
+        /// Constants(x) = 0 + (x + 4x² + 2) + (x² + 1), derivative 1 + 10x, second 10; IndexOnce(x) = x² for 0 ≤ x &lt; 1 (the
+        /// element written is q[0], chosen before either field is stored), derivative 2x.
+        /// </summary>
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public void ConstantLocalArraysAndAnIndexReadingTheElement_HaveTheClosedForm(bool inlined)
+        {
+            const double x = 0.3;
+            var (value, outs) = Reflect.Invoke(Owner(inlined), "ConstantsGradient", x, null);
+            Assert.Equal(x + 4 * x * x + 2 + x * x + 1, Reflect.ToDouble(value), 12);
+            Assert.Equal(1 + 10 * x, Reflect.ToDouble(outs[1]), 12);
+            Assert.Equal(1 + 10 * x, Reflect.ReadPair(Reflect.Invoke(Owner(inlined), "ConstantsForward", x, 1.0).Result).Tangent, 12);
+            var hessian = new double[1, 1];
+            Reflect.Invoke(Owner(inlined), "ConstantsHessian", x, hessian);
+            Assert.Equal(10, hessian[0, 0], 10);
+
+            (value, outs) = Reflect.Invoke(Owner(inlined), "IndexOnceGradient", x, null);
+            Assert.Equal(x * x, Reflect.ToDouble(value), 12);
+            Assert.Equal(2 * x, Reflect.ToDouble(outs[1]), 12);
+            Assert.Equal(2 * x, Reflect.ReadPair(Reflect.Invoke(Owner(inlined), "IndexOnceForward", x, 1.0).Result).Tangent, 12);
         }
 
         [Theory]
