@@ -142,9 +142,18 @@ namespace GradGen.Fuzzer.Tests
                 }
 
                 var p = live[0];
+                if (Rejection(input, p) is { } rejected)
+                {
+                    results[p.Index] = rejected;
+                    return Ordered(programs, results);
+                }
+
+                // GG0021 (GradGen failed on a method, which it left out; reported without a location) says why first.
+                var internalError = generatorDiagnostics.FirstOrDefault(d => d.Id == "GG0021");
                 bool inGenerated = errors.Any(d => d.Location.SourceTree?.FilePath is { } f && f.EndsWith(".g.cs", StringComparison.Ordinal));
-                var r = ProgramResult.Of(p, Outcome.Crash, inGenerated ? "CRASH:generated-code-does-not-compile" : "CRASH:signature-differs-from-contract",
-                    string.Join("\n", errors.Take(8).Select(d => d.ToString())));
+                var r = ProgramResult.Of(p, Outcome.Crash,
+                    internalError != null ? "CRASH:GG0021" : inGenerated ? "CRASH:generated-code-does-not-compile" : "CRASH:signature-differs-from-contract",
+                    string.Join("\n", (internalError != null ? new[] { internalError } : Enumerable.Empty<Diagnostic>()).Concat(errors.Take(8)).Select(d => d.ToString())));
                 r.Generated = GeneratedOf(generated, p);
                 results[p.Index] = r;
                 return Ordered(programs, results);
@@ -172,6 +181,25 @@ namespace GradGen.Fuzzer.Tests
             }
 
             return Ordered(programs, results);
+        }
+
+        /// <summary>
+        /// REJECTED if GradGen's analyzer reports an error in the program: the generator reports none (it leaves such a
+        /// method out, so its harness does not compile), the analyzer runs the same parser and says why.
+        /// </summary>
+        private static ProgramResult? Rejection(Compilation input, FuzzProgram p)
+        {
+            try
+            {
+                // GG0013 (a call of a method with errors) last: the key names the error itself.
+                var errors = GeneratorHarness.Analyze(input).Where(d => d.Severity == DiagnosticSeverity.Error && d.Id.StartsWith("GG", StringComparison.Ordinal))
+                    .OrderBy(d => d.Id == "GG0013").ToList();
+                return errors.Count == 0 ? null : ProgramResult.Of(p, Outcome.Rejected, "REJECTED:" + errors[0].Id, string.Join("\n", errors));
+            }
+            catch (Exception ex)
+            {
+                return ProgramResult.Of(p, Outcome.Crash, "CRASH:analyzer-exception", ex.Message);
+            }
         }
 
         private static ProgramResult RunWithTimeout(Func<ProgramResult> check, FuzzProgram p)

@@ -239,7 +239,7 @@ namespace GradGen.Fuzzer.Tests
             {
                 ParamKind.Int => p.Name + " = " + p.IntValue,
                 ParamKind.NoDerivative => p.Name + " = " + p.ConstValue.ToString("R", CultureInfo.InvariantCulture),
-                ParamKind.Array or ParamKind.Span => p.Name + "[" + p.Length + "]",
+                ParamKind.Array or ParamKind.Span or ParamKind.PointArray or ParamKind.PointSpan => p.Name + "[" + p.Length + "]",
                 ParamKind.Matrix => p.Name + "[" + p.Rows + ", " + p.Cols + "]",
                 _ => p.Name,
             })) + "), flat x in that order");

@@ -34,6 +34,7 @@ namespace GradGen.Fuzzer.Tests
             sb.AppendLine("        static void OutMat(double[] g, int o, double[,] a) { int c = a.GetLength(1); for (int i = 0; i < a.GetLength(0); i++) for (int j = 0; j < c; j++) g[o + i * c + j] = a[i, j]; }");
             sb.AppendLine("        static void Same(double[] a, double[] p, int o, string name) { for (int k = 0; k < a.Length; k++) if (BitConverter.DoubleToInt64Bits(a[k]) != BitConverter.DoubleToInt64Bits(p[o + k])) throw new InvalidOperationException(\"" + InputModified + "\" + name); }");
             sb.AppendLine("        static void SameMat(double[,] a, double[] p, int o, string name) { int c = a.GetLength(1); for (int i = 0; i < a.GetLength(0); i++) for (int j = 0; j < c; j++) if (BitConverter.DoubleToInt64Bits(a[i, j]) != BitConverter.DoubleToInt64Bits(p[o + i * c + j])) throw new InvalidOperationException(\"" + InputModified + "\" + name); }");
+            PointArrayHelpers(sb, p);
             sb.AppendLine();
 
             // Primal
@@ -61,7 +62,7 @@ namespace GradGen.Fuzzer.Tests
                                 d.Add("d" + q.Cap);
                                 break;
                             default:
-                                body.Add("var d" + q.Cap + " = Filled(" + q.Length + ", 123.0);");
+                                body.Add("var d" + q.Cap + " = " + Garbage(q) + ";");
                                 d.Add("d" + q.Cap);
                                 break;
                         }
@@ -85,7 +86,7 @@ namespace GradGen.Fuzzer.Tests
                         case ParamKind.Tuple: body.Add("var d" + q.Cap + " = (acc[" + o + "], acc[" + (o + 1) + "]);"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Struct: body.Add("var d" + q.Cap + " = " + Point("acc", o) + ";"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Matrix: body.Add("var d" + q.Cap + " = Mat(acc, " + o + ", " + q.Rows + ", " + q.Cols + ");"); d.Add("d" + q.Cap); break;
-                        default: body.Add("var d" + q.Cap + " = Slice(acc, " + o + ", " + q.Length + ");"); d.Add("d" + q.Cap); break;
+                        default: body.Add("var d" + q.Cap + " = " + Elements(q, "acc", o) + ";"); d.Add("d" + q.Cap); break;
                     }
                 }
 
@@ -127,7 +128,7 @@ namespace GradGen.Fuzzer.Tests
                             case ParamKind.Tuple: d.Add("out (double, double) hv" + q.Cap); break;
                             case ParamKind.Struct: d.Add("out Pt hv" + q.Cap); break;
                             case ParamKind.Matrix: body.Add("var hv" + q.Cap + " = FilledMat(" + q.Rows + ", " + q.Cols + ", 123.0);"); d.Add("hv" + q.Cap); break;
-                            default: body.Add("var hv" + q.Cap + " = Filled(" + q.Length + ", 123.0);"); d.Add("hv" + q.Cap); break;
+                            default: body.Add("var hv" + q.Cap + " = " + Garbage(q) + ";"); d.Add("hv" + q.Cap); break;
                         }
                     }
 
@@ -140,7 +141,7 @@ namespace GradGen.Fuzzer.Tests
                             ParamKind.Tuple => "hv[" + o + "] = hv" + q.Cap + ".Item1; hv[" + (o + 1) + "] = hv" + q.Cap + ".Item2;",
                             ParamKind.Struct => "hv[" + o + "] = hv" + q.Cap + ".X; hv[" + (o + 1) + "] = hv" + q.Cap + ".Y;",
                             ParamKind.Matrix => "OutMat(hv, " + o + ", hv" + q.Cap + ");",
-                            _ => "Out(hv, " + o + ", hv" + q.Cap + ");",
+                            _ => "Out(hv, " + o + ", " + Flat(q, "hv" + q.Cap) + ");",
                         });
                     }
                 });
@@ -173,6 +174,7 @@ namespace GradGen.Fuzzer.Tests
             sb.AppendLine("        static double[,] Mat(double[] p, int o, int r, int c) { var a = new double[r, c]; for (int i = 0; i < r; i++) for (int j = 0; j < c; j++) a[i, j] = p[o + i * c + j]; return a; }");
             sb.AppendLine("        static void Same(double[] a, double[] p, int o, string name) { }");
             sb.AppendLine("        static void SameMat(double[,] a, double[] p, int o, string name) { }");
+            PointArrayHelpers(sb, p);
             string copy = "global::" + InstrumentedCopy.Namespace(p) + ".Main";
             Method(sb, "PrimalProbe(double[] p, long[] path)", p, body =>
             {
@@ -201,7 +203,7 @@ namespace GradGen.Fuzzer.Tests
                     ParamKind.Tuple => flat + "[" + o + "] = d" + q.Cap + ".Item1; " + flat + "[" + (o + 1) + "] = d" + q.Cap + ".Item2;",
                     ParamKind.Struct => flat + "[" + o + "] = d" + q.Cap + ".X; " + flat + "[" + (o + 1) + "] = d" + q.Cap + ".Y;",
                     ParamKind.Matrix => "OutMat(" + flat + ", " + o + ", d" + q.Cap + ");",
-                    _ => "Out(" + flat + ", " + o + ", d" + q.Cap + ");",
+                    _ => "Out(" + flat + ", " + o + ", " + Flat(q, "d" + q.Cap) + ");",
                 });
             }
         }
@@ -235,8 +237,27 @@ namespace GradGen.Fuzzer.Tests
             ParamKind.Tuple => "(" + vector + "[" + d.Offset + "], " + vector + "[" + (d.Offset + 1) + "])",
             ParamKind.Struct => Point(vector, d.Offset),
             ParamKind.Matrix => "Mat(" + vector + ", " + d.Offset + ", " + d.P.Rows + ", " + d.P.Cols + ")",
-            _ => "Slice(" + vector + ", " + d.Offset + ", " + d.P.Length + ")",
+            _ => Elements(d.P, vector, d.Offset),
         }));
+
+        /// <summary>Pts(p, o, n): a Pt[] of n elements from 2n flat values, element by element (the flat index's order); Flat(a): back.</summary>
+        private static void PointArrayHelpers(StringBuilder sb, FuzzProgram p)
+        {
+            if (p.Params.Any(q => q.IsPoints))
+            {
+                sb.AppendLine("        static Pt[] Pts(double[] p, int o, int n) { var a = new Pt[n]; for (int k = 0; k < n; k++) a[k] = new Pt { X = p[o + 2 * k], Y = p[o + 2 * k + 1] }; return a; }");
+                sb.AppendLine("        static double[] Flat(Pt[] a) { var f = new double[2 * a.Length]; for (int k = 0; k < a.Length; k++) { f[2 * k] = a[k].X; f[2 * k + 1] = a[k].Y; } return f; }");
+            }
+        }
+
+        /// <summary>An array argument, double[] or Pt[], from its flat values in vector at offset.</summary>
+        private static string Elements(ParamSpec q, string vector, int offset) => (q.IsPoints ? "Pts(" : "Slice(") + vector + ", " + offset + ", " + q.Length + ")";
+
+        /// <summary>A derivative array pre-filled with garbage (FGradient and FHessianVectorProduct overwrite it).</summary>
+        private static string Garbage(ParamSpec q) => q.IsPoints ? Elements(q, "Filled(" + q.FlatSize + ", 123.0)", 0) : "Filled(" + q.Length + ", 123.0)";
+
+        /// <summary>The flat values of an array local, double[] or Pt[].</summary>
+        private static string Flat(ParamSpec q, string local) => q.IsPoints ? "Flat(" + local + ")" : local;
 
         /// <summary>The program's Pt from two elements of a flat vector (its object initializer serves both of its forms).</summary>
         private static string Point(string vector, int offset) =>
@@ -255,16 +276,16 @@ namespace GradGen.Fuzzer.Tests
                     ParamKind.Tuple => "var " + q.Name + " = (p[" + o + "], p[" + (o + 1) + "]);",
                     ParamKind.Struct => "var " + q.Name + " = " + Point("p", o) + ";",
                     ParamKind.Matrix => "var " + q.Name + " = Mat(p, " + o + ", " + q.Rows + ", " + q.Cols + ");",
-                    _ => "var " + q.Name + " = Slice(p, " + o + ", " + q.Length + ");",
+                    _ => "var " + q.Name + " = " + Elements(q, "p", o) + ";",
                 });
             }
 
             fill(body);
             foreach (var (q, o) in Diff(p))
             {
-                if (q.Kind is ParamKind.Array or ParamKind.Span)
+                if (q.Kind is ParamKind.Array or ParamKind.Span || q.IsPoints)
                 {
-                    body.Add("Same(" + q.Name + ", p, " + o + ", \"" + q.Name + "\");");
+                    body.Add("Same(" + Flat(q, q.Name) + ", p, " + o + ", \"" + q.Name + "\");");
                 }
                 else if (q.Kind == ParamKind.Matrix)
                 {

@@ -6,19 +6,22 @@ using System.Text;
 
 namespace GradGen.Fuzzer.Tests
 {
-    internal enum ParamKind { Double, Float, Array, Span, Matrix, Int, NoDerivative, Tuple, Struct }
+    internal enum ParamKind { Double, Float, Array, Span, Matrix, Int, NoDerivative, Tuple, Struct, PointArray, PointSpan }
 
     /// <summary>One parameter of a fuzzed entry method: how the harness builds it from the flat input vector.</summary>
     internal sealed class ParamSpec
     {
         public ParamKind Kind;
         public string Name = "";
-        public int Length;          // Array, Span
+        public int Length;          // Array, Span; PointArray, PointSpan (elements)
         public int Rows, Cols;      // Matrix
         public int IntValue;        // Int
         public double ConstValue;   // NoDerivative
 
-        public bool Differentiable => Kind is ParamKind.Double or ParamKind.Float or ParamKind.Array or ParamKind.Span or ParamKind.Matrix or ParamKind.Tuple or ParamKind.Struct;
+        public bool Differentiable => Kind is ParamKind.Double or ParamKind.Float or ParamKind.Array or ParamKind.Span or ParamKind.Matrix or ParamKind.Tuple or ParamKind.Struct or ParamKind.PointArray or ParamKind.PointSpan;
+
+        /// <summary>A Pt[] or ReadOnlySpan&lt;Pt&gt;: its flat values go element by element, X then Y.</summary>
+        public bool IsPoints => Kind is ParamKind.PointArray or ParamKind.PointSpan;
 
         public int FlatSize => Kind switch
         {
@@ -26,6 +29,7 @@ namespace GradGen.Fuzzer.Tests
             ParamKind.Array or ParamKind.Span => Length,
             ParamKind.Matrix => Rows * Cols,
             ParamKind.Tuple or ParamKind.Struct => 2,
+            ParamKind.PointArray or ParamKind.PointSpan => 2 * Length,
             _ => 0,
         };
 
@@ -75,6 +79,12 @@ namespace GradGen.Fuzzer.Tests
         /// <summary>Whether the program may have a Pt parameter and callees that take a pair or return a Pt.</summary>
         private readonly bool _withTypes;
 
+        /// <summary>Choices added with arrays of Pt: a fourth stream, drawn only where <see cref="_withArrays"/> holds.</summary>
+        private readonly Random _arrays;
+
+        /// <summary>Whether the program may have arrays of Pt: a Pt[] or ReadOnlySpan&lt;Pt&gt; parameter, local Pt arrays, callees that take them.</summary>
+        private readonly bool _withArrays;
+
         /// <summary>Whether the program's Pt is a readonly record struct (else a struct of public fields); decided when first used.</summary>
         private bool? _recordPoint;
 
@@ -96,6 +106,10 @@ namespace GradGen.Fuzzer.Tests
             // (seed 7 #392, 11 #568, 20261207 #6023: draws 0.81, 0.30, 0.80) fall outside, so they stay as they were.
             var draw = _types.NextDouble();
             _withTypes = draw >= 0.35 && draw < 0.75;
+
+            // Arrays of Pt in 3 in 4 of those programs, by the fourth stream: the others stay as they were too.
+            _arrays = new Random(Mix(seed, index) ^ 0x165667b1);
+            _withArrays = _withTypes && _arrays.NextDouble() < 0.75;
             _program = new FuzzProgram { Index = index, Namespace = "Fz" + index.ToString(CultureInfo.InvariantCulture) };
         }
 
@@ -115,7 +129,7 @@ namespace GradGen.Fuzzer.Tests
 
         // ------------------------------------------------------------------------------------------------------------
 
-        internal enum CalleeKind { Scalar, Tuple, Recursive, ArrayArg, PairArg }
+        internal enum CalleeKind { Scalar, Tuple, Recursive, ArrayArg, PairArg, PointArrayArg }
 
         internal sealed class Callee
         {
@@ -126,6 +140,7 @@ namespace GradGen.Fuzzer.Tests
             public bool Instance;
             public bool PreferThis;
             public bool PairIsStruct;   // PairArg: takes a Pt (else a (double X, double Y))
+            public bool TakesSpan;      // PointArrayArg: takes a ReadOnlySpan<Pt> (else a Pt[])
             public bool ReturnsPoint;   // Tuple: returns a Pt (else a (double A, double B))
 
             /// <summary>The element names of a Tuple callee's result.</summary>
@@ -137,6 +152,8 @@ namespace GradGen.Fuzzer.Tests
         private bool LaterChance(double p) => _later.NextDouble() < p;
 
         private bool TypesChance(double p) => _types.NextDouble() < p;
+
+        private bool ArraysChance(double p) => _arrays.NextDouble() < p;
 
         private bool RecordPoint
         {
@@ -217,6 +234,13 @@ namespace GradGen.Fuzzer.Tests
             if (_withTypes && TypesChance(0.25))
             {
                 ps.Insert(_types.Next(ps.Count + 1), new ParamSpec { Kind = ParamKind.Struct, Name = "ps" });
+                p.UsesPoint = true;
+            }
+
+            if (_withArrays && ArraysChance(0.6))
+            {
+                var kind = ArraysChance(0.7) ? ParamKind.PointArray : ParamKind.PointSpan;
+                ps.Insert(_arrays.Next(ps.Count + 1), new ParamSpec { Kind = kind, Name = "pts", Length = 2 + _arrays.Next(3) });
                 p.UsesPoint = true;
             }
 
@@ -335,6 +359,8 @@ namespace GradGen.Fuzzer.Tests
             ParamKind.NoDerivative => "[NoDerivative] double " + p.Name,
             ParamKind.Tuple => "(double X, double Y) " + p.Name,
             ParamKind.Struct => "Pt " + p.Name,
+            ParamKind.PointArray => "Pt[] " + p.Name,
+            ParamKind.PointSpan => "ReadOnlySpan<Pt> " + p.Name,
             _ => throw new InvalidOperationException(),
         };
 
@@ -349,7 +375,9 @@ namespace GradGen.Fuzzer.Tests
                 kinds.Add(CalleeKind.Tuple);
             }
 
-            var kind = _withTypes && TypesChance(0.25) ? CalleeKind.PairArg : Pick(kinds);
+            var kind = _withArrays && ArraysChance(0.2) ? CalleeKind.PointArrayArg
+                : _withTypes && TypesChance(0.25) ? CalleeKind.PairArg
+                : Pick(kinds);
             bool inOther = kind != CalleeKind.Recursive && Chance(0.4);
             bool instance = !inOther && _program.Instance && kind != CalleeKind.Recursive && Chance(0.4);
             string name = kind switch
@@ -358,6 +386,7 @@ namespace GradGen.Fuzzer.Tests
                 CalleeKind.Recursive => "R",
                 CalleeKind.ArrayArg => "S",
                 CalleeKind.PairArg => "Q",
+                CalleeKind.PointArrayArg => "V",
                 _ => inOther ? "K" : "H",
             } + k.ToString(CultureInfo.InvariantCulture);
             var sb = inOther ? other : main;
@@ -378,6 +407,14 @@ namespace GradGen.Fuzzer.Tests
                     sig = (callee.PairIsStruct ? "Pt" : "(double X, double Y)") + " p, double u";
                     arity = 1;
                     body.AddParam(new ParamSpec { Kind = callee.PairIsStruct ? ParamKind.Struct : ParamKind.Tuple, Name = "p" });
+                    body.AddParam(new ParamSpec { Kind = ParamKind.Double, Name = "u" });
+                    break;
+                case CalleeKind.PointArrayArg:
+                    callee.TakesSpan = ArraysChance(0.4);
+                    _program.UsesPoint = true;
+                    sig = (callee.TakesSpan ? "ReadOnlySpan<Pt>" : "Pt[]") + " pts, double u";
+                    arity = 1;
+                    body.AddParam(new ParamSpec { Kind = callee.TakesSpan ? ParamKind.PointSpan : ParamKind.PointArray, Name = "pts", Length = -1 });
                     body.AddParam(new ParamSpec { Kind = ParamKind.Double, Name = "u" });
                     break;
                 case CalleeKind.Recursive:
@@ -423,8 +460,9 @@ namespace GradGen.Fuzzer.Tests
 
         // ------------------------------------------------------------------------------------------------------------
 
-        // Tuple: a tuple or Pt local (Var.Point), read by element; Whole: a tuple or Pt parameter, passed on whole.
-        private enum VT { D, F, I, Arr, Span, Mat, IntArr, Tuple, Whole }
+        // Tuple: a tuple or Pt local (Var.Point), read by element; Whole: a tuple or Pt parameter or foreach variable,
+        // passed on whole; PtArr, PtSpan: a Pt[] (parameter or local) and a ReadOnlySpan<Pt> parameter.
+        private enum VT { D, F, I, Arr, Span, Mat, IntArr, Tuple, Whole, PtArr, PtSpan }
 
         private sealed class Var
         {
@@ -479,11 +517,9 @@ namespace GradGen.Fuzzer.Tests
             {
                 if (p.Kind is ParamKind.Tuple or ParamKind.Struct)
                 {
-                    // Its elements are scalars the body reads and may overwrite (not a record Pt's); it may be passed on whole.
+                    // Its elements are scalars the body reads and may overwrite (not a record Pt's).
                     bool Writable() => p.Kind == ParamKind.Tuple ? _g.LaterChance(0.3) : !_g.RecordPoint && _g.TypesChance(0.3);
-                    _scopes[0].Add(new Var { Name = p.Name + ".X", Type = VT.D, IsParam = true, Writable = Writable() });
-                    _scopes[0].Add(new Var { Name = p.Name + ".Y", Type = VT.D, IsParam = true, Writable = Writable() });
-                    _scopes[0].Add(new Var { Name = p.Name, Type = VT.Whole, IsParam = true, Point = p.Kind == ParamKind.Struct });
+                    _scopes[0].AddRange(Whole(p.Name, p.Kind == ParamKind.Struct, Writable));
                     return;
                 }
 
@@ -494,6 +530,8 @@ namespace GradGen.Fuzzer.Tests
                     ParamKind.Array => VT.Arr,
                     ParamKind.Span => VT.Span,
                     ParamKind.Matrix => VT.Mat,
+                    ParamKind.PointArray => VT.PtArr,
+                    ParamKind.PointSpan => VT.PtSpan,
                     _ => VT.I,
                 };
                 // A scalar parameter may be overwritten (it is a local); a [NoDerivative] one may not (GG0005).
@@ -503,6 +541,14 @@ namespace GradGen.Fuzzer.Tests
                     UsesFloat = true;
                 }
             }
+
+            /// <summary>A tuple or Pt that may be passed on whole, and its elements: scalars the body reads (and may write where <paramref name="writable"/> says).</summary>
+            private static IEnumerable<Var> Whole(string name, bool point, Func<bool> writable) => new[]
+            {
+                new Var { Name = name + ".X", Type = VT.D, Writable = writable() },
+                new Var { Name = name + ".Y", Type = VT.D, Writable = writable() },
+                new Var { Name = name, Type = VT.Whole, Point = point },
+            };
 
             public void AddIntName(string name) => _scopes[0].Add(new Var { Name = name, Type = VT.I, IsParam = true });
 
@@ -582,6 +628,8 @@ namespace GradGen.Fuzzer.Tests
                 var floats = OfType(VT.F).Where(v => v.Writable).ToList();
                 var tuples = OfType(VT.Tuple);
                 var tupleCallees = Callees.Where(c => c.Kind == CalleeKind.Tuple).ToList();
+                var pointArrays = OfType(VT.PtArr, VT.PtSpan);
+                var pointLocals = OfType(VT.PtArr).Where(v => v.Writable).ToList();
                 bool inLoop = _loopDepth > 0;
 
                 // Weights: (what, weight)
@@ -603,9 +651,13 @@ namespace GradGen.Fuzzer.Tests
                     (13, 0.5),                                       // float local
                     (14, floats.Count > 0 ? 1.0 : 0),                // float overwrite
                     (15, !_hasSpanLocal && _loopDepth == 0 && _nest == 0 && _isEntry ? 0.4 : 0), // stackalloc scratch
-                    (16, OfType(VT.Arr, VT.Span).Count > 0 && writableD.Count > 0 ? 0.6 : 0), // foreach
+                    (16, OfType(VT.Arr, VT.Span, VT.PtArr, VT.PtSpan).Count > 0 && writableD.Count > 0 ? 0.6 : 0), // foreach
                     (17, OfType(VT.I).Count > 0 && _nest < 3 && writableD.Count > 0 ? 0.4 : 0), // switch on an int
                     (18, localArrays.Count > 0 && _loopDepth == 0 ? 0.5 : 0), // int[] index array
+                    // Arrays of Pt, only where the program may have them (weight 0 elsewhere: the same draws as before).
+                    (19, _g._withArrays && _loopDepth == 0 ? 1.0 : 0),           // local Pt array
+                    (20, pointLocals.Count > 0 ? (inLoop ? 4 : 2) : 0),          // Pt array element write
+                    (21, pointArrays.Count > 0 ? 0.8 : 0),                       // Pt local from an element
                 };
                 double total = choices.Sum(c => c.W);
                 double r = R.NextDouble() * total;
@@ -769,13 +821,14 @@ namespace GradGen.Fuzzer.Tests
                     }
                     case 16:
                     {
-                        var arr = _g.Pick(OfType(VT.Arr, VT.Span));
+                        var arr = _g.Pick(OfType(VT.Arr, VT.Span, VT.PtArr, VT.PtSpan));
                         var v = _g.Pick(writableD);
                         var e = Fresh("e");
-                        Line("foreach (double " + e + " in " + arr.Name + ")");
-                        _scopes.Add(new List<Var> { new Var { Name = e, Type = VT.D } });
+                        bool points = arr.Type is VT.PtArr or VT.PtSpan;
+                        Line("foreach (" + (points ? "var " : "double ") + e + " in " + arr.Name + ")");
+                        _scopes.Add(points ? Whole(e, true, () => false).ToList() : new List<Var> { new Var { Name = e, Type = VT.D } });
                         _loopDepth++;
-                        Line("    " + v.Name + " = " + Squash(v.Name + " * " + e + " + " + Expr(1)) + ";");
+                        Line("    " + v.Name + " = " + Squash(v.Name + " * " + e + (points ? ".X" : "") + " + " + Expr(1)) + ";");
                         _loopDepth--;
                         _scopes.RemoveAt(_scopes.Count - 1);
                         break;
@@ -809,11 +862,83 @@ namespace GradGen.Fuzzer.Tests
                         Declare(name, VT.IntArr, false);
                         break;
                     }
+                    case 19:
+                        PointArrayLocal(pointArrays);
+                        break;
+                    case 20:
+                        PointElementWrite(_g.Pick(pointLocals));
+                        break;
+                    case 21:
+                    {
+                        var name = Fresh("pe");
+                        Line("var " + name + " = " + Elem(_g.Pick(pointArrays)) + ";");
+                        Declare(name, VT.Tuple, true, point: true);
+                        break;
+                    }
                 }
             }
 
-            private void Declare(string name, VT type, bool writable) =>
-                _scopes[_scopes.Count - 1].Add(new Var { Name = name, Type = type, Writable = writable });
+            private void Declare(string name, VT type, bool writable, bool point = false) =>
+                _scopes[_scopes.Count - 1].Add(new Var { Name = name, Type = type, Writable = writable, Point = point });
+
+            /// <summary>A local Pt array: from an initializer, or new Pt[n] (of a constant or a Pt array's length) maybe filled in a loop.</summary>
+            private void PointArrayLocal(List<Var> pointArrays)
+            {
+                _g._program.UsesPoint = true;
+                var name = Fresh("pv");
+                if (_g.ArraysChance(0.3))
+                {
+                    Line("var " + name + " = new[] { " + string.Join(", ", Enumerable.Range(0, 2 + R.Next(3)).Select(_ => PointValue(2))) + " };");
+                    Declare(name, VT.PtArr, true);
+                    return;
+                }
+
+                string len = pointArrays.Count > 0 && Chance(0.5) ? _g.Pick(pointArrays).Name + ".Length" : (2 + R.Next(3)).ToString(CultureInfo.InvariantCulture);
+                Line("var " + name + " = new Pt[" + len + "];");
+                Declare(name, VT.PtArr, true);
+                if (Chance(0.7))
+                {
+                    var i = Fresh("j");
+                    Line("for (int " + i + " = 0; " + i + " < " + name + ".Length; " + i + "++)");
+                    _scopes.Add(new List<Var> { new Var { Name = i, Type = VT.I } });
+                    _loopDepth++;
+                    Line("    " + name + "[" + i + "] = " + PointValue(2) + ";");
+                    _loopDepth--;
+                    _scopes.RemoveAt(_scopes.Count - 1);
+                }
+            }
+
+            /// <summary>
+            /// An element of a local Pt array written: whole, by field (not a record's: its properties are init-only),
+            /// by the record's with, or by its operator + (not in Hessian programs, as in <see cref="PointValue"/>).
+            /// </summary>
+            private void PointElementWrite(Var arr)
+            {
+                var target = arr.Name + "[" + Index(arr) + "]";
+                var member = Chance(0.5) ? "X" : "Y";
+                var field = target + "." + member;
+                switch (R.Next(5))
+                {
+                    case 0 when !_g.RecordPoint:
+                        Line(field + " += " + Expr(2) + ";");
+                        break;
+                    case 1 when !_g.RecordPoint:
+                        Line(field + " = " + Update(field) + ";");
+                        break;
+                    case 2 when !_g.RecordPoint:
+                        Line(field + " *= " + Bounded(Expr(2)) + ";");
+                        break;
+                    case 1 or 2:
+                        Line(target + " = " + target + " with { " + member + " = " + Expr(2) + " };");
+                        break;
+                    case 3 when _g.PointMembers && !_g._program.Higher:
+                        Line(target + " += " + PointValue(1) + ";");
+                        break;
+                    default:
+                        Line(target + " = " + PointValue(2) + ";");
+                        break;
+                }
+            }
 
             private void Braced(Action body)
             {
@@ -828,7 +953,7 @@ namespace GradGen.Fuzzer.Tests
             {
                 var i = Fresh("i");
                 var ints = OfType(VT.I).Where(v => v.IsParam).ToList();
-                var arrays = OfType(VT.Arr, VT.Span);
+                var arrays = OfType(VT.Arr, VT.Span, VT.PtArr, VT.PtSpan);
                 var ds = OfType(VT.D, VT.F);
                 string bound;
                 switch (R.Next(5))
@@ -920,8 +1045,7 @@ namespace GradGen.Fuzzer.Tests
                     {
                         var name = Fresh("tp");
                         Line("var " + name + " = " + Call(callee) + ";");
-                        Declare(name, VT.Tuple, true);
-                        _scopes[_scopes.Count - 1][^1].Point = callee.ReturnsPoint;
+                        Declare(name, VT.Tuple, true, callee.ReturnsPoint);
                         break;
                     }
                     default:
@@ -1016,7 +1140,7 @@ namespace GradGen.Fuzzer.Tests
                     }
                     case 5 when arr.Writable && Chance(0.5):
                         // An index that reads the array itself (a value-dependent int index; GG0006 warns).
-                        return "(int)(Math.Abs(" + arr.Name + "[0]) * 2.0) % " + len;
+                        return "(int)(Math.Abs(" + arr.Name + "[0]" + (arr.Type == VT.PtArr ? ".X" : "") + ") * 2.0) % " + len;
                     default: return "0";
                 }
             }
@@ -1034,10 +1158,10 @@ namespace GradGen.Fuzzer.Tests
                 return arr.Name + "[" + Index(arr) + "]";
             }
 
-            private string Leaf()
+            private string Leaf(bool noTupleElements)
             {
                 var scalars = OfType(VT.D, VT.F);
-                var arrays = OfType(VT.Arr, VT.Span, VT.Mat);
+                var arrays = OfType(VT.Arr, VT.Span, VT.Mat, VT.PtArr, VT.PtSpan);
                 var tuples = OfType(VT.Tuple);
                 int r = R.Next(10);
                 if (r < 5 && scalars.Count > 0)
@@ -1047,7 +1171,12 @@ namespace GradGen.Fuzzer.Tests
 
                 if (r < 7 && arrays.Count > 0)
                 {
-                    return Elem(_g.Pick(arrays));
+                    // A Pt element by field, or by a member read in place where Pt has them (not in a condition or a ?:
+                    // branch: the element is staged before the member reads it, GG0005 there).
+                    var arr = _g.Pick(arrays);
+                    return Elem(arr) + (arr.Type is not (VT.PtArr or VT.PtSpan) ? ""
+                        : !noTupleElements && _g.ArraysChance(0.2) && _g.PointMembers ? ".Norm2"
+                        : _g.ArraysChance(0.5) ? ".X" : ".Y");
                 }
 
                 if (r == 7 && tuples.Count > 0)
@@ -1088,17 +1217,20 @@ namespace GradGen.Fuzzer.Tests
                     case CalleeKind.Recursive:
                         return CallName(c) + "(" + Squash(Arg()) + ", " + R.Next(4) + ")";
                     case CalleeKind.ArrayArg:
+                    case CalleeKind.PointArrayArg:
                     {
-                        var arrays = OfType(VT.Arr);
+                        // A Pt[] parameter or local; a ReadOnlySpan<Pt> parameter too where the callee takes a span.
+                        var arrays = c.Kind == CalleeKind.ArrayArg ? OfType(VT.Arr) : c.TakesSpan ? OfType(VT.PtArr, VT.PtSpan) : OfType(VT.PtArr);
                         return arrays.Count == 0 ? Const() : CallName(c) + "(" + _g.Pick(arrays).Name + ", " + Arg() + ")";
                     }
                     case CalleeKind.PairArg:
                     {
-                        // A parameter or local of the callee's type passed whole, or one made in place.
+                        // A parameter or local of the callee's type passed whole, an element of a Pt array, or one made in place.
                         var whole = OfType(VT.Whole, VT.Tuple).Where(v => v.Point == c.PairIsStruct).ToList();
-                        var pair = whole.Count > 0 && _g.TypesChance(0.4) ? whole[_g._types.Next(whole.Count)].Name
+                        var pair = (c.PairIsStruct ? SomeElement(0.4) : null)
+                            ?? (whole.Count > 0 && _g.TypesChance(0.4) ? whole[_g._types.Next(whole.Count)].Name
                             : c.PairIsStruct ? _g.MakePoint(Arg(), Arg())
-                            : "(" + Arg() + ", " + Arg() + ")";
+                            : "(" + Arg() + ", " + Arg() + ")");
                         return CallName(c) + "(" + pair + ", " + Arg() + ")";
                     }
                     default:
@@ -1106,9 +1238,24 @@ namespace GradGen.Fuzzer.Tests
                 }
             }
 
-            /// <summary>A Pt: a parameter or local, one made in place, or (not in Hessian programs: a vector-valued callee has no Hessian) a sum or multiple by its operators.</summary>
+            /// <summary>An element of a Pt array in scope, with probability p; null, drawing nothing, where there is none (so programs without them stay as they were).</summary>
+            private string? SomeElement(double p)
+            {
+                var arrays = OfType(VT.PtArr, VT.PtSpan);
+                return arrays.Count > 0 && _g.ArraysChance(p) ? Elem(arrays[_g._arrays.Next(arrays.Count)]) : null;
+            }
+
+            /// <summary>
+            /// A Pt: a parameter or local, an element of a Pt array, one made in place, or a sum or multiple by its operators
+            /// where Pt has them (not in Hessian programs: a vector-valued callee has no Hessian).
+            /// </summary>
             private string PointValue(int depth)
             {
+                if (SomeElement(0.3) is { } element)
+                {
+                    return element;
+                }
+
                 var wholes = OfType(VT.Whole, VT.Tuple).Where(v => v.Point).ToList();
                 int r = _g._types.Next(4);
                 if (r == 0 && wholes.Count > 0)
@@ -1116,12 +1263,13 @@ namespace GradGen.Fuzzer.Tests
                     return wholes[_g._types.Next(wholes.Count)].Name;
                 }
 
-                if (r == 1 && !_g._program.Higher && depth > 0)
+                bool operators = !_g._program.Higher && depth > 0 && _g.PointMembers;
+                if (r == 1 && operators)
                 {
                     return "(" + PointValue(depth - 1) + " + " + PointValue(depth - 1) + ")";
                 }
 
-                if (r == 2 && !_g._program.Higher && depth > 0)
+                if (r == 2 && operators)
                 {
                     return "(" + Expr(depth - 1) + " * " + PointValue(depth - 1) + ")";
                 }
@@ -1133,11 +1281,12 @@ namespace GradGen.Fuzzer.Tests
             {
                 if (depth <= 0 || Chance(0.25))
                 {
-                    return Leaf();
+                    return Leaf(noTupleElements);
                 }
 
                 string E() => Expr(depth - 1, noTupleElements);
-                var callees = Callees.Where(c => c.Kind != CalleeKind.Tuple || !noTupleElements).ToList();
+                // Neither a tuple call's elements nor an array of structs passed on may be in a condition or a ?: branch (GG0005).
+                var callees = Callees.Where(c => c.Kind is not (CalleeKind.Tuple or CalleeKind.PointArrayArg) || !noTupleElements).ToList();
                 int r = R.Next(100);
                 if (r < 30)
                 {

@@ -114,6 +114,8 @@ namespace GradGen.Fuzzer.Tests
             ReturnsFloat = p.ReturnsFloat,
             UsesFloat = p.UsesFloat,
             Higher = p.Higher,
+            UsesPoint = p.UsesPoint,
+            PointOperators = p.PointOperators,
             Params = p.Params,
             Source = source,
         };
