@@ -139,6 +139,12 @@ namespace GradGen.Generator.Frontend
                 MethodDeclarationSyntax declaration => declaration.ExpressionBody?.Expression ?? SingleReturn(declaration.Body),
                 _ => null,
             };
+            // C# binds no operation to parentheses: (X) is X.
+            while (expression is ParenthesizedExpressionSyntax parenthesized)
+            {
+                expression = parenthesized.Expression;
+            }
+
             return expression is null ? null : compilation.GetSemanticModel(expression.SyntaxTree).GetOperation(expression);
         }
 

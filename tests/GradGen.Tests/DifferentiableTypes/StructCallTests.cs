@@ -36,6 +36,9 @@ namespace StructCalls
 
         public Vec Normalized => new Vec { X = X / Length, Y = Y / Length };
 
+        // Parenthesized: C# binds no operation to the parentheses (the fuzzer's reducer made one).
+        public double Sum => (X + 2 * Y);
+
         public double Dot(Vec o) => X * o.X + Y * o.Y;
 
         public Vec Scaled(double s) => new Vec { X = s * X, Y = s * this.Y };
@@ -230,7 +233,7 @@ namespace StructCalls
         // Computed properties and instance methods, scalar- and struct-valued, nested, with struct arguments.
         [Differentiable]
         public static double Members(Vec a, Vec b, Polar p) =>
-            a.Length * b.Dot(a.Normalized) + a.Scaled(p.R).Dot(p.ToVec()) + p.X * b.LengthSquared + a.Normalized.Y;
+            a.Length * b.Dot(a.Normalized) + a.Scaled(p.R).Dot(p.ToVec()) + p.X * b.LengthSquared + a.Normalized.Y + a.Sum * b.Sum;
 
         [Differentiable]
         public static double BodyEnergy(Body body, double g)
