@@ -741,16 +741,7 @@ namespace GradGen.Fuzzer.Tests
                         }
 
                         Declare(name, VT.Arr, true);
-                        if (Chance(0.7))
-                        {
-                            var i = Fresh("j");
-                            Line("for (int " + i + " = 0; " + i + " < " + name + ".Length; " + i + "++)");
-                            _scopes.Add(new List<Var> { new Var { Name = i, Type = VT.I } });
-                            _loopDepth++;
-                            Line("    " + name + "[" + i + "] = " + Expr(2) + ";");
-                            _loopDepth--;
-                            _scopes.RemoveAt(_scopes.Count - 1);
-                        }
+                        MaybeFill(name, () => Expr(2));
 
                         break;
                     }
@@ -881,6 +872,23 @@ namespace GradGen.Fuzzer.Tests
             private void Declare(string name, VT type, bool writable, bool point = false) =>
                 _scopes[_scopes.Count - 1].Add(new Var { Name = name, Type = type, Writable = writable, Point = point });
 
+            /// <summary>In 7 of 10 cases, fills the new local array <paramref name="name"/> in a loop over its indices, each element a new <paramref name="value"/>.</summary>
+            private void MaybeFill(string name, Func<string> value)
+            {
+                if (!Chance(0.7))
+                {
+                    return;
+                }
+
+                var i = Fresh("j");
+                Line("for (int " + i + " = 0; " + i + " < " + name + ".Length; " + i + "++)");
+                _scopes.Add(new List<Var> { new Var { Name = i, Type = VT.I } });
+                _loopDepth++;
+                Line("    " + name + "[" + i + "] = " + value() + ";");
+                _loopDepth--;
+                _scopes.RemoveAt(_scopes.Count - 1);
+            }
+
             /// <summary>A local Pt array: from an initializer, or new Pt[n] (of a constant or a Pt array's length) maybe filled in a loop.</summary>
             private void PointArrayLocal(List<Var> pointArrays)
             {
@@ -896,16 +904,7 @@ namespace GradGen.Fuzzer.Tests
                 string len = pointArrays.Count > 0 && Chance(0.5) ? _g.Pick(pointArrays).Name + ".Length" : (2 + R.Next(3)).ToString(CultureInfo.InvariantCulture);
                 Line("var " + name + " = new Pt[" + len + "];");
                 Declare(name, VT.PtArr, true);
-                if (Chance(0.7))
-                {
-                    var i = Fresh("j");
-                    Line("for (int " + i + " = 0; " + i + " < " + name + ".Length; " + i + "++)");
-                    _scopes.Add(new List<Var> { new Var { Name = i, Type = VT.I } });
-                    _loopDepth++;
-                    Line("    " + name + "[" + i + "] = " + PointValue(2) + ";");
-                    _loopDepth--;
-                    _scopes.RemoveAt(_scopes.Count - 1);
-                }
+                MaybeFill(name, () => PointValue(2));
             }
 
             /// <summary>
