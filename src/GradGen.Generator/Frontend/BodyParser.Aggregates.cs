@@ -42,6 +42,22 @@ namespace GradGen.Generator.Frontend
         /// <summary>Elements of arrays of structs already parsed: an element is asked for more than once, its index parsed once.</summary>
         private readonly Dictionary<IOperation, List<Expr>> elements = new();
 
+        /// <summary>
+        /// The leaf arrays of an array of structs no derivative is in (a [NoDerivative] parameter's, a field's), copied
+        /// into new locals in <paramref name="output"/>: what a callee that takes one as leaf arrays is given.
+        /// </summary>
+        private List<Var> ConstantLeafArrays(Expr array, List<Stmt> output)
+        {
+            var elementType = array.Type.Element!;
+            var counter = NewTemporary(Types.Int);
+            var element = new Index(elementType, array, EquatableArray.Of<Expr>(counter));
+            var leaves = Types.ElementLeaves(array.Type)!.Select(l => NewTemporary(l.Type)).ToList();
+            output.AddRange(leaves.Select(l => new Assign(0, l, AssignOp.Set, new NewArray(l.Type, l.Type.Element!, EquatableArray.Of(Build.Length(array))))));
+            var copy = leaves.Select((l, k) => (Stmt)new Store(0, new Index(l.Type.Element!, l, EquatableArray.Of<Expr>(counter)), AssignOp.Set, Build.Leaf(element, k)));
+            output.Add(new For(0, counter, Build.Num(Types.Int, 0), Build.Compare(BinaryOp.Less, counter, Build.Length(array)), LoopStep.Up, copy.ToEquatableArray()));
+            return leaves;
+        }
+
         /// <summary>An element of an array of structs: its leaf in each leaf array (<c>ps_X[i]</c>, <c>ps_Y[i]</c>).</summary>
         private List<Expr> ElementLeaves(IOperation element, IOperation index, List<Var> arrays)
         {

@@ -1183,9 +1183,10 @@ namespace GradGen.Generator.Frontend
                         return null;
                     }
 
-                    if (AggregateArray(value) is not { } arrays)
+                    var operand = value is IConversionOperation conversion && MethodParser.IsAggregateCollection(conversion.Operand.Type) ? conversion.Operand : value;
+                    if ((AggregateArray(value) ?? (IsConstantData(operand) ? ConstantLeafArrays(ParseExpression(operand), sideEffects!) : null)) is not { } arrays)
                     {
-                        Unsupported(value, "an array of structs argument other than a parameter or local", "pass a differentiated parameter or a local array");
+                        Unsupported(value, "an array of structs argument other than a parameter, a local or constant data", "pass a differentiated parameter or a local array");
                         return null;
                     }
 

@@ -150,6 +150,10 @@ namespace StructArrays
             return Take(zeros, x) + Take(fixedPoints, x) + Take(partly, x);
         }
 
+        // Constant data given to a callee's differentiated array of structs.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static double Anchored(double x, [NoDerivative] P[] anchors) => Take(anchors, x) * x;
+
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
         public static double Take(P[] ps, double u) => u * ps[0].X + ps[1].Y * u * u + ps[0].Y;
 
@@ -267,7 +271,7 @@ namespace StructArrays
         [Theory]
         [InlineData(true)]
         [InlineData(false)]
-        public void ConstantLocalArraysAndAnIndexReadingTheElement_HaveTheClosedForm(bool inlined)
+        public void ConstantArraysAndAnIndexReadingTheElement_HaveTheClosedForm(bool inlined)
         {
             const double x = 0.3;
             var (value, outs) = Reflect.Invoke(Owner(inlined), "ConstantsGradient", x, null);
@@ -277,6 +281,14 @@ namespace StructArrays
             var hessian = new double[1, 1];
             Reflect.Invoke(Owner(inlined), "ConstantsHessian", x, hessian);
             Assert.Equal(10, hessian[0, 0], 10);
+
+            // Anchored(x) = x · Take(anchors, x) = a₀ₓ x² + a₁ᵧ x³ + a₀ᵧ x.
+            var anchors = ArrayOf("P", new[] { 1.5, -0.5, 2.0, 0.75 }, inlined);
+            (value, outs) = Reflect.Invoke(Owner(inlined), "AnchoredGradient", x, anchors, null);
+            Assert.Equal(1.5 * x * x + 0.75 * x * x * x - 0.5 * x, Reflect.ToDouble(value), 12);
+            Assert.Equal(2 * 1.5 * x + 3 * 0.75 * x * x - 0.5, Reflect.ToDouble(outs[2]), 12);
+            Reflect.Invoke(Owner(inlined), "AnchoredHessian", x, anchors, hessian);
+            Assert.Equal(2 * 1.5 + 6 * 0.75 * x, hessian[0, 0], 10);
 
             (value, outs) = Reflect.Invoke(Owner(inlined), "IndexOnceGradient", x, null);
             Assert.Equal(x * x, Reflect.ToDouble(value), 12);

@@ -114,7 +114,6 @@ namespace GradGen.Tests.DifferentiableTypes
         [InlineData("{|GG0002:Vec[]|} Bad(Vec[] vs) => vs;", "GG0002", "return double or float")]
         [InlineData("double Bad(Vec[] vs) => Count({|GG0005:vs|});", "GG0005", "as a whole")]
         [InlineData("double Bad(Vec[] vs) { var w = {|GG0005:vs|}; return w[0].X; }", "GG0005", "referring to the parameter 'vs'")]
-        [InlineData("double Bad(Vec[] vs, [NoDerivative] Vec[] c) => Take(vs[0]) + Sum({|GG0005:c|});", "GG0005", "differentiated parameter or a local")]
         [InlineData("double Bad(double x) { var a = {|GG0005:System.Array.Empty<Vec>()|}; return a.Length * x; }", "GG0005", "new P[n]")]
         [InlineData("double Bad(Vec[] vs) { var s = 0.0; while (Sum({|GG0005:vs|}) > s && s < 5) { s += 1; } return s; }", "GG0005", "in a condition")]
         public async Task ArraysOfStructs_WhatIsNotFollowed_IsAnErrorWhereItIsWritten(string method, string id, string message)
