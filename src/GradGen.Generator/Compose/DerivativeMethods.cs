@@ -176,7 +176,8 @@ namespace GradGen.Generator.Compose
         /// values, and the derivatives of each prefix; an <c>out</c> one cleared first) and, where the method adds into or
         /// writes a derivative, that aggregate made again from its leaves before the method returns. Copies rather than
         /// <c>ref</c> locals: a struct's leaf may be a property. An array of structs is taken into one new array per leaf
-        /// and given back element by element.
+        /// and given back element by element; a class instance's fields are its leaves, its arrays taken by reference
+        /// (added into in place) and its reals set back.
         /// </summary>
         private List<Stmt> Unpacked(List<Stmt> body, params (string Prefix, Passing Passing)[] derivatives)
         {
