@@ -71,12 +71,8 @@ namespace GradGen.Generator.Compose
             Groups(args, packed).Select(g => Value(g.Group, g.Leaves, names, before)).ToEquatableArray();
 
         /// <summary>One argument by value: as it is, an aggregate of its leaves, or an array of structs made from its leaf arrays.</summary>
-        private static Expr Value(ArgumentGroup group, List<Expr> leaves, NameScope names, List<Stmt> before) => group.Aggregate switch
-        {
-            null => leaves[0],
-            var aggregate when Types.ElementLeaves(aggregate) is not null => Packing.ArrayOf(aggregate, leaves, names, before, before, intoLeaves: null),
-            var aggregate => new AggregateValue(aggregate, leaves.ToEquatableArray()),
-        };
+        private static Expr Value(ArgumentGroup group, List<Expr> leaves, NameScope names, List<Stmt> before) =>
+            group.Aggregate is { } aggregate ? Packing.ByValue(aggregate, leaves, names, before, before) : leaves[0];
 
         /// <summary>
         /// The arguments of a callee's Reverse or ReverseTangent, which add into their references: a group of leaf

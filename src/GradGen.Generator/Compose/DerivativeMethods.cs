@@ -211,7 +211,7 @@ namespace GradGen.Generator.Compose
                     unpack.AddRange(variables.Select(v => new Declare(v, new NewArray(Types.Array(v.Type.Element!), v.Type.Element!, EquatableArray.Of(Build.Length(aggregate))))));
                     if (!zero)
                     {
-                        unpack.Add(Packing.CopyLoop(aggregate, variables, counter, intoLeaves: true));
+                        unpack.Add(Build.CopyElements(aggregate, variables, counter, intoLeaves: true));
                     }
                 }
 
@@ -225,7 +225,7 @@ namespace GradGen.Generator.Compose
                     if (passing != Passing.Value)
                     {
                         pack.AddRange(
-                            counter is not null ? new[] { Packing.CopyLoop(aggregate, derivativeLeaves, counter, intoLeaves: false) }
+                            counter is not null ? new[] { Build.CopyElements(aggregate, derivativeLeaves, counter, intoLeaves: false) }
                             // A class instance's real fields are set again; its arrays were added into in place.
                             : slot.Aggregate is ClassType ? derivativeLeaves.Select((d, i) => (d, i)).Where(l => Types.IsReal(l.d.Type)).Select(l => (Stmt)new SetField(0, Build.Leaf(aggregate, l.i), l.d))
                             : new[] { new Assign(0, aggregate, AssignOp.Set, new AggregateValue(slot.Aggregate, derivativeLeaves.ToEquatableArray<Expr>())) });

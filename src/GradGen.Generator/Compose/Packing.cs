@@ -21,11 +21,16 @@ namespace GradGen.Generator.Compose
         /// </summary>
         public static IEnumerable<Expr> Values(IReadOnlyList<Parameter> parameters, IReadOnlyList<Expr> arguments, NameScope? names = null, List<Stmt>? declarations = null, List<Stmt>? before = null) =>
             Groups(parameters, arguments).Select(g =>
-                g.Slot is not { } slot ? g.Arguments[0]
-                : (Expr?)Own(g.Parameters, g.Arguments)
-                ?? (Types.ElementLeaves(slot.Aggregate) is null
-                    ? new AggregateValue(slot.Aggregate, g.Arguments.ToEquatableArray())
-                    : ArrayOf(slot.Aggregate, g.Arguments, names!, declarations!, before!, intoLeaves: null)));
+                g.Slot is not { } slot ? g.Arguments[0] : (Expr?)Own(g.Parameters, g.Arguments) ?? ByValue(slot.Aggregate, g.Arguments, names!, declarations!, before!));
+
+        /// <summary>
+        /// An aggregate made from its leaves, by value: a tuple or struct in place; an array of structs declared in
+        /// <paramref name="declarations"/> and filled from its leaf arrays in <paramref name="before"/>.
+        /// </summary>
+        public static Expr ByValue(IrType aggregate, IReadOnlyList<Expr> leaves, NameScope names, List<Stmt> declarations, List<Stmt> before) =>
+            Types.ElementLeaves(aggregate) is null
+                ? new AggregateValue(aggregate, leaves.ToEquatableArray())
+                : ArrayOf(aggregate, leaves, names, declarations, before, intoLeaves: null);
 
         /// <summary>
         /// By reference: an aggregate's leaf variables as one aggregate, a local that takes their values before the call
@@ -77,8 +82,8 @@ namespace GradGen.Generator.Compose
             var counter = new Var(Types.Int, names.Fresh("i"));
             declarations.Add(new Declare(array, new NewArray(array.Type, element, EquatableArray.Of(Build.Length(leaves[0])))));
             declarations.Add(new Declare(counter, Build.Num(Types.Int, 0)));
-            fill?.Add(CopyLoop(array, leaves, counter, intoLeaves: false));
-            intoLeaves?.Add(CopyLoop(array, leaves, counter, intoLeaves: true, back));
+            fill?.Add(Build.CopyElements(array, leaves, counter, intoLeaves: false));
+            intoLeaves?.Add(Build.CopyElements(array, leaves, counter, intoLeaves: true, back));
             return array;
         }
 
@@ -86,20 +91,6 @@ namespace GradGen.Generator.Compose
         {
             declarations.Add(new Declare(variable, value));
             return variable;
-        }
-
-        /// <summary>
-        /// <c>for (i = 0; i &lt; array.Length; i++)</c>: element i of an array of structs set from element i of its leaf
-        /// arrays, or each leaf array's element i set from it, or added to (<paramref name="intoLeaves"/>, <paramref name="back"/>).
-        /// </summary>
-        public static For CopyLoop(Var array, IReadOnlyList<Expr> leaves, Var counter, bool intoLeaves, AssignOp back = AssignOp.Set)
-        {
-            var element = new Index(array.Type.Element!, array, EquatableArray.Of<Expr>(counter));
-            var leafElements = leaves.Select(l => new Index(l.Type.Element!, l, EquatableArray.Of<Expr>(counter))).ToList();
-            var body = intoLeaves
-                ? leafElements.Select((l, k) => (Stmt)new Store(0, l, back, Build.Leaf(element, k)))
-                : new[] { new Store(0, element, AssignOp.Set, new AggregateValue(element.Type, leafElements.ToEquatableArray<Expr>())) };
-            return new For(0, counter, Build.Num(Types.Int, 0), Build.Compare(BinaryOp.Less, counter, Build.Length(array)), LoopStep.Up, body.ToEquatableArray());
         }
 
         /// <summary>The aggregate of leaf variables named after them without the first leaf's path: <c>b_adj</c> for <c>b_X_adj</c>, <c>b_Y_adj</c>.</summary>

@@ -48,13 +48,9 @@ namespace GradGen.Generator.Frontend
         /// </summary>
         private List<Var> ConstantLeafArrays(Expr array, List<Stmt> output)
         {
-            var elementType = array.Type.Element!;
-            var counter = NewTemporary(Types.Int);
-            var element = new Index(elementType, array, EquatableArray.Of<Expr>(counter));
             var leaves = Types.ElementLeaves(array.Type)!.Select(l => NewTemporary(l.Type)).ToList();
             output.AddRange(leaves.Select(l => new Assign(0, l, AssignOp.Set, new NewArray(l.Type, l.Type.Element!, EquatableArray.Of(Build.Length(array))))));
-            var copy = leaves.Select((l, k) => (Stmt)new Store(0, new Index(l.Type.Element!, l, EquatableArray.Of<Expr>(counter)), AssignOp.Set, Build.Leaf(element, k)));
-            output.Add(new For(0, counter, Build.Num(Types.Int, 0), Build.Compare(BinaryOp.Less, counter, Build.Length(array)), LoopStep.Up, copy.ToEquatableArray()));
+            output.Add(Build.CopyElements(array, leaves, NewTemporary(Types.Int), intoLeaves: true));
             return leaves;
         }
 
@@ -65,15 +61,12 @@ namespace GradGen.Generator.Frontend
             {
                 // The index is computed once, before the statement, as C# does: a field stored first could change it.
                 var at = ParseExpression(index);
-                leaves = ElementLeavesAt(arrays, at is Var or Const || Hoisted != sideEffects ? at : Staged(at, 0, sideEffects!));
+                leaves = Build.Elements(arrays, at is Var or Const || Hoisted != sideEffects ? at : Staged(at, 0, sideEffects!));
                 elements.Add(element, leaves);
             }
 
             return leaves;
         }
-
-        private static List<Expr> ElementLeavesAt(List<Var> arrays, Expr index) =>
-            arrays.Select(a => (Expr)new Index(a.Type.Element!, a, EquatableArray.Of(index))).ToList();
 
         /// <summary>
         /// The leaf arrays of an array of structs GradGen follows (<see cref="Types.ElementLeaves"/>): a differentiated
@@ -124,7 +117,7 @@ namespace GradGen.Generator.Frontend
                             return;
                         }
 
-                        AssignLeaves(ElementLeavesAt(arrays, Build.Num(Types.Int, i)), leaves, line, output);
+                        AssignLeaves(Build.Elements(arrays, Build.Num(Types.Int, i)), leaves, line, output);
                     }
 
                     return;
@@ -150,18 +143,16 @@ namespace GradGen.Generator.Frontend
         /// </summary>
         private Expr? ClassField(IOperation member)
         {
-            if (MemberOf(member) is not { Instance: IParameterReferenceOperation { Parameter: var owner }, Name: var name } || !IsDifferentiatedClass(owner))
+            if (MemberOf(member) is not { Instance: IParameterReferenceOperation { Parameter: var owner }, Name: var name }
+                || !aggregateParameters.TryGetValue(owner, out var leaves) || TypeNames.DifferentiableClass(owner.Type) is not { } model)
             {
                 return null;
             }
 
-            var fields = TypeNames.DifferentiableClass(owner.Type)!.Fields;
-            for (var i = 0; i < fields.Count; i++)
+            var field = model.Fields.Select(f => f.Name).ToList().IndexOf(name);
+            if (field >= 0)
             {
-                if (fields[i].Name == name)
-                {
-                    return aggregateParameters[owner][i];
-                }
+                return leaves[field];
             }
 
             if (TypeNames.CarriesNoReal(member.Type!))

@@ -554,7 +554,7 @@ namespace GradGen.Generator.Frontend
             {
                 // A struct's leaves: from the leaf arrays of one GradGen follows, else read from the (constant) element.
                 var element = new Index(elementType, collection, EquatableArray.Of<Expr>(counter));
-                var values = arrays is not null ? ElementLeavesAt(arrays, counter) : Types.Leaves(elementType)!.Select((_, k) => (Expr)Build.Leaf(element, k)).ToList();
+                var values = arrays is not null ? Build.Elements(arrays, counter) : Types.Leaves(elementType)!.Select((_, k) => (Expr)Build.Leaf(element, k)).ToList();
                 AssignLeaves(AggregateLeaves(variable), values, line, body);
             }
             else

@@ -63,9 +63,9 @@ namespace GradGen.Generator.Frontend
         private static ImmutableArray<Parameter> ParametersOf(IMethodSymbol method)
         {
             var names = new NameScope(method.Parameters.Select(p => p.Name));
-            return method.Parameters.SelectMany(p => IsAggregateWrt(p)
-                ? Types.Split(AggregateOf(p))!.Select((leaf, i) =>
-                    new Parameter(names.Fresh(LeafName(p.Name, AggregateOf(p), i)), leaf.Type, true) { Slot = new LeafSlot(p.Name, AggregateOf(p), i) })
+            return method.Parameters.SelectMany(p => IsAggregateWrt(p) && AggregateOf(p) is var aggregate
+                ? Types.Split(aggregate)!.Select((leaf, i) =>
+                    new Parameter(names.Fresh(LeafName(p.Name, aggregate, i)), leaf.Type, true) { Slot = new LeafSlot(p.Name, aggregate, i) })
                 : new[] { new Parameter(p.Name, TypeNames.Of(p.Type), IsWrt(p)) }).ToImmutableArray();
         }
 

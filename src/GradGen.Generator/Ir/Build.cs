@@ -116,6 +116,24 @@ namespace GradGen.Generator.Ir
             : buffer.Type is SpanType { ReadOnly: false } ? new ExprStmt(0, new Call(Types.Void, buffer, null, "Clear", EquatableArray<Expr>.Empty))
             : new ExprStmt(0, new Call(Types.Void, null, "global::System.Array", "Clear", EquatableArray.Of<Expr>(buffer, Num(Types.Int, 0), Length(buffer))));
 
+        /// <summary>Element <paramref name="index"/> of each of <paramref name="arrays"/>: an array of structs' element as its leaves (<c>ps_X[i]</c>, <c>ps_Y[i]</c>).</summary>
+        public static List<Expr> Elements(IEnumerable<Expr> arrays, Expr index) =>
+            arrays.Select(a => (Expr)new Index(a.Type.Element!, a, EquatableArray.Of(index))).ToList();
+
+        /// <summary>
+        /// <c>for (i = 0; i &lt; array.Length; i++)</c>: element i of an array of structs set from element i of its leaf
+        /// arrays, or each leaf array's element i set from it, or added to (<paramref name="intoLeaves"/>, <paramref name="back"/>).
+        /// </summary>
+        public static For CopyElements(Expr array, IReadOnlyList<Expr> leaves, Var counter, bool intoLeaves, AssignOp back = AssignOp.Set)
+        {
+            var element = new Index(array.Type.Element!, array, EquatableArray.Of<Expr>(counter));
+            var leafElements = Elements(leaves, counter);
+            var body = intoLeaves
+                ? leafElements.Select((l, k) => (Stmt)new Store(0, (Index)l, back, Leaf(element, k)))
+                : new[] { new Store(0, element, AssignOp.Set, new AggregateValue(element.Type, leafElements.ToEquatableArray())) };
+            return new For(0, counter, Num(Types.Int, 0), Compare(BinaryOp.Less, counter, Length(array)), LoopStep.Up, body.ToEquatableArray());
+        }
+
         /// <summary>A check or clearing of a class instance's derivative arrays, by the runtime's <c>Shapes</c> (see there why calls).</summary>
         public static Call Shapes(string name, EquatableArray<Expr> arrays) =>
             new(name == "Clear" ? Types.Void : Types.Bool, null, "global::GradGen.Runtime.Shapes", name, arrays);
