@@ -1,0 +1,22 @@
+// Corpus: https://github.com/bepu/bepuphysics2
+// Path: BepuPhysics/Collidables/MeshInertiaHelper.cs (commit 956a679f), MeshInertiaHelper.ComputeTriangleArea(Vector3, Vector3, Vector3)
+// Licence: Apache-2.0 (LICENSE.md)
+// Changes: namespace BepuPhysics.Collidables -> GradGen.Corpus; public static class MeshInertiaHelper -> public static partial class
+//   Bepu_TriangleArea;
+//   [GradGen.Differentiable] added; doc comments and the other members removed.
+
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace GradGen.Corpus
+{
+    public static partial class Bepu_TriangleArea
+    {
+        [GradGen.Differentiable]
+        public static float ComputeTriangleArea(Vector3 a, Vector3 b, Vector3 c)
+        {
+            return 0.5f * Vector3.Cross(b - a, c - a).Length(); //Not exactly fast, but again, we're assuming performance is irrelevant for the mesh inertia helper.
+        }
+    }
+}

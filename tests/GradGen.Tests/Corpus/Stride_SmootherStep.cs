@@ -1,0 +1,21 @@
+// Corpus: https://github.com/stride3d/stride
+// Path: sources/core/Stride.Core.Mathematics/MathUtil.cs (commit 34c7f40f), MathUtil.SmootherStep
+// Licence: MIT (Copyright (c) .NET Foundation and Contributors, Stride contributors, Silicon Studio Corp.)
+// Changes: file-scoped namespace Stride.Core.Mathematics -> GradGen.Corpus; public static class MathUtil ->
+//   public static partial class Stride_SmootherStep;
+//   [GradGen.Differentiable] added; doc comments and the other members removed.
+
+using System;
+
+namespace GradGen.Corpus;
+
+public static partial class Stride_SmootherStep
+{
+    [GradGen.Differentiable]
+    public static float SmootherStep(float amount)
+    {
+        return (amount <= 0) ? 0
+            : (amount >= 1) ? 1
+            : amount * amount * amount * ((amount * ((amount * 6) - 15)) + 10);
+    }
+}
