@@ -44,6 +44,8 @@ namespace GradGen.Fuzzer.Tests
             var jacobian = p.Higher ? Create<Func<double[], double[,], double>>(harness, "Jacobian") : null;
             var hessian = p.Higher ? Create<Func<double[], double[,], double>>(harness, "Hessian") : null;
             var hvp = p.Higher ? Create<Func<double[], double[], double[], double>>(harness, "Hvp") : null;
+            var primalSingle = p.SingleCheck ? Create<Func<double[], double>>(harness, "PrimalSingle") : null;
+            var gradientSingle = p.SingleCheck ? Create<Func<double[], double[], double>>(harness, "GradientSingle") : null;
 
             int n = p.FlatCount;
             bool single = p.UsesFloat;
@@ -316,6 +318,11 @@ namespace GradGen.Fuzzer.Tests
                     }
                 }
 
+                if (p.SingleCheck && SingleFailure(p, primal, gradient, primalSingle!, gradientSingle!, x, f0, g, gScale, ref probe) is { } floatFailure)
+                {
+                    return Fail(p, floatFailure, "WRONG:float-instantiation", at);
+                }
+
                 if (valueFailure is { } vfail)
                 {
                     return Fail(p, vfail.Message, vfail.Key, at);
@@ -454,6 +461,74 @@ namespace GradGen.Fuzzer.Tests
             {
                 return false;
             }
+        }
+
+        /// <summary>
+        /// The generic entry at float against it at double: the value within 1e-3 and each gradient component within 1e-2
+        /// (relative, plus 1e-3 of the gradient's scale), where both are finite. A difference is excused where the double
+        /// program is ill-conditioned at x: at points moved by 1e-5 (relative), far more than rounding x to float does, it
+        /// takes other branches or its value or gradient moves by a quarter of the tolerance (float's rounding inside then
+        /// moves it as much). Returns the failure, or null.
+        /// </summary>
+        private static string? SingleFailure(FuzzProgram p, Func<double[], double> primal, Func<double[], double[], double> gradient,
+            Func<double[], double> primalSingle, Func<double[], double[], double> gradientSingle, double[] x, double f0, double[] g, double gScale, ref Func<double[], PrimalRun>? probe)
+        {
+            int n = x.Length;
+            var gs = new double[n];
+            double vs;
+            try
+            {
+                vs = primalSingle(x);
+                gradientSingle(x, gs);
+            }
+            catch (Exception)
+            {
+                return null; // float takes another path (an index from a rounded value): nothing to compare
+            }
+
+            if (!Finite(vs) || gs.Any(d => !Finite(d)))
+            {
+                return null; // beyond float's range
+            }
+
+            double valueTol = 1e-3 * (1 + Math.Abs(f0));
+            double GradTol(int j) => 1e-2 * (1 + Math.Abs(g[j])) + 1e-3 * gScale;
+            var bad = Enumerable.Range(0, n).Where(j => Finite(g[j]) && !(Math.Abs(gs[j] - g[j]) <= GradTol(j))).ToList();
+            bool valueBad = !(Math.Abs(vs - f0) <= valueTol);
+            if (!valueBad && bad.Count == 0)
+            {
+                return null;
+            }
+
+            long path = Run(p, x, ref probe, out _).Path;
+            var rng = new Random(ProgramGenerator.Mix(p.Index, 0x51f1e));
+            for (int k = 0; k < 4; k++)
+            {
+                var y = x.Select(v => v + (rng.Next(2) == 0 ? -1 : 1) * 1e-5 * (1 + Math.Abs(v))).ToArray();
+                var gy = new double[n];
+                try
+                {
+                    if (Run(p, y, ref probe, out _).Path != path || Math.Abs(primal(y) - f0) > 0.25 * valueTol)
+                    {
+                        return null;
+                    }
+
+                    gradient(y, gy);
+                }
+                catch (Exception)
+                {
+                    return null;
+                }
+
+                if (bad.Any(j => !(Math.Abs(gy[j] - g[j]) <= 0.25 * GradTol(j))))
+                {
+                    return null;
+                }
+            }
+
+            return valueBad
+                ? "F<float> returned " + F(vs) + ", F<double> " + F(f0)
+                : "d/dx[" + bad[0] + "]: FGradient<float> " + F(gs[bad[0]]) + ", FGradient<double> " + F(g[bad[0]]);
         }
 
         /// <summary>What the program as written computes at x (<see cref="InstrumentedCopy"/>, compiled on first use).</summary>

@@ -103,6 +103,9 @@ namespace GradGen.Fuzzer.Tests
         public int Reduce = 3;
         public int ReduceSeconds = 30;
 
+        /// <summary>Only the programs with these differentiable types (GRADGEN_DIFFFUZZ_FEATURES=Generic,Model,Numerics or all), or every program.</summary>
+        public HashSet<Feature>? Features;
+
         public static DiffFuzzSettings Read()
         {
             var s = new DiffFuzzSettings();
@@ -116,6 +119,10 @@ namespace GradGen.Fuzzer.Tests
             s.Threads = Math.Max(1, Int("THREADS") ?? Math.Min(2, Environment.ProcessorCount));
             s.Reduce = Int("REDUCE") ?? s.Reduce;
             s.ReduceSeconds = Int("REDUCE_SECONDS") ?? s.ReduceSeconds;
+            var features = Environment.GetEnvironmentVariable("GRADGEN_DIFFFUZZ_FEATURES");
+            s.Features = string.IsNullOrWhiteSpace(features) ? null
+                : string.Equals(features.Trim(), "all", StringComparison.OrdinalIgnoreCase) ? new HashSet<Feature> { Feature.Generic, Feature.Model, Feature.Numerics }
+                : features.Split(',').Select(t => Enum.Parse<Feature>(t.Trim(), ignoreCase: true)).ToHashSet();
             return s;
         }
 
@@ -142,7 +149,7 @@ namespace GradGen.Fuzzer.Tests
             {
                 while (batches.TryDequeue(out var batch))
                 {
-                    var programs = batch.Select(i => ProgramGenerator.Generate(s.Seed, i)).ToList();
+                    var programs = batch.Select(i => ProgramGenerator.Generate(s.Seed, i)).Where(p => s.Features == null || s.Features.Contains(p.Feature)).ToList();
                     foreach (var r in DiffRunner.RunBatch(programs, s.Seed))
                     {
                         results.Add(r);
@@ -174,6 +181,8 @@ namespace GradGen.Fuzzer.Tests
                 DiffRunner.DisabledOptimizations is { } off ? " with " + off + " off" : ""));
 
             sb.AppendLine("  " + DiffRunner.PhaseSummary() + " (summed over " + s.Threads + " threads)");
+            sb.AppendLine("  by type: " + string.Join("; ", all.GroupBy(r => r.Program.Feature).OrderBy(g => g.Key).Select(g =>
+                g.Key + " " + g.Count() + " (" + string.Join(", ", g.GroupBy(r => r.Outcome).OrderBy(o => o.Key).Select(o => o.Key.ToString().ToUpperInvariant() + " " + o.Count())) + ")")));
             var failing = all.Where(r => r.Outcome != Outcome.Ok).ToList();
             foreach (var group in failing.GroupBy(r => r.Key).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
@@ -241,8 +250,10 @@ namespace GradGen.Fuzzer.Tests
                 ParamKind.NoDerivative => p.Name + " = " + p.ConstValue.ToString("R", CultureInfo.InvariantCulture),
                 ParamKind.Array or ParamKind.Span or ParamKind.PointArray or ParamKind.PointSpan => p.Name + "[" + p.Length + "]",
                 ParamKind.Matrix => p.Name + "[" + p.Rows + ", " + p.Cols + "]",
+                ParamKind.Model => p.Name + " {A, B, W[" + p.Length + "]}",
+                ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex => p.Kind + " " + p.Name,
                 _ => p.Name,
-            })) + "), flat x in that order");
+            })) + "), flat x in that order" + (r.Program.GenericEntry ? "; F<double>" + (r.Program.SingleCheck ? " and F<float>" : "") : ""));
             return sb.ToString();
         }
     }

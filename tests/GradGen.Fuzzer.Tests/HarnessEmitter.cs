@@ -21,7 +21,9 @@ namespace GradGen.Fuzzer.Tests
             var sb = new StringBuilder();
             string r = p.ReturnsFloat ? "float" : "double";
             string target = p.Instance ? "new Main()" : "Main";
+            string g = p.GenericEntry ? "<double>" : "";
             sb.AppendLine("using System;");
+            sb.AppendLine("using System.Numerics;");
             sb.Append("namespace ").AppendLine(p.Namespace);
             sb.AppendLine("{");
             sb.AppendLine("    public static class FuzzHarness");
@@ -40,7 +42,7 @@ namespace GradGen.Fuzzer.Tests
             // Primal
             Method(sb, "Primal(double[] p)", p, body =>
             {
-                body.Add("double r = " + target + ".F(" + Args(p) + ");");
+                body.Add("double r = " + target + ".F" + g + "(" + Args(p) + ");");
             });
 
             // Gradient: derivative buffers pre-filled with garbage (FGradient overwrites them).
@@ -57,6 +59,7 @@ namespace GradGen.Fuzzer.Tests
                             case ParamKind.Float: d.Add("out float d" + q.Cap); break;
                             case ParamKind.Tuple: d.Add("out (double, double) d" + q.Cap); break;
                             case ParamKind.Struct: d.Add("out Pt d" + q.Cap); break;
+                            case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex: d.Add("out " + q.Kind + " d" + q.Cap); break;
                             case ParamKind.Matrix:
                                 body.Add("var d" + q.Cap + " = FilledMat(" + q.Rows + ", " + q.Cols + ", 123.0);");
                                 d.Add("d" + q.Cap);
@@ -68,7 +71,7 @@ namespace GradGen.Fuzzer.Tests
                         }
                     }
 
-                    body.Add("double r = " + target + ".FGradient(" + Join(Args(p), string.Join(", ", d)) + ");");
+                    body.Add("double r = " + target + ".FGradient" + g + "(" + Join(Args(p), string.Join(", ", d)) + ");");
                     CopyBack(body, p, "g");
                 });
             }
@@ -85,19 +88,20 @@ namespace GradGen.Fuzzer.Tests
                         case ParamKind.Float: body.Add("float d" + q.Cap + " = (float)acc[" + o + "];"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Tuple: body.Add("var d" + q.Cap + " = (acc[" + o + "], acc[" + (o + 1) + "]);"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Struct: body.Add("var d" + q.Cap + " = " + Point("acc", o) + ";"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex: body.Add("var d" + q.Cap + " = " + Numeric(q, "acc", o) + ";"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Matrix: body.Add("var d" + q.Cap + " = Mat(acc, " + o + ", " + q.Rows + ", " + q.Cols + ");"); d.Add("d" + q.Cap); break;
                         default: body.Add("var d" + q.Cap + " = " + Elements(q, "acc", o) + ";"); d.Add("d" + q.Cap); break;
                     }
                 }
 
-                body.Add("double r = " + target + ".FReverse(" + Join(Args(p), "(" + r + ")seed", string.Join(", ", d)) + ");");
+                body.Add("double r = " + target + ".FReverse" + g + "(" + Join(Args(p), "(" + r + ")seed", string.Join(", ", d)) + ");");
                 CopyBack(body, p, "acc");
             });
 
             // Forward: tangent t; the tangent of the result goes to tan[0].
             Method(sb, "Forward(double[] p, double[] t, double[] tan)", p, body =>
             {
-                body.Add("var res = " + target + ".FForward(" + Join(Args(p), Tangents(p, "t")) + ");");
+                body.Add("var res = " + target + ".FForward" + g + "(" + Join(Args(p), Tangents(p, "t")) + ");");
                 body.Add("tan[0] = res.Tangent;");
                 body.Add("double r = res.Value;");
             });
@@ -108,13 +112,13 @@ namespace GradGen.Fuzzer.Tests
                 Method(sb, "Jacobian(double[] p, double[,] jac)", p, body =>
                 {
                     body.Add("var j = FilledMat(1, " + n + ", 123.0);");
-                    body.Add("double r = " + target + ".FJacobian(" + Join(Args(p), "j") + ");");
+                    body.Add("double r = " + target + ".FJacobian" + g + "(" + Join(Args(p), "j") + ");");
                     body.Add("for (int k = 0; k < " + n + "; k++) jac[0, k] = j[0, k];");
                 });
                 Method(sb, "Hessian(double[] p, double[,] hes)", p, body =>
                 {
                     body.Add("var h = FilledMat(" + n + ", " + n + ", 123.0);");
-                    body.Add("double r = " + target + ".FHessian(" + Join(Args(p), "h") + ");");
+                    body.Add("double r = " + target + ".FHessian" + g + "(" + Join(Args(p), "h") + ");");
                     body.Add("for (int i = 0; i < " + n + "; i++) for (int k = 0; k < " + n + "; k++) hes[i, k] = h[i, k];");
                 });
                 Method(sb, "Hvp(double[] p, double[] v, double[] hv)", p, body =>
@@ -127,12 +131,13 @@ namespace GradGen.Fuzzer.Tests
                             case ParamKind.Double: d.Add("out double hv" + q.Cap); break;
                             case ParamKind.Tuple: d.Add("out (double, double) hv" + q.Cap); break;
                             case ParamKind.Struct: d.Add("out Pt hv" + q.Cap); break;
+                            case ParamKind.Complex: d.Add("out Complex hv" + q.Cap); break;
                             case ParamKind.Matrix: body.Add("var hv" + q.Cap + " = FilledMat(" + q.Rows + ", " + q.Cols + ", 123.0);"); d.Add("hv" + q.Cap); break;
                             default: body.Add("var hv" + q.Cap + " = " + Garbage(q) + ";"); d.Add("hv" + q.Cap); break;
                         }
                     }
 
-                    body.Add("double r = " + target + ".FHessianVectorProduct(" + Join(Args(p), Tangents(p, "v"), string.Join(", ", d)) + ");");
+                    body.Add("double r = " + target + ".FHessianVectorProduct" + g + "(" + Join(Args(p), Tangents(p, "v"), string.Join(", ", d)) + ");");
                     foreach (var (q, o) in Diff(p))
                     {
                         body.Add(q.Kind switch
@@ -140,6 +145,7 @@ namespace GradGen.Fuzzer.Tests
                             ParamKind.Double => "hv[" + o + "] = hv" + q.Cap + ";",
                             ParamKind.Tuple => "hv[" + o + "] = hv" + q.Cap + ".Item1; hv[" + (o + 1) + "] = hv" + q.Cap + ".Item2;",
                             ParamKind.Struct => "hv[" + o + "] = hv" + q.Cap + ".X; hv[" + (o + 1) + "] = hv" + q.Cap + ".Y;",
+                            ParamKind.Complex => Parts(q, "hv", o, "hv" + q.Cap),
                             ParamKind.Matrix => "OutMat(hv, " + o + ", hv" + q.Cap + ");",
                             _ => "Out(hv, " + o + ", " + Flat(q, "hv" + q.Cap) + ");",
                         });
@@ -147,9 +153,82 @@ namespace GradGen.Fuzzer.Tests
                 });
             }
 
+            if (p.SingleCheck)
+            {
+                SingleMethods(sb, p, target);
+            }
+
             sb.AppendLine("    }");
             sb.AppendLine("}");
             return sb.ToString();
+        }
+
+        /// <summary>
+        /// PrimalSingle(p) and GradientSingle(p, g): the generic entry instantiated at float, from and to the same flat
+        /// double vectors (the checker compares them with F&lt;double&gt;). Its parameters are reals, arrays, spans, tuples, ints.
+        /// </summary>
+        private static void SingleMethods(StringBuilder sb, FuzzProgram p, string target)
+        {
+            var inputs = new List<string>();
+            var args = new List<string>();
+            var outs = new List<string>();
+            var pre = new List<string>();
+            var back = new List<string>();
+            int o = 0;
+            foreach (var q in p.Params)
+            {
+                switch (q.Kind)
+                {
+                    case ParamKind.Int: args.Add(q.IntValue.ToString(CultureInfo.InvariantCulture)); continue;
+                    case ParamKind.NoDerivative: args.Add("(float)" + q.ConstValue.ToString("R", CultureInfo.InvariantCulture)); continue;
+                    case ParamKind.Double:
+                        inputs.Add("float " + q.Name + " = (float)p[" + o + "];");
+                        outs.Add("out float d" + q.Cap);
+                        back.Add("g[" + o + "] = d" + q.Cap + ";");
+                        break;
+                    case ParamKind.Tuple:
+                        inputs.Add("var " + q.Name + " = ((float)p[" + o + "], (float)p[" + (o + 1) + "]);");
+                        outs.Add("out (float, float) d" + q.Cap);
+                        back.Add("g[" + o + "] = d" + q.Cap + ".Item1; g[" + (o + 1) + "] = d" + q.Cap + ".Item2;");
+                        break;
+                    default: // Array, Span
+                        inputs.Add("var " + q.Name + " = Array.ConvertAll(Slice(p, " + o + ", " + q.Length + "), v => (float)v);");
+                        pre.Add("var d" + q.Cap + " = new float[" + q.Length + "];");
+                        outs.Add("d" + q.Cap);
+                        back.Add("for (int k = 0; k < " + q.Length + "; k++) g[" + o + " + k] = d" + q.Cap + "[k];");
+                        break;
+                }
+
+                args.Add(q.Name);
+                o += q.FlatSize;
+            }
+
+            sb.AppendLine("        public static double PrimalSingle(double[] p)");
+            sb.AppendLine("        {");
+            foreach (var line in inputs)
+            {
+                sb.Append("            ").AppendLine(line);
+            }
+
+            sb.AppendLine("            return (double)" + target + ".F<float>(" + string.Join(", ", args) + ");");
+            sb.AppendLine("        }");
+            sb.AppendLine();
+            sb.AppendLine("        public static double GradientSingle(double[] p, double[] g)");
+            sb.AppendLine("        {");
+            foreach (var line in inputs.Concat(pre))
+            {
+                sb.Append("            ").AppendLine(line);
+            }
+
+            sb.AppendLine("            double r = " + target + ".FGradient<float>(" + Join(string.Join(", ", args), string.Join(", ", outs)) + ");");
+            foreach (var line in back)
+            {
+                sb.Append("            ").AppendLine(line);
+            }
+
+            sb.AppendLine("            return r;");
+            sb.AppendLine("        }");
+            sb.AppendLine();
         }
 
         /// <summary>
@@ -160,6 +239,12 @@ namespace GradGen.Fuzzer.Tests
         {
             var sb = new StringBuilder();
             sb.AppendLine("using System;");
+            sb.AppendLine("using System.Numerics;");
+            if (p.Params.Any(q => q.Kind == ParamKind.Model))
+            {
+                sb.AppendLine("using Prm = global::" + InstrumentedCopy.Namespace(p) + ".Prm;");
+            }
+
             if (p.UsesPoint)
             {
                 // The harness's Pt is the copy's.
@@ -181,7 +266,7 @@ namespace GradGen.Fuzzer.Tests
                 body.Add("FuzzFinite.Seen = false;");
                 body.Add("FuzzFinite.Absorbed = false;");
                 body.Add("FuzzFinite.Path = 0;");
-                body.Add((p.Instance ? "new " + copy + "()" : copy) + ".F(" + Args(p) + ");");
+                body.Add((p.Instance ? "new " + copy + "()" : copy) + ".F" + (p.GenericEntry ? "<double>" : "") + "(" + Args(p) + ");");
                 body.Add("path[0] = FuzzFinite.Path;");
                 body.Add("double r = (FuzzFinite.Seen ? 1.0 : 0.0) + (FuzzFinite.Absorbed ? 2.0 : 0.0);");
             });
@@ -202,6 +287,7 @@ namespace GradGen.Fuzzer.Tests
                     ParamKind.Double or ParamKind.Float => flat + "[" + o + "] = d" + q.Cap + ";",
                     ParamKind.Tuple => flat + "[" + o + "] = d" + q.Cap + ".Item1; " + flat + "[" + (o + 1) + "] = d" + q.Cap + ".Item2;",
                     ParamKind.Struct => flat + "[" + o + "] = d" + q.Cap + ".X; " + flat + "[" + (o + 1) + "] = d" + q.Cap + ".Y;",
+                    ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex => Parts(q, flat, o, "d" + q.Cap),
                     ParamKind.Matrix => "OutMat(" + flat + ", " + o + ", d" + q.Cap + ");",
                     _ => "Out(" + flat + ", " + o + ", " + Flat(q, "d" + q.Cap) + ");",
                 });
@@ -236,6 +322,7 @@ namespace GradGen.Fuzzer.Tests
             ParamKind.Float => "(float)" + vector + "[" + d.Offset + "]",
             ParamKind.Tuple => "(" + vector + "[" + d.Offset + "], " + vector + "[" + (d.Offset + 1) + "])",
             ParamKind.Struct => Point(vector, d.Offset),
+            ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex => Numeric(d.P, vector, d.Offset),
             ParamKind.Matrix => "Mat(" + vector + ", " + d.Offset + ", " + d.P.Rows + ", " + d.P.Cols + ")",
             _ => Elements(d.P, vector, d.Offset),
         }));
@@ -243,6 +330,12 @@ namespace GradGen.Fuzzer.Tests
         /// <summary>Pts(p, o, n): a Pt[] of n elements from 2n flat values, element by element (the flat index's order); Flat(a): back.</summary>
         private static void PointArrayHelpers(StringBuilder sb, FuzzProgram p)
         {
+            if (p.Params.Any(q => q.Kind == ParamKind.Model))
+            {
+                sb.AppendLine("        static Prm Model(double[] v, int o, int n) => new Prm { A = v[o], B = v[o + 1], W = n == 0 ? null : Slice(v, o + 2, n) };");
+                sb.AppendLine("        static double[] Flat(Prm m) { var f = new double[2 + (m.W?.Length ?? 0)]; f[0] = m.A; f[1] = m.B; if (m.W != null) Array.Copy(m.W, 0, f, 2, m.W.Length); return f; }");
+            }
+
             if (p.Params.Any(q => q.IsPoints))
             {
                 sb.AppendLine("        static Pt[] Pts(double[] p, int o, int n) { var a = new Pt[n]; for (int k = 0; k < n; k++) a[k] = new Pt { X = p[o + 2 * k], Y = p[o + 2 * k + 1] }; return a; }");
@@ -251,13 +344,29 @@ namespace GradGen.Fuzzer.Tests
         }
 
         /// <summary>An array argument, double[] or Pt[], from its flat values in vector at offset.</summary>
-        private static string Elements(ParamSpec q, string vector, int offset) => (q.IsPoints ? "Pts(" : "Slice(") + vector + ", " + offset + ", " + q.Length + ")";
+        private static string Elements(ParamSpec q, string vector, int offset) => (q.IsPoints ? "Pts(" : q.Kind == ParamKind.Model ? "Model(" : "Slice(") + vector + ", " + offset + ", " + q.Length + ")";
+
+        /// <summary>A Vector3, Vector2 or Complex from its flat values in vector at offset (a vector's as floats).</summary>
+        private static string Numeric(ParamSpec q, string vector, int o) => q.Kind switch
+        {
+            ParamKind.Vector3 => "new Vector3((float)" + vector + "[" + o + "], (float)" + vector + "[" + (o + 1) + "], (float)" + vector + "[" + (o + 2) + "])",
+            ParamKind.Vector2 => "new Vector2((float)" + vector + "[" + o + "], (float)" + vector + "[" + (o + 1) + "])",
+            _ => "new Complex(" + vector + "[" + o + "], " + vector + "[" + (o + 1) + "])",
+        };
+
+        /// <summary>Stores the components of a Vector3, Vector2 or Complex local into flat[o...].</summary>
+        private static string Parts(ParamSpec q, string flat, int o, string local) => string.Join(" ", (q.Kind switch
+        {
+            ParamKind.Vector3 => new[] { ".X", ".Y", ".Z" },
+            ParamKind.Vector2 => new[] { ".X", ".Y" },
+            _ => new[] { ".Real", ".Imaginary" },
+        }).Select((m, k) => flat + "[" + (o + k) + "] = " + local + m + ";"));
 
         /// <summary>A derivative array pre-filled with garbage (FGradient and FHessianVectorProduct overwrite it).</summary>
-        private static string Garbage(ParamSpec q) => q.IsPoints ? Elements(q, "Filled(" + q.FlatSize + ", 123.0)", 0) : "Filled(" + q.Length + ", 123.0)";
+        private static string Garbage(ParamSpec q) => q.IsPoints || q.Kind == ParamKind.Model ? Elements(q, "Filled(" + q.FlatSize + ", 123.0)", 0) : "Filled(" + q.Length + ", 123.0)";
 
         /// <summary>The flat values of an array local, double[] or Pt[].</summary>
-        private static string Flat(ParamSpec q, string local) => q.IsPoints ? "Flat(" + local + ")" : local;
+        private static string Flat(ParamSpec q, string local) => q.IsPoints || q.Kind == ParamKind.Model ? "Flat(" + local + ")" : local;
 
         /// <summary>The program's Pt from two elements of a flat vector (its object initializer serves both of its forms).</summary>
         private static string Point(string vector, int offset) =>
@@ -275,6 +384,7 @@ namespace GradGen.Fuzzer.Tests
                     ParamKind.Float => "float " + q.Name + " = (float)p[" + o + "];",
                     ParamKind.Tuple => "var " + q.Name + " = (p[" + o + "], p[" + (o + 1) + "]);",
                     ParamKind.Struct => "var " + q.Name + " = " + Point("p", o) + ";",
+                    ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex => "var " + q.Name + " = " + Numeric(q, "p", o) + ";",
                     ParamKind.Matrix => "var " + q.Name + " = Mat(p, " + o + ", " + q.Rows + ", " + q.Cols + ");",
                     _ => "var " + q.Name + " = " + Elements(q, "p", o) + ";",
                 });
@@ -283,7 +393,7 @@ namespace GradGen.Fuzzer.Tests
             fill(body);
             foreach (var (q, o) in Diff(p))
             {
-                if (q.Kind is ParamKind.Array or ParamKind.Span || q.IsPoints)
+                if (q.Kind is ParamKind.Array or ParamKind.Span or ParamKind.Model || q.IsPoints)
                 {
                     body.Add("Same(" + Flat(q, q.Name) + ", p, " + o + ", \"" + q.Name + "\");");
                 }

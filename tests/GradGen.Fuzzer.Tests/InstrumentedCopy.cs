@@ -102,6 +102,19 @@ namespace GradGen.Fuzzer.Tests
             "        public static double Clamp(double v, double lo, double hi) { B(v < lo); B(v > hi); return Math.Clamp(v, lo, hi); }\n" +
             "        public static float Clamp(float v, float lo, float hi) { B(v < lo); B(v > hi); return Math.Clamp(v, lo, hi); }\n" +
             "        public static int Clamp(int v, int lo, int hi) => Math.Clamp(v, lo, hi);\n" +
+            // System.Numerics values and generic math's T pass through (T's values are checked, its sums are not compared).
+            "        public static global::System.Numerics.Vector2 C(global::System.Numerics.Vector2 v) { if (!float.IsFinite(v.X) || !float.IsFinite(v.Y)) Seen = true; return v; }\n" +
+            "        public static global::System.Numerics.Vector3 C(global::System.Numerics.Vector3 v) { if (!float.IsFinite(v.X) || !float.IsFinite(v.Y) || !float.IsFinite(v.Z)) Seen = true; return v; }\n" +
+            "        public static global::System.Numerics.Complex C(global::System.Numerics.Complex v) { if (!double.IsFinite(v.Real) || !double.IsFinite(v.Imaginary)) Seen = true; return v; }\n" +
+            "        public static global::System.Numerics.Vector2 Add(global::System.Numerics.Vector2 a, global::System.Numerics.Vector2 b) => C(a + b);\n" +
+            "        public static global::System.Numerics.Vector2 Sub(global::System.Numerics.Vector2 a, global::System.Numerics.Vector2 b) => C(a - b);\n" +
+            "        public static global::System.Numerics.Vector3 Add(global::System.Numerics.Vector3 a, global::System.Numerics.Vector3 b) => C(a + b);\n" +
+            "        public static global::System.Numerics.Vector3 Sub(global::System.Numerics.Vector3 a, global::System.Numerics.Vector3 b) => C(a - b);\n" +
+            "        public static global::System.Numerics.Complex Add(global::System.Numerics.Complex a, global::System.Numerics.Complex b) => C(a + b);\n" +
+            "        public static global::System.Numerics.Complex Sub(global::System.Numerics.Complex a, global::System.Numerics.Complex b) => C(a - b);\n" +
+            "        public static T C<T>(T v) where T : global::System.Numerics.INumberBase<T> { if (!T.IsFinite(v)) Seen = true; return v; }\n" +
+            "        public static T Add<T>(T a, T b) where T : global::System.Numerics.INumberBase<T> => C(a + b);\n" +
+            "        public static T Sub<T>(T a, T b) where T : global::System.Numerics.INumberBase<T> => C(a - b);\n" +
             "    }\n";
 
         public static string Emit(FuzzProgram p)

@@ -6,19 +6,23 @@ using System.Text;
 
 namespace GradGen.Fuzzer.Tests
 {
-    internal enum ParamKind { Double, Float, Array, Span, Matrix, Int, NoDerivative, Tuple, Struct, PointArray, PointSpan }
+    internal enum ParamKind { Double, Float, Array, Span, Matrix, Int, NoDerivative, Tuple, Struct, PointArray, PointSpan, Vector3, Vector2, Complex, Model }
+
+    /// <summary>The differentiable types added by the fifth RNG stream: at most one per program.</summary>
+    internal enum Feature { None, Generic, Model, Numerics }
 
     /// <summary>One parameter of a fuzzed entry method: how the harness builds it from the flat input vector.</summary>
     internal sealed class ParamSpec
     {
         public ParamKind Kind;
         public string Name = "";
-        public int Length;          // Array, Span; PointArray, PointSpan (elements)
+        public int Length;          // Array, Span; PointArray, PointSpan (elements); Model (its array W, 0: left null)
         public int Rows, Cols;      // Matrix
         public int IntValue;        // Int
         public double ConstValue;   // NoDerivative
 
-        public bool Differentiable => Kind is ParamKind.Double or ParamKind.Float or ParamKind.Array or ParamKind.Span or ParamKind.Matrix or ParamKind.Tuple or ParamKind.Struct or ParamKind.PointArray or ParamKind.PointSpan;
+        public bool Differentiable => Kind is ParamKind.Double or ParamKind.Float or ParamKind.Array or ParamKind.Span or ParamKind.Matrix or ParamKind.Tuple or ParamKind.Struct or ParamKind.PointArray or ParamKind.PointSpan
+            or ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex or ParamKind.Model;
 
         /// <summary>A Pt[] or ReadOnlySpan&lt;Pt&gt;: its flat values go element by element, X then Y.</summary>
         public bool IsPoints => Kind is ParamKind.PointArray or ParamKind.PointSpan;
@@ -30,6 +34,9 @@ namespace GradGen.Fuzzer.Tests
             ParamKind.Matrix => Rows * Cols,
             ParamKind.Tuple or ParamKind.Struct => 2,
             ParamKind.PointArray or ParamKind.PointSpan => 2 * Length,
+            ParamKind.Vector3 => 3,
+            ParamKind.Vector2 or ParamKind.Complex => 2,
+            ParamKind.Model => 2 + Length,
             _ => 0,
         };
 
@@ -50,6 +57,9 @@ namespace GradGen.Fuzzer.Tests
         public bool Higher;         // Jacobian and Hessian kinds generated
         public bool UsesPoint;      // declares the struct Pt
         public bool PointOperators; // Pt has its members and operators
+        public Feature Feature;     // the new differentiable type the program has (None: generated as before the fifth stream)
+        public bool GenericEntry;   // F is F<T>: the harness calls F<double>
+        public bool SingleCheck;    // also F<float>, compared with F<double> at float's precision
         public List<ParamSpec> Params = new();
         public string Source = "";
 
@@ -85,6 +95,18 @@ namespace GradGen.Fuzzer.Tests
         /// <summary>Whether the program may have arrays of Pt: a Pt[] or ReadOnlySpan&lt;Pt&gt; parameter, local Pt arrays, callees that take them.</summary>
         private readonly bool _withArrays;
 
+        /// <summary>Choices of the differentiable types added last (generic math, classes, System.Numerics): a fifth stream.</summary>
+        private readonly Random _more;
+
+        private readonly Feature _feature;
+
+        /// <summary>Whether a Numerics program has Vector2/Vector3 values, Complex values (one or both).</summary>
+        private readonly bool _numVectors, _numComplex;
+
+        private bool _withNumerics => _feature == Feature.Numerics;
+
+        private bool MoreChance(double p) => _more.NextDouble() < p;
+
         /// <summary>Whether the program's Pt is a readonly record struct (else a struct of public fields); decided when first used.</summary>
         private bool? _recordPoint;
 
@@ -110,6 +132,16 @@ namespace GradGen.Fuzzer.Tests
             // Arrays of Pt in 3 in 4 of those programs, by the fourth stream: the others stay as they were too.
             _arrays = new Random(Mix(seed, index) ^ 0x165667b1);
             _withArrays = _withTypes && _arrays.NextDouble() < 0.75;
+
+            // The fifth stream: generic math, a class of model parameters, or System.Numerics vectors and Complex, in
+            // about 4 programs in 10 (by its first draw: the pinned programs, draws 0.35, 0.80 and 0.67, fall outside). Generic math and classes are
+            // rewrites of the finished program (FeatureRewriter), so its own draws are those it had; Numerics adds
+            // statements and expressions whose weights are 0 elsewhere.
+            _more = new Random(Mix(seed, index) ^ 0x3c6ef372);
+            var more = _more.NextDouble();
+            _feature = more < 0.13 ? Feature.Generic : more < 0.26 ? Feature.Model : more >= 0.36 && more < 0.50 ? Feature.Numerics : Feature.None;
+            _numVectors = _feature == Feature.Numerics && _more.NextDouble() < 0.6;
+            _numComplex = _feature == Feature.Numerics && (!_numVectors || _more.NextDouble() < 0.4);
             _program = new FuzzProgram { Index = index, Namespace = "Fz" + index.ToString(CultureInfo.InvariantCulture) };
         }
 
@@ -244,6 +276,17 @@ namespace GradGen.Fuzzer.Tests
                 p.UsesPoint = true;
             }
 
+            if (_withNumerics && MoreChance(0.5))
+            {
+                // A vector parameter (float: not in Hessian programs) or a Complex one.
+                var kind = _numVectors && !p.Higher && (!_numComplex || MoreChance(0.5)) ? (MoreChance(0.7) ? ParamKind.Vector3 : ParamKind.Vector2) : _numComplex ? ParamKind.Complex : (ParamKind?)null;
+                if (kind is { } k)
+                {
+                    ps.Insert(_more.Next(ps.Count + 1), new ParamSpec { Kind = k, Name = k == ParamKind.Complex ? "cz" : k == ParamKind.Vector3 ? "vc" : "vd" });
+                    floatParam |= k != ParamKind.Complex;
+                }
+            }
+
             p.Params = ps;
             p.UsesFloat = floatParam || p.ReturnsFloat;
 
@@ -283,6 +326,11 @@ namespace GradGen.Fuzzer.Tests
 
             var src = new StringBuilder();
             src.AppendLine("using System;");
+            if (_feature == Feature.Numerics)
+            {
+                src.AppendLine("using System.Numerics;");
+            }
+
             src.AppendLine("using GradGen;");
             src.AppendLine();
             src.Append("namespace ").AppendLine(p.Namespace);
@@ -345,6 +393,15 @@ namespace GradGen.Fuzzer.Tests
 
             src.AppendLine("}");
             p.Source = src.ToString();
+            if (_feature == Feature.Numerics)
+            {
+                p.Feature = Feature.Numerics;
+            }
+            else if (_feature is Feature.Generic or Feature.Model)
+            {
+                FeatureRewriter.Apply(p, _feature, _more);
+            }
+
             return p;
         }
 
@@ -361,6 +418,9 @@ namespace GradGen.Fuzzer.Tests
             ParamKind.Struct => "Pt " + p.Name,
             ParamKind.PointArray => "Pt[] " + p.Name,
             ParamKind.PointSpan => "ReadOnlySpan<Pt> " + p.Name,
+            ParamKind.Vector3 => "Vector3 " + p.Name,
+            ParamKind.Vector2 => "Vector2 " + p.Name,
+            ParamKind.Complex => "Complex " + p.Name,
             _ => throw new InvalidOperationException(),
         };
 
@@ -462,7 +522,8 @@ namespace GradGen.Fuzzer.Tests
 
         // Tuple: a tuple or Pt local (Var.Point), read by element; Whole: a tuple or Pt parameter or foreach variable,
         // passed on whole; PtArr, PtSpan: a Pt[] (parameter or local) and a ReadOnlySpan<Pt> parameter.
-        private enum VT { D, F, I, Arr, Span, Mat, IntArr, Tuple, Whole, PtArr, PtSpan }
+        // V2, V3, Cx: a Vector2, Vector3 or Complex parameter or local (Numerics programs).
+        private enum VT { D, F, I, Arr, Span, Mat, IntArr, Tuple, Whole, PtArr, PtSpan, V2, V3, Cx }
 
         private sealed class Var
         {
@@ -532,11 +593,14 @@ namespace GradGen.Fuzzer.Tests
                     ParamKind.Matrix => VT.Mat,
                     ParamKind.PointArray => VT.PtArr,
                     ParamKind.PointSpan => VT.PtSpan,
+                    ParamKind.Vector3 => VT.V3,
+                    ParamKind.Vector2 => VT.V2,
+                    ParamKind.Complex => VT.Cx,
                     _ => VT.I,
                 };
                 // A scalar parameter may be overwritten (it is a local); a [NoDerivative] one may not (GG0005).
                 _scopes[0].Add(new Var { Name = p.Name, Type = type, IsParam = true, Writable = p.Kind is ParamKind.Double && _g.Chance(0.3) });
-                if (type == VT.F)
+                if (type is VT.F or VT.V2 or VT.V3)
                 {
                     UsesFloat = true;
                 }
@@ -630,6 +694,7 @@ namespace GradGen.Fuzzer.Tests
                 var tupleCallees = Callees.Where(c => c.Kind == CalleeKind.Tuple).ToList();
                 var pointArrays = OfType(VT.PtArr, VT.PtSpan);
                 var pointLocals = OfType(VT.PtArr).Where(v => v.Writable).ToList();
+                var numLocals = OfType(VT.V2, VT.V3, VT.Cx).Where(v => v.Writable).ToList();
                 bool inLoop = _loopDepth > 0;
 
                 // Weights: (what, weight)
@@ -658,6 +723,10 @@ namespace GradGen.Fuzzer.Tests
                     (19, _g._withArrays && _loopDepth == 0 ? 1.0 : 0),           // local Pt array
                     (20, pointLocals.Count > 0 ? (inLoop ? 4 : 2) : 0),          // Pt array element write
                     (21, pointArrays.Count > 0 ? 0.8 : 0),                       // Pt local from an element
+                    // System.Numerics values, only in Numerics programs (weight 0 elsewhere).
+                    (22, _g._withNumerics && _nest < 3 ? 1.2 : 0),                                     // a vector or Complex local
+                    (23, numLocals.Count > 0 ? (inLoop ? 3 : 1.5) : 0),                               // one updated
+                    (24, OfType(VT.V2, VT.V3, VT.Cx).Count > 0 && writableD.Count > 0 ? 1.5 : 0),     // a double from one
                 };
                 double total = choices.Sum(c => c.W);
                 double r = R.NextDouble() * total;
@@ -866,11 +935,230 @@ namespace GradGen.Fuzzer.Tests
                         Declare(name, VT.Tuple, true, point: true);
                         break;
                     }
+                    case 22:
+                        NumericLocal();
+                        break;
+                    case 23:
+                        NumericUpdate(numLocals[_g._more.Next(numLocals.Count)]);
+                        break;
+                    case 24:
+                    {
+                        var v = _g.Pick(writableD);
+                        Line(v.Name + (_g.MoreChance(0.5) ? " += " : " = 0.5 * " + v.Name + " + ") + NumScalar(2, false) + ";");
+                        break;
+                    }
                 }
             }
 
             private void Declare(string name, VT type, bool writable, bool point = false) =>
                 _scopes[_scopes.Count - 1].Add(new Var { Name = name, Type = type, Writable = writable, Point = point });
+
+            // ---- System.Numerics values (Numerics programs): every choice from the fifth stream, the reals in them from Expr.
+
+            /// <summary>
+            /// Known generator bug (found by this fuzzer): forward mode's tangent of Min/Max/Clamp/Abs whose operand is a
+            /// double→float conversion is the double tangent, uncast (<c>MathF.Min(0.5f, (float)u)</c> in a double method:
+            /// generated code does not compile, CS0266). While it stands, vector Min/Max/Abs/Clamp take vector variables only.
+            /// </summary>
+            private const bool AvoidMinMaxOfConversions = true;
+
+            private string Pick5(params string[] items) => items[_g._more.Next(items.Length)];
+
+            private Var? SomeNumeric(params VT[] types)
+            {
+                var vars = OfType(types);
+                return vars.Count == 0 ? null : vars[_g._more.Next(vars.Count)];
+            }
+
+            private static string TypeName(VT t) => t == VT.V3 ? "Vector3" : t == VT.V2 ? "Vector2" : "Complex";
+
+            private static int Dims(VT t) => t == VT.V3 ? 3 : 2;
+
+            /// <summary>A float in (-1, 1) or so from a real expression: vector components stay of order 1 (they are floats).</summary>
+            private string SmallFloat(int depth) => "(float)" + Squash(Expr(Math.Max(depth, 0)));
+
+            private string FloatScalar(int depth) => _g._more.Next(3) switch
+            {
+                0 => Pick5("0.5f", "0.25f", "1.5f", "-0.75f"),
+                1 => "(float)" + Bounded(Expr(Math.Max(depth, 0))),
+                _ => SmallFloat(depth),
+            };
+
+            private string NewVector(VT t, int depth) =>
+                "new " + TypeName(t) + "(" + string.Join(", ", Enumerable.Range(0, Dims(t)).Select(_ => SmallFloat(depth))) + ")";
+
+            /// <summary>A Vector2 or Vector3 value: its operators, static members and with, of values of order 1.</summary>
+            private string VecExpr(VT t, int depth)
+            {
+                _g._program.UsesFloat = true;
+                UsesFloat = true;
+                string tn = TypeName(t);
+                var own = OfType(t);
+                if (depth <= 0 || _g.MoreChance(0.2))
+                {
+                    return own.Count > 0 && _g.MoreChance(0.7) ? own[_g._more.Next(own.Count)].Name : NewVector(t, depth - 1);
+                }
+
+                string V() => VecExpr(t, depth - 1);
+                string MinMaxOperand() => AvoidMinMaxOfConversions ? own[_g._more.Next(own.Count)].Name : V();
+                string Named() => own.Count > 0 && _g.MoreChance(0.7) ? own[_g._more.Next(own.Count)].Name : NewVector(t, depth - 1);
+                switch (_g._more.Next(t == VT.V3 ? 14 : 13))
+                {
+                    case 0: return "(" + V() + " + " + V() + ")";
+                    case 1: return "(" + V() + " - " + V() + ")";
+                    case 2: return "(" + V() + " * " + V() + ")";
+                    case 3: return "(" + V() + " * " + FloatScalar(depth - 1) + ")";
+                    case 4: return "(" + FloatScalar(depth - 1) + " * " + V() + ")";
+                    case 5: return "(" + V() + " / (float)(2.0 + Math.Sin(" + Expr(depth - 1) + ")))";
+                    case 6: return "(-" + V() + ")";
+                    case 7: return tn + ".Lerp(" + V() + ", " + V() + ", (float)(0.5 + 0.4 * Math.Sin(" + Expr(depth - 1) + ")))";
+                    case 8 when !AvoidMinMaxOfConversions || own.Count > 0: return tn + "." + Pick5("Min", "Max") + "(" + MinMaxOperand() + ", " + MinMaxOperand() + ")";
+                    case 9 when !AvoidMinMaxOfConversions || own.Count > 0: return tn + ".Abs(" + MinMaxOperand() + ")";
+                    case 10: return tn + ".Normalize(" + Named() + " + new " + tn + "(3f" + (t == VT.V3 ? ", 0f, 0f" : ", 0f") + "))";
+                    case 11 when own.Count > 0: return "(" + own[_g._more.Next(own.Count)].Name + " with { " + Pick5("X", "Y") + " = " + SmallFloat(depth - 1) + " })";
+                    case 12: return "(" + tn + ".One * " + FloatScalar(depth - 1) + ")";
+                    case 13: return "Vector3.Cross(" + V() + ", " + V() + ")";
+                    default: return NewVector(t, depth - 1);
+                }
+            }
+
+            /// <summary>A Complex of order 1 made from reals.</summary>
+            private string NewComplex(int depth) => _g._more.Next(4) switch
+            {
+                0 => "new Complex(" + Squash(Expr(depth)) + ", " + Squash(Expr(depth)) + ")",
+                1 => "Complex.FromPolarCoordinates(0.5 + 0.4 * Math.Sin(" + Expr(depth) + "), " + Expr(depth) + ")",
+                2 => "(Complex)" + Squash(Expr(depth)),
+                _ => "(Complex.ImaginaryOne * " + Squash(Expr(depth)) + " + Complex.One)",
+            };
+
+            /// <summary>A Complex value: arithmetic with Complex and reals, and the functions GradGen writes out, away from their singularities.</summary>
+            private string CxExpr(int depth)
+            {
+                var own = OfType(VT.Cx);
+                if (depth <= 0 || _g.MoreChance(0.2))
+                {
+                    return own.Count > 0 && _g.MoreChance(0.7) ? own[_g._more.Next(own.Count)].Name : NewComplex(Math.Max(depth - 1, 0));
+                }
+
+                string Z() => CxExpr(depth - 1);
+                string E() => Expr(depth - 1);
+                switch (_g._more.Next(16))
+                {
+                    case 0: return "(" + Z() + " + " + Z() + ")";
+                    case 1: return "(" + Z() + " - " + Z() + ")";
+                    case 2: return "(" + Z() + " * " + Z() + ")";
+                    case 3: return "(" + Z() + " * " + Squash(E()) + ")";
+                    case 4: return "(" + Squash(E()) + " * " + Z() + ")";
+                    case 5: return "(" + Z() + " / new Complex(2.0 + Math.Sin(" + E() + "), 0.5 * Math.Cos(" + E() + ")))";
+                    case 6: return "(" + Z() + " / " + Positive(E()) + ")";
+                    case 7: return "(-" + Z() + ")";
+                    case 8: return "Complex.Conjugate(" + Z() + ")";
+                    case 9: return "Complex.Exp(" + Z() + " * 0.3)";
+                    case 10: return "Complex.Log(" + Z() + " + 3.5)";
+                    case 11: return "Complex.Sqrt(" + Z() + " + 3.5)";
+                    case 12: return "Complex.Pow(" + Z() + " + 3.5, " + Lit(0.3 + R.Next(4) * 0.4) + ")";
+                    case 13: return "Complex.Pow(" + Z() + " + 3.5, " + Z() + " * 0.3)";
+                    case 14: return "Complex.Reciprocal(" + Z() + " + 3.5)";
+                    default: return "Complex." + Pick5("Sin", "Cos") + "(" + Z() + " * 0.5)";
+                }
+            }
+
+            /// <summary>A real read from a vector or Complex in scope; in a condition or a ?: branch only a field.</summary>
+            private string NumScalar(int depth, bool restricted)
+            {
+                var u = SomeNumeric(VT.V2, VT.V3, VT.Cx)!;
+                if (u.Type == VT.Cx)
+                {
+                    if (restricted)
+                    {
+                        return u.Name + Pick5(".Real", ".Imaginary");
+                    }
+
+                    switch (_g._more.Next(7))
+                    {
+                        case 0: return u.Name + ".Real";
+                        case 1: return u.Name + ".Imaginary";
+                        case 2: return u.Name + ".Magnitude";
+                        case 3: return u.Name + ".Phase";
+                        case 4: return "Complex.Abs(" + u.Name + ")";
+                        case 5: return "Complex.Conjugate(" + u.Name + ").Imaginary";
+                        default: return "(" + CxExpr(Math.Max(depth - 1, 0)) + ")" + Pick5(".Real", ".Imaginary");
+                    }
+                }
+
+                UsesFloat = true;
+                string tn = TypeName(u.Type);
+                string field = Pick5(".X", ".Y", u.Type == VT.V3 ? ".Z" : ".X");
+                if (restricted)
+                {
+                    return "(double)" + u.Name + field;
+                }
+
+                var others = OfType(u.Type).Where(v => v != u).ToList();
+                switch (_g._more.Next(7))
+                {
+                    case 0: return "(double)" + u.Name + field;
+                    case 1: return "(double)" + tn + ".Dot(" + u.Name + ", " + VecExpr(u.Type, Math.Max(depth - 1, 0)) + ")";
+                    case 2: return "(double)" + u.Name + ".Length()";
+                    case 3: return "(double)" + u.Name + ".LengthSquared()";
+                    case 4 when others.Count > 0: return "(double)" + tn + ".Distance(" + u.Name + ", " + others[_g._more.Next(others.Count)].Name + ")";
+                    case 4: return "(double)" + tn + ".DistanceSquared(" + u.Name + ", " + VecExpr(u.Type, Math.Max(depth - 1, 0)) + ")";
+                    case 5: return "(double)(" + VecExpr(u.Type, Math.Max(depth - 1, 0)) + ")" + field;
+                    default: return "(double)" + u.Name + field + " * " + Expr(Math.Max(depth - 1, 0));
+                }
+            }
+
+            /// <summary>A new Vector2, Vector3 or Complex local (the types the program has).</summary>
+            private void NumericLocal()
+            {
+                VT t = _g._numVectors && (!_g._numComplex || _g.MoreChance(0.5)) ? (_g.MoreChance(0.7) ? VT.V3 : VT.V2) : VT.Cx;
+                var name = Fresh(t == VT.Cx ? "zc" : "vv");
+                Line(TypeName(t) + " " + name + " = " + (t == VT.Cx ? CxExpr(2) : VecExpr(t, 2)) + ";");
+                Declare(name, t, true);
+            }
+
+            /// <summary>A vector or Complex local updated, by forms that keep it of order 1 when repeated in a loop.</summary>
+            private void NumericUpdate(Var v)
+            {
+                if (v.Type == VT.Cx)
+                {
+                    switch (_g._more.Next(6))
+                    {
+                        case 0: Line(v.Name + " = " + v.Name + " * Complex.FromPolarCoordinates(0.6, " + Expr(1) + ") + " + NewComplex(1) + ";"); break;
+                        case 1: Line(v.Name + " += (" + NewComplex(1) + " - " + v.Name + ") * 0.25;"); break;
+                        case 2: Line(v.Name + " *= " + Bounded(Expr(1)) + ";"); break;
+                        case 3: Line(v.Name + " /= new Complex(2.0 + Math.Sin(" + Expr(1) + "), 0.5);"); break;
+                        case 4: Line(v.Name + " = Complex.Sqrt(" + v.Name + " * 0.5 + 3.5);"); break;
+                        default: Line(v.Name + " = " + v.Name + " * 0.5 + " + CxExpr(1) + " * 0.25;"); break;
+                    }
+
+                    return;
+                }
+
+                string tn = TypeName(v.Type);
+                var others = OfType(v.Type).Where(o => o != v).ToList();
+                switch (_g._more.Next(7))
+                {
+                    case 0: Line(v.Name + " = " + v.Name + " * " + "(float)" + Bounded(Expr(1)) + " + " + NewVector(v.Type, 1) + " * 0.5f;"); break;
+                    case 1: Line(v.Name + " += (" + NewVector(v.Type, 1) + " - " + v.Name + ") * 0.25f;"); break;
+                    case 2: Line(v.Name + " = " + v.Name + " with { " + Pick5("X", "Y") + " = " + SmallFloat(1) + " };"); break;
+                    case 3 when others.Count > 0: Line(v.Name + " = " + tn + ".Lerp(" + v.Name + ", " + others[_g._more.Next(others.Count)].Name + ", 0.3f);"); break;
+                    case 4: Line(v.Name + " = " + tn + ".Normalize(" + v.Name + " + new " + tn + "(3f" + (v.Type == VT.V3 ? ", 0f, 0f" : ", 0f") + "));"); break;
+                    case 5: Line(v.Name + " *= " + Pick5("0.5f", "0.9f", "(float)" + Bounded(Expr(1))) + ";"); break;
+                    default:
+                        if (AvoidMinMaxOfConversions)
+                        {
+                            Line(v.Name + " += " + VecExpr(v.Type, 1) + " * 0.5f;");
+                            Line(v.Name + " = " + tn + ".Clamp(" + v.Name + ", -" + tn + ".One, " + tn + ".One);");
+                        }
+                        else
+                        {
+                            Line(v.Name + " = " + tn + ".Clamp(" + v.Name + " + " + VecExpr(v.Type, 1) + " * 0.5f, -" + tn + ".One, " + tn + ".One);");
+                        }
+
+                        break;
+                }
+            }
 
             /// <summary>In 7 of 10 cases, fills the new local array <paramref name="name"/> in a loop over its indices, each element a new <paramref name="value"/>.</summary>
             private void MaybeFill(string name, Func<string> value)
@@ -1278,6 +1566,12 @@ namespace GradGen.Fuzzer.Tests
 
             private string Expr(int depth, bool noTupleElements = false)
             {
+                // A real from a vector or Complex value, where the program has them (drawn from the fifth stream only there).
+                if (_g._withNumerics && OfType(VT.V2, VT.V3, VT.Cx).Count > 0 && _g.MoreChance(0.12))
+                {
+                    return NumScalar(depth, noTupleElements);
+                }
+
                 if (depth <= 0 || Chance(0.25))
                 {
                     return Leaf(noTupleElements);

@@ -116,6 +116,9 @@ namespace GradGen.Fuzzer.Tests
             Higher = p.Higher,
             UsesPoint = p.UsesPoint,
             PointOperators = p.PointOperators,
+            Feature = p.Feature,
+            GenericEntry = p.GenericEntry,
+            SingleCheck = p.SingleCheck,
             Params = p.Params,
             Source = source,
         };
