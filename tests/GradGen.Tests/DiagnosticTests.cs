@@ -496,8 +496,12 @@ namespace GradGen.Tests
             // name, body of Bad(double x, int n) with the construct marked, message fragment
             { "TryCatch", "{|GG0005:try { return Math.Log(x); } catch { return 0; }|}", "'try'" },
             { "TryFinally", "double y = 0; {|GG0005:try { y = x * x; } finally { y += 1; }|} return y;", "'try'" },
-            { "ThrowStatement", "if (x < 0) {|GG0005:throw new ArgumentOutOfRangeException(nameof(x));|} return x * x;", "'throw'" },
-            { "ThrowExpression", "return x >= 0 ? x * x : {|GG0005:throw new ArgumentOutOfRangeException(nameof(x))|};", "'throw'" },
+            { "ThrowInsideABranch", "return x >= 0 ? (x > 1 ? x * x : {|GG0005:throw new ArgumentOutOfRangeException(nameof(x))|}) : x;", "throw expression" },
+            { "ThrowInCondition", "if ((x > 0 ? x : {|GG0005:throw new ArgumentException()|}) > 1) return x; return -x;", "throw expression" },
+            { "CoalesceThrowOnACall", "return x * ({|GG0005:Clone(Weights)|} ?? throw new ArgumentNullException()).Length;", "'?? throw'" },
+            { "DifferentiableCallInAMessage", "if (n > 3) throw {|GG0005:new ArgumentException(Twice(x).ToString())|}; return x;", "thrown exception" },
+            { "DeclarationPattern", "return x is {|GG0005:var y|} ? y * x : 0;", "pattern" },
+            { "SwitchArmDeclaringAVariable", "return n switch { {|GG0005:var k|} when k > 2 => x, _ => -x };", "declares a variable" },
             { "Lambda", "Func<double> one = {|GG0005:() => 1.0|}; return x * one();", "lambda" },
             { "ForEachOverList", "double s = 0; {|GG0005:foreach (var k in WeightList) s += k * x;|} return s;", "'foreach'" },
             { "Goto", "double y = x; if (n > 0) {|GG0005:goto done;|} y = y * x; done: return y;", "'goto'" },
@@ -505,14 +509,11 @@ namespace GradGen.Tests
             { "UsingStatement", "double y; {|GG0005:using (var s = new System.IO.MemoryStream()) { y = x * x; }|} return y;", "'using'" },
             { "UsingDeclaration", "{|GG0005:using var s = new System.IO.MemoryStream();|} return x * x;", "'using'" },
             { "ObjectCreation", "var r = {|GG0005:new Random(n)|}; return x * r.NextDouble();", "creating an object" },
-            { "RemainderOnDouble", "return {|GG0005:x % 2.0|};", "'%'" },
-            { "CompoundRemainderOnDouble", "double y = x; {|GG0005:y %= 2.0|}; return y;", "'%'" },
             { "BreakInMiddleOfSwitchSection", "double y = 0; switch (n) { case 0: if (x > 0) {|GG0005:break;|} y = x; break; default: y = 2 * x; break; } return y;", "switch section" },
             { "ReadAndModifyInOneStatement", "double a = x; {|GG0005:a = a++;|} return a * x;", "'a'" },
             { "ReadAndIncrementInOneExpression", "double a = x; {|GG0005:double b = a++ * a;|} return b;", "'a'" },
             { "LocalFunction", "{|GG0005:static double Sq(double v) => v * v;|} return x * Sq(2.0);", "local function" },
             { "AssignmentInCondition", "double y = 0; if (({|GG0005:y = x|}) > 0) return y; return -x;", "assignment" },
-            { "StringInterpolation", "string s = {|GG0005:$\"{n}\"|}; return x * s.Length;", "interpolated" },
             { "LongIndex", "double s = 0; for (long i = 0; i < Weights.Length; i++) s += Weights[{|GG0005:i|}] * x; return s;", "index of type 'long'" },
             { "ForEachConversion", "double s = 0; foreach ({|GG0005:float|} w in Weights) s += w * x; return s;", "foreach variable of type 'float'" },
             { "Dynamic", "dynamic k = {|GG0005:n|}; return {|GG0005:x * k|};", "'dynamic'" },
@@ -521,6 +522,8 @@ namespace GradGen.Tests
         private static string ConstructSource(string body) => Source(@"
         private static readonly object Gate = new object();
         private static readonly double[] Weights = { 1.0, 2.0 };
+        private static double[] Clone(double[] a) => a;
+        [Differentiable] private static double Twice(double v) => 2 * v;
         private static readonly System.Collections.Generic.List<double> WeightList = new System.Collections.Generic.List<double> { 1.0, 2.0 };
 
         [Differentiable]
@@ -827,7 +830,7 @@ namespace GradGen.Tests
         {
             // The error, and at the one call of the broken overload, GG0013.
             var v = await VerifyAsync(Source(@"
-        [Differentiable] public static double Sq(double x) => {|GG0005:x % 2.0|};
+        [Differentiable] public static double Sq(double x) => x is {|GG0005:var v|} ? v : 0;
         [Differentiable] public static double Sq(double x, double y) => x * y;
         [Differentiable] public static double CallsValidOverload(double x) => Sq(x, x) + 1;
         [Differentiable] public static double CallsBrokenOverload(double x) => {|GG0013:Sq(x)|} + 1;"));
@@ -903,7 +906,7 @@ namespace GradGen.Tests
         {
             {|GG0004:Total|} = x;
             double y = {|GG0003:Helper(x)|};
-            return {|GG0005:y % 2.0|};
+            return y is {|GG0005:var v|} ? v : 0;
         }"));
 
         [Fact]
@@ -911,7 +914,7 @@ namespace GradGen.Tests
         {
             var v = await VerifyAsync(Source(@"
         [Differentiable] public static double Before(double x) => x * x;
-        [Differentiable] public static double Bad(double x) => {|GG0005:x % 2.0|};
+        [Differentiable] public static double Bad(double x) => x is {|GG0005:var v|} ? v : 0;
         [Differentiable] public static double After(double x) => 2 * x;"));
             Assert.Equal(3.0, Gradient(v.Assembly, "Before", 1.5).Gradient[0]);
             Assert.Equal(2.0, Gradient(v.Assembly, "After", 1.5).Gradient[0]);

@@ -41,6 +41,9 @@ namespace GradGen.Generator.AD
                     return new[] { Rule(b.Left, d => Mul(d, b.Right)), Rule(b.Right, d => Mul(b.Left, d)) };
                 case Binary { Op: BinaryOp.Divide } b:
                     return new[] { Rule(b.Left, d => Div(d, b.Right)), Rule(b.Right, d => Neg(Div(Mul(d, y), b.Right))) };
+                case Binary { Op: BinaryOp.Remainder } r when Types.IsReal(t):
+                    // a % b = a − trunc(a / b)·b, C#'s remainder of reals: ∂a = 1, ∂b = −trunc(a / b) (between the jumps).
+                    return new[] { Rule(r.Left, d => d), Rule(r.Right, d => Neg(Mul(d, Math(MathFunction.Truncate, t, Div(r.Left, r.Right))))) };
                 case Intrinsic i:
                     return OfFunction(i, y, t);
                 default:

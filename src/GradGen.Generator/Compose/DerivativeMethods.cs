@@ -250,13 +250,18 @@ namespace GradGen.Generator.Compose
             .Concat(derivatives.Select(d => d.Prefix).SelectMany(prefix => DerivativeSignatures.Declared(model.Parameters).Where(p => p.Wrt && p.Type.Element is not null).Select(parameter =>
             {
                 var derivative = DerivativeNames.Parameter(prefix, parameter.Name);
+                var value = new Var(parameter.Type, parameter.Name);
                 return Types.IsMatrix(parameter.Type)
                     ? new ThrowIf(
-                        new Binary(Types.Bool, BinaryOp.Or, new Binary(Types.Bool, BinaryOp.Or, new Binary(Types.Bool, BinaryOp.Equal, new Var(parameter.Type, derivative), new Const(Types.Object, "null", null)), new Binary(Types.Bool, BinaryOp.NotEqual, Build.LengthOf(new Var(parameter.Type, derivative), 0), Build.LengthOf(new Var(parameter.Type, parameter.Name), 0))), new Binary(Types.Bool, BinaryOp.NotEqual, Build.LengthOf(new Var(parameter.Type, derivative), 1), Build.LengthOf(new Var(parameter.Type, parameter.Name), 1))),
+                        new Binary(Types.Bool, BinaryOp.Or, new Binary(Types.Bool, BinaryOp.Or, new Binary(Types.Bool, BinaryOp.Equal, new Var(parameter.Type, derivative), Null), new Binary(Types.Bool, BinaryOp.NotEqual, Build.LengthOf(new Var(parameter.Type, derivative), 0), Build.LengthOf(value, 0))), new Binary(Types.Bool, BinaryOp.NotEqual, Build.LengthOf(new Var(parameter.Type, derivative), 1), Build.LengthOf(value, 1))),
                         $"{derivative} must have the shape of {parameter.Name}.",
                         derivative)
+                    // A null array asks nothing of its derivative: the method's own code says what null means (often its
+                    // own ArgumentNullException, which generated methods then throw as the method does).
                     : new ThrowIf(
-                        new Binary(Types.Bool, BinaryOp.NotEqual, new Member(Types.Int, new Var(parameter.Type, derivative), null, "Length"), new Member(Types.Int, new Var(parameter.Type, parameter.Name), null, "Length")),
+                        parameter.Type is ArrayType
+                            ? Build.Shapes("LengthMismatch", EquatableArray.Of<Expr>(value, new Var(parameter.Type, derivative)))
+                            : new Binary(Types.Bool, BinaryOp.NotEqual, new Member(Types.Int, new Var(parameter.Type, derivative), null, "Length"), new Member(Types.Int, value, null, "Length")),
                         $"{derivative} must have the length of {parameter.Name}.",
                         derivative);
             }))).ToList();

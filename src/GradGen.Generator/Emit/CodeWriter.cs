@@ -61,8 +61,11 @@ namespace GradGen.Generator.Emit
                     break;
                 case ThrowIf t:
                     writer.Open($"if ({Expression(t.Condition)})");
-                    writer.Line($"throw new global::System.ArgumentException({Literal(t.Message)}, nameof({t.Parameter}));");
+                    Statement(writer, Throw.Argument(t.Message, t.Parameter));
                     writer.Close();
+                    break;
+                case Throw t:
+                    writer.Line($"throw {Expression(t.Exception)};");
                     break;
                 case If i:
                     IfChain(writer, i, "if");
@@ -142,6 +145,7 @@ namespace GradGen.Generator.Emit
             AggregateValue { Type: StructType structure } s => Construct(structure, new Queue<string>(s.Items.Select(Expression))),
             AggregateValue t => $"({Arguments(t.Items)})",
             Index i => $"{Dereferenced(i.Collection)}[{Arguments(i.Indices)}]",
+            New n => $"new {n.Type}({Arguments(n.Args)})",
             NewArray n => $"{(n.OnStack ? "stackalloc" : "new")} {n.ElementType}[{Arguments(n.Lengths)}]",
             TapeOp t => Tape(t),
             _ => throw Unknown(expr),
@@ -218,7 +222,5 @@ namespace GradGen.Generator.Emit
             : Types.IsReal(type) ? Literals.Text(type, 0)
             : type == Types.Int || type == Types.Long ? "0"
             : "default!";
-
-        private static string Literal(string text) => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);
     }
 }

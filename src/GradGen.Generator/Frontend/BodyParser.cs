@@ -177,6 +177,9 @@ namespace GradGen.Generator.Frontend
                 case IForEachLoopOperation loop when ForEachCollection(loop) is { } collection:
                     ParseForEach(loop, collection, output);
                     break;
+                case IThrowOperation thrown:
+                    output.Add(new Throw(Line(op), ParseThrown(thrown)));
+                    break;
                 case IEmptyOperation:
                     break;
                 case ILabeledOperation labeled:
@@ -335,6 +338,9 @@ namespace GradGen.Generator.Frontend
                     break;
                 case IDeconstructionAssignmentOperation deconstruction:
                     ParseDeconstruction(deconstruction, output);
+                    break;
+                case IThrowOperation thrown:
+                    output.Add(new Throw(Line(op), ParseThrown(thrown)));
                     break;
                 case IAssignmentOperation or IIncrementOrDecrementOperation:
                     if (ParseAssignment(op) is { } assign)
@@ -633,13 +639,8 @@ namespace GradGen.Generator.Frontend
 
         private void ParseSwitch(ISwitchOperation switchOp, List<Stmt> output)
         {
+            // A switch steers: on a real value too, whose derivative flows around it.
             var value = ParseExpression(switchOp.Value);
-            if (Types.IsReal(value.Type))
-            {
-                Unsupported(switchOp.Value, "a switch on a floating-point value", "use if/else");
-                return;
-            }
-
             Var subject;
             if (value is Var v)
             {
@@ -667,11 +668,17 @@ namespace GradGen.Generator.Frontend
                             isDefault = true;
                             break;
                         case ISingleValueCaseClauseOperation single:
-                            var test = new Binary(Types.Bool, BinaryOp.Equal, subject, ParseExpression(single.Value));
-                            condition = condition is null ? test : new Binary(Types.Bool, BinaryOp.Or, condition, test);
+                            condition = Either(condition, new Binary(Types.Bool, BinaryOp.Equal, subject, ParseExpression(single.Value)));
+                            break;
+                        case IPatternCaseClauseOperation { Pattern: IDiscardPatternOperation, Guard: null }:
+                            isDefault = true;
+                            break;
+                        case IPatternCaseClauseOperation patternClause:
+                            var matches = Matches(subject, patternClause.Pattern);
+                            condition = Either(condition, patternClause.Guard is { } guard ? new Binary(Types.Bool, BinaryOp.And, matches, ParseExpression(guard)) : matches);
                             break;
                         default:
-                            Unsupported(clause, "a pattern case label", "use constant case labels");
+                            Unsupported(clause, "this case label", "use constant and pattern case labels");
                             break;
                     }
                 }
@@ -705,6 +712,8 @@ namespace GradGen.Generator.Frontend
                 output.Add(statement);
             }
         }
+
+        private static Expr Either(Expr? condition, Expr test) => condition is null ? test : new Binary(Types.Bool, BinaryOp.Or, condition, test);
 
         /// <summary>A switch section's statements without the break that ends it, also when it ends a trailing block.</summary>
         private static ImmutableArray<IOperation> WithoutFinalBreak(ImmutableArray<IOperation> statements, ILabelSymbol exit)
@@ -741,7 +750,7 @@ namespace GradGen.Generator.Frontend
         {
             if (op is IThrowOperation)
             {
-                Unsupported(op, "'throw'", "validate inputs in a wrapper method that calls the differentiable one");
+                Unsupported(op, "a throw expression other than a branch of ?: or the right of ??", "throw from an if statement");
                 return Placeholder;
             }
 
@@ -818,6 +827,27 @@ namespace GradGen.Generator.Frontend
                     return ParseBinary(binary);
                 case IUnaryOperation unary:
                     return ParseUnary(unary);
+                case IConditionalOperation conditional when (Thrown(conditional.WhenTrue) ?? Thrown(conditional.WhenFalse)) is { } thrown:
+                    var throwsOnTrue = Thrown(conditional.WhenTrue) is not null;
+                    var decision = ParseExpression(conditional.Condition);
+                    HoistThrow(thrown, throwsOnTrue ? decision : Not(decision), ParseThrown(thrown));
+                    return ParseExpression(throwsOnTrue ? conditional.WhenFalse! : conditional.WhenTrue);
+                case ICoalesceOperation coalesce when Thrown(coalesce.WhenNull) is { } thrown:
+                    var checkedValue = ParseExpression(coalesce.Value);
+                    if (checkedValue is not Var)
+                    {
+                        Unsupported(coalesce.Value, "'?? throw' after anything but a variable", "check the variable it is assigned to");
+                        return Placeholder;
+                    }
+
+                    HoistThrow(thrown, Build.Compare(BinaryOp.Equal, checkedValue, new Const(checkedValue.Type, "null", null)), ParseThrown(thrown));
+                    return checkedValue;
+                case IInterpolatedStringOperation interpolated:
+                    return ParseInterpolated(interpolated);
+                case IIsPatternOperation isPattern:
+                    return Matches(Subject(isPattern.Value, Tests(isPattern.Pattern) > 1), isPattern.Pattern);
+                case ISwitchExpressionOperation switchExpression:
+                    return ParseSwitchExpression(switchExpression);
                 case IConditionalOperation conditional when conditional.WhenFalse is not null:
                     var test = ParseExpression(conditional.Condition);
                     conditionalDepth++;
@@ -841,6 +871,216 @@ namespace GradGen.Generator.Frontend
                     Unsupported(op, Describe(op), "rewrite it with arithmetic, locals and calls");
                     return Placeholder;
             }
+        }
+
+        private static IThrowOperation? Thrown(IOperation? operation) => operation switch
+        {
+            IThrowOperation thrown => thrown,
+            IConversionOperation { Operand: IThrowOperation thrown } => thrown,
+            _ => null,
+        };
+
+        /// <summary>
+        /// The throw of <c>c ? v : throw e</c>, <c>v ?? throw e</c> or a switch arm as <c>if (<paramref name="condition"/>) throw e;</c>
+        /// just before the statement, which then reads <c>v</c>: where nothing may run first (a condition, a branch of ?:), reported.
+        /// </summary>
+        private void HoistThrow(IOperation at, Expr condition, Expr exception)
+        {
+            var hoisted = Hoisted;
+            hoisted.Add(new If(Line(at), condition, EquatableArray.Of<Stmt>(new Throw(Line(at), exception)), EquatableArray<Stmt>.Empty));
+            CannotHoist(hoisted, at, "a throw expression");
+        }
+
+        private static Expr Not(Expr condition) => new Unary(Types.Bool, UnaryOp.Not, condition);
+
+        /// <summary>
+        /// The value a pattern or switch tests, read as often as it has tests: a variable or constant as it is, anything
+        /// else computed once into a local just before the statement (reported where nothing may run first).
+        /// </summary>
+        private Expr Subject(IOperation value, bool readAgain)
+        {
+            var subject = ParseExpression(value);
+            if (!readAgain || subject is Leaf || subject is Member { Receiver: null or Leaf })
+            {
+                return subject;
+            }
+
+            var local = new Var(subject.Type, context.Names.Fresh("subject"));
+            Locals.Add(local);
+            var hoisted = Hoisted;
+            hoisted.Add(new Assign(Line(value), local, AssignOp.Set, subject));
+            return CannotHoist(hoisted, value, "the value a pattern tests") ? Placeholder : local;
+        }
+
+        /// <summary>How many times a pattern reads the value it tests.</summary>
+        private static int Tests(IPatternOperation pattern) => pattern switch
+        {
+            IBinaryPatternOperation binary => Tests(binary.LeftPattern) + Tests(binary.RightPattern),
+            INegatedPatternOperation negated => Tests(negated.Pattern),
+            IDiscardPatternOperation => 0,
+            _ => 1,
+        };
+
+        /// <summary>
+        /// Whether <paramref name="subject"/> matches <paramref name="pattern"/>, as a condition: constant (NaN by IsNaN, as
+        /// C# matches it), relational, <c>not</c>, <c>and</c>, <c>or</c>, discard, and a type pattern of the value's own type.
+        /// </summary>
+        private Expr Matches(Expr subject, IPatternOperation pattern)
+        {
+            switch (pattern)
+            {
+                case IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: double or float } constant } when double.IsNaN(System.Convert.ToDouble(constant.Value, CultureInfo.InvariantCulture)):
+                    return new Call(Types.Bool, null, subject.Type.ToString(), "IsNaN", EquatableArray.Of(subject));
+                case IConstantPatternOperation constant:
+                    return Build.Compare(BinaryOp.Equal, subject, ParseExpression(constant.Value));
+                case IRelationalPatternOperation relational when BinaryOperator(relational.OperatorKind) is { } comparison:
+                    return Build.Compare(comparison, subject, ParseExpression(relational.Value));
+                case INegatedPatternOperation negated:
+                    return Not(Matches(subject, negated.Pattern));
+                case IBinaryPatternOperation binary:
+                    var left = Matches(subject, binary.LeftPattern);
+                    return new Binary(Types.Bool, binary.OperatorKind == BinaryOperatorKind.Or ? BinaryOp.Or : BinaryOp.And, left, Matches(subject, binary.RightPattern));
+                case IDiscardPatternOperation:
+                    return True;
+                case ITypePatternOperation { MatchedType: { IsValueType: true } matched } when SymbolEqualityComparer.Default.Equals(matched, pattern.InputType) && matched.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T:
+                    return True;
+                default:
+                    Unsupported(pattern, "this pattern", "use constant, relational, not, and, or and discard patterns, or if/else");
+                    return Placeholder;
+            }
+        }
+
+        /// <summary>
+        /// <c>v switch { p1 =&gt; a, p2 when g =&gt; b, _ =&gt; c }</c> as <c>m1 ? a : m2 &amp;&amp; g ? b : c</c>. An arm that throws
+        /// is an if statement before the one holding the switch, taken when no arm before it matched and it does; with no
+        /// catch-all last arm, C#'s SwitchExpressionException is thrown that way for a value no arm matches.
+        /// </summary>
+        private Expr ParseSwitchExpression(ISwitchExpressionOperation switchExpression)
+        {
+            var arms = switchExpression.Arms;
+            var subject = Subject(switchExpression.Value, arms.Sum(a => Tests(a.Pattern)) > 1);
+            Expr? matchedBefore = null;
+            var values = new List<(Expr Condition, IOperation Value)>();
+            foreach (var arm in arms)
+            {
+                if (!arm.Locals.IsEmpty)
+                {
+                    Unsupported(arm.Pattern, "a switch arm that declares a variable", "test the value itself");
+                    return Placeholder;
+                }
+
+                var condition = Matches(subject, arm.Pattern);
+                if (arm.Guard is { } guard)
+                {
+                    condition = new Binary(Types.Bool, BinaryOp.And, condition, ParseExpression(guard));
+                }
+
+                if (Thrown(arm.Value) is { } thrown)
+                {
+                    HoistThrow(arm, matchedBefore is null ? condition : new Binary(Types.Bool, BinaryOp.And, Not(matchedBefore), condition), ParseThrown(thrown));
+                }
+                else
+                {
+                    values.Add((condition, arm.Value));
+                }
+
+                matchedBefore = matchedBefore is null ? condition : new Binary(Types.Bool, BinaryOp.Or, matchedBefore, condition);
+            }
+
+            if (arms.Last() is not { Pattern: IDiscardPatternOperation, Guard: null } && matchedBefore is not null)
+            {
+                HoistThrow(switchExpression, Not(matchedBefore), new New(new NamedType("global::System.Runtime.CompilerServices.SwitchExpressionException"), EquatableArray.Of(subject)));
+            }
+
+            if (values.Count == 0)
+            {
+                Unsupported(switchExpression, "a switch expression every arm of which throws", "throw from an if statement");
+                return Placeholder;
+            }
+
+            // Each value is computed only where its arm is taken; when every other case throws, the last one needs no test.
+            conditionalDepth += values.Count > 1 ? 1 : 0;
+            var parsed = values.Select(v => (v.Condition, Value: ParseExpression(v.Value))).ToList();
+            conditionalDepth -= values.Count > 1 ? 1 : 0;
+            var result = parsed[parsed.Count - 1].Value;
+            for (var i = parsed.Count - 2; i >= 0; i--)
+            {
+                result = new Conditional(TypeNames.Of(switchExpression.Type!), parsed[i].Condition, parsed[i].Value, result);
+            }
+
+            return result;
+        }
+
+        /// <summary>
+        /// The exception a throw makes. No derivative flows into an exception, so what it is made from (a value in its
+        /// message, <c>x.ToString()</c>, an interpolated string) is neither differentiated nor checked; a derivative a
+        /// [Differentiable] call there would need is reported.
+        /// </summary>
+        private Expr ParseThrown(IThrowOperation thrown)
+        {
+            if (thrown.Exception is null)
+            {
+                Unsupported(thrown, "'throw;'", "throw an exception");
+                return Placeholder;
+            }
+
+            var (plain, conversions, piecewise, noDerivative, differentiable) =
+                (PlainCalls.Count, Conversions.Count, PiecewiseConstantCalls.Count, NoDerivativeArguments.Count, DifferentiableCalls.Count);
+            var exception = Unwrapped(thrown.Exception) is IObjectCreationOperation { Initializer: null, Type: { } type } creation
+                && creation.Arguments.All(a => a.ArgumentKind != ArgumentKind.ParamArray && a.Parameter?.RefKind is null or RefKind.None)
+                    ? new New(TypeNames.Of(type), creation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => ParseExpression(a.Value)).ToEquatableArray())
+                    : ParseExpression(thrown.Exception);
+            if (DifferentiableCalls.Count > differentiable)
+            {
+                Unsupported(thrown.Exception, "a [Differentiable] call in a thrown exception", "compute the value into a local first");
+            }
+
+            PlainCalls.RemoveRange(plain, PlainCalls.Count - plain);
+            Conversions.RemoveRange(conversions, Conversions.Count - conversions);
+            PiecewiseConstantCalls.RemoveRange(piecewise, PiecewiseConstantCalls.Count - piecewise);
+            NoDerivativeArguments.RemoveRange(noDerivative, NoDerivativeArguments.Count - noDerivative);
+            return exception;
+        }
+
+        /// <summary>
+        /// <c>$"a {x:F2} b"</c> as <c>string.Format("a {0:F2} b", x)</c>, the same text (both format with the current
+        /// culture): a plain call, which a derivative may not flow into outside a thrown exception's message.
+        /// </summary>
+        private Expr ParseInterpolated(IInterpolatedStringOperation interpolated)
+        {
+            var format = new System.Text.StringBuilder();
+            var args = new List<Expr>();
+            foreach (var part in interpolated.Parts)
+            {
+                switch (part)
+                {
+                    case IInterpolatedStringTextOperation { Text.ConstantValue.Value: string text }:
+                        format.Append(text.Replace("{", "{{").Replace("}", "}}"));
+                        break;
+                    case IInterpolationOperation hole:
+                        format.Append('{').Append(args.Count);
+                        if (hole.Alignment is { ConstantValue: { HasValue: true, Value: var alignment } })
+                        {
+                            format.Append(',').Append(System.Convert.ToString(alignment, CultureInfo.InvariantCulture));
+                        }
+
+                        if (hole.FormatString is { ConstantValue.Value: string specifier })
+                        {
+                            format.Append(':').Append(specifier);
+                        }
+
+                        format.Append('}');
+                        args.Add(ParseExpression(hole.Expression));
+                        break;
+                    default:
+                        Unsupported(part, "this part of an interpolated string", "use string.Format");
+                        return Placeholder;
+                }
+            }
+
+            var call = new Call(Types.String, null, "string", "Format", args.Prepend(new Const(Types.String, SymbolDisplay.FormatLiteral(format.ToString(), quote: true), null)).ToEquatableArray());
+            PlainCalls.Add((call, interpolated.Syntax.GetLocation(), "string interpolation", true, new List<(Expr, string, bool)>()));
+            return call;
         }
 
         /// <summary>A parameter of the method being differentiated (of either part of a partial method).</summary>
@@ -945,9 +1185,10 @@ namespace GradGen.Generator.Frontend
 
         private void CheckRemainder(BinaryOp op, IrType type, IOperation operation)
         {
-            if (op == BinaryOp.Remainder && Types.IsReal(type))
+            if (op == BinaryOp.Remainder && type is TypeParameterType { Interfaces: var interfaces } generic && !interfaces.Contains("IFloatingPoint"))
             {
-                Unsupported(operation, "the remainder operator '%' on floating-point values", "use Math.Floor or an integer remainder");
+                // Its derivative truncates a / b.
+                Unsupported(operation, $"'%' on {generic} where {generic} is not IFloatingPoint<{generic}>, which its derivative needs", $"add IFloatingPoint<{generic}> to the constraints of {generic}");
             }
         }
 
@@ -1300,7 +1541,6 @@ namespace GradGen.Generator.Frontend
             var (what, instead) = op switch
             {
                 ITryOperation => ("'try'/'catch'/'finally'", "check inputs before the computation instead"),
-                IThrowOperation or IExpressionStatementOperation { Operation: IThrowOperation } => ("'throw'", "validate inputs in a wrapper method that calls the differentiable one"),
                 IUsingOperation or IUsingDeclarationOperation => ("'using'", "keep resources out of differentiable code"),
                 ILockOperation => ("'lock'", "keep synchronization out of differentiable code"),
                 IBranchOperation => ("'goto'", "use loops, break and continue"),
@@ -1320,8 +1560,6 @@ namespace GradGen.Generator.Frontend
             ITranslatedQueryOperation => "a LINQ query",
             IObjectCreationOperation => "creating an object",
             IArrayCreationOperation => "an array initializer",
-            IThrowOperation => "'throw'",
-            IInterpolatedStringOperation => "an interpolated string",
             _ => $"'{op.Syntax.ToString().Split('\n')[0].Trim()}'",
         };
 

@@ -220,10 +220,13 @@ namespace GradGen.Generator.Frontend
                 ? parameter
                 : null;
 
-        /// <summary><c>T.CreateChecked</c>, <c>CreateTruncating</c> or <c>CreateSaturating</c> to a real: a numeric conversion.</summary>
+        /// <summary>A call that converts one number to a real: <c>T.CreateChecked</c> and its kin, <c>Convert.ToDouble</c> of a number.</summary>
         public static bool IsNumericConversion(IMethodSymbol method) =>
             method is { IsStatic: true, Name: "CreateChecked" or "CreateTruncating" or "CreateSaturating", Parameters.Length: 1 } && IsReal(method.ReturnType)
-            && (method.ContainingType.ContainingNamespace?.ToDisplayString() == "System.Numerics" || method.ContainingType.SpecialType is SpecialType.System_Double or SpecialType.System_Single);
+            && (method.ContainingType.ContainingNamespace?.ToDisplayString() == "System.Numerics" || method.ContainingType.SpecialType is SpecialType.System_Double or SpecialType.System_Single)
+            // Convert.ToDouble(x), Convert.ToSingle(n) of a number: C#'s own conversion (not of a string, an object or a decimal).
+            || method is { IsStatic: true, Name: "ToDouble" or "ToSingle", Parameters.Length: 1, ContainingType: { Name: "Convert", ContainingNamespace.Name: "System" } }
+                && method.Parameters[0].Type.SpecialType is SpecialType.System_Double or SpecialType.System_Single or (>= SpecialType.System_SByte and <= SpecialType.System_UInt64);
 
         /// <summary>
         /// A type parameter of generic math: one whose constraints make it a floating-point number (an

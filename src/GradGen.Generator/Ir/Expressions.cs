@@ -109,6 +109,14 @@ namespace GradGen.Generator.Ir
         }
     }
 
+    /// <summary><c>new Type(Args)</c> of an object no derivative flows into: the exception of a <c>throw</c>.</summary>
+    public sealed record New(IrType Type, EquatableArray<Expr> Args) : Expr(Type)
+    {
+        public override IReadOnlyList<Expr> Children() => Args;
+
+        public override Expr WithChildren(IReadOnlyList<Expr> children) => this with { Args = children.ToEquatableArray() };
+    }
+
     /// <summary>
     /// A call to another [Differentiable] method; <see cref="Wrt"/> says which arguments have derivatives.
     /// After preparation every differentiable argument is a variable or a constant, and the call is the whole right-hand side.

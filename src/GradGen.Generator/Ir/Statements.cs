@@ -181,6 +181,24 @@ namespace GradGen.Generator.Ir
             this with { Variable = (Var)expressions[0], Value = Value is null ? null : expressions[1] };
     }
 
+    /// <summary>
+    /// <c>throw Exception;</c> of the user's code: it ends the call before any backward work, so reverse mode keeps it in
+    /// the forward sweep only, and no derivative flows into the exception.
+    /// </summary>
+    public sealed record Throw(int Line, Expr Exception) : SimpleStmt(Line)
+    {
+        public override IReadOnlyList<Expr> Expressions() => new[] { Exception };
+
+        public override int Assigned => 0;
+
+        protected override Stmt With(IReadOnlyList<Expr> expressions) => this with { Exception = expressions[0] };
+
+        /// <summary><c>throw new ArgumentException(message, nameof(parameter));</c></summary>
+        public static Throw Argument(string message, string parameter) => new(0, new New(
+            new NamedType("global::System.ArgumentException"),
+            EquatableArray.Of<Expr>(new Const(Types.String, Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(message, quote: true), null), new Const(Types.String, $"nameof({parameter})", null))));
+    }
+
     /// <summary><c>throw new ArgumentException(Message, nameof(Parameter))</c> when <see cref="Condition"/> holds.</summary>
     public sealed record ThrowIf(Expr Condition, string Message, string Parameter) : SimpleStmt(0)
     {

@@ -12,6 +12,7 @@ namespace GradGen.Generator.Ir
         public static readonly IrType Bool = new ScalarType(ScalarKind.Bool);
         public static readonly IrType Void = new ScalarType(ScalarKind.Void);
         public static readonly IrType Object = new NamedType("object");
+        public static readonly IrType String = new NamedType("string");
 
         public static bool IsReal(IrType type) => type is ScalarType { Kind: ScalarKind.Double or ScalarKind.Float } or TypeParameterType;
 

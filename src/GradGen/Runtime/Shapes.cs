@@ -4,15 +4,19 @@ using System.ComponentModel;
 namespace GradGen.Runtime
 {
     /// <summary>
-    /// The checks generated methods make of the derivative arrays a class parameter's derivative instance holds. Calls,
-    /// not inline comparisons: a null test written out in the generated method would make the compiler's nullable
-    /// analysis take the parameter's array for maybe null from there on.
+    /// The checks generated methods make of derivative buffers: a derivative span against its array parameter, and the
+    /// arrays a class parameter's derivative instance holds. An array the caller leaves null asks nothing (the method's own
+    /// code says what null means). Calls, not inline comparisons: a null test written out in the generated method would
+    /// make the compiler's nullable analysis take the parameter's array for maybe null from there on.
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public static class Shapes
     {
         /// <summary>Whether <paramref name="derivative"/> does not fit <paramref name="value"/>: the value is given, and the derivative missing or of another length.</summary>
         public static bool Mismatch(Array? value, Array? derivative) => value != null && (derivative == null || derivative.Length != value.Length);
+
+        /// <summary>Whether <paramref name="derivative"/> does not fit <paramref name="value"/>: the value is given, and the derivative of another length.</summary>
+        public static bool LengthMismatch<T>(T[]? value, ReadOnlySpan<T> derivative) => value != null && derivative.Length != value.Length;
 
         /// <summary>Whether <paramref name="derivative"/> is <paramref name="value"/> itself, which derivatives written into it would overwrite.</summary>
         public static bool Shared(Array? value, Array? derivative) => value != null && ReferenceEquals(value, derivative);

@@ -46,6 +46,7 @@ namespace GradGen.Tests.Ir
             new PullbackCall(Callee(new This(new NamedType("global::N.T"))), One, EquatableArray.Of<Expr>(new Ref(Types.Double, new Var(Types.Double, "x_adj")), new Ref(Types.Double, new Var(Types.Double, "y_adj")))),
             new Index(Types.Double, A, EquatableArray.Of<Expr>(I)),
             new NewArray(Types.Array(Types.Double), Types.Double, EquatableArray.Of<Expr>(I)),
+            new New(new NamedType("global::System.ArgumentException"), EquatableArray.Of<Expr>(new Const(Types.String, "\"x\"", null), X)),
             new AggregateValue(Types.Tuple((Types.Double, ""), (Types.Double, "")), EquatableArray.Of<Expr>(X, One)),
             new Ref(Types.Double, X),
             new TapeOp(Types.Void, TapeOperation.Push, new Var(TapeOp.TapeType, "tape"), EquatableArray.Of<Expr>(X)),
@@ -73,6 +74,7 @@ namespace GradGen.Tests.Ir
                 new Declare(X, One),
                 new Declare(X, null),
                 new ThrowIf(new Binary(Types.Bool, BinaryOp.NotEqual, I, new Const(Types.Int, "3", 3)), "wrong length", "a"),
+                new Throw(1, new New(new NamedType("global::System.InvalidOperationException"), EquatableArray<Expr>.Empty)),
                 new Comment("a comment"),
             };
         }

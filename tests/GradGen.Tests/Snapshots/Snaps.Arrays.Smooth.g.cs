@@ -12,11 +12,11 @@ namespace Snaps
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static (double Value, double Tangent) SmoothForward(double[] a, double[] w, global::System.ReadOnlySpan<double> dA, global::System.ReadOnlySpan<double> dW)
         {
-            if (dA.Length != a.Length)
+            if (global::GradGen.Runtime.Shapes.LengthMismatch(a, dA))
             {
                 throw new global::System.ArgumentException("dA must have the length of a.", nameof(dA));
             }
-            if (dW.Length != w.Length)
+            if (global::GradGen.Runtime.Shapes.LengthMismatch(w, dW))
             {
                 throw new global::System.ArgumentException("dW must have the length of w.", nameof(dW));
             }
@@ -51,11 +51,11 @@ namespace Snaps
         [global::System.CodeDom.Compiler.GeneratedCode("GradGen", "0.1.0")]
         public static double SmoothGradient(double[] a, double[] w, global::System.Span<double> dA, global::System.Span<double> dW)
         {
-            if (dA.Length != a.Length)
+            if (global::GradGen.Runtime.Shapes.LengthMismatch(a, dA))
             {
                 throw new global::System.ArgumentException("dA must have the length of a.", nameof(dA));
             }
-            if (dW.Length != w.Length)
+            if (global::GradGen.Runtime.Shapes.LengthMismatch(w, dW))
             {
                 throw new global::System.ArgumentException("dW must have the length of w.", nameof(dW));
             }
@@ -69,11 +69,11 @@ namespace Snaps
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static double SmoothReverse(double[] a, double[] w, double seed, global::System.Span<double> dA, global::System.Span<double> dW)
         {
-            if (dA.Length != a.Length)
+            if (global::GradGen.Runtime.Shapes.LengthMismatch(a, dA))
             {
                 throw new global::System.ArgumentException("dA must have the length of a.", nameof(dA));
             }
-            if (dW.Length != w.Length)
+            if (global::GradGen.Runtime.Shapes.LengthMismatch(w, dW))
             {
                 throw new global::System.ArgumentException("dW must have the length of w.", nameof(dW));
             }

@@ -12,7 +12,7 @@ namespace Snaps
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static (double Value, double Tangent) LseForward(double[] x, global::System.ReadOnlySpan<double> dX)
         {
-            if (dX.Length != x.Length)
+            if (global::GradGen.Runtime.Shapes.LengthMismatch(x, dX))
             {
                 throw new global::System.ArgumentException("dX must have the length of x.", nameof(dX));
             }
@@ -55,7 +55,7 @@ namespace Snaps
         [global::System.CodeDom.Compiler.GeneratedCode("GradGen", "0.1.0")]
         public static double LseGradient(double[] x, global::System.Span<double> dX)
         {
-            if (dX.Length != x.Length)
+            if (global::GradGen.Runtime.Shapes.LengthMismatch(x, dX))
             {
                 throw new global::System.ArgumentException("dX must have the length of x.", nameof(dX));
             }
@@ -68,7 +68,7 @@ namespace Snaps
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static double LseReverse(double[] x, double seed, global::System.Span<double> dX)
         {
-            if (dX.Length != x.Length)
+            if (global::GradGen.Runtime.Shapes.LengthMismatch(x, dX))
             {
                 throw new global::System.ArgumentException("dX must have the length of x.", nameof(dX));
             }
