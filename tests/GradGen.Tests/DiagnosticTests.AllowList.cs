@@ -305,9 +305,17 @@ namespace GradGen.Tests
             Assert.Equal(3 * 1.5 * 1.5, Forward(v.Assembly, "Bad", 1.5, 1.0).Tangent, 12);
         }
 
-        /// <summary>An integer, a string or an enum computed from a real can hold it (rounded, printed): still an error.</summary>
+        /// <summary>An integer computed from a real by a call is piecewise constant in it: zero derivative, the warning of a cast to int.</summary>
+        [Fact]
+        public async Task GG0006_IntegerResultOfARealIsACutLikeACast()
+        {
+            var v = await VerifyAsync(AllowListSource("        public static int Bucket(double v) => (int)(v * 10);\n        [Differentiable] public static double Bad(double x) => {|GG0006:Bucket(x)|} * x;"));
+            v.AssertMessage("GG0006", "Bucket");
+            Assert.Equal(15.0, Gradient(v.Assembly, "Bad", 1.5).Gradient[0]); // Bucket(1.5) = 15, its derivative 0
+        }
+
+        /// <summary>A string or an enum computed from a real can hold it (printed, chosen): still an error.</summary>
         [Theory]
-        [InlineData("public static int Bucket(double v) => (int)(v * 10);", "{|GG0003:Bucket(x)|} * x")]
         [InlineData("public static string Text(double v) => v.ToString();", "{|GG0003:Text(x)|}.Length * x")]
         [InlineData("public static Mode Pick(double v) => v > 0 ? Mode.Add : Mode.Multiply;", "({|GG0003:Pick(x)|} == Mode.Add ? 1 : 2) * x")]
         public Task GG0003_ResultOtherThanBoolStillCarriesTheInput(string helper, string expression) =>

@@ -26,7 +26,7 @@ namespace GradGen.Generator.Diagnostics
             "GG0003",
             "Call to a method GradGen cannot differentiate",
             "A derivative flows into '{0}', which has none: mark it [Differentiable], supply its derivative with [DerivativeOf], or mark the argument's source [NoDerivative]",
-            "Differentiable code can call Math/MathF functions, other [Differentiable] methods, and methods with a [DerivativeOf] derivative. Other methods may be called only when no argument depends on a differentiable input, or when they return nothing or a bool (which carries no derivative).");
+            "Differentiable code can call Math/MathF functions, other [Differentiable] methods, and methods with a [DerivativeOf] derivative. Other methods may be called only when no argument depends on a differentiable input, or when they return nothing or a bool (which carries no derivative), or an integer (zero derivative: GG0006).");
 
         public static readonly DiagnosticDescriptor WriteVisibleToCaller = Error(
             "GG0004",
@@ -44,7 +44,7 @@ namespace GradGen.Generator.Diagnostics
             "GG0006",
             "Differentiable value converted to an integer",
             "Converting '{0}' to {1} drops its derivative (the derivative is zero there)",
-            "An integer carries no derivative, so the conversion of a value that depends on a differentiable input cuts the derivative.");
+            "An integer carries no derivative, so the conversion of a value that depends on a differentiable input, by a cast or by a call that returns an integer (FastFloor(x)), cuts the derivative.");
 
         public static readonly DiagnosticDescriptor PiecewiseConstant = Warning(
             "GG0007",

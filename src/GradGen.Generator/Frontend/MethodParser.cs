@@ -427,8 +427,14 @@ namespace GradGen.Generator.Frontend
                     continue;
                 }
 
-                var countsOnly = call.Type == Types.Int || call.Type == Types.Long;
-                if (operands.Any(o => ActivityAnalysis.DependsOn(o, varied) && (Types.IsReal(o.Type) || !countsOnly)))
+                // An integer is piecewise constant in the reals it is computed from (FastFloor(x), a bucket index): its
+                // derivative is zero, as for a cast to int, and said the same way.
+                var integer = call.Type == Types.Int || call.Type == Types.Long;
+                if (integer && operands.Any(o => ActivityAnalysis.DependsOn(o, varied) && Types.IsReal(o.Type)))
+                {
+                    context.Report(Descriptors.IntegerConversion, location, name + "(...)", call.Type);
+                }
+                else if (!integer && operands.Any(o => ActivityAnalysis.DependsOn(o, varied)))
                 {
                     context.Report(Descriptors.NonDifferentiableCall, location, name);
                 }

@@ -562,7 +562,7 @@ namespace GradGen.Tests.CustomDerivatives
         }
 
         [Theory]
-        [InlineData("static int Bucket(double v) => (int)(v * 10);", "{|GG0003:Bucket(x)|} * x", "'T.Bucket'")]
+        [InlineData("static string Text(double v) => v.ToString();", "{|GG0003:Text(x)|}.Length * x", "'T.Text'")]
         [InlineData("static double Id<U>(double v) => v;", "{|GG0003:Id<int>(x)|} * x", "'T.Id'")]
         [InlineData("static decimal Money(double v) => (decimal)v;", "(double){|GG0003:Money(x)|}", "'T.Money'")]
         public async Task GG0003_CalleeThatCannotHaveDerivatives_NoStubs(string callee, string use, string name)

@@ -86,6 +86,17 @@ namespace Everyday.Patterns
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
         public static real Converted(real x, int n) => (real)(Convert.ToDouble(x) * Convert.ToDouble(n)) + Convert.ToSingle(n) * x * x;
 
+        // An int computed from a real by a plain helper: piecewise constant, zero derivative (a GG0006 warning).
+        private static int FastFloor(real f) => f >= 0 ? (int)f : (int)f - 1;
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static real Lattice(real x)
+        {
+            int i = FastFloor(x);
+            real t = x - i;
+            return t * t * (3r - 2r * t) + i;
+        }
+
         // A real narrowed to float: derivative 1 through the conversion (checked against the closed form; finite
         // differences of a double method would see float's rounding).
         [Differentiable]
@@ -187,6 +198,21 @@ namespace Everyday.Patterns
             DerivativeCheck.Hessian(f, new[] { new object?[] { 0.7, 3 } });
             DerivativeCheck.GradientOfScalars(Fn(precision, "Narrowed"), new[] { new object?[] { 0.7 } }, a => new[] { 2 * (double)(float)a[0] },
                 Tolerance.Float, finiteDifferences: false);
+        }
+
+        [Theory]
+        [MemberData(nameof(Precisions))]
+        public void IntegerHelperOfAReal(Precision precision)
+        {
+            var f = Fn(precision, "Lattice");
+            var points = new[] { 0.3, 2.6, -1.2 }.Select(x => new object?[] { x });
+            DerivativeCheck.GradientOfScalars(f, points, a =>
+            {
+                var t = a[0] - Math.Floor(a[0]);
+                return new[] { 6 * t * (1 - t) };
+            });
+            DerivativeCheck.Hessian(f, points);
+            Assert.Contains(GeneratorHarness.Analyze(For(precision).Value.Run.InputCompilation), d => d.Id == "GG0006" && d.GetMessage().Contains("FastFloor"));
         }
 
         private static void AssertEveryMethodThrows<TException>(string method, double x, int n)
