@@ -26,12 +26,13 @@ namespace GradGen.Fuzzer.Tests
     /// wrong, and some documented rules (GG0005's list) are easy for a random program to brush against.
     /// </para>
     /// <para>
-    /// Environment: <c>GRADGEN_DIFFFUZZ_COUNT</c> programs (default 300), <c>GRADGEN_DIFFFUZZ_SEED</c> (default
+    /// Environment: <c>GRADGEN_DIFFFUZZ_COUNT</c> programs (default 250), <c>GRADGEN_DIFFFUZZ_SEED</c> (default
     /// 20260101; <c>random</c> picks one), <c>GRADGEN_DIFFFUZZ_START</c> first index (0), <c>GRADGEN_DIFFFUZZ_ONLY</c>
     /// program indices (comma-separated), <c>GRADGEN_DIFFFUZZ_BATCH</c> programs per compilation (25), <c>GRADGEN_DIFFFUZZ_THREADS</c>
     /// (2), <c>GRADGEN_DIFFFUZZ_REDUCE</c> how many failures to minimise (3; one per failure class first),
     /// <c>GRADGEN_DIFFFUZZ_REDUCE_SECONDS</c> per failure (30), <c>GRADGEN_DIFFFUZZ_DISABLE</c> optimizations to switch
-    /// off, as the MSBuild property GradGenDisabledOptimizations takes them (none). For example
+    /// off, as the MSBuild property GradGenDisabledOptimizations takes them (none), <c>GRADGEN_DIFFFUZZ_FEATURES</c> only the
+    /// programs with these differentiable types (Generic, Model, Numerics, comma-separated, or all; every program). For example
     /// <code>GRADGEN_DIFFFUZZ_COUNT=20000 GRADGEN_DIFFFUZZ_SEED=7 dotnet test tests/GradGen.Fuzzer.Tests -c Release --logger "console;verbosity=detailed"</code>
     /// prints the counts and the repro paths (also in <c>summary.txt</c> of the seed's directory).
     /// </para>
@@ -94,7 +95,7 @@ namespace GradGen.Fuzzer.Tests
 
     internal sealed class DiffFuzzSettings
     {
-        public int Count = 300;
+        public int Count = 250;
         public int Seed = 20260101;
         public int Start;
         public List<int>? Only;
@@ -250,7 +251,7 @@ namespace GradGen.Fuzzer.Tests
                 ParamKind.NoDerivative => p.Name + " = " + p.ConstValue.ToString("R", CultureInfo.InvariantCulture),
                 ParamKind.Array or ParamKind.Span or ParamKind.PointArray or ParamKind.PointSpan => p.Name + "[" + p.Length + "]",
                 ParamKind.Matrix => p.Name + "[" + p.Rows + ", " + p.Cols + "]",
-                ParamKind.Model => p.Name + " {A, B, W[" + p.Length + "]}",
+                ParamKind.Model => p.Name + " {A, B, W[" + p.Length + "], N = " + p.IntValue + "}",
                 ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex => p.Kind + " " + p.Name,
                 _ => p.Name,
             })) + "), flat x in that order" + (r.Program.GenericEntry ? "; F<double>" + (r.Program.SingleCheck ? " and F<float>" : "") : ""));

@@ -21,8 +21,8 @@ namespace GradGen.Fuzzer.Tests
     /// <c>IFloatingPointIeee754&lt;T&gt;</c> or the narrowest list of interfaces its calls need (with its callees').
     /// Programs with Pt stay as they were, and an entry with a matrix stays double.</item>
     /// <item><see cref="Feature.Model"/>: scalar parameters the entry only reads and a double[] parameter become the
-    /// fields A, the property B and the array W of a class <c>Prm</c> passed as one parameter (not in Hessian programs:
-    /// a class has no flat index, GG0012).</item>
+    /// fields A, the property B and the array W of a class <c>Prm</c> passed as one parameter, and maybe the int n its
+    /// int N (not in Hessian programs: a class has no flat index, GG0012).</item>
     /// </list>
     /// A program the rewrite does not apply to is left exactly as it was.
     /// </summary>
@@ -386,6 +386,13 @@ namespace GradGen.Fuzzer.Tests
                 return;
             }
 
+            // The int n, where there is one, in half of them becomes the class's int N, read as it is.
+            var count = p.Params.FirstOrDefault(q => q.Kind == ParamKind.Int && q.Name == "n");
+            if (count != null && rng.NextDouble() < 0.5)
+            {
+                map[count.Name] = "prm.N";
+            }
+
             // The references, then the signature: Prm prm where the first of them was.
             var targets = reads.Where(t => map.ContainsKey(t.Symbol!.Name) && parameters.Contains(t.Symbol!, SymbolEqualityComparer.Default)).Select(t => t.Id).ToList();
             var newEntry = entry.ReplaceNodes(targets, (old, _) => SyntaxFactory.ParseExpression(map[old.Identifier.Text]).WithTriviaFrom(old));
@@ -420,7 +427,7 @@ namespace GradGen.Fuzzer.Tests
                 {
                     if (!placed)
                     {
-                        specs.Add(new ParamSpec { Kind = ParamKind.Model, Name = "prm", Length = w?.Length ?? 0 });
+                        specs.Add(new ParamSpec { Kind = ParamKind.Model, Name = "prm", Length = w?.Length ?? 0, IntValue = map.ContainsKey("n") ? count!.IntValue : 2 });
                         placed = true;
                     }
 

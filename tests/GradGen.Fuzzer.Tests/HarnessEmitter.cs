@@ -332,7 +332,7 @@ namespace GradGen.Fuzzer.Tests
         {
             if (p.Params.Any(q => q.Kind == ParamKind.Model))
             {
-                sb.AppendLine("        static Prm Model(double[] v, int o, int n) => new Prm { A = v[o], B = v[o + 1], W = n == 0 ? null : Slice(v, o + 2, n) };");
+                sb.AppendLine("        static Prm Model(double[] v, int o, int n, int k) => new Prm { A = v[o], B = v[o + 1], W = n == 0 ? null : Slice(v, o + 2, n), N = k };");
                 sb.AppendLine("        static double[] Flat(Prm m) { var f = new double[2 + (m.W?.Length ?? 0)]; f[0] = m.A; f[1] = m.B; if (m.W != null) Array.Copy(m.W, 0, f, 2, m.W.Length); return f; }");
             }
 
@@ -344,7 +344,8 @@ namespace GradGen.Fuzzer.Tests
         }
 
         /// <summary>An array argument, double[] or Pt[], from its flat values in vector at offset.</summary>
-        private static string Elements(ParamSpec q, string vector, int offset) => (q.IsPoints ? "Pts(" : q.Kind == ParamKind.Model ? "Model(" : "Slice(") + vector + ", " + offset + ", " + q.Length + ")";
+        private static string Elements(ParamSpec q, string vector, int offset) => (q.IsPoints ? "Pts(" : q.Kind == ParamKind.Model ? "Model(" : "Slice(") + vector + ", " + offset + ", " + q.Length
+            + (q.Kind == ParamKind.Model ? ", " + q.IntValue.ToString(CultureInfo.InvariantCulture) : "") + ")";
 
         /// <summary>A Vector3, Vector2 or Complex from its flat values in vector at offset (a vector's as floats).</summary>
         private static string Numeric(ParamSpec q, string vector, int o) => q.Kind switch

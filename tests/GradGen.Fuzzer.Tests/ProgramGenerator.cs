@@ -161,7 +161,7 @@ namespace GradGen.Fuzzer.Tests
 
         // ------------------------------------------------------------------------------------------------------------
 
-        internal enum CalleeKind { Scalar, Tuple, Recursive, ArrayArg, PairArg, PointArrayArg }
+        internal enum CalleeKind { Scalar, Tuple, Recursive, ArrayArg, PairArg, PointArrayArg, NumericArg }
 
         internal sealed class Callee
         {
@@ -174,6 +174,7 @@ namespace GradGen.Fuzzer.Tests
             public bool PairIsStruct;   // PairArg: takes a Pt (else a (double X, double Y))
             public bool TakesSpan;      // PointArrayArg: takes a ReadOnlySpan<Pt> (else a Pt[])
             public bool ReturnsPoint;   // Tuple: returns a Pt (else a (double A, double B))
+            public ParamKind Numeric;   // NumericArg: takes a Vector3, Vector2 or Complex
 
             /// <summary>The element names of a Tuple callee's result.</summary>
             public (string A, string B) Elements => ReturnsPoint ? (".X", ".Y") : (".A", ".B");
@@ -435,7 +436,8 @@ namespace GradGen.Fuzzer.Tests
                 kinds.Add(CalleeKind.Tuple);
             }
 
-            var kind = _withArrays && ArraysChance(0.2) ? CalleeKind.PointArrayArg
+            var kind = _withNumerics && MoreChance(0.3) ? CalleeKind.NumericArg
+                : _withArrays && ArraysChance(0.2) ? CalleeKind.PointArrayArg
                 : _withTypes && TypesChance(0.25) ? CalleeKind.PairArg
                 : Pick(kinds);
             bool inOther = kind != CalleeKind.Recursive && Chance(0.4);
@@ -447,6 +449,7 @@ namespace GradGen.Fuzzer.Tests
                 CalleeKind.ArrayArg => "S",
                 CalleeKind.PairArg => "Q",
                 CalleeKind.PointArrayArg => "V",
+                CalleeKind.NumericArg => "N",
                 _ => inOther ? "K" : "H",
             } + k.ToString(CultureInfo.InvariantCulture);
             var sb = inOther ? other : main;
@@ -467,6 +470,13 @@ namespace GradGen.Fuzzer.Tests
                     sig = (callee.PairIsStruct ? "Pt" : "(double X, double Y)") + " p, double u";
                     arity = 1;
                     body.AddParam(new ParamSpec { Kind = callee.PairIsStruct ? ParamKind.Struct : ParamKind.Tuple, Name = "p" });
+                    body.AddParam(new ParamSpec { Kind = ParamKind.Double, Name = "u" });
+                    break;
+                case CalleeKind.NumericArg:
+                    callee.Numeric = _numVectors && (!_numComplex || MoreChance(0.5)) ? (MoreChance(0.7) ? ParamKind.Vector3 : ParamKind.Vector2) : ParamKind.Complex;
+                    sig = callee.Numeric + " p, double u";
+                    arity = 1;
+                    body.AddParam(new ParamSpec { Kind = callee.Numeric, Name = "p" });
                     body.AddParam(new ParamSpec { Kind = ParamKind.Double, Name = "u" });
                     break;
                 case CalleeKind.PointArrayArg:
@@ -1005,7 +1015,7 @@ namespace GradGen.Fuzzer.Tests
                 switch (_g._more.Next(t == VT.V3 ? 14 : 13))
                 {
                     case 0: return "(" + V() + " + " + V() + ")";
-                    case 1: return "(" + V() + " - " + V() + ")";
+                    case 1: return Difference(V(), V());
                     case 2: return "(" + V() + " * " + V() + ")";
                     case 3: return "(" + V() + " * " + FloatScalar(depth - 1) + ")";
                     case 4: return "(" + FloatScalar(depth - 1) + " * " + V() + ")";
@@ -1045,7 +1055,7 @@ namespace GradGen.Fuzzer.Tests
                 switch (_g._more.Next(16))
                 {
                     case 0: return "(" + Z() + " + " + Z() + ")";
-                    case 1: return "(" + Z() + " - " + Z() + ")";
+                    case 1: return Difference(Z(), Z());
                     case 2: return "(" + Z() + " * " + Z() + ")";
                     case 3: return "(" + Z() + " * " + Squash(E()) + ")";
                     case 4: return "(" + Squash(E()) + " * " + Z() + ")";
@@ -1063,8 +1073,13 @@ namespace GradGen.Fuzzer.Tests
                 }
             }
 
-            /// <summary>A real read from a vector or Complex in scope; in a condition or a ?: branch only a field.</summary>
-            private string NumScalar(int depth, bool restricted)
+            /// <summary>a - b, or a + b where they are the same variable (a zero vector's Length or a zero Complex's Magnitude has no derivative).</summary>
+            private static string Difference(string a, string b) => "(" + a + (a == b ? " + " : " - ") + b + ")";
+
+            /// <summary>A real read from a vector or Complex in scope, parenthesized; in a condition or a ?: branch only a field.</summary>
+            private string NumScalar(int depth, bool restricted) => "(" + NumScalarCore(depth, restricted) + ")";
+
+            private string NumScalarCore(int depth, bool restricted)
             {
                 var u = SomeNumeric(VT.V2, VT.V3, VT.Cx)!;
                 if (u.Type == VT.Cx)
@@ -1074,13 +1089,16 @@ namespace GradGen.Fuzzer.Tests
                         return u.Name + Pick5(".Real", ".Imaginary");
                     }
 
+                    // Magnitude, Abs and Phase away from 0 (no derivative there; a Complex from a real of a zeroed array is 0)
+                    // and from the negative real axis (Phase's cut, where a signed zero picks ±π).
+                    string away = "(" + u.Name + " + new Complex(3.5, 0.5))";
                     switch (_g._more.Next(7))
                     {
                         case 0: return u.Name + ".Real";
                         case 1: return u.Name + ".Imaginary";
-                        case 2: return u.Name + ".Magnitude";
-                        case 3: return u.Name + ".Phase";
-                        case 4: return "Complex.Abs(" + u.Name + ")";
+                        case 2: return away + ".Magnitude";
+                        case 3: return away + ".Phase";
+                        case 4: return "Complex.Abs(" + away + ")";
                         case 5: return "Complex.Conjugate(" + u.Name + ").Imaginary";
                         default: return "(" + CxExpr(Math.Max(depth - 1, 0)) + ")" + Pick5(".Real", ".Imaginary");
                     }
@@ -1099,9 +1117,10 @@ namespace GradGen.Fuzzer.Tests
                 {
                     case 0: return "(double)" + u.Name + field;
                     case 1: return "(double)" + tn + ".Dot(" + u.Name + ", " + VecExpr(u.Type, Math.Max(depth - 1, 0)) + ")";
-                    case 2: return "(double)" + u.Name + ".Length()";
+                    case 2 when _g.MoreChance(0.5): return "(double)" + u.Name + ".Length()";
+                    case 2: return "(double)(" + u.Name + " + new " + tn + "(3f" + (u.Type == VT.V3 ? ", 0f, 0f" : ", 0f") + ")).Length()";
                     case 3: return "(double)" + u.Name + ".LengthSquared()";
-                    case 4 when others.Count > 0: return "(double)" + tn + ".Distance(" + u.Name + ", " + others[_g._more.Next(others.Count)].Name + ")";
+                    case 4 when others.Count > 0: return "(double)" + tn + ".Distance(" + u.Name + ", " + others[_g._more.Next(others.Count)].Name + " * 0.5f + new " + tn + "(3f" + (u.Type == VT.V3 ? ", 0f, 0f" : ", 0f") + "))";
                     case 4: return "(double)" + tn + ".DistanceSquared(" + u.Name + ", " + VecExpr(u.Type, Math.Max(depth - 1, 0)) + ")";
                     case 5: return "(double)(" + VecExpr(u.Type, Math.Max(depth - 1, 0)) + ")" + field;
                     default: return "(double)" + u.Name + field + " * " + Expr(Math.Max(depth - 1, 0));
@@ -1510,6 +1529,9 @@ namespace GradGen.Fuzzer.Tests
                         var arrays = c.Kind == CalleeKind.ArrayArg ? OfType(VT.Arr) : c.TakesSpan ? OfType(VT.PtArr, VT.PtSpan) : OfType(VT.PtArr);
                         return arrays.Count == 0 ? Const() : CallName(c) + "(" + _g.Pick(arrays).Name + ", " + Arg() + ")";
                     }
+                    case CalleeKind.NumericArg:
+                        // A vector or Complex passed whole: a variable, or one computed in place.
+                        return CallName(c) + "(" + (c.Numeric == ParamKind.Complex ? CxExpr(1) : VecExpr(c.Numeric == ParamKind.Vector3 ? VT.V3 : VT.V2, 1)) + ", " + Arg() + ")";
                     case CalleeKind.PairArg:
                     {
                         // A parameter or local of the callee's type passed whole, an element of a Pt array, or one made in place.
@@ -1579,7 +1601,7 @@ namespace GradGen.Fuzzer.Tests
 
                 string E() => Expr(depth - 1, noTupleElements);
                 // Neither a tuple call's elements nor an array of structs passed on may be in a condition or a ?: branch (GG0005).
-                var callees = Callees.Where(c => c.Kind is not (CalleeKind.Tuple or CalleeKind.PointArrayArg) || !noTupleElements).ToList();
+                var callees = Callees.Where(c => c.Kind is not (CalleeKind.Tuple or CalleeKind.PointArrayArg or CalleeKind.NumericArg) || !noTupleElements).ToList();
                 int r = R.Next(100);
                 if (r < 30)
                 {
