@@ -147,13 +147,10 @@ namespace GradGen.Tests
 
         /// <summary>
         /// An array seen as IEnumerable&lt;double&gt; (LINQ) lost its derivative: <c>x.Sum() * x[0]</c> at {1, 2, 3} got
-        /// the gradient {6, 0, 0} (truth {7, 1, 1}); <c>x.Max() + x.Average()</c> got zeros.
+        /// the gradient {6, 0, 0} (truth {7, 1, 1}); <c>x.Max() + x.Average()</c> got zeros. Those queries are loops now
+        /// (Everyday/LambdaTests); an array converted any other way is still GG0019.
         /// </summary>
         [Theory]
-        [InlineData("double[] x", "{|GG0019:x|}.Sum() * x[0]", "IEnumerable<double>")]
-        [InlineData("double[] x", "{|GG0019:x|}.Max() + {|GG0019:x|}.Average()", "IEnumerable<double>")]
-        [InlineData("float[] x", "{|GG0019:x|}.Sum()", "IEnumerable<float>")]
-        [InlineData("double[] x", "{|GG0019:x|}.Select({|GG0005:v => v * v|}).Sum()", "IEnumerable<double>")]
         [InlineData("double[,] m", "{|GG0019:m|}.Cast<double>().Sum()", "IEnumerable")]
         [InlineData("double[] x", "({|GG0019:(System.Collections.Generic.IReadOnlyList<double>)x|}).Count * x[0]", "IReadOnlyList<double>")]
         public async Task GG0019_ArrayConvertedToAnInterface(string parameter, string body, string type)

@@ -71,6 +71,7 @@ namespace GradGen.Generator.Frontend
 
         public EquatableArray<Stmt> ParseBlock(IOperation body)
         {
+            root ??= body;
             var output = new List<Stmt>();
             ParseStatement(body, output);
             return output.ToEquatableArray();
@@ -180,6 +181,9 @@ namespace GradGen.Generator.Frontend
                 case IThrowOperation thrown:
                     output.Add(new Throw(Line(op), ParseThrown(thrown)));
                     break;
+                case ILocalFunctionOperation:
+                    // Inlined where it is called.
+                    break;
                 case IEmptyOperation:
                     break;
                 case ILabeledOperation labeled:
@@ -227,6 +231,12 @@ namespace GradGen.Generator.Frontend
                         AssignArrays(arrays, initializer.Value, Line(declarator), output);
                     }
 
+                    continue;
+                }
+
+                if (IsDelegate(declarator.Symbol.Type))
+                {
+                    DeclareDelegate(declarator, initializer?.Value);
                     continue;
                 }
 
@@ -349,6 +359,9 @@ namespace GradGen.Generator.Frontend
                     }
 
                     break;
+                case IInvocationOperation invocation when InlinedCall(invocation).Handled:
+                    // Its statements went before this one; a value it returns is not used.
+                    break;
                 case IInvocationOperation invocation:
                     var call = ParseInvocation(invocation, asStatement: true);
                     if (call is not null)
@@ -455,6 +468,8 @@ namespace GradGen.Generator.Frontend
                     return null;
                 case ILocalReferenceOperation local:
                     return DeclareLocal(local.Local);
+                case IParameterReferenceOperation parameter when stagedParameters.Contains(parameter.Parameter):
+                    return boundParameters[parameter.Parameter];
                 case IParameterReferenceOperation parameter when HasAttribute(parameter.Parameter, "GradGen.NoDerivativeAttribute") && !TypeNames.CarriesNoReal(parameter.Parameter.Type):
                     // A constant by declaration: a differentiable value assigned to it would lose its derivative.
                     Unsupported(target, $"assigning to the [NoDerivative] parameter '{parameter.Parameter.Name}'", "copy it into a local first");
@@ -789,6 +804,9 @@ namespace GradGen.Generator.Frontend
                     return Placeholder;
                 case IFieldReferenceOperation or IPropertyReferenceOperation when ParseLeaf(op) is { } leaf:
                     return leaf;
+                case ILocalReferenceOperation local when delegates.ContainsKey(local.Local):
+                    Unsupported(op, $"the delegate '{local.Local.Name}' other than called", "call it, or pass the lambda itself");
+                    return Placeholder;
                 case ILocalReferenceOperation local:
                     return DeclareLocal(local.Local);
                 case IParameterReferenceOperation parameter when boundParameters.TryGetValue(parameter.Parameter, out var argument):
@@ -815,6 +833,8 @@ namespace GradGen.Generator.Frontend
                 case { Kind: OperationKind.None, Syntax: StackAllocArrayCreationExpressionSyntax { Initializer: null } } stackAllocation
                     when Types.ElementType(TypeNames.Of(op.Type!)) is { } stackElement && stackAllocation.ChildOperations.Count == 1:
                     return new NewArray(TypeNames.Of(op.Type!), stackElement, EquatableArray.Of(ParseExpression(stackAllocation.ChildOperations.First()))) { OnStack = true };
+                case IArrayCreationOperation { Initializer: { } initializer, DimensionSizes.Length: 1, Type: IArrayTypeSymbol { ElementType: var elementType } } creation when !IsAggregate(elementType):
+                    return ArrayOf(creation, initializer);
                 case IArrayCreationOperation { Initializer: null } creation:
                     return new NewArray(TypeNames.Of(op.Type!), TypeNames.Of(((IArrayTypeSymbol)op.Type!).ElementType), creation.DimensionSizes.Select(ParseExpression).ToEquatableArray());
                 case IPropertyReferenceOperation { Instance: null, Property.Name: "Zero" or "One" } identity when TypeNames.Of(op.Type!) is TypeParameterType generic && TypeNames.StaticOwner(identity.Property) == generic.Name:
@@ -871,6 +891,27 @@ namespace GradGen.Generator.Frontend
                     Unsupported(op, Describe(op), "rewrite it with arithmetic, locals and calls");
                     return Placeholder;
             }
+        }
+
+        /// <summary>
+        /// <c>new[] { a, b }</c> (or a params list) as a local array made and filled just before the statement that reads
+        /// it: where nothing may run first (a condition, a branch of ?:), reported.
+        /// </summary>
+        private Expr ArrayOf(IArrayCreationOperation creation, IArrayInitializerOperation initializer)
+        {
+            var type = TypeNames.Of(creation.Type!);
+            var array = new Var(type, context.Names.Fresh("array"));
+            Locals.Add(array);
+            var output = Hoisted;
+            var line = Line(creation);
+            output.Add(new Assign(line, array, AssignOp.Set, new NewArray(type, type.Element!, EquatableArray.Of<Expr>(Literals.Number(Types.Int, initializer.ElementValues.Length)))));
+            for (var i = 0; i < initializer.ElementValues.Length; i++)
+            {
+                var element = new Index(type.Element!, array, EquatableArray.Of<Expr>(Literals.Number(Types.Int, i)));
+                output.Add(new Store(line, element, AssignOp.Set, ConvertTo(element.Type, ParseExpression(initializer.ElementValues[i]))));
+            }
+
+            return CannotHoist(output, creation, "an array initializer") ? Placeholder : array;
         }
 
         private static IThrowOperation? Thrown(IOperation? operation) => operation switch
@@ -1173,6 +1214,13 @@ namespace GradGen.Generator.Frontend
                 return Placeholder;
             }
 
+            if (op is BinaryOp.Equal or BinaryOp.NotEqual && (IsNull(binary.LeftOperand) || IsNull(binary.RightOperand)))
+            {
+                // a == null: a null test of the reference itself, not a conversion of its values to object.
+                var tested = ParseExpression(Unwrapped(IsNull(binary.LeftOperand) ? binary.RightOperand : binary.LeftOperand));
+                return new Binary(Types.Bool, op, tested, new Const(tested.Type, "null", null));
+            }
+
             var left = ParseExpression(binary.LeftOperand);
             var shortCircuit = op is BinaryOp.And or BinaryOp.Or;
             conditionalDepth += shortCircuit ? 1 : 0;
@@ -1182,6 +1230,8 @@ namespace GradGen.Generator.Frontend
             CheckRemainder(op, type, binary);
             return new Binary(type, op, left, right);
         }
+
+        private static bool IsNull(IOperation operand) => Unwrapped(operand) is { ConstantValue: { HasValue: true, Value: null } };
 
         private void CheckRemainder(BinaryOp op, IrType type, IOperation operation)
         {
@@ -1226,6 +1276,11 @@ namespace GradGen.Generator.Frontend
 
         private Expr? ParseInvocation(IInvocationOperation invocation, bool asStatement)
         {
+            if (InlinedCall(invocation) is (var inlined, true))
+            {
+                return inlined;
+            }
+
             var target = invocation.TargetMethod;
             if (!asStatement && IsStructMember(target) && !target.ReturnsVoid && invocation.Instance is { } structValue)
             {
@@ -1234,9 +1289,9 @@ namespace GradGen.Generator.Frontend
 
             foreach (var argument in invocation.Arguments)
             {
-                if (argument.Parameter?.RefKind is not (null or RefKind.None or RefKind.In) || argument.ArgumentKind == ArgumentKind.ParamArray && argument.Value is not IArrayCreationOperation { Initializer.ElementValues.IsEmpty: true })
+                if (argument.Parameter?.RefKind is not (null or RefKind.None or RefKind.In))
                 {
-                    Unsupported(argument, argument.ArgumentKind == ArgumentKind.ParamArray ? "a 'params' argument list" : "a ref or out argument", "pass values");
+                    Unsupported(argument, "a ref or out argument", "pass values");
                     return null;
                 }
 
@@ -1248,8 +1303,8 @@ namespace GradGen.Generator.Frontend
                 }
             }
 
+            // A params list is the array C# makes of it (ArrayOf).
             var arguments = invocation.Arguments
-                .Where(a => a.ArgumentKind != ArgumentKind.ParamArray)
                 .OrderBy(a => a.Parameter?.Ordinal ?? 0)
                 .Select(a => (a.Parameter, a.Value))
                 .ToList();
@@ -1278,14 +1333,21 @@ namespace GradGen.Generator.Frontend
         }
 
         /// <summary>A call of <paramref name="target"/> with <paramref name="arguments"/> in the order of its parameters.</summary>
-        private Expr? ParseCall(IMethodSymbol target, IOperation? instance, List<(IParameterSymbol? Parameter, IOperation Value)> arguments, SyntaxNode syntax, bool asStatement)
+        /// <param name="parsed">The arguments already parsed (a method group's, called by LINQ); else parsed from <paramref name="arguments"/>.</param>
+        private Expr? ParseCall(IMethodSymbol target, IOperation? instance, List<(IParameterSymbol? Parameter, IOperation Value)> arguments, SyntaxNode syntax, bool asStatement, List<Expr>? parsed = null)
         {
             var differentiable = target.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute);
             // A method with no [Differentiable] may have user-written derivatives: the registry of [DerivativeOf]
             // methods says whether it does once activity says whether a derivative flows into it.
             var differentiated = !asStatement && (differentiable is not null || CustomDerivativeParser.CannotHave(target.OriginalDefinition) is null);
             var split = differentiated && target.Parameters.Any(MethodParser.IsAggregateWrt);
-            if ((split ? Split(arguments) : arguments.Select(a => ParseExpression(a.Value)).ToList()) is not { } argumentList)
+            if (split && parsed is not null)
+            {
+                Unsupported(syntax.GetLocation(), $"'{target.Name}' as a delegate, which takes a struct", "call it in a lambda");
+                return Placeholder;
+            }
+
+            if ((parsed ?? (split ? Split(arguments) : arguments.Select(a => ParseExpression(a.Value)).ToList())) is not { } argumentList)
             {
                 return Placeholder;
             }
@@ -1544,7 +1606,6 @@ namespace GradGen.Generator.Frontend
                 IUsingOperation or IUsingDeclarationOperation => ("'using'", "keep resources out of differentiable code"),
                 ILockOperation => ("'lock'", "keep synchronization out of differentiable code"),
                 IBranchOperation => ("'goto'", "use loops, break and continue"),
-                ILocalFunctionOperation => ("a local function", "make it a [Differentiable] method of the type"),
                 IForEachLoopOperation => ("'foreach' over anything but an array or span", "use a 'for' loop over indices"),
                 _ => (Describe(op), "rewrite it with assignments, branches, loops and calls"),
             };

@@ -294,10 +294,6 @@ namespace GradGen.Generator.Frontend
                 {
                     Unsupported($"parameter '{parameter.Name}' is passed by reference; pass it by value", at);
                 }
-                else if (parameter.IsParams)
-                {
-                    Unsupported($"parameter '{parameter.Name}' is 'params'; pass an ordinary parameter", at);
-                }
                 else if (parameter.Type.TypeKind == TypeKind.Dynamic)
                 {
                     Unsupported($"parameter '{parameter.Name}' is dynamic; give it a static type", at);
@@ -463,7 +459,7 @@ namespace GradGen.Generator.Frontend
                 {
                     var instead = Types.IsReal(node.Operand.Type)
                         ? "keep it double or float"
-                        : "keep it an array or span, and read its elements in a loop (LINQ and collection interfaces are not differentiated yet)";
+                        : "keep it an array or span: read its elements in a loop, or query it with LINQ's Sum, Average, Min, Max, Aggregate or ToArray (collection interfaces are not differentiated yet)";
                     context.Report(Descriptors.UndifferentiatedType, location, $"The differentiable value '{operand}' converted to a value", type, instead);
                 }
             }

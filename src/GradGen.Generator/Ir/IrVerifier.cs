@@ -14,7 +14,7 @@ namespace GradGen.Generator.Ir
         /// <summary>
         /// Every way <paramref name="model"/>'s body breaks the parsed dialect's rules (what the frontend gives); empty
         /// when it keeps them. Only generated code has tape operations, pullbacks, <c>ref</c> arguments, declarations,
-        /// throws and comments; a variable is a symbol: one name per parameter or local of the method (the frontend
+        /// argument checks, compound assignments and comments; a variable is a symbol: one name per parameter or local of the method (the frontend
         /// renames shadowing locals), used everywhere with the type it was declared with (up to a nullable annotation
         /// flow adds).
         /// </summary>
@@ -38,6 +38,12 @@ namespace GradGen.Generator.Ir
                 if (statement is Declare or ThrowIf or Comment)
                 {
                     yield return $"line {statement.Line}: {statement.GetType().Name}, which only generated code has";
+                }
+
+                if (statement is Assign { Op: not AssignOp.Set } or Store { Op: not AssignOp.Set })
+                {
+                    // The transforms read v += e as the parser writes it, v = v + e.
+                    yield return $"line {statement.Line}: a compound assignment, which only generated code has";
                 }
 
                 foreach (var e in statement.Expressions().SelectMany(IrWalker.AllExpressions))

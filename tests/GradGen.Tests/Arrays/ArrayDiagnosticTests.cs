@@ -40,20 +40,6 @@ namespace GradGen.Tests.Arrays
         }
 
         [Differentiable]
-        public static double ImplicitlyTypedInitializer(double x)
-        {
-            double[] v = {|GG0005:new[] { x, 2 * x }|};
-            return v[0] * v[1];
-        }
-
-        [Differentiable]
-        public static double TypedInitializer(double x)
-        {
-            double[] v = {|GG0005:new double[] { x, 2 * x }|};
-            return v[0] * v[1];
-        }
-
-        [Differentiable]
         public static double StackAlloc(double x)
         {
             double s = 0;
