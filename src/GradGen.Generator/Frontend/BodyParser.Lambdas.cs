@@ -71,11 +71,14 @@ namespace GradGen.Generator.Frontend
                 return (Invoke(invocation, callable, args.Select(ParseExpression).ToList()), true);
             }
 
-            // A plain helper given a lambda or a method (an easing combinator, a quadrature rule): inlined with it bound.
+            // A plain helper given a lambda or a method (an easing combinator, a quadrature rule), or a variable by ref or
+            // out (Clamp(ref v)): inlined with the lambda bound, and the variable itself as its parameter.
             var callables = args.Select(a => IsDelegate(a.Type) ? Callable(a) : null).ToList();
-            if (callables.Any(c => c is not null) && !HasAttribute(target, DifferentiableAttribute) && SourceBody(target) is { } helper)
+            if ((callables.Any(c => c is not null) || target.Parameters.Any(p => p.RefKind is RefKind.Ref or RefKind.Out))
+                && !HasAttribute(target, DifferentiableAttribute) && SourceBody(target) is { } helper)
             {
-                var values = args.Select((a, i) => callables[i] is null ? ParseExpression(a) : null).ToList();
+                var values = args.Select((a, i) => callables[i] is not null ? null
+                    : ParseExpression(a is IDeclarationExpressionOperation declared ? declared.Expression : a)).ToList();
                 return (Inline(invocation, helper, target.Parameters, values, target.ReturnType, callables), true);
             }
 
@@ -145,6 +148,20 @@ namespace GradGen.Generator.Frontend
                 if (callables?[i] is { } callable)
                 {
                     delegateParameters[parameters[i]] = callable;
+                    continue;
+                }
+
+                if (parameters[i].RefKind is RefKind.Ref or RefKind.Out)
+                {
+                    // The caller's variable is the parameter: what the body writes, the caller sees.
+                    if (args[i] is not Var variable)
+                    {
+                        Unsupported(at, $"a ref or out argument for '{parameters[i].Name}' other than a variable", "pass a local or a parameter");
+                        return Placeholder;
+                    }
+
+                    boundParameters[parameters[i]] = variable;
+                    stagedParameters.Add(parameters[i]);
                     continue;
                 }
 

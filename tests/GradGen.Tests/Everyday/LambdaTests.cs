@@ -80,6 +80,28 @@ namespace Everyday.Lambdas
             return 1r - 0.5r * function(2r - value * 2r);
         }
 
+        // Plain helpers with ref and out parameters, inlined with the caller's variables as those parameters.
+        private static void ClampBelow(ref real v, real floor)
+        {
+            if (v < floor)
+                v = floor;
+        }
+
+        private static bool Split(real v, out real whole, out real fraction)
+        {
+            whole = MathR.Floor(v);
+            fraction = v - whole;
+            return fraction > 0.5r;
+        }
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static real Refs(real x, real y)
+        {
+            ClampBelow(ref x, 0.1r);
+            bool up = Split(y, out real w, out var f);
+            return x * x * f + (up ? w : 2r * w) + f * f;
+        }
+
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
         public static real Rastrigin(params real[] x) => x.Sum(xi => xi * xi - 10r * MathR.Cos(2r * 3.14159r * xi)) + 10r * x.Length;
 
@@ -163,6 +185,23 @@ namespace Everyday.Lambdas
                 double piece = x < -1 ? -1 : x > 1 ? 2 : x;
                 double rastrigin(double v) => 2 * v + 10 * 2 * 3.14159 * Math.Sin(2 * 3.14159 * v);
                 return new[] { piece + InOut(x, t => 3 * t * t) + rastrigin(x), InOut(y, Soft) + rastrigin(y) };
+            });
+            DerivativeCheck.Hessian(f, points);
+        }
+
+        [Theory]
+        [MemberData(nameof(Precisions))]
+        public void RefAndOutArgumentsOfPlainHelpers(Precision precision)
+        {
+            // x' = max(x, 0.1), f = y − ⌊y⌋: x'²f + (w or 2w) + f².
+            var f = Fn(precision, "Refs");
+            var points = new[] { new object?[] { 0.7, 2.3 }, new object?[] { -0.5, 1.8 }, new object?[] { 1.2, -0.4 } };
+            DerivativeCheck.GradientOfScalars(f, points, a =>
+            {
+                var (x, y) = (a[0], a[1]);
+                var clamped = Math.Max(x, 0.1);
+                var frac = y - Math.Floor(y);
+                return new[] { x > 0.1 ? 2 * x * frac : 0, clamped * clamped + 2 * frac };
             });
             DerivativeCheck.Hessian(f, points);
         }
