@@ -49,7 +49,7 @@ namespace GradGen.Tests
             // QLNet (option type: 1 call, -1 put; SABR model: 0 Hagan 2002, 1 Obloj 2008)
             ["QLNet_SabrVolatility"] = new("unsafeSabrVolatility", A(0.04, 0.05, 2.0, 0.1, 0.5, 0.4, -0.3, 0), A(0.06, 0.05, 1.5, 0.2, 0.7, 0.3, 0.2, 1)),
             ["QLNet_SabrNormalVolatility"] = new("unsafeSabrNormalVolatility", A(0.04, 0.05, 2.0, 0.1, 0.5, 0.4, -0.3), A(0.06, 0.045, 1.0, 0.05, 0.3, 0.5, 0.1)),
-            ["QLNet_BlackFormula"] = new("blackFormula", A(1, 100.0, 105.0, 0.2, 0.95, 0.0), A(-1, 110.0, 100.0, 0.3, 0.9, 0.0)),
+            ["QLNet_BlackFormula"] = new("blackFormula", A(1, 100.0, 105.0, 0.2, 0.95, 0.01), A(-1, 110.0, 100.0, 0.3, 0.9, 0.02)),
             ["QLNet_BachelierBlackFormula"] = new("bachelierBlackFormula", A(1, 100.0, 103.0, 5.0, 0.97), A(-1, 0.03, 0.025, 0.01, 0.9)),
             ["QLNet_BlackImpliedStdDevApprox"] = new("blackFormulaImpliedStdDevApproximation", A(1, 100.0, 105.0, 8.0, 0.95, 0.01), A(-1, 110.0, 100.0, 12.0, 0.9, 0.02)),
             // ML.NET

@@ -508,7 +508,7 @@ namespace GradGen.Tests
             { "Lock", "double y; {|GG0005:lock (Gate) { y = x * x; }|} return y;", "'lock'" },
             { "UsingStatement", "double y; {|GG0005:using (var s = new System.IO.MemoryStream()) { y = x * x; }|} return y;", "'using'" },
             { "UsingDeclaration", "{|GG0005:using var s = new System.IO.MemoryStream();|} return x * x;", "'using'" },
-            { "ObjectCreation", "var r = {|GG0005:new Random(n)|}; return x * r.NextDouble();", "creating an object" },
+            { "ObjectCreationWithInitializer", "var r = {|GG0005:new System.Collections.Generic.List<double> { 1.0 }|}; return x * r.Count;", "creating an object" },
             { "BreakInMiddleOfSwitchSection", "double y = 0; switch (n) { case 0: if (x > 0) {|GG0005:break;|} y = x; break; default: y = 2 * x; break; } return y;", "switch section" },
             { "ReadAndModifyInOneStatement", "double a = x; {|GG0005:a = a++;|} return a * x;", "'a'" },
             { "ReadAndIncrementInOneExpression", "double a = x; {|GG0005:double b = a++ * a;|} return b;", "'a'" },

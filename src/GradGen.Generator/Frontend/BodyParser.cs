@@ -49,7 +49,7 @@ namespace GradGen.Generator.Frontend
         /// Calls to plain methods, checked once activity is known: whether their result is used (a statement's is not),
         /// and the collections of reals they are given that they could write (<see cref="WritableCollection"/>).
         /// </summary>
-        public List<(Call Node, Location Location, string Name, bool ResultUsed, List<(Expr Collection, string Text, bool Converted)> Writable)> PlainCalls { get; } = new();
+        public List<(Expr Node, Location Location, string Name, bool ResultUsed, List<(Expr Collection, string Text, bool Converted)> Writable)> PlainCalls { get; } = new();
 
         /// <summary>Calls to Floor, Sign...: a warning when a derivative would flow into them.</summary>
         public List<(ImmutableArray<Expr> Args, Location Location, string Name)> PiecewiseConstantCalls { get; } = new();
@@ -864,6 +864,13 @@ namespace GradGen.Generator.Frontend
                     return checkedValue;
                 case IInterpolatedStringOperation interpolated:
                     return ParseInterpolated(interpolated);
+                case IObjectCreationOperation { Initializer: null, Type: { TypeKind: TypeKind.Class } type } creation when TypeNames.Of(type) is NamedType
+                    && creation.Arguments.All(a => a.ArgumentKind != ArgumentKind.ParamArray && a.Parameter?.RefKind is null or RefKind.None):
+                    // An object of the body's own (an exception, a helper like a distribution whose methods are
+                    // [Differentiable]): constant, as a plain call's result; a derivative its constructor would need is reported.
+                    var made = new New(TypeNames.Of(type), creation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => ParseExpression(a.Value)).ToEquatableArray());
+                    PlainCalls.Add((made, creation.Syntax.GetLocation(), $"{type.Name}..ctor", true, new List<(Expr, string, bool)>()));
+                    return made;
                 case IIsPatternOperation isPattern:
                     return Matches(Subject(isPattern.Value, Tests(isPattern.Pattern) > 1), isPattern.Pattern);
                 case ISwitchExpressionOperation switchExpression:
@@ -1067,10 +1074,7 @@ namespace GradGen.Generator.Frontend
 
             var (plain, conversions, piecewise, noDerivative, differentiable) =
                 (PlainCalls.Count, Conversions.Count, PiecewiseConstantCalls.Count, NoDerivativeArguments.Count, DifferentiableCalls.Count);
-            var exception = Unwrapped(thrown.Exception) is IObjectCreationOperation { Initializer: null, Type: { } type } creation
-                && creation.Arguments.All(a => a.ArgumentKind != ArgumentKind.ParamArray && a.Parameter?.RefKind is null or RefKind.None)
-                    ? new New(TypeNames.Of(type), creation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => ParseExpression(a.Value)).ToEquatableArray())
-                    : ParseExpression(thrown.Exception);
+            var exception = ParseExpression(Unwrapped(thrown.Exception));
             if (DifferentiableCalls.Count > differentiable)
             {
                 Unsupported(thrown.Exception, "a [Differentiable] call in a thrown exception", "compute the value into a local first");
@@ -1619,7 +1623,7 @@ namespace GradGen.Generator.Frontend
             IDynamicInvocationOperation or IDynamicMemberReferenceOperation or IDynamicObjectCreationOperation => "a 'dynamic' operation",
             IAddressOfOperation => "a pointer operation",
             ITranslatedQueryOperation => "a LINQ query",
-            IObjectCreationOperation => "creating an object",
+            IObjectCreationOperation => "creating an object other than of a class with no differentiable fields, without an initializer",
             IArrayCreationOperation => "an array initializer",
             _ => $"'{op.Syntax.ToString().Split('\n')[0].Trim()}'",
         };

@@ -394,7 +394,7 @@ namespace GradGen.Generator.Frontend
             var varied = ActivityAnalysis.Varied(body, parameters.Where(p => p.Wrt).Select(p => p.Name));
             foreach (var (call, location, name, resultUsed, writable) in parser.PlainCalls)
             {
-                var operands = call.Receiver is null ? call.Args : call.Args.Append(call.Receiver);
+                var operands = call.Children();
                 var anyVaried = operands.Any(o => ActivityAnalysis.DependsOn(o, varied)) || writable.Any(w => ActivityAnalysis.DependsOn(w.Collection, varied));
 
                 if (writable.Any(w => w.Converted && ActivityAnalysis.DependsOn(w.Collection, varied)))

@@ -2,7 +2,7 @@
 // Path: src/QLNet/Pricingengines/BlackFormula.cs (commit 9a05f33c), Utils.bachelierBlackFormula(Option.Type, ...); CumulativeNormalDistribution and NormalDistribution (src/QLNet/Math/Distributions/NormalDistribution.cs)
 // Licence: BSD-3-Clause (QLNet licence, https://github.com/amaggiulli/QLNet/blob/develop/LICENSE)
 // Changes: namespace QLNet -> GradGen.Corpus; the method moved from partial class Utils into static partial class QLNet_BachelierBlackFormula
-//   (the helpers stay in Utils: `using static GradGen.Corpus.Utils;` added so that its unqualified calls of them resolve); [GradGen.Differentiable] added to bachelierBlackFormula; IValue dropped from the two distribution classes;
+//   (the helpers stay in Utils: `using static GradGen.Corpus.Utils;` added so that its unqualified calls of them resolve); [GradGen.Differentiable] added to bachelierBlackFormula; IValue dropped from the two distribution classes, which are made partial with [GradGen.Differentiable] on value, derivative and erf (as GG0003 and GG0001 ask, after the object they create is supported);
 //   QL_REQUIRE and QL_FAIL (src/QLNet/Utils.cs) copied with only their ArgumentException case (the other cases throw
 //   QLNet exception types); Const (src/QLNet/Types.cs) with only the constants used; DoubleExtension.IsEqual
 //   (src/QLNet/Extensions/DoubleExtension.cs) and Option.Type (src/QLNet/Option.cs) copied alone;
@@ -50,7 +50,7 @@ namespace GradGen.Corpus
       }
    }
 
-   public class NormalDistribution
+   public partial class NormalDistribution
    {
       private double average_, sigma_, normalizationFactor_, denominator_, derNormalizationFactor_;
 
@@ -68,6 +68,7 @@ namespace GradGen.Corpus
       }
 
       // function
+      [GradGen.Differentiable]
       public double value(double x)
       {
          double deltax = x - average_;
@@ -76,6 +77,8 @@ namespace GradGen.Corpus
          return exponent <= -690.0 ? 0.0 :  // exp(x) < 1.0e-300 anyway
                 normalizationFactor_ * Math.Exp(exponent);
       }
+
+      [GradGen.Differentiable]
 
       public double derivative(double x)
       {
@@ -93,7 +96,7 @@ namespace GradGen.Corpus
        Handbook of Mathematical Functions,
        Dover Publications, New York (1972)
    */
-   public class CumulativeNormalDistribution
+   public partial class CumulativeNormalDistribution
    {
       private double average_, sigma_;
       private NormalDistribution gaussian_ = new NormalDistribution();
@@ -108,6 +111,7 @@ namespace GradGen.Corpus
       }
 
       // function
+      [GradGen.Differentiable]
       public double value(double z)
       {
          z = (z - average_) / sigma_;
@@ -136,6 +140,8 @@ namespace GradGen.Corpus
          }
          return result;
       }
+
+      [GradGen.Differentiable]
 
       public double derivative(double x)
       {
@@ -320,6 +326,8 @@ namespace GradGen.Corpus
                    sb5  =  2.55305040643316442583e+03, /* 0x40A3F219, 0xCEDF3BE6 */
                    sb6  =  4.74528541206955367215e+02, /* 0x407DA874, 0xE79FE763 */
                    sb7  = -2.24409524465858183362e+01; /* 0xC03670E2, 0x42712D62 */
+
+      [GradGen.Differentiable]
 
       private double erf(double x)
       {

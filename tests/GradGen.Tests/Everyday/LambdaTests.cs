@@ -16,8 +16,36 @@ using System.Linq;
 
 namespace Everyday.Lambdas
 {
+    // A helper object made in the body: a density whose parameters are constant, with a [Differentiable] method.
+    public sealed partial class Gauss_real
+    {
+        private readonly real mean;
+        private readonly real sigma;
+
+        public Gauss_real(real mean, real sigma)
+        {
+            this.mean = mean;
+            this.sigma = sigma;
+        }
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public real Density(real x)
+        {
+            real z = (x - mean) / sigma;
+            return MathR.Exp(-0.5r * z * z) / sigma;
+        }
+    }
+
     public static partial class Fn_real
     {
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static real Mixture(real x)
+        {
+            var a = new Gauss_real(0r, 1r);
+            var b = new Gauss_real(1r, 2r);
+            return 0.3r * a.Density(x) + 0.7r * b.Density(x * x);
+        }
+
         // Local functions: expression and block bodies, capturing a parameter and a local, declared after use, nested,
         // one that writes a captured local.
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
@@ -204,6 +232,37 @@ namespace Everyday.Lambdas
                 return new[] { x > 0.1 ? 2 * x * frac : 0, clamped * clamped + 2 * frac };
             });
             DerivativeCheck.Hessian(f, points);
+        }
+
+        [Theory]
+        [MemberData(nameof(Precisions))]
+        public void HelperObjectMadeInTheBody(Precision precision)
+        {
+            // 0.3·e^(−x²/2) + 0.35·e^(−(x² − 1)²/8).
+            var f = Fn(precision, "Mixture");
+            var points = new[] { new object?[] { 0.4 }, new object?[] { -1.3 } };
+            DerivativeCheck.GradientOfScalars(f, points, a =>
+            {
+                var x = a[0];
+                var u = x * x - 1;
+                return new[] { -0.3 * x * Math.Exp(-x * x / 2) - 0.35 * Math.Exp(-u * u / 8) * u * x / 2 };
+            });
+            DerivativeCheck.Hessian(f, points);
+        }
+
+        [Fact]
+        public void ADerivativeFlowingIntoAConstructorIsGG0003()
+        {
+            var diagnostics = GeneratorHarness.Analyze(SourceTemplate.One(Template, Precision.Double, @"
+namespace Everyday.Lambdas
+{
+    public static partial class Bad
+    {
+        [Differentiable]
+        public static double F(double x) => new Gauss_double(x, 1).Density(2.0);
+    }
+}"));
+            Assert.Contains(diagnostics, d => d.Id == "GG0003" && d.GetMessage().Contains("Gauss_double..ctor"));
         }
 
         [Theory]
