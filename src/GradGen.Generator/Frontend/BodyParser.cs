@@ -147,18 +147,16 @@ namespace GradGen.Generator.Frontend
                     Unsupported(op, "an iterator ('yield')", "return a value computed with a loop instead");
                     break;
                 case IConditionalOperation conditional:
+                    var (before, test) = ParseCondition(conditional.Condition);
+                    output.AddRange(before);
                     output.Add(new If(
                         Line(op),
-                        ParseExpression(conditional.Condition),
+                        test,
                         ParseBlock(conditional.WhenTrue),
                         conditional.WhenFalse is null ? EquatableArray<Stmt>.Empty : ParseBlock(conditional.WhenFalse)));
                     break;
                 case IWhileLoopOperation loop:
-                    output.Add(new While(
-                        Line(op),
-                        loop.Condition is null ? True : ParseExpression(loop.Condition),
-                        ParseLoopBody(loop.Body),
-                        ConditionAtEnd: !loop.ConditionIsTop));
+                    output.Add(Loop(loop, loop.Condition, loop.Body, !loop.ConditionIsTop, EquatableArray<Stmt>.Empty));
                     break;
                 case IForLoopOperation loop:
                     ParseFor(loop, output);
@@ -418,7 +416,7 @@ namespace GradGen.Generator.Frontend
         {
             if (sideEffects is null || conditionalDepth > 0)
             {
-                Unsupported(op, "an assignment inside a condition or a branch of an expression", "write the assignment as its own statement");
+                Unsupported(op, "an assignment in the right operand of && or || or in a branch of ?:, which may not run", "write the assignment as its own statement");
                 return Placeholder;
             }
 
@@ -474,7 +472,9 @@ namespace GradGen.Generator.Frontend
                     // A constant by declaration: a differentiable value assigned to it would lose its derivative.
                     Unsupported(target, $"assigning to the [NoDerivative] parameter '{parameter.Parameter.Name}'", "copy it into a local first");
                     return null;
-                case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None && parameter.Parameter.Type.IsValueType && !parameter.Parameter.Type.IsRefLikeType:
+                // A value the method holds its own copy of: a value type, or a type parameter of generic math (a real).
+                case IParameterReferenceOperation parameter when parameter.Parameter.RefKind == RefKind.None && !parameter.Parameter.Type.IsRefLikeType
+                    && (parameter.Parameter.Type.IsValueType || TypeNames.Of(parameter.Parameter.Type) is TypeParameterType):
                     return new Var(TypeNames.Of(parameter.Parameter.Type), parameter.Parameter.Name);
                 case IFieldReferenceOperation or IPropertyReferenceOperation when MemberOf(target) is { Instance: { } instance, Name: var name }
                     && AggregateVariable(instance) is { } leaves && LeafRange(TypeNames.Of(instance.Type!), name) is { Count: 1 } leaf:
@@ -523,10 +523,7 @@ namespace GradGen.Generator.Frontend
                 ParseStatement(before, output);
             }
 
-            var whileCondition = loop.Condition is null ? True : ParseExpression(loop.Condition);
             context.LoopDepth++;
-            var body = new List<Stmt>();
-            ParseStatement(loop.Body, body);
             var step = new List<Stmt>();
             foreach (var bottom in loop.AtLoopBottom)
             {
@@ -534,7 +531,43 @@ namespace GradGen.Generator.Frontend
             }
 
             context.LoopDepth--;
-            output.Add(new While(line, whileCondition, body.ToEquatableArray(), ConditionAtEnd: false) { Step = step.ToEquatableArray() });
+            output.Add(Loop(loop, loop.Condition, loop.Body, conditionAtEnd: false, step.ToEquatableArray()));
+        }
+
+        /// <summary>
+        /// A while, do or for loop. A condition that assigns (<c>while (--i &gt; 0)</c>) or needs statements first is
+        /// tested inside the loop, those statements run before it on every pass: <c>while (true) { before; if (!c) break; body }</c>
+        /// (a do loop's test goes after its body, which then may not <c>continue</c>).
+        /// </summary>
+        private Stmt Loop(IOperation loop, IOperation? conditionOperation, IOperation bodyOperation, bool conditionAtEnd, EquatableArray<Stmt> step)
+        {
+            var (before, condition) = conditionOperation is null ? (new List<Stmt>(), True) : ParseCondition(conditionOperation);
+            var body = ParseLoopBody(bodyOperation);
+            if (before.Count == 0)
+            {
+                return new While(Line(loop), condition, body, conditionAtEnd) { Step = step };
+            }
+
+            if (conditionAtEnd && loop.Descendants().Any(d => d is IBranchOperation { BranchKind: BranchKind.Continue } branch && SymbolEqualityComparer.Default.Equals(branch.Target, ((ILoopOperation)loop).ContinueLabel)))
+            {
+                Unsupported(conditionOperation!, "an assignment in the condition of a do loop whose body continues", "assign before the loop's end");
+            }
+
+            var test = before.Append(new If(Line(loop), Not(condition), EquatableArray.Of<Stmt>(new Break(Line(loop))), EquatableArray<Stmt>.Empty));
+            var statements = conditionAtEnd ? body.Concat(test) : test.Concat(body);
+            return new While(Line(loop), True, statements.ToEquatableArray(), ConditionAtEnd: false) { Step = step };
+        }
+
+        /// <summary>A condition, with the statements it needs first (an assignment in it, a staged value) to run just before it.</summary>
+        private (List<Stmt> Before, Expr Condition) ParseCondition(IOperation condition)
+        {
+            var before = new List<Stmt>();
+            var (savedEffects, savedModified, savedDepth) = (sideEffects, modified, conditionalDepth);
+            (sideEffects, modified, conditionalDepth) = (before, new List<ISymbol>(), 0);
+            var parsed = ParseExpression(condition);
+            CheckSideEffects(condition);
+            (sideEffects, modified, conditionalDepth) = (savedEffects, savedModified, savedDepth);
+            return (before, parsed);
         }
 
         private static IOperation? ForEachCollection(IForEachLoopOperation loop)
@@ -621,6 +654,12 @@ namespace GradGen.Generator.Frontend
 
             var declarator = group.Declarations[0].Declarators[0];
             var local = declarator.Symbol;
+            if (loop.Condition?.DescendantsAndSelf().Any(d => d is IAssignmentOperation or IIncrementOrDecrementOperation) == true)
+            {
+                // Its condition needs statements first (Loop).
+                return null;
+            }
+
             if (local.Type.SpecialType != SpecialType.System_Int32
                 || (declarator.Initializer ?? group.Declarations[0].Initializer) is null
                 || !SymbolEqualityComparer.Default.Equals(stepTarget.Local, local))

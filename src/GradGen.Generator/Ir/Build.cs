@@ -179,7 +179,8 @@ namespace GradGen.Generator.Ir
             : a.Equals(b) ? a
             : Choose(Compare(BinaryOp.GreaterOrEqual, a, b), a, b);
 
+        /// <summary><c>c ? a : b</c>, of the wider type when one is a float and the other a double (a float's partial times a double derivative).</summary>
         public static Expr Choose(Expr condition, Expr whenTrue, Expr whenFalse) =>
-            new Conditional(whenTrue.Type, condition, whenTrue, whenFalse);
+            new Conditional(Types.IsReal(whenTrue.Type) && Types.IsReal(whenFalse.Type) ? Types.Arithmetic(whenTrue.Type, whenFalse.Type) : whenTrue.Type, condition, whenTrue, whenFalse);
     }
 }

@@ -52,7 +52,7 @@ namespace GradGen.Tests.DifferentiableTypes
         [InlineData("double Bad(Vec v) => {|GG0005:v.Matched|};", "whose body has this error: this pattern")]
         [InlineData("double Bad(Vec v) { var w = {|GG0005:v[2.0]|}; return w.X; }", "struct expression")]
         [InlineData("double Bad(double x, [NoDerivative] Ph p) { System.Numerics.Complex z = {|GG0005:p|}; return (z * x).Imaginary; }", "struct expression")]
-        [InlineData("double Bad(Vec v) { if ({|GG0005:v.Scaled(2).X|} > 0) { return v.X; } return v.Y; }", "in a condition")]
+        [InlineData("double Bad(Vec v) { if (v.X > 0 && {|GG0005:v.Scaled(2).X|} > 0) { return v.X; } return v.Y; }", "in a condition")]
         [InlineData("float Bad(System.ReadOnlySpan<float> s, float x) { var v = {|GG0005:new System.Numerics.Vector3(s)|}; return v.X * x; }", "Vector3")]
         [InlineData("double Bad(Vec v) { var w = {|GG0005:v.X > 0 ? v : default|}; return w.X; }", "choice")]
         [InlineData("double Bad(double x) { var b = {|GG0005:new Both(x, 1)|}; return b.X; }", "does more than store")]
@@ -115,7 +115,7 @@ namespace GradGen.Tests.DifferentiableTypes
         [InlineData("double Bad(Vec[] vs) => Count({|GG0005:vs|});", "GG0005", "as a whole")]
         [InlineData("double Bad(Vec[] vs) { var w = {|GG0005:vs|}; return w[0].X; }", "GG0005", "referring to the parameter 'vs'")]
         [InlineData("double Bad(double x) { var a = {|GG0005:System.Array.Empty<Vec>()|}; return a.Length * x; }", "GG0005", "new P[n]")]
-        [InlineData("double Bad(Vec[] vs) { var s = 0.0; while (Sum({|GG0005:vs|}) > s && s < 5) { s += 1; } return s; }", "GG0005", "in a condition")]
+        [InlineData("double Bad(Vec[] vs) { var s = 0.0; while (s < 5 && Sum({|GG0005:vs|}) > s) { s += 1; } return s; }", "GG0005", "in a condition")]
         public async Task ArraysOfStructs_WhatIsNotFollowed_IsAnErrorWhereItIsWritten(string method, string id, string message)
         {
             var v = await MarkupVerifier.VerifyAsync(Source(@"

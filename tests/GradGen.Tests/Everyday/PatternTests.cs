@@ -97,6 +97,50 @@ namespace Everyday.Patterns
             return t * t * (3r - 2r * t) + i;
         }
 
+        // Assignments inside conditions and indexers: while (--i > 0), if ((y = ...) > 0), do ... while (++k < 3), a[p++].
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static real Counting(real x, int n)
+        {
+            real s = 0r;
+            int i = n;
+            while (--i > 0)
+                s += x * i;
+            real y;
+            if ((y = MathR.Sin(x)) > 0r)
+                s += y * y;
+            int k = 0;
+            do
+            {
+                s *= 1r + 0.1r * x;
+            }
+            while (++k < 3);
+            var a = new real[4];
+            int p = 0;
+            a[p++] = x;
+            a[p++] = x * x;
+            for (int j = 0; (j += 1) < 3;)
+                s += a[j - 1] * j;
+            return s + a[0] * a[1];
+        }
+
+        // A loop condition that needs statements first (a tuple-valued call's element): they run on every pass.
+        [Differentiable]
+        public static (real A, real B) Pair(real v) => (v * v, MathR.Sin(v));
+
+        [Differentiable]
+        public static real LoopOnCalls(real x)
+        {
+            real s = 0r;
+            int k = 0;
+            while (Pair(x + s).A > s && k < 5)
+            {
+                s += 0.5r * x + Pair(s).B;
+                k++;
+            }
+
+            return s;
+        }
+
         // A real narrowed to float: derivative 1 through the conversion (checked against the closed form; finite
         // differences of a double method would see float's rounding).
         [Differentiable]
@@ -213,6 +257,28 @@ namespace Everyday.Patterns
             });
             DerivativeCheck.Hessian(f, points);
             Assert.Contains(GeneratorHarness.Analyze(For(precision).Value.Run.InputCompilation), d => d.Id == "GG0006" && d.GetMessage().Contains("FastFloor"));
+        }
+
+        [Theory]
+        [MemberData(nameof(Precisions))]
+        public void AssignmentsInConditionsAndIndexers(Precision precision)
+        {
+            var f = Fn(precision, "Counting");
+            var points = new[] { new object?[] { 0.6, 4 }, new object?[] { -0.8, 3 } };
+            DerivativeCheck.Gradient(f, points, args =>
+            {
+                // s = x·Σ_{i=1}^{n−1} i (+ sin²x when sin x > 0), times (1 + 0.1x)³, plus a₀ + 2a₁ = x + 2x², plus x·x².
+                var (x, n) = ((double)args[0]!, (int)args[1]!);
+                var sum = n * (n - 1) / 2.0;
+                var s0 = x * sum + (Math.Sin(x) > 0 ? Math.Sin(x) * Math.Sin(x) : 0);
+                var ds0 = sum + (Math.Sin(x) > 0 ? 2 * Math.Sin(x) * Math.Cos(x) : 0);
+                var g = Math.Pow(1 + 0.1 * x, 3);
+                var dg = 0.3 * Math.Pow(1 + 0.1 * x, 2);
+                return new[] { ds0 * g + s0 * dg + 1 + 4 * x + 3 * x * x };
+            });
+            DerivativeCheck.Hessian(f, points);
+            var loop = Fn(precision, "LoopOnCalls");
+            DerivativeCheck.GradientOfScalars(loop, new[] { new object?[] { 0.7 }, new object?[] { 0.4 } });
         }
 
         private static void AssertEveryMethodThrows<TException>(string method, double x, int n)
