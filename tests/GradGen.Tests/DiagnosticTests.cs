@@ -398,7 +398,8 @@ namespace GradGen.Tests
         private double last;
         [Differentiable] public double Bad(double x) { {|GG0004:last|} = x * x; return last; }
         public double Last => last;", "public partial class T"));
-            v.AssertMessage("GG0004", "'last'");
+            // State the next call reads: the message names the pure-function rewrite.
+            v.AssertMessage("GG0004", "'last'", "taking 'last' as a parameter and returning its new value in a tuple", "outside the differentiated method");
         }
 
         [Fact]

@@ -31,7 +31,7 @@ namespace GradGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor WriteVisibleToCaller = Error(
             "GG0004",
             "Differentiable code writes state the caller can see",
-            "'{0}' writes {1}, which the caller can see: compute into a local instead",
+            "'{0}' writes {1}, which the caller can see: {2}",
             "Generated derivatives run the method's body more than once, so it must not modify fields, properties, static state or its parameters' contents.");
 
         public static readonly DiagnosticDescriptor UnsupportedConstruct = Error(

@@ -311,7 +311,7 @@ namespace GradGen.Generator.Frontend
             switch (op)
             {
                 case IAssignmentOperation { Target: var written } when WrittenParameterArray(written) is { } parameter:
-                    Report(Descriptors.WriteVisibleToCaller, written, method.Name, $"an element of the parameter '{parameter.Name}'");
+                    Report(Descriptors.WriteVisibleToCaller, written, method.Name, $"an element of the parameter '{parameter.Name}'", ComputeLocally);
                     break;
                 case ISimpleAssignmentOperation assignment when AggregateArray(assignment.Target) is { } arrays:
                     AssignArrays(arrays, assignment.Value, Line(op), output);
@@ -456,7 +456,7 @@ namespace GradGen.Generator.Frontend
             switch (target)
             {
                 case var written when WrittenParameterArray(written) is { } parameter:
-                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"an element of the parameter '{parameter.Name}'");
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"an element of the parameter '{parameter.Name}'", ComputeLocally);
                     return null;
                 case var aggregate when AggregateVariable(aggregate) is not null || AggregateArray(aggregate) is not null:
                     Unsupported(target, $"assigning a {Kind(aggregate.Type)} inside an expression", "assign it as a statement of its own");
@@ -484,20 +484,23 @@ namespace GradGen.Generator.Frontend
                     context.Report(Descriptors.UndifferentiatedType, target.Syntax.GetLocation(), $"The local '{local.Local.Name}'", local.Local.Type.ToDisplayString(), "keep the numbers in double or float locals");
                     return null;
                 case IFieldReferenceOperation field:
-                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"the field '{field.Field.Name}'");
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"the field '{field.Field.Name}'", field.Instance is IInstanceReferenceOperation
+                        // State a later call reads (a filter's delay line, a controller's integral): what a derivative of one call cannot see.
+                        ? $"make the method a function of its state, taking '{field.Field.Name}' as a parameter and returning its new value in a tuple ((y, next) = Step(x, {field.Field.Name})), and store it in the field outside the differentiated method"
+                        : ComputeLocally);
                     return null;
                 case IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation local } element:
                     return new Index(TypeNames.Of(element.Type!), DeclareLocal(local.Local), ParseIndices(element.Indices));
                 case IArrayElementReferenceOperation { ArrayReference: IParameterReferenceOperation parameter }:
-                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"an element of the parameter '{parameter.Parameter.Name}'");
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"an element of the parameter '{parameter.Parameter.Name}'", ComputeLocally);
                     return null;
                 case IArrayElementReferenceOperation:
-                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, "an array element");
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, "an array element", ComputeLocally);
                     return null;
                 case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: ILocalReferenceOperation span } element:
                     return new Index(TypeNames.Of(element.Type!), DeclareLocal(span.Local), element.Arguments.Select(a => ParseExpression(a.Value)).ToEquatableArray());
                 case IPropertyReferenceOperation property:
-                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, property.Property.IsIndexer ? "an element of a span" : $"the property '{property.Property.Name}'");
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, property.Property.IsIndexer ? "an element of a span" : $"the property '{property.Property.Name}'", ComputeLocally);
                     return null;
                 default:
                     Unsupported(target, "assigning to this target", "assign to a local variable");
@@ -959,6 +962,8 @@ namespace GradGen.Generator.Frontend
 
             return CannotHoist(output, creation, "an array initializer") ? Placeholder : array;
         }
+
+        private const string ComputeLocally = "compute into a local instead";
 
         private static IThrowOperation? Thrown(IOperation? operation) => operation switch
         {
