@@ -102,7 +102,6 @@ namespace GradGen.Tests
             { "ReturnsVoid", "[Differentiable] public static {|GG0002:void|} Bad(double x) { }", "'void'" },
             { "ReturnsDecimal", "[Differentiable] public static {|GG0002:decimal|} Bad({|GG0019:decimal x|}) => x * x;", "'decimal'" },
             { "RefParameter", "[Differentiable] public static double Bad({|GG0002:ref double x|}, double y) => y * y;", "'x'" },
-            { "InParameter", "[Differentiable] public static double Bad({|GG0002:in double x|}, double y) => y * y;", "'x'" },
             { "OutParameter", "[Differentiable] public static double Bad(double x, {|GG0002:out double y|}) { y = 1; return x * x; }", "'y'" },
             { "GenericMethod", "[Differentiable] public static double Bad{|GG0002:<TNum>|}(double x) => x * x;", "generic" },
             { "GenericReturningT", "[Differentiable] public static TNum Bad{|GG0002:<TNum>|}(TNum x) => x;", "generic" },
@@ -129,7 +128,6 @@ namespace GradGen.Tests
         /// </summary>
         [Theory]
         [InlineData("RefParameterUsed", "[Differentiable] public static double Bad({|GG0002:ref double x|}) => x * x;")]
-        [InlineData("InParameterUsed", "[Differentiable] public static double Bad({|GG0002:in double x|}) => x * x;")]
         [InlineData("OutParameterAssigned", "[Differentiable] public static double Bad(double x, {|GG0002:out double y|}) { y = x; return x * x; }")]
         [InlineData("WritableSpanParameterIndexed", "[Differentiable] public static double Bad({|GG0002:Span<double> xs|}) => xs[0] * xs[1];")]
         [InlineData("JaggedArrayParameterIndexed", "[Differentiable] public static double Bad({|GG0002:double[][] xs|}) => xs[0][0] * xs[1][0];")]

@@ -858,9 +858,9 @@ namespace GradGen.Generator.Frontend
                     Unsupported(op, $"the parameter '{parameter.Parameter.Name}' of '{parameter.Parameter.ContainingSymbol.Name}' here", "compute it in this method");
                     return Placeholder;
                 case IParameterReferenceOperation parameter:
-                    if (parameter.Parameter.RefKind != RefKind.None)
+                    if (parameter.Parameter.RefKind is not (RefKind.None or RefKind.In))
                     {
-                        Unsupported(op, "a ref, out or in parameter", "pass it by value");
+                        Unsupported(op, "a ref or out parameter", "pass it by value");
                     }
 
                     return new Var(IsDifferentiatedClass(parameter.Parameter) ? MethodParser.AggregateOf(parameter.Parameter) : TypeNames.Of(parameter.Parameter.Type), parameter.Parameter.Name);

@@ -52,9 +52,9 @@ namespace GradGen.Generator.Frontend
         public static bool IsAggregateCollection(ITypeSymbol? type) =>
             type is not null && TypeNames.Of(type) is var ir && Types.ElementLeaves(ir) is not null && ir.Element is StructType;
 
-        /// <summary>Passed by value and not [NoDerivative]: a parameter of a differentiable type is then differentiated.</summary>
+        /// <summary>Passed by value (or <c>in</c>: read only) and not [NoDerivative]: a parameter of a differentiable type is then differentiated.</summary>
         private static bool Differentiated(IParameterSymbol parameter) =>
-            parameter.RefKind == RefKind.None && !BodyParser.HasAttribute(parameter, NoDerivativeAttribute);
+            parameter.RefKind is RefKind.None or RefKind.In && !BodyParser.HasAttribute(parameter, NoDerivativeAttribute);
 
         /// <summary>
         /// The parameters as GradGen sees them, in order: a differentiated aggregate becomes one parameter per leaf,
@@ -290,9 +290,9 @@ namespace GradGen.Generator.Frontend
             foreach (var parameter in method.Parameters)
             {
                 var at = parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation();
-                if (parameter.RefKind != RefKind.None)
+                if (parameter.RefKind is not (RefKind.None or RefKind.In))
                 {
-                    Unsupported($"parameter '{parameter.Name}' is passed by reference; pass it by value", at);
+                    Unsupported($"parameter '{parameter.Name}' is passed by reference; pass it by value (or 'in'), and return what it would write in a tuple", at);
                 }
                 else if (parameter.Type.TypeKind == TypeKind.Dynamic)
                 {

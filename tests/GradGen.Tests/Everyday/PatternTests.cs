@@ -141,6 +141,13 @@ namespace Everyday.Patterns
             return s;
         }
 
+        // 'in' parameters: inputs (generated methods take them by value), called with and without 'in'.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static real InParameters(in real x, in real y) => x * x * y + Cube(in x) + Cube(y);
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static real Cube(in real v) => v * v * v;
+
         // A real narrowed to float: derivative 1 through the conversion (checked against the closed form; finite
         // differences of a double method would see float's rounding).
         [Differentiable]
@@ -279,6 +286,16 @@ namespace Everyday.Patterns
             DerivativeCheck.Hessian(f, points);
             var loop = Fn(precision, "LoopOnCalls");
             DerivativeCheck.GradientOfScalars(loop, new[] { new object?[] { 0.7 }, new object?[] { 0.4 } });
+        }
+
+        [Theory]
+        [MemberData(nameof(Precisions))]
+        public void InParameters(Precision precision)
+        {
+            var f = Fn(precision, "InParameters");
+            var points = new[] { new object?[] { 0.6, -1.1 }, new object?[] { -0.3, 0.8 } };
+            DerivativeCheck.GradientOfScalars(f, points, a => new[] { 2 * a[0] * a[1] + 3 * a[0] * a[0], a[0] * a[0] + 3 * a[1] * a[1] });
+            DerivativeCheck.Hessian(f, points);
         }
 
         private static void AssertEveryMethodThrows<TException>(string method, double x, int n)

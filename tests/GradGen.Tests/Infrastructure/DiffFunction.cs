@@ -109,13 +109,16 @@ namespace GradGen.Tests.Infrastructure
 
         /// <summary>A real scalar, array, read-only span or matrix not marked [NoDerivative]; everything else passes through.</summary>
         public static bool IsDifferentiable(ParameterInfo p) =>
-            RealTypes.Contains(p.ParameterType)
+            RealTypes.Contains(Plain(p.ParameterType))
             && !p.CustomAttributes.Any(a => a.AttributeType.FullName == "GradGen.NoDerivativeAttribute");
+
+        /// <summary>The type an <c>in</c> parameter (by reference, read only) is passed as.</summary>
+        private static Type Plain(Type t) => t.IsByRef ? t.GetElementType()! : t;
 
         /// <summary>float or double: the real type of parameter <paramref name="i"/> (or of its elements).</summary>
         private Type ElementType(int i)
         {
-            var t = Parameters[i].ParameterType;
+            var t = Plain(Parameters[i].ParameterType);
             return t == typeof(float) || t == typeof(float[]) || t == typeof(float[,]) || t == typeof(ReadOnlySpan<float>)
                 ? typeof(float) : typeof(double);
         }
@@ -273,14 +276,14 @@ namespace GradGen.Tests.Infrastructure
             bool toFloat = ElementType(i) == typeof(float);
             return a switch
             {
-                double d => toFloat ? (float)d : Reflect.ConvertArgument(d, Parameters[i].ParameterType),
+                double d => toFloat ? (float)d : Reflect.ConvertArgument(d, Plain(Parameters[i].ParameterType)),
                 float f => toFloat ? f : (double)f,
                 double[] v => toFloat ? v.Select(e => (float)e).ToArray() : v.Clone(),
                 float[] v => toFloat ? v.Clone() : v.Select(e => (double)e).ToArray(),
                 double[,] m => toFloat ? MapMatrix(m, e => (float)e) : m.Clone(),
                 float[,] m => toFloat ? m.Clone() : MapMatrix(m, e => (double)e),
                 int[] ix => ix.Clone(),
-                _ => Reflect.ConvertArgument(a, Parameters[i].ParameterType),
+                _ => Reflect.ConvertArgument(a, Plain(Parameters[i].ParameterType)),
             };
         }
 
