@@ -41,6 +41,13 @@ namespace GradGen.Generator.Frontend
         {
             var target = (value is null ? null : Unwrapped(value)) is IDelegateCreationOperation { Target: IAnonymousFunctionOperation or IMethodReferenceOperation } creation ? creation.Target : null;
             var reassigned = root!.DescendantsAndSelf().Any(o => o is IAssignmentOperation { Target: ILocalReferenceOperation written } && SymbolEqualityComparer.Default.Equals(written.Local, declarator.Symbol));
+            if (target is IMethodReferenceOperation { Instance: { } instance } && instance is not IInstanceReferenceOperation)
+            {
+                // C# binds the object where the delegate is made; inlined where it is called, a later object would be read.
+                Unsupported(declarator, $"the delegate '{declarator.Symbol.Name}' of an object's method", "call the method in a lambda, or where it is needed");
+                return false;
+            }
+
             if (target is null || reassigned)
             {
                 Unsupported(declarator, $"the delegate '{declarator.Symbol.Name}' other than one lambda or method assigned where it is declared", "declare it with its lambda once, or call a method");
@@ -78,7 +85,8 @@ namespace GradGen.Generator.Frontend
                 && !HasAttribute(target, DifferentiableAttribute) && SourceBody(target) is { } helper)
             {
                 var values = args.Select((a, i) => callables[i] is not null ? null
-                    : ParseExpression(a is IDeclarationExpressionOperation declared ? declared.Expression : a)).ToList();
+                    : target.Parameters[i].RefKind is RefKind.Ref or RefKind.Out ? ReferencedVariable(a)
+                    : ParseExpression(a)).ToList();
                 return (Inline(invocation, helper, target.Parameters, values, target.ReturnType, callables), true);
             }
 
@@ -88,6 +96,27 @@ namespace GradGen.Generator.Frontend
             }
 
             return (null, false);
+        }
+
+        /// <summary>
+        /// The variable a ref or out argument passes (<c>ref v</c>, <c>out var w</c>, <c>out _</c>), as the helper's body writes it:
+        /// a local or a parameter the method may assign; anything else reported where it is written.
+        /// </summary>
+        private Expr? ReferencedVariable(IOperation argument)
+        {
+            switch (argument)
+            {
+                case IDiscardOperation discard:
+                    return NewTemporary(TypeNames.Of(discard.Type!));
+                case IDeclarationExpressionOperation { Expression: var declared }:
+                    return ReferencedVariable(declared);
+                case ILocalReferenceOperation or IParameterReferenceOperation:
+                    modified?.Add(argument is ILocalReferenceOperation local ? local.Local : ((IParameterReferenceOperation)argument).Parameter);
+                    return AssignedTarget(argument) as Var;
+                default:
+                    Unsupported(argument, "a ref or out argument other than a local or a parameter", "pass a local, and copy it where it belongs");
+                    return null;
+            }
         }
 
         /// <summary>The body of an ordinary method declared in the compilation's source, or null.</summary>
@@ -110,9 +139,9 @@ namespace GradGen.Generator.Frontend
         {
             switch (callable)
             {
-                case IAnonymousFunctionOperation lambda:
+                case IAnonymousFunctionOperation lambda when lambda.Symbol.Parameters.Length == args.Count:
                     return Inline(at, lambda.Body, lambda.Symbol.Parameters, args, lambda.Symbol.ReturnType);
-                case IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } function } when LocalFunction(function) is { } body:
+                case IMethodReferenceOperation { Method: { MethodKind: MethodKind.LocalFunction } function } when function.Parameters.Length == args.Count && LocalFunction(function) is { } body:
                     return Inline(at, body, function.Parameters, args, function.ReturnType);
                 case IMethodReferenceOperation { Method: var method, Instance: var instance } when method.Parameters.Length == args.Count && method.Parameters.All(p => p.RefKind == RefKind.None):
                     return ParseCall(method, instance, method.Parameters.Select(p => ((IParameterSymbol?)p, (IOperation)null!)).ToList(), at.Syntax, asStatement: false, args.Zip(method.Parameters, (a, p) => ConvertTo(TypeNames.Of(p.Type), a)).ToList());
@@ -142,6 +171,18 @@ namespace GradGen.Generator.Frontend
                 return Placeholder;
             }
 
+            if (parameters.Select((p, i) => p.RefKind is RefKind.Ref or RefKind.Out && args[i] is not Var).Any(missing => missing))
+            {
+                // Reported where the argument is.
+                return Placeholder;
+            }
+
+            // What the body writes of the caller's variables, every statement that calls it (inlined or not) must not read.
+            foreach (var statement in hiddenWrites)
+            {
+                statement.AddRange(body.Descendants().Select(WrittenOuter).OfType<ISymbol>());
+            }
+
             var output = Hoisted;
             for (var i = 0; i < parameters.Length; i++)
             {
@@ -154,13 +195,7 @@ namespace GradGen.Generator.Frontend
                 if (parameters[i].RefKind is RefKind.Ref or RefKind.Out)
                 {
                     // The caller's variable is the parameter: what the body writes, the caller sees.
-                    if (args[i] is not Var variable)
-                    {
-                        Unsupported(at, $"a ref or out argument for '{parameters[i].Name}' other than a variable", "pass a local or a parameter");
-                        return Placeholder;
-                    }
-
-                    boundParameters[parameters[i]] = variable;
+                    boundParameters[parameters[i]] = args[i]!;
                     stagedParameters.Add(parameters[i]);
                     continue;
                 }
@@ -249,6 +284,23 @@ namespace GradGen.Generator.Frontend
             }
         }
 
+        /// <summary>A local or parameter of the method that an operation of an inlined body assigns (not one of the body's own).</summary>
+        private ISymbol? WrittenOuter(IOperation operation)
+        {
+            var target = operation switch
+            {
+                IAssignmentOperation assignment => assignment.Target,
+                IIncrementOrDecrementOperation increment => increment.Target,
+                _ => null,
+            };
+            return target switch
+            {
+                ILocalReferenceOperation local when locals.ContainsKey(local.Local) || local.Local.ContainingSymbol is IMethodSymbol owner && SymbolEqualityComparer.Default.Equals(owner, method) => local.Local,
+                IParameterReferenceOperation parameter when IsOwn(parameter.Parameter) => parameter.Parameter,
+                _ => null,
+            };
+        }
+
         private static bool InNestedFunction(IOperation operation, IOperation body)
         {
             for (var parent = operation.Parent; parent is not null && parent != body; parent = parent.Parent)
@@ -292,8 +344,8 @@ namespace GradGen.Generator.Frontend
                 && (query.TargetMethod.Name, args.Count) switch
                 {
                     ("Sum" or "Average" or "Min" or "Max" or "Count" or "ToArray", 1) => true,
-                    ("Sum" or "Average" or "Min" or "Max", 2) => Callable(args[1]) is not null,
-                    ("Aggregate", 3) => Callable(args[2]) is not null,
+                    ("Sum" or "Average" or "Min" or "Max", 2) => Callable(args[1]) is { } selector && Arity(selector) == 1,
+                    ("Aggregate", 3) => Callable(args[2]) is { } fold && Arity(fold) == 2,
                     _ => false,
                 }
                 && IsSequence(args[0]);
@@ -309,8 +361,9 @@ namespace GradGen.Generator.Frontend
                 return (method.Name, args.Count) switch
                 {
                     ("Range", 2) => true,
-                    ("Select" or "Where", 2) => Callable(args[1]) is not null && IsSequence(args[0]),
-                    ("Zip", 3) => Callable(args[2]) is not null && IsSequence(args[0]) && IsSequence(args[1]) && !Filters(args[0]) && !Filters(args[1]),
+                    ("Select", 2) => Callable(args[1]) is { } selector && IsSequence(args[0]) && (Arity(selector) == 1 || Arity(selector) == 2 && !Filters(args[0])),
+                    ("Where", 2) => Callable(args[1]) is { } predicate && Arity(predicate) == 1 && IsSequence(args[0]),
+                    ("Zip", 3) => Callable(args[2]) is { } zipper && Arity(zipper) == 2 && IsSequence(args[0]) && IsSequence(args[1]) && !Filters(args[0]) && !Filters(args[1]),
                     _ => false,
                 };
             }
@@ -318,6 +371,14 @@ namespace GradGen.Generator.Frontend
             return source is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation
                 && source.Type is { } type && Types.ElementType(TypeNames.Of(type)) is not null && !Types.IsMatrix(TypeNames.Of(type));
         }
+
+        /// <summary>How many parameters a lambda or method takes.</summary>
+        private static int Arity(IOperation callable) => callable switch
+        {
+            IAnonymousFunctionOperation lambda => lambda.Symbol.Parameters.Length,
+            IMethodReferenceOperation reference => reference.Method.Parameters.Length,
+            _ => -1,
+        };
 
         /// <summary>Whether a sequence leaves elements out (a Where in it), which Zip cannot pair.</summary>
         private static bool Filters(IOperation source) => Unwrapped(source) is IInvocationOperation { TargetMethod.Name: "Where" or "Select" or "Zip" } query
@@ -338,7 +399,7 @@ namespace GradGen.Generator.Frontend
                     case "Select":
                         var inner = ParseSequence(args[0]);
                         var selector = Callable(args[1])!;
-                        var indexed = selector is IAnonymousFunctionOperation { Symbol.Parameters.Length: 2 };
+                        var indexed = Arity(selector) == 2;
                         return inner with { Element = (i, body) => Into(body, () => Invoke(query, selector, indexed ? new[] { inner.Element(i, body), i } : new[] { inner.Element(i, body) })) ?? Placeholder };
                     case "Where":
                         var filtered = ParseSequence(args[0]);
@@ -388,7 +449,9 @@ namespace GradGen.Generator.Frontend
 
             var selector = args.Count == 2 ? Callable(args[1]) : null;
             var sequence = ParseSequence(args[0]);
-            var type = TypeNames.Of(method.ReturnType);
+            // Enumerable sums floats in double, as its Average does.
+            var resultType = TypeNames.Of(method.ReturnType);
+            var type = method.Name is "Sum" or "Average" && resultType == Types.Float ? Types.Double : resultType;
             var line = Line(query);
             var counter = new Var(Types.Int, context.Names.Fresh("index"));
             Locals.Add(counter);
@@ -446,7 +509,13 @@ namespace GradGen.Generator.Frontend
                     break;
                 case "Min" or "Max":
                     var staged = StagedScalar(ConvertTo(type, value), taken);
-                    var better = Build.Compare(method.Name == "Max" ? BinaryOp.Greater : BinaryOp.Less, staged, result);
+                    // As Enumerable: Max passes over NaNs (one is kept only while nothing else came), Min returns NaN if any is.
+                    Expr better = Build.Compare(method.Name == "Max" ? BinaryOp.Greater : BinaryOp.Less, staged, result);
+                    if (Types.IsReal(type))
+                    {
+                        better = new Binary(Types.Bool, BinaryOp.Or, better, new Call(Types.Bool, null, type.ToString(), "IsNaN", EquatableArray.Of(method.Name == "Max" ? result : staged)));
+                    }
+
                     taken.Add(new If(line, new Binary(Types.Bool, BinaryOp.Or, Not(any!), better), EquatableArray.Of<Stmt>(new Assign(line, result, AssignOp.Set, staged), new Assign(line, any!, AssignOp.Set, True)), EquatableArray<Stmt>.Empty));
                     break;
                 case "Count":
@@ -467,9 +536,9 @@ namespace GradGen.Generator.Frontend
                 case "Average" or "Min" or "Max":
                     // LINQ throws for an empty sequence rather than return a value.
                     output.Add(new If(line, Build.Compare(BinaryOp.Equal, count, Literals.Number(Types.Int, 0)), EquatableArray.Of<Stmt>(new Throw(line, new New(new NamedType("global::System.InvalidOperationException"), EquatableArray.Of<Expr>(new Const(Types.String, "\"Sequence contains no elements\"", null))))), EquatableArray<Stmt>.Empty));
-                    return method.Name == "Average" ? new Binary(type, BinaryOp.Divide, result, ConvertTo(type, count)) : result;
+                    return ConvertTo(resultType, method.Name == "Average" ? new Binary(type, BinaryOp.Divide, result, ConvertTo(type, count)) : result);
                 default:
-                    return result;
+                    return ConvertTo(resultType, result);
             }
         }
     }

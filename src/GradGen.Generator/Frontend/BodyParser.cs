@@ -27,6 +27,7 @@ namespace GradGen.Generator.Frontend
         private readonly Stack<ILabelSymbol> switchExits = new();
         private List<Stmt>? sideEffects;
         private List<ISymbol>? modified;
+        private readonly Stack<List<ISymbol>> hiddenWrites = new();
         private int conditionalDepth;
 
         /// <param name="parameters">The method's parameters as GradGen sees them: a differentiated tuple's elements are parameters.</param>
@@ -91,8 +92,9 @@ namespace GradGen.Generator.Frontend
                 var mark = output.Count;
                 sideEffects = new List<Stmt>();
                 modified = new List<ISymbol>();
+                hiddenWrites.Push(new List<ISymbol>());
                 ParseSimpleStatement(op, output);
-                CheckSideEffects(op);
+                CheckSideEffects(op, hiddenWrites.Pop());
                 output.InsertRange(mark, sideEffects);
                 sideEffects = null;
                 return;
@@ -101,14 +103,20 @@ namespace GradGen.Generator.Frontend
             ParseSimpleStatement(op, output);
         }
 
-        private void CheckSideEffects(IOperation statement)
+        /// <param name="hidden">
+        /// Variables written by lambdas and local functions the statement calls (inlined, so run before it): read anywhere
+        /// else in the statement, C# would read them before the call.
+        /// </param>
+        private void CheckSideEffects(IOperation statement, List<ISymbol>? hidden = null)
         {
-            foreach (var symbol in modified!)
+            var writes = modified!.Select(symbol => (Symbol: symbol, Allowed: 1)).Concat((hidden ?? new List<ISymbol>()).Select(symbol => (Symbol: symbol, Allowed: 0)));
+            foreach (var (symbol, allowed) in writes.Distinct())
             {
                 var references = statement.DescendantsAndSelf().Count(o =>
-                    o is ILocalReferenceOperation l && SymbolEqualityComparer.Default.Equals(l.Local, symbol)
-                    || o is IParameterReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Parameter, symbol));
-                if (references > 1)
+                    (o is ILocalReferenceOperation l && SymbolEqualityComparer.Default.Equals(l.Local, symbol)
+                    || o is IParameterReferenceOperation p && SymbolEqualityComparer.Default.Equals(p.Parameter, symbol))
+                    && (allowed == 1 || !InNestedFunction(o, statement)));
+                if (references > allowed)
                 {
                     Unsupported(statement, $"reading and modifying '{symbol.Name}' in one statement", "split it into separate statements");
                 }
@@ -567,8 +575,9 @@ namespace GradGen.Generator.Frontend
             var before = new List<Stmt>();
             var (savedEffects, savedModified, savedDepth) = (sideEffects, modified, conditionalDepth);
             (sideEffects, modified, conditionalDepth) = (before, new List<ISymbol>(), 0);
+            hiddenWrites.Push(new List<ISymbol>());
             var parsed = ParseExpression(condition);
-            CheckSideEffects(condition);
+            CheckSideEffects(condition, hiddenWrites.Pop());
             (sideEffects, modified, conditionalDepth) = (savedEffects, savedModified, savedDepth);
             return (before, parsed);
         }
@@ -1024,9 +1033,9 @@ namespace GradGen.Generator.Frontend
                 case IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: double or float } constant } when double.IsNaN(System.Convert.ToDouble(constant.Value, CultureInfo.InvariantCulture)):
                     return new Call(Types.Bool, null, subject.Type.ToString(), "IsNaN", EquatableArray.Of(subject));
                 case IConstantPatternOperation constant:
-                    return Build.Compare(BinaryOp.Equal, subject, ParseExpression(constant.Value));
+                    return Build.Compare(BinaryOp.Equal, subject, Tested(subject, constant.Value));
                 case IRelationalPatternOperation relational when BinaryOperator(relational.OperatorKind) is { } comparison:
-                    return Build.Compare(comparison, subject, ParseExpression(relational.Value));
+                    return Build.Compare(comparison, subject, Tested(subject, relational.Value));
                 case INegatedPatternOperation negated:
                     return Not(Matches(subject, negated.Pattern));
                 case IBinaryPatternOperation binary:
@@ -1040,6 +1049,13 @@ namespace GradGen.Generator.Frontend
                     Unsupported(pattern, "this pattern", "use constant, relational, not, and, or and discard patterns, or if/else");
                     return Placeholder;
             }
+        }
+
+        /// <summary>A pattern's constant as the value it is tested against is typed (C# converts it; generic math's T has no literals).</summary>
+        private Expr Tested(Expr subject, IOperation constant)
+        {
+            var value = ParseExpression(constant);
+            return Types.IsReal(subject.Type) && Types.IsReal(value.Type) || subject.Type is TypeParameterType ? ConvertTo(subject.Type, value) : value;
         }
 
         /// <summary>

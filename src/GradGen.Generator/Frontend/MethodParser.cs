@@ -87,6 +87,20 @@ namespace GradGen.Generator.Frontend
         /// </summary>
         public static ParseResult Parse(IMethodSymbol method, SemanticModel semanticModel, AttributeData attribute, CancellationToken cancellationToken, System.Lazy<CustomDerivativeRegistry>? registry = null)
         {
+            try
+            {
+                return ParseChecked(method, semanticModel, attribute, cancellationToken, registry);
+            }
+            catch (System.Exception ex) when (ex is not System.OperationCanceledException)
+            {
+                // A bug of the parser's: GG0021 on the method, and nothing generated for it, rather than a generator that stops.
+                var error = Diagnostic.Create(Descriptors.InternalError, method.Locations.FirstOrDefault(), method.Name, ex.GetType().Name + ": " + ex.Message);
+                return new ParseResult(null, ImmutableArray.Create(error), EquatableArray<string>.Empty);
+            }
+        }
+
+        private static ParseResult ParseChecked(IMethodSymbol method, SemanticModel semanticModel, AttributeData attribute, CancellationToken cancellationToken, System.Lazy<CustomDerivativeRegistry>? registry)
+        {
             // A partial method's body is in its implementing declaration, wherever the attribute is.
             var syntax = (method.PartialImplementationPart ?? method).DeclaringSyntaxReferences
                 .Select(r => r.GetSyntax(cancellationToken))
@@ -418,7 +432,10 @@ namespace GradGen.Generator.Frontend
 
                 // A bool carries no derivative: the call is control flow (double.IsNaN(x), a tolerance test). An array's
                 // derivative does not reach an integer computed from it (GetLength, IndexOf); a real's reaches anything.
-                if (!resultUsed || call.Type == Types.Bool)
+                // A call whose result is not used may still keep what it is given in an object the body reads later
+                // (list.Add(x) on a local list): then it is a call a derivative flows into.
+                var keeps = call is Call { Receiver: Var } && call.Children().Skip(1).Any(o => ActivityAnalysis.DependsOn(o, varied));
+                if (!resultUsed && !keeps || call.Type == Types.Bool)
                 {
                     continue;
                 }
