@@ -75,9 +75,16 @@ namespace GradGen.Fuzzer.Tests
                 {
                     f0 = primal(x);
                 }
-                catch (Exception)
+                catch (Exception ex)
                 {
-                    continue; // the primal itself fails here (an index out of range): not a point to check
+                    // A guard of the program's own ("fz..." messages) fired: every generated method must throw it alike.
+                    if (ex.Message.StartsWith("fz", StringComparison.Ordinal)
+                        && ThrowsAlike(p, ex, x, n, gradient, reverse, forward, jacobian, hessian, hvp) is { } mismatch)
+                    {
+                        return Fail(p, mismatch.Message, mismatch.Key, " at x = [" + string.Join(", ", x.Select(F)) + "]");
+                    }
+
+                    continue; // the primal itself fails here (an index out of range, a guard): not a point to check
                 }
 
                 if (!Finite(f0) || Math.Abs(f0) > 1e6)
@@ -539,6 +546,50 @@ namespace GradGen.Fuzzer.Tests
             probe ??= InstrumentedCopy.Load(p, out why) ?? (_ => new PrimalRun(PrimalNumerics.None, 0));
             why = why.Length > 0 ? " (" + why + ")" : "";
             return probe(x);
+        }
+
+        /// <summary>
+        /// Where the primal throws an exception of the program's own, every generated method must throw the same type with
+        /// the same message (README: "every generated method throws it as the method does"); the mismatch, or null.
+        /// </summary>
+        private static (string Message, string Key)? ThrowsAlike(FuzzProgram p, Exception expected, double[] x, int n,
+            Func<double[], double[], double> gradient, Func<double[], double, double[], double> reverse, Func<double[], double[], double[], double> forward,
+            Func<double[], double[,], double>? jacobian, Func<double[], double[,], double>? hessian, Func<double[], double[], double[], double>? hvp)
+        {
+            var calls = new List<(string Name, Action Call)>
+            {
+                ("FGradient", () => gradient(x, new double[n])),
+                ("FReverse", () => reverse(x, 1.0, new double[n])),
+                ("FForward", () => forward(x, Enumerable.Range(0, n).Select(j => j == 0 ? 1.0 : 0.0).ToArray(), new double[1])),
+            };
+            if (jacobian != null && hessian != null && hvp != null)
+            {
+                calls.Add(("FJacobian", () => jacobian(x, new double[1, n])));
+                calls.Add(("FHessian", () => hessian(x, new double[n, n])));
+                calls.Add(("FHessianVectorProduct", () => hvp(x, Enumerable.Repeat(1.0, n).ToArray(), new double[n])));
+            }
+
+            foreach (var (name, call) in calls)
+            {
+                try
+                {
+                    call();
+                }
+                catch (Exception ex)
+                {
+                    if (ex.GetType() == expected.GetType() && ex.Message == expected.Message)
+                    {
+                        continue;
+                    }
+
+                    return (name + " threw " + ex.GetType().Name + ": " + ex.Message + " where the primal threw " + expected.GetType().Name + ": " + expected.Message + "\n" + ex.StackTrace,
+                        "WRONG:throws-differently-" + name);
+                }
+
+                return (name + " returned where the primal threw " + expected.GetType().Name + ": " + expected.Message, "WRONG:does-not-throw-" + name);
+            }
+
+            return null;
         }
 
         /// <summary>The primal at y, NaN where it throws.</summary>

@@ -102,6 +102,11 @@ namespace GradGen.Fuzzer.Tests
             "        public static double Clamp(double v, double lo, double hi) { B(v < lo); B(v > hi); return Math.Clamp(v, lo, hi); }\n" +
             "        public static float Clamp(float v, float lo, float hi) { B(v < lo); B(v > hi); return Math.Clamp(v, lo, hi); }\n" +
             "        public static int Clamp(int v, int lo, int hi) => Math.Clamp(v, lo, hi);\n" +
+            "        public static double Mod(double a, double b) { Took((long)Math.Truncate(a / b)); return C(a % b); }\n" +
+            "        public static float Mod(float a, float b) { Took((long)MathF.Truncate(a / b)); return C(a % b); }\n" +
+            "        public static int Mod(int a, int b) => a % b;\n" +
+            "        public static long Mod(long a, long b) => a % b;\n" +
+            "        public static T Mod<T>(T a, T b) where T : global::System.Numerics.INumber<T> => C(a % b);\n" +
             // System.Numerics values and generic math's T pass through (T's values are checked, its sums are not compared).
             "        public static global::System.Numerics.Vector2 C(global::System.Numerics.Vector2 v) { if (!float.IsFinite(v.X) || !float.IsFinite(v.Y)) Seen = true; return v; }\n" +
             "        public static global::System.Numerics.Vector3 C(global::System.Numerics.Vector3 v) { if (!float.IsFinite(v.X) || !float.IsFinite(v.Y) || !float.IsFinite(v.Z)) Seen = true; return v; }\n" +
@@ -218,7 +223,8 @@ namespace GradGen.Fuzzer.Tests
 
                 return node.Kind() switch
                 {
-                    SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression or SyntaxKind.ModuloExpression => Wrap(SyntaxFactory.ParenthesizedExpression(visited)),
+                    SyntaxKind.MultiplyExpression or SyntaxKind.DivideExpression => Wrap(SyntaxFactory.ParenthesizedExpression(visited)),
+                    SyntaxKind.ModuloExpression => Call("Mod", visited.Left, visited.Right), // a real %'s jumps are on the path
                     SyntaxKind.LessThanExpression or SyntaxKind.LessThanOrEqualExpression or SyntaxKind.GreaterThanExpression
                         or SyntaxKind.GreaterThanOrEqualExpression or SyntaxKind.EqualsExpression or SyntaxKind.NotEqualsExpression => Record("B", visited),
                     _ => visited,

@@ -8,8 +8,8 @@ namespace GradGen.Fuzzer.Tests
 {
     internal enum ParamKind { Double, Float, Array, Span, Matrix, Int, NoDerivative, Tuple, Struct, PointArray, PointSpan, Vector3, Vector2, Complex, Model }
 
-    /// <summary>The differentiable types added by the fifth RNG stream: at most one per program.</summary>
-    internal enum Feature { None, Generic, Model, Numerics }
+    /// <summary>The differentiable types added by the fifth RNG stream: at most one per program; Everyday: everyday C# constructs by the sixth stream, only in programs without the others.</summary>
+    internal enum Feature { None, Generic, Model, Numerics, Everyday }
 
     /// <summary>One parameter of a fuzzed entry method: how the harness builds it from the flat input vector.</summary>
     internal sealed class ParamSpec
@@ -76,7 +76,7 @@ namespace GradGen.Fuzzer.Tests
     /// and the statement mix is weighted toward what interacts in reverse mode: overwrites inside loops, array
     /// elements written in loops, tuple calls reassigned, early returns, break/continue.
     /// </summary>
-    internal sealed class ProgramGenerator
+    internal sealed partial class ProgramGenerator
     {
         private readonly Random _rng;
 
@@ -142,6 +142,13 @@ namespace GradGen.Fuzzer.Tests
             _feature = more < 0.13 ? Feature.Generic : more < 0.26 ? Feature.Model : more >= 0.36 && more < 0.50 ? Feature.Numerics : Feature.None;
             _numVectors = _feature == Feature.Numerics && _more.NextDouble() < 0.6;
             _numComplex = _feature == Feature.Numerics && (!_numVectors || _more.NextDouble() < 0.4);
+            // The sixth stream: everyday C# constructs (throw, switch expressions and patterns, %, Convert, local functions,
+            // lambdas and delegates, plain helpers taking a Func or ref/out, LINQ, params, assignments in conditions,
+            // objects made in the body), in about a third of the programs without a fifth-stream type (by its first draw:
+            // the pinned programs, draws 0.65, 0.74 and 0.97, fall outside).
+            _every = new Random(Mix(seed, index) ^ 0x61c88647);
+            var every = _every.NextDouble();
+            _withEveryday = _feature == Feature.None && every >= 0.10 && every < 0.45;
             _program = new FuzzProgram { Index = index, Namespace = "Fz" + index.ToString(CultureInfo.InvariantCulture) };
         }
 
@@ -161,7 +168,7 @@ namespace GradGen.Fuzzer.Tests
 
         // ------------------------------------------------------------------------------------------------------------
 
-        internal enum CalleeKind { Scalar, Tuple, Recursive, ArrayArg, PairArg, PointArrayArg, NumericArg }
+        internal enum CalleeKind { Scalar, Tuple, Recursive, ArrayArg, PairArg, PointArrayArg, NumericArg, ParamsArg }
 
         internal sealed class Callee
         {
@@ -332,6 +339,11 @@ namespace GradGen.Fuzzer.Tests
                 src.AppendLine("using System.Numerics;");
             }
 
+            if (_withEveryday)
+            {
+                src.AppendLine("using System.Linq;");
+            }
+
             src.AppendLine("using GradGen;");
             src.AppendLine();
             src.Append("namespace ").AppendLine(p.Namespace);
@@ -392,11 +404,20 @@ namespace GradGen.Fuzzer.Tests
                 src.AppendLine("    }");
             }
 
+            if (_withEveryday)
+            {
+                src.Append(EverydayMembers());
+            }
+
             src.AppendLine("}");
             p.Source = src.ToString();
             if (_feature == Feature.Numerics)
             {
                 p.Feature = Feature.Numerics;
+            }
+            else if (_withEveryday)
+            {
+                p.Feature = Feature.Everyday;
             }
             else if (_feature is Feature.Generic or Feature.Model)
             {
@@ -436,7 +457,8 @@ namespace GradGen.Fuzzer.Tests
                 kinds.Add(CalleeKind.Tuple);
             }
 
-            var kind = _withNumerics && MoreChance(0.3) ? CalleeKind.NumericArg
+            var kind = _withEveryday && EveryChance(0.2) ? CalleeKind.ParamsArg
+                : _withNumerics && MoreChance(0.3) ? CalleeKind.NumericArg
                 : _withArrays && ArraysChance(0.2) ? CalleeKind.PointArrayArg
                 : _withTypes && TypesChance(0.25) ? CalleeKind.PairArg
                 : Pick(kinds);
@@ -450,6 +472,7 @@ namespace GradGen.Fuzzer.Tests
                 CalleeKind.PairArg => "Q",
                 CalleeKind.PointArrayArg => "V",
                 CalleeKind.NumericArg => "N",
+                CalleeKind.ParamsArg => "P",
                 _ => inOther ? "K" : "H",
             } + k.ToString(CultureInfo.InvariantCulture);
             var sb = inOther ? other : main;
@@ -494,6 +517,12 @@ namespace GradGen.Fuzzer.Tests
                     body.AddIntName("depth");
                     body.RecursiveName = name;
                     break;
+                case CalleeKind.ParamsArg:
+                    sig = "double u, params double[] vs";
+                    arity = 1;
+                    body.AddParam(new ParamSpec { Kind = ParamKind.Double, Name = "u" });
+                    body.AddParam(new ParamSpec { Kind = ParamKind.Array, Name = "vs", Length = -1 });
+                    break;
                 case CalleeKind.ArrayArg:
                     sig = "double[] arr, double u";
                     arity = 1;
@@ -533,7 +562,7 @@ namespace GradGen.Fuzzer.Tests
         // Tuple: a tuple or Pt local (Var.Point), read by element; Whole: a tuple or Pt parameter or foreach variable,
         // passed on whole; PtArr, PtSpan: a Pt[] (parameter or local) and a ReadOnlySpan<Pt> parameter.
         // V2, V3, Cx: a Vector2, Vector3 or Complex parameter or local (Numerics programs).
-        private enum VT { D, F, I, Arr, Span, Mat, IntArr, Tuple, Whole, PtArr, PtSpan, V2, V3, Cx }
+        private enum VT { D, F, I, Arr, Span, Mat, IntArr, Tuple, Whole, PtArr, PtSpan, V2, V3, Cx, Fn, Fn2, Act, Obj }
 
         private sealed class Var
         {
@@ -542,12 +571,14 @@ namespace GradGen.Fuzzer.Tests
             public bool Writable;
             public bool IsParam;
             public bool Point;
+            public bool LocalFunction;  // Fn: a local function (else a delegate local)
+            public string? Writes;      // Act: the captured local it writes
 
             public (string A, string B) Elements => Point ? (".X", ".Y") : (".A", ".B");
         }
 
         /// <summary>Generates one method body; tracks scopes, loop depth and where tuple-call elements may appear.</summary>
-        private sealed class BodyGen
+        private sealed partial class BodyGen
         {
             private readonly ProgramGenerator _g;
             private readonly bool _isEntry;
@@ -582,7 +613,7 @@ namespace GradGen.Fuzzer.Tests
 
             private IEnumerable<Var> All => _scopes.SelectMany(s => s);
 
-            private List<Var> OfType(params VT[] types) => All.Where(v => types.Contains(v.Type)).ToList();
+            private List<Var> OfType(params VT[] types) => All.Where(v => types.Contains(v.Type) && (_closure == 0 || v.Type is not (VT.Span or VT.PtSpan)) && (_hidden.Count == 0 || !_hidden.Contains(v.Name))).ToList();
 
             public void AddParam(ParamSpec p)
             {
@@ -737,6 +768,8 @@ namespace GradGen.Fuzzer.Tests
                     (22, _g._withNumerics && _nest < 3 ? 1.2 : 0),                                     // a vector or Complex local
                     (23, numLocals.Count > 0 ? (inLoop ? 3 : 1.5) : 0),                               // one updated
                     (24, OfType(VT.V2, VT.V3, VT.Cx).Count > 0 && writableD.Count > 0 ? 1.5 : 0),     // a double from one
+                    // Everyday C# constructs, only in Everyday programs (weight 0 elsewhere).
+                    (25, _g._withEveryday ? 3.0 : 0),
                 };
                 double total = choices.Sum(c => c.W);
                 double r = R.NextDouble() * total;
@@ -957,6 +990,9 @@ namespace GradGen.Fuzzer.Tests
                         Line(v.Name + (_g.MoreChance(0.5) ? " += " : " = 0.5 * " + v.Name + " + ") + NumScalar(2, false) + ";");
                         break;
                     }
+                    case 25:
+                        EverydayStatement();
+                        break;
                 }
             }
 
@@ -1414,6 +1450,11 @@ namespace GradGen.Fuzzer.Tests
 
             private string Condition()
             {
+                if (_g._withEveryday && _g.EveryChance(0.15))
+                {
+                    return PatternCondition();
+                }
+
                 var ints = OfType(VT.I);
                 if (ints.Count > 0 && Chance(0.25))
                 {
@@ -1529,6 +1570,8 @@ namespace GradGen.Fuzzer.Tests
                         var arrays = c.Kind == CalleeKind.ArrayArg ? OfType(VT.Arr) : c.TakesSpan ? OfType(VT.PtArr, VT.PtSpan) : OfType(VT.PtArr);
                         return arrays.Count == 0 ? Const() : CallName(c) + "(" + _g.Pick(arrays).Name + ", " + Arg() + ")";
                     }
+                    case CalleeKind.ParamsArg:
+                        return ParamsCall(c);
                     case CalleeKind.NumericArg:
                         // A vector or Complex passed whole: a variable, or one computed in place.
                         return CallName(c) + "(" + (c.Numeric == ParamKind.Complex ? CxExpr(1) : VecExpr(c.Numeric == ParamKind.Vector3 ? VT.V3 : VT.V2, 1)) + ", " + Arg() + ")";
@@ -1594,6 +1637,11 @@ namespace GradGen.Fuzzer.Tests
                     return NumScalar(depth, noTupleElements);
                 }
 
+                if (_g._withEveryday && depth > 0 && _g.EveryChance(0.08))
+                {
+                    return EverydayExpr(depth, noTupleElements);
+                }
+
                 if (depth <= 0 || Chance(0.25))
                 {
                     return Leaf(noTupleElements);
@@ -1601,7 +1649,7 @@ namespace GradGen.Fuzzer.Tests
 
                 string E() => Expr(depth - 1, noTupleElements);
                 // Neither a tuple call's elements nor an array of structs passed on may be in a condition or a ?: branch (GG0005).
-                var callees = Callees.Where(c => c.Kind is not (CalleeKind.Tuple or CalleeKind.PointArrayArg or CalleeKind.NumericArg) || !noTupleElements).ToList();
+                var callees = Callees.Where(c => c.Kind is not (CalleeKind.Tuple or CalleeKind.PointArrayArg or CalleeKind.NumericArg or CalleeKind.ParamsArg) || !noTupleElements).ToList();
                 int r = R.Next(100);
                 if (r < 30)
                 {
