@@ -599,7 +599,15 @@ namespace GradGen.Generator.Frontend
             var line = Line(loop);
             var variable = ((IVariableDeclaratorOperation)loop.LoopControlVariable).Symbol;
             var arrays = AggregateArray(collectionOperation);
-            var collection = arrays?[0] ?? ParseExpression(collectionOperation);
+            // The collection is evaluated once, before the loop, with what it needs (new[] { a, b }) just before it.
+            Expr? collection = arrays?[0];
+            if (collection is null)
+            {
+                var (before, parsed) = ParseCondition(collectionOperation);
+                output.AddRange(before);
+                collection = parsed;
+            }
+
             if (collection is not Var)
             {
                 var copy = new Var(collection.Type, context.Names.Fresh("collection"));

@@ -151,6 +151,8 @@ namespace Everyday.Lambdas
             real series = Enumerable.Range(1, 3).Select(k => MathR.Pow(x[0], k) / k).Sum();
             real product = w.Aggregate(1.0r, (acc, v) => acc * (1r + v));
             real soft = x.Select(Soft).Sum();
+            foreach (var v in new[] { x[0], 2r * x[1] })
+                s += v * v;
             return s + hi - lo * n + positive + squares[1] + dot + series + product + soft + x.Select((t, i) => t * i).Sum();
         }
     }
