@@ -183,8 +183,18 @@ namespace GradGen.Fuzzer.Tests
                 DiffRunner.DisabledOptimizations is { } off ? " with " + off + " off" : ""));
 
             sb.AppendLine("  " + DiffRunner.PhaseSummary() + " (summed over " + s.Threads + " threads)");
+            if (Checker.ThrowingPoints > 0)
+            {
+                sb.AppendLine("  points where the primal threw its own exception, and every generated method the same: " + Checker.ThrowingPoints);
+            }
+
             sb.AppendLine("  by type: " + string.Join("; ", all.GroupBy(r => r.Program.Feature).OrderBy(g => g.Key).Select(g =>
                 g.Key + " " + g.Count() + " (" + string.Join(", ", g.GroupBy(r => r.Outcome).OrderBy(o => o.Key).Select(o => o.Key.ToString().ToUpperInvariant() + " " + o.Count())) + ")")));
+            if (report.Unchecked > 0)
+            {
+                sb.AppendLine("  no checkable point: programs " + string.Join(", ", all.Where(r => r.Outcome == Outcome.Ok && r.CheckedPoints == 0).Take(12).Select(r => r.Program.Index)) + (report.Unchecked > 12 ? ", ..." : ""));
+            }
+
             var failing = all.Where(r => r.Outcome != Outcome.Ok).ToList();
             foreach (var group in failing.GroupBy(r => r.Key).OrderBy(g => g.Key, StringComparer.Ordinal))
             {

@@ -717,6 +717,8 @@ namespace GradGen.Fuzzer.Tests
 
             private void RefOutHelper(List<Var> writableD)
             {
+                // A ref or out argument that is a tuple's element or a struct's field is GG0005: locals and parameters only.
+                writableD = writableD.Where(v => !v.Name.Contains('.')).ToList();
                 if (writableD.Count > 0 && EChance(0.6))
                 {
                     var w = _g.Pick(writableD);
@@ -815,7 +817,7 @@ namespace GradGen.Fuzzer.Tests
                     }
                     case 9: return arr.Name + ".Select(" + Sel(1) + ").Sum()";
                     case 10 when distinct: return arr.Name + ".Select(" + t + " => " + t + " * " + PosConst() + ").Max()";
-                    default: return arr.Name + ".Sum(" + Sel(depth) + ") / " + Positive(Expr(1));
+                    default: return "(" + arr.Name + ".Sum(" + Sel(depth) + ") / " + Positive(Expr(1)) + ")";
                 }
             }
 
