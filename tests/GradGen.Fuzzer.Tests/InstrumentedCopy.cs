@@ -213,10 +213,15 @@ namespace GradGen.Fuzzer.Tests
                 return visited;
             }
 
+            /// <summary>A string concatenation (an exception's message): no number to record.</summary>
+            private static bool IsText(BinaryExpressionSyntax node) =>
+                node.DescendantNodesAndSelf().Any(n => n is InterpolatedStringExpressionSyntax || n is LiteralExpressionSyntax literal && literal.IsKind(SyntaxKind.StringLiteralExpression))
+                || node.Ancestors().Any(a => a is ThrowStatementSyntax or ThrowExpressionSyntax);
+
             public override SyntaxNode? VisitBinaryExpression(BinaryExpressionSyntax node)
             {
                 var visited = (BinaryExpressionSyntax)base.VisitBinaryExpression(node)!;
-                if (node.Kind() is SyntaxKind.AddExpression or SyntaxKind.SubtractExpression)
+                if (node.Kind() is SyntaxKind.AddExpression or SyntaxKind.SubtractExpression && !IsText(node))
                 {
                     return Call(node.IsKind(SyntaxKind.AddExpression) ? "Add" : "Sub", visited.Left, visited.Right);
                 }
