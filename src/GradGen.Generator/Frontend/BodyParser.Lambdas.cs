@@ -344,7 +344,7 @@ namespace GradGen.Generator.Frontend
                 && (query.TargetMethod.Name, args.Count) switch
                 {
                     ("Sum" or "Average" or "Min" or "Max" or "Count" or "ToArray", 1) => true,
-                    ("Sum" or "Average" or "Min" or "Max", 2) => Callable(args[1]) is { } selector && Arity(selector) == 1,
+                    ("Sum" or "Average" or "Min" or "Max" or "Count", 2) => Callable(args[1]) is { } selector && Arity(selector) == 1,
                     ("Aggregate", 3) => Callable(args[2]) is { } fold && Arity(fold) == 2,
                     _ => false,
                 }
@@ -402,17 +402,7 @@ namespace GradGen.Generator.Frontend
                         var indexed = Arity(selector) == 2;
                         return inner with { Element = (i, body) => Into(body, () => Invoke(query, selector, indexed ? new[] { inner.Element(i, body), i } : new[] { inner.Element(i, body) })) ?? Placeholder };
                     case "Where":
-                        var filtered = ParseSequence(args[0]);
-                        var predicate = Callable(args[1])!;
-                        return filtered with
-                        {
-                            Kept = (i, body) =>
-                            {
-                                var kept = filtered.Kept?.Invoke(i, body);
-                                var test = Into(body, () => Invoke(query, predicate, new[] { filtered.Element(i, body) })) ?? Placeholder;
-                                return kept is null ? test : new Binary(Types.Bool, BinaryOp.And, kept, test);
-                            },
-                        };
+                        return Filtered(query, ParseSequence(args[0]), Callable(args[1])!);
                     default:
                         var (first, second, zipper) = (ParseSequence(args[0]), ParseSequence(args[1]), Callable(args[2])!);
                         return new Sequence(Build.Math(MathFunction.Min, Types.Int, first.Count, second.Count), null, (i, body) => Into(body, () => Invoke(query, zipper, new[] { first.Element(i, body), second.Element(i, body) })) ?? Placeholder);
@@ -422,6 +412,17 @@ namespace GradGen.Generator.Frontend
             var collection = ParseExpression(source);
             return new Sequence(Build.Length(collection), null, (i, _) => new Index(collection.Type.Element!, collection, EquatableArray.Of(i)));
         }
+
+        /// <summary>The elements of <paramref name="sequence"/> that <paramref name="predicate"/> keeps (Where, and Count's predicate).</summary>
+        private Sequence Filtered(IOperation at, Sequence sequence, IOperation predicate) => sequence with
+        {
+            Kept = (i, body) =>
+            {
+                var kept = sequence.Kept?.Invoke(i, body);
+                var test = Into(body, () => Invoke(at, predicate, new[] { sequence.Element(i, body) })) ?? Placeholder;
+                return kept is null ? test : new Binary(Types.Bool, BinaryOp.And, kept, test);
+            },
+        };
 
         /// <summary>The lambda or method a delegate argument is: written there, or held by a delegate local.</summary>
         private IOperation? Callable(IOperation argument) => Unwrapped(argument) switch
@@ -449,6 +450,13 @@ namespace GradGen.Generator.Frontend
 
             var selector = args.Count == 2 ? Callable(args[1]) : null;
             var sequence = ParseSequence(args[0]);
+            if (method.Name == "Count" && selector is not null)
+            {
+                // Count(p) is Where(p).Count().
+                sequence = Filtered(query, sequence, selector);
+                selector = null;
+            }
+
             // Enumerable sums floats in double, as its Average does.
             var resultType = TypeNames.Of(method.ReturnType);
             var type = method.Name is "Sum" or "Average" && resultType == Types.Float ? Types.Double : resultType;

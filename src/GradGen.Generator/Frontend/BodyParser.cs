@@ -358,6 +358,14 @@ namespace GradGen.Generator.Frontend
                 case IThrowOperation thrown:
                     output.Add(new Throw(Line(op), ParseThrown(thrown)));
                     break;
+                case ISimpleAssignmentOperation { Target: IDiscardOperation } discarded:
+                    // _ = a ?? throw ...: what the value needs runs; the value itself goes nowhere.
+                    if (ParseExpression(discarded.Value) is Call or DiffCall)
+                    {
+                        Unsupported(op, "a call's result assigned to _", "call it as a statement, or assign it to a local");
+                    }
+
+                    break;
                 case IAssignmentOperation or IIncrementOrDecrementOperation:
                     if (ParseAssignment(op) is { } assign)
                     {
@@ -1419,6 +1427,7 @@ namespace GradGen.Generator.Frontend
                 return Placeholder;
             }
 
+            var conversions = Conversions.Count;
             if ((parsed ?? (split ? Split(arguments) : arguments.Select(a => ParseExpression(a.Value)).ToList())) is not { } argumentList)
             {
                 return Placeholder;
@@ -1496,6 +1505,13 @@ namespace GradGen.Generator.Frontend
                 }
 
                 return diffCall;
+            }
+
+            if (IsGuard(target))
+            {
+                // ArgumentNullException.ThrowIfNull(a) and its kin only test what they are given (as object): no derivative
+                // reaches a value there, and they write nothing.
+                Conversions.RemoveRange(conversions, Conversions.Count - conversions);
             }
 
             var call = new Call(type, receiver, staticType, name, args) { TypeArguments = typeArguments };
@@ -1614,9 +1630,15 @@ namespace GradGen.Generator.Frontend
             : Types.IsRealCollection(value.Type) && value.Type is not SpanType { ReadOnly: true } ? value
             : null;
 
+        /// <summary>The argument checks of the base library: <c>ArgumentNullException.ThrowIfNull</c>, <c>ArgumentOutOfRangeException.ThrowIfNegative</c>...</summary>
+        private static bool IsGuard(IMethodSymbol target) =>
+            target.IsStatic && target.ReturnsVoid && target.Name.StartsWith("ThrowIf", System.StringComparison.Ordinal)
+            && target.ContainingType is { Name: "ArgumentNullException" or "ArgumentException" or "ArgumentOutOfRangeException" or "ObjectDisposedException", ContainingNamespace.Name: "System" };
+
         /// <summary>Methods known to read, never write, the arrays they are given: the shape, search and copy methods of System.Array.</summary>
         private static bool ReadsOnly(IMethodSymbol target) =>
-            target.ContainingType.SpecialType == SpecialType.System_Array
+            IsGuard(target)
+            || target.ContainingType.SpecialType == SpecialType.System_Array
             && target.Name is "GetLength" or "GetLongLength" or "GetLowerBound" or "GetUpperBound" or "IndexOf" or "LastIndexOf" or "BinarySearch" or "Clone";
 
         internal static bool HasAttribute(ISymbol symbol, string fullName) =>

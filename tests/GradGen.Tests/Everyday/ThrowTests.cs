@@ -42,6 +42,16 @@ namespace Everyday.Throws
             return x < 50r ? r : throw new ArgumentOutOfRangeException(nameof(x));
         }
 
+        // The base library's guards and a discarded ?? throw of a differentiable array.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static real Library(real x, real[] w)
+        {
+            ArgumentNullException.ThrowIfNull(w);
+            ArgumentOutOfRangeException.ThrowIfNegative(x);
+            _ = w ?? throw new ArgumentNullException(nameof(w));
+            return x * w[0] * w[1] + System.Linq.Enumerable.Count(w, v => v > 0r) * x;
+        }
+
         private static void Require(bool ok, string what)
         {
             if (!ok)
@@ -119,8 +129,26 @@ namespace Everyday.Throws
             DerivativeCheck.Hessian(f, new[] { new object?[] { 1.7, 0.6 } });
         }
 
+        [Theory]
+        [InlineData(Precision.Double)]
+        [InlineData(Precision.Float)]
+        public void LibraryGuards(Precision precision)
+        {
+            // x·w₀·w₁ + #(w > 0)·x.
+            var f = Fn(precision, "Library");
+            DerivativeCheck.Gradient(f, new[] { new object?[] { 0.8, new[] { 1.5, -0.5 } }, new object?[] { 2.0, new[] { 0.3, 0.7 } } }, args =>
+            {
+                var x = (double)args[0]!;
+                var w = (double[])args[1]!;
+                return new[] { w[0] * w[1] + w.Count(v => v > 0), x * w[1], x * w[0] };
+            });
+            DerivativeCheck.Hessian(f, new[] { new object?[] { 0.8, new[] { 1.5, -0.5 } } });
+        }
+
         public static readonly TheoryData<string, object?[], Type, string> Invalid = new()
         {
+            { "Library", new object?[] { -0.5, W }, typeof(ArgumentOutOfRangeException), "x" },
+            { "Library", new object?[] { 0.5, null }, typeof(ArgumentNullException), "w" },
             { "Checked", new object?[] { 1.3, W, -1 }, typeof(ArgumentOutOfRangeException), "n must not be negative" },
             { "Checked", new object?[] { -0.5, W, 1 }, typeof(ArgumentException), "x must be positive, was -0.500 (n =    1)" },
             { "Checked", new object?[] { 1.3, null, 1 }, typeof(ArgumentNullException), "w" },
