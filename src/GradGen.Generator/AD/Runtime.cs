@@ -19,7 +19,7 @@ namespace GradGen.Generator.AD
         /// <summary>Throws, naming <paramref name="matrix"/>, unless it is a <paramref name="rows"/> × <paramref name="columns"/> matrix.</summary>
         public static Stmt RequireShape(Var matrix, Expr rows, Expr columns, string message) =>
             new ThrowIf(
-                new Binary(Types.Bool, BinaryOp.Or, Build.Compare(BinaryOp.Equal, matrix, new Const(Types.Object, "null", null)), new Binary(Types.Bool, BinaryOp.Or, Build.Compare(BinaryOp.NotEqual, Build.LengthOf(matrix, 0), rows), Build.Compare(BinaryOp.NotEqual, Build.LengthOf(matrix, 1), columns))),
+                new Binary(Types.Bool, BinaryOp.Or, Build.NullTest(BinaryOp.Equal, matrix), new Binary(Types.Bool, BinaryOp.Or, Build.Compare(BinaryOp.NotEqual, Build.LengthOf(matrix, 0), rows), Build.Compare(BinaryOp.NotEqual, Build.LengthOf(matrix, 1), columns))),
                 $"{matrix.Name} {message}",
                 matrix.Name);
     }

@@ -253,7 +253,7 @@ namespace GradGen.Generator.Compose
                 var value = new Var(parameter.Type, parameter.Name);
                 return Types.IsMatrix(parameter.Type)
                     ? new ThrowIf(
-                        new Binary(Types.Bool, BinaryOp.Or, new Binary(Types.Bool, BinaryOp.Or, new Binary(Types.Bool, BinaryOp.Equal, new Var(parameter.Type, derivative), Null), new Binary(Types.Bool, BinaryOp.NotEqual, Build.LengthOf(new Var(parameter.Type, derivative), 0), Build.LengthOf(value, 0))), new Binary(Types.Bool, BinaryOp.NotEqual, Build.LengthOf(new Var(parameter.Type, derivative), 1), Build.LengthOf(value, 1))),
+                        new Binary(Types.Bool, BinaryOp.Or, new Binary(Types.Bool, BinaryOp.Or, Build.NullTest(BinaryOp.Equal, new Var(parameter.Type, derivative)), new Binary(Types.Bool, BinaryOp.NotEqual, Build.LengthOf(new Var(parameter.Type, derivative), 0), Build.LengthOf(value, 0))), new Binary(Types.Bool, BinaryOp.NotEqual, Build.LengthOf(new Var(parameter.Type, derivative), 1), Build.LengthOf(value, 1))),
                         $"{derivative} must have the shape of {parameter.Name}.",
                         derivative)
                     // A null array asks nothing of its derivative: the method's own code says what null means (often its
@@ -266,8 +266,6 @@ namespace GradGen.Generator.Compose
                         derivative);
             }))).ToList();
 
-        private static readonly Const Null = new(Types.Object, "null", null);
-
         /// <summary>
         /// A class parameter's derivative instance: given, its arrays as long as the parameter's, and, where derivatives
         /// are <paramref name="written"/> into it (not a tangent, which is read), not the parameter itself nor sharing an
@@ -277,7 +275,7 @@ namespace GradGen.Generator.Compose
         {
             var type = (ClassType)parameter.Type;
             var (value, derivative) = (new Var(type, parameter.Name), new Var(type, DerivativeNames.Parameter(prefix, parameter.Name)));
-            yield return new ThrowIf(Build.Compare(BinaryOp.Equal, derivative, Null), $"{derivative.Name} must be an instance of {type.Text.Replace("global::", string.Empty)}.", derivative.Name);
+            yield return new ThrowIf(Build.NullTest(BinaryOp.Equal, derivative), $"{derivative.Name} must be an instance of {type.Text.Replace("global::", string.Empty)}.", derivative.Name);
             if (written)
             {
                 yield return new ThrowIf(new Call(Types.Bool, null, "global::System.Object", "ReferenceEquals", EquatableArray.Of<Expr>(derivative, value)), $"{derivative.Name} must not be {value.Name}: the derivatives are written into it.", derivative.Name);

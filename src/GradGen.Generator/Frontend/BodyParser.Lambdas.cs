@@ -59,8 +59,9 @@ namespace GradGen.Generator.Frontend
         }
 
         /// <summary>
-        /// A call GradGen inlines: of a local function, of a delegate local, of a LINQ operator (<see cref="ParseLinq"/>).
-        /// Null when the call is none of these; else what the call is (null inside for a call that returns nothing).
+        /// A call GradGen inlines: of a local function, of a delegate local or parameter, of a plain helper given a lambda or
+        /// a variable by ref, of a LINQ operator (<see cref="ParseLinq"/>). Not <c>Handled</c> when the call is none of these;
+        /// else its value (null for one that returns nothing).
         /// </summary>
         private (Expr? Value, bool Handled) InlinedCall(IInvocationOperation invocation)
         {
@@ -165,7 +166,7 @@ namespace GradGen.Generator.Frontend
                 return Placeholder;
             }
 
-            if (!Returns(body.Operations, returnType.SpecialType == SpecialType.System_Void))
+            if (!Returns(body.Operations))
             {
                 Unsupported(at, "a lambda or local function that returns from inside a loop", "return once, at the end, or from an if");
                 return Placeholder;
@@ -225,15 +226,15 @@ namespace GradGen.Generator.Frontend
         }
 
         /// <summary>Whether every return of <paramref name="statements"/> is one <see cref="InlineStatements"/> takes: at the end, or ending a branch of an if.</summary>
-        private static bool Returns(IEnumerable<IOperation> statements, bool isVoid)
+        private static bool Returns(IEnumerable<IOperation> statements)
         {
             foreach (var statement in statements)
             {
                 var ok = statement switch
                 {
                     IReturnOperation => true,
-                    IConditionalOperation { WhenFalse: var otherwise } conditional => Returns(Block(conditional.WhenTrue), isVoid) && (otherwise is null || Returns(Block(otherwise), isVoid)),
-                    IBlockOperation block => Returns(block.Operations, isVoid),
+                    IConditionalOperation { WhenFalse: var otherwise } conditional => Returns(Block(conditional.WhenTrue)) && (otherwise is null || Returns(Block(otherwise))),
+                    IBlockOperation block => Returns(block.Operations),
                     _ => !statement.DescendantsAndSelf().Any(d => d is IReturnOperation && !InNestedFunction(d, statement)),
                 };
                 if (!ok)
@@ -330,8 +331,11 @@ namespace GradGen.Generator.Frontend
         /// </summary>
         private sealed record Sequence(Expr Count, System.Func<Expr, List<Stmt>, Expr?>? Kept, System.Func<Expr, List<Stmt>, Expr> Element);
 
-        private static List<IOperation> Arguments(IInvocationOperation invocation) =>
-            invocation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => a.Value).ToList();
+        private static List<IOperation> Arguments(IInvocationOperation invocation) => Arguments(invocation.Arguments);
+
+        /// <summary>Argument values in the order of the parameters they are for (named arguments may come in any order).</summary>
+        private static List<IOperation> Arguments(ImmutableArray<IArgumentOperation> arguments) =>
+            arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => a.Value).ToList();
 
         /// <summary>
         /// Whether <see cref="ParseLinq"/> takes this call: one of its operators over a sequence <see cref="IsSequence"/>
@@ -470,7 +474,6 @@ namespace GradGen.Generator.Frontend
                 Locals.Add(result);
             }
 
-            var any = method.Name is "Min" or "Max" ? NewTemporary(Types.Bool) : null;
             Expr Zero() => Literals.Number(type is ArrayType ? type.Element! : type, 0);
             output.Add(new Assign(line, count, AssignOp.Set, Literals.Number(Types.Int, 0)));
             switch (method.Name)
@@ -483,10 +486,6 @@ namespace GradGen.Generator.Frontend
                     break;
                 case "Aggregate":
                     output.Add(new Assign(line, result, AssignOp.Set, ConvertTo(type, ParseExpression(args[1]))));
-                    break;
-                case "Min" or "Max":
-                    output.Add(new Assign(line, any!, AssignOp.Set, new Const(Types.Bool, "false", null)));
-                    output.Add(new Assign(line, result, AssignOp.Set, Zero()));
                     break;
                 default:
                     output.Add(new Assign(line, result, AssignOp.Set, Zero()));
@@ -506,14 +505,8 @@ namespace GradGen.Generator.Frontend
                     taken.Add(new Store(line, new Index(type.Element!, result, EquatableArray.Of<Expr>(counter)), AssignOp.Set, value));
                     break;
                 case "Aggregate":
-                    var folded = Into(taken, () => Callable(args[2]) is { } fold ? Invoke(query, fold, new[] { result, value }) : null);
-                    if (folded is null)
-                    {
-                        Unsupported(args[2], "this Aggregate function", "give it a lambda");
-                        return Placeholder;
-                    }
-
-                    taken.Add(new Assign(line, result, AssignOp.Set, folded));
+                    // IsLinqQuery took only a fold of two parameters.
+                    taken.Add(new Assign(line, result, AssignOp.Set, Into(taken, () => Invoke(query, Callable(args[2])!, new[] { result, value })) ?? Placeholder));
                     break;
                 case "Min" or "Max":
                     var staged = StagedScalar(ConvertTo(type, value), taken);
@@ -524,7 +517,9 @@ namespace GradGen.Generator.Frontend
                         better = new Binary(Types.Bool, BinaryOp.Or, better, new Call(Types.Bool, null, type.ToString(), "IsNaN", EquatableArray.Of(method.Name == "Max" ? result : staged)));
                     }
 
-                    taken.Add(new If(line, new Binary(Types.Bool, BinaryOp.Or, Not(any!), better), EquatableArray.Of<Stmt>(new Assign(line, result, AssignOp.Set, staged), new Assign(line, any!, AssignOp.Set, True)), EquatableArray<Stmt>.Empty));
+                    // The first element taken (none counted yet) is the best so far.
+                    var first = Build.Compare(BinaryOp.Equal, count, Literals.Number(Types.Int, 0));
+                    taken.Add(new If(line, new Binary(Types.Bool, BinaryOp.Or, first, better), EquatableArray.Of<Stmt>(new Assign(line, result, AssignOp.Set, staged)), EquatableArray<Stmt>.Empty));
                     break;
                 case "Count":
                     break;

@@ -107,9 +107,9 @@ namespace GradGen.Generator.Frontend
         /// Variables written by lambdas and local functions the statement calls (inlined, so run before it): read anywhere
         /// else in the statement, C# would read them before the call.
         /// </param>
-        private void CheckSideEffects(IOperation statement, List<ISymbol>? hidden = null)
+        private void CheckSideEffects(IOperation statement, List<ISymbol> hidden)
         {
-            var writes = modified!.Select(symbol => (Symbol: symbol, Allowed: 1)).Concat((hidden ?? new List<ISymbol>()).Select(symbol => (Symbol: symbol, Allowed: 0)));
+            var writes = modified!.Select(symbol => (Symbol: symbol, Allowed: 1)).Concat(hidden.Select(symbol => (Symbol: symbol, Allowed: 0)));
             foreach (var (symbol, allowed) in writes.Distinct())
             {
                 var references = statement.DescendantsAndSelf().Count(o =>
@@ -355,9 +355,6 @@ namespace GradGen.Generator.Frontend
                 case IDeconstructionAssignmentOperation deconstruction:
                     ParseDeconstruction(deconstruction, output);
                     break;
-                case IThrowOperation thrown:
-                    output.Add(new Throw(Line(op), ParseThrown(thrown)));
-                    break;
                 case ISimpleAssignmentOperation { Target: IDiscardOperation } discarded:
                     // _ = a ?? throw ...: what the value needs runs; the value itself goes nowhere.
                     if (ParseExpression(discarded.Value) is Call or DiffCall)
@@ -581,12 +578,13 @@ namespace GradGen.Generator.Frontend
         private (List<Stmt> Before, Expr Condition) ParseCondition(IOperation condition)
         {
             var before = new List<Stmt>();
-            var (savedEffects, savedModified, savedDepth) = (sideEffects, modified, conditionalDepth);
-            (sideEffects, modified, conditionalDepth) = (before, new List<ISymbol>(), 0);
-            hiddenWrites.Push(new List<ISymbol>());
-            var parsed = ParseExpression(condition);
-            CheckSideEffects(condition, hiddenWrites.Pop());
-            (sideEffects, modified, conditionalDepth) = (savedEffects, savedModified, savedDepth);
+            var parsed = Into(before, () =>
+            {
+                hiddenWrites.Push(new List<ISymbol>());
+                var test = ParseExpression(condition);
+                CheckSideEffects(condition, hiddenWrites.Pop());
+                return test;
+            });
             return (before, parsed);
         }
 
@@ -927,7 +925,7 @@ namespace GradGen.Generator.Frontend
                         return Placeholder;
                     }
 
-                    HoistThrow(thrown, Build.Compare(BinaryOp.Equal, checkedValue, new Const(checkedValue.Type, "null", null)), ParseThrown(thrown));
+                    HoistThrow(thrown, Build.NullTest(BinaryOp.Equal, checkedValue), ParseThrown(thrown));
                     return checkedValue;
                 case IInterpolatedStringOperation interpolated:
                     return ParseInterpolated(interpolated);
@@ -935,7 +933,7 @@ namespace GradGen.Generator.Frontend
                     && creation.Arguments.All(a => a.ArgumentKind != ArgumentKind.ParamArray && a.Parameter?.RefKind is null or RefKind.None):
                     // An object of the body's own (an exception, a helper like a distribution whose methods are
                     // [Differentiable]): constant, as a plain call's result; a derivative its constructor would need is reported.
-                    var made = new New(TypeNames.Of(type), creation.Arguments.OrderBy(a => a.Parameter?.Ordinal ?? 0).Select(a => ParseExpression(a.Value)).ToEquatableArray());
+                    var made = new New(TypeNames.Of(type), Arguments(creation.Arguments).Select(ParseExpression).ToEquatableArray());
                     PlainCalls.Add((made, creation.Syntax.GetLocation(), $"{type.Name}..ctor", true, new List<(Expr, string, bool)>()));
                     return made;
                 case IIsPatternOperation isPattern:
@@ -1297,8 +1295,7 @@ namespace GradGen.Generator.Frontend
             if (op is BinaryOp.Equal or BinaryOp.NotEqual && (IsNull(binary.LeftOperand) || IsNull(binary.RightOperand)))
             {
                 // a == null: a null test of the reference itself, not a conversion of its values to object.
-                var tested = ParseExpression(Unwrapped(IsNull(binary.LeftOperand) ? binary.RightOperand : binary.LeftOperand));
-                return new Binary(Types.Bool, op, tested, new Const(tested.Type, "null", null));
+                return Build.NullTest(op, ParseExpression(Unwrapped(IsNull(binary.LeftOperand) ? binary.RightOperand : binary.LeftOperand)));
             }
 
             var left = ParseExpression(binary.LeftOperand);

@@ -156,6 +156,9 @@ namespace GradGen.Generator.Ir
 
         public static Expr Compare(BinaryOp op, Expr a, Expr b) => new Binary(Types.Bool, op, a, b);
 
+        /// <summary><c>value == null</c> (or <c>!=</c>, by <paramref name="op"/>): a test of the reference itself.</summary>
+        public static Expr NullTest(BinaryOp op, Expr value) => Compare(op, value, new Const(value.Type, "null", null));
+
         /// <summary>An int sum: constants folded, no zero term, and <c>e − 1 + 1</c> as e.</summary>
         public static Expr IntAdd(Expr a, Expr b) =>
             a is Const { Value: { } x } && b is Const { Value: { } y } ? Num(Types.Int, x + y)
