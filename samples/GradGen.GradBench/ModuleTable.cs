@@ -34,7 +34,10 @@ public sealed class GradBenchFunction
 
     public string Name { get; }
 
-    /// <summary>Reads the <c>input</c> of an evaluate message (the <c>min_runs</c>/<c>min_seconds</c> fields are ignored here).</summary>
+    /// <summary>
+    /// Reads the <c>input</c> of an evaluate message (the <c>min_runs</c>/<c>min_seconds</c> fields are the protocol's, not
+    /// read here) and allocates what the runs reuse; not part of the timed runs (GradBench's "prepare").
+    /// </summary>
     public Func<JsonElement, PreparedCall> Prepare { get; }
 }
 
@@ -82,6 +85,7 @@ public sealed class GradBenchModule
 public static class ModuleTable
 {
     private static readonly Dictionary<string, GradBenchModule> Modules = Build(
+        Hello.Module,
         Llsq.Module,
         Lse.Module,
         Det.Module,

@@ -42,6 +42,21 @@ internal static class Session
     public static long Id(JsonElement reply) => reply.GetProperty("id").GetInt64();
 
     public static bool Success(JsonElement reply) => reply.GetProperty("success").GetBoolean();
+
+    /// <summary>The nanoseconds of the reply's timings with the given name, in order.</summary>
+    public static List<long> Timings(JsonElement reply, string name)
+    {
+        var result = new List<long>();
+        foreach (var timing in reply.GetProperty("timings").EnumerateArray())
+        {
+            if (timing.GetProperty("name").GetString() == name)
+            {
+                result.Add(timing.GetProperty("nanoseconds").GetInt64());
+            }
+        }
+
+        return result;
+    }
 }
 
 /// <summary>The golden inputs and outputs (Data/golden, copied next to the test assembly with the tool).</summary>
