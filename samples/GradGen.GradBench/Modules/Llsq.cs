@@ -7,10 +7,14 @@ namespace GradGen.GradBench;
 /// <summary>
 /// GradBench's <c>llsq</c> eval (cmpad's linear least squares objective):
 /// y(x) = ½ Σᵢ₌₀ⁿ⁻¹ (sᵢ − Σⱼ₌₀ᵐ⁻¹ xⱼ tᵢʲ)², tᵢ = −1 + 2i/(n − 1), sᵢ = sign tᵢ, m = |x|.
+/// The powers tᵢʲ are a running product (GradBench's C++ algorithm), not <c>Math.Pow</c> per term.
 /// Functions: <c>primal</c> (y) and <c>gradient</c> (∇y from GradGen's <c>ObjectiveGradient</c>).
 /// </summary>
 public static partial class Llsq
 {
+    /// <summary>
+    /// tᵢʲ by a running product, one multiplication per term, as GradBench's C++ (cpp/gradbench/evals/llsq.hpp) does.
+    /// </summary>
     [Differentiable]
     public static double Objective(double[] x, int n)
     {
@@ -20,9 +24,11 @@ public static partial class Llsq
         {
             double ti = -1.0 + (double)i * 2.0 / ((double)n - 1.0);
             double residual = ti > 0.0 ? 1.0 : (ti < 0.0 ? -1.0 : 0.0);
+            double power = 1.0;
             for (int j = 0; j < m; j++)
             {
-                residual -= x[j] * Math.Pow(ti, j);
+                residual -= x[j] * power;
+                power *= ti;
             }
 
             sum += residual * residual;
