@@ -8,52 +8,38 @@ namespace GradGen.GradBench;
 /// GradBench's <c>kmeans</c> eval: the cost Σᵢ minⱼ ‖Cⱼ − Pᵢ‖² of n points P for k centroids C, and the Newton
 /// direction J ⊘ diag(H) for moving the centroids (the Hessian is diagonal: each coordinate of a centroid is counted
 /// once per point it is nearest to). Functions: <c>cost</c> and <c>dir</c>. Both J and H·1 = diag(H) come from one
-/// call of GradGen's <c>CostReverseTangent</c> (forward over reverse, seeded with 1 and the direction of all ones).
+/// call of GradGen's <c>CostReverseTangent</c> (forward over reverse, seeded with 1 and the direction of all ones),
+/// differentiated through the running minimum of <see cref="Cost"/>.
 /// </summary>
 public static partial class Kmeans
 {
+    /// <summary>
+    /// Σᵢ minⱼ ‖Cⱼ − Pᵢ‖², as GradBench's C++ (cpp/gradbench/evals/kmeans.hpp) computes it: each point's running minimum
+    /// over the centroids' squared distances (<c>std::min</c>, here the same comparison), added to the cost.
+    /// </summary>
     [Differentiable(Kinds = DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
     public static double Cost([NoDerivative] double[] points, double[] centroids, int n, int k, int d)
     {
         double cost = 0.0;
         for (int i = 0; i < n; i++)
         {
-            // min over j of ‖Cⱼ − Pᵢ‖² is the distance to the nearest centroid: its derivative is that distance's. The
-            // choice itself is an integer, through which no derivative flows, so it needs no derivative of its own.
-            int j = Nearest(points, centroids, i, k, d);
-            for (int t = 0; t < d; t++)
+            double closest = double.PositiveInfinity;
+            for (int j = 0; j < k; j++)
             {
-                double difference = centroids[j * d + t] - points[i * d + t];
-                cost += difference * difference;
+                double distance = 0.0;
+                for (int t = 0; t < d; t++)
+                {
+                    double difference = points[i * d + t] - centroids[j * d + t];
+                    distance += difference * difference;
+                }
+
+                closest = distance < closest ? distance : closest;
             }
+
+            cost += closest;
         }
 
         return cost;
-    }
-
-    /// <summary>
-    /// The index of the centroid nearest to point <paramref name="i"/> (the first, on ties). It takes read-only spans: a
-    /// plain method given a differentiable array could write it, which GradGen reports (GG0005).
-    /// </summary>
-    public static int Nearest(ReadOnlySpan<double> points, ReadOnlySpan<double> centroids, int i, int k, int d)
-    {
-        int nearest = 0;
-        double best = double.PositiveInfinity;
-        for (int j = 0; j < k; j++)
-        {
-            double distance = 0.0;
-            for (int t = 0; t < d; t++)
-            {
-                double difference = centroids[j * d + t] - points[i * d + t];
-                distance += difference * difference;
-            }
-
-            // Branch-free (conditional moves): which centroid is nearest is not predictable.
-            nearest = distance < best ? j : nearest;
-            best = Math.Min(best, distance);
-        }
-
-        return nearest;
     }
 
     /// <summary>Writes the Newton direction J ⊘ diag(H) to <paramref name="direction"/>, using <paramref name="hessianDiagonal"/> as scratch.</summary>
