@@ -73,7 +73,7 @@ public sealed class ProtocolTests
         {
             Assert.True(Session.Success(reply));
             // No min_runs in hello's input: one run, as the C++ tools do.
-            Assert.Equal(1, Session.Timings(reply, "evaluate").Count);
+            Assert.Single(Session.Timings(reply, "evaluate"));
         }
 
         Assert.Equal(["id"], replies[6].EnumerateObject().Select(p => p.Name));

@@ -30,48 +30,45 @@ public static partial class Lstm
         int c,
         int b)
     {
-        // The state evolves along the sequence: work on a copy (hidden then cell, per layer).
-        double[] s = new double[2 * l * b];
+        // The state evolves along the sequence: work on a copy, after a slot for the first layer's input, so that
+        // every layer reads its input where it lies (the first layer's slot, then the previous layer's hidden state)
+        // as GradBench's C++ does with a pointer: [input (b) | per layer: hidden (b), cell (b)].
+        double[] s = new double[b + 2 * l * b];
         for (int i = 0; i < 2 * l * b; i++)
         {
-            s[i] = state[i];
+            s[b + i] = state[i];
         }
 
-        double[] input = new double[b];
         double[] prediction = new double[b];
         double total = 0.0;
         int count = 0;
+        int last = b + 2 * b * (l - 1);   // the last layer's hidden state
         for (int t = 0; t < c - 1; t++)
         {
             for (int i = 0; i < b; i++)
             {
-                input[i] = sequence[t * b + i] * extraParams[i];
+                s[i] = sequence[t * b + i] * extraParams[i];
             }
 
             for (int layer = 0; layer < l; layer++)
             {
                 int p = 8 * b * layer;
-                int h = 2 * b * layer;
+                int x = layer == 0 ? 0 : b + 2 * b * (layer - 1);
+                int h = b + 2 * b * layer;
                 for (int i = 0; i < b; i++)
                 {
-                    double forget = Sigmoid(input[i] * mainParams[p + i] + mainParams[p + 4 * b + i]);
+                    double forget = Sigmoid(s[x + i] * mainParams[p + i] + mainParams[p + 4 * b + i]);
                     double ingate = Sigmoid(s[h + i] * mainParams[p + b + i] + mainParams[p + 5 * b + i]);
-                    double outgate = Sigmoid(input[i] * mainParams[p + 2 * b + i] + mainParams[p + 6 * b + i]);
+                    double outgate = Sigmoid(s[x + i] * mainParams[p + 2 * b + i] + mainParams[p + 6 * b + i]);
                     double change = Math.Tanh(s[h + i] * mainParams[p + 3 * b + i] + mainParams[p + 7 * b + i]);
                     s[h + b + i] = s[h + b + i] * forget + ingate * change;
                     s[h + i] = outgate * Math.Tanh(s[h + b + i]);
-                }
-
-                // The next layer's input is this layer's hidden state.
-                for (int i = 0; i < b; i++)
-                {
-                    input[i] = s[h + i];
                 }
             }
 
             for (int i = 0; i < b; i++)
             {
-                prediction[i] = input[i] * extraParams[b + i] + extraParams[2 * b + i];
+                prediction[i] = s[last + i] * extraParams[b + i] + extraParams[2 * b + i];
             }
 
             // log(2 + Σ exp ŷ), ADBench's "logsumexp" (no shift).
