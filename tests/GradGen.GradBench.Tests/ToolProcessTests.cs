@@ -40,6 +40,20 @@ public sealed class ToolProcessTests
         Assert.Equal(18.0, replies[4].GetProperty("output").GetDouble());
     }
 
+    /// <summary>
+    /// tools/gradgen/evals.txt (GradBench's tool layout) lists exactly the modules the tool defines, sorted, one per line,
+    /// as GradBench's CI expects of every tool.
+    /// </summary>
+    [Fact]
+    public void EvalsTxtListsTheModules()
+    {
+        string text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "tools", "gradgen", "evals.txt"));
+        Assert.EndsWith("\n", text);
+        var lines = text[..^1].Split('\n');
+        Assert.Equal(lines.OrderBy(l => l, StringComparer.Ordinal), lines);
+        Assert.Equal(ModuleTable.All.Keys.OrderBy(k => k, StringComparer.Ordinal), lines);
+    }
+
     [Fact]
     public void AnUnknownFlagPrintsUsage()
     {
