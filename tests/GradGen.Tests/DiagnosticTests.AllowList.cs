@@ -54,8 +54,8 @@ namespace GradGen.Tests
             { "decimal d", "(double)d" },
             { "double? n", "n.GetValueOrDefault()" },
             { "object o", "(double)o" },
-            { "System.Collections.Generic.IEnumerable<double> xs", "xs.Sum()" },
-            { "System.Collections.Generic.List<double> xs", "xs.Count" },
+            { "System.Collections.Generic.Queue<double> xs", "xs.Peek()" },
+            { "System.Collections.Generic.IReadOnlyDictionary<string, double> xs", "xs[\"a\"]" },
             { "Func<double, double> f", "f(2.0)" },
             { "Layer layer", "layer.Width" },
         };

@@ -88,6 +88,12 @@ namespace GradGen.Generator.Compose
                     return Value(g.Group, g.Leaves.Select(l => Values(l, names, before)).ToList(), names, before);
                 }
 
+                if (aggregate is CollectionType)
+                {
+                    // A collection's adjoint is the caller's buffer for its array, which the callee adds into.
+                    return g.Leaves[0];
+                }
+
                 if (Types.ElementLeaves(aggregate) is not null)
                 {
                     return Packing.ArrayOf(aggregate, g.Leaves, names, before, fill: null, intoLeaves: after, AssignOp.Add);

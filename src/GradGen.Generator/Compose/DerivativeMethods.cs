@@ -193,6 +193,12 @@ namespace GradGen.Generator.Compose
             foreach (var slot in aggregates)
             {
                 var leaves = model.Parameters.Where(p => p.Slot?.Parameter == slot.Parameter).ToList();
+                if (slot.Aggregate is CollectionType collection)
+                {
+                    unpack.AddRange(CollectionItems(collection, slot.Parameter, new Var(leaves[0].Type, leaves[0].Name), derivatives));
+                    continue;
+                }
+
                 var counter = Types.ElementLeaves(slot.Aggregate) is null ? null : new Var(Types.Int, names.Fresh("i"));
                 if (counter is not null)
                 {
@@ -235,6 +241,21 @@ namespace GradGen.Generator.Compose
 
             var returns = body.Count > 0 && body[body.Count - 1] is Return ? 1 : 0;
             return unpack.Concat(body.Take(body.Count - returns)).Concat(pack).Concat(body.Skip(body.Count - returns)).ToList();
+        }
+
+        /// <summary>
+        /// A collection parameter's elements, in an array the body reads (the parameter itself when it is one: nothing
+        /// writes it), and its derivative spans under the names the body gives them, each checked against its length.
+        /// </summary>
+        private static IEnumerable<Stmt> CollectionItems(CollectionType collection, string parameter, Var items, (string Prefix, Passing Passing)[] derivatives)
+        {
+            yield return new Declare(items, Build.Shapes("Items", EquatableArray.Of<Expr>(new Var(collection, parameter)), items.Type));
+            foreach (var (prefix, passing) in derivatives)
+            {
+                var derivative = new Var(passing == Passing.Value ? Types.Tangent(collection) : Types.Adjoint(collection), DerivativeNames.Parameter(prefix, parameter));
+                yield return new ThrowIf(Build.Shapes("LengthMismatch", EquatableArray.Of<Expr>(items, derivative)), $"{derivative.Name} must have the length of {parameter}.", derivative.Name);
+                yield return new Declare(new Var(derivative.Type, DerivativeNames.Parameter(prefix, items.Name)), derivative);
+            }
         }
 
         /// <summary>A generated method's signature: the primal's modifiers, type parameters and constraints.</summary>

@@ -15,7 +15,8 @@ namespace GradGen.Generator.Compose
         private static readonly string[] Prefixes = { string.Empty, "v" };
 
         /// <summary>
-        /// By value: an aggregate's leaf arguments as one aggregate (the method's own parameter when they are its leaves).
+        /// By value: an aggregate's leaf arguments as one aggregate (the method's own parameter when they are its leaves; a
+        /// collection's one array or span as it is).
         /// Leaf arrays that are not the method's own go to an array of structs declared in <paramref name="declarations"/>
         /// and filled in <paramref name="before"/>: a caller that passes other leaf arrays (directions) gives both.
         /// </summary>
@@ -28,9 +29,9 @@ namespace GradGen.Generator.Compose
         /// <paramref name="declarations"/> and filled from its leaf arrays in <paramref name="before"/>.
         /// </summary>
         public static Expr ByValue(IrType aggregate, IReadOnlyList<Expr> leaves, NameScope names, List<Stmt> declarations, List<Stmt> before) =>
-            Types.ElementLeaves(aggregate) is null
-                ? new AggregateValue(aggregate, leaves.ToEquatableArray())
-                : ArrayOf(aggregate, leaves, names, declarations, before, intoLeaves: null);
+            aggregate is CollectionType ? leaves[0]
+            : Types.ElementLeaves(aggregate) is null ? new AggregateValue(aggregate, leaves.ToEquatableArray())
+            : ArrayOf(aggregate, leaves, names, declarations, before, intoLeaves: null);
 
         /// <summary>
         /// By reference: an aggregate's leaf variables as one aggregate, a local that takes their values before the call
@@ -46,6 +47,13 @@ namespace GradGen.Generator.Compose
                 if (slot is null)
                 {
                     yield return Types.IsReal(items[0].Type) ? new Ref(items[0].Type, (Var)items[0]) { Passed = passed } : items[0];
+                    continue;
+                }
+
+                if (slot.Aggregate is CollectionType)
+                {
+                    // A collection's derivatives are spans, which the callee adds into in place.
+                    yield return items[0];
                     continue;
                 }
 

@@ -125,7 +125,7 @@ namespace GradGen.Generator.Diagnostics
             "GG0019",
             "Type GradGen does not differentiate yet",
             "{0} of type '{1}' would carry a derivative, but GradGen does not differentiate that type yet: {2}",
-            "A derivative flows only through the types GradGen knows how to differentiate: double, float, their arrays, read-only spans and matrices, and tuples and structs of reals (System.Numerics vectors and Complex included). A value of any other type that can hold a real number (a struct with an int or private field beside its reals, a class with double fields, decimal, object, an interface such as IEnumerable<double>, a delegate, a type parameter) is an error wherever a derivative would reach it, never a silent constant.");
+            "A derivative flows only through the types GradGen knows how to differentiate: double, float, their arrays, read-only spans, matrices and collection parameters (IReadOnlyList<double>, List<double>, IEnumerable<double>...), and tuples and structs of reals (System.Numerics vectors and Complex included). A value of any other type that can hold a real number (a struct with an int or private field beside its reals, a class with double fields, decimal, object, a dictionary or queue of doubles, a delegate, a type parameter) is an error wherever a derivative would reach it, never a silent constant.");
 
         public static readonly DiagnosticDescriptor NothingToDifferentiate = Warning(
             "GG0020",

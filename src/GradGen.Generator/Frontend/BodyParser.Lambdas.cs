@@ -373,7 +373,8 @@ namespace GradGen.Generator.Frontend
             }
 
             return source is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation
-                && source.Type is { } type && Types.ElementType(TypeNames.Of(type)) is not null && !Types.IsMatrix(TypeNames.Of(type));
+                && source.Type is { } type && Types.ElementType(TypeNames.Of(type)) is not null && !Types.IsMatrix(TypeNames.Of(type))
+                || CollectionItems(source) is not null;
         }
 
         /// <summary>How many parameters a lambda or method takes.</summary>

@@ -513,7 +513,7 @@ namespace GradGen.Generator.Frontend
                 case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: ILocalReferenceOperation span } element:
                     return new Index(TypeNames.Of(element.Type!), DeclareLocal(span.Local), element.Arguments.Select(a => ParseExpression(a.Value)).ToEquatableArray());
                 case IPropertyReferenceOperation property:
-                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, property.Property.IsIndexer ? "an element of a span" : $"the property '{property.Property.Name}'", ComputeLocally);
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, property.Property.IsIndexer ? $"an element of '{property.Instance?.Syntax}'" : $"the property '{property.Property.Name}'", ComputeLocally);
                     return null;
                 default:
                     Unsupported(target, "assigning to this target", "assign to a local variable");
@@ -588,12 +588,32 @@ namespace GradGen.Generator.Frontend
             return (before, parsed);
         }
 
-        private static IOperation? ForEachCollection(IForEachLoopOperation loop)
+        private IOperation? ForEachCollection(IForEachLoopOperation loop)
         {
             var collection = loop.Collection is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : loop.Collection;
-            return loop.LoopControlVariable is IVariableDeclaratorOperation && collection.Type is { } type && Types.ElementType(TypeNames.Of(type)) is not null && !Types.IsMatrix(TypeNames.Of(type))
+            return loop.LoopControlVariable is IVariableDeclaratorOperation && collection.Type is { } type
+                && (Types.ElementType(TypeNames.Of(type)) is not null && !Types.IsMatrix(TypeNames.Of(type)) || CollectionItems(collection) is not null)
                 ? collection
                 : null;
+        }
+
+        /// <summary>The array a differentiated collection parameter (<see cref="CollectionType"/>) is copied into, which the body reads; null for anything else.</summary>
+        private Var? CollectionItems(IOperation? op) =>
+            op is IParameterReferenceOperation { Parameter: var parameter } && TypeNames.Collection(parameter.Type) is not null && aggregateParameters.TryGetValue(parameter, out var items)
+                ? items[0]
+                : null;
+
+        /// <summary>Whether <paramref name="op"/> is the source of a foreach or of a LINQ operator, which read it element by element.</summary>
+        private static bool IsEnumerated(IOperation op)
+        {
+            var at = op;
+            while (at.Parent is IConversionOperation conversion)
+            {
+                at = conversion;
+            }
+
+            return at.Parent is IForEachLoopOperation
+                || at.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.ContainingType: var owner } } && owner?.ToDisplayString() == "System.Linq.Enumerable";
         }
 
         /// <summary>
@@ -625,7 +645,7 @@ namespace GradGen.Generator.Frontend
             var counter = new Var(Types.Int, context.Names.Fresh("index"));
             Locals.Add(counter);
             var body = new List<Stmt>();
-            var elementType = TypeNames.Of(collectionOperation.Type!).Element!;
+            var elementType = CollectionItems(collectionOperation)?.Type.Element ?? TypeNames.Of(collectionOperation.Type!).Element!;
             if (TypeNames.Of(variable.Type) != elementType)
             {
                 Unsupported(loop.LoopControlVariable, $"a foreach variable of type '{TypeNames.Of(variable.Type)}' over elements of type '{elementType}'", "declare it with the element type, or var");
@@ -864,6 +884,22 @@ namespace GradGen.Generator.Frontend
                     && !(op.Parent is IMemberReferenceOperation { Instance: var receiver } && receiver == op && op.Parent is not IMethodReferenceOperation):
                     Unsupported(op, $"the class instance '{parameter.Parameter.Name}' as a whole here (passed on, stored, or a method called on it)", "read its fields in this method, or pass them as arguments");
                     return Placeholder;
+                case IPropertyReferenceOperation { Property.Name: "Count", Instance: var collection } when CollectionItems(collection) is { } items:
+                    return Build.Length(items);
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: var collection } indexer when CollectionItems(collection) is { } items:
+                    return new Index(items.Type.Element!, items, EquatableArray.Of(ParseExpression(indexer.Arguments[0].Value)));
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } receiver, Arguments.Length: 1 } indexer
+                    when receiver.Type is { } receiverType && TypeNames.Collection(receiverType) is not null && IsConstantData(receiver):
+                    // An element of a collection no derivative is in ([NoDerivative], a field of this): a constant.
+                    return new Index(TypeNames.Of(op.Type!), ParseReceiver(receiver)!, EquatableArray.Of(ParseExpression(indexer.Arguments[0].Value)));
+                case var collection when CollectionItems(collection) is { } items:
+                    if (!IsEnumerated(op))
+                    {
+                        Unsupported(op, $"the collection '{op.Syntax}' other than indexed, counted or enumerated here", "read v[i] and v.Count, enumerate it with foreach or LINQ, or take an array");
+                        return Placeholder;
+                    }
+
+                    return items;
                 case var array when AggregateArray(array) is not null:
                     Unsupported(op, $"the array of structs '{op.Syntax}' as a whole here", "index it (a[i], a[i].X), read its Length, or pass it to a [Differentiable] method");
                     return Placeholder;
@@ -1417,7 +1453,9 @@ namespace GradGen.Generator.Frontend
             // A method with no [Differentiable] may have user-written derivatives: the registry of [DerivativeOf]
             // methods says whether it does once activity says whether a derivative flows into it.
             var differentiated = !asStatement && (differentiable is not null || CustomDerivativeParser.CannotHave(target.OriginalDefinition) is null);
-            var split = differentiated && target.Parameters.Any(MethodParser.IsAggregateWrt);
+            // A collection is split into its array for a [Differentiable] callee only: [DerivativeOf] derivatives take none.
+            bool Splits(IParameterSymbol p) => MethodParser.IsAggregateWrt(p) && (differentiable is not null || TypeNames.Collection(p.Type) is null);
+            var split = differentiated && target.Parameters.Any(Splits);
             if (split && parsed is not null)
             {
                 Unsupported(syntax.GetLocation(), $"'{target.Name}' as a delegate, which takes a struct", "call it in a lambda");
@@ -1425,7 +1463,7 @@ namespace GradGen.Generator.Frontend
             }
 
             var conversions = Conversions.Count;
-            if ((parsed ?? (split ? Split(arguments) : arguments.Select(a => ParseExpression(a.Value)).ToList())) is not { } argumentList)
+            if ((parsed ?? (split ? Split(arguments, Splits) : arguments.Select(a => ParseExpression(a.Value)).ToList())) is not { } argumentList)
             {
                 return Placeholder;
             }
@@ -1473,7 +1511,7 @@ namespace GradGen.Generator.Frontend
                     TypeArguments = typeArguments,
                     Custom = differentiable is null ? new CustomDerivatives(MethodKeys.Of(target)) : null,
                     CalleeKey = differentiable is null ? null : MethodKeys.Of(target),
-                    Packed = split ? target.Parameters.Select(p => MethodParser.IsAggregateWrt(p) ? new ArgumentGroup(TypeNames.Of(p.Type)) : ArgumentGroup.AsIs).ToEquatableArray() : default,
+                    Packed = split ? target.Parameters.Select(p => Splits(p) ? new ArgumentGroup(MethodParser.AggregateOf(p)) : ArgumentGroup.AsIs).ToEquatableArray() : default,
                 };
                 if (differentiable is not null)
                 {
@@ -1534,8 +1572,8 @@ namespace GradGen.Generator.Frontend
 
             // Whether each argument of a parameter has a derivative: one per leaf of a split aggregate.
             IEnumerable<bool> WrtOf(IParameterSymbol parameter) =>
-                split && MethodParser.IsAggregateWrt(parameter)
-                    ? Enumerable.Repeat(true, Types.Split(TypeNames.Of(parameter.Type))!.Length)
+                split && Splits(parameter)
+                    ? Enumerable.Repeat(true, Types.Split(MethodParser.AggregateOf(parameter))!.Length)
                     : new[] { MethodParser.IsWrt(parameter) };
         }
 
@@ -1544,12 +1582,12 @@ namespace GradGen.Generator.Frontend
         /// its leaves (the callee's leaf parameters, see <see cref="DiffCall.Packed"/>), any other as it is. Null, and
         /// reported, when an aggregate argument is none GradGen follows.
         /// </summary>
-        private List<Expr>? Split(List<(IParameterSymbol? Parameter, IOperation Value)> arguments)
+        private List<Expr>? Split(List<(IParameterSymbol? Parameter, IOperation Value)> arguments, System.Func<IParameterSymbol, bool> splits)
         {
             var args = new List<Expr>();
             foreach (var (parameter, value) in arguments)
             {
-                if (!MethodParser.IsAggregateWrt(parameter!))
+                if (!splits(parameter!))
                 {
                     args.Add(ParseExpression(value));
                     continue;
@@ -1559,6 +1597,21 @@ namespace GradGen.Generator.Frontend
                 {
                     Unsupported(value, $"the class instance '{value.Syntax}' as a whole, given to a method (not yet)", "pass its fields");
                     return null;
+                }
+
+                if (TypeNames.Collection(parameter.Type) is not null)
+                {
+                    // The callee's copy of its elements is the caller's array: a List<T> parameter would need one made.
+                    var source = value is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : value;
+                    var items = CollectionItems(source) ?? (parameter.Type.Name != "List" && TypeNames.Of(source.Type!) is ArrayType { Rank: 1 } ? ParseExpression(source) : null);
+                    if (items is null)
+                    {
+                        Unsupported(value, $"'{value.Syntax}' given as the {parameter.Type.ToDisplayString()} of a [Differentiable] method", "pass an array, or a collection parameter of this method, to an IReadOnlyList, IList, ICollection or IEnumerable parameter");
+                        return null;
+                    }
+
+                    args.Add(items);
+                    continue;
                 }
 
                 if (MethodParser.IsAggregateCollection(parameter.Type))

@@ -90,7 +90,8 @@ namespace GradGen.Generator.Frontend
             : null;
 
         /// <summary>A parameter the derivatives have a derivative of: a real, an array or span of them, or a tuple or struct of them (as one value, its derivative of its own type).</summary>
-        private static bool Differentiated(IParameterSymbol parameter) => MethodParser.IsWrt(parameter) || MethodParser.IsAggregateWrt(parameter);
+        private static bool Differentiated(IParameterSymbol parameter) =>
+            MethodParser.IsWrt(parameter) || MethodParser.IsAggregateWrt(parameter) && TypeNames.Collection(parameter.Type) is null;
 
         /// <summary>The declaration a derivative of <paramref name="kind"/> of <paramref name="target"/> has, named <paramref name="name"/>: the code fix's stub and the messages' expected signature.</summary>
         public static string Declaration(IMethodSymbol target, CalleeDerivative kind, string name)

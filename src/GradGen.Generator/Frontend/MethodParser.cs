@@ -36,10 +36,12 @@ namespace GradGen.Generator.Frontend
 
         /// <summary>An aggregate passed by value and differentiated (a tuple of 2 to 7 reals, a struct of reals): one parameter per leaf inside GradGen.</summary>
         public static bool IsAggregateWrt(IParameterSymbol parameter) =>
-            (IsSignatureAggregate(parameter.Type) || IsAggregateCollection(parameter.Type) || TypeNames.DifferentiableClass(parameter.Type) is not null) && Differentiated(parameter);
+            (IsSignatureAggregate(parameter.Type) || IsAggregateCollection(parameter.Type) || TypeNames.DifferentiableClass(parameter.Type) is not null || TypeNames.Collection(parameter.Type) is not null)
+            && Differentiated(parameter);
 
-        /// <summary>What a differentiated aggregate parameter is split into: its type, or a class of model parameters.</summary>
-        public static IrType AggregateOf(IParameterSymbol parameter) => TypeNames.DifferentiableClass(parameter.Type) ?? TypeNames.Of(parameter.Type);
+        /// <summary>What a differentiated aggregate parameter is split into: its type, a class of model parameters, or a collection's copy.</summary>
+        public static IrType AggregateOf(IParameterSymbol parameter) =>
+            TypeNames.DifferentiableClass(parameter.Type) ?? (IrType?)TypeNames.Collection(parameter.Type) ?? TypeNames.Of(parameter.Type);
 
         /// <summary>A tuple or struct of reals (<see cref="Types.Leaves"/>): one variable per leaf inside GradGen.</summary>
         public static bool IsAggregate(ITypeSymbol? type) => type is not null && Types.Leaves(TypeNames.Of(type)) is not null;

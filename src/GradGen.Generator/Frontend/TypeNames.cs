@@ -161,6 +161,16 @@ namespace GradGen.Generator.Frontend
                 && stored.Select(s => s.Field).Distinct().Count() == constructor.Parameters.Length;
         }
 
+        /// <summary>The collections of reals a parameter may be declared as (<see cref="CollectionType"/>), of System.Collections.Generic.</summary>
+        private static readonly HashSet<string> Collections = new() { "IEnumerable", "IReadOnlyCollection", "IReadOnlyList", "ICollection", "IList", "List" };
+
+        /// <summary>An <c>IReadOnlyList&lt;double&gt;</c>, <c>List&lt;float&gt;</c>, <c>IEnumerable&lt;double&gt;</c>...; null for any other type.</summary>
+        public static CollectionType? Collection(ITypeSymbol type) =>
+            type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } named && Collections.Contains(named.Name)
+                && named.ContainingNamespace?.ToDisplayString() == "System.Collections.Generic" && IsReal(named.TypeArguments[0])
+                ? new CollectionType(Spelled(named), Of(named.TypeArguments[0]))
+                : null;
+
         public static bool IsReal(ITypeSymbol? type) =>
             type?.SpecialType is SpecialType.System_Double or SpecialType.System_Single || type is ITypeParameterSymbol parameter && Generic(parameter) is not null;
 

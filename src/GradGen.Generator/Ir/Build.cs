@@ -134,9 +134,10 @@ namespace GradGen.Generator.Ir
             return new For(0, counter, Num(Types.Int, 0), Compare(BinaryOp.Less, counter, Length(array)), LoopStep.Up, body.ToEquatableArray());
         }
 
-        /// <summary>A check or clearing of a class instance's derivative arrays, by the runtime's <c>Shapes</c> (see there why calls).</summary>
-        public static Call Shapes(string name, EquatableArray<Expr> arrays) =>
-            new(name == "Clear" ? Types.Void : Types.Bool, null, "global::GradGen.Runtime.Shapes", name, arrays);
+        /// <summary>A check or clearing of derivative arrays, or a collection's elements, by the runtime's <c>Shapes</c> (see there why calls).</summary>
+        /// <param name="type">What it returns when not a test (bool) nor a clearing (void).</param>
+        public static Call Shapes(string name, EquatableArray<Expr> arrays, IrType? type = null) =>
+            new(type ?? (name == "Clear" ? Types.Void : Types.Bool), null, "global::GradGen.Runtime.Shapes", name, arrays);
 
         /// <summary>
         /// Zeroes a derivative buffer just made from <paramref name="made"/> when that may be a <c>stackalloc</c>, which

@@ -92,6 +92,16 @@ namespace GradGen.Generator.Ir
         public override string ToString() => Text;
     }
 
+    /// <summary>
+    /// A collection interface or list of reals taken as a parameter (<c>IReadOnlyList&lt;double&gt;</c>, <c>List&lt;float&gt;</c>,
+    /// <c>IEnumerable&lt;double&gt;</c>), spelled as declared: generated methods copy it once into an array, which the body
+    /// reads, and take its tangent and adjoint as spans, as an array's.
+    /// </summary>
+    public sealed record CollectionType(string Text, IrType ItemType) : IrType
+    {
+        public override string ToString() => Text;
+    }
+
     /// <summary>A field of a <see cref="StructType"/>, named as C# reads it (an auto-property by its property's name).</summary>
     public sealed record StructField(string Name, IrType Type);
 

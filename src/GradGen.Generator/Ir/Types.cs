@@ -60,9 +60,16 @@ namespace GradGen.Generator.Ir
                 ? leaves.Select(l => (l.Path, Array(l.Type))).ToArray()
                 : null;
 
-        /// <summary>What GradGen keeps one variable per leaf of: an aggregate (<see cref="Leaves"/>), a collection of them (<see cref="ElementLeaves"/>), or a class's fields.</summary>
-        public static (string Path, IrType Type)[]? Split(IrType type) =>
-            type is ClassType model ? model.Fields.Select(f => (f.Name, f.Type)).ToArray() : Leaves(type) ?? ElementLeaves(type);
+        /// <summary>
+        /// What GradGen keeps one variable per leaf of: an aggregate (<see cref="Leaves"/>), a collection of them
+        /// (<see cref="ElementLeaves"/>), a class's fields, or a collection parameter's copy (<see cref="CollectionType"/>).
+        /// </summary>
+        public static (string Path, IrType Type)[]? Split(IrType type) => type switch
+        {
+            ClassType model => model.Fields.Select(f => (f.Name, f.Type)).ToArray(),
+            CollectionType collection => new[] { ("Items", Array(collection.ItemType)) },
+            _ => Leaves(type) ?? ElementLeaves(type),
+        };
 
         /// <summary>A tuple type of <paramref name="elements"/>, named where a name is given (not empty).</summary>
         public static TupleType Tuple(params (IrType Type, string Name)[] elements) =>
@@ -102,10 +109,12 @@ namespace GradGen.Generator.Ir
         public static IrType Matrix(IrType element) => new ArrayType(element, 2);
 
         /// <summary>How a tangent of a value of <paramref name="type"/> is passed: a real or matrix as is, an array or span as a read-only span.</summary>
-        public static IrType Tangent(IrType type) => type.Element is { } element && !IsMatrix(type) ? ReadOnlySpan(element) : type;
+        public static IrType Tangent(IrType type) =>
+            type is CollectionType collection ? ReadOnlySpan(collection.ItemType) : type.Element is { } element && !IsMatrix(type) ? ReadOnlySpan(element) : type;
 
         /// <summary>How an adjoint of a value of <paramref name="type"/> is passed: a real or matrix as is, an array or span as a span.</summary>
-        public static IrType Adjoint(IrType type) => type.Element is { } element && !IsMatrix(type) ? Span(element) : type;
+        public static IrType Adjoint(IrType type) =>
+            type is CollectionType collection ? Span(collection.ItemType) : type.Element is { } element && !IsMatrix(type) ? Span(element) : type;
 
         public static IrType Span(IrType element) => new SpanType(element, ReadOnly: false);
 

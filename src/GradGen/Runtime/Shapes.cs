@@ -21,6 +21,13 @@ namespace GradGen.Runtime
         /// <summary>Whether <paramref name="derivative"/> is <paramref name="value"/> itself, which derivatives written into it would overwrite.</summary>
         public static bool Shared(Array? value, Array? derivative) => value != null && ReferenceEquals(value, derivative);
 
+        /// <summary>
+        /// The elements of a collection parameter as an array the generated method reads: the collection itself when it is
+        /// an array (generated methods never write it), else a copy; null for null, which the method's code then meets as it would.
+        /// </summary>
+        public static T[] Items<T>(System.Collections.Generic.IEnumerable<T>? items) =>
+            items == null ? null! : items as T[] ?? System.Linq.Enumerable.ToArray(items);
+
         /// <summary>Zeroes a derivative array, when there is one.</summary>
         public static void Clear(Array? derivative)
         {

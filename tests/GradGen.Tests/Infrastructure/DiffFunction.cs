@@ -109,8 +109,17 @@ namespace GradGen.Tests.Infrastructure
 
         /// <summary>A real scalar, array, read-only span or matrix not marked [NoDerivative]; everything else passes through.</summary>
         public static bool IsDifferentiable(ParameterInfo p) =>
-            RealTypes.Contains(Plain(p.ParameterType))
+            (RealTypes.Contains(Plain(p.ParameterType)) || CollectionItem(p.ParameterType) is not null)
             && !p.CustomAttributes.Any(a => a.AttributeType.FullName == "GradGen.NoDerivativeAttribute");
+
+        /// <summary>
+        /// The real element of a collection parameter (<c>IReadOnlyList&lt;double&gt;</c>, <c>List&lt;float&gt;</c>, ...),
+        /// which tests hold as an array (a <c>List</c> made from it at the call); null for any other type.
+        /// </summary>
+        private static Type? CollectionItem(Type t) =>
+            t.IsGenericType && t.Namespace == "System.Collections.Generic" && t.GetGenericArguments() is [var item] && (item == typeof(double) || item == typeof(float))
+                ? item
+                : null;
 
         /// <summary>The type an <c>in</c> parameter (by reference, read only) is passed as.</summary>
         private static Type Plain(Type t) => t.IsByRef ? t.GetElementType()! : t;
@@ -119,7 +128,7 @@ namespace GradGen.Tests.Infrastructure
         private Type ElementType(int i)
         {
             var t = Plain(Parameters[i].ParameterType);
-            return t == typeof(float) || t == typeof(float[]) || t == typeof(float[,]) || t == typeof(ReadOnlySpan<float>)
+            return t == typeof(float) || t == typeof(float[]) || t == typeof(float[,]) || t == typeof(ReadOnlySpan<float>) || CollectionItem(t) == typeof(float)
                 ? typeof(float) : typeof(double);
         }
 
@@ -141,7 +150,28 @@ namespace GradGen.Tests.Infrastructure
         }
 
         /// <summary>Calls F + <paramref name="suffix"/> with exactly these arguments (spans as arrays); out and ref values land in <paramref name="all"/>.</summary>
-        public object? Invoke(string suffix, object?[] all) => Reflect.CallInPlace(Method(suffix), Target, all);
+        public object? Invoke(string suffix, object?[] all)
+        {
+            // A List parameter is given a List of the array's elements; interfaces take the array itself.
+            var lists = Parameters.Select((p, i) => (p, i)).Where(x => x.p.ParameterType.IsGenericType && x.p.ParameterType.GetGenericTypeDefinition() == typeof(List<>) && all[x.i] is Array).ToList();
+            if (lists.Count == 0)
+            {
+                return Reflect.CallInPlace(Method(suffix), Target, all);
+            }
+
+            var converted = all.ToArray();
+            lists.ForEach(x => converted[x.i] = Activator.CreateInstance(x.p.ParameterType, all[x.i]));
+            var result = Reflect.CallInPlace(Method(suffix), Target, converted);
+            for (var i = 0; i < all.Length; i++)
+            {
+                if (lists.All(x => x.i != i))
+                {
+                    all[i] = converted[i];
+                }
+            }
+
+            return result;
+        }
 
         /// <summary>A result (real, tuple or array) as a flat vector.</summary>
         public static double[] Outputs(object? result) => result switch
