@@ -226,10 +226,12 @@ public sealed class BaSparseJacobian
     {
         N = n;
         M = m;
+        // Every entry is written before it is read (GradBench's C++ reserves its vectors without initialising them).
         int nonZeros = Ba.BlockColumns * 2 * p + p;
-        Rows = new int[3 * p + 1];
-        Cols = new int[nonZeros];
-        Vals = new double[nonZeros];
+        Rows = GC.AllocateUninitializedArray<int>(3 * p + 1);
+        Rows[0] = 0;
+        Cols = GC.AllocateUninitializedArray<int>(nonZeros);
+        Vals = GC.AllocateUninitializedArray<double>(nonZeros);
     }
 
     public int N { get; }
