@@ -44,6 +44,11 @@ namespace GradGen.Generator.Compose
         /// <param name="optimizations">The optional passes to run.</param>
         public static IEnumerable<GeneratedMethod> Of(DiffMethodModel model, bool aggressiveOptimization, Optimizations optimizations)
         {
+            if (model.Output is not null)
+            {
+                return OutputArray.Of(model, returning => Of(returning, aggressiveOptimization, optimizations));
+            }
+
             var methods = new DerivativeMethods(model, aggressiveOptimization, optimizations);
             return DerivativeKindInfo.Of(model.Kinds).SelectMany(kind => Builders[kind.Kind](methods)).ToList();
         }

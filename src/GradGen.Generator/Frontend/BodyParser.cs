@@ -70,6 +70,30 @@ namespace GradGen.Generator.Frontend
         /// <summary>Each call to a [Differentiable] method with its callee, for the analyzer's check of the callee.</summary>
         public List<(IMethodSymbol Callee, Location Location)> CalleeSymbols { get; } = new();
 
+        /// <summary>
+        /// Makes <paramref name="parameter"/> the method's output array: the body reads and writes a local that starts as a
+        /// copy of its contents (made in <paramref name="prologue"/>), which is the method's result.
+        /// </summary>
+        public Var Output(IParameterSymbol parameter, out List<Stmt> prologue)
+        {
+            var type = TypeNames.Of(parameter.Type);
+            var (input, result, counter) = (new Var(type, parameter.Name), new Var(type, context.Names.Fresh(parameter.Name + "Out")), new Var(Types.Int, context.Names.Fresh("i")));
+            Locals.AddRange(new[] { result, counter });
+            output = parameter;
+            boundParameters[parameter] = result;
+            var element = new Index(type.Element!, result, EquatableArray.Of<Expr>(counter));
+            prologue = new List<Stmt>
+            {
+                new Assign(0, result, AssignOp.Set, new NewArray(type, type.Element!, EquatableArray.Of(Build.Length(input)))),
+                new For(0, counter, Build.Num(Types.Int, 0), Build.Compare(BinaryOp.Less, counter, Build.Length(result)), LoopStep.Up,
+                    EquatableArray.Of<Stmt>(new Store(0, element, AssignOp.Set, new Index(type.Element!, input, EquatableArray.Of<Expr>(counter))))),
+            };
+            return result;
+        }
+
+        /// <summary>The output array parameter (<see cref="Output"/>), whose elements the body may write.</summary>
+        private IParameterSymbol? output;
+
         public EquatableArray<Stmt> ParseBlock(IOperation body)
         {
             root ??= body;
@@ -504,6 +528,8 @@ namespace GradGen.Generator.Frontend
                     return null;
                 case IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation local } element:
                     return new Index(TypeNames.Of(element.Type!), DeclareLocal(local.Local), ParseIndices(element.Indices));
+                case IArrayElementReferenceOperation { ArrayReference: IParameterReferenceOperation parameter } element when SymbolEqualityComparer.Default.Equals(parameter.Parameter, output):
+                    return new Index(TypeNames.Of(element.Type!), boundParameters[parameter.Parameter], ParseIndices(element.Indices));
                 case IArrayElementReferenceOperation { ArrayReference: IParameterReferenceOperation parameter }:
                     Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"an element of the parameter '{parameter.Parameter.Name}'", ComputeLocally);
                     return null;
@@ -1421,7 +1447,45 @@ namespace GradGen.Generator.Frontend
                 .OrderBy(a => a.Parameter?.Ordinal ?? 0)
                 .Select(a => (a.Parameter, a.Value))
                 .ToList();
+            if (asStatement && HasAttribute(target, DifferentiableAttribute) && invocation.SemanticModel is { } model && MethodParser.OutputOf(target, model.Compilation) is { } filled)
+            {
+                return ParseFilling(invocation, target, arguments, filled);
+            }
+
             return ParseCall(target, invocation.Instance, arguments, invocation.Syntax, asStatement);
+        }
+
+        /// <summary>
+        /// A call of a [Differentiable] method that fills an output array (<c>Rhs(x, k1)</c>): the function it stands for
+        /// (<see cref="DerivativeNames.Returning"/>) called on the array, whose elements then take what it returns, so
+        /// that every name for the array sees them, as the call would leave it.
+        /// </summary>
+        private Expr? ParseFilling(IInvocationOperation invocation, IMethodSymbol target, List<(IParameterSymbol? Parameter, IOperation Value)> arguments, IParameterSymbol filled)
+        {
+            var given = arguments.First(a => SymbolEqualityComparer.Default.Equals(a.Parameter, filled)).Value;
+            if (given is IParameterReferenceOperation { Parameter: var parameter } && !SymbolEqualityComparer.Default.Equals(parameter, output))
+            {
+                Report(Descriptors.WriteVisibleToCaller, given, method.Name, $"the parameter '{parameter.Name}' through '{target.Name}'", "pass a local array, and copy it");
+                return null;
+            }
+
+            if (ParseCall(target, invocation.Instance, arguments, invocation.Syntax, asStatement: false) is not DiffCall call || ParseExpression(given) is not Var array)
+            {
+                Unsupported(given, $"the output array '{given.Syntax}' of '{target.Name}' other than a local array", "pass a local array");
+                return null;
+            }
+
+            // The call as parsed stands in the list the checks go through: it becomes the function's.
+            var returning = call with { Type = array.Type, Name = DerivativeNames.Returning(call.Name) };
+            DifferentiableCalls[DifferentiableCalls.Count - 1] = DifferentiableCalls[DifferentiableCalls.Count - 1] with { Node = returning };
+            var (result, counter) = (new Var(array.Type, context.Names.Fresh(filled.Name)), new Var(Types.Int, context.Names.Fresh("i")));
+            Locals.AddRange(new[] { result, counter });
+            var line = Line(invocation);
+            var hoisted = Hoisted;
+            hoisted.Add(new Assign(line, result, AssignOp.Set, returning));
+            hoisted.Add(new For(line, counter, Build.Num(Types.Int, 0), Build.Compare(BinaryOp.Less, counter, Build.Length(result)), LoopStep.Up,
+                EquatableArray.Of<Stmt>(new Store(line, new Index(array.Type.Element!, array, EquatableArray.Of<Expr>(counter)), AssignOp.Set, new Index(array.Type.Element!, result, EquatableArray.Of<Expr>(counter))))));
+            return null;
         }
 
         /// <summary>

@@ -129,7 +129,8 @@ namespace GradGen.Generator.Frontend
                 context.Report(Descriptors.LanguageVersionTooLow, attributeLocation, method.Name, options.LanguageVersion.ToDisplayString());
             }
 
-            CheckSignature(method, syntax, attributeLocation, context);
+            var outputs = syntax is null ? new List<IParameterSymbol>() : WrittenArrays(syntax, semanticModel, cancellationToken);
+            CheckSignature(method, syntax, attributeLocation, context, outputs);
             CheckNames(method, Kinds(attribute), attributeLocation, context);
             if ((Kinds(attribute) & DerivativeKind.Hessian) != 0 && !TypeNames.IsReal(method.ReturnType))
             {
@@ -163,7 +164,11 @@ namespace GradGen.Generator.Frontend
             }
 
             var parser = new BodyParser(method, context, parameters);
-            var statements = parser.ParseBlock(body);
+            // A void method's output array: its contents after the call are the result, a local that starts as a copy of them.
+            var output = method.ReturnsVoid ? outputs.Single() : null;
+            var prologue = new List<Stmt>();
+            var result = output is null ? null : parser.Output(output, out prologue);
+            var statements = prologue.Concat(parser.ParseBlock(body)).ToEquatableArray();
             var callees = parser.Callees.ToEquatableArray();
             if (context.Invalid)
             {
@@ -181,8 +186,8 @@ namespace GradGen.Generator.Frontend
                 ? new Call(d.Type, d.Receiver, d.StaticType, d.Name, d.Args)
                 : e);
 
-            var results = (Types.Leaves(TypeNames.Of(method.ReturnType)) is { } leaves
-                ? leaves.Select((leaf, i) => new Var(leaf.Type, context.Names.Fresh($"result{i + 1}")))
+            var results = (result is not null ? new[] { result }
+                : Types.Leaves(TypeNames.Of(method.ReturnType)) is { } leaves ? leaves.Select((leaf, i) => new Var(leaf.Type, context.Names.Fresh($"result{i + 1}")))
                 : new[] { new Var(TypeNames.Of(method.ReturnType), context.Names.Fresh("result")) }).ToList();
             var model = new DiffMethodModel(
                 MethodKeys.Of(method),
@@ -192,9 +197,9 @@ namespace GradGen.Generator.Frontend
                 method.Name,
                 Modifiers(method),
                 method.IsStatic,
-                TypeNames.Of(method.ReturnType),
+                result?.Type ?? TypeNames.Of(method.ReturnType),
                 parameters,
-                parser.Locals.Concat(results).ToEquatableArray(),
+                parser.Locals.Concat(results).Distinct().ToEquatableArray(),
                 results.ToEquatableArray(),
                 statements,
                 Kinds(attribute),
@@ -202,6 +207,7 @@ namespace GradGen.Generator.Frontend
             {
                 TypeParameters = method.IsGenericMethod ? "<" + string.Join(", ", method.TypeParameters.Select(t => t.Name)) + ">" : string.Empty,
                 Constraints = string.Concat(method.TypeParameters.Select(ConstraintClause)),
+                Output = output?.Name,
             };
             return new ParseResult(model, context.Diagnostics.ToImmutableArray(), callees)
             {
@@ -261,7 +267,7 @@ namespace GradGen.Generator.Frontend
             _ => null,
         };
 
-        private static void CheckSignature(IMethodSymbol method, BaseMethodDeclarationSyntax? syntax, Location? location, ParseContext context)
+        private static void CheckSignature(IMethodSymbol method, BaseMethodDeclarationSyntax? syntax, Location? location, ParseContext context, List<IParameterSymbol> outputs)
         {
             for (var type = method.ContainingType; type is not null; type = type.ContainingType)
             {
@@ -298,9 +304,13 @@ namespace GradGen.Generator.Frontend
             }
 
             // The method's own type parameter is reported with the method's being generic.
-            if (!IsDifferentiableReturn(method.ReturnType) && !OfMethodTypeParameter(method.ReturnType))
+            if (method.ReturnsVoid && outputs.Count > 1)
             {
-                Unsupported($"it returns '{method.ReturnType.ToDisplayString()}'; return double or float, a tuple of 2 to 7 of them, or double[] or float[]", ReturnTypeOf(syntax)?.GetLocation());
+                Unsupported($"it writes the elements of {string.Join(" and ", outputs.Select(o => $"'{o.Name}'"))}; a void method may fill one output array (return the others, or write them in separate methods)", ReturnTypeOf(syntax)?.GetLocation());
+            }
+            else if (!IsDifferentiableReturn(method.ReturnType) && !OfMethodTypeParameter(method.ReturnType) && !(method.ReturnsVoid && outputs.Count == 1))
+            {
+                Unsupported($"it returns '{method.ReturnType.ToDisplayString()}'; return double or float, a tuple of 2 to 7 of them, or double[] or float[], or return void and fill an array parameter", ReturnTypeOf(syntax)?.GetLocation());
             }
 
             foreach (var parameter in method.Parameters)
@@ -382,6 +392,43 @@ namespace GradGen.Generator.Frontend
                     context.Report(Descriptors.NameClash, location, method.ContainingType.Name, name, method.Name);
                 }
             }
+        }
+
+        /// <summary>
+        /// The differentiated array parameters of reals whose elements the body assigns: a void method's output array
+        /// (<c>void F(double[] x, double[] result)</c>), whose contents after the call are its result.
+        /// </summary>
+        private static List<IParameterSymbol> WrittenArrays(BaseMethodDeclarationSyntax syntax, SemanticModel semanticModel, CancellationToken cancellationToken) =>
+            (semanticModel.GetOperation(syntax, cancellationToken)?.Descendants() ?? Enumerable.Empty<IOperation>())
+                .Select(op => op switch
+                {
+                    IAssignmentOperation assignment => assignment.Target,
+                    IIncrementOrDecrementOperation step => step.Target,
+                    _ => null,
+                })
+                .Select(target => target is IArrayElementReferenceOperation { ArrayReference: IParameterReferenceOperation { Parameter: var parameter } }
+                    && parameter.ContainingSymbol.Equals(semanticModel.GetDeclaredSymbol(syntax, cancellationToken), SymbolEqualityComparer.Default)
+                    && parameter.Type is IArrayTypeSymbol { Rank: 1 } array && TypeNames.IsReal(array.ElementType) && IsWrt(parameter)
+                        ? parameter
+                        : null)
+                .OfType<IParameterSymbol>()
+                .Distinct<IParameterSymbol>(SymbolEqualityComparer.Default)
+                .ToList();
+
+        /// <summary>The output array of a void [Differentiable] method <paramref name="method"/> that fills one, as its parse finds it; null for any other.</summary>
+        public static IParameterSymbol? OutputOf(IMethodSymbol method, Compilation compilation)
+        {
+            var definition = method.OriginalDefinition;
+            if (!definition.ReturnsVoid
+                || (definition.PartialImplementationPart ?? definition).DeclaringSyntaxReferences.Select(r => r.GetSyntax()).OfType<BaseMethodDeclarationSyntax>()
+                    .FirstOrDefault(m => m.Body is not null || m.ExpressionBody is not null) is not { } syntax
+                || !compilation.ContainsSyntaxTree(syntax.SyntaxTree))
+            {
+                return null;
+            }
+
+            var written = WrittenArrays(syntax, compilation.GetSemanticModel(syntax.SyntaxTree), CancellationToken.None);
+            return written.Count == 1 ? method.Parameters[written[0].Ordinal] : null;
         }
 
         /// <summary>A real, a tuple of 2 to 7 reals, a struct of reals, or a one-dimensional array of reals.</summary>

@@ -37,6 +37,12 @@ namespace GradGen.Generator.Model
         public static string Parameter(string prefix, string name) =>
             name.Length == 0 ? prefix : prefix + char.ToUpperInvariant(name[0]) + name.Substring(1);
 
+        /// <summary>
+        /// A method with an output array as the vector-valued function it stands for, returning a new array: the private
+        /// method (and derivatives) its generated methods and its callers' call, <c>__FArray</c>.
+        /// </summary>
+        public static string Returning(string method) => "__" + method + "Array";
+
         public static string Forward(string method) => method + "Forward";
 
         public static string Gradient(string method) => method + "Gradient";

@@ -17,9 +17,9 @@ namespace GradGen.Generator.Model
         public static IrType SeedType(IrType returnType) =>
             Types.ElementType(returnType) is { } element ? Types.ReadOnlySpan(element) : returnType;
 
-        /// <summary><c>FForward(p..., d...)</c>.</summary>
-        public static IEnumerable<(string Type, string Name)> Forward(IReadOnlyList<Parameter> parameters) =>
-            Primal(parameters).Concat(Tangents(parameters, "d"));
+        /// <summary><c>FForward(p..., d...)</c>; an output array's tangent is written (a span).</summary>
+        public static IEnumerable<(string Type, string Name)> Forward(IReadOnlyList<Parameter> parameters, string? output = null) =>
+            Primal(parameters).Concat(Tangents(parameters, "d", output));
 
         /// <summary><c>FReverse(p..., seed, ref d...)</c>.</summary>
         public static IEnumerable<(string Type, string Name)> Reverse(IReadOnlyList<Parameter> parameters, IrType returnType, string seed) =>
@@ -40,8 +40,8 @@ namespace GradGen.Generator.Model
             parameters.Where(p => p.Slot is not { Index: > 0 }).Select(p => p.Slot is { } slot ? new Parameter(slot.Parameter, slot.Aggregate, p.Wrt) : p);
 
         /// <summary>A tangent per differentiable parameter: scalar T, array or span ReadOnlySpan&lt;T&gt;, matrix T[,].</summary>
-        public static IEnumerable<(string Type, string Name)> Tangents(IEnumerable<Parameter> parameters, string prefix) =>
-            Declared(parameters).Where(p => p.Wrt).Select(p => (Types.Tangent(p.Type).ToString(), DerivativeNames.Parameter(prefix, p.Name)));
+        public static IEnumerable<(string Type, string Name)> Tangents(IEnumerable<Parameter> parameters, string prefix, string? output = null) =>
+            Declared(parameters).Where(p => p.Wrt).Select(p => ((p.Name == output ? Types.Adjoint(p.Type) : Types.Tangent(p.Type)).ToString(), DerivativeNames.Parameter(prefix, p.Name)));
 
         /// <summary>An adjoint per differentiable parameter: scalar, tuple or struct ref/out T, array or span Span&lt;T&gt;, matrix T[,].</summary>
         public static IEnumerable<(string Type, string Name)> Adjoints(IEnumerable<Parameter> parameters, string prefix, string scalarModifier) =>

@@ -50,6 +50,13 @@ namespace GradGen.Generator.Model
 
         public bool IsGeneric => TypeParameters.Length > 0;
 
+        /// <summary>
+        /// A void method's output array parameter (<c>void F(double[] x, double[] result)</c>), or null. Inside GradGen the
+        /// method returns a new array (<see cref="ReturnType"/>, <see cref="Results"/>) that starts as a copy of the
+        /// parameter's contents; generated methods copy it back into the parameter, as the method leaves it.
+        /// </summary>
+        public string? Output { get; init; }
+
         /// <summary>A tuple or struct of reals: <see cref="Results"/> holds one variable per leaf.</summary>
         public bool ReturnsAggregate => Types.Leaves(ReturnType) is not null;
 

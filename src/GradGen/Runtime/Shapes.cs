@@ -28,6 +28,9 @@ namespace GradGen.Runtime
         public static T[] Items<T>(System.Collections.Generic.IEnumerable<T>? items) =>
             items == null ? null! : items as T[] ?? System.Linq.Enumerable.ToArray(items);
 
+        /// <summary>Copies a result into a method's output array, or its derivative into the output's derivative.</summary>
+        public static void CopyOut<T>(T[] from, Span<T> to) => from.AsSpan().CopyTo(to);
+
         /// <summary>Zeroes a derivative array, when there is one.</summary>
         public static void Clear(Array? derivative)
         {

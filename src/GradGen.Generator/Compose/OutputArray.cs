@@ -1,0 +1,93 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using GradGen.Generator.Ir;
+using GradGen.Generator.Model;
+
+namespace GradGen.Generator.Compose
+{
+    /// <summary>
+    /// The generated methods of a void method that fills an output array (<c>void F(double[] x, double[] y)</c>, as
+    /// Enzyme's duplicated arguments): inside GradGen it is the vector-valued <c>double[] __FArray(x, y)</c>, whose
+    /// result starts as a copy of y's contents (<see cref="DiffMethodModel.Output"/>). That method and its derivatives
+    /// are generated as for any array-valued method, with the method's accessibility (its callers fill arrays through them); the ones the contract names call them and fill y and its derivative:
+    /// FForward writes the tangent of y's contents after into dY, which holds that of its contents before; FReverse
+    /// takes the seed of y's contents after from dY, which then holds their adjoint before; FJacobian's columns count
+    /// y's contents before among the inputs, its rows y's contents after.
+    /// </summary>
+    internal static class OutputArray
+    {
+        public static IEnumerable<GeneratedMethod> Of(DiffMethodModel model, Func<DiffMethodModel, IEnumerable<GeneratedMethod>> generate)
+        {
+            // As accessible as the method, for the callers that fill an array through it.
+            var returning = model with { Name = DerivativeNames.Returning(model.Name), Output = null };
+            yield return Primal(returning);
+            foreach (var method in generate(returning))
+            {
+                yield return method;
+            }
+
+            var output = model.Output!;
+            var array = new Var(model.ReturnType, output);
+            var derivative = new Var(Types.Adjoint(model.ReturnType), DerivativeNames.Parameter("d", output));
+            var names = new NameScope(DerivativeNames.Taken(model));
+            var primal = JacobianBuilder.Primal(model).ToList();
+            var declared = DerivativeSignatures.Declared(model.Parameters).ToList();
+            var checks = declared.Where(p => p.Name != output && p.Type is ArrayType && Types.IsRealCollection(p.Type))
+                .Select(p => (Stmt)new ThrowIf(Build.Shapes("Shared", EquatableArray.Of<Expr>(new Var(p.Type, p.Name), array)), $"{output} must not be {p.Name}: {model.Name} writes {output} and reads {p.Name}.", output))
+                .ToList();
+
+            // The checks, the call of the private method, and copies of what it returns into the array (and its derivative).
+            List<Stmt> Body(IEnumerable<Stmt> call, params (Expr Value, Var Into)[] copies) =>
+                checks.Concat(call).Concat(copies.Select(c => (Stmt)new ExprStmt(0, Build.Shapes("CopyOut", EquatableArray.Of(c.Value, (Expr)c.Into), Types.Void)))).Append(new Return(0, null)).ToList();
+
+            string Signature(string name, IEnumerable<(string Type, string Name)> parameters) =>
+                $"{model.Modifiers} void {name}{model.TypeParameters}({DerivativeSignatures.Declare(parameters)}){model.Constraints}";
+
+            if ((model.Kinds & DerivativeKind.Forward) != 0)
+            {
+                var forwardType = DerivativeSignatures.ForwardReturn(model.ReturnType);
+                var forward = new Var(forwardType, names.Fresh("forward"));
+                var tangents = declared.Where(p => p.Wrt).Select(p => (Expr)new Var(Types.Tangent(p.Type), DerivativeNames.Parameter("d", p.Name)));
+                var call = JacobianBuilder.SelfCall(returning, forwardType, DerivativeNames.Forward(returning.Name), primal.Concat(tangents));
+                yield return new GeneratedMethod(
+                    $"Computes {model.Name} into {output}, and its directional derivative along the d… arguments into {derivative.Name}, which holds that of {output}'s contents before (forward mode).",
+                    Signature(DerivativeNames.Forward(model.Name), DerivativeSignatures.Forward(model.Parameters, output)),
+                    Body(new[] { new Declare(forward, call) }, (new Member(model.ReturnType, forward, null, "Value"), array), (new Member(model.ReturnType, forward, null, "Tangent"), derivative)),
+                    Optimize: false);
+            }
+
+            if ((model.Kinds & DerivativeKind.Reverse) != 0)
+            {
+                var seed = new Var(model.ReturnType, names.Fresh("seed"));
+                var value = new Var(model.ReturnType, names.Fresh("value"));
+                var adjoints = declared.Where(p => p.Wrt).Select(p => new Var(Types.Adjoint(p.Type), DerivativeNames.Parameter("d", p.Name))).Select(d => Types.IsValue(d.Type) ? new Ref(d.Type, d) : (Expr)d);
+                var call = JacobianBuilder.SelfCall(returning, model.ReturnType, DerivativeNames.Reverse(returning.Name), primal.Append(seed).Concat(adjoints));
+                yield return new GeneratedMethod(
+                    $"Computes {model.Name} into {output}, and adds to the d… arguments the adjoint of the seed {derivative.Name} holds for {output}'s contents after; {derivative.Name} then holds their adjoint before (reverse mode).",
+                    Signature(DerivativeNames.Reverse(model.Name), DerivativeSignatures.Primal(model.Parameters).Concat(DerivativeSignatures.Adjoints(model.Parameters, "d", "ref "))),
+                    Body(new Stmt[] { new Declare(seed, new Call(model.ReturnType, derivative, null, "ToArray", EquatableArray<Expr>.Empty)) }.Concat(Build.Clear(derivative)).Append(new Declare(value, call)), (value, array)),
+                    Optimize: false);
+            }
+
+            if ((model.Kinds & DerivativeKind.Jacobian) != 0)
+            {
+                var jacobian = new Var(Types.Matrix(JacobianBuilder.ElementType(model)), names.Fresh("jacobian"));
+                var value = new Var(model.ReturnType, names.Fresh("value"));
+                var call = JacobianBuilder.SelfCall(returning, model.ReturnType, DerivativeNames.Jacobian(returning.Name), primal.Append(jacobian));
+                yield return new GeneratedMethod(
+                    $"Computes {model.Name} into {output}, and fills {jacobian.Name}[i, j] with the derivative of element i of {output} after with respect to flat input j ({output}'s contents before among them).",
+                    Signature(DerivativeNames.Jacobian(model.Name), DerivativeSignatures.Primal(model.Parameters).Append((jacobian.Type.ToString(), jacobian.Name))),
+                    Body(new[] { new Declare(value, call) }, (value, array)),
+                    Optimize: false);
+            }
+        }
+
+        /// <summary>The method as the function it stands for: its body, which fills a new array, then returns that.</summary>
+        private static GeneratedMethod Primal(DiffMethodModel returning) => new(
+            $"{returning.Name.Substring(2, returning.Name.Length - 7)} as a function: its output array's contents after, in a new array, from its contents before.",
+            $"{returning.Modifiers} {returning.ReturnType} {returning.Name}{returning.TypeParameters}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(returning.Parameters))}){returning.Constraints}",
+            returning.Locals.Select(l => (Stmt)new Declare(l, null)).Concat(returning.Body).Append(new Return(0, returning.Results[0])).ToList(),
+            Optimize: false);
+    }
+}
