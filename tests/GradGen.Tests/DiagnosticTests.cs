@@ -101,13 +101,14 @@ namespace GradGen.Tests
             { "ReturnsInt", "[Differentiable] public static {|GG0002:int|} Bad(int n) => n * 2;", "'int'" },
             { "ReturnsVoid", "[Differentiable] public static {|GG0002:void|} Bad(double x) { }", "'void'" },
             { "ReturnsDecimal", "[Differentiable] public static {|GG0002:decimal|} Bad({|GG0019:decimal x|}) => x * x;", "'decimal'" },
-            { "RefParameter", "[Differentiable] public static double Bad({|GG0002:ref double x|}, double y) => y * y;", "'x'" },
-            { "OutParameter", "[Differentiable] public static double Bad(double x, {|GG0002:out double y|}) { y = 1; return x * x; }", "'y'" },
+            { "RefParameter", "[Differentiable] public static double Bad({|GG0002:ref int x|}, double y) => y * y;", "'x'" },
+            { "OutParameter", "[Differentiable] public static double Bad(double x, {|GG0002:out int y|}) { y = 1; return x * x; }", "'y'" },
+            { "OutParameterOfATupleMethod", "[Differentiable] public static (double, double) Bad(double x, {|GG0002:out double y|}) { y = 1; return (x, x); }", "'y'" },
             { "GenericMethod", "[Differentiable] public static double Bad{|GG0002:<TNum>|}(double x) => x * x;", "generic" },
             { "GenericReturningT", "[Differentiable] public static TNum Bad{|GG0002:<TNum>|}(TNum x) => x;", "generic" },
             { "AsyncMethod", "#pragma warning disable CS1998\n[Differentiable] public static {|GG0002:async|} {|GG0002:System.Threading.Tasks.Task<double>|} Bad(double x) => x * x;\n#pragma warning restore CS1998", "async" },
             { "WritableSpanParameter", "[Differentiable] public static double Bad({|GG0002:Span<double> xs|}, double y) => y * xs.Length;", "'xs'" },
-            { "JaggedArrayParameter", "[Differentiable] public static double Bad({|GG0002:double[][] xs|}, double y) => y * xs.Length;", "'xs'" },
+            { "JaggedArrayParameter", "[Differentiable] public static double Bad({|GG0002:double[][][] xs|}, double y) => y * xs.Length;", "'xs'" },
             { "Rank3ArrayParameter", "[Differentiable] public static double Bad({|GG0002:double[,,] xs|}, double y) => y * xs.Length;", "'xs'" },
             { "Iterator", "[Differentiable] public static {|GG0002:System.Collections.Generic.IEnumerable<double>|} Bad(double x) { yield return x; }", "IEnumerable" },
         };
@@ -127,10 +128,10 @@ namespace GradGen.Tests
         /// parameter", ...). An async method has two: it is async, and it returns a Task.
         /// </summary>
         [Theory]
-        [InlineData("RefParameterUsed", "[Differentiable] public static double Bad({|GG0002:ref double x|}) => x * x;")]
-        [InlineData("OutParameterAssigned", "[Differentiable] public static double Bad(double x, {|GG0002:out double y|}) { y = x; return x * x; }")]
+        [InlineData("RefParameterUsed", "[Differentiable] public static double Bad({|GG0002:ref int n|}, double x) => n * x;")]
+        [InlineData("OutParameterAssigned", "[Differentiable] public static double Bad(double x, {|GG0002:out int y|}) { y = 1; return x * x; }")]
         [InlineData("WritableSpanParameterIndexed", "[Differentiable] public static double Bad({|GG0002:Span<double> xs|}) => xs[0] * xs[1];")]
-        [InlineData("JaggedArrayParameterIndexed", "[Differentiable] public static double Bad({|GG0002:double[][] xs|}) => xs[0][0] * xs[1][0];")]
+        [InlineData("JaggedArrayParameterIndexed", "[Differentiable] public static double Bad({|GG0002:double[][][] xs|}) => xs[0][0][0] * xs[1][0][0];")]
         [InlineData("Rank3ArrayParameterIndexed", "[Differentiable] public static double Bad({|GG0002:double[,,] m|}) => m[0, 0, 0] * m[1, 1, 1];")]
         [InlineData("AsyncWithAwait", "[Differentiable] public static {|GG0002:async|} {|GG0002:System.Threading.Tasks.Task<double>|} Bad(double x) { await System.Threading.Tasks.Task.Yield(); return x * x; }")]
         public Task GG0002_SignatureErrorIsNotRepeatedInTheBody(string name, string members)
@@ -798,8 +799,8 @@ namespace GradGen.Tests
         public async Task CallerOfAMethodWithAnUnsupportedSignatureIsNotGenerated()
         {
             var v = await VerifyAsync(Source(@"
-        [Differentiable] public static double Callee(double x, {|GG0002:ref double y|}) => x * y;
-        [Differentiable] public static double Caller(double x) { double y = x; return Callee(x, {|GG0005:ref y|}) * 2; }"));
+        [Differentiable] public static double Callee(double x, {|GG0002:ref int y|}) => x * y;
+        [Differentiable] public static double Caller(double x) { int y = 1; return Callee(x, {|GG0005:ref y|}) * 2; }"));
             Assert.Empty(FilesOf(v.Run, "T", "Caller"));
             Assert.Empty(FilesOf(v.Run, "T", "Callee"));
         }

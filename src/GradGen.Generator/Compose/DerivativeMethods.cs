@@ -49,6 +49,11 @@ namespace GradGen.Generator.Compose
                 return OutputArray.Of(model, returning => Of(returning, aggressiveOptimization, optimizations));
             }
 
+            if (model.ExtraOutputs.Count > 0)
+            {
+                return ExtraOutputs.Of(model, returning => Of(returning, aggressiveOptimization, optimizations));
+            }
+
             var methods = new DerivativeMethods(model, aggressiveOptimization, optimizations);
             return DerivativeKindInfo.Of(model.Kinds).SelectMany(kind => Builders[kind.Kind](methods)).ToList();
         }
@@ -204,6 +209,12 @@ namespace GradGen.Generator.Compose
                     continue;
                 }
 
+                if (Types.IsJagged(slot.Aggregate))
+                {
+                    JaggedItems(slot, leaves.Select(l => new Var(l.Type, l.Name)).ToList(), derivatives, unpack, pack);
+                    continue;
+                }
+
                 var counter = Types.ElementLeaves(slot.Aggregate) is null ? null : new Var(Types.Int, names.Fresh("i"));
                 if (counter is not null)
                 {
@@ -263,6 +274,29 @@ namespace GradGen.Generator.Compose
             }
         }
 
+        /// <summary>
+        /// A jagged array parameter's elements row after row, and where its rows start, in the arrays the body reads; its
+        /// derivatives the same way, each checked against its shape, and those the method adds into or writes put back
+        /// into their rows before it returns.
+        /// </summary>
+        private static void JaggedItems(LeafSlot slot, List<Var> leaves, (string Prefix, Passing Passing)[] derivatives, List<Stmt> unpack, List<Stmt> pack)
+        {
+            var (value, items, offsets) = (new Var(slot.Aggregate, slot.Parameter), leaves[0], leaves[1]);
+            unpack.Add(new Declare(offsets, Build.Shapes("Offsets", EquatableArray.Of<Expr>(value), offsets.Type)));
+            unpack.Add(new Declare(items, Build.Shapes("Flatten", EquatableArray.Of<Expr>(value, offsets), items.Type)));
+            foreach (var (prefix, passing) in derivatives)
+            {
+                var derivative = new Var(slot.Aggregate, DerivativeNames.Parameter(prefix, slot.Parameter));
+                var flat = new Var(items.Type, DerivativeNames.Parameter(prefix, items.Name));
+                unpack.Add(new ThrowIf(Build.Shapes("RowsMismatch", EquatableArray.Of<Expr>(value, derivative)), $"{derivative.Name} must have the shape of {slot.Parameter}.", derivative.Name));
+                unpack.Add(new Declare(flat, passing == Passing.Out ? Build.Zero(items) : Build.Shapes("Flatten", EquatableArray.Of<Expr>(derivative, offsets), items.Type)));
+                if (passing != Passing.Value)
+                {
+                    pack.Add(new ExprStmt(0, Build.Shapes("Unflatten", EquatableArray.Of<Expr>(flat, derivative), Types.Void)));
+                }
+            }
+        }
+
         /// <summary>A generated method's signature: the primal's modifiers, type parameters and constraints.</summary>
         private string Signature(IrType returnType, string name, string parameters) =>
             $"{model.Modifiers} {returnType} {name}{model.TypeParameters}({parameters}){model.Constraints}";
@@ -273,7 +307,7 @@ namespace GradGen.Generator.Compose
         /// <summary>Throws for a derivative buffer whose length or shape differs from its parameter's, before any work.</summary>
         private IEnumerable<Stmt> ShapeChecks(params (string Prefix, Passing Passing)[] derivatives) =>
             derivatives.SelectMany(d => DerivativeSignatures.Declared(model.Parameters).Where(p => p.Wrt && p.Type is ClassType).SelectMany(parameter => InstanceChecks(d.Prefix, d.Passing != Passing.Value, parameter)))
-            .Concat(derivatives.Select(d => d.Prefix).SelectMany(prefix => DerivativeSignatures.Declared(model.Parameters).Where(p => p.Wrt && p.Type.Element is not null).Select(parameter =>
+            .Concat(derivatives.Select(d => d.Prefix).SelectMany(prefix => DerivativeSignatures.Declared(model.Parameters).Where(p => p.Wrt && p.Type.Element is not null && !Types.IsJagged(p.Type)).Select(parameter =>
             {
                 var derivative = DerivativeNames.Parameter(prefix, parameter.Name);
                 var value = new Var(parameter.Type, parameter.Name);

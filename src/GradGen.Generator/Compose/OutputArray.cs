@@ -19,10 +19,8 @@ namespace GradGen.Generator.Compose
     {
         public static IEnumerable<GeneratedMethod> Of(DiffMethodModel model, Func<DiffMethodModel, IEnumerable<GeneratedMethod>> generate)
         {
-            // As accessible as the method, for the callers that fill an array through it.
-            var returning = model with { Name = DerivativeNames.Returning(model.Name), Output = null };
-            yield return Primal(returning);
-            foreach (var method in generate(returning))
+            var returning = Returning(model);
+            foreach (var method in Returned(returning, generate))
             {
                 yield return method;
             }
@@ -83,11 +81,22 @@ namespace GradGen.Generator.Compose
             }
         }
 
-        /// <summary>The method as the function it stands for: its body, which fills a new array, then returns that.</summary>
+        /// <summary>
+        /// The method as the function it stands for (<see cref="DerivativeNames.Returning"/>), with its outputs as its
+        /// result: as accessible as the method, for the callers that reach its outputs through it.
+        /// </summary>
+        public static DiffMethodModel Returning(DiffMethodModel model) =>
+            model with { Name = DerivativeNames.Returning(model.Name, model.Output is not null), Output = null, ExtraOutputs = EquatableArray<ExtraOutput>.Empty };
+
+        /// <summary>That function's own method and its derivatives.</summary>
+        public static IEnumerable<GeneratedMethod> Returned(DiffMethodModel returning, Func<DiffMethodModel, IEnumerable<GeneratedMethod>> generate) =>
+            generate(returning).Prepend(Primal(returning));
+
+        /// <summary>The method as a function: its body, which computes its outputs into new locals, then returns them.</summary>
         private static GeneratedMethod Primal(DiffMethodModel returning) => new(
-            $"{returning.Name.Substring(2, returning.Name.Length - 7)} as a function: its output array's contents after, in a new array, from its contents before.",
+            "The method as a function: its outputs' values after the call, from its inputs (and their values before).",
             $"{returning.Modifiers} {returning.ReturnType} {returning.Name}{returning.TypeParameters}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(returning.Parameters))}){returning.Constraints}",
-            returning.Locals.Select(l => (Stmt)new Declare(l, null)).Concat(returning.Body).Append(new Return(0, returning.Results[0])).ToList(),
+            returning.Locals.Select(l => (Stmt)new Declare(l, null)).Concat(returning.Body).Append(new Return(0, returning.ReturnsAggregate ? new AggregateValue(returning.ReturnType, returning.Results.ToEquatableArray<Expr>()) : returning.Results[0])).ToList(),
             Optimize: false);
     }
 }

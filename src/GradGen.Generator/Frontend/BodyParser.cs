@@ -94,6 +94,49 @@ namespace GradGen.Generator.Frontend
         /// <summary>The output array parameter (<see cref="Output"/>), whose elements the body may write.</summary>
         private IParameterSymbol? output;
 
+        /// <summary>The locals that stand for the out and ref reals (<see cref="ExtraOutputs"/>), and what the method returns with them.</summary>
+        private readonly List<Var> extraOutputs = new();
+        private IrType? returnedWithExtra;
+
+        /// <summary>
+        /// Makes the out and ref reals <paramref name="parameters"/> extra outputs: the body reads and writes a local for
+        /// each (a ref one starting as its value, in the statements returned), which every return returns with the result
+        /// as <paramref name="returned"/>.
+        /// </summary>
+        public List<Stmt> ExtraOutputs(IReadOnlyList<IParameterSymbol> parameters, IrType returned)
+        {
+            returnedWithExtra = returned;
+            var prologue = new List<Stmt>();
+            foreach (var parameter in parameters)
+            {
+                var local = new Var(TypeNames.Of(parameter.Type), context.Names.Fresh(parameter.Name + "Out"));
+                Locals.Add(local);
+                extraOutputs.Add(local);
+                boundParameters[parameter] = local;
+                stagedParameters.Add(parameter);
+                if (parameter.RefKind == RefKind.Ref)
+                {
+                    prologue.Add(new Assign(0, local, AssignOp.Set, new Var(local.Type, parameter.Name)));
+                }
+            }
+
+            return prologue;
+        }
+
+        /// <summary>The body, returning the extra outputs at its end when the method is void (one that is not returns on every path).</summary>
+        public IEnumerable<Stmt> Returned(IEnumerable<Stmt> body)
+        {
+            var statements = body.ToList();
+            return extraOutputs.Count == 0 || !method.ReturnsVoid || statements.LastOrDefault() is Return ? statements : statements.Append(new Return(0, WithExtraOutputs(null)));
+        }
+
+        /// <summary>What a return returns with the extra outputs: the tuple of its value (if any) and theirs, or the one of them.</summary>
+        private Expr WithExtraOutputs(Expr? value)
+        {
+            var items = (value is null ? extraOutputs : extraOutputs.Prepend(value)).ToList();
+            return items.Count == 1 ? items[0] : new AggregateValue(returnedWithExtra!, items.ToEquatableArray());
+        }
+
         public EquatableArray<Stmt> ParseBlock(IOperation body)
         {
             root ??= body;
@@ -172,6 +215,9 @@ namespace GradGen.Generator.Frontend
                     var elements = AggregateValues(returned, method.ReturnType, output);
                     output.Add(new Return(Line(op), elements is null ? Placeholder : new AggregateValue(TypeNames.Of(method.ReturnType), elements.ToEquatableArray())));
                     break;
+                case IReturnOperation { Kind: OperationKind.Return } ret when extraOutputs.Count > 0:
+                    output.Add(new Return(Line(op), WithExtraOutputs(ret.ReturnedValue is null ? null : ParseExpression(ret.ReturnedValue))));
+                    break;
                 case IReturnOperation { Kind: OperationKind.Return } ret:
                     output.Add(new Return(Line(op), ret.ReturnedValue is null || RefersToParameterArray(ret.ReturnedValue, "the returned array") ? null : ParseExpression(ret.ReturnedValue)));
                     break;
@@ -243,6 +289,13 @@ namespace GradGen.Generator.Frontend
             foreach (var declarator in declaration.Declarators)
             {
                 var initializer = declarator.Initializer ?? declaration.Initializer;
+                if (initializer?.Value is IArrayElementReferenceOperation { ArrayReference: var jagged, Indices.Length: 1 } taken && JaggedLeaves(jagged) is { } rows)
+                {
+                    // A row of a jagged parameter: where it starts among the elements, and its length.
+                    rowViews[declarator.Symbol] = RowView(rows, ParseExpression(taken.Indices[0]), declarator.Symbol.Name, output);
+                    continue;
+                }
+
                 if (IsAggregate(declarator.Symbol.Type))
                 {
                     if (initializer is not null)
@@ -623,6 +676,36 @@ namespace GradGen.Generator.Frontend
                 : null;
         }
 
+        /// <summary>The rows of jagged parameters taken into locals (<c>var row = w[i]</c>): its elements are the parameter's from Start, Length of them.</summary>
+        private readonly Dictionary<ILocalSymbol, (Var Items, Expr Start, Expr Length)> rowViews = new(SymbolEqualityComparer.Default);
+
+        /// <summary>The elements (row after row) and row offsets a jagged array parameter is read into (<see cref="Types.IsJagged"/>); null for anything else.</summary>
+        private (Var Items, Var Offsets)? JaggedLeaves(IOperation? op) =>
+            op is IParameterReferenceOperation { Parameter: var parameter } && Types.IsJagged(TypeNames.Of(parameter.Type)) && aggregateParameters.TryGetValue(parameter, out var leaves)
+                ? (leaves[0], leaves[1])
+                : null;
+
+        /// <summary>
+        /// Row <paramref name="index"/> of a jagged parameter: its start and length, as expressions, or, given
+        /// <paramref name="output"/>, as locals named after <paramref name="name"/> set there (a row read more than once).
+        /// </summary>
+        private (Var Items, Expr Start, Expr Length) RowView((Var Items, Var Offsets) rows, Expr index, string? name = null, List<Stmt>? output = null)
+        {
+            index = StagedScalar(index, output ?? Hoisted);
+            var start = new Index(Types.Int, rows.Offsets, EquatableArray.Of(index));
+            var length = Build.Sub(new Index(Types.Int, rows.Offsets, EquatableArray.Of(Build.Add(index, Build.Num(Types.Int, 1))!)), start)!;
+            if (output is null)
+            {
+                return (rows.Items, start, length);
+            }
+
+            var (startLocal, lengthLocal) = (new Var(Types.Int, context.Names.Fresh(name + "Start")), new Var(Types.Int, context.Names.Fresh(name + "Length")));
+            Locals.AddRange(new[] { startLocal, lengthLocal });
+            output.Add(new Assign(0, startLocal, AssignOp.Set, start));
+            output.Add(new Assign(0, lengthLocal, AssignOp.Set, length));
+            return (rows.Items, startLocal, lengthLocal);
+        }
+
         /// <summary>The array a differentiated collection parameter (<see cref="CollectionType"/>) is copied into, which the body reads; null for anything else.</summary>
         private Var? CollectionItems(IOperation? op) =>
             op is IParameterReferenceOperation { Parameter: var parameter } && TypeNames.Collection(parameter.Type) is not null && aggregateParameters.TryGetValue(parameter, out var items)
@@ -651,8 +734,9 @@ namespace GradGen.Generator.Frontend
             var line = Line(loop);
             var variable = ((IVariableDeclaratorOperation)loop.LoopControlVariable).Symbol;
             var arrays = AggregateArray(collectionOperation);
+            var rows = JaggedLeaves(collectionOperation);
             // The collection is evaluated once, before the loop, with what it needs (new[] { a, b }) just before it.
-            Expr? collection = arrays?[0];
+            Expr? collection = arrays?[0] ?? rows?.Items;
             if (collection is null)
             {
                 var (before, parsed) = ParseCondition(collectionOperation);
@@ -672,9 +756,14 @@ namespace GradGen.Generator.Frontend
             Locals.Add(counter);
             var body = new List<Stmt>();
             var elementType = CollectionItems(collectionOperation)?.Type.Element ?? TypeNames.Of(collectionOperation.Type!).Element!;
-            if (TypeNames.Of(variable.Type) != elementType)
+            if (Types.Shape(TypeNames.Of(variable.Type)) != Types.Shape(elementType))
             {
                 Unsupported(loop.LoopControlVariable, $"a foreach variable of type '{TypeNames.Of(variable.Type)}' over elements of type '{elementType}'", "declare it with the element type, or var");
+            }
+            else if (rows is { } jagged)
+            {
+                // A row of a jagged parameter, as a row taken into a local.
+                rowViews[variable] = RowView(jagged, counter, variable.Name, body);
             }
             else if (IsAggregate(variable.Type))
             {
@@ -689,7 +778,8 @@ namespace GradGen.Generator.Frontend
                 body.Add(new Assign(line, element, AssignOp.Set, new Index(element.Type, collection, EquatableArray.Of<Expr>(counter))));
             }
 
-            var condition = new Binary(Types.Bool, BinaryOp.Less, counter, new Member(Types.Int, collection, null, "Length"));
+            var count = rows is { } counted ? Build.Sub(Build.Length(counted.Offsets), Build.Num(Types.Int, 1))! : Build.Length(collection);
+            var condition = new Binary(Types.Bool, BinaryOp.Less, counter, count);
             context.LoopDepth++;
             ParseStatement(loop.Body, body);
             context.LoopDepth--;
@@ -909,6 +999,23 @@ namespace GradGen.Generator.Frontend
                 case IParameterReferenceOperation parameter when IsDifferentiatedClass(parameter.Parameter)
                     && !(op.Parent is IMemberReferenceOperation { Instance: var receiver } && receiver == op && op.Parent is not IMethodReferenceOperation):
                     Unsupported(op, $"the class instance '{parameter.Parameter.Name}' as a whole here (passed on, stored, or a method called on it)", "read its fields in this method, or pass them as arguments");
+                    return Placeholder;
+                case IArrayElementReferenceOperation { ArrayReference: IArrayElementReferenceOperation { ArrayReference: var jagged, Indices.Length: 1 } row, Indices.Length: 1 } element
+                    when JaggedLeaves(jagged) is { } rows:
+                    return new Index(rows.Items.Type.Element!, rows.Items, EquatableArray.Of(Build.Add(new Index(Types.Int, rows.Offsets, EquatableArray.Of(ParseExpression(row.Indices[0]))), ParseExpression(element.Indices[0]))!));
+                case IPropertyReferenceOperation { Property.Name: "Length", Instance: IArrayElementReferenceOperation { ArrayReference: var jagged, Indices.Length: 1 } row } when JaggedLeaves(jagged) is { } rows:
+                    return RowView(rows, ParseExpression(row.Indices[0])).Length;
+                case IPropertyReferenceOperation { Property.Name: "Length", Instance: var jagged } when JaggedLeaves(jagged) is { } rows:
+                    return Build.Sub(Build.Length(rows.Offsets), Build.Num(Types.Int, 1))!;
+                case IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation local, Indices.Length: 1 } element when rowViews.TryGetValue(local.Local, out var view):
+                    return new Index(view.Items.Type.Element!, view.Items, EquatableArray.Of(Build.Add(view.Start, ParseExpression(element.Indices[0]))!));
+                case IPropertyReferenceOperation { Property.Name: "Length", Instance: ILocalReferenceOperation local } when rowViews.TryGetValue(local.Local, out var view):
+                    return view.Length;
+                case ILocalReferenceOperation local when rowViews.ContainsKey(local.Local):
+                    Unsupported(op, $"the row '{local.Local.Name}' other than indexed or its Length read", "index it (row[j]), or copy it into a new array");
+                    return Placeholder;
+                case var jagged when JaggedLeaves(jagged) is not null || jagged is IArrayElementReferenceOperation { ArrayReference: var rows } && JaggedLeaves(rows) is not null:
+                    Unsupported(op, $"the jagged array '{op.Syntax}' other than indexed (w[i][j]), its rows' Length read, or a row taken into a local (var row = w[i])", "index it");
                     return Placeholder;
                 case IPropertyReferenceOperation { Property.Name: "Count", Instance: var collection } when CollectionItems(collection) is { } items:
                     return Build.Length(items);
@@ -1421,6 +1528,11 @@ namespace GradGen.Generator.Frontend
             }
 
             var target = invocation.TargetMethod;
+            if (HasAttribute(target, DifferentiableAttribute) && target.Parameters.Any(MethodParser.IsExtraOutput))
+            {
+                return ParseWithExtraOutputs(invocation, target, asStatement);
+            }
+
             if (!asStatement && IsStructMember(target) && !target.ReturnsVoid && invocation.Instance is { } structValue)
             {
                 return MemberInPlace(invocation, target, structValue, invocation.Arguments.Select(a => (a.Parameter!, a.Value)).ToList());
@@ -1453,6 +1565,70 @@ namespace GradGen.Generator.Frontend
             }
 
             return ParseCall(target, invocation.Instance, arguments, invocation.Syntax, asStatement);
+        }
+
+        /// <summary>
+        /// A call of a [Differentiable] method with out and ref reals (<c>G(x, out var y, ref z)</c>): the function it
+        /// stands for (<see cref="DerivativeNames.Returning"/>), given the inputs (z's value among them), its tuple
+        /// deconstructed into a local for the result and the caller's variables, just before the statement, which reads the result.
+        /// </summary>
+        private Expr? ParseWithExtraOutputs(IInvocationOperation invocation, IMethodSymbol target, bool asStatement)
+        {
+            var arguments = invocation.Arguments.OrderBy(a => a.Parameter!.Ordinal).ToList();
+            var targets = new List<Expr>();
+            foreach (var argument in arguments.Where(a => MethodParser.IsExtraOutput(a.Parameter!)))
+            {
+                var written = argument.Value is IDeclarationExpressionOperation { Expression: var declared } ? declared : argument.Value;
+                switch (written)
+                {
+                    case ILocalReferenceOperation local:
+                        targets.Add(DeclareLocal(local.Local));
+                        break;
+                    case IDiscardOperation:
+                        var discarded = new Var(TypeNames.Of(argument.Parameter!.Type), context.Names.Fresh("discarded"));
+                        Locals.Add(discarded);
+                        targets.Add(discarded);
+                        break;
+                    default:
+                        Unsupported(argument, $"the out or ref argument '{argument.Value.Syntax}' other than a local variable", "pass a local, and copy it");
+                        return null;
+                }
+            }
+
+            var inputs = arguments.Where(a => a.Parameter!.RefKind != RefKind.Out).ToList();
+            if (inputs.FirstOrDefault(a => MethodParser.IsAggregateWrt(a.Parameter!) || a.Parameter!.RefKind is not (RefKind.None or RefKind.In or RefKind.Ref)) is { } unsupported)
+            {
+                Unsupported(unsupported, $"the argument '{unsupported.Value.Syntax}' of a method with out or ref outputs (not yet)", "pass doubles, floats or arrays of them");
+                return null;
+            }
+
+            var type = MethodParser.ReturnedWith(target, target.Parameters.Where(MethodParser.IsExtraOutput).ToList());
+            var call = new DiffCall(
+                type,
+                ParseReceiver(invocation.Instance),
+                target.IsStatic ? TypeNames.StaticOwner(target) : null,
+                DerivativeNames.Returning(target.Name, array: false),
+                inputs.Select(a => ParseExpression(a.Value)).ToEquatableArray(),
+                inputs.Select(a => MethodParser.IsWrt(a.Parameter!) || MethodParser.IsExtraOutput(a.Parameter!)).ToImmutableArray())
+            {
+                TypeArguments = target.IsGenericMethod ? $"<{string.Join(", ", target.TypeArguments.Select(TypeNames.Of))}>" : string.Empty,
+                CalleeKey = MethodKeys.Of(target),
+            };
+            Callees.Add(MethodKeys.Of(target));
+            CalleeSymbols.Add((target.OriginalDefinition, invocation.Syntax.GetLocation()));
+            DifferentiableCalls.Add((call, invocation.Syntax.GetLocation(), $"{target.ContainingType.Name}.{target.Name}", MethodParser.Kinds(target.GetAttributes().First(a => a.AttributeClass?.ToDisplayString() == DifferentiableAttribute)), target.OriginalDefinition));
+
+            Var? result = null;
+            if (!target.ReturnsVoid)
+            {
+                result = new Var(TypeNames.Of(target.ReturnType), context.Names.Fresh(char.ToLowerInvariant(target.Name[0]) + target.Name.Substring(1)));
+                Locals.Add(result);
+                targets.Insert(0, result);
+            }
+
+            var hoisted = Hoisted;
+            hoisted.Add(targets.Count == 1 ? new Assign(Line(invocation), (Var)targets[0], AssignOp.Set, call) : new AssignTuple(Line(invocation), targets.ToEquatableArray(), call));
+            return CannotHoist(hoisted, invocation, "a call with out or ref outputs") || asStatement ? null : result;
         }
 
         /// <summary>
@@ -1660,6 +1836,12 @@ namespace GradGen.Generator.Frontend
                 if (TypeNames.DifferentiableClass(parameter!.Type) is not null)
                 {
                     Unsupported(value, $"the class instance '{value.Syntax}' as a whole, given to a method (not yet)", "pass its fields");
+                    return null;
+                }
+
+                if (Types.IsJagged(TypeNames.Of(parameter.Type)))
+                {
+                    Unsupported(value, $"the jagged array '{value.Syntax}' given to a [Differentiable] method (not yet)", "pass a matrix (double[,]) or the rows one by one");
                     return null;
                 }
 

@@ -36,7 +36,8 @@ namespace GradGen.Generator.Frontend
 
         /// <summary>An aggregate passed by value and differentiated (a tuple of 2 to 7 reals, a struct of reals): one parameter per leaf inside GradGen.</summary>
         public static bool IsAggregateWrt(IParameterSymbol parameter) =>
-            (IsSignatureAggregate(parameter.Type) || IsAggregateCollection(parameter.Type) || TypeNames.DifferentiableClass(parameter.Type) is not null || TypeNames.Collection(parameter.Type) is not null)
+            (IsSignatureAggregate(parameter.Type) || IsAggregateCollection(parameter.Type) || TypeNames.DifferentiableClass(parameter.Type) is not null || TypeNames.Collection(parameter.Type) is not null
+                || Types.IsJagged(TypeNames.Of(parameter.Type)))
             && Differentiated(parameter);
 
         /// <summary>What a differentiated aggregate parameter is split into: its type, a class of model parameters, or a collection's copy.</summary>
@@ -65,10 +66,23 @@ namespace GradGen.Generator.Frontend
         private static ImmutableArray<Parameter> ParametersOf(IMethodSymbol method)
         {
             var names = new NameScope(method.Parameters.Select(p => p.Name));
-            return method.Parameters.SelectMany(p => IsAggregateWrt(p) && AggregateOf(p) is var aggregate
+            // An out parameter (an extra output) is no input; a ref one is both, its value before the call the input.
+            return method.Parameters.Where(p => !IsExtraOutput(p) || p.RefKind == RefKind.Ref).SelectMany(p => IsAggregateWrt(p) && AggregateOf(p) is var aggregate
                 ? Types.Split(aggregate)!.Select((leaf, i) =>
-                    new Parameter(names.Fresh(LeafName(p.Name, aggregate, i)), leaf.Type, true) { Slot = new LeafSlot(p.Name, aggregate, i) })
-                : new[] { new Parameter(p.Name, TypeNames.Of(p.Type), IsWrt(p)) }).ToImmutableArray();
+                    new Parameter(names.Fresh(LeafName(p.Name, aggregate, i)), leaf.Type, Types.IsDifferentiable(leaf.Type)) { Slot = new LeafSlot(p.Name, aggregate, i) })
+                : new[] { new Parameter(p.Name, TypeNames.Of(p.Type), IsWrt(p) || IsExtraOutput(p)) }).ToImmutableArray();
+        }
+
+        /// <summary>An <c>out</c> or <c>ref</c> real parameter: an extra output of the method (and, <c>ref</c>, an input too).</summary>
+        public static bool IsExtraOutput(IParameterSymbol parameter) =>
+            parameter.RefKind is RefKind.Out or RefKind.Ref && TypeNames.IsReal(parameter.Type) && !BodyParser.HasAttribute(parameter, NoDerivativeAttribute);
+
+        /// <summary>The value a method with extra outputs stands for: its result (unless void) and their values after the call, in a tuple.</summary>
+        public static IrType ReturnedWith(IMethodSymbol method, IReadOnlyList<IParameterSymbol> extra)
+        {
+            var items = (method.ReturnsVoid ? Enumerable.Empty<(IrType Type, string Name)>() : new[] { (TypeNames.Of(method.ReturnType), string.Empty) })
+                .Concat(extra.Select(p => (TypeNames.Of(p.Type), p.Name))).ToArray();
+            return extra.Count == 0 ? TypeNames.Of(method.ReturnType) : items.Length == 1 ? items[0].Item1 : Types.Tuple(items);
         }
 
         /// <summary>The variable that holds leaf <paramref name="index"/> of <paramref name="name"/>: <c>p_X</c> for a tuple's named element or a field, <c>p_Item1</c> for an unnamed one.</summary>
@@ -132,7 +146,7 @@ namespace GradGen.Generator.Frontend
             var outputs = syntax is null ? new List<IParameterSymbol>() : WrittenArrays(syntax, semanticModel, cancellationToken);
             CheckSignature(method, syntax, attributeLocation, context, outputs);
             CheckNames(method, Kinds(attribute), attributeLocation, context);
-            if ((Kinds(attribute) & DerivativeKind.Hessian) != 0 && !TypeNames.IsReal(method.ReturnType))
+            if ((Kinds(attribute) & DerivativeKind.Hessian) != 0 && (!TypeNames.IsReal(method.ReturnType) || method.Parameters.Any(IsExtraOutput)))
             {
                 context.Report(Descriptors.KindNotApplicable, attributeLocation, "Hessian", method.Name, "it is vector-valued; a Hessian is of a scalar function (use Jacobian, or differentiate each output)");
             }
@@ -142,6 +156,11 @@ namespace GradGen.Generator.Frontend
                 if (method.Parameters.FirstOrDefault(p => IsAggregateWrt(p) && TypeNames.DifferentiableClass(p.Type) is not null) is { } instance)
                 {
                     context.Report(Descriptors.KindNotApplicable, attributeLocation, kind.ToString(), method.Name, $"its parameter '{instance.Name}' is a class, whose derivative is an instance of it rather than a flat vector (take the numbers as arrays or structs for a {kind})");
+                }
+
+                if (method.Parameters.FirstOrDefault(p => IsAggregateWrt(p) && Types.IsJagged(TypeNames.Of(p.Type))) is { } jagged)
+                {
+                    context.Report(Descriptors.KindNotApplicable, attributeLocation, kind.ToString(), method.Name, $"its parameter '{jagged.Name}' is a jagged array (not yet for a {kind}: take a matrix, double[,], or use Forward and Reverse)");
                 }
             }
 
@@ -165,10 +184,17 @@ namespace GradGen.Generator.Frontend
 
             var parser = new BodyParser(method, context, parameters);
             // A void method's output array: its contents after the call are the result, a local that starts as a copy of them.
-            var output = method.ReturnsVoid ? outputs.Single() : null;
+            var output = method.ReturnsVoid && outputs.Count == 1 ? outputs[0] : null;
             var prologue = new List<Stmt>();
             var result = output is null ? null : parser.Output(output, out prologue);
-            var statements = prologue.Concat(parser.ParseBlock(body)).ToEquatableArray();
+            var extra = method.Parameters.Where(IsExtraOutput).ToList();
+            var returnType = ReturnedWith(method, extra);
+            if (extra.Count > 0)
+            {
+                prologue = parser.ExtraOutputs(extra, returnType);
+            }
+
+            var statements = parser.Returned(prologue.Concat(parser.ParseBlock(body))).ToEquatableArray();
             var callees = parser.Callees.ToEquatableArray();
             if (context.Invalid)
             {
@@ -187,8 +213,8 @@ namespace GradGen.Generator.Frontend
                 : e);
 
             var results = (result is not null ? new[] { result }
-                : Types.Leaves(TypeNames.Of(method.ReturnType)) is { } leaves ? leaves.Select((leaf, i) => new Var(leaf.Type, context.Names.Fresh($"result{i + 1}")))
-                : new[] { new Var(TypeNames.Of(method.ReturnType), context.Names.Fresh("result")) }).ToList();
+                : Types.Leaves(returnType) is { } leaves ? leaves.Select((leaf, i) => new Var(leaf.Type, context.Names.Fresh($"result{i + 1}")))
+                : new[] { new Var(returnType, context.Names.Fresh("result")) }).ToList();
             var model = new DiffMethodModel(
                 MethodKeys.Of(method),
                 HintName(method),
@@ -197,7 +223,7 @@ namespace GradGen.Generator.Frontend
                 method.Name,
                 Modifiers(method),
                 method.IsStatic,
-                result?.Type ?? TypeNames.Of(method.ReturnType),
+                result?.Type ?? returnType,
                 parameters,
                 parser.Locals.Concat(results).Distinct().ToEquatableArray(),
                 results.ToEquatableArray(),
@@ -208,6 +234,8 @@ namespace GradGen.Generator.Frontend
                 TypeParameters = method.IsGenericMethod ? "<" + string.Join(", ", method.TypeParameters.Select(t => t.Name)) + ">" : string.Empty,
                 Constraints = string.Concat(method.TypeParameters.Select(ConstraintClause)),
                 Output = output?.Name,
+                ExtraOutputs = extra.Select(p => new ExtraOutput(p.Name, TypeNames.Of(p.Type), p.RefKind == RefKind.Ref, p.Ordinal)).ToEquatableArray(),
+                Returns = TypeNames.Of(method.ReturnType),
             };
             return new ParseResult(model, context.Diagnostics.ToImmutableArray(), callees)
             {
@@ -308,7 +336,7 @@ namespace GradGen.Generator.Frontend
             {
                 Unsupported($"it writes the elements of {string.Join(" and ", outputs.Select(o => $"'{o.Name}'"))}; a void method may fill one output array (return the others, or write them in separate methods)", ReturnTypeOf(syntax)?.GetLocation());
             }
-            else if (!IsDifferentiableReturn(method.ReturnType) && !OfMethodTypeParameter(method.ReturnType) && !(method.ReturnsVoid && outputs.Count == 1))
+            else if (!IsDifferentiableReturn(method.ReturnType) && !OfMethodTypeParameter(method.ReturnType) && !(method.ReturnsVoid && (outputs.Count == 1 || method.Parameters.Any(IsExtraOutput))))
             {
                 Unsupported($"it returns '{method.ReturnType.ToDisplayString()}'; return double or float, a tuple of 2 to 7 of them, or double[] or float[], or return void and fill an array parameter", ReturnTypeOf(syntax)?.GetLocation());
             }
@@ -316,9 +344,13 @@ namespace GradGen.Generator.Frontend
             foreach (var parameter in method.Parameters)
             {
                 var at = parameter.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax().GetLocation();
-                if (parameter.RefKind is not (RefKind.None or RefKind.In))
+                if (IsExtraOutput(parameter) && (!(TypeNames.IsReal(method.ReturnType) || method.ReturnsVoid && outputs.Count == 0) || method.Parameters.Count(IsExtraOutput) > 6))
                 {
-                    Unsupported($"parameter '{parameter.Name}' is passed by reference; pass it by value (or 'in'), and return what it would write in a tuple", at);
+                    Unsupported($"parameter '{parameter.Name}' is an extra output of a method that returns '{method.ReturnType.ToDisplayString()}'{(outputs.Count > 0 ? " and fills an array" : string.Empty)}; out and ref reals go with a double or float result (or void), at most 6 of them: return the outputs in a tuple", at);
+                }
+                else if (parameter.RefKind is not (RefKind.None or RefKind.In) && !IsExtraOutput(parameter))
+                {
+                    Unsupported($"parameter '{parameter.Name}' is passed by reference; pass it by value (or 'in'), and return what it would write in a tuple (out and ref double or float are extra outputs)", at);
                 }
                 else if (parameter.Type.TypeKind == TypeKind.Dynamic)
                 {
@@ -440,7 +472,8 @@ namespace GradGen.Generator.Frontend
         /// <summary>Why a collection of reals cannot be a parameter, or null if it can (or is no such collection).</summary>
         private static string? UnsupportedCollection(ITypeSymbol type) => type switch
         {
-            IArrayTypeSymbol { ElementType: IArrayTypeSymbol inner } when TypeNames.IsReal(inner.ElementType) => "a jagged array; use a matrix (double[,])",
+            IArrayTypeSymbol { ElementType: IArrayTypeSymbol inner } array when TypeNames.IsReal(inner.ElementType) && (array.Rank != 1 || inner.Rank != 1) => "a jagged array of rank other than 1; use double[][] or a matrix (double[,])",
+            IArrayTypeSymbol { ElementType: IArrayTypeSymbol { ElementType: IArrayTypeSymbol } } => "an array of arrays of arrays; use double[][] or a matrix (double[,])",
             IArrayTypeSymbol { Rank: > 2 } array when TypeNames.IsReal(array.ElementType) => "an array of rank 3 or more; use double[] or double[,]",
             INamedTypeSymbol { Name: "Span", IsGenericType: true } span when TypeNames.IsReal(span.TypeArguments[0]) || IsAggregate(span.TypeArguments[0]) => "a Span, which the method could write; take a ReadOnlySpan",
             _ => null,

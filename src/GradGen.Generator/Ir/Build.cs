@@ -114,6 +114,7 @@ namespace GradGen.Generator.Ir
             Types.IsReal(buffer.Type) ? new Assign(0, buffer, AssignOp.Set, Num(buffer.Type, 0))
             : buffer.Type is TupleType or StructType ? new Assign(0, buffer, AssignOp.Set, new Const(buffer.Type, "default", null))
             : buffer.Type is SpanType { ReadOnly: false } ? new ExprStmt(0, new Call(Types.Void, buffer, null, "Clear", EquatableArray<Expr>.Empty))
+            : Types.IsJagged(buffer.Type) ? new ExprStmt(0, Shapes("ClearRows", EquatableArray.Of<Expr>(buffer)))
             : new ExprStmt(0, new Call(Types.Void, null, "global::System.Array", "Clear", EquatableArray.Of<Expr>(buffer, Num(Types.Int, 0), Length(buffer))));
 
         /// <summary>Element <paramref name="index"/> of each of <paramref name="arrays"/>: an array of structs' element as its leaves (<c>ps_X[i]</c>, <c>ps_Y[i]</c>).</summary>

@@ -68,6 +68,7 @@ namespace GradGen.Generator.Ir
         {
             ClassType model => model.Fields.Select(f => (f.Name, f.Type)).ToArray(),
             CollectionType collection => new[] { ("Items", Array(collection.ItemType)) },
+            _ when IsJagged(type) => new[] { ("Items", type.Element!), ("Offsets", Array(Int)) },
             _ => Leaves(type) ?? ElementLeaves(type),
         };
 
@@ -83,6 +84,13 @@ namespace GradGen.Generator.Ir
             int.Parse(item.Substring("Item".Length), System.Globalization.CultureInfo.InvariantCulture) - 1;
 
         public static bool IsMatrix(IrType type) => type is ArrayType { Rank: 2 };
+
+        /// <summary>
+        /// A jagged array of reals (<c>double[][]</c>), taken as a parameter: generated methods read its rows into one
+        /// array of elements row after row and the offsets where each row starts, which the body reads; its tangent and
+        /// adjoint are jagged arrays of the same shape.
+        /// </summary>
+        public static bool IsJagged(IrType type) => type is ArrayType { Rank: 1, ElementType: ArrayType { Rank: 1 } row } && IsReal(row.ElementType);
 
         /// <summary>The type declared with <c>?</c>: an array or other reference type annotated nullable; a value type as it is.</summary>
         public static IrType Nullable(IrType type) => type switch
@@ -110,11 +118,11 @@ namespace GradGen.Generator.Ir
 
         /// <summary>How a tangent of a value of <paramref name="type"/> is passed: a real or matrix as is, an array or span as a read-only span.</summary>
         public static IrType Tangent(IrType type) =>
-            type is CollectionType collection ? ReadOnlySpan(collection.ItemType) : type.Element is { } element && !IsMatrix(type) ? ReadOnlySpan(element) : type;
+            type is CollectionType collection ? ReadOnlySpan(collection.ItemType) : type.Element is { } element && !IsMatrix(type) && !IsJagged(type) ? ReadOnlySpan(element) : type;
 
         /// <summary>How an adjoint of a value of <paramref name="type"/> is passed: a real or matrix as is, an array or span as a span.</summary>
         public static IrType Adjoint(IrType type) =>
-            type is CollectionType collection ? Span(collection.ItemType) : type.Element is { } element && !IsMatrix(type) ? Span(element) : type;
+            type is CollectionType collection ? Span(collection.ItemType) : type.Element is { } element && !IsMatrix(type) && !IsJagged(type) ? Span(element) : type;
 
         public static IrType Span(IrType element) => new SpanType(element, ReadOnly: false);
 

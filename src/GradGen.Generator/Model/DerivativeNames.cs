@@ -38,10 +38,11 @@ namespace GradGen.Generator.Model
             name.Length == 0 ? prefix : prefix + char.ToUpperInvariant(name[0]) + name.Substring(1);
 
         /// <summary>
-        /// A method with an output array as the vector-valued function it stands for, returning a new array: the private
-        /// method (and derivatives) its generated methods and its callers' call, <c>__FArray</c>.
+        /// A method with an output array (or out and ref reals) as the vector-valued function it stands for, returning a
+        /// new array (a tuple): the method (and derivatives) its generated methods and its callers call, <c>__FArray</c>
+        /// (<c>__FTuple</c>).
         /// </summary>
-        public static string Returning(string method) => "__" + method + "Array";
+        public static string Returning(string method, bool array = true) => "__" + method + (array ? "Array" : "Tuple");
 
         public static string Forward(string method) => method + "Forward";
 

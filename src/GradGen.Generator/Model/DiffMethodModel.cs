@@ -57,6 +57,16 @@ namespace GradGen.Generator.Model
         /// </summary>
         public string? Output { get; init; }
 
+        /// <summary>
+        /// The method's out and ref reals, in order: inside GradGen the method returns a tuple (<see cref="ReturnType"/>)
+        /// of its result (unless void) and their values after the call; a ref one is an input too, among
+        /// <see cref="Parameters"/>. Generated methods take them as the method does.
+        /// </summary>
+        public EquatableArray<ExtraOutput> ExtraOutputs { get; init; } = EquatableArray<ExtraOutput>.Empty;
+
+        /// <summary>What the method itself returns (<c>void</c> included): its <see cref="ReturnType"/> but for extra outputs.</summary>
+        public IrType? Returns { get; init; }
+
         /// <summary>A tuple or struct of reals: <see cref="Results"/> holds one variable per leaf.</summary>
         public bool ReturnsAggregate => Types.Leaves(ReturnType) is not null;
 
@@ -69,6 +79,9 @@ namespace GradGen.Generator.Model
         public string QualifiedTypeName =>
             "global::" + string.Join(".", (Namespace is null ? System.Array.Empty<string>() : new[] { Namespace }).Concat(ContainingTypes.Select(t => t.Name)));
     }
+
+    /// <summary>An out or ref real parameter, at <paramref name="Position"/> among the method's parameters.</summary>
+    public sealed record ExtraOutput(string Name, IrType Type, bool IsRef, int Position);
 
     /// <summary>The parse of one method as the generator keeps it: the model, or null when the method has errors.</summary>
     /// <param name="CustomCallees">The methods whose [DerivativeOf] derivatives the model calls, to be found in the registry.</param>

@@ -31,6 +31,87 @@ namespace GradGen.Runtime
         /// <summary>Copies a result into a method's output array, or its derivative into the output's derivative.</summary>
         public static void CopyOut<T>(T[] from, Span<T> to) => from.AsSpan().CopyTo(to);
 
+        /// <summary>Where each row of a jagged array starts among its elements read row after row, and (last) their count; null for null.</summary>
+        public static int[] Offsets<T>(T[][]? rows)
+        {
+            if (rows == null)
+            {
+                return null!;
+            }
+
+            var offsets = new int[rows.Length + 1];
+            for (var i = 0; i < rows.Length; i++)
+            {
+                offsets[i + 1] = offsets[i] + rows[i].Length;
+            }
+
+            return offsets;
+        }
+
+        /// <summary>The elements of a jagged array row after row (<paramref name="offsets"/> from <see cref="Offsets{T}"/>); null for null.</summary>
+        public static T[] Flatten<T>(T[][]? rows, int[]? offsets)
+        {
+            if (rows == null || offsets == null)
+            {
+                return null!;
+            }
+
+            var items = new T[offsets[offsets.Length - 1]];
+            for (var i = 0; i < rows.Length; i++)
+            {
+                rows[i].CopyTo(items, offsets[i]);
+            }
+
+            return items;
+        }
+
+        /// <summary>Puts <paramref name="items"/> (row after row) back into the rows of <paramref name="rows"/>.</summary>
+        public static void Unflatten<T>(T[]? items, T[][]? rows)
+        {
+            if (items == null || rows == null)
+            {
+                return;
+            }
+
+            for (int i = 0, at = 0; i < rows.Length; at += rows[i].Length, i++)
+            {
+                Array.Copy(items, at, rows[i], 0, rows[i].Length);
+            }
+        }
+
+        /// <summary>Whether <paramref name="derivative"/> does not have the shape of <paramref name="value"/>: the value is given, and the derivative missing, or with other rows.</summary>
+        public static bool RowsMismatch<T>(T[][]? value, T[][]? derivative)
+        {
+            if (value == null)
+            {
+                return false;
+            }
+
+            if (derivative == null || derivative.Length != value.Length)
+            {
+                return true;
+            }
+
+            for (var i = 0; i < value.Length; i++)
+            {
+                if (derivative[i] == null || derivative[i].Length != value[i].Length)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Zeroes every row of a jagged derivative array.</summary>
+        public static void ClearRows<T>(T[][] rows)
+        {
+            foreach (var row in rows)
+            {
+                Array.Clear(row, 0, row.Length);
+            }
+        }
+
         /// <summary>Zeroes a derivative array, when there is one.</summary>
         public static void Clear(Array? derivative)
         {

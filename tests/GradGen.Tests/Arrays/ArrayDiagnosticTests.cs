@@ -9,7 +9,7 @@ namespace GradGen.Tests.Arrays
 {
     /// <summary>
     /// What differentiable code may not do with arrays and spans: write a parameter's elements (GG0004), array
-    /// initializers and stackalloc inside a loop (GG0005), Span and jagged parameters (GG0002). One compilation, each
+    /// initializers and stackalloc inside a loop (GG0005), Span parameters and arrays of arrays of arrays (GG0002). One compilation, each
     /// error marked where it is reported, verified once by <see cref="MarkupVerifier"/>: nothing else is reported, and
     /// nothing is generated for a method with an error.
     /// </summary>
@@ -57,7 +57,7 @@ namespace GradGen.Tests.Arrays
         public static double SpanParameter({|GG0002:Span<double> v|}) => v[0];
 
         [Differentiable]
-        public static double JaggedParameter({|GG0002:double[][] v|}) => v[0][0];
+        public static double JaggedParameter({|GG0002:double[][][] v|}) => v[0][0][0];
     }
 ";
 
