@@ -22,7 +22,9 @@ namespace GradGen.Fuzzer.Tests
     /// (<see cref="InstrumentedCopy"/>) or a program with float intermediates has a derivative beyond float's range (the
     /// other mode's finite value says so); and a first derivative is not compared where the program loses a term whole
     /// in a sum (<see cref="PrimalNumerics.Absorbed"/>). A generated method that throws where the primal does not is a
-    /// CRASH.
+    /// CRASH. An output entry (<see cref="FuzzProgram.OutputEntry"/>, a void method filling an array) is checked as the
+    /// scalar W·(its output after): its harness's "FGradient" is FReverse with the seed W, its Jacobian W·FJacobian, and
+    /// it has no Hessian (see <see cref="HarnessEmitter"/>).
     /// </summary>
     internal static class Checker
     {
@@ -45,8 +47,8 @@ namespace GradGen.Fuzzer.Tests
             var reverse = Create<Func<double[], double, double[], double>>(harness, "Reverse");
             var forward = Create<Func<double[], double[], double[], double>>(harness, "Forward");
             var jacobian = p.Higher ? Create<Func<double[], double[,], double>>(harness, "Jacobian") : null;
-            var hessian = p.Higher ? Create<Func<double[], double[,], double>>(harness, "Hessian") : null;
-            var hvp = p.Higher ? Create<Func<double[], double[], double[], double>>(harness, "Hvp") : null;
+            var hessian = p.Higher && !p.OutputEntry ? Create<Func<double[], double[,], double>>(harness, "Hessian") : null;
+            var hvp = p.Higher && !p.OutputEntry ? Create<Func<double[], double[], double[], double>>(harness, "Hvp") : null;
             var primalSingle = p.SingleCheck ? Create<Func<double[], double>>(harness, "PrimalSingle") : null;
             var gradientSingle = p.SingleCheck ? Create<Func<double[], double[], double>>(harness, "GradientSingle") : null;
 
@@ -257,77 +259,81 @@ namespace GradGen.Fuzzer.Tests
                         }
                     }
 
-                    var hes = new double[n, n];
-                    if (!Call(() => hessian!(x, hes), "FHessian", out var vh, ref fail, ref key))
+                    // An output entry (vector-valued) has no Hessian.
+                    if (hessian != null)
                     {
-                        return Fail(p, fail!, key, at);
-                    }
-
-                    if (!Close(vh, f0, valueTol))
-                    {
-                        return Fail(p, "FHessian returned " + F(vh) + ", the primal " + F(f0), "WRONG:value-FHessian", at);
-                    }
-
-                    // Over the finite entries: one NaN entry (excused below where the program overflows) must not make
-                    // every comparison fail through a NaN tolerance.
-                    double hScale = 1;
-                    foreach (var e in hes)
-                    {
-                        hScale = Finite(e) ? Math.Max(hScale, Math.Abs(e)) : hScale;
-                    }
-
-                    // Column j of H against central differences of the gradient along x_j (see HessianColumnCheck).
-                    double hesTol = single ? 3e-2 : 1e-4;
-                    for (int j = 0; j < n; j++)
-                    {
-                        double h = (single ? 1e-2 : 1e-4) * (1 + Math.Abs(x[j]));
-                        if (HessianColumnCheck(gradient, x, g, j, h, n, hes, hesTol, hScale, HessianLevels, _ => true, smallestSteps: false) is { } bad)
+                        var hes = new double[n, n];
+                        if (!Call(() => hessian!(x, hes), "FHessian", out var vh, ref fail, ref key))
                         {
-                            // A NaN entry is excused where the program computes a non-finite intermediate, as above.
-                            if (!Finite(hes[bad.Row, j]) && Run(p, x, ref probe, out _).Numerics.HasFlag(PrimalNumerics.NonFinite))
-                            {
-                                continue;
-                            }
-
-                            // Checked again where finite differences of the gradient measure H: on the steps, down to
-                            // h/2^PathLevels, at whose ends the program takes the branches it takes at x (a switch
-                            // makes the gradient jump) and its value moves by more than rounding (where a saturated
-                            // tanh is 1 ± an ulp, its gradient 1 − tanh² is rounding noise); and at the smallest steps
-                            // that converge (a step far above the scale of the curvature can converge to a plateau).
-                            long path = Run(p, x, ref probe, out _).Path;
-                            bool Measurable(int k) => Measures(Shifted(x, j, h / (1L << k))) && Measures(Shifted(x, j, -h / (1L << k)));
-                            double ulp = Math.BitIncrement(Math.Abs(f0)) - Math.Abs(f0);
-                            bool Measures(double[] y) => Run(p, y, ref probe, out _).Path == path && Math.Abs(Value(primal, y) - f0) > 8 * ulp;
-
-                            if (HessianColumnCheck(gradient, x, g, j, h, n, hes, hesTol, hScale, PathLevels, Measurable, smallestSteps: true) is { } still)
-                            {
-                                return Fail(p, still.Message, "WRONG:hessian", at);
-                            }
+                            return Fail(p, fail!, key, at);
                         }
-                    }
 
-                    var hv = new double[n];
-                    if (!Call(() => hvp!(x, v, hv), "FHessianVectorProduct", out var vv, ref fail, ref key))
-                    {
-                        return Fail(p, fail!, key, at);
-                    }
+                        if (!Close(vh, f0, valueTol))
+                        {
+                            return Fail(p, "FHessian returned " + F(vh) + ", the primal " + F(f0), "WRONG:value-FHessian", at);
+                        }
 
-                    if (!Close(vv, f0, valueTol))
-                    {
-                        return Fail(p, "FHessianVectorProduct returned " + F(vv) + ", the primal " + F(f0), "WRONG:value-FHessianVectorProduct", at);
-                    }
+                        // Over the finite entries: one NaN entry (excused below where the program overflows) must not make
+                        // every comparison fail through a NaN tolerance.
+                        double hScale = 1;
+                        foreach (var e in hes)
+                        {
+                            hScale = Finite(e) ? Math.Max(hScale, Math.Abs(e)) : hScale;
+                        }
 
-                    for (int i = 0; i < n; i++)
-                    {
-                        double expected = 0;
+                        // Column j of H against central differences of the gradient along x_j (see HessianColumnCheck).
+                        double hesTol = single ? 3e-2 : 1e-4;
                         for (int j = 0; j < n; j++)
                         {
-                            expected += hes[i, j] * v[j];
+                            double h = (single ? 1e-2 : 1e-4) * (1 + Math.Abs(x[j]));
+                            if (HessianColumnCheck(gradient, x, g, j, h, n, hes, hesTol, hScale, HessianLevels, _ => true, smallestSteps: false) is { } bad)
+                            {
+                                // A NaN entry is excused where the program computes a non-finite intermediate, as above.
+                                if (!Finite(hes[bad.Row, j]) && Run(p, x, ref probe, out _).Numerics.HasFlag(PrimalNumerics.NonFinite))
+                                {
+                                    continue;
+                                }
+
+                                // Checked again where finite differences of the gradient measure H: on the steps, down to
+                                // h/2^PathLevels, at whose ends the program takes the branches it takes at x (a switch
+                                // makes the gradient jump) and its value moves by more than rounding (where a saturated
+                                // tanh is 1 ± an ulp, its gradient 1 − tanh² is rounding noise); and at the smallest steps
+                                // that converge (a step far above the scale of the curvature can converge to a plateau).
+                                long path = Run(p, x, ref probe, out _).Path;
+                                bool Measurable(int k) => Measures(Shifted(x, j, h / (1L << k))) && Measures(Shifted(x, j, -h / (1L << k)));
+                                double ulp = Math.BitIncrement(Math.Abs(f0)) - Math.Abs(f0);
+                                bool Measures(double[] y) => Run(p, y, ref probe, out _).Path == path && Math.Abs(Value(primal, y) - f0) > 8 * ulp;
+
+                                if (HessianColumnCheck(gradient, x, g, j, h, n, hes, hesTol, hScale, PathLevels, Measurable, smallestSteps: true) is { } still)
+                                {
+                                    return Fail(p, still.Message, "WRONG:hessian", at);
+                                }
+                            }
                         }
 
-                        if (Finite(expected) && !(Math.Abs(hv[i] - expected) <= (single ? 1e-3 : 1e-7) * (1 + hScale * n)))
+                        var hv = new double[n];
+                        if (!Call(() => hvp!(x, v, hv), "FHessianVectorProduct", out var vv, ref fail, ref key))
                         {
-                            return Fail(p, "FHessianVectorProduct[" + i + "] = " + F(hv[i]) + ", FHessian·v = " + F(expected) + " (v = [" + string.Join(", ", v.Select(F)) + "])", "WRONG:hessian-vector-product", at);
+                            return Fail(p, fail!, key, at);
+                        }
+
+                        if (!Close(vv, f0, valueTol))
+                        {
+                            return Fail(p, "FHessianVectorProduct returned " + F(vv) + ", the primal " + F(f0), "WRONG:value-FHessianVectorProduct", at);
+                        }
+
+                        for (int i = 0; i < n; i++)
+                        {
+                            double expected = 0;
+                            for (int j = 0; j < n; j++)
+                            {
+                                expected += hes[i, j] * v[j];
+                            }
+
+                            if (Finite(expected) && !(Math.Abs(hv[i] - expected) <= (single ? 1e-3 : 1e-7) * (1 + hScale * n)))
+                            {
+                                return Fail(p, "FHessianVectorProduct[" + i + "] = " + F(hv[i]) + ", FHessian·v = " + F(expected) + " (v = [" + string.Join(", ", v.Select(F)) + "])", "WRONG:hessian-vector-product", at);
+                            }
                         }
                     }
                 }
@@ -703,6 +709,11 @@ namespace GradGen.Fuzzer.Tests
                 {
                     fail = name + ": " + ex.Message;
                     key = "WRONG:input-modified-by-" + name;
+                }
+                else if (ex is InvalidOperationException && ex.Message.StartsWith(HarnessEmitter.EnumeratedTwice, StringComparison.Ordinal))
+                {
+                    fail = name + ": " + ex.Message;
+                    key = "WRONG:enumerated-twice-by-" + name;
                 }
                 else
                 {

@@ -16,6 +16,19 @@ namespace GradGen.Fuzzer.Tests
     {
         public const string InputModified = "GRADGEN-DIFFFUZZ input modified: ";
 
+        /// <summary>The message of a generated method that enumerated an IEnumerable parameter more than once (the contract: exactly once).</summary>
+        public const string EnumeratedTwice = "GRADGEN-DIFFFUZZ enumerated more than once: ";
+
+        /// <summary>
+        /// Known generator bug (found by this fuzzer): FJacobian, FHessian and FHessianVectorProduct of a method with an
+        /// IEnumerable parameter read it into an array, then call FReverse once per row (or FForward once per column, ...) with
+        /// the IEnumerable itself, which enumerates it again each time (<c>[Differentiable(Kinds = DerivativeKinds.Jacobian)]
+        /// double F(IEnumerable&lt;double&gt; xs, double x) { double s = x; foreach (var e in xs) s = Math.Sin(s * e); return s; }</c>:
+        /// FJacobian enumerates xs twice; with the Hessian kind FHessian 8 times and FHessianVectorProduct twice; the contract:
+        /// exactly once). While it stands, their enumerations are not counted (their values are checked).
+        /// </summary>
+        private const bool AvoidHigherEnumerations = true;
+
         public static string Emit(FuzzProgram p)
         {
             var sb = new StringBuilder();
@@ -37,7 +50,16 @@ namespace GradGen.Fuzzer.Tests
             sb.AppendLine("        static void Same(double[] a, double[] p, int o, string name) { for (int k = 0; k < a.Length; k++) if (BitConverter.DoubleToInt64Bits(a[k]) != BitConverter.DoubleToInt64Bits(p[o + k])) throw new InvalidOperationException(\"" + InputModified + "\" + name); }");
             sb.AppendLine("        static void SameMat(double[,] a, double[] p, int o, string name) { int c = a.GetLength(1); for (int i = 0; i < a.GetLength(0); i++) for (int j = 0; j < c; j++) if (BitConverter.DoubleToInt64Bits(a[i, j]) != BitConverter.DoubleToInt64Bits(p[o + i * c + j])) throw new InvalidOperationException(\"" + InputModified + "\" + name); }");
             PointArrayHelpers(sb, p);
+            CollectionHelpers(sb, p);
             sb.AppendLine();
+
+            if (p.OutputEntry)
+            {
+                OutputMethods(sb, p, target);
+                sb.AppendLine("    }");
+                sb.AppendLine("}");
+                return sb.ToString();
+            }
 
             // Primal
             Method(sb, "Primal(double[] p)", p, body =>
@@ -260,6 +282,7 @@ namespace GradGen.Fuzzer.Tests
             sb.AppendLine("        static void Same(double[] a, double[] p, int o, string name) { }");
             sb.AppendLine("        static void SameMat(double[,] a, double[] p, int o, string name) { }");
             PointArrayHelpers(sb, p);
+            CollectionHelpers(sb, p);
             string copy = "global::" + InstrumentedCopy.Namespace(p) + ".Main";
             Method(sb, "PrimalProbe(double[] p, long[] path)", p, body =>
             {
@@ -277,10 +300,124 @@ namespace GradGen.Fuzzer.Tests
             return sb.ToString();
         }
 
-        /// <summary>Copies the derivative locals d… that FGradient or FReverse filled into the flat array <paramref name="flat"/>.</summary>
-        private static void CopyBack(List<string> body, FuzzProgram p, string flat)
+        /// <summary>
+        /// Collection parameters (float[] slices, a sequence that counts its enumerations) and an output entry's weights
+        /// W, with W·a and its multiples.
+        /// </summary>
+        private static void CollectionHelpers(StringBuilder sb, FuzzProgram p)
         {
-            foreach (var (q, o) in Diff(p))
+            if (p.Params.Any(q => q.ElementFloat))
+            {
+                sb.AppendLine("        static float[] SliceF(double[] p, int o, int n) { var a = new float[n]; for (int k = 0; k < n; k++) a[k] = (float)p[o + k]; return a; }");
+                sb.AppendLine("        static float[] FilledF(int n, float v) { var a = new float[n]; Array.Fill(a, v); return a; }");
+                sb.AppendLine("        static void Out(double[] g, int o, float[] a) { for (int k = 0; k < a.Length; k++) g[o + k] = a[k]; }");
+                sb.AppendLine("        static void Same(float[] a, double[] p, int o, string name) { for (int k = 0; k < a.Length; k++) if (BitConverter.SingleToInt32Bits(a[k]) != BitConverter.SingleToInt32Bits((float)p[o + k])) throw new InvalidOperationException(\"" + InputModified + "\" + name); }");
+            }
+
+            if (p.Params.Any(q => q.Kind == ParamKind.Collection && q.Passed == Passed.Once))
+            {
+                sb.AppendLine("        public sealed class OnceSeq<T> : System.Collections.Generic.IEnumerable<T>");
+                sb.AppendLine("        {");
+                sb.AppendLine("            private readonly T[] _items;");
+                sb.AppendLine("            public OnceSeq(T[] items) { _items = items; }");
+                sb.AppendLine("            public int Enumerations;");
+                sb.AppendLine("            public System.Collections.Generic.IEnumerator<T> GetEnumerator() { Enumerations++; foreach (var item in _items) yield return item; }");
+                sb.AppendLine("            System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();");
+                sb.AppendLine("        }");
+            }
+
+            if (p.OutputEntry)
+            {
+                sb.AppendLine("        static readonly double[] W = { " + string.Join(", ", p.OutputWeights.Select(w => w.ToString("R", CultureInfo.InvariantCulture))) + " };");
+                sb.AppendLine("        static double Dot(double[] a) { double s = 0; for (int k = 0; k < W.Length; k++) s += W[k] * a[k]; return s; }");
+                sb.AppendLine("        static double[] Scaled(double s) { var a = new double[W.Length]; for (int k = 0; k < W.Length; k++) a[k] = s * W[k]; return a; }");
+                sb.AppendLine("        static void AddOut(double[] g, int o, double[] a) { for (int k = 0; k < a.Length; k++) g[o + k] += a[k]; }");
+            }
+        }
+
+        /// <summary>
+        /// The harness of an output entry <c>void F(..., double[] o)</c>, the vector-valued function from the inputs and o's
+        /// contents before to o's contents after, as the scalar W·(o after) for the program's fixed weights W, with the
+        /// delegates of a scalar entry: Primal runs F on a copy of o (the truth); Gradient is FReverse with the seed W in
+        /// dO and zero adjoints (dO then holds the adjoint of o's contents before); Reverse is FReverse with the seed
+        /// seed·W and the adjoints pre-filled (dO's result added to acc's part for o, since dO is overwritten); Forward is
+        /// FForward with dO the tangent of o's contents before, W·dO after; Jacobian is W·FJacobian (m × n), one row.
+        /// Each returns W·(o after).
+        /// </summary>
+        private static void OutputMethods(StringBuilder sb, FuzzProgram p, string target)
+        {
+            var output = p.Params.First(q => q.Kind == ParamKind.Output);
+            string dO = "d" + output.Cap;
+            Method(sb, "Primal(double[] p)", p, body =>
+            {
+                body.Add(target + ".F(" + Args(p) + ");");
+                body.Add("double r = Dot(" + output.Name + ");");
+            });
+
+            List<string> Adjoints(List<string> body, string? from, string seed)
+            {
+                var d = new List<string>();
+                foreach (var (q, o) in Diff(p))
+                {
+                    string at = from + "[" + o + "]";
+                    switch (q.Kind)
+                    {
+                        case ParamKind.Output: body.Add("var " + dO + " = Scaled(" + seed + ");"); d.Add(dO); break;
+                        case ParamKind.Double: body.Add("double d" + q.Cap + " = " + (from == null ? "0.0" : at) + ";"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Float: body.Add("float d" + q.Cap + " = " + (from == null ? "0f" : "(float)" + at) + ";"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Tuple: body.Add("var d" + q.Cap + " = " + (from == null ? "(0.0, 0.0)" : "(" + at + ", " + from + "[" + (o + 1) + "])") + ";"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Struct: body.Add("var d" + q.Cap + " = " + (from == null ? "new Pt()" : Point(from, o)) + ";"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex: body.Add("var d" + q.Cap + " = " + (from == null ? "default(" + q.Kind + ")" : Numeric(q, from, o)) + ";"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Matrix: body.Add("var d" + q.Cap + " = " + (from == null ? "new double[" + q.Rows + ", " + q.Cols + "]" : "Mat(" + from + ", " + o + ", " + q.Rows + ", " + q.Cols + ")") + ";"); d.Add("d" + q.Cap); break;
+                        default: body.Add("var d" + q.Cap + " = " + (from == null ? Zeros(q) : Elements(q, from, o)) + ";"); d.Add("d" + q.Cap); break;
+                    }
+                }
+
+                return d;
+            }
+
+            Method(sb, "Gradient(double[] p, double[] g)", p, body =>
+            {
+                var d = Adjoints(body, null, "1.0");
+                body.Add(target + ".FReverse(" + Join(Args(p), string.Join(", ", d)) + ");");
+                CopyBack(body, p, "g");
+                body.Add("double r = Dot(" + output.Name + ");");
+            });
+
+            Method(sb, "Reverse(double[] p, double seed, double[] acc)", p, body =>
+            {
+                var d = Adjoints(body, "acc", "seed");
+                body.Add(target + ".FReverse(" + Join(Args(p), string.Join(", ", d)) + ");");
+                CopyBack(body, p, "acc", skipOutput: true);
+                body.Add("AddOut(acc, " + Diff(p).First(t => t.P.Kind == ParamKind.Output).Offset + ", " + dO + ");");
+                body.Add("double r = Dot(" + output.Name + ");");
+            });
+
+            Method(sb, "Forward(double[] p, double[] t, double[] tan)", p, body =>
+            {
+                body.Add("var " + dO + " = Slice(t, " + Diff(p).First(d => d.P.Kind == ParamKind.Output).Offset + ", " + output.Length + ");");
+                body.Add(target + ".FForward(" + Join(Args(p), Tangents(p, "t")) + ");");
+                body.Add("tan[0] = Dot(" + dO + ");");
+                body.Add("double r = Dot(" + output.Name + ");");
+            });
+
+            if (p.Higher)
+            {
+                int n = p.FlatCount;
+                Method(sb, "Jacobian(double[] p, double[,] jac)", p, body =>
+                {
+                    body.Add("var j = FilledMat(" + output.Length + ", " + n + ", 123.0);");
+                    body.Add(target + ".FJacobian(" + Join(Args(p), "j") + ");");
+                    body.Add("for (int k = 0; k < " + n + "; k++) { double sum = 0; for (int i = 0; i < W.Length; i++) sum += W[i] * j[i, k]; jac[0, k] = sum; }");
+                    body.Add("double r = Dot(" + output.Name + ");");
+                });
+            }
+        }
+
+        /// <summary>Copies the derivative locals d… that FGradient or FReverse filled into the flat array <paramref name="flat"/>.</summary>
+        private static void CopyBack(List<string> body, FuzzProgram p, string flat, bool skipOutput = false)
+        {
+            foreach (var (q, o) in Diff(p).Where(d => !skipOutput || d.P.Kind != ParamKind.Output))
             {
                 body.Add(q.Kind switch
                 {
@@ -313,6 +450,8 @@ namespace GradGen.Fuzzer.Tests
         {
             ParamKind.Int => q.IntValue.ToString(CultureInfo.InvariantCulture),
             ParamKind.NoDerivative => q.ConstValue.ToString("R", CultureInfo.InvariantCulture),
+            ParamKind.ConstCollection => (q.CollectionType == "List" ? "new System.Collections.Generic.List<double> { " : "new double[] { ")
+                + string.Join(", ", q.ConstValues.Select(c => c.ToString("R", CultureInfo.InvariantCulture))) + " }",
             _ => q.Name,
         }));
 
@@ -324,6 +463,7 @@ namespace GradGen.Fuzzer.Tests
             ParamKind.Struct => Point(vector, d.Offset),
             ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex => Numeric(d.P, vector, d.Offset),
             ParamKind.Matrix => "Mat(" + vector + ", " + d.Offset + ", " + d.P.Rows + ", " + d.P.Cols + ")",
+            ParamKind.Output => "d" + d.P.Cap, // declared by the caller: it is read after the call
             _ => Elements(d.P, vector, d.Offset),
         }));
 
@@ -344,7 +484,7 @@ namespace GradGen.Fuzzer.Tests
         }
 
         /// <summary>An array argument, double[] or Pt[], from its flat values in vector at offset.</summary>
-        private static string Elements(ParamSpec q, string vector, int offset) => (q.IsPoints ? "Pts(" : q.Kind == ParamKind.Model ? "Model(" : "Slice(") + vector + ", " + offset + ", " + q.Length
+        private static string Elements(ParamSpec q, string vector, int offset) => (q.IsPoints ? "Pts(" : q.Kind == ParamKind.Model ? "Model(" : q.ElementFloat ? "SliceF(" : "Slice(") + vector + ", " + offset + ", " + q.Length
             + (q.Kind == ParamKind.Model ? ", " + q.IntValue.ToString(CultureInfo.InvariantCulture) : "") + ")";
 
         /// <summary>A Vector3, Vector2 or Complex from its flat values in vector at offset (a vector's as floats).</summary>
@@ -364,7 +504,12 @@ namespace GradGen.Fuzzer.Tests
         }).Select((m, k) => flat + "[" + (o + k) + "] = " + local + m + ";"));
 
         /// <summary>A derivative array pre-filled with garbage (FGradient and FHessianVectorProduct overwrite it).</summary>
-        private static string Garbage(ParamSpec q) => q.IsPoints || q.Kind == ParamKind.Model ? Elements(q, "Filled(" + q.FlatSize + ", 123.0)", 0) : "Filled(" + q.Length + ", 123.0)";
+        private static string Garbage(ParamSpec q) => q.IsPoints || q.Kind == ParamKind.Model ? Elements(q, "Filled(" + q.FlatSize + ", 123.0)", 0)
+            : q.ElementFloat ? "FilledF(" + q.Length + ", 123f)" : "Filled(" + q.Length + ", 123.0)";
+
+        /// <summary>A derivative array of zeros (an output method's FReverse adds into it).</summary>
+        private static string Zeros(ParamSpec q) => q.IsPoints || q.Kind == ParamKind.Model ? Elements(q, "Filled(" + q.FlatSize + ", 0.0)", 0)
+            : q.ElementFloat ? "FilledF(" + q.Length + ", 0f)" : "Filled(" + q.Length + ", 0.0)";
 
         /// <summary>The flat values of an array local, double[] or Pt[].</summary>
         private static string Flat(ParamSpec q, string local) => q.IsPoints || q.Kind == ParamKind.Model ? "Flat(" + local + ")" : local;
@@ -387,11 +532,18 @@ namespace GradGen.Fuzzer.Tests
                     ParamKind.Struct => "var " + q.Name + " = " + Point("p", o) + ";",
                     ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex => "var " + q.Name + " = " + Numeric(q, "p", o) + ";",
                     ParamKind.Matrix => "var " + q.Name + " = Mat(p, " + o + ", " + q.Rows + ", " + q.Cols + ");",
+                    ParamKind.Collection => "var " + q.Name + " = " + q.Passed switch
+                    {
+                        Passed.List => "new System.Collections.Generic.List<" + q.Element + ">(" + Elements(q, "p", o) + ")",
+                        Passed.Once => "new OnceSeq<" + q.Element + ">(" + Elements(q, "p", o) + ")",
+                        _ => Elements(q, "p", o),
+                    } + ";",
                     _ => "var " + q.Name + " = " + Elements(q, "p", o) + ";",
                 });
             }
 
             fill(body);
+            bool generated = !signature.StartsWith("Primal", System.StringComparison.Ordinal);
             foreach (var (q, o) in Diff(p))
             {
                 if (q.Kind is ParamKind.Array or ParamKind.Span or ParamKind.Model || q.IsPoints)
@@ -401,6 +553,16 @@ namespace GradGen.Fuzzer.Tests
                 else if (q.Kind == ParamKind.Matrix)
                 {
                     body.Add("SameMat(" + q.Name + ", p, " + o + ", \"" + q.Name + "\");");
+                }
+                else if (q.Kind == ParamKind.Collection && q.Passed != Passed.Once)
+                {
+                    body.Add("Same(" + q.Name + (q.Passed == Passed.List ? ".ToArray()" : "") + ", p, " + o + ", \"" + q.Name + "\");");
+                }
+                else if (q.Kind == ParamKind.Collection && generated && !(AvoidHigherEnumerations && (signature.StartsWith("Jacobian", System.StringComparison.Ordinal)
+                    || signature.StartsWith("Hessian", System.StringComparison.Ordinal) || signature.StartsWith("Hvp", System.StringComparison.Ordinal))))
+                {
+                    // Each generated method reads an IEnumerable once (the contract); the primal may enumerate it as it likes.
+                    body.Add("if (" + q.Name + ".Enumerations > 1) throw new InvalidOperationException(\"" + EnumeratedTwice + "\" + " + "\"" + q.Name + " (\" + " + q.Name + ".Enumerations + \" times)\");");
                 }
             }
 

@@ -119,6 +119,8 @@ namespace GradGen.Fuzzer.Tests
             Feature = p.Feature,
             GenericEntry = p.GenericEntry,
             SingleCheck = p.SingleCheck,
+            OutputEntry = p.OutputEntry,
+            OutputWeights = p.OutputWeights,
             Params = p.Params,
             Source = source,
         };
