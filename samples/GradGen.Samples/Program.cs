@@ -759,6 +759,67 @@ Console.WriteLine();
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// 16. Everyday C#: an RK4 integrator over a right-hand side that fills an output array, its Jacobian with respect to
+//     the initial state and a parameter (ODE sensitivities); a layer with jagged weights, inputs in a List<double>
+//     and an out by-product.
+// ---------------------------------------------------------------------------------------------
+{
+    double[] start = { 1.2, 0.7 };
+    const double a = 1.5, h = 0.05;
+    const int steps = 40;
+    var jacobian = new double[2, 3];
+    var end = Everyday.FlowJacobian(start, a, h, steps, jacobian);
+    Console.WriteLine($"16. Lotka–Volterra by {steps} RK4 steps of {h} from ({start[0]}, {start[1]}), a = {a}: ({Fmt.Arg(Math.Round(end[0], 6))}, {Fmt.Arg(Math.Round(end[1], 6))})");
+    var table = new Table("", "Jacobian (reverse)", "forward", "central FD");
+    string[] inputs = { "x₀", "y₀", "a" };
+    for (int j = 0; j < 3; j++)
+    {
+        var direction = new double[2];
+        double da = 0;
+        if (j < 2) direction[j] = 1; else da = 1;
+        var tangent = Everyday.FlowForward(start, a, h, steps, direction, da).Tangent;
+        for (int i = 0; i < 2; i++)
+        {
+            int column = j, row = i;
+            double fd = Fd.Central(v => column < 2
+                ? Everyday.Flow(column == 0 ? new[] { v, start[1] } : new[] { start[0], v }, a, h, steps)[row]
+                : Everyday.Flow(start, v, h, steps)[row], column < 2 ? start[column] : a);
+            table.Text($"∂{(i == 0 ? "x" : "y")}/∂{inputs[j]}", Fmt.Num(jacobian[i, j]), Fmt.Num(tangent[i]), Fmt.Num(fd));
+            checks.Expect($"∂flow{i}/∂{inputs[j]}: forward vs Jacobian", tangent[i], jacobian[i, j], 1e-10);
+            checks.Expect($"∂flow{i}/∂{inputs[j]}: Jacobian vs central FD", jacobian[i, j], fd, 1e-6);
+        }
+    }
+
+    table.Print(checks);
+
+    double[][] weights = { new[] { 0.5, -0.3, 0.8 }, new[] { 0.2, 0.7 }, new[] { -0.6, 0.1, 0.4 } };
+    var inputsList = new List<double> { 1.0, -0.5, 0.25 };
+    double[] targets = { 0.3, -0.1, 0.2 };
+    double[][] dWeights = { new double[3], new double[2], new double[3] };
+    var dInputs = new double[3];
+    double loss = Everyday.LayerLossGradient(weights, inputsList, targets, out double largest, dWeights, dInputs);
+    Console.WriteLine($"    layer loss {Fmt.Arg(Math.Round(loss, 9))} (largest activation {Fmt.Arg(Math.Round(largest, 9))}):");
+    var layer = new Table("", "reverse", "central FD");
+    foreach (var (u, j) in new[] { (0, 2), (1, 1), (2, 0) })
+    {
+        double fd = Fd.Central(v => { var w = Array.ConvertAll(weights, r => (double[])r.Clone()); w[u][j] = v; return Everyday.LayerLoss(w, inputsList, targets, out _); }, weights[u][j]);
+        layer.Text($"∂loss/∂w[{u}][{j}]", Fmt.Num(dWeights[u][j]), Fmt.Num(fd));
+        checks.Expect($"∂loss/∂w[{u}][{j}]: reverse vs central FD", dWeights[u][j], fd, 1e-6);
+    }
+
+    for (int j = 0; j < 3; j++)
+    {
+        int k = j;
+        double fd = Fd.Central(v => { var x = new List<double>(inputsList); x[k] = v; return Everyday.LayerLoss(weights, x, targets, out _); }, inputsList[j]);
+        layer.Text($"∂loss/∂x[{j}]", Fmt.Num(dInputs[j]), Fmt.Num(fd));
+        checks.Expect($"∂loss/∂x[{j}]: reverse vs central FD", dInputs[j], fd, 1e-6);
+    }
+
+    layer.Print(checks);
+    Console.WriteLine();
+}
+
 return checks.Report();
 
 /// <summary>Central finite differences, the independent numerical check.</summary>

@@ -503,7 +503,7 @@ namespace GradGen.Tests
             { "SwitchArmDeclaringAVariable", "return n switch { {|GG0005:var k|} when k > 2 => x, _ => -x };", "declares a variable" },
             { "DelegateUsedWhole", "Func<double, double> f = t => t * x; object o = {|GG0005:f|}; return f(x);", "other than called" },
             { "LambdaGivenToAPlainMethodWithoutItsSource", "return x * Array.ConvertAll(Weights, {|GG0005:w => w * x|})[0];", "lambda or delegate" },
-            { "ForEachOverList", "double s = 0; {|GG0005:foreach (var k in WeightList) s += k * x;|} return s;", "'foreach'" },
+            { "ForEachOverASequence", "double s = 0; {|GG0005:foreach (var k in (System.Collections.Generic.IEnumerable<double>)Weights) s += k * x;|} return s;", "'foreach'" },
             { "Goto", "double y = x; if (n > 0) {|GG0005:goto done;|} y = y * x; done: return y;", "'goto'" },
             { "Lock", "double y; {|GG0005:lock (Gate) { y = x * x; }|} return y;", "'lock'" },
             { "UsingStatement", "double y; {|GG0005:using (var s = new System.IO.MemoryStream()) { y = x * x; }|} return y;", "'using'" },

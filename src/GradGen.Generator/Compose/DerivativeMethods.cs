@@ -44,14 +44,12 @@ namespace GradGen.Generator.Compose
         /// <param name="optimizations">The optional passes to run.</param>
         public static IEnumerable<GeneratedMethod> Of(DiffMethodModel model, bool aggressiveOptimization, Optimizations optimizations)
         {
-            if (model.Output is not null)
+            if (model.Output is not null || model.ExtraOutputs.Count > 0)
             {
-                return OutputArray.Of(model, returning => Of(returning, aggressiveOptimization, optimizations));
-            }
-
-            if (model.ExtraOutputs.Count > 0)
-            {
-                return ExtraOutputs.Of(model, returning => Of(returning, aggressiveOptimization, optimizations));
+                // The function the method stands for, its own method and derivatives, which the contract's call.
+                IEnumerable<GeneratedMethod> Generate(DiffMethodModel returning) =>
+                    Of(returning, aggressiveOptimization, optimizations).Prepend(new DerivativeMethods(returning, aggressiveOptimization, optimizations).Function());
+                return model.Output is not null ? OutputArray.Of(model, Generate) : ExtraOutputs.Of(model, Generate);
             }
 
             var methods = new DerivativeMethods(model, aggressiveOptimization, optimizations);
@@ -75,6 +73,15 @@ namespace GradGen.Generator.Compose
             IrWalker.Reads(body, names);
             return new NameScope(names);
         }
+
+        /// <summary>The method as a function (<see cref="OutputArray.Returning"/>): its body, which computes its outputs into locals, then returns them.</summary>
+        private GeneratedMethod Function() => Method(
+            "The method as a function: its outputs' values after the call, from its inputs (and their values before).",
+            Signature(model.ReturnType, model.Name, DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters))),
+            Enumerable.Empty<Stmt>(),
+            Unpacked(model.Locals.Select(l => (Stmt)new Declare(l, null)).Concat(model.Body)
+                .Append(new Return(0, model.ReturnsAggregate ? new AggregateValue(model.ReturnType, model.Results.ToEquatableArray<Expr>()) : model.Results[0]))
+                .ToList()));
 
         private GeneratedMethod Forward()
         {

@@ -21,7 +21,7 @@ namespace GradGen.Generator.Compose
         public static IEnumerable<GeneratedMethod> Of(DiffMethodModel model, Func<DiffMethodModel, IEnumerable<GeneratedMethod>> generate)
         {
             var returning = OutputArray.Returning(model);
-            foreach (var method in OutputArray.Returned(returning, generate))
+            foreach (var method in generate(returning))
             {
                 yield return method;
             }

@@ -20,7 +20,7 @@ namespace GradGen.Generator.Compose
         public static IEnumerable<GeneratedMethod> Of(DiffMethodModel model, Func<DiffMethodModel, IEnumerable<GeneratedMethod>> generate)
         {
             var returning = Returning(model);
-            foreach (var method in Returned(returning, generate))
+            foreach (var method in generate(returning))
             {
                 yield return method;
             }
@@ -31,8 +31,12 @@ namespace GradGen.Generator.Compose
             var names = new NameScope(DerivativeNames.Taken(model));
             var primal = JacobianBuilder.Primal(model).ToList();
             var declared = DerivativeSignatures.Declared(model.Parameters).ToList();
-            var checks = declared.Where(p => p.Name != output && p.Type is ArrayType && Types.IsRealCollection(p.Type))
-                .Select(p => (Stmt)new ThrowIf(Build.Shapes("Shared", EquatableArray.Of<Expr>(new Var(p.Type, p.Name), array)), $"{output} must not be {p.Name}: {model.Name} writes {output} and reads {p.Name}.", output))
+            // The output is none of what the method reads: an array, a span over it, a collection that is it.
+            var checks = declared.Where(p => p.Name != output && (Types.IsRealCollection(p.Type) && !Types.IsMatrix(p.Type) || p.Type is CollectionType))
+                .Select(p => (Stmt)new ThrowIf(
+                    Build.Shapes(p.Type is ArrayType ? "Shared" : p.Type is SpanType ? "Overlaps" : "SameObject", EquatableArray.Of<Expr>(new Var(p.Type, p.Name), array)),
+                    $"{output} must not be {p.Name}: {model.Name} writes {output} and reads {p.Name}.",
+                    output))
                 .ToList();
 
             // The checks, the call of the private method, and copies of what it returns into the array (and its derivative).
@@ -87,16 +91,5 @@ namespace GradGen.Generator.Compose
         /// </summary>
         public static DiffMethodModel Returning(DiffMethodModel model) =>
             model with { Name = DerivativeNames.Returning(model.Name, model.Output is not null), Output = null, ExtraOutputs = EquatableArray<ExtraOutput>.Empty };
-
-        /// <summary>That function's own method and its derivatives.</summary>
-        public static IEnumerable<GeneratedMethod> Returned(DiffMethodModel returning, Func<DiffMethodModel, IEnumerable<GeneratedMethod>> generate) =>
-            generate(returning).Prepend(Primal(returning));
-
-        /// <summary>The method as a function: its body, which computes its outputs into new locals, then returns them.</summary>
-        private static GeneratedMethod Primal(DiffMethodModel returning) => new(
-            "The method as a function: its outputs' values after the call, from its inputs (and their values before).",
-            $"{returning.Modifiers} {returning.ReturnType} {returning.Name}{returning.TypeParameters}({DerivativeSignatures.Declare(DerivativeSignatures.Primal(returning.Parameters))}){returning.Constraints}",
-            returning.Locals.Select(l => (Stmt)new Declare(l, null)).Concat(returning.Body).Append(new Return(0, returning.ReturnsAggregate ? new AggregateValue(returning.ReturnType, returning.Results.ToEquatableArray<Expr>()) : returning.Results[0])).ToList(),
-            Optimize: false);
     }
 }

@@ -79,20 +79,24 @@ namespace GradGen.Generator.Frontend
             var type = TypeNames.Of(parameter.Type);
             var (input, result, counter) = (new Var(type, parameter.Name), new Var(type, context.Names.Fresh(parameter.Name + "Out")), new Var(Types.Int, context.Names.Fresh("i")));
             Locals.AddRange(new[] { result, counter });
-            output = parameter;
+            outputArray = parameter;
             boundParameters[parameter] = result;
             var element = new Index(type.Element!, result, EquatableArray.Of<Expr>(counter));
+            // A null array stays null, for the method's own code to meet (its ArgumentNullException); tested by a call, as
+            // a null test written out would make the nullable analysis of generated code take the array for maybe null.
             prologue = new List<Stmt>
             {
-                new Assign(0, result, AssignOp.Set, new NewArray(type, type.Element!, EquatableArray.Of(Build.Length(input)))),
-                new For(0, counter, Build.Num(Types.Int, 0), Build.Compare(BinaryOp.Less, counter, Build.Length(result)), LoopStep.Up,
-                    EquatableArray.Of<Stmt>(new Store(0, element, AssignOp.Set, new Index(type.Element!, input, EquatableArray.Of<Expr>(counter))))),
+                new If(0, Build.Shapes("Given", EquatableArray.Of<Expr>(input)), EquatableArray.Of<Stmt>(
+                    new Assign(0, result, AssignOp.Set, new NewArray(type, type.Element!, EquatableArray.Of(Build.Length(input)))),
+                    new For(0, counter, Build.Num(Types.Int, 0), Build.Compare(BinaryOp.Less, counter, Build.Length(result)), LoopStep.Up,
+                        EquatableArray.Of<Stmt>(new Store(0, element, AssignOp.Set, new Index(type.Element!, input, EquatableArray.Of<Expr>(counter)))))),
+                    EquatableArray<Stmt>.Empty),
             };
             return result;
         }
 
         /// <summary>The output array parameter (<see cref="Output"/>), whose elements the body may write.</summary>
-        private IParameterSymbol? output;
+        private IParameterSymbol? outputArray;
 
         /// <summary>The locals that stand for the out and ref reals (<see cref="ExtraOutputs"/>), and what the method returns with them.</summary>
         private readonly List<Var> extraOutputs = new();
@@ -214,6 +218,9 @@ namespace GradGen.Generator.Frontend
                 case IReturnOperation { Kind: OperationKind.Return, ReturnedValue: { } returned } when IsAggregate(method.ReturnType):
                     var elements = AggregateValues(returned, method.ReturnType, output);
                     output.Add(new Return(Line(op), elements is null ? Placeholder : new AggregateValue(TypeNames.Of(method.ReturnType), elements.ToEquatableArray())));
+                    break;
+                case IReturnOperation { Kind: OperationKind.Return, ReturnedValue: null } when outputArray is not null:
+                    output.Add(new Return(Line(op), boundParameters[outputArray]));
                     break;
                 case IReturnOperation { Kind: OperationKind.Return } ret when extraOutputs.Count > 0:
                     output.Add(new Return(Line(op), WithExtraOutputs(ret.ReturnedValue is null ? null : ParseExpression(ret.ReturnedValue))));
@@ -579,9 +586,12 @@ namespace GradGen.Generator.Frontend
                         ? $"make the method a function of its state, taking '{field.Field.Name}' as a parameter and returning its new value in a tuple ((y, next) = Step(x, {field.Field.Name})), and store it in the field outside the differentiated method"
                         : ComputeLocally);
                     return null;
+                case IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation local } when rowViews.ContainsKey(local.Local):
+                    Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"an element of the row '{local.Local.Name}' of a parameter", ComputeLocally);
+                    return null;
                 case IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation local } element:
                     return new Index(TypeNames.Of(element.Type!), DeclareLocal(local.Local), ParseIndices(element.Indices));
-                case IArrayElementReferenceOperation { ArrayReference: IParameterReferenceOperation parameter } element when SymbolEqualityComparer.Default.Equals(parameter.Parameter, output):
+                case IArrayElementReferenceOperation { ArrayReference: IParameterReferenceOperation parameter } element when SymbolEqualityComparer.Default.Equals(parameter.Parameter, outputArray):
                     return new Index(TypeNames.Of(element.Type!), boundParameters[parameter.Parameter], ParseIndices(element.Indices));
                 case IArrayElementReferenceOperation { ArrayReference: IParameterReferenceOperation parameter }:
                     Report(Descriptors.WriteVisibleToCaller, target, method.Name, $"an element of the parameter '{parameter.Parameter.Name}'", ComputeLocally);
@@ -671,7 +681,8 @@ namespace GradGen.Generator.Frontend
         {
             var collection = loop.Collection is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : loop.Collection;
             return loop.LoopControlVariable is IVariableDeclaratorOperation && collection.Type is { } type
-                && (Types.ElementType(TypeNames.Of(type)) is not null && !Types.IsMatrix(TypeNames.Of(type)) || CollectionItems(collection) is not null)
+                && (Types.ElementType(TypeNames.Of(type)) is not null && !Types.IsMatrix(TypeNames.Of(type)) || CollectionItems(collection) is not null
+                    || TypeNames.Collection(type) is not null && IsConstantData(collection))
                 ? collection
                 : null;
         }
@@ -706,13 +717,26 @@ namespace GradGen.Generator.Frontend
             return (rows.Items, startLocal, lengthLocal);
         }
 
+        /// <summary>Element <paramref name="index"/> of a row, bounds checked as the row's own indexer is (an index past its end is no element of the next row).</summary>
+        private static Index RowElement((Var Items, Expr Start, Expr Length) row, Expr index) =>
+            new(row.Items.Type.Element!, row.Items, EquatableArray.Of<Expr>(new Call(Types.Int, null, "global::GradGen.Runtime.Shapes", "Element", EquatableArray.Of(row.Start, row.Length, index))));
+
         /// <summary>The array a differentiated collection parameter (<see cref="CollectionType"/>) is copied into, which the body reads; null for anything else.</summary>
         private Var? CollectionItems(IOperation? op) =>
             op is IParameterReferenceOperation { Parameter: var parameter } && TypeNames.Collection(parameter.Type) is not null && aggregateParameters.TryGetValue(parameter, out var items)
                 ? items[0]
                 : null;
 
-        /// <summary>Whether <paramref name="op"/> is the source of a foreach or of a LINQ operator, which read it element by element.</summary>
+        /// <summary>The elements of a collection no derivative is in ([NoDerivative], a field of this), read into an array as a differentiated one's are; null for anything else.</summary>
+        private Expr? ConstantItems(IOperation op) =>
+            op.Type is { } type && TypeNames.Collection(type) is { } collection && CollectionItems(op) is null && IsConstantData(op)
+                ? Build.Shapes("Items", EquatableArray.Of(ParseReceiver(op)!), Types.Array(collection.ItemType))
+                : null;
+
+        /// <summary>
+        /// Whether <paramref name="op"/> is the source of a foreach or of a LINQ operator, which read it element by element,
+        /// or is only tested for null (<c>x == null</c>, <c>x is null</c>, <c>ArgumentNullException.ThrowIfNull(x)</c>), which its copy answers alike.
+        /// </summary>
         private static bool IsEnumerated(IOperation op)
         {
             var at = op;
@@ -722,7 +746,9 @@ namespace GradGen.Generator.Frontend
             }
 
             return at.Parent is IForEachLoopOperation
-                || at.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod.ContainingType: var owner } } && owner?.ToDisplayString() == "System.Linq.Enumerable";
+                || at.Parent is IArgumentOperation { Parent: IInvocationOperation { TargetMethod: var target } } && (target.ContainingType?.ToDisplayString() == "System.Linq.Enumerable" || IsGuard(target))
+                || at.Parent is IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } test && (test.LeftOperand == at ? test.RightOperand : test.LeftOperand).ConstantValue is { HasValue: true, Value: null }
+                || at.Parent is IIsPatternOperation { Pattern: IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } } or INegatedPatternOperation { Pattern: IConstantPatternOperation { Value.ConstantValue: { HasValue: true, Value: null } } } };
         }
 
         /// <summary>
@@ -736,7 +762,7 @@ namespace GradGen.Generator.Frontend
             var arrays = AggregateArray(collectionOperation);
             var rows = JaggedLeaves(collectionOperation);
             // The collection is evaluated once, before the loop, with what it needs (new[] { a, b }) just before it.
-            Expr? collection = arrays?[0] ?? rows?.Items;
+            Expr? collection = arrays?[0] ?? rows?.Items ?? ConstantItems(collectionOperation);
             if (collection is null)
             {
                 var (before, parsed) = ParseCondition(collectionOperation);
@@ -755,7 +781,7 @@ namespace GradGen.Generator.Frontend
             var counter = new Var(Types.Int, context.Names.Fresh("index"));
             Locals.Add(counter);
             var body = new List<Stmt>();
-            var elementType = CollectionItems(collectionOperation)?.Type.Element ?? TypeNames.Of(collectionOperation.Type!).Element!;
+            var elementType = TypeNames.Collection(collectionOperation.Type!)?.ItemType ?? TypeNames.Of(collectionOperation.Type!).Element!;
             if (Types.Shape(TypeNames.Of(variable.Type)) != Types.Shape(elementType))
             {
                 Unsupported(loop.LoopControlVariable, $"a foreach variable of type '{TypeNames.Of(variable.Type)}' over elements of type '{elementType}'", "declare it with the element type, or var");
@@ -1002,13 +1028,13 @@ namespace GradGen.Generator.Frontend
                     return Placeholder;
                 case IArrayElementReferenceOperation { ArrayReference: IArrayElementReferenceOperation { ArrayReference: var jagged, Indices.Length: 1 } row, Indices.Length: 1 } element
                     when JaggedLeaves(jagged) is { } rows:
-                    return new Index(rows.Items.Type.Element!, rows.Items, EquatableArray.Of(Build.Add(new Index(Types.Int, rows.Offsets, EquatableArray.Of(ParseExpression(row.Indices[0]))), ParseExpression(element.Indices[0]))!));
+                    return RowElement(RowView(rows, ParseExpression(row.Indices[0])), ParseExpression(element.Indices[0]));
                 case IPropertyReferenceOperation { Property.Name: "Length", Instance: IArrayElementReferenceOperation { ArrayReference: var jagged, Indices.Length: 1 } row } when JaggedLeaves(jagged) is { } rows:
                     return RowView(rows, ParseExpression(row.Indices[0])).Length;
                 case IPropertyReferenceOperation { Property.Name: "Length", Instance: var jagged } when JaggedLeaves(jagged) is { } rows:
                     return Build.Sub(Build.Length(rows.Offsets), Build.Num(Types.Int, 1))!;
                 case IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation local, Indices.Length: 1 } element when rowViews.TryGetValue(local.Local, out var view):
-                    return new Index(view.Items.Type.Element!, view.Items, EquatableArray.Of(Build.Add(view.Start, ParseExpression(element.Indices[0]))!));
+                    return RowElement(view, ParseExpression(element.Indices[0]));
                 case IPropertyReferenceOperation { Property.Name: "Length", Instance: ILocalReferenceOperation local } when rowViews.TryGetValue(local.Local, out var view):
                     return view.Length;
                 case ILocalReferenceOperation local when rowViews.ContainsKey(local.Local):
@@ -1067,6 +1093,9 @@ namespace GradGen.Generator.Frontend
                 case { Kind: OperationKind.None, Syntax: StackAllocArrayCreationExpressionSyntax { Initializer: null } } stackAllocation
                     when Types.ElementType(TypeNames.Of(op.Type!)) is { } stackElement && stackAllocation.ChildOperations.Count == 1:
                     return new NewArray(TypeNames.Of(op.Type!), stackElement, EquatableArray.Of(ParseExpression(stackAllocation.ChildOperations.First()))) { OnStack = true };
+                case IArrayCreationOperation { Type: IArrayTypeSymbol { ElementType: IArrayTypeSymbol } }:
+                    Unsupported(op, "an array of arrays made in the body (not yet)", "use a matrix (new double[m, n]) or separate arrays");
+                    return Placeholder;
                 case IArrayCreationOperation { Initializer: { } initializer, DimensionSizes.Length: 1, Type: IArrayTypeSymbol { ElementType: var elementType } } creation when !IsAggregate(elementType):
                     return ArrayOf(creation, initializer);
                 case IArrayCreationOperation { Initializer: null } creation:
@@ -1582,6 +1611,8 @@ namespace GradGen.Generator.Frontend
                 switch (written)
                 {
                     case ILocalReferenceOperation local:
+                        // Written where the call stands: read or written again in the same statement, it is reported (CheckSideEffects).
+                        modified?.Add(local.Local);
                         targets.Add(DeclareLocal(local.Local));
                         break;
                     case IDiscardOperation:
@@ -1639,7 +1670,7 @@ namespace GradGen.Generator.Frontend
         private Expr? ParseFilling(IInvocationOperation invocation, IMethodSymbol target, List<(IParameterSymbol? Parameter, IOperation Value)> arguments, IParameterSymbol filled)
         {
             var given = arguments.First(a => SymbolEqualityComparer.Default.Equals(a.Parameter, filled)).Value;
-            if (given is IParameterReferenceOperation { Parameter: var parameter } && !SymbolEqualityComparer.Default.Equals(parameter, output))
+            if (given is IParameterReferenceOperation { Parameter: var parameter } && !SymbolEqualityComparer.Default.Equals(parameter, outputArray))
             {
                 Report(Descriptors.WriteVisibleToCaller, given, method.Name, $"the parameter '{parameter.Name}' through '{target.Name}'", "pass a local array, and copy it");
                 return null;
@@ -1653,11 +1684,27 @@ namespace GradGen.Generator.Frontend
 
             // The call as parsed stands in the list the checks go through: it becomes the function's.
             var returning = call with { Type = array.Type, Name = DerivativeNames.Returning(call.Name) };
+            var line = Line(invocation);
+            var hoisted = Hoisted;
+            foreach (var read in call.Args.Where(a => a != array && a.Type is ArrayType && Types.IsRealCollection(a.Type)))
+            {
+                // The function reads its inputs as they were, where the method would see its own writes through them.
+                var message = $"{filled.Name} must not be an array {target.Name} also reads.";
+                hoisted.Add(new If(line, Build.Shapes("Shared", EquatableArray.Of(read, (Expr)array)), EquatableArray.Of<Stmt>(new Throw(line, new New(
+                    new NamedType("global::System.ArgumentException"),
+                    EquatableArray.Of<Expr>(new Const(Types.String, SymbolDisplay.FormatLiteral(message, quote: true), null), new Const(Types.String, SymbolDisplay.FormatLiteral(filled.Name, quote: true), null))))),
+                    EquatableArray<Stmt>.Empty));
+            }
+
+            if (call.Args.Count(a => a == array) > 1)
+            {
+                Unsupported(given, $"the array '{given.Syntax}' given to '{target.Name}' as its output and as an input", "pass a copy as the input");
+                return null;
+            }
+
             DifferentiableCalls[DifferentiableCalls.Count - 1] = DifferentiableCalls[DifferentiableCalls.Count - 1] with { Node = returning };
             var (result, counter) = (new Var(array.Type, context.Names.Fresh(filled.Name)), new Var(Types.Int, context.Names.Fresh("i")));
             Locals.AddRange(new[] { result, counter });
-            var line = Line(invocation);
-            var hoisted = Hoisted;
             hoisted.Add(new Assign(line, result, AssignOp.Set, returning));
             hoisted.Add(new For(line, counter, Build.Num(Types.Int, 0), Build.Compare(BinaryOp.Less, counter, Build.Length(result)), LoopStep.Up,
                 EquatableArray.Of<Stmt>(new Store(line, new Index(array.Type.Element!, array, EquatableArray.Of<Expr>(counter)), AssignOp.Set, new Index(array.Type.Element!, result, EquatableArray.Of<Expr>(counter))))));
@@ -1849,7 +1896,7 @@ namespace GradGen.Generator.Frontend
                 {
                     // The callee's copy of its elements is the caller's array: a List<T> parameter would need one made.
                     var source = value is IConversionOperation { IsImplicit: true } conversion ? conversion.Operand : value;
-                    var items = CollectionItems(source) ?? (parameter.Type.Name != "List" && TypeNames.Of(source.Type!) is ArrayType { Rank: 1 } ? ParseExpression(source) : null);
+                    var items = CollectionItems(source) ?? (parameter.Type.Name == "List" ? null : ConstantItems(source) ?? (TypeNames.Of(source.Type!) is ArrayType { Rank: 1 } ? ParseExpression(source) : null));
                     if (items is null)
                     {
                         Unsupported(value, $"'{value.Syntax}' given as the {parameter.Type.ToDisplayString()} of a [Differentiable] method", "pass an array, or a collection parameter of this method, to an IReadOnlyList, IList, ICollection or IEnumerable parameter");

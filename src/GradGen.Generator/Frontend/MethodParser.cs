@@ -350,7 +350,9 @@ namespace GradGen.Generator.Frontend
                 }
                 else if (parameter.RefKind is not (RefKind.None or RefKind.In) && !IsExtraOutput(parameter))
                 {
-                    Unsupported($"parameter '{parameter.Name}' is passed by reference; pass it by value (or 'in'), and return what it would write in a tuple (out and ref double or float are extra outputs)", at);
+                    Unsupported(TypeNames.IsReal(parameter.Type)
+                        ? $"parameter '{parameter.Name}' is an out or ref [NoDerivative] real; out and ref reals are extra outputs, whose derivatives are taken: drop [NoDerivative], or return the value in a tuple"
+                        : $"parameter '{parameter.Name}' is passed by reference; pass it by value (or 'in'), and return what it would write in a tuple (out and ref double or float are extra outputs)", at);
                 }
                 else if (parameter.Type.TypeKind == TypeKind.Dynamic)
                 {
@@ -430,15 +432,19 @@ namespace GradGen.Generator.Frontend
         /// The differentiated array parameters of reals whose elements the body assigns: a void method's output array
         /// (<c>void F(double[] x, double[] result)</c>), whose contents after the call are its result.
         /// </summary>
-        private static List<IParameterSymbol> WrittenArrays(BaseMethodDeclarationSyntax syntax, SemanticModel semanticModel, CancellationToken cancellationToken) =>
+        private static List<IParameterSymbol> WrittenArrays(BaseMethodDeclarationSyntax syntax, SemanticModel semanticModel, CancellationToken cancellationToken, int depth = 0) =>
             (semanticModel.GetOperation(syntax, cancellationToken)?.Descendants() ?? Enumerable.Empty<IOperation>())
                 .Select(op => op switch
                 {
-                    IAssignmentOperation assignment => assignment.Target,
-                    IIncrementOrDecrementOperation step => step.Target,
+                    // An array whose elements are assigned, or that is passed on as the output array of another (a few calls deep, so recursion ends).
+                    IAssignmentOperation { Target: IArrayElementReferenceOperation element } => element.ArrayReference,
+                    IIncrementOrDecrementOperation { Target: IArrayElementReferenceOperation element } => element.ArrayReference,
+                    IInvocationOperation { TargetMethod: var callee } call when depth < 4 && !SymbolEqualityComparer.Default.Equals(callee.OriginalDefinition, semanticModel.GetDeclaredSymbol(syntax, cancellationToken))
+                        && BodyParser.HasAttribute(callee, "GradGen.DifferentiableAttribute") && OutputOf(callee, semanticModel.Compilation, depth + 1) is { } filled
+                        => call.Arguments.FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.Parameter, filled))?.Value,
                     _ => null,
                 })
-                .Select(target => target is IArrayElementReferenceOperation { ArrayReference: IParameterReferenceOperation { Parameter: var parameter } }
+                .Select(written => written is IParameterReferenceOperation { Parameter: var parameter }
                     && parameter.ContainingSymbol.Equals(semanticModel.GetDeclaredSymbol(syntax, cancellationToken), SymbolEqualityComparer.Default)
                     && parameter.Type is IArrayTypeSymbol { Rank: 1 } array && TypeNames.IsReal(array.ElementType) && IsWrt(parameter)
                         ? parameter
@@ -448,7 +454,7 @@ namespace GradGen.Generator.Frontend
                 .ToList();
 
         /// <summary>The output array of a void [Differentiable] method <paramref name="method"/> that fills one, as its parse finds it; null for any other.</summary>
-        public static IParameterSymbol? OutputOf(IMethodSymbol method, Compilation compilation)
+        public static IParameterSymbol? OutputOf(IMethodSymbol method, Compilation compilation, int depth = 0)
         {
             var definition = method.OriginalDefinition;
             if (!definition.ReturnsVoid
@@ -459,7 +465,7 @@ namespace GradGen.Generator.Frontend
                 return null;
             }
 
-            var written = WrittenArrays(syntax, compilation.GetSemanticModel(syntax.SyntaxTree), CancellationToken.None);
+            var written = WrittenArrays(syntax, compilation.GetSemanticModel(syntax.SyntaxTree), CancellationToken.None, depth);
             return written.Count == 1 ? method.Parameters[written[0].Ordinal] : null;
         }
 

@@ -99,9 +99,12 @@ namespace GradGen.Generator.Lowering
                 case Return ret:
                     // Runs at most once and nothing reads the result before: it overwrites nothing worth saving.
                     // An aggregate's leaves go to one result each (the parser returns aggregates as literals), one leaf too.
-                    var assigns = ret.Value is AggregateValue aggregate
-                        ? aggregate.Items.Select((item, i) => (Stmt)new Assign(ret.Line, results[i], AssignOp.Set, item)).ToList()
-                        : new List<Stmt> { new Assign(ret.Line, results[0], AssignOp.Set, ret.Value!) };
+                    // A result returned as itself (an output array's local) needs no assignment.
+                    var assigns = (ret.Value is AggregateValue aggregate ? aggregate.Items.AsEnumerable() : new[] { ret.Value! })
+                        .Select((item, i) => (Item: item, Result: results[i]))
+                        .Where(r => r.Item != r.Result)
+                        .Select(r => (Stmt)new Assign(ret.Line, r.Result, AssignOp.Set, r.Item))
+                        .ToList();
                     if (tail)
                     {
                         return assigns;

@@ -103,6 +103,10 @@ namespace GradGen.Runtime
             return false;
         }
 
+        /// <summary>Where element <paramref name="index"/> of a row that starts at <paramref name="start"/> is, checked against the row's <paramref name="length"/> as its indexer would.</summary>
+        public static int Element(int start, int length, int index) =>
+            (uint)index < (uint)length ? start + index : throw new IndexOutOfRangeException("Index was outside the bounds of the array.");
+
         /// <summary>Zeroes every row of a jagged derivative array.</summary>
         public static void ClearRows<T>(T[][] rows)
         {
@@ -111,6 +115,15 @@ namespace GradGen.Runtime
                 Array.Clear(row, 0, row.Length);
             }
         }
+
+        /// <summary>Whether a value is given (not null).</summary>
+        public static bool Given(object? value) => value != null;
+
+        /// <summary>Whether an output array is (part of) what the span <paramref name="input"/> reads.</summary>
+        public static bool Overlaps<T>(ReadOnlySpan<T> input, T[]? output) => output != null && input.Overlaps(output);
+
+        /// <summary>Whether an output array is the collection <paramref name="input"/> itself.</summary>
+        public static bool SameObject(object? input, object? output) => output != null && ReferenceEquals(input, output);
 
         /// <summary>Zeroes a derivative array, when there is one.</summary>
         public static void Clear(Array? derivative)

@@ -13,6 +13,8 @@ namespace GradGen.Tests.Everyday
     public sealed class ExtraOutputTests
     {
         private const string Template = @"
+using System.Collections.Generic;
+
 namespace Everyday.Extra
 {
     public static partial class Fn_real
@@ -49,6 +51,23 @@ namespace Everyday.Extra
             SinCos(angle, out var s, out _);
             Other_real.Split(r, out var whole, out var rest);
             return r * s + scale + whole * rest;
+        }
+
+        // With a jagged and a collection parameter, which the function it stands for reads as every generated method does.
+        [Differentiable]
+        public static real Mixed(real[][] w, IReadOnlyList<real> x, out real first)
+        {
+            first = w[0][0] * x[0];
+            real sum = 0r;
+            foreach (var row in w)
+            {
+                for (int j = 0; j < row.Length; j++)
+                {
+                    sum += row[j] * x[j] * x[j];
+                }
+            }
+
+            return sum;
         }
 
         // Plain code: what the truth is taken from.
@@ -160,9 +179,35 @@ namespace Everyday.Extra
             DerivativeCheck.Gradient(f, new[] { new object?[] { 0.6, 0.8 }, new object?[] { -1.2, 0.5 } });
         }
 
+        [Fact]
+        public void WithJaggedAndCollectionParameters()
+        {
+            // ∂/∂wᵢⱼ = xⱼ², ∂/∂xⱼ = Σᵢ 2wᵢⱼxⱼ.
+            double[][] w = { new[] { 0.5, -0.3 }, new[] { 0.2, 0.7, -1.1 } };
+            var x = new System.Collections.Generic.List<double> { 1.5, -2.0, 0.5 };
+            double[][] dW = { new double[2], new double[3] };
+            var dX = new double[3];
+            var args = new object?[] { w, x, null, dW, dX };
+            var value = D(Reflect.CallInPlace(Reflect.TryFindMethod(TypeOf(Precision.Double), "MixedGradient")!, null, args));
+            Assert.Equal(w.Sum(r => r.Select((e, j) => e * x[j] * x[j]).Sum()), value, 12);
+            Assert.Equal(0.5 * 1.5, D(args[2]), 12);
+            for (var i = 0; i < 2; i++)
+            {
+                for (var j = 0; j < w[i].Length; j++)
+                {
+                    Assert.Equal(x[j] * x[j], dW[i][j], 12);
+                }
+            }
+
+            for (var j = 0; j < 3; j++)
+            {
+                Assert.Equal(w.Where(r => r.Length > j).Sum(r => 2 * r[j] * x[j]), dX[j], 12);
+            }
+        }
+
         [Theory]
         [InlineData("(double, double) F(double x, out double y) { y = x; return (x, x); }", "GG0002", "out and ref reals go with a double or float result")]
-        [InlineData("double F(double x, [NoDerivative] out double y) { y = x; return x; }", "GG0002", "passed by reference")]
+        [InlineData("double F(double x, [NoDerivative] out double y) { y = x; return x; }", "GG0002", "drop [NoDerivative]")]
         [InlineData("double F(double x, out int n) { n = 1; return x; }", "GG0002", "passed by reference")]
         [InlineData("double F(double x, out double y) { y = x; return x; } [Differentiable(Kinds = DerivativeKinds.Hessian)] static double H(double x, out double y) { y = x; return x; }", "GG0012", "vector-valued")]
         [InlineData("double F(double x) { return G(x, out Field); } static double Field; [Differentiable] static double G(double x, out double y) { y = x; return x; }", "GG0005", "other than a local variable")]
