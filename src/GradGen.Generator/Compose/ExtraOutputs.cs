@@ -125,13 +125,11 @@ namespace GradGen.Generator.Compose
 
             if ((model.Kinds & DerivativeKind.Jacobian) != 0)
             {
-                var jacobian = new Var(Types.Matrix(JacobianBuilder.ElementType(model)), names.Fresh("jacobian"));
-                var returned = new Var(model.ReturnType, names.Fresh("value"));
-                var call = JacobianBuilder.SelfCall(returning, model.ReturnType, DerivativeNames.Jacobian(returning.Name), primalArguments.Append(jacobian));
+                var (jacobian, returned, call) = OutputArray.JacobianCall(model, returning, names, primalArguments);
                 yield return new GeneratedMethod(
                     $"Computes {model.Name} and its out and ref outputs, and fills {jacobian.Name}[i, j] with the derivative of output i (the result, then the out and ref parameters after) with respect to flat input j.",
                     Signature(value ?? Types.Void, DerivativeNames.Jacobian(model.Name), Primal().Append((jacobian.Type.ToString(), jacobian.Name))),
-                    Finish(returned, null, value is null ? null : Item(returned, 0)).Prepend(new Declare(returned, call)).ToList(),
+                    Finish(returned, null, value is null ? null : Item(returned, 0)).Prepend(call).ToList(),
                     Optimize: false);
             }
         }

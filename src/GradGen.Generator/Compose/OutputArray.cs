@@ -74,15 +74,21 @@ namespace GradGen.Generator.Compose
 
             if ((model.Kinds & DerivativeKind.Jacobian) != 0)
             {
-                var jacobian = new Var(Types.Matrix(JacobianBuilder.ElementType(model)), names.Fresh("jacobian"));
-                var value = new Var(model.ReturnType, names.Fresh("value"));
-                var call = JacobianBuilder.SelfCall(returning, model.ReturnType, DerivativeNames.Jacobian(returning.Name), primal.Append(jacobian));
+                var (jacobian, value, call) = JacobianCall(model, returning, names, primal);
                 yield return new GeneratedMethod(
                     $"Computes {model.Name} into {output}, and fills {jacobian.Name}[i, j] with the derivative of element i of {output} after with respect to flat input j ({output}'s contents before among them).",
                     Signature(DerivativeNames.Jacobian(model.Name), DerivativeSignatures.Primal(model.Parameters).Append((jacobian.Type.ToString(), jacobian.Name))),
-                    Body(new[] { new Declare(value, call) }, (value, array)),
+                    Body(new[] { call }, (value, array)),
                     Optimize: false);
             }
+        }
+
+        /// <summary>The function's FJacobian called with the method's arguments and a jacobian parameter, into a value local.</summary>
+        public static (Var Jacobian, Var Value, Stmt Call) JacobianCall(DiffMethodModel model, DiffMethodModel returning, NameScope names, IEnumerable<Expr> primal)
+        {
+            var jacobian = new Var(Types.Matrix(JacobianBuilder.ElementType(model)), names.Fresh("jacobian"));
+            var value = new Var(model.ReturnType, names.Fresh("value"));
+            return (jacobian, value, new Declare(value, JacobianBuilder.SelfCall(returning, model.ReturnType, DerivativeNames.Jacobian(returning.Name), primal.Append(jacobian))));
         }
 
         /// <summary>
