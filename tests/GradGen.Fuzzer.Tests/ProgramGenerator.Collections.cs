@@ -14,9 +14,10 @@ namespace GradGen.Fuzzer.Tests
     /// foreach, loops over Count and LINQ (Sum, Average, Min/Max of the entry's own, Select(...).Sum(), Where, Zip,
     /// Aggregate, Count(), Select(...).ToArray()), and passed on to callees whose parameter is a collection interface
     /// (a collection of a type that converts, an array, or an array made in place);</item>
-    /// <item>void callees that fill one double[] or float[] output parameter (reading its contents before or not), called on
-    /// local arrays (new ones, ones already filled, an Euler-like loop stepping a local through one), inlined (the
-    /// entry's type) or called (another type);</item>
+    /// <item>void callees that fill one double[] or float[] output parameter from a real and maybe a double[] or a
+    /// collection (reading the output's contents before or not, maybe returning early, maybe filling it through another
+    /// such callee), called on local arrays (new ones, ones already filled, an Euler-like loop stepping a local through
+    /// one), inlined (the entry's type) or called (another type);</item>
     /// <item>in about a third of these programs the entry itself is such a void method (<see cref="FuzzProgram.OutputEntry"/>),
     /// checked through W·(its output's contents after) for fixed weights W: FForward, FReverse and FJacobian all reduce
     /// to the gradient of that scalar, whose truth is the primal run on a copy of the output array.</item>
@@ -28,45 +29,6 @@ namespace GradGen.Fuzzer.Tests
     {
         /// <summary>The kinds of an output method with its Jacobian (it has no gradient nor Hessian).</summary>
         private const string OutputKinds = "(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)";
-
-        /// <summary>
-        /// Known generator bug (found by this fuzzer): a void method filling an output array that has a collection parameter
-        /// (<c>void B(IReadOnlyList&lt;double&gt; v, double u, double[] o) { o[0] = u * v[0]; }</c>, or only <c>v.Count</c>) generates
-        /// an array-valued <c>__BArray</c> that reads <c>v_Items</c> without declaring it: CS0103, the generated code does not
-        /// compile. While it stands, output methods (the entry and Fill callees) take no collection.
-        /// </summary>
-        private const bool AvoidCollectionsInOutputMethods = true;
-
-        /// <summary>
-        /// Known generator bug (found by this fuzzer): an early <c>return;</c> in a void method filling an output array
-        /// (<c>void G(double[] o, double u) { if (u > 0) return; o[0] = u; }</c>) makes the generator throw a
-        /// NullReferenceException (ActivityAnalysis.Carried, from ExpressionSplitting.SplitList). While it stands, output
-        /// methods have no early return.
-        /// </summary>
-        private const bool AvoidEarlyReturnInOutputMethods = true;
-
-        /// <summary>
-        /// Known generator bug (found by this fuzzer), of the same kind: a void method filling an output array that has a
-        /// tuple, Pt or Pt[] parameter (<c>void C(Pt p, double[] o) { o[0] = p.X * p.Y; }</c>, <c>void B((double X, double Y) pt,
-        /// double[] o)</c>, <c>void A(Pt[] pts, double[] o)</c>) generates a <c>__CArray</c> that reads <c>p_X</c>, <c>pt_X</c>,
-        /// <c>pts_X</c> without declaring them: CS0103. While it stands, an output entry has no such parameter.
-        /// </summary>
-        private const bool AvoidUnpackedParametersInOutputMethods = true;
-
-        /// <summary>
-        /// Known generator bug (found by this fuzzer), of the same kind: a void method filling an output array that calls a
-        /// [Differentiable] method it does not inline (of another type, or in a condition or a branch of ?:), itself or in a
-        /// callee of its own type that it inlines, that takes a collection, a Pt, a Pt[] or a tuple is GG0021 "the C# writer
-        /// has no case for DiffCall" (<c>void G(double[] o, double[] a, double x) { o[0] = Other.C(a, x); }</c> with
-        /// <c>Other.C(IList&lt;double&gt; cv, double u) => u * cv[0]</c>; <c>o[0] = Other.Q(new Pt { X = x, Y = x }, x)</c>;
-        /// <c>double t = x &gt; C(a, 0.5) ? 1.0 : 2.0;</c> with C of this type), and one that returns a Pt does not compile
-        /// (<c>o[0] = Other.T(x).X;</c>: CS1061, no Deconstruct on Pt); the same calls inlined, or from a scalar method, are
-        /// differentiated. While it stands, output methods make no such call.
-        /// </summary>
-        private const bool AvoidUnpackedCallsInOutputMethods = true;
-
-        /// <summary>A callee whose arguments or result a caller's derivatives unpack: a collection, a Pt, a Pt[] or a tuple taken, a Pt returned.</summary>
-        private static bool Unpacked(Callee c) => c.Kind is CalleeKind.CollArg or CalleeKind.PairArg or CalleeKind.PointArrayArg || (c.Kind == CalleeKind.Tuple && c.ReturnsPoint);
 
         private static readonly string[] AllCollectionTypes = { "IReadOnlyList", "IList", "List", "IReadOnlyCollection", "ICollection", "IEnumerable" };
 
@@ -95,7 +57,7 @@ namespace GradGen.Fuzzer.Tests
         private bool CollectionParams(List<ParamSpec> ps, bool higher, bool outputEntry)
         {
             bool usesFloat = false;
-            int count = outputEntry && (AvoidCollectionsInOutputMethods || CollChance(0.3)) ? 0 : 1 + (CollChance(0.35) ? 1 : 0);
+            int count = outputEntry && CollChance(0.3) ? 0 : 1 + (CollChance(0.35) ? 1 : 0);
             var names = new[] { "xs", "ys" }; // not v: the harness's Hvp has a parameter v
             for (int k = 0; k < count; k++)
             {
@@ -146,7 +108,7 @@ namespace GradGen.Fuzzer.Tests
                 ("u", new ParamSpec { Kind = ParamKind.Double, Name = "u" }),
                 ("o", new ParamSpec { Kind = ParamKind.Output, Name = "o", ElementFloat = callee.ElementFloat }),
             };
-            switch (_coll.Next(AvoidCollectionsInOutputMethods ? 2 : 3))
+            switch (_coll.Next(3))
             {
                 case 1:
                     callee.FillArray = true;
@@ -196,39 +158,6 @@ namespace GradGen.Fuzzer.Tests
             /// are no Zip's partner.
             /// </summary>
             private const bool AvoidLambdasOverConstantCollections = true;
-
-            /// <summary>
-            /// Known generator bug (found by this fuzzer), of the same kind: <c>foreach (var e in c)</c> over a [NoDerivative]
-            /// collection parameter is GG0005 "'foreach' over anything but an array or span is not supported", where foreach
-            /// over a differentiable collection, or over a [NoDerivative] double[], is accepted. While it stands, constant
-            /// collections are not enumerated by foreach.
-            /// </summary>
-            private const bool AvoidForeachOverConstantCollections = true;
-
-            /// <summary>Whether this body calls an <see cref="Unpacked"/> callee it does not inline, or a callee of its own type (inlined) that does.</summary>
-            private bool _calledAcross;
-
-            public bool CallsUnpackedAcross => _calledAcross;
-
-            /// <summary>
-            /// Whether Pt's [Differentiable] operators may be used here: not in an output method (a call of Pt's operator +,
-            /// of another type, taking a Pt: <see cref="AvoidUnpackedCallsInOutputMethods"/>); where they may, their use marks
-            /// this body as calling one (its callers of its type inline it).
-            /// </summary>
-            private bool OperatorsAllowed()
-            {
-                if (Void && AvoidUnpackedCallsInOutputMethods)
-                {
-                    return false;
-                }
-
-                _calledAcross = true;
-                return true;
-            }
-
-            /// <summary>Whether a void method (an output method) may call <paramref name="c"/> here (see <see cref="AvoidUnpackedCallsInOutputMethods"/>).</summary>
-            private bool OutputSafe(Callee c, bool restricted) => !Void || !AvoidUnpackedCallsInOutputMethods
-                || !(Unpacked(c) && (c.Type != OwnType || restricted) || (c.Type == OwnType && c.CallsUnpackedAcross));
 
             private bool CChance(double p) => _g.CollChance(p);
 
@@ -444,7 +373,7 @@ namespace GradGen.Fuzzer.Tests
                 var fills = Fills;
                 var choices = new List<(int Kind, double W)>
                 {
-                    (0, colls.Any(v => !v.NoDeriv || !AvoidForeachOverConstantCollections) && writableD.Count > 0 ? 1.5 : 0), // foreach
+                    (0, colls.Count > 0 && writableD.Count > 0 ? 1.5 : 0),                                       // foreach
                     (1, colls.Any(v => Counted(v.CollType)) && _nest < 3 && _loopDepth < 2 ? 1.0 : 0),          // for over Count
                     (2, colls.Count > 0 || OfType(VT.FArr).Count > 0 ? 1.5 : 0),                                   // a local from LINQ or an element
                     (3, fills.Count > 0 ? 3.0 : 0),                                                               // a local array filled by a callee
@@ -458,7 +387,7 @@ namespace GradGen.Fuzzer.Tests
                 {
                     case 0:
                     {
-                        var v = _g.Pick(colls.Where(c => !c.NoDeriv || !AvoidForeachOverConstantCollections).ToList());
+                        var v = _g.Pick(colls);
                         var w = _g.Pick(writableD);
                         var e = Fresh("e");
                         Line("foreach (" + (Chance(0.5) ? "var " : v.ElemFloat ? "float " : "double ") + e + " in " + v.Name + ")");
@@ -565,10 +494,16 @@ namespace GradGen.Fuzzer.Tests
             {
                 VT type = c.ElementFloat ? VT.FArr : VT.Arr;
                 var existing = OfType(type).Where(v => !v.IsParam && v.Writable && !v.Output).ToList();
+                var own = Void ? OfType(type).FirstOrDefault(v => v.Output) : null;
                 string target;
                 if (into != null)
                 {
                     target = into;
+                }
+                else if (own != null && CChance(0.3))
+                {
+                    // An output method filling its own output through another (README: "fill its output by passing it on").
+                    target = own.Name;
                 }
                 else if (existing.Count > 0 && CChance(0.3))
                 {

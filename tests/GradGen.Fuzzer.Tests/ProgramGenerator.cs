@@ -209,7 +209,6 @@ namespace GradGen.Fuzzer.Tests
             public bool ElementFloat;           // CollArg: of float; Fill: its output is a float[]
             public bool FillArray;              // Fill: takes a double[] input
             public List<string> Slots = new();  // Fill: its parameters in order: "u" (a real), "o" (the output), "a" (a double[]), "cv" (a collection)
-            public bool CallsUnpackedAcross;    // its body calls an Unpacked callee not inlined, itself or through callees of its type (inlined)
 
             /// <summary>The element names of a Tuple callee's result.</summary>
             public (string A, string B) Elements => ReturnsPoint ? (".X", ".Y") : (".A", ".B");
@@ -328,11 +327,6 @@ namespace GradGen.Fuzzer.Tests
                 // Collection parameters, maybe a [NoDerivative] one; an output entry's output array (seventh stream).
                 p.OutputEntry = CollChance(0.35);
                 p.ReturnsFloat &= !p.OutputEntry;
-                if (p.OutputEntry && AvoidUnpackedParametersInOutputMethods)
-                {
-                    ps.RemoveAll(q => q.Kind is ParamKind.Tuple or ParamKind.Struct or ParamKind.PointArray or ParamKind.PointSpan);
-                }
-
                 floatParam |= CollectionParams(ps, p.Higher, p.OutputEntry);
             }
 
@@ -623,7 +617,6 @@ namespace GradGen.Fuzzer.Tests
             }
 
             string text = body.GenerateBody(kind == CalleeKind.Recursive ? 2 + _rng.Next(3) : 2 + _rng.Next(8));
-            callee.CallsUnpackedAcross = body.CallsUnpackedAcross;
             if (body.UsesFloat)
             {
                 _program.UsesFloat = true;
@@ -947,14 +940,6 @@ namespace GradGen.Fuzzer.Tests
                     case 7:
                         Line("if (" + Condition() + ") " + (Chance(0.5) ? "break;" : "continue;"));
                         break;
-                    case 8 when Void && AvoidEarlyReturnInOutputMethods:
-                    {
-                        var name = Fresh("t");
-                        Line("double " + name + " = " + Expr(3) + ";");
-                        Declare(name, VT.D, true);
-                        break;
-                    }
-
                     case 8:
                         Line("if (" + Condition() + ") return" + (Void ? "" : " " + ReturnValue()) + ";");
                         break;
@@ -1396,7 +1381,7 @@ namespace GradGen.Fuzzer.Tests
                     case 1 or 2:
                         Line(target + " = " + target + " with { " + member + " = " + Expr(2) + " };");
                         break;
-                    case 3 when _g.PointMembers && !_g._program.Higher && OperatorsAllowed():
+                    case 3 when _g.PointMembers && !_g._program.Higher:
                         Line(target + " += " + PointValue(1) + ";");
                         break;
                     default:
@@ -1674,15 +1659,13 @@ namespace GradGen.Fuzzer.Tests
             }
 
             /// <summary>The callees this body may call: static ones anywhere, instance ones of its own type from an instance body.</summary>
-            private List<Callee> Callees => _g._callees.Where(c => (!c.Instance || (HasThis && c.Type == OwnType)) && c.Kind != CalleeKind.Fill
-                && OutputSafe(c, restricted: false)).ToList();
+            private List<Callee> Callees => _g._callees.Where(c => (!c.Instance || (HasThis && c.Type == OwnType)) && c.Kind != CalleeKind.Fill).ToList();
 
             private string CallName(Callee c) =>
                 c.Type != OwnType ? c.Type + "." + c.Name : (c.Instance && c.PreferThis ? "this." + c.Name : c.Name);
 
             private string Call(Callee c, bool noTupleElements = false)
             {
-                _calledAcross |= Unpacked(c) && (c.Type != OwnType || noTupleElements) || (c.Type == OwnType && c.CallsUnpackedAcross);
                 string Arg() => Expr(1, noTupleElements);
                 switch (c.Kind)
                 {
@@ -1742,7 +1725,7 @@ namespace GradGen.Fuzzer.Tests
                     return wholes[_g._types.Next(wholes.Count)].Name;
                 }
 
-                bool operators = !_g._program.Higher && depth > 0 && _g.PointMembers && OperatorsAllowed();
+                bool operators = !_g._program.Higher && depth > 0 && _g.PointMembers;
                 if (r == 1 && operators)
                 {
                     return "(" + PointValue(depth - 1) + " + " + PointValue(depth - 1) + ")";
@@ -1781,8 +1764,7 @@ namespace GradGen.Fuzzer.Tests
 
                 string E() => Expr(depth - 1, noTupleElements);
                 // Neither a tuple call's elements nor an array of structs passed on may be in a condition or a ?: branch (GG0005).
-                var callees = Callees.Where(c => (c.Kind is not (CalleeKind.Tuple or CalleeKind.PointArrayArg or CalleeKind.NumericArg or CalleeKind.ParamsArg) || !noTupleElements)
-                    && (!noTupleElements || OutputSafe(c, restricted: true))).ToList();
+                var callees = Callees.Where(c => c.Kind is not (CalleeKind.Tuple or CalleeKind.PointArrayArg or CalleeKind.NumericArg or CalleeKind.ParamsArg) || !noTupleElements).ToList();
                 int r = R.Next(100);
                 if (r < 30)
                 {
