@@ -12,8 +12,9 @@ namespace GradGen.Fuzzer.Tests
     /// <item>the entry's parameters of IReadOnlyList, IList, List, IReadOnlyCollection, ICollection and IEnumerable of
     /// double or float (maybe a [NoDerivative] one of constants), read by indexer and Count where the type has them,
     /// foreach, loops over Count and LINQ (Sum, Average, Min/Max of the entry's own, Select(...).Sum(), Where, Zip,
-    /// Aggregate, Count(), Select(...).ToArray()), and passed on to callees whose parameter is a collection interface
-    /// (a collection of a type that converts, an array, or an array made in place);</item>
+    /// Aggregate, Count(), Select(...).ToArray()), guarded against null (as the output is), and passed on to callees whose
+    /// parameter is a collection interface (a collection of a type that converts, a constant one, an array, or an array
+    /// made in place);</item>
     /// <item>void callees that fill one double[] or float[] output parameter from a real and maybe a double[] or a
     /// collection (reading the output's contents before or not, maybe returning early, maybe filling it through another
     /// such callee), called on local arrays (new ones, ones already filled, an Euler-like loop stepping a local through
@@ -346,7 +347,7 @@ namespace GradGen.Fuzzer.Tests
             /// </summary>
             private string? CollectionArgument(string type, bool isFloat, string? exclude, bool restricted = false)
             {
-                var candidates = OfType(VT.Coll).Where(v => !v.NoDeriv && v.ElemFloat == isFloat && Converts(v.CollType, type))
+                var candidates = OfType(VT.Coll).Where(v => v.ElemFloat == isFloat && Converts(v.CollType, type))
                     .Concat(OfType(isFloat ? VT.FArr : VT.Arr))
                     .Where(v => v.Name != exclude).ToList();
                 if (candidates.Count > 0 && (restricted || Chance(0.8)))
@@ -381,6 +382,7 @@ namespace GradGen.Fuzzer.Tests
                     (5, writableD.Count > 0 && (colls.Count > 0 || OfType(VT.FArr).Count > 0) ? 1.0 : 0),        // w += from a collection
                     (6, fills.Count > 0 && _nest < 2 && _loopDepth == 0 ? 0.8 : 0),                              // a local stepped through a callee in a loop
                     (7, 0.3),                                                                                      // a plain local
+                    (8, colls.Count > 0 || Void ? 0.3 : 0),                                                        // a null guard
                 };
 
                 switch (Weighted(choices))
@@ -455,6 +457,20 @@ namespace GradGen.Fuzzer.Tests
                     case 6:
                         SteppedFill(_g.Pick(fills));
                         break;
+                    case 8:
+                    {
+                        // A guard of a collection parameter or of the output (never null here): accepted, and never taken.
+                        var guarded = colls.Select(v => v.Name).Concat(Void ? new[] { OutputVar.Name } : Array.Empty<string>()).ToList();
+                        var name = _g.Pick(guarded);
+                        switch (R.Next(3))
+                        {
+                            case 0: Line("ArgumentNullException.ThrowIfNull(" + name + ");"); break;
+                            case 1: Line("if (" + name + " is null) throw new ArgumentNullException(nameof(" + name + "));"); break;
+                            default: Line("if (" + name + " == null) throw new ArgumentNullException(\"" + name + "\", \"fz: null\");"); break;
+                        }
+
+                        break;
+                    }
                     default:
                     {
                         var name = Fresh("t");
