@@ -199,6 +199,19 @@ def subject_vs_reference(ratios, primal, deriv, workloads, rounds):
             f"{fmt_times(dr)} | **{fmt_x(quotients(ds, dr))}** | {fmt_times(ps)} | {fmt_times(pr)} | **{fmt_x(quotients(ps, pr))}** |"
         )
     print()
+    print("### Load during the runs\n")
+    print(f"1-minute load average before → after each tool's run of the eval, per round (the machine's core count is in the header).\n")
+    print("| eval | " + " | ".join(f"{rnd} {t}" for rnd in rounds for t in (s, r)) + " |")
+    print("|---|" + "---|" * (2 * nr))
+    out = OUT_DIR
+    for ev in evs:
+        cells = []
+        for rnd in rounds:
+            for t in (s, r):
+                l0, l1 = run_loads(out / rnd / ev / f"{t}.txt")
+                cells.append("–" if l0 is None else f"{l0:.1f} → {l1:.1f}" if l1 is not None else f"{l0:.1f} → ?")
+        print(f"| {ev} | " + " | ".join(cells) + " |")
+    print()
     print("### All workloads both tools completed: geometric means per round\n")
     print(f"| eval | workloads | {s} ratio | {r} ratio | derivative {s} ÷ {r} | primal {s} ÷ {r} |")
     print("|---|---:|---:|---:|---:|---:|")
@@ -240,8 +253,13 @@ def subject_vs_reference(ratios, primal, deriv, workloads, rounds):
         print()
 
 
+OUT_DIR = None
+
+
 def main():
+    global OUT_DIR
     out = Path(sys.argv[1])
+    OUT_DIR = out
     quiet_load = float(os.environ.get("QUIET_LOAD", "3.0"))
     ratios_quiet = {}
     rounds = sorted(p.name for p in out.glob("round*") if p.is_dir())
