@@ -1,5 +1,6 @@
 using System.Linq;
 using GradGen.Generator.AD;
+using GradGen.Generator.Compose;
 using GradGen.Generator.Diagnostics;
 using GradGen.Generator.Emit;
 using GradGen.Generator.Frontend;
@@ -61,6 +62,15 @@ namespace GradGen.Generator
                 .Select(static (input, _) => (input.Right & Optimizations.Inlining) != 0 ? CallInlining.Apply(input.Left.Left, input.Left.Right) : input.Left.Left)
                 .WithTrackingName(TrackingNames.Inlined);
 
+
+            // The methods whose calls are reversed split; methods regenerate for it only when this set changes.
+            var splittable = inlined
+                .Select(static (m, _) => m.Model)
+                .Collect()
+                .Combine(optimizations)
+                .Select(static (input, _) => SplitReversal.Registry(input.Left, input.Right))
+                .WithTrackingName(TrackingNames.Splittable);
+
             var blocked = bound
                 .Select(static (m, _) => new MethodSummary(m.Key, m.Model is null, m.Callees))
                 .Collect()
@@ -72,12 +82,12 @@ namespace GradGen.Generator
                 .Select(static (compilation, _) => compilation.GetTypeByMetadataName("System.Runtime.CompilerServices.MethodImplOptions")?.GetMembers("AggressiveOptimization").Length > 0)
                 .WithTrackingName(TrackingNames.Target);
 
-            context.RegisterSourceOutput(inlined.Combine(blocked).Combine(aggressiveOptimization).Combine(optimizations), static (spc, input) =>
+            context.RegisterSourceOutput(inlined.Combine(blocked).Combine(aggressiveOptimization).Combine(optimizations).Combine(splittable), static (spc, input) =>
             {
-                var (((method, blockedKeys), optimize), passes) = input;
+                var ((((method, blockedKeys), optimize), passes), split) = input;
                 if (method.Model is { } model && !blockedKeys.Contains(method.Key))
                 {
-                    EmitOrReport(spc.AddSource, spc.ReportDiagnostic, model.HintName, model.Name, () => SourceEmitter.Emit(model, optimize, passes));
+                    EmitOrReport(spc.AddSource, spc.ReportDiagnostic, model.HintName, model.Name, () => SourceEmitter.Emit(model, optimize, passes, split));
                 }
             });
         }
@@ -113,6 +123,7 @@ namespace GradGen.Generator
         public const string Bound = "BoundMethods";
         public const string Inlinable = "InlinableMethods";
         public const string Inlined = "InlinedMethods";
+        public const string Splittable = "SplittableMethods";
 
         public const string Target = "TargetFramework";
         public const string Optimizations = "Optimizations";

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using GradGen.Generator.Analysis;
+using GradGen.Generator.Compose;
 using GradGen.Generator.Ir;
 using GradGen.Generator.Model;
 using GradGen.Generator.Optimize;
@@ -33,11 +34,15 @@ namespace GradGen.Generator.AD
         /// <summary>What the to-be-recorded analysis found; set once the nodes are built.</summary>
         private Records records = null!;
 
-        private AdjointTransform(DiffMethodModel model, NameScope names, PassPipeline passes)
+        /// <summary>The keys of the callees whose calls are reversed split (<c>SplitReversal</c>); empty for joint reversal of every call.</summary>
+        private readonly ICollection<string> split;
+
+        private AdjointTransform(DiffMethodModel model, NameScope names, PassPipeline passes, ICollection<string> split)
         {
             this.model = model;
             this.names = names;
             this.passes = passes;
+            this.split = split;
             active = ActivityAnalysis.Active(model.Body, model.Parameters.Where(p => p.Wrt).Select(p => p.Name), model.Results.Select(r => r.Name));
             foreach (var variable in model.Parameters.Select(p => new Var(p.Type, p.Name)).Concat(model.Locals).Where(v => active.Contains(v.Name)))
             {
@@ -59,9 +64,11 @@ namespace GradGen.Generator.AD
         }
 
         /// <summary>The body of <c>FReverse</c>, whose seed parameter is <paramref name="seed"/>.</summary>
-        public static List<Stmt> Transform(DiffMethodModel model, NameScope names, Var seed, PassPipeline passes)
+        public static List<Stmt> Transform(DiffMethodModel model, NameScope names, Var seed, PassPipeline passes) => Joint(Sweep(model, names, seed, passes));
+
+        /// <summary>A Reverse body from its sweeps: the forward sweep, then the backward sweep, on a tape of its own.</summary>
+        public static List<Stmt> Joint(Sweeps sweeps)
         {
-            var sweeps = Sweep(model, names, seed, passes);
             var body = new List<Stmt>(sweeps.Locals);
             body.AddRange(sweeps.Adjoints.Select(a => new Declare(a.Adjoint, a.Initial)));
             body.AddRange(sweeps.Declarations);
@@ -87,7 +94,9 @@ namespace GradGen.Generator.AD
         /// The two sweeps of <c>FReverse</c> apart, for callers that run them differently (a Jacobian runs the backward
         /// sweep once per output after one forward sweep): what the Reverse body is made of.
         /// </summary>
-        public static Sweeps Sweep(DiffMethodModel model, NameScope names, Var seed, PassPipeline passes) => new AdjointTransform(model, names, passes).Run(seed);
+        /// <param name="split">The keys of the callees whose calls are reversed split; none when null.</param>
+        public static Sweeps Sweep(DiffMethodModel model, NameScope names, Var seed, PassPipeline passes, ICollection<string>? split = null) =>
+            new AdjointTransform(model, names, passes, split ?? System.Array.Empty<string>()).Run(seed);
 
         private Sweeps Run(Var seed)
         {
@@ -186,8 +195,7 @@ namespace GradGen.Generator.AD
             {
                 nodes.Add(statement switch
                 {
-                    Assign assign => new AssignNode(assign, depth, Reusing(BackwardOf(assign))),
-                    AssignTuple tuple => new AssignNode(tuple, depth, Reusing(BackwardOf(tuple))),
+                    Assign or AssignTuple => CallNode(statement, depth, Reusing),
                     Store store => new StoreNode(store, depth, Reusing(BackwardOf(store))),
                     If branch => new IfNode(branch, depth, BuildNodes(branch.Then, depth, reuse, available), BuildNodes(branch.Else, depth, reuse, available)),
                     While loop => new LoopNode(loop, depth, BuildNodes(loop.Body, depth + 1, reuse, available)),
@@ -197,6 +205,24 @@ namespace GradGen.Generator.AD
             }
 
             return nodes;
+        }
+
+        /// <summary>
+        /// The node of an assignment. A call of a callee reversed split, whose adjoint the backward sweep propagates,
+        /// calls its Record on this method's tape in the forward sweep and its Backward, on the same tape, in the
+        /// backward sweep; any other call is reversed joint (its primal, then its Reverse, which runs it again).
+        /// </summary>
+        private AssignNode CallNode(Stmt statement, int depth, System.Func<List<Stmt>, List<Stmt>> reusing)
+        {
+            // An assignment of a call to an active target is all that gets a pullback (BackwardOf), exactly one.
+            var (targets, value) = statement is Assign assign ? (new[] { assign.Target }, assign.Value) : (((AssignTuple)statement).Variables.ToArray(), ((AssignTuple)statement).Value);
+            if (value is DiffCall call && SplitReversal.Splittable(call) && split.Contains(call.CalleeKey!) && targets.Any(t => active.Contains(t.Name)))
+            {
+                var splitCall = call with { Tape = Tape };
+                statement = statement is Assign whole ? whole with { Value = splitCall } : ((AssignTuple)statement) with { Value = splitCall };
+            }
+
+            return new AssignNode(statement, depth, reusing(statement is Assign a ? BackwardOf(a) : BackwardOf((AssignTuple)statement)));
         }
 
         /// <summary>The adjoint statements of one assignment, before any restore of its target.</summary>
@@ -449,12 +475,26 @@ namespace GradGen.Generator.AD
                 switch (node)
                 {
                     case AssignNode assign:
-                        if (records.IsRecorded(assign) && assign.Undo is null)
+                        if (records.IsRecorded(assign) && assign.Undo is null && assign.Depth > 0 && assign.ReadsTarget && assign.Value is DiffCall { Tape: not null })
                         {
-                            assign.Slots = Overwrites(assign).Select(v => Save(v, assign.Depth, assign.Primal.Line, output)).ToList();
+                            // The backward sweep takes the old values back before the callee's Backward takes back its
+                            // records (the call reads them), so they go on the tape after the callee's Record.
+                            var old = Overwrites(assign).Select(v => (Value: v, Kept: NewLocal(v.Type, names.Fresh(v.Name + "_old"), null))).ToList();
+                            output.AddRange(old.Select(o => new Assign(assign.Primal.Line, o.Kept, AssignOp.Set, o.Value)));
+                            output.Add(assign.Primal);
+                            output.AddRange(old.Select(o => Push(o.Kept)));
+                            assign.Slots = old.Select(_ => (Var?)null).ToList();
+                        }
+                        else
+                        {
+                            if (records.IsRecorded(assign) && assign.Undo is null)
+                            {
+                                assign.Slots = Overwrites(assign).Select(v => Save(v, assign.Depth, assign.Primal.Line, output)).ToList();
+                            }
+
+                            output.Add(assign.Primal);
                         }
 
-                        output.Add(assign.Primal);
                         if (ArrayAdjointOf(assign) is { } arrayAdjoint)
                         {
                             var adjointBuffer = ArrayAdjoint(assign.Value, assign.Targets[0]);
@@ -817,9 +857,7 @@ namespace GradGen.Generator.AD
         private Expr Rent(NewArray array) => Runtime.RentBuffer(Tape, array.Type, array.Lengths.Select(n => n.Type == Types.Int ? n : new TypeCast(Types.Int, n)).ToArray());
 
         /// <summary>Records a value where <see cref="Pop"/> takes it back: any type but a real, an int, a bool or an array goes as an object (a long would otherwise widen to a real).</summary>
-        private Stmt Push(Expr value) =>
-            TapeOp.Statement(TapeOperation.Push, Tape, value.Type is TypeParameterType ? new TypeCast(Types.Double, value)
-                : Types.IsReal(value.Type) || (value.Type == Types.Int || value.Type == Types.Bool) || Types.ElementType(value.Type) is not null ? value : new TypeCast(Types.Object, value));
+        private Stmt Push(Expr value) => Runtime.Push(Tape, value);
 
         /// <summary>
         /// The calls that record a loop's whole arrays before it (<c>PushAll</c>) or put them back after its backward
@@ -843,14 +881,7 @@ namespace GradGen.Generator.AD
             return calls;
         }
 
-        private Expr Pop(IrType type) => type switch
-        {
-            ScalarType { Kind: ScalarKind.Bool } => new TapeOp(type, TapeOperation.PopBool, Tape, EquatableArray<Expr>.Empty),
-            ScalarType { Kind: ScalarKind.Int } => new TapeOp(type, TapeOperation.PopInt, Tape, EquatableArray<Expr>.Empty),
-            ScalarType { Kind: ScalarKind.Double } => new TapeOp(type, TapeOperation.PopReal, Tape, EquatableArray<Expr>.Empty),
-            ScalarType { Kind: ScalarKind.Float } or TypeParameterType => new TypeCast(type, new TapeOp(Types.Double, TapeOperation.PopReal, Tape, EquatableArray<Expr>.Empty)),
-            _ => new TypeCast(type, new TapeOp(Types.Object, TapeOperation.PopObject, Tape, EquatableArray<Expr>.Empty)),
-        };
+        private Expr Pop(IrType type) => Runtime.Pop(Tape, type);
     }
 
     /// <summary>

@@ -29,30 +29,37 @@ namespace GradGen.Generator.Compose
         private readonly DiffMethodModel model;
         private readonly bool aggressiveOptimization;
         private readonly PassPipeline passes;
+        private readonly ICollection<string> split;
 
-        /// <summary>The body of Reverse before its tape cursors, its seed, and the names it took: Reverse and forward over reverse both start from it.</summary>
-        private (List<Stmt> Body, Var Seed, NameScope Names)? adjoint;
+        /// <summary>
+        /// Reverse mode's sweeps and its body before its tape cursors, its seed, and the names it took: Reverse (with
+        /// calls reversed split, true) and forward over reverse (every call joint, false) start from it.
+        /// </summary>
+        private readonly Dictionary<bool, (Sweeps Sweeps, List<Stmt> Body, Var Seed, NameScope Names)> adjoint = new();
 
-        private DerivativeMethods(DiffMethodModel model, bool aggressiveOptimization, Optimizations optimizations)
+        private DerivativeMethods(DiffMethodModel model, bool aggressiveOptimization, Optimizations optimizations, ICollection<string> split)
         {
             this.model = model;
             this.aggressiveOptimization = aggressiveOptimization;
             passes = new PassPipeline(optimizations);
+            this.split = split;
         }
 
         /// <param name="aggressiveOptimization">Whether the target framework has <c>MethodImplOptions.AggressiveOptimization</c> (not netstandard2.0).</param>
         /// <param name="optimizations">The optional passes to run.</param>
-        public static IEnumerable<GeneratedMethod> Of(DiffMethodModel model, bool aggressiveOptimization, Optimizations optimizations)
+        /// <param name="split">The keys of the methods whose calls Reverse reverses split (<see cref="SplitReversal.Registry"/>).</param>
+        public static IEnumerable<GeneratedMethod> Of(DiffMethodModel model, bool aggressiveOptimization, Optimizations optimizations, ICollection<string>? split = null)
         {
+            split ??= System.Array.Empty<string>();
             if (model.Output is not null || model.ExtraOutputs.Count > 0)
             {
                 // The function the method stands for, its own method and derivatives, which the contract's call.
                 IEnumerable<GeneratedMethod> Generate(DiffMethodModel returning) =>
-                    Of(returning, aggressiveOptimization, optimizations).Prepend(new DerivativeMethods(returning, aggressiveOptimization, optimizations).Function());
+                    Of(returning, aggressiveOptimization, optimizations, split).Prepend(new DerivativeMethods(returning, aggressiveOptimization, optimizations, split).Function());
                 return model.Output is not null ? OutputArray.Of(model, Generate) : ExtraOutputs.Of(model, Generate);
             }
 
-            var methods = new DerivativeMethods(model, aggressiveOptimization, optimizations);
+            var methods = new DerivativeMethods(model, aggressiveOptimization, optimizations, split);
             return DerivativeKindInfo.Of(model.Kinds).SelectMany(kind => Builders[kind.Kind](methods)).ToList();
         }
 
@@ -100,13 +107,31 @@ namespace GradGen.Generator.Compose
                 yield return Gradient();
             }
 
-            var (adjointBody, seed, names) = Adjoint();
+            var (sweeps, adjointBody, seed, names) = Adjoint(splitCalls: true);
             var body = Unpacked(Finished(adjointBody, names), ("d", Passing.Ref));
+            var reverseParameters = DerivativeSignatures.Reverse(model.Parameters, model.ReturnType, seed.Name).ToList();
             yield return Method(
                 $"Computes {model.Name} and adds seed × its gradient to the d… arguments (reverse mode, accumulating).",
-                Signature(model.ReturnType, DerivativeNames.Reverse(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.Reverse(model.Parameters, model.ReturnType, seed.Name))),
+                Signature(model.ReturnType, DerivativeNames.Reverse(model.Name), DerivativeSignatures.Declare(reverseParameters)),
                 ShapeChecks(("d", Passing.Ref)),
                 body);
+
+            if (split.Contains(model.Key))
+            {
+                var callerTape = new Var(TapeOp.TapeType, names.Fresh("callerTape"));
+                var (record, backward) = SplitReversal.Halves(model, sweeps, callerTape, names);
+                var tapeParameter = (callerTape.Type.ToString(), callerTape.Name);
+                yield return Method(
+                    $"{model.Name}'s forward sweep for a caller that reverses its call split: computes {model.Name}, recording on {callerTape.Name} what {DerivativeNames.Backward(model.Name)} takes back.",
+                    Signature(model.ReturnType, DerivativeNames.Record(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append(tapeParameter)), internalStatic: true),
+                    Enumerable.Empty<Stmt>(),
+                    Finished(record, names));
+                yield return Method(
+                    $"{model.Name}'s backward sweep after {DerivativeNames.Record(model.Name)}, with the same arguments: adds seed × its gradient to the d… arguments.",
+                    Signature(Types.Void, DerivativeNames.Backward(model.Name), DerivativeSignatures.Declare(reverseParameters.Append(tapeParameter)), internalStatic: true),
+                    Enumerable.Empty<Stmt>(),
+                    Finished(backward, names));
+            }
         }
 
         /// <summary>FGradient: the derivative parameters cleared, then FReverse with seed 1.</summary>
@@ -140,7 +165,7 @@ namespace GradGen.Generator.Compose
         /// <summary>FReverseTangent, FHessianVectorProduct and FHessian: everything second order, on forward over reverse.</summary>
         private IEnumerable<GeneratedMethod> SecondOrder()
         {
-            var (adjointBody, seed, adjointNames) = Adjoint();
+            var (_, adjointBody, seed, adjointNames) = Adjoint(splitCalls: false);
             var names = adjointNames.Copy();
             var seedTangent = new Var(seed.Type, names.Fresh("vSeed"));
             var reverseTangent = Unpacked(Finished(TangentTransform.TransformReverse(model, adjointBody, seed, seedTangent, names), names), ("d", Passing.Ref), ("v", Passing.Value), ("hv", Passing.Ref));
@@ -165,18 +190,23 @@ namespace GradGen.Generator.Compose
                 Unpacked(HessianBuilder.Hessian(model, hessianNames, hessian)));
         }
 
-        /// <summary>Reverse mode, once per method; each caller continues from its own copy of the names it took.</summary>
-        private (List<Stmt> Body, Var Seed, NameScope Names) Adjoint()
+        /// <summary>
+        /// Reverse mode, once per method and way of reversing calls (the same when no call can be split); each caller
+        /// continues from its own copy of the names it took.
+        /// </summary>
+        private (Sweeps Sweeps, List<Stmt> Body, Var Seed, NameScope Names) Adjoint(bool splitCalls)
         {
-            if (adjoint is not { } made)
+            splitCalls &= IrWalker.AllStatements(model.Body).SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions).OfType<DiffCall>().Any(c => c.CalleeKey is { } key && split.Contains(key));
+            if (!adjoint.TryGetValue(splitCalls, out var made))
             {
                 var names = Names();
                 var seed = new Var(DerivativeSignatures.SeedType(model.ReturnType), names.Fresh("seed"));
-                made = (AdjointTransform.Transform(model, names, seed, passes), seed, names);
-                adjoint = made;
+                var sweeps = AdjointTransform.Sweep(model, names, seed, passes, splitCalls ? split : null);
+                made = (sweeps, AdjointTransform.Joint(sweeps), seed, names);
+                adjoint[splitCalls] = made;
             }
 
-            return (made.Body.ToList(), made.Seed, made.Names.Copy());
+            return (made.Sweeps, made.Body.ToList(), made.Seed, made.Names.Copy());
         }
 
         /// <summary>The method-stage passes, applied last to bodies emitted as they are (forward over reverse reads the tape operations they replace).</summary>
@@ -305,8 +335,8 @@ namespace GradGen.Generator.Compose
         }
 
         /// <summary>A generated method's signature: the primal's modifiers, type parameters and constraints.</summary>
-        private string Signature(IrType returnType, string name, string parameters) =>
-            $"{model.Modifiers} {returnType} {name}{model.TypeParameters}({parameters}){model.Constraints}";
+        private string Signature(IrType returnType, string name, string parameters, bool internalStatic = false) =>
+            $"{(internalStatic ? "internal static" : model.Modifiers)} {returnType} {name}{model.TypeParameters}({parameters}){model.Constraints}";
 
         /// <summary>Every name the method already uses, so generated locals never clash with them.</summary>
         private NameScope Names() => new(DerivativeNames.Taken(model));

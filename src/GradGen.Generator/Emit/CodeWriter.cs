@@ -140,6 +140,7 @@ namespace GradGen.Generator.Emit
             Call { Packed.Count: > 0 } or DiffCall { Packed.Count: > 0 } => throw Unknown(expr),
             Call or DiffCall when UserOperator(expr) is { } operatorCall => operatorCall,
             Call c => $"{Target(c.Receiver, c.StaticType)}{c.Name}{c.TypeArguments}({Arguments(c.Args)})",
+            DiffCall { Tape: { } tape } d => Expression(CalleeDerivatives.Record(d, tape)),
             DiffCall d => $"{Target(d.Receiver, d.StaticType)}{d.Name}{d.TypeArguments}({Arguments(d.Args)})",
             PullbackCall p => Expression(CalleeDerivatives.Reverse(p)),
             AggregateValue { Type: StructType structure } s => Construct(structure, new Queue<string>(s.Items.Select(Expression))),

@@ -145,12 +145,18 @@ namespace GradGen.Generator.Ir
         /// </summary>
         public EquatableArray<ArgumentGroup> Packed { get; init; }
 
-        public override IReadOnlyList<Expr> Children() => List(Receiver, Args);
+        /// <summary>
+        /// Set in a Reverse body when the call is reversed split (see <c>SplitReversal</c>): the forward sweep calls the
+        /// callee's Record, which leaves on this tape what its Backward, called in the backward sweep, takes back.
+        /// </summary>
+        public Var? Tape { get; init; }
+
+        public override IReadOnlyList<Expr> Children() => Tape is null ? List(Receiver, Args) : List(Receiver, Args.Append(Tape));
 
         public override Expr WithChildren(IReadOnlyList<Expr> children)
         {
-            var (receiver, args) = Split(Receiver is not null, children);
-            return this with { Receiver = receiver, Args = args };
+            var (receiver, args) = Split(Receiver is not null, Tape is null ? children : children.Take(children.Count - 1).ToArray());
+            return this with { Receiver = receiver, Args = args, Tape = Tape is null ? null : (Var)children[children.Count - 1] };
         }
     }
 

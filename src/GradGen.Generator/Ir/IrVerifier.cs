@@ -102,7 +102,8 @@ namespace GradGen.Generator.Ir
         /// <summary>
         /// Every way a generated body breaks the tape protocol and the generated dialect; empty when it keeps them. A tape
         /// is rented (declared from <c>Tape.Rent()</c>) before any operation on it and returned once, at the top level,
-        /// after all of them; a record into reserved room lies in a loop that a reservation on that tape precedes (in the
+        /// after all of them, or is a caller's (declared from a tape parameter: split reversal's halves) and never
+        /// returned; a record into reserved room lies in a loop that a reservation on that tape precedes (in the
         /// same block, or around an enclosing loop); a cursor's count is given back only after it was read; no
         /// <c>break</c> or <c>continue</c> is left, and a <c>return</c> only ends the body.
         /// </summary>
@@ -110,6 +111,7 @@ namespace GradGen.Generator.Ir
         {
             var problems = new List<string>();
             var rented = new HashSet<Var>();
+            var callers = new HashSet<Var>();
             var returned = new HashSet<Var>();
             var counted = new HashSet<(Var, TapeOperation)>();
             Block(body, topLevel: true, reservedFor: new HashSet<Var>(), inLoop: false);
@@ -131,6 +133,10 @@ namespace GradGen.Generator.Ir
                             break;
                         case Declare { Variable: var tape, Value: TapeOp { Operation: TapeOperation.Rent } }:
                             rented.Add(tape);
+                            break;
+                        case Declare { Variable: var tape, Value: Var { Type: var type } } when type == TapeOp.TapeType:
+                            rented.Add(tape);
+                            callers.Add(tape);
                             break;
                     }
 
@@ -179,6 +185,11 @@ namespace GradGen.Generator.Ir
                 {
                     case TapeOperation.Return:
                         returned.Add(tape);
+                        if (callers.Contains(tape))
+                        {
+                            problems.Add($"'{tape.Name}', a caller's tape, returned");
+                        }
+
                         if (!topLevel)
                         {
                             problems.Add($"'{tape.Name}' returned inside a block");

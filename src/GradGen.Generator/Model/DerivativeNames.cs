@@ -44,6 +44,12 @@ namespace GradGen.Generator.Model
         /// </summary>
         public static string Returning(string method, bool array = true) => "__" + method + (array ? "Array" : "Tuple");
 
+        /// <summary>Split reversal's halves (see <c>SplitReversal</c>): the forward sweep, which leaves its records on the caller's tape, and the backward sweep, which takes them back.</summary>
+        public static string Record(string method) => "__" + method + "Record";
+
+        /// <inheritdoc cref="Record"/>
+        public static string Backward(string method) => "__" + method + "Backward";
+
         public static string Forward(string method) => method + "Forward";
 
         public static string Gradient(string method) => method + "Gradient";
@@ -79,8 +85,14 @@ namespace GradGen.Generator.Model
             Of(call, DerivativeSignatures.ForwardReturn(call.Type), call.Custom?.Forward, DerivativeNames.Forward(call.Name), args, call.Packed.Concat(Wrt(call)));
 
         /// <summary><c>GReverse(args..., seed, adjoints...)</c>, which a <see cref="PullbackCall"/> stands for.</summary>
-        public static Call Reverse(PullbackCall pullback) =>
-            Of(pullback.Callee, Types.Void, pullback.Callee.Custom?.Reverse, DerivativeNames.Reverse(pullback.Callee.Name), pullback.Callee.Args.Append(pullback.Seed).Concat(pullback.Adjoints), ReverseLayout(pullback.Callee));
+        /// <remarks>A call reversed split is the callee's Backward, which also takes the tape its Record left its records on.</remarks>
+        public static Call Reverse(PullbackCall pullback) => pullback.Callee.Tape is { } tape
+            ? Of(pullback.Callee, Types.Void, null, DerivativeNames.Backward(pullback.Callee.Name), pullback.Callee.Args.Append(pullback.Seed).Concat(pullback.Adjoints).Append(tape), ReverseLayout(pullback.Callee))
+            : Of(pullback.Callee, Types.Void, pullback.Callee.Custom?.Reverse, DerivativeNames.Reverse(pullback.Callee.Name), pullback.Callee.Args.Append(pullback.Seed).Concat(pullback.Adjoints), ReverseLayout(pullback.Callee));
+
+        /// <summary><c>__GRecord(args..., tape)</c>: the forward sweep of a call reversed split, which returns the value.</summary>
+        public static Call Record(DiffCall call, Var tape) =>
+            Of(call, call.Type, null, DerivativeNames.Record(call.Name), call.Args.Append(tape), call.Packed);
 
         /// <summary><c>GReverseTangent(args..., seed, adjoints..., tangents..., seed tangent, adjoint tangents...)</c>.</summary>
         public static Call ReverseTangent(DiffCall call, IEnumerable<Expr> args) =>

@@ -32,7 +32,10 @@ namespace GradGen.Generator.Model
         /// <summary>Loops record into and take back from the tape's buffers through local cursors (<c>TapeCursors</c>).</summary>
         TapeCursors = 32,
 
-        All = Inlining | ValueReuse | ReservedRecords | DeadAdjointResets | LoopLocals | TapeCursors,
+        /// <summary>Calls between [Differentiable] methods are reversed split: the callee's primal runs once, recording on the caller's tape (<c>SplitReversal</c>).</summary>
+        SplitReversal = 64,
+
+        All = Inlining | ValueReuse | ReservedRecords | DeadAdjointResets | LoopLocals | TapeCursors | SplitReversal,
     }
 
     public static class OptimizationSettings

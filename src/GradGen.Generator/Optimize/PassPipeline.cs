@@ -51,6 +51,7 @@ namespace GradGen.Generator.Optimize
         public static IReadOnlyList<Pass> All { get; } = new[]
         {
             new Pass(Optimizations.Inlining, PassStage.Model, null),
+            new Pass(Optimizations.SplitReversal, PassStage.Model, null),
             new Pass(Optimizations.ValueReuse, PassStage.Facts, null),
             new Pass(Optimizations.ReservedRecords, PassStage.ForwardSweep, ReservedRecords.Apply),
             new Pass(Optimizations.DeadAdjointResets, PassStage.BackwardSweep, DeadAdjointResets.Apply),

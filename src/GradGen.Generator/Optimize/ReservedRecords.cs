@@ -52,8 +52,9 @@ namespace GradGen.Generator.Optimize
         private static Stmt? Reserve(For loop, List<Stmt> body, Var tape)
         {
             // LoopBounds.Counted vouches for the form (for (i = s; i < e; i++), or <=, or counting down with > or >=).
-            // Counts may read no element, only lengths, nor may the body pass a variable by reference.
-            if (IrWalker.AllStatements(body).SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions).Any(e => e is Ref or PullbackCall))
+            // Counts may read no element, only lengths, nor may the body pass a variable by reference, nor a callee
+            // reversed split record on the tape (its records are not counted).
+            if (IrWalker.AllStatements(body).SelectMany(IrWalker.OwnExpressions).SelectMany(IrWalker.AllExpressions).Any(e => e is Ref or PullbackCall or DiffCall { Tape: not null }))
             {
                 return null;
             }

@@ -314,6 +314,6 @@ namespace Arrays.Reserved
             Assert.DoesNotContain("Reserve", Reverse("AliasedBound"));
         }
 
-        private static string Reverse(string method) => Double.Value.Run.GeneratedFrom(method, "Reverse");
+        private static string Reverse(string method) => Double.Value.Run.GeneratedMethod(method, "Reverse");
     }
 }

@@ -240,6 +240,14 @@ namespace GradGen.Tests.Infrastructure
             return start < 0 ? throw new InvalidOperationException($"No {method}{derivative} in\n{text}") : text.Substring(start);
         }
 
+        /// <summary>The generated method <paramref name="method"/> + <paramref name="derivative"/> alone: from its name up to the next method's doc comment.</summary>
+        public string GeneratedMethod(string method, string derivative)
+        {
+            var text = GeneratedFrom(method, derivative);
+            var next = text.IndexOf("/// <summary>", StringComparison.Ordinal);
+            return next < 0 ? text : text.Substring(0, next);
+        }
+
         /// <summary>Compiler diagnostics of the output compilation (user source + generated source).</summary>
         public ImmutableArray<Diagnostic> CompilationDiagnostics => OutputCompilation.GetDiagnostics();
 

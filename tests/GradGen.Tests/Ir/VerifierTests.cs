@@ -39,12 +39,13 @@ namespace GradGen.Tests.Ir
                         problems.AddRange(IrVerifier.Prepared(model).Select(p => source.Name + " " + model.Name + ": " + p));
                     }
 
-                    // Every derivative body, with every pass on and with all off.
-                    foreach (var model in Models(result, TrackingNames.Inlined))
+                    // Every derivative body, with every pass on and with all off (calls reversed split, and all joint).
+                    var inlined = Models(result, TrackingNames.Inlined).ToList();
+                    foreach (var model in inlined)
                     {
                         foreach (var optimizations in new[] { Optimizations.All, Optimizations.None })
                         {
-                            foreach (var method in DerivativeMethods.Of(model, aggressiveOptimization: true, optimizations))
+                            foreach (var method in DerivativeMethods.Of(model, aggressiveOptimization: true, optimizations, new HashSet<string>(SplitReversal.Registry(inlined, optimizations))))
                             {
                                 bodies++;
                                 problems.AddRange(IrVerifier.Generated(method.Body).Select(p => source.Name + " " + method.Signature + ": " + p));

@@ -11,7 +11,8 @@ namespace GradGen.Tests.Regression
     /// Every optional pass can be switched off (the MSBuild property GradGenDisabledOptimizations) to bisect a wrong
     /// derivative: with each one off in turn, and all off, the generated code changes where that pass works and the
     /// derivatives still agree with closed forms, finite differences and each other. The source exercises every pass:
-    /// an inlined callee, Math values reused, reserved records, tape cursors, loop locals and adjoint resets.
+    /// an inlined callee, Math values reused, reserved records, tape cursors, loop locals, adjoint resets and a recursion
+    /// reversed split.
     /// </summary>
     public sealed class OptimizationSwitchTests
     {
@@ -51,6 +52,15 @@ namespace Passes
                 sum += Sq(u) * MathR.Exp(0.1r * w) + w;
             }
             return sum;
+        }
+
+        // a recursion, never inlined: its calls reversed split (the callee's Record, then its Backward)
+        [Differentiable(Kinds = DerivativeKinds.Reverse | DerivativeKinds.Forward | DerivativeKinds.Hessian)]
+        public static real Horner(real[] c, real x, int k)
+        {
+            if (k == c.Length - 1)
+                return c[k];
+            return c[k] + x * Horner(c, x, k + 1);
         }
     }
 }
@@ -98,6 +108,13 @@ namespace Passes
             });
             DerivativeCheck.Gradient(Fn("Rotated"), new[] { new object?[] { Values(3, 8), 0.7 }, new object?[] { Values(4, 2), -1.1 } });
 
+            // p(x) = Σ cⱼ xʲ: ∂p/∂cⱼ = xʲ, ∂p/∂x = Σ j cⱼ xʲ⁻¹.
+            DerivativeCheck.Gradient(Fn("Horner"), new[] { new object?[] { Values(6, 6), 0.8, 0 }, new object?[] { Values(7, 1), -1.3, 0 } }, args =>
+            {
+                var (c, t) = ((double[])args[0]!, (double)args[1]!);
+                return c.Select((_, j) => Math.Pow(t, j)).Append(c.Select((cj, j) => j * cj * Math.Pow(t, j - 1)).Sum()).ToArray();
+            });
+
             // The Hessian of log Σ exp: diag(p) − p pᵀ.
             var x = Values(5, 20);
             var hessian = new double[x.Length, x.Length];
@@ -122,8 +139,11 @@ namespace Passes
             Assert.Contains("Reserve(", Reverse(string.Empty, "Lse"));
             Assert.DoesNotContain("Reserve(", Reverse("ReservedRecords", "Lse"));
             Assert.DoesNotContain("SqReverse(", Reverse(string.Empty, "Rotated"));
-            Assert.Contains("SqReverse(", Reverse("Inlining", "Rotated"));
+            Assert.Contains("__SqBackward(", Reverse("Inlining", "Rotated"));
+            Assert.Contains("SqReverse(", Reverse("Inlining;SplitReversal", "Rotated"));
             Assert.True(Reverse("ValueReuse", "Rotated").Split("Math.Sin(").Length > Reverse(string.Empty, "Rotated").Split("Math.Sin(").Length);
+            Assert.Contains("__HornerBackward(", Reverse(string.Empty, "Horner"));
+            Assert.DoesNotContain("__Horner", Reverse("SplitReversal", "Horner"));
 
             // Unknown names are ignored; names are case-insensitive and may be separated by commas.
             Assert.Equal(Reverse(string.Empty, "Lse"), Reverse("NoSuchPass", "Lse"));
