@@ -19,16 +19,6 @@ namespace GradGen.Fuzzer.Tests
         /// <summary>The message of a generated method that enumerated an IEnumerable parameter more than once (the contract: exactly once).</summary>
         public const string EnumeratedTwice = "GRADGEN-DIFFFUZZ enumerated more than once: ";
 
-        /// <summary>
-        /// Known generator bug (found by this fuzzer): FJacobian, FHessian and FHessianVectorProduct of a method with an
-        /// IEnumerable parameter read it into an array, then call FReverse once per row (or FForward once per column, ...) with
-        /// the IEnumerable itself, which enumerates it again each time (<c>[Differentiable(Kinds = DerivativeKinds.Jacobian)]
-        /// double F(IEnumerable&lt;double&gt; xs, double x) { double s = x; foreach (var e in xs) s = Math.Sin(s * e); return s; }</c>:
-        /// FJacobian enumerates xs twice; with the Hessian kind FHessian 8 times and FHessianVectorProduct twice; the contract:
-        /// exactly once). While it stands, their enumerations are not counted (their values are checked).
-        /// </summary>
-        private const bool AvoidHigherEnumerations = true;
-
         public static string Emit(FuzzProgram p)
         {
             var sb = new StringBuilder();
@@ -558,8 +548,7 @@ namespace GradGen.Fuzzer.Tests
                 {
                     body.Add("Same(" + q.Name + (q.Passed == Passed.List ? ".ToArray()" : "") + ", p, " + o + ", \"" + q.Name + "\");");
                 }
-                else if (q.Kind == ParamKind.Collection && generated && !(AvoidHigherEnumerations && (signature.StartsWith("Jacobian", System.StringComparison.Ordinal)
-                    || signature.StartsWith("Hessian", System.StringComparison.Ordinal) || signature.StartsWith("Hvp", System.StringComparison.Ordinal))))
+                else if (q.Kind == ParamKind.Collection && generated)
                 {
                     // Each generated method reads an IEnumerable once (the contract); the primal may enumerate it as it likes.
                     body.Add("if (" + q.Name + ".Enumerations > 1) throw new InvalidOperationException(\"" + EnumeratedTwice + "\" + " + "\"" + q.Name + " (\" + " + q.Name + ".Enumerations + \" times)\");");

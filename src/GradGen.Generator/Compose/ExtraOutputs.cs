@@ -29,7 +29,7 @@ namespace GradGen.Generator.Compose
             var extras = model.ExtraOutputs;
             var value = model.Returns is ScalarType { Kind: ScalarKind.Void } ? null : model.Returns;
             var names = new NameScope(DerivativeNames.Taken(model).Concat(extras.SelectMany(e => new[] { e.Name, Derivative(e.Name) })));
-            var primalArguments = JacobianBuilder.Primal(model).ToList();
+            var primalArguments = JacobianBuilder.Primal(model, itemsRead: false).ToList();
             // The inputs, a ref output's value before among them.
             var inputs = DerivativeSignatures.Declared(model.Parameters).Where(p => p.Wrt).ToList();
 

@@ -29,10 +29,10 @@ namespace GradGen.Generator.Compose
             var gradient = new FlatIndex(inputs, names, tape).Buffers("g", body);
             var value = new Var(model.ReturnType, names.Fresh("value"));
             var (before, after) = (new List<Stmt>(), new List<Stmt>());
-            var args = JacobianBuilder.Primal(model)
+            var args = JacobianBuilder.Primal(model, itemsRead: true)
                 .Append(Build.Num(model.ReturnType, 1))
                 .Concat(Packing.References(inputs, gradient, PassedAs.Ref, names, body, before, after).ToList())
-                .Concat(Packing.Values(inputs, inputs.Select(p => (Expr)new Var(p.Type, DerivativeNames.Parameter("v", p.Name))).ToList()))
+                .Concat(Packing.Values(inputs, inputs.Select(p => (Expr)new Var(p.Type, DerivativeNames.Parameter("v", p.Name))).ToList(), itemsRead: true))
                 .Append(Build.Num(model.ReturnType, 0))
                 .Concat(Packing.References(inputs, hv, PassedAs.Ref, names, body, before, after).ToList())
                 .ToList();
@@ -54,14 +54,14 @@ namespace GradGen.Generator.Compose
             var body = new List<Stmt>
             {
                 Runtime.RequireShape(hessian, flat.Count, flat.Count, "must be n × n for the n differentiable inputs."),
-                new Declare(value, JacobianBuilder.PrimalCall(model)),
+                new Declare(value, JacobianBuilder.PrimalCall(model, itemsRead: true)),
                 Runtime.RentTape(tape),
             };
             var directions = flat.Buffers("v", body);
             var products = flat.Buffers("hv", body);
             var (before, after) = (new List<Stmt>(), new List<Stmt>());
             var product = JacobianBuilder.SelfCall(model, model.ReturnType, DerivativeNames.HessianVectorProduct(model.Name),
-                JacobianBuilder.Primal(model).Concat(Packing.Values(inputs, directions, names, body, before).ToList()).Concat(Packing.References(inputs, products, PassedAs.Out, names, body, before, after).ToList()).ToList());
+                JacobianBuilder.Primal(model, itemsRead: true).Concat(Packing.Values(inputs, directions, names, body, before, itemsRead: true).ToList()).Concat(Packing.References(inputs, products, PassedAs.Out, names, body, before, after).ToList()).ToList());
             body.AddRange(flat.OneHot(directions, column => before.Append(new ExprStmt(0, product)).Concat(after).Concat(flat.Write(products, (row, entry) =>
                 new Store(0, new Index(Types.ElementType(hessian.Type)!, hessian, EquatableArray.Of(row, (Expr)column)), AssignOp.Set, Build.Cast(Types.ElementType(hessian.Type)!, entry))))));
             body.Add(Runtime.ReturnTape(tape));

@@ -58,7 +58,7 @@ namespace GradGen.Generator.Compose
             var check = Runtime.RequireShape(jacobian, m, n, "must have one row per output and one column per differentiable input.");
 
             var body = new List<Stmt>();
-            var primal = PrimalCall(model);
+            var primal = PrimalCall(model, itemsRead: true);
             if (model.ReturnsArray)
             {
                 // The number of outputs is the length of the value: known once it is computed.
@@ -109,7 +109,7 @@ namespace GradGen.Generator.Compose
             var forward = new Var(forwardType, names.Fresh("forward"));
             output.Add(new Declare(forward, null));
             var before = new List<Stmt>();
-            var call = SelfCall(model, forwardType, DerivativeNames.Forward(model.Name), Primal().Concat(Packing.Values(inputs, directions, names, output, before).ToList()));
+            var call = SelfCall(model, forwardType, DerivativeNames.Forward(model.Name), Primal().Concat(Packing.Values(inputs, directions, names, output, before, itemsRead: true).ToList()));
             output.AddRange(flat.OneHot(directions, column =>
             {
                 var tangent = new Member(model.ReturnType, forward, null, "Tangent");
@@ -253,11 +253,11 @@ namespace GradGen.Generator.Compose
             return new Store(0, new Index(type, jacobian, EquatableArray.Of(row, column)), AssignOp.Set, Build.Cast(type, derivative));
         }
 
-        public static Call PrimalCall(DiffMethodModel model) => SelfCall(model, model.ReturnType, model.Name, Primal(model));
+        public static Call PrimalCall(DiffMethodModel model, bool itemsRead) => SelfCall(model, model.ReturnType, model.Name, Primal(model, itemsRead));
 
-        /// <summary>The method's own parameters as arguments, as it declares them.</summary>
-        public static IEnumerable<Expr> Primal(DiffMethodModel model) =>
-            Packing.Values(model.Parameters, model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name)).ToList());
+        /// <summary>The method's own parameters as arguments, as it declares them (see <see cref="Packing.Values"/> for <paramref name="itemsRead"/>).</summary>
+        public static IEnumerable<Expr> Primal(DiffMethodModel model, bool itemsRead) =>
+            Packing.Values(model.Parameters, model.Parameters.Select(p => (Expr)new Var(p.Type, p.Name)).ToList(), itemsRead: itemsRead);
 
         /// <summary>
         /// A call to a member of the method's own type, qualified (<c>global::N.T.M</c>, <c>this.M</c>) so that a
@@ -270,6 +270,7 @@ namespace GradGen.Generator.Compose
                 : new Call(type, new This(new NamedType(model.QualifiedTypeName)), null, name, args.ToEquatableArray());
         }
 
-        private IEnumerable<Expr> Primal() => Primal(model);
+        /// <summary>Within the Jacobian's body, which its parameters are taken apart for.</summary>
+        private IEnumerable<Expr> Primal() => Primal(model, itemsRead: true);
     }
 }

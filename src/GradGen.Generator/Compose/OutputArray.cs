@@ -29,7 +29,7 @@ namespace GradGen.Generator.Compose
             var array = new Var(model.ReturnType, output);
             var derivative = new Var(Types.Adjoint(model.ReturnType), DerivativeNames.Parameter("d", output));
             var names = new NameScope(DerivativeNames.Taken(model));
-            var primal = JacobianBuilder.Primal(model).ToList();
+            var primal = JacobianBuilder.Primal(model, itemsRead: false).ToList();
             var declared = DerivativeSignatures.Declared(model.Parameters).ToList();
             // The output is none of what the method reads: an array, a span over it, a collection that is it.
             var checks = declared.Where(p => p.Name != output && (Types.IsRealCollection(p.Type) && !Types.IsMatrix(p.Type) || p.Type is CollectionType))

@@ -20,9 +20,16 @@ namespace GradGen.Generator.Compose
         /// Leaf arrays that are not the method's own go to an array of structs declared in <paramref name="declarations"/>
         /// and filled in <paramref name="before"/>: a caller that passes other leaf arrays (directions) gives both.
         /// </summary>
-        public static IEnumerable<Expr> Values(IReadOnlyList<Parameter> parameters, IReadOnlyList<Expr> arguments, NameScope? names = null, List<Stmt>? declarations = null, List<Stmt>? before = null) =>
+        /// <param name="itemsRead">
+        /// Whether the calling body read its own collections into their item arrays already (a body the parameters are
+        /// taken apart for): then it passes those, so that an <c>IEnumerable</c> is enumerated once per generated method,
+        /// whatever that method calls; only a <c>List</c> itself is passed on, as an array does not convert to one.
+        /// </param>
+        public static IEnumerable<Expr> Values(IReadOnlyList<Parameter> parameters, IReadOnlyList<Expr> arguments, NameScope? names = null, List<Stmt>? declarations = null, List<Stmt>? before = null, bool itemsRead = false) =>
             Groups(parameters, arguments).Select(g =>
-                g.Slot is not { } slot ? g.Arguments[0] : (Expr?)Own(g.Parameters, g.Arguments) ?? ByValue(slot.Aggregate, g.Arguments, names!, declarations!, before!));
+                g.Slot is not { } slot ? g.Arguments[0]
+                : itemsRead && slot.Aggregate is CollectionType { IsList: false } ? g.Arguments[0]
+                : (Expr?)Own(g.Parameters, g.Arguments) ?? ByValue(slot.Aggregate, g.Arguments, names!, declarations!, before!));
 
         /// <summary>
         /// An aggregate made from its leaves, by value: a tuple or struct in place; an array of structs declared in

@@ -99,6 +99,9 @@ namespace GradGen.Generator.Ir
     /// </summary>
     public sealed record CollectionType(string Text, IrType ItemType) : IrType
     {
+        /// <summary>A <c>List&lt;T&gt;</c>, which an array does not convert to (every collection interface it does).</summary>
+        public bool IsList => Text.StartsWith("global::System.Collections.Generic.List<", System.StringComparison.Ordinal);
+
         public override string ToString() => Text;
     }
 

@@ -193,7 +193,7 @@ namespace Everyday.Collections
         }
 
         [Fact]
-        public void AnEnumerableIsEnumeratedOnceAndADerivativeOfTheWrongLengthIsRefused()
+        public void AnEnumerableIsEnumeratedOnceByEveryGeneratedMethodAndADerivativeOfTheWrongLengthIsRefused()
         {
             var f = Fn(Precision.Double, "LogSumExp");
             var x = new Counted(new[] { 0.5, -1.2, 0.8 });
@@ -201,6 +201,22 @@ namespace Everyday.Collections
             f.Invoke("Gradient", new object?[] { x, gradient });
             Assert.Equal(1, x.Enumerations);
             Assert.Equal(1.0, gradient.Sum(), 12);
+
+            // Also the methods that call the method's other generated methods (once per column, or twice).
+            var hessian = new double[3, 3];
+            var once = new Counted(new[] { 0.5, -1.2, 0.8 });
+            f.Invoke("Hessian", new object?[] { once, hessian });
+            Assert.Equal(1, once.Enumerations);
+            once = new Counted(new[] { 0.5, -1.2, 0.8 });
+            var product = new double[3];
+            f.Invoke("HessianVectorProduct", new object?[] { once, new[] { 1.0, 0.0, 0.0 }, product });
+            Assert.Equal(1, once.Enumerations);
+            for (int i = 0; i < 3; i++)
+            {
+                Assert.Equal(hessian[i, 0], product[i], 12);
+            }
+
+            Assert.Equal(0.0, Enumerable.Range(0, 3).Sum(j => hessian[0, j]), 12);
 
             var error = Assert.ThrowsAny<ArgumentException>(() => f.Invoke("Gradient", new object?[] { x, new double[2] }));
             Assert.Equal("dX", error.ParamName);
