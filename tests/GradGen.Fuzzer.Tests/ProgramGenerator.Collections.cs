@@ -150,16 +150,6 @@ namespace GradGen.Fuzzer.Tests
 
         private sealed partial class BodyGen
         {
-            /// <summary>
-            /// Known generator bug (found by this fuzzer): LINQ with a lambda over a [NoDerivative] collection parameter
-            /// (<c>c.Where(e => e &lt; 0.5).Sum()</c>, <c>c.Sum(e => e * x)</c>, <c>c.Aggregate(x, (a, e) => ...)</c> with
-            /// <c>[NoDerivative] IReadOnlyList&lt;double&gt; c</c>) is GG0005 "a lambda or delegate is not supported", and
-            /// <c>xs.Zip(c, (a, b) => a * b).Sum()</c> of a differentiable xs is GG0019 and GG0005, where the same with a
-            /// [NoDerivative] double[] is differentiated. While it stands, constant collections get LINQ without lambdas and
-            /// are no Zip's partner.
-            /// </summary>
-            private const bool AvoidLambdasOverConstantCollections = true;
-
             private bool CChance(double p) => _g.CollChance(p);
 
             private int CNext(int n) => _g._coll.Next(n);
@@ -300,18 +290,7 @@ namespace GradGen.Fuzzer.Tests
                 string Sel(int d) => t + " => " + InClosure(new[] { (t, et) }, () => Expr(Math.Max(d, 1), true));
                 // Min and Max only of the entry's own collections (distinct random elements, or distinct constants).
                 bool distinct = v.IsParam && _isEntry && v.Type == VT.Coll;
-                if (v.NoDeriv && AvoidLambdasOverConstantCollections)
-                {
-                    return R.Next(4) switch
-                    {
-                        0 => v.Name + ".Sum()",
-                        1 => v.Name + ".Average()",
-                        2 => v.Name + "." + (Chance(0.5) ? "Max" : "Min") + "()",
-                        _ => "(double)" + v.Name + ".Count()",
-                    };
-                }
-
-                var partners = OfType(VT.Coll, VT.FArr, VT.Arr).Where(p => !(p.NoDeriv && AvoidLambdasOverConstantCollections)).ToList();
+                var partners = OfType(VT.Coll, VT.FArr, VT.Arr).ToList();
                 switch (R.Next(11))
                 {
                     case 0: return v.Name + ".Sum()";

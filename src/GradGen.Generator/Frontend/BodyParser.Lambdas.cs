@@ -374,7 +374,8 @@ namespace GradGen.Generator.Frontend
 
             return source is ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation or IPropertyReferenceOperation
                 && source.Type is { } type && Types.ElementType(TypeNames.Of(type)) is not null && !Types.IsMatrix(TypeNames.Of(type))
-                || CollectionItems(source) is not null;
+                || CollectionItems(source) is not null
+                || ConstantItems(source) is not null;
         }
 
         /// <summary>How many parameters a lambda or method takes.</summary>
@@ -414,8 +415,18 @@ namespace GradGen.Generator.Frontend
                 }
             }
 
-            var collection = ParseExpression(source);
+            var collection = ConstantItems(source) is { } items ? ItemsBefore(items, source) : ParseExpression(source);
             return new Sequence(Build.Length(collection), null, (i, _) => new Index(collection.Type.Element!, collection, EquatableArray.Of(i)));
+        }
+
+        /// <summary>A constant collection's items, read once into a local before the statement.</summary>
+        private Expr ItemsBefore(Expr items, IOperation source)
+        {
+            var local = new Var(items.Type, context.Names.Fresh("items"));
+            Locals.Add(local);
+            var output = Hoisted;
+            output.Add(new Assign(Line(source), local, AssignOp.Set, items));
+            return CannotHoist(output, source, "the elements of a collection") ? Placeholder : local;
         }
 
         /// <summary>The elements of <paramref name="sequence"/> that <paramref name="predicate"/> keeps (Where, and Count's predicate).</summary>

@@ -564,7 +564,7 @@ namespace GradGen.Generator.Frontend
                 {
                     var instead = Types.IsReal(node.Operand.Type)
                         ? "keep it double or float"
-                        : "keep it an array or span: read its elements in a loop, or query it with LINQ's Sum, Average, Min, Max, Aggregate or ToArray (collection interfaces are not differentiated yet)";
+                        : "keep it an array or span: read its elements in a loop, or query it with LINQ's Sum, Average, Min, Max, Aggregate or ToArray (a collection interface is differentiated as a parameter of a [Differentiable] method, not as a local)";
                     context.Report(Descriptors.UndifferentiatedType, location, $"The differentiable value '{operand}' converted to a value", type, instead);
                 }
             }

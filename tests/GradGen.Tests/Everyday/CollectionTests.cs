@@ -93,6 +93,14 @@ namespace Everyday.Collections
 
             return sum;
         }
+
+        // Σ cᵢ x + Σ_{cᵢ < 0.5} cᵢ x² + Σ xᵢ cᵢ + fold of a·cᵢ + x: LINQ with lambdas over constant collections.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static real ConstantQueries([NoDerivative] IReadOnlyList<real> c, [NoDerivative] IEnumerable<real> e, real x, real[] xs) =>
+            c.Sum(ci => ci * x)
+            + e.Where(ei => ei < 0.5r).Sum(ei => ei * x * x)
+            + xs.Zip(c, (a, b) => a * b).Sum()
+            + c.Aggregate(x, (a, ci) => a * ci + x);
     }
 }
 ";
@@ -190,6 +198,29 @@ namespace Everyday.Collections
                 return new[] { -2.0 + 2 * 0.5 * t + 3 * 3.0 * t * t };
             });
             DerivativeCheck.Hessian(Fn(precision, "Polynomial"), points);
+        }
+
+        [Theory]
+        [MemberData(nameof(Precisions))]
+        public void LambdasOverConstantCollections(Precision precision)
+        {
+            var c = new[] { 0.3, -0.8, 1.2 };
+            var e = new[] { 0.9, 0.1, -0.4, 0.25 };
+            var points = new[] { new object?[] { c, e, 0.7, new[] { 0.2, -0.5, 1.1 } }, new object?[] { c, e, -1.3, new[] { 0.6, 0.4, -0.9 } } };
+            DerivativeCheck.Gradient(Fn(precision, "ConstantQueries"), points, a =>
+            {
+                var x = (double)a[2]!;
+                var low = e.Where(v => v < 0.5).Sum();
+                // fold: a₀ = x, aᵢ₊₁ = aᵢ cᵢ + x, so ∂aᵢ₊₁/∂x = cᵢ ∂aᵢ/∂x + 1.
+                double fold = 1;
+                foreach (var ci in c)
+                {
+                    fold = fold * ci + 1;
+                }
+
+                return new[] { c.Sum() + 2 * x * low + fold }.Concat(c).ToArray();
+            });
+            DerivativeCheck.Hessian(Fn(precision, "ConstantQueries"), points);
         }
 
         [Fact]
