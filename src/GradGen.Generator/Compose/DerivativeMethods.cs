@@ -119,7 +119,7 @@ namespace GradGen.Generator.Compose
             if (split.Contains(model.Key))
             {
                 var callerTape = new Var(TapeOp.TapeType, names.Fresh("callerTape"));
-                var (record, backward) = SplitReversal.Halves(model, sweeps, callerTape, names);
+                var (record, backward) = SplitReversal.Halves(model, sweeps, callerTape, names, JacobianBuilder.PrimalCall(model, itemsRead: false), ReverseCall(seed));
                 var tapeParameter = (callerTape.Type.ToString(), callerTape.Name);
                 yield return Method(
                     $"{model.Name}'s forward sweep for a caller that reverses its call split: computes {model.Name}, recording on {callerTape.Name} what {DerivativeNames.Backward(model.Name)} takes back.",
@@ -134,16 +134,21 @@ namespace GradGen.Generator.Compose
             }
         }
 
+        /// <summary><c>FReverse(parameters..., seed, d-parameters...)</c>, from a method that declares them as FReverse does.</summary>
+        private Call ReverseCall(Expr seed)
+        {
+            var declared = DerivativeSignatures.Declared(model.Parameters).ToList();
+            var args = declared.Select(p => (Expr)new Var(p.Type, p.Name))
+                .Append(seed)
+                .Concat(declared.Where(p => p.Wrt).Select(p => new Var(p.Type, DerivativeNames.Parameter("d", p.Name))).Select(d => Types.IsValue(d.Type) ? new Ref(d.Type, d) : (Expr)d));
+            return JacobianBuilder.SelfCall(model, model.ReturnType, DerivativeNames.Reverse(model.Name), args);
+        }
+
         /// <summary>FGradient: the derivative parameters cleared, then FReverse with seed 1.</summary>
         private GeneratedMethod Gradient()
         {
-            var declared = DerivativeSignatures.Declared(model.Parameters).ToList();
-            var wrt = declared.Where(p => p.Wrt).ToList();
-            var args = declared.Select(p => (Expr)new Var(p.Type, p.Name))
-                .Append(Build.Num(model.ReturnType, 1))
-                .Concat(wrt.Select(p => new Var(p.Type, DerivativeNames.Parameter("d", p.Name))).Select(d => Types.IsValue(d.Type) ? new Ref(d.Type, d) : (Expr)d));
-            var body = wrt.SelectMany(p => Build.Clear(new Var(Types.Adjoint(p.Type), DerivativeNames.Parameter("d", p.Name))))
-                .Append(new Return(0, JacobianBuilder.SelfCall(model, model.ReturnType, DerivativeNames.Reverse(model.Name), args)));
+            var body = DerivativeSignatures.Declared(model.Parameters).Where(p => p.Wrt).SelectMany(p => Build.Clear(new Var(Types.Adjoint(p.Type), DerivativeNames.Parameter("d", p.Name))))
+                .Append(new Return(0, ReverseCall(Build.Num(model.ReturnType, 1))));
             return new GeneratedMethod(
                 $"Computes {model.Name} and writes its gradient to the derivative parameters (previous contents are overwritten).",
                 Signature(model.ReturnType, DerivativeNames.Gradient(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Concat(DerivativeSignatures.Adjoints(model.Parameters, "d", "out ")))),

@@ -62,8 +62,11 @@ namespace GradGen.Generator.Compose
         /// Record's and Backward's bodies from Reverse's <paramref name="sweeps"/>, working on the caller's tape, the
         /// parameter <paramref name="callerTape"/>. The state at the cut is every variable the forward sweep writes and the
         /// backward sweep reads: Record pushes it after its forward sweep, Backward pops it before its backward sweep.
+        /// When the tape holds <c>Tape.SplitLimit</c> values already, Record runs <paramref name="primal"/> and Backward
+        /// <paramref name="reverse"/> instead (joint reversal, on a tape of the callee's own): the last record, a flag,
+        /// says which.
         /// </summary>
-        public static (List<Stmt> Record, List<Stmt> Backward) Halves(DiffMethodModel model, Sweeps sweeps, Var callerTape, NameScope names)
+        public static (List<Stmt> Record, List<Stmt> Backward) Halves(DiffMethodModel model, Sweeps sweeps, Var callerTape, NameScope names, Expr primal, Expr reverse)
         {
             var tape = sweeps.Tape ?? new Var(TapeOp.TapeType, names.Fresh("tape"));
             var written = new HashSet<string>(IrWalker.Writes(sweeps.Forward));
@@ -81,20 +84,27 @@ namespace GradGen.Generator.Compose
             }
 
             var useTape = new Declare(tape, callerTape);
+            var split = new Var(Types.Bool, names.Fresh("split"));
+            var value = new Var(model.ReturnType, names.Fresh("value"));
+            var recorded = sweeps.Forward
+                .Concat(state.Select(v => Runtime.Push(tape, v)))
+                .Append(new Assign(0, value, AssignOp.Set, sweeps.Returned));
             var record = sweeps.Locals
                 .Concat(sweeps.Adjoints.Select(a => new Declare(a.Adjoint, Types.IsReal(a.Adjoint.Type) ? Build.Num(a.Adjoint.Type, 0) : null)))
                 .Concat(sweeps.Declarations)
                 .Append(useTape)
-                .Concat(sweeps.Forward)
-                .Concat(state.Select(v => Runtime.Push(tape, v)))
-                .Append(new Return(0, sweeps.Returned))
+                .Append(new Declare(value, null))
+                .Append(new Declare(split, new TapeOp(Types.Bool, TapeOperation.RoomToSplit, tape, EquatableArray<Expr>.Empty)))
+                .Append(new If(0, split, recorded.ToEquatableArray(), EquatableArray.Of<Stmt>(new Assign(0, value, AssignOp.Set, primal))))
+                .Append(Runtime.Push(tape, split))
+                .Append(new Return(0, value))
                 .ToList();
+            var taken = Enumerable.Reverse(state).Select(v => (Stmt)new Assign(0, v, AssignOp.Set, Runtime.Pop(tape, v.Type))).Concat(sweeps.Backward);
             var backward = sweeps.Locals
                 .Concat(sweeps.Adjoints.Select(a => new Declare(a.Adjoint, a.Initial)))
                 .Concat(sweeps.Declarations)
                 .Append(useTape)
-                .Concat(Enumerable.Reverse(state).Select(v => (Stmt)new Assign(0, v, AssignOp.Set, Runtime.Pop(tape, v.Type))))
-                .Concat(sweeps.Backward)
+                .Append(new If(0, Runtime.Pop(tape, Types.Bool), taken.ToEquatableArray(), EquatableArray.Of<Stmt>(new ExprStmt(0, reverse))))
                 .ToList();
             return (record, backward);
         }

@@ -174,7 +174,7 @@ namespace GradGen.Generator.Emit
         private static string Tape(TapeOp t) => t.Operation switch
         {
             TapeOperation.Rent or TapeOperation.Return or TapeOperation.PushAllAt or TapeOperation.PopAllAt => $"{TapeOp.TapeType}.{t.Operation}({Arguments(t.Args)})",
-            TapeOperation.Reals or TapeOperation.RealCount or TapeOperation.Ints or TapeOperation.IntCount => $"{Dereferenced(t.Tape!)}.{t.Operation}",
+            TapeOperation.Reals or TapeOperation.RealCount or TapeOperation.Ints or TapeOperation.IntCount or TapeOperation.RoomToSplit => $"{Dereferenced(t.Tape!)}.{t.Operation}",
             TapeOperation.RentBuffer => $"{Dereferenced(t.Tape!)}.Rent<{Types.ElementType(t.Type)}>({Arguments(t.Args)})",
             _ => $"{Dereferenced(t.Tape!)}.{t.Operation}({Arguments(t.Args)})",
         };

@@ -49,6 +49,9 @@ namespace GradGen.Generator.Ir
         Ints,
         IntCount,
 
+        /// <summary><c>tape.RoomToSplit</c>: whether a callee may still record on the tape (split reversal).</summary>
+        RoomToSplit,
+
         /// <summary><c>tape.SetRealCount(top)</c>, <c>tape.SetIntCount(top)</c>: a cursor's count given back.</summary>
         SetRealCount,
         SetIntCount,

@@ -40,6 +40,17 @@ namespace GradGen.Runtime
         {
         }
 
+        /// <summary>
+        /// How many values (reals and integers together) a tape may hold before calls stop being reversed split onto it:
+        /// past it, a [Differentiable] callee that is not inlined runs its primal in the forward sweep and its own Reverse,
+        /// on a tape of its own, in the backward sweep (joint reversal), so memory stays bounded where a recursion or a
+        /// long loop of calls would otherwise keep every callee's records at once. 2²⁷ by default (at most 1 GiB).
+        /// </summary>
+        public static int SplitLimit { get; set; } = 1 << 27;
+
+        /// <summary>Whether a callee may record its forward sweep on this tape (reversed split): it holds fewer than <see cref="SplitLimit"/> values.</summary>
+        public bool RoomToSplit => realCount + intCount < SplitLimit;
+
         /// <summary>Takes an empty tape from this thread's pool, or makes one.</summary>
         public static Tape Rent()
         {

@@ -267,6 +267,28 @@ namespace Numerics.Split
         public void RecursiveDeterminant_GradientIsTheCofactorMatrix(int n) =>
             DerivativeCheck.Gradient(Fn(SplitSource.Det, "Det"), new[] { new object?[] { Uniform(n, n * n, 1.0), n } }, a => Cofactors(((double[])a[0]!), n));
 
+        [Theory]
+        [InlineData(0)]
+        [InlineData(40)]
+        [InlineData(400)]
+        public void PastTheTapesSplitLimit_CallsFallBackToJointReversal(int limit)
+        {
+            // With a small limit a recursion mixes both: split calls near the top, joint ones (each on a tape of its own,
+            // where the calls below it split again) once the tape is full. The limit only moves work between them.
+            var saved = GradGen.Runtime.Tape.SplitLimit;
+            try
+            {
+                GradGen.Runtime.Tape.SplitLimit = limit;
+                DerivativeCheck.Gradient(Fn(SplitSource.Det, "Det"), new[] { new object?[] { Uniform(21, 25, 1.0), 5 } }, a => Cofactors((double[])a[0]!, 5));
+                DerivativeCheck.Gradient(Fn(SplitSource.Users, "Integrate"), new[] { new object?[] { Uniform(22, 4, 0.8), 0.6, 6 } });
+                DerivativeCheck.GradientOfScalars(Fn(SplitSource.Users, "Iterated"), Points(P(0.3, 0.2, 3)));
+            }
+            finally
+            {
+                GradGen.Runtime.Tape.SplitLimit = saved;
+            }
+        }
+
         [Fact]
         public void RecursiveDeterminant_Hessian()
         {
