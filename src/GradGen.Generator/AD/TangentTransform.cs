@@ -72,13 +72,21 @@ namespace GradGen.Generator.AD
                 .Append((seed, seedTangent))
                 .Concat(wrt.Select((p, i) => (adjoints[i], new Var(p.Type, DerivativeNames.Parameter("hv", p.Name)))));
             var locals = IrWalker.AllStatements(reverse).OfType<Declare>().Select(d => d.Variable);
-            // Tangents are recorded beside the values, beyond the room a loop reserved for the values alone.
-            var unreserved = IrRewriter.Map(reverse.ToEquatableArray(), e => e is TapeOp record ? record with { Operation = TapeOp.Unreserved(record.Operation) } : e);
+            // Tangents are recorded beside the values, beyond the room a loop reserved for the values alone: the records
+            // are made as plain ones, and the reservations dropped (ReservedRecords may reserve again for both).
+            var unreserved = IrRewriter.Map(WithoutReservations(reverse).ToEquatableArray(), e => e is TapeOp record ? record with { Operation = TapeOp.Unreserved(record.Operation) } : e);
             var transform = new TangentTransform(unreserved, inputs, adjoints.Select(a => a.Name), locals, names);
             var body = transform.TransformList(unreserved);
             body.InsertRange(0, transform.discardDeclarations);
             return body;
         }
+
+        /// <summary><paramref name="statements"/> without their <c>tape.Reserve(...)</c> calls (bare, or in the <c>if</c> that tests a trip count).</summary>
+        private static IEnumerable<Stmt> WithoutReservations(IEnumerable<Stmt> statements) => statements
+            .Where(s => !IsReservation(s) && !(s is If { Then.Count: 1, Else.Count: 0 } guarded && IsReservation(guarded.Then[0])))
+            .Select(s => s.With(s.Expressions(), s.Blocks().Select(b => WithoutReservations(b).ToEquatableArray()).ToArray()));
+
+        private static bool IsReservation(Stmt statement) => statement is ExprStmt { Expression: TapeOp { Operation: TapeOperation.Reserve } };
 
         /// <param name="values">Values computed outside loops before these statements (see <see cref="ValueReuse"/>).</param>
         private List<Stmt> TransformList(IEnumerable<Stmt> statements, int depth = 0, IReadOnlyDictionary<Intrinsic, Var>? values = null)

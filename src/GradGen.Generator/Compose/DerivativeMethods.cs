@@ -173,7 +173,13 @@ namespace GradGen.Generator.Compose
             var (_, adjointBody, seed, adjointNames) = Adjoint(splitCalls: false);
             var names = adjointNames.Copy();
             var seedTangent = new Var(seed.Type, names.Fresh("vSeed"));
-            var reverseTangent = Unpacked(Finished(TangentTransform.TransformReverse(model, adjointBody, seed, seedTangent, names), names), ("d", Passing.Ref), ("v", Passing.Value), ("hv", Passing.Ref));
+            var tangentBody = TangentTransform.TransformReverse(model, adjointBody, seed, seedTangent, names);
+            if (passes.IsOn(Optimizations.ReservedRecords))
+            {
+                tangentBody = ReservedRecords.ApplyToMethod(tangentBody);
+            }
+
+            var reverseTangent = Unpacked(Finished(tangentBody, names), ("d", Passing.Ref), ("v", Passing.Value), ("hv", Passing.Ref));
             yield return Method(
                 $"Forward mode applied to {DerivativeNames.Reverse(model.Name)}: adds the directional derivative of its adjoints along v… and {seedTangent.Name} to hv….",
                 Signature(model.ReturnType, DerivativeNames.ReverseTangent(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.ReverseTangent(model.Parameters, model.ReturnType, seed.Name, seedTangent.Name))),

@@ -17,6 +17,14 @@ namespace GradGen.Generator.Optimize
         /// <summary>The forward sweep with room reserved before each counted loop that qualifies, inner loops first (an outer loop then takes their reservations over).</summary>
         public static List<Stmt> Apply(List<Stmt> forward, PassContext context) => context.Tape is { } tape ? Rewrite(forward, tape) : forward;
 
+        /// <summary>
+        /// A whole body that rents its tape (forward over reverse, whose records and their tangents were made plain):
+        /// room reserved again before its counted loops, for both. Loops of its backward sweep take records back, which
+        /// no reservation counts, so they reserve nothing.
+        /// </summary>
+        public static List<Stmt> ApplyToMethod(List<Stmt> body) =>
+            body.OfType<Declare>().FirstOrDefault(d => d.Value is TapeOp { Operation: TapeOperation.Rent })?.Variable is { } tape ? Rewrite(body, tape) : body;
+
         private static List<Stmt> Rewrite(IEnumerable<Stmt> statements, Var tape)
         {
             var output = new List<Stmt>();
