@@ -123,12 +123,12 @@ namespace GradGen.Generator.Compose
                 var tapeParameter = (callerTape.Type.ToString(), callerTape.Name);
                 yield return Method(
                     $"{model.Name}'s forward sweep for a caller that reverses its call split: computes {model.Name}, recording on {callerTape.Name} what {DerivativeNames.Backward(model.Name)} takes back.",
-                    Signature(model.ReturnType, DerivativeNames.Record(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append(tapeParameter)), internalStatic: true),
+                    Signature(model.ReturnType, DerivativeNames.Record(model.Name), DerivativeSignatures.Declare(DerivativeSignatures.Primal(model.Parameters).Append(tapeParameter)), SplitReversal.Modifiers(model)),
                     Enumerable.Empty<Stmt>(),
                     Finished(record, names));
                 yield return Method(
                     $"{model.Name}'s backward sweep after {DerivativeNames.Record(model.Name)}, with the same arguments: adds seed × its gradient to the d… arguments.",
-                    Signature(Types.Void, DerivativeNames.Backward(model.Name), DerivativeSignatures.Declare(reverseParameters.Append(tapeParameter)), internalStatic: true),
+                    Signature(Types.Void, DerivativeNames.Backward(model.Name), DerivativeSignatures.Declare(reverseParameters.Append(tapeParameter)), SplitReversal.Modifiers(model)),
                     Enumerable.Empty<Stmt>(),
                     Finished(backward, names));
             }
@@ -346,8 +346,8 @@ namespace GradGen.Generator.Compose
         }
 
         /// <summary>A generated method's signature: the primal's modifiers, type parameters and constraints.</summary>
-        private string Signature(IrType returnType, string name, string parameters, bool internalStatic = false) =>
-            $"{(internalStatic ? "internal static" : model.Modifiers)} {returnType} {name}{model.TypeParameters}({parameters}){model.Constraints}";
+        private string Signature(IrType returnType, string name, string parameters, string? modifiers = null) =>
+            $"{modifiers ?? model.Modifiers} {returnType} {name}{model.TypeParameters}({parameters}){model.Constraints}";
 
         /// <summary>Every name the method already uses, so generated locals never clash with them.</summary>
         private NameScope Names() => new(DerivativeNames.Taken(model));

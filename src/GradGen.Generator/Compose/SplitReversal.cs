@@ -39,6 +39,21 @@ namespace GradGen.Generator.Compose
         private static bool Recordable(IrType type) => type is ScalarType or TypeParameterType or ArrayType;
 
         /// <summary>
+        /// The halves' modifiers: as accessible as the method (a private type in its signature must stay legal), but no
+        /// more than internal (they are no part of the public API).
+        /// </summary>
+        public static string Modifiers(DiffMethodModel model)
+        {
+            var access = model.Modifiers.Substring(0, model.Modifiers.Length - " static".Length);
+            return (access switch
+            {
+                "public" or "protected internal" => "internal",
+                "protected" => "private protected",
+                _ => access,
+            }) + " static";
+        }
+
+        /// <summary>
         /// The keys of the methods whose calls are reversed split: those that offer it and that a method with Reverse calls
         /// (after inlining). Such a method's generated code has its Record and Backward, and its callers' Reverse calls
         /// them; any other has neither. Sorted, so it compares equal while these do not change.

@@ -107,6 +107,33 @@ namespace Numerics.Split
 
     public static partial class Users_real
     {
+        private enum Mode { Square, Shift }
+
+        private struct Pair
+        {
+            public real A;
+            public real B;
+
+            public Pair(real a, real b) { A = a; B = b; }
+        }
+
+        // Private types in a recursion's signature: its Record and Backward are private too (a review finding: they
+        // were internal, which C# refuses for a private parameter or result type).
+        [Differentiable]
+        private static real Walk(real x, [NoDerivative] Mode m, int n) => n == 0 ? x : Walk(m == Mode.Square ? x * x : x + 1r, m, n - 1);
+
+        [Differentiable]
+        private static Pair Halve(real x, int n)
+        {
+            if (n == 0)
+                return new Pair(x, x * x);
+            return Halve(x * 0.5r, n - 1);
+        }
+
+        // Walk(x, Square, 2) + Walk(x, Shift, 3) + Halve(x, 2).B = x⁴ + x + 3 + x²/16
+        [Differentiable]
+        public static real PrivateTypes(real x) => Walk(x, Mode.Square, 2) + Walk(x, Mode.Shift, 3) + Halve(x, 2).B;
+
         // y ← Step(y) s ≥ 1 times, then y_last + y₀².
         [Differentiable]
         public static real Integrate(real[] y0, real k, int steps)
@@ -325,6 +352,14 @@ namespace Numerics.Split
                 double ty = 2;
                 return new[] { dsx * p + s * dpx + tx, dsy * p + s * dpy + ty };
             });
+
+        [Fact]
+        public void CalleesWithPrivateTypesInTheirSignatures()
+        {
+            Assert.Contains("private static " + (IsFloat ? "float" : "double") + " __WalkRecord(", Source.Run.GeneratedFrom("Walk", "Reverse"));
+            DerivativeCheck.GradientOfScalars(Fn(SplitSource.Users, "PrivateTypes"), Points(P(0.7), P(-1.2)),
+                a => new[] { 4 * Math.Pow(a[0], 3) + 1 + a[0] / 8 });
+        }
 
         [Fact]
         public void CallsThatReadWhatTheyAssignInALoop() =>
