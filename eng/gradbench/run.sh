@@ -3,7 +3,7 @@
 # intermediary + the Python evals, which validate every response against the `manual` tool), then GradBench's own
 # `repo stats` scorer, then tables.py for the tables. Called by eng/gradbench.sh (see there, and README.md here).
 #
-# Provenance: adapted from the project's shared GradBench set-up (../shared/gradbench/run.sh, 2026-12-06). Changes:
+# Provenance: adapted from the project's shared GradBench set-up (its run.sh, 2026-12-06). Changes:
 # GradGen's tool is built from a commit of this repository (git archive; or the work tree with GRADGEN_REV=worktree)
 # instead of a copy of a checkout; within a round the tools run eval by eval (gradgen then manual on llsq, ...) instead
 # of tool by tool; the once-only reference tools default to none; the tables come from tables.py

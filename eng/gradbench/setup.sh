@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Provenance: copied unchanged (but for this header) from the project's shared GradBench set-up
-# (../shared/gradbench/setup.sh, made 2026-12-06 against gradbench/gradbench commit f26651a7). Run it through
+# (its setup.sh, made 2026-12-06 against gradbench/gradbench commit f26651a7). Run it through
 # `eng/gradbench.sh setup`.
 #
 # Recreates the /tmp set-up that run.sh assumes, on this project's Debian 12 (bookworm) 2-core VM, where only

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Tables from a run.sh output directory (called by run.sh; `eng/gradbench.sh tables OUT` runs it again).
 
-Provenance: ../shared/gradbench/ratios.py (2026-12-06) with, added here, the tables of GradGen against the manual C++
+Provenance: the project's shared GradBench set-up's ratios.py (2026-12-06) with, added here, the tables of GradGen against the manual C++
 tool from the same run (absolute derivative and primal times, GradGen / manual derivative, C# primal / C++ primal,
 per eval and per workload); the comparison with GradBench's nightly ratios is gone (another machine).
 
