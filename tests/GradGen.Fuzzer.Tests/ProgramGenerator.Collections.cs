@@ -165,6 +165,18 @@ namespace GradGen.Fuzzer.Tests
             /// <summary>The output array of this void method.</summary>
             private Var OutputVar => _scopes[0].First(v => v.Output);
 
+            /// <summary>A one-line loop over the elements of <paramref name="o"/>, its counter in scope: <paramref name="statement"/> writes the line for the element.</summary>
+            private void OverElements(Var o, Action<string> statement)
+            {
+                var i = Fresh("j");
+                Line("for (int " + i + " = 0; " + i + " < " + o.Name + ".Length; " + i + "++)");
+                _scopes.Add(new List<Var> { new Var { Name = i, Type = VT.I } });
+                _loopDepth++;
+                statement(o.Name + "[" + i + "]");
+                _loopDepth--;
+                _scopes.RemoveAt(_scopes.Count - 1);
+            }
+
             /// <summary>A void method's body: maybe the output set first (from its contents before or not), the statements, then the output written.</summary>
             private void OutputBody(int budget)
             {
@@ -173,40 +185,30 @@ namespace GradGen.Fuzzer.Tests
                 string Value(string e) => isFloat ? "(float)(" + e + ")" : e;
                 if (CChance(0.3))
                 {
-                    var i = Fresh("j");
-                    Line("for (int " + i + " = 0; " + i + " < " + o.Name + ".Length; " + i + "++)");
-                    _scopes.Add(new List<Var> { new Var { Name = i, Type = VT.I } });
-                    _loopDepth++;
-                    string elem = o.Name + "[" + i + "]";
-                    switch (CNext(3))
+                    OverElements(o, elem =>
                     {
-                        case 0: Line("    " + elem + " = " + (isFloat ? "0f" : "0.0") + ";"); break;
-                        case 1: Line("    " + elem + " = " + Value("0.5 * " + elem + " + " + Expr(1)) + ";"); break;
-                        default: Line("    " + elem + " = " + Value(Expr(2)) + ";"); break;
-                    }
-
-                    _loopDepth--;
-                    _scopes.RemoveAt(_scopes.Count - 1);
+                        switch (CNext(3))
+                        {
+                            case 0: Line("    " + elem + " = " + (isFloat ? "0f" : "0.0") + ";"); break;
+                            case 1: Line("    " + elem + " = " + Value("0.5 * " + elem + " + " + Expr(1)) + ";"); break;
+                            default: Line("    " + elem + " = " + Value(Expr(2)) + ";"); break;
+                        }
+                    });
                 }
 
                 Statements(budget);
                 if (CChance(0.75))
                 {
-                    var i = Fresh("j");
-                    Line("for (int " + i + " = 0; " + i + " < " + o.Name + ".Length; " + i + "++)");
-                    _scopes.Add(new List<Var> { new Var { Name = i, Type = VT.I } });
-                    _loopDepth++;
-                    string elem = o.Name + "[" + i + "]";
-                    switch (CNext(4))
+                    OverElements(o, elem =>
                     {
-                        case 0: Line("    " + elem + " = " + Value(Expr(3)) + ";"); break;
-                        case 1: Line("    " + elem + " += " + Value(Expr(2)) + ";"); break;
-                        case 2: Line("    " + elem + " = " + Value(elem + " * " + Bounded(Expr(1)) + " + " + Expr(2)) + ";"); break;
-                        default: Line("    " + elem + " *= " + Value(Bounded(Expr(2))) + ";"); break;
-                    }
-
-                    _loopDepth--;
-                    _scopes.RemoveAt(_scopes.Count - 1);
+                        switch (CNext(4))
+                        {
+                            case 0: Line("    " + elem + " = " + Value(Expr(3)) + ";"); break;
+                            case 1: Line("    " + elem + " += " + Value(Expr(2)) + ";"); break;
+                            case 2: Line("    " + elem + " = " + Value(elem + " * " + Bounded(Expr(1)) + " + " + Expr(2)) + ";"); break;
+                            default: Line("    " + elem + " *= " + Value(Bounded(Expr(2))) + ";"); break;
+                        }
+                    });
                 }
                 else
                 {

@@ -25,15 +25,18 @@ namespace GradGen.Generator.AD
         public AssignNode(Stmt primal, int depth, List<Stmt> backward)
             : base(primal, depth)
         {
-            (Targets, Value) = primal switch
-            {
-                Assign assign => (new List<Var> { assign.Target }, assign.Value),
-                _ => (((AssignTuple)primal).Variables.ToList(), ((AssignTuple)primal).Value),
-            };
+            (Targets, Value) = Parts(primal);
             ReadsTarget = Targets.Any(t => IrWalker.ReadsVariable(Value, t.Name));
             Backward = backward;
             Undo = primal is Assign single ? Inverse(single) : null;
         }
+
+        /// <summary>What an assignment or tuple assignment assigns, and its value.</summary>
+        public static (List<Var> Targets, Expr Value) Parts(Stmt primal) => primal switch
+        {
+            Assign assign => (new List<Var> { assign.Target }, assign.Value),
+            _ => (((AssignTuple)primal).Variables.ToList(), ((AssignTuple)primal).Value),
+        };
 
         public List<Var> Targets { get; }
 

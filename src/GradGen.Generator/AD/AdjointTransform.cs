@@ -215,7 +215,7 @@ namespace GradGen.Generator.AD
         private AssignNode CallNode(Stmt statement, int depth, System.Func<List<Stmt>, List<Stmt>> reusing)
         {
             // An assignment of a call to an active target is all that gets a pullback (BackwardOf), exactly one.
-            var (targets, value) = statement is Assign assign ? (new[] { assign.Target }, assign.Value) : (((AssignTuple)statement).Variables.ToArray(), ((AssignTuple)statement).Value);
+            var (targets, value) = AssignNode.Parts(statement);
             if (value is DiffCall call && SplitReversal.Splittable(call) && split.Contains(call.CalleeKey!) && targets.Any(t => active.Contains(t.Name)))
             {
                 var splitCall = call with { Tape = Tape };

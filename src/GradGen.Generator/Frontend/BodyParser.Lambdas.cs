@@ -422,10 +422,8 @@ namespace GradGen.Generator.Frontend
         /// <summary>A constant collection's items, read once into a local before the statement.</summary>
         private Expr ItemsBefore(Expr items, IOperation source)
         {
-            var local = new Var(items.Type, context.Names.Fresh("items"));
-            Locals.Add(local);
             var output = Hoisted;
-            output.Add(new Assign(Line(source), local, AssignOp.Set, items));
+            var local = Staged(items, Line(source), output);
             return CannotHoist(output, source, "the elements of a collection") ? Placeholder : local;
         }
 
