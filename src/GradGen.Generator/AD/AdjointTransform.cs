@@ -102,7 +102,7 @@ namespace GradGen.Generator.AD
         {
             var reuse = new ValueReuse(model, passes.IsOn(Optimizations.ValueReuse));
             var nodes = BuildNodes(model.Body, depth: 0, reuse, new Dictionary<Intrinsic, Var>());
-            records = ToBeRecorded.Of(nodes, model, adjoints, reuse);
+            records = ToBeRecorded.Of(nodes, model, adjoints, reuse, passes.IsOn(Optimizations.Recomputation));
             var forward = EmitForward(nodes);
             var backward = EmitBackward(nodes);
 
@@ -733,7 +733,7 @@ namespace GradGen.Generator.AD
                 var counted = (For)node.Primal;
                 var up = counted.Step == LoopStep.Up;
                 Expr Continues(Expr counter) => Build.Compare(up ? BinaryOp.GreaterOrEqual : BinaryOp.LessOrEqual, counter, bounds.Last);
-                var reversed = EmitBackward(node.Body);
+                var reversed = Recomputed(node).Concat(EmitBackward(node.Body)).ToList();
                 var sums = AccumulateInLocals(reversed, counted.Counter);
                 var reads = ReadInLocals(reversed, counted.Counter);
                 output.AddRange(sums.Select(sum => new Declare(sum.Local, Build.Num(sum.Local.Type, 0))));
@@ -765,7 +765,7 @@ namespace GradGen.Generator.AD
                 }
             }
 
-            var body = EmitBackward(node.Body).ToEquatableArray();
+            var body = Recomputed(node).Concat(EmitBackward(node.Body)).ToEquatableArray();
             if (node.Primal is For loop)
             {
                 var start = node.Start ?? loop.Start;
@@ -777,6 +777,10 @@ namespace GradGen.Generator.AD
 
             output.Add(new For(node.Primal.Line, trips, trips, Build.Compare(BinaryOp.Greater, trips, Build.Num(Types.Int, 0)), LoopStep.Down, body));
         }
+
+        /// <summary>The values of the loop's iteration computed again where its backward code starts, rather than recorded.</summary>
+        private IEnumerable<Stmt> Recomputed(LoopNode loop) =>
+            records.RecomputedIn(loop) is { Count: > 0 } values ? values.Prepend(new Comment("computed again, not recorded")) : Enumerable.Empty<Stmt>();
 
         /// <summary>
         /// Rewrites each <c>a[i] += e</c> of a backward loop body whose element stays the same across iterations (its

@@ -23,6 +23,14 @@ namespace GradGen.Generator.Analysis
     /// to a fixed point over loops. Array elements are tracked per alias class (arrays assigned from one another share
     /// elements); an array reference, whose adjoint buffer follows it, is tracked per variable.
     /// </para>
+    /// <para>
+    /// Recomputation (<see cref="Optimizations.Recomputation"/>): a scalar a loop body assigns once, from a few
+    /// arithmetic operations on values that stay as they are to the end of the iteration (a difference of two input
+    /// elements), is computed again at the start of the iteration's backward code instead of being recorded on every
+    /// iteration: the backward sweep then reads, at the end of the iteration, what the value reads. It is refused (and
+    /// the analysis run again) when code before the loop needs the variable's value from before the loop, which only a
+    /// record brings back.
+    /// </para>
     /// </summary>
     internal sealed class ToBeRecorded
     {
@@ -33,10 +41,19 @@ namespace GradGen.Generator.Analysis
         private readonly ValueReuse reuse;
         private readonly HashSet<Node> recorded = new();
         private readonly Dictionary<LoopNode, List<Var>> snapshots = new();
+        private readonly Dictionary<LoopNode, List<AssignNode>> candidates = new();
+        private readonly HashSet<AssignNode> refused;
+        private readonly bool recompute;
 
-        private ToBeRecorded(DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints, ValueReuse reuse)
+        /// <summary>Targets of recomputed assignments while the rest of their iteration is visited: reads of them need no record.</summary>
+        private readonly HashSet<string> covered = new();
+        private bool refusedMore;
+
+        private ToBeRecorded(DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints, ValueReuse reuse, bool recompute, HashSet<AssignNode> refused)
         {
             this.reuse = reuse;
+            this.recompute = recompute;
+            this.refused = refused;
             foreach (var pair in adjoints.Where(a => Types.IsRealCollection(a.Value.Type)))
             {
                 adjointOf[pair.Value.Name] = pair.Key;
@@ -84,12 +101,25 @@ namespace GradGen.Generator.Analysis
 
         /// <summary>The writes among <paramref name="nodes"/> that need a record, and the arrays each loop records whole.</summary>
         /// <param name="reuse">Says which locals are written once: those are never recorded.</param>
-        public static Records Of(IReadOnlyList<Node> nodes, DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints, ValueReuse reuse)
+        /// <param name="recompute">Whether cheap values in loops are computed again rather than recorded.</param>
+        public static Records Of(IReadOnlyList<Node> nodes, DiffMethodModel model, IReadOnlyDictionary<string, Var> adjoints, ValueReuse reuse, bool recompute)
         {
-            var analysis = new ToBeRecorded(model, adjoints, reuse);
-            analysis.Visit(nodes, new HashSet<string>());
-            analysis.MergeSnapshots(nodes);
-            return new Records(analysis.recorded, analysis.snapshots);
+            var refused = new HashSet<AssignNode>();
+            while (true)
+            {
+                var analysis = new ToBeRecorded(model, adjoints, reuse, recompute, refused);
+                analysis.Visit(nodes, new HashSet<string>());
+                if (analysis.refusedMore)
+                {
+                    continue;
+                }
+
+                analysis.MergeSnapshots(nodes);
+                var recomputed = analysis.candidates.ToDictionary(
+                    pair => pair.Key,
+                    pair => pair.Value.Where(c => !refused.Contains(c)).Select(c => c.Primal).ToList());
+                return new Records(analysis.recorded, analysis.snapshots, recomputed);
+            }
         }
 
         private List<Var> Snapshots(LoopNode loop) => snapshots.TryGetValue(loop, out var arrays) ? arrays : snapshots[loop] = new List<Var>();
@@ -228,10 +258,19 @@ namespace GradGen.Generator.Analysis
                 head.Remove(Class(array.Name));
             }
 
+            // Each visit decides afresh: a value code before the loop needs from before it refuses recomputation for good.
+            var recomputed = Candidates(loop).Where(c => !refused.Contains(c)).ToList();
+            foreach (var candidate in recomputed.Where(c => pending.Contains(c.Targets[0].Name)).ToList())
+            {
+                refused.Add(candidate);
+                recomputed.Remove(candidate);
+                refusedMore = true;
+            }
+
             while (true)
             {
                 var end = new HashSet<string>(head);
-                Visit(loop.Body, end);
+                VisitIteration(loop.Body, recomputed, end);
                 if (end.IsSubsetOf(head))
                 {
                     break;
@@ -250,6 +289,127 @@ namespace GradGen.Generator.Analysis
             if (loop.ReverseBounds is { } bounds)
             {
                 AddReads(new[] { bounds.First, bounds.Last }, pending);
+            }
+        }
+
+        /// <summary>
+        /// One iteration of a loop body whose <paramref name="recomputed"/> assignments run again at the start of its
+        /// backward code: reads of their targets from there on need no record, and what their values read must be as
+        /// the iteration left it.
+        /// </summary>
+        private void VisitIteration(List<Node> body, List<AssignNode> recomputed, HashSet<string> pending)
+        {
+            foreach (var node in body)
+            {
+                if (node is AssignNode assign && recomputed.Contains(assign))
+                {
+                    covered.Add(assign.Targets[0].Name);
+                }
+
+                Visit(new[] { node }, pending);
+            }
+
+            AddReads(recomputed.Select(c => c.Value), pending);
+            covered.ExceptWith(recomputed.Select(c => c.Targets[0].Name));
+        }
+
+        /// <summary>
+        /// The assignments of a <c>for</c> loop's body that may be recomputed: <c>v = e</c> to a scalar local, the only
+        /// write of v in the loop, which nothing in the body reads before it and something after it reads backward;
+        /// e a few arithmetic operations on scalars and array elements that nothing after it in the body changes
+        /// (arrays the loop neither writes nor hands to a call), not reading v.
+        /// </summary>
+        private List<AssignNode> Candidates(LoopNode loop)
+        {
+            if (candidates.TryGetValue(loop, out var found))
+            {
+                return found;
+            }
+
+            found = candidates[loop] = new List<AssignNode>();
+            if (!recompute)
+            {
+                return found;
+            }
+
+            var loopWrites = IrWalker.Writes(new[] { loop.Primal }).ToList();
+            var loopWritten = new HashSet<string>(loopWrites.Select(Class));
+            var handedOver = new HashSet<string>(IrWalker.AllStatements(new[] { loop.Primal }).SelectMany(IrWalker.OwnExpressions).SelectMany(WholeArrays));
+            for (var p = 0; p < loop.Body.Count; p++)
+            {
+                if (loop.Body[p] is not AssignNode { Primal: Assign { Op: AssignOp.Set, Target: { Type: ScalarType } target, Value: var value } } assign
+                    || assign.ReadsTarget
+                    || loopWrites.Count(w => w == target.Name) != 1
+                    || !Cheap(value))
+                {
+                    continue;
+                }
+
+                var before = loop.Body.Take(p).ToList();
+                var after = loop.Body.Skip(p).ToList();
+                var readBefore = new HashSet<string>();
+                IrWalker.Reads(before.Select(n => n.Primal), readBefore);
+                CollectReads(before, readBefore);
+                var readAfter = new HashSet<string>();
+                CollectReads(after, readAfter);
+                foreach (var later in after.Skip(1).OfType<AssignNode>().Where(a => Cheap(a.Value)))
+                {
+                    IrWalker.Reads(later.Value, readAfter);
+                }
+
+                var writtenAfter = new HashSet<string>(IrWalker.Writes(after.Skip(1).Select(n => n.Primal)));
+                var operands = new HashSet<string>();
+                IrWalker.Reads(value, operands);
+                var arrays = IrWalker.AllExpressions(value).OfType<Index>().Select(e => ((Var)e.Collection).Name).ToList();
+                if (!readBefore.Contains(target.Name)
+                    && readAfter.Contains(target.Name)
+                    && !operands.Overlaps(writtenAfter)
+                    && arrays.All(a => !loopWritten.Contains(Class(a)) && !handedOver.Contains(a)))
+                {
+                    found.Add(assign);
+                }
+            }
+
+            return found;
+        }
+
+        /// <summary>Cheaper to compute again than to record and take back: a handful of arithmetic operations on variables and elements of arrays.</summary>
+        private static bool Cheap(Expr value)
+        {
+            var parts = IrWalker.AllExpressions(value).ToList();
+            return parts.Count(e => e is not Leaf) <= 10 && parts.All(e => e switch
+            {
+                Const or Unary or TypeCast => true,
+                Binary binary => binary.Op is BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply or BinaryOp.Divide,
+                Var => true,
+                Index { Collection: Var array } => array.Type is ArrayType,
+                _ => false,
+            });
+        }
+
+        /// <summary>Arrays an expression uses whole (an argument, a value assigned), not through an element.</summary>
+        private static IEnumerable<string> WholeArrays(Expr expr)
+        {
+            switch (expr)
+            {
+                case Var v when Types.ElementType(v.Type) is not null:
+                    yield return v.Name;
+                    break;
+                case Index { Collection: Var }:
+                case Member { Name: "Length", Receiver: Var }:
+                    foreach (var name in expr.Children().Skip(1).SelectMany(WholeArrays))
+                    {
+                        yield return name;
+                    }
+
+                    break;
+                default:
+                    foreach (var name in expr.Children().SelectMany(WholeArrays))
+                    {
+                        yield return name;
+                    }
+
+                    break;
             }
         }
 
@@ -310,6 +470,7 @@ namespace GradGen.Generator.Analysis
                         break;
                     case LoopNode loop:
                         CollectReads(loop.Body, into);
+                        AddReads(Candidates(loop).Select(c => c.Value), into);
                         if (loop.ReverseBounds is { } bounds)
                         {
                             AddReads(new[] { bounds.First, bounds.Last }, into);
@@ -341,7 +502,7 @@ namespace GradGen.Generator.Analysis
         /// <summary>Reading an array needs its reference and its elements; reading its adjoint needs the reference the adjoint follows.</summary>
         private void Add(IEnumerable<string> names, HashSet<string> pending)
         {
-            foreach (var name in names)
+            foreach (var name in names.Where(n => !covered.Contains(n)))
             {
                 if (adjointOf.TryGetValue(name, out var primal))
                 {
@@ -380,11 +541,13 @@ namespace GradGen.Generator.Analysis
         private static readonly IReadOnlyList<Var> None = new Var[0];
         private readonly HashSet<Node> recorded;
         private readonly Dictionary<LoopNode, List<Var>> snapshots;
+        private readonly Dictionary<LoopNode, List<Stmt>> recomputed;
 
-        public Records(HashSet<Node> recorded, Dictionary<LoopNode, List<Var>> snapshots)
+        public Records(HashSet<Node> recorded, Dictionary<LoopNode, List<Var>> snapshots, Dictionary<LoopNode, List<Stmt>> recomputed)
         {
             this.recorded = recorded;
             this.snapshots = snapshots;
+            this.recomputed = recomputed;
         }
 
         /// <summary>Whether the backward sweep needs the value this assignment or store overwrites.</summary>
@@ -392,5 +555,8 @@ namespace GradGen.Generator.Analysis
 
         /// <summary>Arrays the loop overwrites entirely, recorded whole before it and restored after its backward loop.</summary>
         public IReadOnlyList<Var> SnapshotsOf(LoopNode loop) => snapshots.TryGetValue(loop, out var arrays) ? arrays : None;
+
+        /// <summary>The assignments of the loop's body computed again, in order, at the start of each iteration's backward code.</summary>
+        public IReadOnlyList<Stmt> RecomputedIn(LoopNode loop) => recomputed.TryGetValue(loop, out var assignments) ? assignments : new List<Stmt>();
     }
 }

@@ -35,7 +35,10 @@ namespace GradGen.Generator.Model
         /// <summary>Calls between [Differentiable] methods are reversed split: the callee's primal runs once, recording on the caller's tape (<c>SplitReversal</c>).</summary>
         SplitReversal = 64,
 
-        All = Inlining | ValueReuse | ReservedRecords | DeadAdjointResets | LoopLocals | TapeCursors | SplitReversal,
+        /// <summary>Cheap values a loop assigns are computed again in the backward sweep instead of being recorded (<c>ToBeRecorded</c>).</summary>
+        Recomputation = 128,
+
+        All = Inlining | ValueReuse | ReservedRecords | DeadAdjointResets | LoopLocals | TapeCursors | SplitReversal | Recomputation,
     }
 
     public static class OptimizationSettings

@@ -36,7 +36,7 @@ namespace GradGen.Generator.Optimize
             new(names, null, new HashSet<string>(), new HashSet<string>(), new HashSet<string>());
     }
 
-    /// <summary>One optional pass: its switch (and name), the stages it runs at, and the rewrite it does there (null for model and facts passes, which their consumers apply).</summary>
+    /// <summary>One optional pass: its switch (and name), the stages it runs at, and the rewrite it does there (null for passes their consumers apply: model and facts passes, recomputation).</summary>
     internal sealed record Pass(Optimizations Switch, PassStage Stages, Func<List<Stmt>, PassContext, List<Stmt>>? Rewrite)
     {
         public string Name => Switch.ToString();
@@ -53,6 +53,7 @@ namespace GradGen.Generator.Optimize
             new Pass(Optimizations.Inlining, PassStage.Model, null),
             new Pass(Optimizations.SplitReversal, PassStage.Model, null),
             new Pass(Optimizations.ValueReuse, PassStage.Facts, null),
+            new Pass(Optimizations.Recomputation, PassStage.ForwardSweep | PassStage.BackwardSweep, null),
             new Pass(Optimizations.ReservedRecords, PassStage.ForwardSweep, ReservedRecords.Apply),
             new Pass(Optimizations.DeadAdjointResets, PassStage.BackwardSweep, DeadAdjointResets.Apply),
             new Pass(Optimizations.LoopLocals, PassStage.ForwardSweep | PassStage.BackwardSweep, LoopLocals.Apply),

@@ -139,14 +139,14 @@ namespace GradGen.Tests.Ir
         public void Pipeline_ListsEachPassOnceInItsOrder_AndEachKindRunsThoseOfItsStages()
         {
             Assert.Equal(
-                new[] { "Inlining", "SplitReversal", "ValueReuse", "ReservedRecords", "DeadAdjointResets", "LoopLocals", "TapeCursors" },
+                new[] { "Inlining", "SplitReversal", "ValueReuse", "Recomputation", "ReservedRecords", "DeadAdjointResets", "LoopLocals", "TapeCursors" },
                 PassPipeline.All.Select(p => p.Name));
             Assert.Equal(Optimizations.All, PassPipeline.All.Aggregate(Optimizations.None, (all, p) => all | p.Switch));
 
             string[] Of(DerivativeKind kind) => PassPipeline.For(DerivativeKindInfo.All.Single(k => k.Kind == kind)).Select(p => p.Name).ToArray();
             Assert.Equal(new[] { "Inlining", "SplitReversal", "ValueReuse" }, Of(DerivativeKind.Forward));
             Assert.Equal(PassPipeline.All.Select(p => p.Name), Of(DerivativeKind.Reverse));
-            Assert.Equal(new[] { "Inlining", "SplitReversal", "ValueReuse", "ReservedRecords", "DeadAdjointResets", "LoopLocals" }, Of(DerivativeKind.Jacobian));
+            Assert.Equal(new[] { "Inlining", "SplitReversal", "ValueReuse", "Recomputation", "ReservedRecords", "DeadAdjointResets", "LoopLocals" }, Of(DerivativeKind.Jacobian));
             Assert.Equal(PassPipeline.All.Select(p => p.Name), Of(DerivativeKind.Hessian));
 
             // A switched-off pass does not run; the others still do.

@@ -11,8 +11,8 @@ namespace GradGen.Tests.Regression
     /// Every optional pass can be switched off (the MSBuild property GradGenDisabledOptimizations) to bisect a wrong
     /// derivative: with each one off in turn, and all off, the generated code changes where that pass works and the
     /// derivatives still agree with closed forms, finite differences and each other. The source exercises every pass:
-    /// an inlined callee, Math values reused, reserved records, tape cursors, loop locals, adjoint resets and a recursion
-    /// reversed split.
+    /// an inlined callee, Math values reused, reserved records, tape cursors, loop locals, adjoint resets, a recursion
+    /// reversed split and a difference computed again rather than recorded.
     /// </summary>
     public sealed class OptimizationSwitchTests
     {
@@ -52,6 +52,19 @@ namespace Passes
                 sum += Sq(u) * MathR.Exp(0.1r * w) + w;
             }
             return sum;
+        }
+
+        // Σ (aᵢ − bᵢ)³: each difference computed again in the backward sweep rather than recorded
+        [Differentiable(Kinds = DerivativeKinds.Reverse | DerivativeKinds.Forward | DerivativeKinds.Hessian)]
+        public static real Cubes(real[] a, real[] b)
+        {
+            real s = 0r;
+            for (int i = 0; i < a.Length; i++)
+            {
+                real d = a[i] - b[i];
+                s += d * d * d;
+            }
+            return s;
         }
 
         // a recursion, never inlined: its calls reversed split (the callee's Record, then its Backward)
@@ -106,6 +119,12 @@ namespace Passes
                 var e = x.Select(v => Math.Exp(v - x.Max())).ToArray();
                 return e.Select(v => v / e.Sum()).ToArray();
             });
+            DerivativeCheck.Gradient(Fn("Cubes"), new[] { new object?[] { Values(8, 5), Values(9, 5) } }, args =>
+            {
+                var (a, b) = ((double[])args[0]!, (double[])args[1]!);
+                var g = a.Select((ai, i) => 3 * (ai - b[i]) * (ai - b[i])).ToArray();
+                return g.Concat(g.Select(v => -v)).ToArray();
+            });
             DerivativeCheck.Gradient(Fn("Rotated"), new[] { new object?[] { Values(3, 8), 0.7 }, new object?[] { Values(4, 2), -1.1 } });
 
             // p(x) = Σ cⱼ xʲ: ∂p/∂cⱼ = xʲ, ∂p/∂x = Σ j cⱼ xʲ⁻¹.
@@ -142,6 +161,8 @@ namespace Passes
             Assert.Contains("__SqBackward(", Reverse("Inlining", "Rotated"));
             Assert.Contains("SqReverse(", Reverse("Inlining;SplitReversal", "Rotated"));
             Assert.True(Reverse("ValueReuse", "Rotated").Split("Math.Sin(").Length > Reverse(string.Empty, "Rotated").Split("Math.Sin(").Length);
+            Assert.Contains("computed again", Reverse(string.Empty, "Cubes"));
+            Assert.DoesNotContain("computed again", Reverse("Recomputation", "Cubes"));
             Assert.Contains("__HornerBackward(", Reverse(string.Empty, "Horner"));
             Assert.DoesNotContain("__Horner", Reverse("SplitReversal", "Horner"));
 
