@@ -19,7 +19,8 @@ namespace GradGen.Generator.Compose
             var inputs = model.Parameters.Where(p => p.Wrt).ToList();
             var body = new List<Stmt>();
             var hv = inputs.Select(p => new Var(Types.Adjoint(p.Type), DerivativeNames.Parameter("hv", p.Name))).ToList();
-            foreach (var buffer in hv)
+            // A jagged parameter's product is written into a new array of its elements: already zero.
+            foreach (var buffer in hv.Where((_, i) => inputs[i].Slot is not { } slot || !Types.IsJagged(slot.Aggregate)))
             {
                 body.AddRange(Build.Clear(buffer));
             }

@@ -29,7 +29,9 @@ namespace GradGen.Generator.Compose
             Groups(parameters, arguments).Select(g =>
                 g.Slot is not { } slot ? g.Arguments[0]
                 : itemsRead && slot.Aggregate is CollectionType { IsList: false } ? g.Arguments[0]
-                : (Expr?)Own(g.Parameters, g.Arguments) ?? ByValue(slot.Aggregate, g.Arguments, names!, declarations!, before!));
+                : (Expr?)Own(g.Parameters, g.Arguments)
+                    ?? (Types.IsJagged(slot.Aggregate) ? Rows(slot, g.Arguments[0], names!, declarations!, before!, back: null)
+                    : ByValue(slot.Aggregate, g.Arguments, names!, declarations!, before!)));
 
         /// <summary>
         /// An aggregate made from its leaves, by value: a tuple or struct in place; an array of structs declared in
@@ -70,6 +72,13 @@ namespace GradGen.Generator.Compose
                     continue;
                 }
 
+                if (Types.IsJagged(slot.Aggregate))
+                {
+                    // Jagged derivatives are passed as arrays, whose rows the callee adds into or writes.
+                    yield return Rows(slot, items[0], names, declarations, passed == PassedAs.Out ? null : before, after);
+                    continue;
+                }
+
                 var aggregate = new Var(slot.Aggregate, names.Fresh(AggregateName(((Var)items[0]).Name, slot.Aggregate)));
                 declarations.Add(new Declare(aggregate, null));
                 if (passed != PassedAs.Out)
@@ -100,6 +109,21 @@ namespace GradGen.Generator.Compose
             fill?.Add(Build.CopyElements(array, leaves, counter, intoLeaves: false));
             intoLeaves?.Add(Build.CopyElements(array, leaves, counter, intoLeaves: true, back));
             return array;
+        }
+
+        /// <summary>
+        /// A jagged parameter's derivative as its generated methods take it, from the leaf that holds its elements row after
+        /// row (a Jacobian's or Hessian's direction or adjoint): rows shaped like the parameter's, declared once in
+        /// <paramref name="declarations"/>, filled from the leaf in <paramref name="fill"/> and copied back into it in
+        /// <paramref name="back"/>, when given.
+        /// </summary>
+        private static Var Rows(LeafSlot slot, Expr items, NameScope names, List<Stmt> declarations, List<Stmt>? fill, List<Stmt>? back)
+        {
+            var rows = new Var(slot.Aggregate, names.Fresh((items is Var leaf ? leaf.Name : slot.Parameter) + "_rows"));
+            declarations.Add(new Declare(rows, Build.Shapes("RowsLike", EquatableArray.Of<Expr>(new Var(slot.Aggregate, slot.Parameter)), slot.Aggregate)));
+            fill?.Add(new ExprStmt(0, Build.Shapes("Unflatten", EquatableArray.Of(items, rows), Types.Void)));
+            back?.Add(new ExprStmt(0, Build.Shapes("FlattenInto", EquatableArray.Of<Expr>(rows, items), Types.Void)));
+            return rows;
         }
 
         private static Var Declared(Var variable, Expr value, List<Stmt> declarations)

@@ -157,11 +157,6 @@ namespace GradGen.Generator.Frontend
                 {
                     context.Report(Descriptors.KindNotApplicable, attributeLocation, kind.ToString(), method.Name, $"its parameter '{instance.Name}' is a class, whose derivative is an instance of it rather than a flat vector (take the numbers as arrays or structs for a {kind})");
                 }
-
-                if (method.Parameters.FirstOrDefault(p => IsAggregateWrt(p) && Types.IsJagged(TypeNames.Of(p.Type))) is { } jagged)
-                {
-                    context.Report(Descriptors.KindNotApplicable, attributeLocation, kind.ToString(), method.Name, $"its parameter '{jagged.Name}' is a jagged array (not yet for a {kind}: take a matrix, double[,], or use Forward and Reverse)");
-                }
             }
 
             if (!context.HasErrors)

@@ -68,15 +68,55 @@ namespace GradGen.Runtime
         /// <summary>Puts <paramref name="items"/> (row after row) back into the rows of <paramref name="rows"/>.</summary>
         public static void Unflatten<T>(T[]? items, T[][]? rows)
         {
-            if (items == null || rows == null)
+            if (items != null)
+            {
+                Unflatten(new ReadOnlySpan<T>(items), rows);
+            }
+        }
+
+        /// <summary>Puts <paramref name="items"/> (row after row: a Jacobian's or Hessian's direction or adjoint) into the rows of <paramref name="rows"/>.</summary>
+        public static void Unflatten<T>(ReadOnlySpan<T> items, T[][]? rows)
+        {
+            if (rows == null)
             {
                 return;
             }
 
             for (int i = 0, at = 0; i < rows.Length; at += rows[i].Length, i++)
             {
-                Array.Copy(items, at, rows[i], 0, rows[i].Length);
+                items.Slice(at, rows[i].Length).CopyTo(rows[i]);
             }
+        }
+
+        /// <summary>Copies the rows of <paramref name="rows"/> into <paramref name="items"/>, row after row.</summary>
+        public static void FlattenInto<T>(T[][]? rows, Span<T> items)
+        {
+            if (rows == null)
+            {
+                return;
+            }
+
+            for (int i = 0, at = 0; i < rows.Length; at += rows[i].Length, i++)
+            {
+                rows[i].AsSpan().CopyTo(items.Slice(at));
+            }
+        }
+
+        /// <summary>A jagged array of zeros with the rows of <paramref name="rows"/>; null for null.</summary>
+        public static T[][] RowsLike<T>(T[][]? rows)
+        {
+            if (rows == null)
+            {
+                return null!;
+            }
+
+            var like = new T[rows.Length][];
+            for (var i = 0; i < rows.Length; i++)
+            {
+                like[i] = new T[rows[i].Length];
+            }
+
+            return like;
         }
 
         /// <summary>Whether <paramref name="derivative"/> does not have the shape of <paramref name="value"/>: the value is given, and the derivative missing, or with other rows.</summary>

@@ -8,7 +8,8 @@ namespace GradGen.Tests.Everyday
     /// <summary>
     /// Jagged array parameters (<c>double[][]</c>, rows of any lengths): FGradient against a closed form and central
     /// finite differences of the method (rows indexed, taken into locals, or by foreach), FForward along a random direction against FGradient, FReverse adding into the
-    /// derivative's rows, the derivative's shape checked, in double and float; what is not followed is an error.
+    /// derivative's rows, the derivative's shape checked, FJacobian (by rows and by columns) against the gradient and a
+    /// closed form, FHessian against central differences of the gradient, in double and float; what is not followed is an error.
     /// </summary>
     public sealed class JaggedArrayTests
     {
@@ -18,7 +19,7 @@ namespace Everyday.Jagged
     public static partial class Fn_real
     {
         // Σᵢ tanh(Σⱼ wᵢⱼ xⱼ)·wᵢ₀ + |wᵢ|: rows taken into locals (and by foreach), indexed in place, their lengths and the row count read.
-        [Differentiable]
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian | DerivativeKinds.Hessian)]
         public static real Layer(real[][] w, real[] x)
         {
             real loss = 0r;
@@ -59,6 +60,28 @@ namespace Everyday.Jagged
             }
 
             return loss;
+        }
+
+        // Each element times s and sin(element)·(its row's first), then s²: more outputs than inputs, a Jacobian by columns.
+        [Differentiable(Kinds = DerivativeKinds.Jacobian)]
+        public static real[] Spread(real[][] w, real s)
+        {
+            int n = 0;
+            foreach (var row in w)
+                n += row.Length;
+            var r = new real[2 * n + 1];
+            int k = 0;
+            for (int i = 0; i < w.Length; i++)
+            {
+                for (int j = 0; j < w[i].Length; j++)
+                {
+                    r[k++] = w[i][j] * s;
+                    r[k++] = MathR.Sin(w[i][j]) * w[i][0];
+                }
+            }
+
+            r[k] = s * s;
+            return r;
         }
     }
 }
@@ -162,11 +185,66 @@ namespace Everyday.Jagged
             Assert.Contains(diagnostics, d => d.Id == id && d.GetMessage().Contains(message));
         }
 
-        [Fact]
-        public void JacobiansAndHessiansOfJaggedArraysAreNotYet()
+        [Theory]
+        [MemberData(nameof(Precisions))]
+        public void JacobianAndHessianOverTheElementsRowAfterRow(Precision precision)
         {
-            var diagnostics = GeneratorHarness.Analyze(SourceTemplate.Header + "public static partial class Bad { [Differentiable(Kinds = DerivativeKinds.Hessian)] static double F(double[][] w) => w[0][0] * w[0][0]; }");
-            Assert.Contains(diagnostics, d => d.Id == "GG0012" && d.GetMessage().Contains("jagged array"));
+            var type = (precision == Precision.Double ? Double : Float).Value.GetType(SourceTemplate.Instantiate("Everyday.Jagged.Fn_real", precision));
+            var truth = Double.Value.GetType(SourceTemplate.Instantiate("Everyday.Jagged.Fn_real", Precision.Double));
+            var real = precision == Precision.Double ? typeof(double) : typeof(float);
+            var tolerance = precision == Precision.Double ? 1e-7 : 2e-3;
+            var flat = W.SelectMany(r => r).Concat(X).ToArray();
+            var n = flat.Length;
+
+            // The gradient in double, from FGradient (checked against its closed form above).
+            double[] Gradient(double[] at)
+            {
+                var (dW, dX) = (Rows(new double[n], typeof(double)), Tail(new double[n], typeof(double)));
+                Reflect.Invoke(truth, "LayerGradient", Rows(at, typeof(double)), Tail(at, typeof(double)), dW, dX);
+                return Flat(dW, dX);
+            }
+
+            // Layer's Jacobian is its gradient as one row; its Hessian, central differences of the gradient.
+            var jacobian = Array.CreateInstance(real, 1, n);
+            Reflect.Invoke(type, "LayerJacobian", Rows(flat, real), Tail(flat, real), jacobian);
+            AssertClose(Gradient(flat), Enumerable.Range(0, n).Select(c => Convert.ToDouble(jacobian.GetValue(0, c))).ToArray(), tolerance, "LayerJacobian");
+
+            var hessian = Array.CreateInstance(real, n, n);
+            Reflect.Invoke(type, "LayerHessian", Rows(flat, real), Tail(flat, real), hessian);
+            for (var c = 0; c < n; c++)
+            {
+                var (plus, minus) = (flat.ToArray(), flat.ToArray());
+                plus[c] += 1e-5;
+                minus[c] -= 1e-5;
+                var column = Gradient(plus).Zip(Gradient(minus), (a, b) => (a - b) / 2e-5).ToArray();
+                AssertClose(column, Enumerable.Range(0, n).Select(r => Convert.ToDouble(hessian.GetValue(r, c))).ToArray(), precision == Precision.Double ? 1e-6 : 2e-3, $"LayerHessian column {c}");
+            }
+
+            var wrong = Assert.ThrowsAny<ArgumentException>(() => Reflect.Invoke(type, "LayerHessian", Rows(flat, real), Tail(flat, real), Array.CreateInstance(real, n - 1, n - 1)));
+            Assert.Equal("hessian", wrong.ParamName);
+
+            // Spread: ∂(wₖ s)/∂wₖ = s, ∂/∂s = wₖ; ∂(sin wₖ · wᵢ₀)/∂wₖ = cos wₖ · wᵢ₀, ∂/∂wᵢ₀ += sin wₖ; ∂s²/∂s = 2s.
+            const double S = 0.8;
+            var elements = W.Sum(r => r.Length);
+            var exact = new double[2 * elements + 1, elements + 1];
+            for (int i = 0, k = 0, first = 0; i < W.Length; first += W[i].Length, i++)
+            {
+                for (var j = 0; j < W[i].Length; j++, k++)
+                {
+                    exact[2 * k, k] = S;
+                    exact[2 * k, elements] = W[i][j];
+                    exact[2 * k + 1, k] += Math.Cos(W[i][j]) * W[i][0];
+                    exact[2 * k + 1, first] += Math.Sin(W[i][j]);
+                }
+            }
+
+            exact[2 * elements, elements] = 2 * S;
+            var spread = Array.CreateInstance(real, 2 * elements + 1, elements + 1);
+            Reflect.Invoke(type, "SpreadJacobian", Rows(flat, real), Convert.ChangeType(S, real), spread);
+            for (var r = 0; r <= 2 * elements; r++)
+            {
+                AssertClose(Enumerable.Range(0, elements + 1).Select(c => exact[r, c]).ToArray(), Enumerable.Range(0, elements + 1).Select(c => Convert.ToDouble(spread.GetValue(r, c))).ToArray(), tolerance, $"SpreadJacobian row {r}");
+            }
         }
 
         /// <summary>The first 6 of <paramref name="flat"/> as rows shaped like W.</summary>
