@@ -16,8 +16,11 @@ namespace GradGen.Generator.Frontend
     internal sealed partial class BodyParser
     {
         private static bool IsNumericsVector(ITypeSymbol? type) =>
-            type is INamedTypeSymbol { Name: "Vector2" or "Vector3" or "Vector4" or "Quaternion" or "Matrix3x2" or "Matrix4x4", IsGenericType: false } named
+            type is INamedTypeSymbol { Name: "Vector2" or "Vector3" or "Vector4" or "Quaternion" or "Matrix3x2" or "Matrix4x4" or "Plane", IsGenericType: false } named
             && named.ContainingNamespace?.ToDisplayString() == "System.Numerics";
+
+        /// <summary>A <c>Plane</c>: its leaves are the normal's X, Y, Z, then D, as a <c>Vector4</c>'s.</summary>
+        private static bool IsPlane(ITypeSymbol? type) => IsNumericsVector(type) && type!.Name == "Plane";
 
         private static bool IsQuaternion(ITypeSymbol? type) => IsNumericsVector(type) && type!.Name == "Quaternion";
 
@@ -49,6 +52,11 @@ namespace GradGen.Generator.Frontend
                 return MatrixMethod(call, args, output);
             }
 
+            if (IsPlane(call.Type))
+            {
+                return PlaneMethod(call, args, output);
+            }
+
             switch (call.TargetMethod.Name)
             {
                 case "Transform" or "TransformNormal" when args.Count == 2 && IsMatrix(args[1].Type) && args[0].Type!.Name == call.Type!.Name:
@@ -75,7 +83,7 @@ namespace GradGen.Generator.Frontend
                 case "CreateFromYawPitchRoll" when args.Count == 3:
                     return YawPitchRoll(args.Select(a => StagedScalar(Build.Mul(Build.Num(Types.Float, 0.5), ScalarOperand(a)), output)).ToList(), output);
                 case "Transform" when args.Count == 2 && IsNumericsVector(args[0].Type) && args[0].Type!.Name == "Vector3" && IsQuaternion(args[1].Type):
-                    return Rotated(Staged(VectorOperand(args[0], output), output), Staged(VectorOperand(args[1], output), output), output);
+                    return Rotated(Staged(VectorOperand(args[0], output), output), Staged(VectorOperand(args[1], output), output), call.TargetMethod, output);
                 case "Negate" when args.Count == 1:
                     return VectorOperand(args[0], output)?.Select(Build.Neg).ToList();
                 case "Normalize" when args.Count == 1 && Staged(VectorOperand(args[0], output), output) is { } v:
@@ -132,12 +140,43 @@ namespace GradGen.Generator.Frontend
             return (method.Name, vectors.Count) switch
             {
                 ("Dot", 2) => Sum(vectors[0]!.Select((a, i) => (Expr)new Binary(a.Type, BinaryOp.Multiply, a, vectors[1]![i]))),
+                ("DotNormal", 2) => Sum(vectors[1]!.Select((v, i) => (Expr)new Binary(v.Type, BinaryOp.Multiply, vectors[0]![i], v))),
+                ("DotCoordinate", 2) => Build.Add(Sum(vectors[1]!.Select((v, i) => (Expr)new Binary(v.Type, BinaryOp.Multiply, vectors[0]![i], v))), vectors[0]![3])!,
                 ("LengthSquared", 1) => SquaredNorm(vectors[0]!),
                 ("Length", 1) => Norm(vectors[0]!),
                 ("DistanceSquared", 2) => Difference(),
                 ("Distance", 2) => Build.Math(MathFunction.Sqrt, Types.Float, Difference()),
                 _ => UnsupportedVectorMember(call),
             };
+        }
+
+        /// <summary>
+        /// A <c>Plane</c>-valued static method: <c>Normalize</c> (normal and D over the normal's length),
+        /// <c>CreateFromVertices</c> (the unit normal of (b − a) × (c − a), D = −n·a) and <c>Transform</c> by a quaternion
+        /// (the normal rotated, D kept); null, and reported, for the others.
+        /// </summary>
+        private List<Expr>? PlaneMethod(IInvocationOperation call, List<IOperation> args, List<Stmt> output)
+        {
+            switch (call.TargetMethod.Name)
+            {
+                case "Normalize" when args.Count == 1 && Staged(VectorOperand(args[0], output), output) is { } plane:
+                    var length = StagedScalar(Norm(plane.Take(3).ToList()), output);
+                    return plane.Select(x => (Expr)new Binary(x.Type, BinaryOp.Divide, x, length)).ToList();
+                case "CreateFromVertices" when args.Count == 3 && args.Select(a => Staged(VectorOperand(a, output), output)).ToList() is var points && points.All(p => p is not null):
+                    var (a, b, c) = (points[0]!, points[1]!, points[2]!);
+                    var normal = Staged(CrossProduct(Staged(b.Select((x, i) => Build.Sub(x, a[i])!).ToList(), output)!, Staged(c.Select((x, i) => Build.Sub(x, a[i])!).ToList(), output)!), output)!;
+                    var norm = StagedScalar(Norm(normal), output);
+                    var unit = Staged(normal.Select(x => (Expr)new Binary(x.Type, BinaryOp.Divide, x, norm)).ToList(), output)!;
+                    return unit.Append(Build.Neg(Sum(unit.Select((n, i) => (Expr)new Binary(n.Type, BinaryOp.Multiply, n, a[i]))))).ToList();
+                case "Transform" when args.Count == 2 && IsQuaternion(args[1].Type) && Staged(VectorOperand(args[0], output), output) is { } plane
+                                      && Staged(VectorOperand(args[1], output), output) is { } rotation:
+                    // As the product q (n, D) q̄ from .NET 10, which scales D by |q|² too (see Rotated).
+                    var d = SandwichRotation(call.TargetMethod) ? Build.Mul(plane[3], SquaredNorm(rotation)) : plane[3];
+                    return Rotated(plane.Take(3).ToList(), rotation, call.TargetMethod, output)?.Append(d).ToList();
+                default:
+                    Unsupported(call, $"'Plane.{call.TargetMethod.Name}' with these arguments (not yet)", "write it with the plane's Normal and D");
+                    return null;
+            }
         }
 
         private Expr UnsupportedVectorMember(IInvocationOperation call)
@@ -222,7 +261,16 @@ namespace GradGen.Generator.Frontend
         };
 
         /// <summary>The rotation of <paramref name="v"/> by the unit quaternion <paramref name="q"/> (both staged): v + 2w(u×v) + 2u×(u×v), u = (X, Y, Z).</summary>
-        private List<Expr>? Rotated(List<Expr>? v, List<Expr>? q, List<Stmt> output)
+        /// <summary>Whether <paramref name="method"/>'s System.Numerics rotates by a quaternion as the product q v q̄ (from .NET 10).</summary>
+        private static bool SandwichRotation(IMethodSymbol method) => method.ContainingAssembly.Identity.Version.Major >= 10;
+
+        /// <summary>
+        /// v rotated by the quaternion q, as <paramref name="method"/>'s System.Numerics computes it. Both formulas rotate
+        /// by a unit quaternion; they differ for any other (a quaternion off the unit sphere, which a derivative along q
+        /// reaches): from .NET 10 the product q v q̄, (w² − u·u) v + 2 (u·v) u + 2w u × v, which also scales by |q|²;
+        /// before it v + 2w (u × v) + 2 u × (u × v).
+        /// </summary>
+        private List<Expr>? Rotated(List<Expr>? v, List<Expr>? q, IMethodSymbol method, List<Stmt> output)
         {
             if (v is null || q is null)
             {
@@ -230,6 +278,15 @@ namespace GradGen.Generator.Frontend
             }
 
             var two = Build.Num(Types.Float, 2);
+            if (SandwichRotation(method))
+            {
+                var scale = StagedScalar(Build.Sub(Build.Mul(q[3], q[3]), SquaredNorm(q.Take(3).ToList()))!, output);
+                var twiceDot = StagedScalar(Build.Mul(two, Sum(v.Select((x, i) => Build.Mul(q[i], x)))), output);
+                var twiceW = StagedScalar(Build.Mul(two, q[3]), output);
+                var cross = CrossProduct(q, v);
+                return v.Select((x, i) => Build.Add(Build.Add(Build.Mul(scale, x), Build.Mul(twiceDot, q[i])), Build.Mul(twiceW, cross[i]))!).ToList();
+            }
+
             var t = Staged(CrossProduct(q, v).Select(c => Build.Mul(two, c)).ToList(), output)!;
             var turned = CrossProduct(q, t);
             return v.Select((x, i) => Build.Add(Build.Add(x, Build.Mul(q[3], t[i])), turned[i])!).ToList();

@@ -8,7 +8,7 @@ namespace GradGen.Tests.DifferentiableTypes
 {
     /// <summary>
     /// System.Numerics Quaternion: its product, inverse, construction from an axis and angle or yaw, pitch and roll, and
-    /// the rotation of a Vector3 by it, written out over the leaves. Checked against System.Numerics' values, central
+    /// the rotation of a Vector3 by it (unit or not, as System.Numerics computes it), written out over the leaves. Checked against System.Numerics' values, central
     /// finite differences, and Rodrigues' closed form of a rotation's derivative in its angle.
     /// </summary>
     public class QuaternionTests
@@ -52,6 +52,10 @@ namespace Quaternions
 
             return tip;
         }
+
+        // A rotation by a quaternion as given, unit or not: System.Numerics' own formula, whose derivative along q leaves the unit sphere.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Vector3 Turned(Vector3 v, Quaternion q) => Vector3.Transform(v, q);
 
         // Interpolated orientations, as System.Numerics computes them (its value is the primal's).
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
@@ -109,6 +113,13 @@ namespace Quaternions
             var difference = StructLeaves.Of(b).Zip(StructLeaves.Of(a), (x, y) => x - y).ToArray();
             StructLeaves.AssertClose(difference, Enumerable.Range(0, 4).Select(i => (double)jacobian[i, 8]).ToArray(), 1e-6, "∂/∂t");
         }
+
+        /// <summary>A unit quaternion and one of length 1.3: values as System.Numerics', derivatives as its formula's.</summary>
+        [Theory]
+        [InlineData(1.0f)]
+        [InlineData(1.3f)]
+        public void RotationByAQuaternionUnitOrNot_MatchesSystemNumericsAndFiniteDifferences(float length) =>
+            StructLeaves.CheckVectorValued(Type.Value, "Turned", new object[] { new Vector3(0.5f, -1.5f, 2.0f), System.Numerics.Quaternion.Normalize(new System.Numerics.Quaternion(0.2f, -0.4f, 0.1f, 0.9f)) * length }, 5e-3);
 
         [Fact]
         public void ArmOfYawPitchRollJoints_MatchesSystemNumericsAndFiniteDifferences() =>
