@@ -65,6 +65,79 @@ namespace GradGen.Generator.Frontend
             }).ToList();
         }
 
+        /// <summary>
+        /// <c>Matrix4x4.Invert(m, out inverse)</c>, into the leaves of the local <c>inverse</c>: the adjugate over the
+        /// determinant, each cofactor a 3 × 3 determinant expanded over the 2 × 2 minors of two rows, written out so that
+        /// its derivative (−M⁻¹ dM M⁻¹) comes from the scalar rules. Its value is System.Numerics': whether |det| is at
+        /// least <c>float.Epsilon</c>; when not, every element is NaN, as System.Numerics leaves them.
+        /// </summary>
+        private Expr? ParseInvert(IInvocationOperation invocation, bool asStatement)
+        {
+            var args = invocation.Arguments.OrderBy(a => a.Parameter!.Ordinal).Select(a => a.Value).ToList();
+            var written = args[1] is IDeclarationExpressionOperation { Expression: var declared } ? declared : args[1];
+            if (written is not ILocalReferenceOperation local)
+            {
+                Unsupported(args[1], $"the out argument '{args[1].Syntax}' of 'Matrix4x4.Invert' other than a local variable", "pass a local, and copy it");
+                return null;
+            }
+
+            var output = Hoisted;
+            if (Staged(VectorOperand(args[0], output), output) is not { } m)
+            {
+                return null;
+            }
+
+            var f = Types.Float;
+            Expr At(int row, int column) => m[row * 4 + column];
+
+            // The 2 × 2 minors of rows 0 and 1, and of rows 2 and 3, for each pair of columns.
+            var minors = new Dictionary<(int Top, int Left, int Right), Expr>();
+            foreach (var top in new[] { 0, 2 })
+            {
+                for (var left = 0; left < 4; left++)
+                {
+                    for (var right = left + 1; right < 4; right++)
+                    {
+                        minors[(top, left, right)] = StagedScalar(Build.Sub(Build.Mul(At(top, left), At(top + 1, right)), Build.Mul(At(top, right), At(top + 1, left)))!, output);
+                    }
+                }
+            }
+
+            // The cofactor of (row, column): the determinant without them, expanded along the row left over from the
+            // pair of rows the row is not in, over that pair's minors.
+            Expr Cofactor(int row, int column)
+            {
+                var columns = Enumerable.Range(0, 4).Where(c => c != column).ToList();
+                var pair = row < 2 ? 2 : 0;
+                var other = row < 2 ? 1 - row : 5 - row;
+                var terms = columns.Select((c, k) =>
+                {
+                    var rest = columns.Where(x => x != c).ToList();
+                    var term = Build.Mul(At(other, c), minors[(pair, rest[0], rest[1])]);
+
+                    // The leftover row is the 3 × 3 determinant's first row (row 0 or 1 removed) or last (row 2 or 3).
+                    return (row < 2 ? k : 2 + k) % 2 == 0 ? term : Build.Neg(term);
+                });
+                var det3 = terms.Aggregate((a, b) => Build.Add(a, b)!);
+                return (row + column) % 2 == 0 ? det3 : Build.Neg(det3);
+            }
+
+            var cofactors = Enumerable.Range(0, 16).Select(k => StagedScalar(Cofactor(k / 4, k % 4), output)).ToList();
+            var determinant = StagedScalar(Sum(Enumerable.Range(0, 4).Select(c => Build.Mul(At(0, c), cofactors[c]))), output);
+            var invertible = StagedScalar(Build.Compare(BinaryOp.GreaterOrEqual, Build.Math(MathFunction.Abs, f, determinant), new Const(f, "float.Epsilon", float.Epsilon)), output);
+            // Zero, not infinite, for a singular matrix: no derivative then, where 0 · ∞ would make every one NaN.
+            var reciprocal = StagedScalar(Build.Choose(invertible, Build.Div(Build.Num(f, 1), determinant), Build.Num(f, 0)), output);
+            var inverse = AggregateLeaves(local.Local);
+            var line = Line(invocation);
+            for (var k = 0; k < 16; k++)
+            {
+                // Element (row, column) of the inverse is the cofactor of (column, row) over the determinant.
+                output.Add(new Assign(line, inverse[k], AssignOp.Set, Build.Choose(invertible, Build.Mul(cofactors[k % 4 * 4 + k / 4], reciprocal), new Const(f, "float.NaN", double.NaN))));
+            }
+
+            return CannotHoist(output, invocation, "Matrix4x4.Invert") || asStatement ? null : invertible;
+        }
+
         /// <summary>The static constructors of a matrix: rotations about an axis, translation, scale and the rotation of a quaternion.</summary>
         private List<Expr>? MatrixMethod(IInvocationOperation call, List<IOperation> args, List<Stmt> output)
         {
@@ -110,6 +183,29 @@ namespace GradGen.Generator.Frontend
                     Set(2, 0, Twice(Build.Add(Q(2, 0), Q(1, 3))!));
                     Set(2, 1, Twice(Build.Sub(Q(1, 2), Q(0, 3))!));
                     Set(2, 2, Build.Sub(one, Twice(Build.Add(Q(1, 1), Q(0, 0))!))!);
+                    return m;
+                case ("CreateLookAt" or "CreateLookAtLeftHanded" or "CreateLookTo" or "CreateLookToLeftHanded", 3)
+                    when rows == 4 && args.Select(a => Staged(VectorOperand(a, output), output)).ToList() is var vectors && vectors.All(v => v is not null):
+                    // A view matrix: the camera's axes as columns, then minus their dot products with its position.
+                    // z points from what the camera looks at back to it (right-handed), or forward (left-handed).
+                    var (eye, toward, up) = (vectors[0]!, vectors[1]!, vectors[2]!);
+                    var name = call.TargetMethod.Name;
+                    var direction = name.StartsWith("CreateLookAt", System.StringComparison.Ordinal) ? toward.Select((t, i) => Build.Sub(t, eye[i])!).ToList() : toward;
+                    var z = Unit(name.EndsWith("LeftHanded", System.StringComparison.Ordinal) ? direction : direction.Select(Build.Neg).ToList(), output);
+                    z = Staged(z, output)!;
+                    var x = Staged(Unit(CrossProduct(up, z), output), output)!;
+                    var y = Staged(CrossProduct(z, x), output)!;
+                    var axes = new[] { x, y, z };
+                    for (var column = 0; column < 3; column++)
+                    {
+                        for (var row = 0; row < 3; row++)
+                        {
+                            Set(row, column, axes[column][row]);
+                        }
+
+                        Set(3, column, Build.Neg(Sum(axes[column].Select((a, i) => Build.Mul(a, eye[i])))));
+                    }
+
                     return m;
                 default:
                     Unsupported(call, $"'{call.TargetMethod.ContainingType.Name}.{call.TargetMethod.Name}' with these arguments (not yet)", "write it with the matrix's fields");

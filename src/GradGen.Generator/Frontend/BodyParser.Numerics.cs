@@ -86,9 +86,8 @@ namespace GradGen.Generator.Frontend
                     return Rotated(Staged(VectorOperand(args[0], output), output), Staged(VectorOperand(args[1], output), output), call.TargetMethod, output);
                 case "Negate" when args.Count == 1:
                     return VectorOperand(args[0], output)?.Select(Build.Neg).ToList();
-                case "Normalize" when args.Count == 1 && Staged(VectorOperand(args[0], output), output) is { } v:
-                    var length = StagedScalar(Norm(v), output);
-                    return v.Select(x => (Expr)new Binary(x.Type, BinaryOp.Divide, x, length)).ToList();
+                case "Normalize" when args.Count == 1 && VectorOperand(args[0], output) is { } v:
+                    return Unit(v, output);
                 case "Reflect" when args.Count == 2 && Staged(VectorOperand(args[0], output), output) is { } incident && Staged(VectorOperand(args[1], output), output) is { } normal:
                     // v − 2 (v·n) n, as System.Numerics (n is taken as it is, unit or not).
                     var twiceDot = StagedScalar(Build.Mul(Build.Num(Types.Float, 2), Sum(incident.Select((x, i) => Build.Mul(x, normal[i])))), output);
@@ -164,9 +163,7 @@ namespace GradGen.Generator.Frontend
                     return plane.Select(x => (Expr)new Binary(x.Type, BinaryOp.Divide, x, length)).ToList();
                 case "CreateFromVertices" when args.Count == 3 && args.Select(a => Staged(VectorOperand(a, output), output)).ToList() is var points && points.All(p => p is not null):
                     var (a, b, c) = (points[0]!, points[1]!, points[2]!);
-                    var normal = Staged(CrossProduct(Staged(b.Select((x, i) => Build.Sub(x, a[i])!).ToList(), output)!, Staged(c.Select((x, i) => Build.Sub(x, a[i])!).ToList(), output)!), output)!;
-                    var norm = StagedScalar(Norm(normal), output);
-                    var unit = Staged(normal.Select(x => (Expr)new Binary(x.Type, BinaryOp.Divide, x, norm)).ToList(), output)!;
+                    var unit = Staged(Unit(CrossProduct(Staged(b.Select((x, i) => Build.Sub(x, a[i])!).ToList(), output)!, Staged(c.Select((x, i) => Build.Sub(x, a[i])!).ToList(), output)!), output), output)!;
                     return unit.Append(Build.Neg(Sum(unit.Select((n, i) => (Expr)new Binary(n.Type, BinaryOp.Multiply, n, a[i]))))).ToList();
                 case "Transform" when args.Count == 2 && IsQuaternion(args[1].Type) && Staged(VectorOperand(args[0], output), output) is { } plane
                                       && Staged(VectorOperand(args[1], output), output) is { } rotation:
@@ -337,6 +334,14 @@ namespace GradGen.Generator.Frontend
         private List<Expr>? Staged(List<Expr>? leaves, List<Stmt> output) => leaves?.Select(leaf => StagedScalar(leaf, output)).ToList();
 
         private Expr StagedScalar(Expr value, List<Stmt> output) => value is Var or Const ? value : Staged(value, 0, output);
+
+        /// <summary>v over its length, each leaf and the length staged: a vector's <c>Normalize</c>.</summary>
+        private List<Expr> Unit(List<Expr> v, List<Stmt> output)
+        {
+            var staged = Staged(v, output)!;
+            var length = StagedScalar(Norm(staged), output);
+            return staged.Select(x => (Expr)new Binary(x.Type, BinaryOp.Divide, x, length)).ToList();
+        }
 
         private static Expr SquaredNorm(IReadOnlyList<Expr> v) => Sum(v.Select(x => (Expr)new Binary(x.Type, BinaryOp.Multiply, x, x)));
 

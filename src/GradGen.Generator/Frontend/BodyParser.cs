@@ -1562,6 +1562,11 @@ namespace GradGen.Generator.Frontend
                 return ParseWithExtraOutputs(invocation, target, asStatement);
             }
 
+            if (IsMatrix(target.ContainingType) && target.ContainingType.Name == "Matrix4x4" && target.Name == "Invert" && target.Parameters.Length == 2)
+            {
+                return ParseInvert(invocation, asStatement);
+            }
+
             if (!asStatement && IsStructMember(target) && !target.ReturnsVoid && invocation.Instance is { } structValue)
             {
                 return MemberInPlace(invocation, target, structValue, invocation.Arguments.Select(a => (a.Parameter!, a.Value)).ToList());

@@ -8,7 +8,7 @@ namespace GradGen.Tests.DifferentiableTypes
 {
     /// <summary>
     /// System.Numerics Matrix4x4 and Matrix3x2 (row vectors, v' = v·M): products, transposes, transforms of vectors and
-    /// the common constructors, written out over the 16 or 6 leaves. Checked against System.Numerics' values, central
+    /// the common constructors (view matrices too) and Matrix4x4.Invert, written out over the 16 or 6 leaves. Checked against System.Numerics' values, central
     /// finite differences, and the closed form of a rotation's derivative.
     /// </summary>
     public class MatrixTests
@@ -44,6 +44,36 @@ namespace Matrices
 
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
         public static Vector3 Turn(Vector3 v, float angle) => Vector3.Transform(v, Matrix4x4.CreateRotationZ(angle));
+
+        // The inverse, and a linear solve through it that gives up on a singular matrix.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Matrix4x4 Inverse(Matrix4x4 m)
+        {
+            Matrix4x4.Invert(m, out var inverse);
+            return inverse;
+        }
+
+        [Differentiable]
+        public static float Solve(Matrix4x4 m, Vector4 b)
+        {
+            if (!Matrix4x4.Invert(m, out Matrix4x4 inverse))
+                return 0f;
+            var x = Vector4.Transform(b, inverse);
+            return x.X + 2 * x.Y - x.Z * x.W;
+        }
+
+        // View matrices: a camera at eye looking at target (or along a direction), right- and left-handed.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Matrix4x4 View(Vector3 eye, Vector3 target, Vector3 up) => Matrix4x4.CreateLookAt(eye, target, up);
+
+        [Differentiable]
+        public static float Seen(Vector3 eye, Vector3 target, Vector3 p)
+        {
+            var v = Vector3.Transform(p, Matrix4x4.CreateLookAtLeftHanded(eye, target, Vector3.UnitY))
+                + Vector3.Transform(p, Matrix4x4.CreateLookTo(eye, target, Vector3.UnitY))
+                + Vector3.Transform(p, Matrix4x4.CreateLookToLeftHanded(eye, target, Vector3.UnitZ));
+            return v.X + 2 * v.Y - v.Z;
+        }
     }
 }";
 
@@ -63,6 +93,37 @@ namespace Matrices
         {
             var args = new object[] { new Vector2(0.5f, -1.5f), new Vector2(1.2f, 0.7f), new Matrix3x2(0.9f, 0.1f, -0.3f, 1.1f, 0.4f, -0.6f) };
             StructLeaves.CheckVectorValued(Type.Value, "Flat", args, 5e-3);
+        }
+
+        [Fact]
+        public void Inverse_IsSystemNumericsAndItsDerivativeTheClosedForm()
+        {
+            // d(M⁻¹) = −M⁻¹ dM M⁻¹, along one direction; the whole Jacobian and the solve against finite differences.
+            var dM = new Matrix4x4(0.2f, -0.1f, 0.3f, 0f, 0.1f, 0.4f, -0.2f, 0.3f, 0f, 0.2f, 0.1f, -0.3f, 0.5f, 0f, -0.1f, 0.2f);
+            Matrix4x4.Invert(M, out var inverse);
+            var (forward, _) = Reflect.Invoke(Type.Value, "InverseForward", M, dM);
+            StructLeaves.AssertClose(StructLeaves.Of(inverse), StructLeaves.Of(forward!.GetType().GetField("Item1")!.GetValue(forward)!), 1e-5, "value");
+            StructLeaves.AssertClose(StructLeaves.Of(-(inverse * dM * inverse)), StructLeaves.Of(forward.GetType().GetField("Item2")!.GetValue(forward)!), 1e-4, "d/dM along dM");
+            StructLeaves.CheckVectorValued(Type.Value, "Inverse", new object[] { M }, 1e-2);
+            StructLeaves.CheckScalar(Type.Value, "Solve", new object[] { M, new Vector4(0.3f, -0.7f, 1.1f, 0.4f) }, tolerance: 1e-2, valueDigits: 4);
+
+            // A singular matrix: Invert says false (the elements NaN, as System.Numerics leaves them); the solve gives up, with no derivative.
+            Assert.True(float.IsNaN(((Matrix4x4)Reflect.Invoke(Type.Value, "Inverse", default(Matrix4x4)).Result!).M11));
+            var (value, outs) = Reflect.Invoke(Type.Value, "SolveGradient", default(Matrix4x4), new Vector4(1f, 2f, 3f, 4f), null, null);
+            Assert.Equal(0f, (float)value!);
+            Assert.All(outs.Skip(2).SelectMany(o => StructLeaves.Of(o!)), d => Assert.Equal(0.0, d));
+        }
+
+        [Fact]
+        public void ViewMatrices_MatchSystemNumericsAndFiniteDifferences()
+        {
+            var (eye, target, up) = (new Vector3(1f, 2f, 3f), new Vector3(-0.5f, 0.3f, 0.1f), new Vector3(0.1f, 1f, 0.2f));
+            StructLeaves.CheckVectorValued(Type.Value, "View", new object[] { eye, target, up }, 5e-3);
+            var p = new Vector3(0.7f, -0.4f, 0.9f);
+            var v = Vector3.Transform(p, Matrix4x4.CreateLookAtLeftHanded(eye, target, Vector3.UnitY)) + Vector3.Transform(p, Matrix4x4.CreateLookTo(eye, target, Vector3.UnitY))
+                + Vector3.Transform(p, Matrix4x4.CreateLookToLeftHanded(eye, target, Vector3.UnitZ));
+            Assert.Equal(v.X + 2 * v.Y - v.Z, (float)Reflect.Invoke(Type.Value, "Seen", eye, target, p).Result!, 4);
+            StructLeaves.CheckScalar(Type.Value, "Seen", new object[] { eye, target, p }, tolerance: 5e-3, valueDigits: 4);
         }
 
         [Fact]
