@@ -66,10 +66,10 @@ namespace GradGen.Generator.Frontend
         }
 
         /// <summary>
-        /// <c>Matrix4x4.Invert(m, out inverse)</c>, into the leaves of the local <c>inverse</c>: the adjugate over the
-        /// determinant, each cofactor a 3 × 3 determinant expanded over the 2 × 2 minors of two rows, written out so that
-        /// its derivative (−M⁻¹ dM M⁻¹) comes from the scalar rules. Its value is System.Numerics': whether |det| is at
-        /// least <c>float.Epsilon</c>; when not, every element is NaN, as System.Numerics leaves them.
+        /// <c>Matrix4x4.Invert(m, out inverse)</c> or <c>Matrix3x2.Invert</c>, into the leaves of the local <c>inverse</c>:
+        /// the adjugate over the determinant, written out so that its derivative (−M⁻¹ dM M⁻¹) comes from the scalar
+        /// rules. Its value is System.Numerics': whether |det| is at least <c>float.Epsilon</c>; when not, every element
+        /// is NaN, as System.Numerics leaves them.
         /// </summary>
         private Expr? ParseInvert(IInvocationOperation invocation, bool asStatement)
         {
@@ -77,7 +77,7 @@ namespace GradGen.Generator.Frontend
             var written = args[1] is IDeclarationExpressionOperation { Expression: var declared } ? declared : args[1];
             if (written is not ILocalReferenceOperation local)
             {
-                Unsupported(args[1], $"the out argument '{args[1].Syntax}' of 'Matrix4x4.Invert' other than a local variable", "pass a local, and copy it");
+                Unsupported(args[1], $"the out argument '{args[1].Syntax}' of '{invocation.TargetMethod.ContainingType.Name}.Invert' other than a local variable", "pass a local, and copy it");
                 return null;
             }
 
@@ -88,6 +88,28 @@ namespace GradGen.Generator.Frontend
             }
 
             var f = Types.Float;
+            var (adjugate, determinant) = m.Count == 6 ? AffineAdjugate(m) : Adjugate(m, output);
+            determinant = StagedScalar(determinant, output);
+            var invertible = StagedScalar(Build.Compare(BinaryOp.GreaterOrEqual, Build.Math(MathFunction.Abs, f, determinant), new Const(f, "float.Epsilon", float.Epsilon)), output);
+
+            // Zero, not infinite, for a singular matrix: no derivative then, where 0 · ∞ would make every one NaN.
+            var reciprocal = StagedScalar(Build.Choose(invertible, Build.Div(Build.Num(f, 1), determinant), Build.Num(f, 0)), output);
+            var inverse = AggregateLeaves(local.Local);
+            var line = Line(invocation);
+            for (var k = 0; k < m.Count; k++)
+            {
+                output.Add(new Assign(line, inverse[k], AssignOp.Set, Build.Choose(invertible, Build.Mul(adjugate[k], reciprocal), new Const(f, "float.NaN", double.NaN))));
+            }
+
+            return CannotHoist(output, invocation, $"{invocation.TargetMethod.ContainingType.Name}.Invert") || asStatement ? null : invertible;
+        }
+
+        /// <summary>
+        /// A 4 × 4 matrix's adjugate (row-major) and determinant: each cofactor a 3 × 3 determinant expanded over the
+        /// 2 × 2 minors of two rows, staged once each.
+        /// </summary>
+        private (List<Expr> Adjugate, Expr Determinant) Adjugate(List<Expr> m, List<Stmt> output)
+        {
             Expr At(int row, int column) => m[row * 4 + column];
 
             // The 2 × 2 minors of rows 0 and 1, and of rows 2 and 3, for each pair of columns.
@@ -123,19 +145,24 @@ namespace GradGen.Generator.Frontend
             }
 
             var cofactors = Enumerable.Range(0, 16).Select(k => StagedScalar(Cofactor(k / 4, k % 4), output)).ToList();
-            var determinant = StagedScalar(Sum(Enumerable.Range(0, 4).Select(c => Build.Mul(At(0, c), cofactors[c]))), output);
-            var invertible = StagedScalar(Build.Compare(BinaryOp.GreaterOrEqual, Build.Math(MathFunction.Abs, f, determinant), new Const(f, "float.Epsilon", float.Epsilon)), output);
-            // Zero, not infinite, for a singular matrix: no derivative then, where 0 · ∞ would make every one NaN.
-            var reciprocal = StagedScalar(Build.Choose(invertible, Build.Div(Build.Num(f, 1), determinant), Build.Num(f, 0)), output);
-            var inverse = AggregateLeaves(local.Local);
-            var line = Line(invocation);
-            for (var k = 0; k < 16; k++)
-            {
-                // Element (row, column) of the inverse is the cofactor of (column, row) over the determinant.
-                output.Add(new Assign(line, inverse[k], AssignOp.Set, Build.Choose(invertible, Build.Mul(cofactors[k % 4 * 4 + k / 4], reciprocal), new Const(f, "float.NaN", double.NaN))));
-            }
 
-            return CannotHoist(output, invocation, "Matrix4x4.Invert") || asStatement ? null : invertible;
+            // Element (row, column) of the adjugate is the cofactor of (column, row).
+            return (Enumerable.Range(0, 16).Select(k => cofactors[k % 4 * 4 + k / 4]).ToList(), Sum(Enumerable.Range(0, 4).Select(c => Build.Mul(At(0, c), cofactors[c]))));
+        }
+
+        /// <summary>
+        /// A 3 × 2 affine matrix's adjugate and determinant, as the 3 × 3 matrix with the implied column (0, 0, 1): the
+        /// 2 × 2 block's, and the translation's −t·adj(A).
+        /// </summary>
+        private static (List<Expr> Adjugate, Expr Determinant) AffineAdjugate(List<Expr> m)
+        {
+            var (a, b, c, d, x, y) = (m[0], m[1], m[2], m[3], m[4], m[5]);
+            return (new List<Expr>
+            {
+                d, Build.Neg(b),
+                Build.Neg(c), a,
+                Build.Sub(Build.Mul(c, y), Build.Mul(x, d))!, Build.Sub(Build.Mul(x, b), Build.Mul(a, y))!,
+            }, Build.Sub(Build.Mul(a, d), Build.Mul(c, b))!);
         }
 
         /// <summary>The static constructors of a matrix: rotations about an axis, translation, scale and the rotation of a quaternion.</summary>

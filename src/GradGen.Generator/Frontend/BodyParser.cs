@@ -1562,7 +1562,7 @@ namespace GradGen.Generator.Frontend
                 return ParseWithExtraOutputs(invocation, target, asStatement);
             }
 
-            if (IsMatrix(target.ContainingType) && target.ContainingType.Name == "Matrix4x4" && target.Name == "Invert" && target.Parameters.Length == 2)
+            if (IsMatrix(target.ContainingType) && target.Name == "Invert" && target.Parameters.Length == 2)
             {
                 return ParseInvert(invocation, asStatement);
             }

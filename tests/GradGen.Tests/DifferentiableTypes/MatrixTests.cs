@@ -8,7 +8,7 @@ namespace GradGen.Tests.DifferentiableTypes
 {
     /// <summary>
     /// System.Numerics Matrix4x4 and Matrix3x2 (row vectors, v' = v·M): products, transposes, transforms of vectors and
-    /// the common constructors (view matrices too) and Matrix4x4.Invert, written out over the 16 or 6 leaves. Checked against System.Numerics' values, central
+    /// the common constructors (view matrices too) and Invert, written out over the 16 or 6 leaves. Checked against System.Numerics' values, central
     /// finite differences, and the closed form of a rotation's derivative.
     /// </summary>
     public class MatrixTests
@@ -50,6 +50,13 @@ namespace Matrices
         public static Matrix4x4 Inverse(Matrix4x4 m)
         {
             Matrix4x4.Invert(m, out var inverse);
+            return inverse;
+        }
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Matrix3x2 Inverse2D(Matrix3x2 m)
+        {
+            Matrix3x2.Invert(m, out var inverse);
             return inverse;
         }
 
@@ -105,6 +112,7 @@ namespace Matrices
             StructLeaves.AssertClose(StructLeaves.Of(inverse), StructLeaves.Of(forward!.GetType().GetField("Item1")!.GetValue(forward)!), 1e-5, "value");
             StructLeaves.AssertClose(StructLeaves.Of(-(inverse * dM * inverse)), StructLeaves.Of(forward.GetType().GetField("Item2")!.GetValue(forward)!), 1e-4, "d/dM along dM");
             StructLeaves.CheckVectorValued(Type.Value, "Inverse", new object[] { M }, 1e-2);
+            StructLeaves.CheckVectorValued(Type.Value, "Inverse2D", new object[] { new Matrix3x2(0.9f, 0.1f, -0.3f, 1.1f, 0.4f, -0.6f) }, 5e-3);
             StructLeaves.CheckScalar(Type.Value, "Solve", new object[] { M, new Vector4(0.3f, -0.7f, 1.1f, 0.4f) }, tolerance: 1e-2, valueDigits: 4);
 
             // A singular matrix: Invert says false (the elements NaN, as System.Numerics leaves them); the solve gives up, with no derivative.
