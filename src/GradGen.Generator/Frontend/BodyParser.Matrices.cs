@@ -66,6 +66,124 @@ namespace GradGen.Generator.Frontend
         }
 
         /// <summary>
+        /// A perspective projection, as System.Numerics makes it (right-handed: the camera looks along −z; left-handed,
+        /// along +z), from the field of view and aspect ratio, the view's width and height, or its edges at the near
+        /// plane; an infinite far plane gives depth −1 (1). Out-of-range distances or field of view throw as System.Numerics
+        /// throws, before anything is computed from them.
+        /// </summary>
+        private List<Expr> Perspective(IInvocationOperation call, List<Expr> a, List<Expr> m, List<Stmt> output)
+        {
+            var f = Types.Float;
+            var name = call.TargetMethod.Name;
+            var parameters = call.TargetMethod.Parameters;
+            var (near, far) = (a[a.Count - 2], a[a.Count - 1]);
+            Expr zero = Build.Num(f, 0);
+            var line = Line(call);
+            void Check(Expr outOfRange, int parameter)
+            {
+                switch (Constant(outOfRange))
+                {
+                    case false:
+                        // Constants in range: C# would call the test of constants unreachable code.
+                        return;
+                    case true:
+                        Unsupported(call.Arguments.First(a => a.Parameter!.Ordinal == parameter), $"'{parameters[parameter].Name}' out of range, for which '{name}' always throws", "give it a value in range");
+                        return;
+                    default:
+                        output.Add(new If(line, outOfRange, EquatableArray.Of<Stmt>(new Throw(line, new New(new NamedType("global::System.ArgumentOutOfRangeException"),
+                            EquatableArray.Of<Expr>(new Const(Types.String, $"\"{parameters[parameter].Name}\"", null))))), EquatableArray<Stmt>.Empty));
+                        return;
+                }
+            }
+
+            var fieldOfView = name.StartsWith("CreatePerspectiveFieldOfView", System.StringComparison.Ordinal);
+            if (fieldOfView)
+            {
+                Check(new Binary(Types.Bool, BinaryOp.Or, Build.Compare(BinaryOp.LessOrEqual, a[0], zero), Build.Compare(BinaryOp.GreaterOrEqual, a[0], new Const(f, "global::System.MathF.PI", System.Math.PI))), 0);
+            }
+
+            Check(Build.Compare(BinaryOp.LessOrEqual, near, zero), a.Count - 2);
+            Check(Build.Compare(BinaryOp.LessOrEqual, far, zero), a.Count - 1);
+            Check(Build.Compare(BinaryOp.GreaterOrEqual, near, far), a.Count - 2);
+
+            var left = name.EndsWith("LeftHanded", System.StringComparison.Ordinal);
+            var twiceNear = Build.Mul(Build.Num(f, 2), near);
+            if (fieldOfView)
+            {
+                var yScale = StagedScalar(Build.Div(Build.Num(f, 1), Build.Math(MathFunction.Tan, f, Build.Mul(Build.Num(f, 0.5), a[0]))), output);
+                m[0] = Build.Div(yScale, a[1]);
+                m[5] = yScale;
+            }
+            else if (a.Count == 4)
+            {
+                m[0] = Build.Div(twiceNear, a[0]);
+                m[5] = Build.Div(twiceNear, a[1]);
+            }
+            else
+            {
+                // Edges left, right, bottom, top: the view's centre shifts x and y with depth.
+                var (width, height) = (StagedScalar(Build.Sub(a[1], a[0])!, output), StagedScalar(Build.Sub(a[3], a[2])!, output));
+                m[0] = Build.Div(twiceNear, width);
+                m[5] = Build.Div(twiceNear, height);
+                m[8] = Build.Div(Build.Add(a[0], a[1])!, width);
+                m[9] = Build.Div(Build.Add(a[3], a[2])!, height);
+                if (left)
+                {
+                    m[8] = Build.Neg(m[8]);
+                    m[9] = Build.Neg(m[9]);
+                }
+            }
+
+            // Depth: far/(near − far), or −1 for an infinite far plane (left-handed: far/(far − near), or 1).
+            var infinite = Build.Num(f, left ? 1 : -1);
+            var finite = Build.Div(far, left ? Build.Sub(far, near)! : Build.Sub(near, far)!);
+            var range = StagedScalar(
+                far is Const { Value: var value } ? (value is double.PositiveInfinity ? infinite : finite)
+                : Build.Choose(Build.Compare(BinaryOp.Equal, far, new Const(f, "float.PositiveInfinity", double.PositiveInfinity)), infinite, finite),
+                output);
+            m[10] = range;
+            m[11] = Build.Num(f, left ? 1 : -1);
+            m[14] = left ? Build.Neg(Build.Mul(near, range)) : Build.Mul(near, range);
+            m[15] = zero;
+            return m;
+        }
+
+        /// <summary>The value of a test of constants (<c>≤</c>, <c>≥</c>, <c>||</c>); null when it reads anything else.</summary>
+        private static bool? Constant(Expr test) => test switch
+        {
+            Binary { Op: BinaryOp.Or } or => Constant(or.Left) is { } left && Constant(or.Right) is { } right ? left || right : null,
+            Binary { Op: BinaryOp.LessOrEqual, Left: Const { Value: { } x }, Right: Const { Value: { } y } } => x <= y,
+            Binary { Op: BinaryOp.GreaterOrEqual, Left: Const { Value: { } x }, Right: Const { Value: { } y } } => x >= y,
+            _ => null,
+        };
+
+        /// <summary>An orthographic projection, as System.Numerics makes it, from the view's width and height or its edges, and the depth range.</summary>
+        private static List<Expr> Orthographic(IInvocationOperation call, List<Expr> a, List<Expr> m)
+        {
+            var f = Types.Float;
+            var two = Build.Num(f, 2);
+            var (near, far) = (a[a.Count - 2], a[a.Count - 1]);
+            var left = call.TargetMethod.Name.EndsWith("LeftHanded", System.StringComparison.Ordinal);
+            if (a.Count == 4)
+            {
+                m[0] = Build.Div(two, a[0]);
+                m[5] = Build.Div(two, a[1]);
+            }
+            else
+            {
+                m[0] = Build.Div(two, Build.Sub(a[1], a[0])!);
+                m[5] = Build.Div(two, Build.Sub(a[3], a[2])!);
+                m[12] = Build.Div(Build.Add(a[0], a[1])!, Build.Sub(a[0], a[1])!);
+                m[13] = Build.Div(Build.Add(a[3], a[2])!, Build.Sub(a[2], a[3])!);
+            }
+
+            // Depth: 1/(near − far), offset near/(near − far) (left-handed: 1/(far − near), the same offset).
+            m[10] = Build.Div(Build.Num(f, 1), left ? Build.Sub(far, near)! : Build.Sub(near, far)!);
+            m[14] = Build.Div(near, Build.Sub(near, far)!);
+            return m;
+        }
+
+        /// <summary>
         /// <c>Matrix4x4.Invert(m, out inverse)</c> or <c>Matrix3x2.Invert</c>, into the leaves of the local <c>inverse</c>:
         /// the adjugate over the determinant, written out so that its derivative (−M⁻¹ dM M⁻¹) comes from the scalar
         /// rules. Its value is System.Numerics': whether |det| is at least <c>float.Epsilon</c>; when not, every element
@@ -234,6 +352,11 @@ namespace GradGen.Generator.Frontend
                     }
 
                     return m;
+                case ("CreatePerspectiveFieldOfView" or "CreatePerspectiveFieldOfViewLeftHanded" or "CreatePerspective" or "CreatePerspectiveLeftHanded", 4)
+                    or ("CreatePerspectiveOffCenter" or "CreatePerspectiveOffCenterLeftHanded", 6) when rows == 4:
+                    return Perspective(call, args.Select(a => StagedScalar(ScalarOperand(a), output)).ToList(), m, output);
+                case ("CreateOrthographic" or "CreateOrthographicLeftHanded", 4) or ("CreateOrthographicOffCenter" or "CreateOrthographicOffCenterLeftHanded", 6) when rows == 4:
+                    return Orthographic(call, args.Select(a => StagedScalar(ScalarOperand(a), output)).ToList(), m);
                 default:
                     Unsupported(call, $"'{call.TargetMethod.ContainingType.Name}.{call.TargetMethod.Name}' with these arguments (not yet)", "write it with the matrix's fields");
                     return null;

@@ -69,6 +69,24 @@ namespace Matrices
             return x.X + 2 * x.Y - x.Z * x.W;
         }
 
+        // Every projection, each weighted differently so that a wrong one shows.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Matrix4x4 Projections(float fov, float aspect, float near, float far, float w, float h) =>
+            Matrix4x4.CreatePerspectiveFieldOfView(fov, aspect, near, far) + Matrix4x4.CreatePerspectiveFieldOfViewLeftHanded(fov, aspect, near, far) * 2f
+            + Matrix4x4.CreatePerspective(w, h, near, far) * 3f + Matrix4x4.CreatePerspectiveLeftHanded(w, h, near, far) * 4f
+            + Matrix4x4.CreatePerspectiveOffCenter(-w, h, -aspect, fov, near, far) * 5f + Matrix4x4.CreatePerspectiveOffCenterLeftHanded(-w, h, -aspect, fov, near, far) * 6f
+            + Matrix4x4.CreateOrthographic(w, h, near, far) * 7f + Matrix4x4.CreateOrthographicLeftHanded(w, h, near, far) * 8f
+            + Matrix4x4.CreateOrthographicOffCenter(-w, h, -aspect, fov, near, far) * 9f + Matrix4x4.CreateOrthographicOffCenterLeftHanded(-w, h, -aspect, fov, near, far) * 10f;
+
+        // A projection with an infinite far plane.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Vector4 Projected(Vector4 p, float fov, float near) =>
+            Vector4.Transform(p, Matrix4x4.CreatePerspectiveFieldOfView(fov, 1.5f, near, float.PositiveInfinity));
+
+        // Constant arguments in range: no test of them in the generated code (C# would warn of unreachable code).
+        [Differentiable]
+        public static float Fixed(Vector4 p) => Vector4.Transform(p, Matrix4x4.CreatePerspectiveFieldOfView(1.1f, 1.5f, 0.3f, 40f)).Z;
+
         // View matrices: a camera at eye looking at target (or along a direction), right- and left-handed.
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
         public static Matrix4x4 View(Vector3 eye, Vector3 target, Vector3 up) => Matrix4x4.CreateLookAt(eye, target, up);
@@ -120,6 +138,25 @@ namespace Matrices
             var (value, outs) = Reflect.Invoke(Type.Value, "SolveGradient", default(Matrix4x4), new Vector4(1f, 2f, 3f, 4f), null, null);
             Assert.Equal(0f, (float)value!);
             Assert.All(outs.Skip(2).SelectMany(o => StructLeaves.Of(o!)), d => Assert.Equal(0.0, d));
+        }
+
+        [Fact]
+        public void Projections_MatchSystemNumericsAndFiniteDifferences_AndThrowAsItDoes()
+        {
+            StructLeaves.CheckVectorValued(Type.Value, "Projections", new object[] { 1.1f, 1.5f, 0.3f, 4f, 2f, 1.7f }, 1e-2);
+            StructLeaves.CheckVectorValued(Type.Value, "Projected", new object[] { new Vector4(0.3f, -0.6f, -2f, 1f), 1.1f, 0.3f }, 5e-3);
+
+            StructLeaves.CheckScalar(Type.Value, "Fixed", new object[] { new Vector4(0.3f, -0.6f, -2f, 1f) }, tolerance: 5e-3, valueDigits: 4);
+            var diagnostics = GeneratorHarness.Analyze(SourceTemplate.Header + "using System.Numerics; public static partial class Bad { [Differentiable] static float F(float f) => Matrix4x4.CreatePerspectiveFieldOfView(f, 1.5f, 0f, 40f).M11; }");
+            Assert.Contains(diagnostics, d => d.Id == "GG0005" && d.GetMessage().Contains("'nearPlaneDistance' out of range"));
+
+            // Out of range: System.Numerics' exception and parameter, from the derivatives too.
+            foreach (var (fov, near, far, parameter) in new[] { (0f, 0.3f, 4f, "fieldOfView"), (3.2f, 0.3f, 4f, "fieldOfView"), (1.1f, 0f, 4f, "nearPlaneDistance"), (1.1f, 0.3f, -1f, "farPlaneDistance"), (1.1f, 5f, 4f, "nearPlaneDistance") })
+            {
+                var args = new object[] { fov, 1.5f, near, far, 2f, 1.7f };
+                Assert.Equal(parameter, Assert.Throws<ArgumentOutOfRangeException>(() => Reflect.Invoke(Type.Value, "Projections", args)).ParamName);
+                Assert.Equal(parameter, Assert.Throws<ArgumentOutOfRangeException>(() => Reflect.Invoke(Type.Value, "ProjectionsJacobian", args.Append(new float[16, 6]).ToArray())).ParamName);
+            }
         }
 
         [Fact]
