@@ -82,8 +82,8 @@ namespace GradGen.Generator.Frontend
                     return axis.Select(a => Build.Mul(a, sine)).Append(Build.Math(MathFunction.Cos, Types.Float, half)).ToList();
                 case "CreateFromYawPitchRoll" when args.Count == 3:
                     return YawPitchRoll(args.Select(a => StagedScalar(Build.Mul(Build.Num(Types.Float, 0.5), ScalarOperand(a)), output)).ToList(), output);
-                case "Transform" when args.Count == 2 && IsNumericsVector(args[0].Type) && args[0].Type!.Name == "Vector3" && IsQuaternion(args[1].Type):
-                    return Rotated(Staged(VectorOperand(args[0], output), output), Staged(VectorOperand(args[1], output), output), call.TargetMethod, output);
+                case "Transform" when args.Count == 2 && args[0].Type!.Name is "Vector2" or "Vector3" or "Vector4" && IsQuaternion(args[1].Type):
+                    return RotatedBy(Staged(VectorOperand(args[0], output), output), Staged(VectorOperand(args[1], output), output), Types.Leaves(TypeNames.Of(call.Type!))!.Length, call.TargetMethod, output);
                 case "Negate" when args.Count == 1:
                     return VectorOperand(args[0], output)?.Select(Build.Neg).ToList();
                 case "Normalize" when args.Count == 1 && VectorOperand(args[0], output) is { } v:
@@ -165,11 +165,9 @@ namespace GradGen.Generator.Frontend
                     var (a, b, c) = (points[0]!, points[1]!, points[2]!);
                     var unit = Staged(Unit(CrossProduct(Staged(b.Select((x, i) => Build.Sub(x, a[i])!).ToList(), output)!, Staged(c.Select((x, i) => Build.Sub(x, a[i])!).ToList(), output)!), output), output)!;
                     return unit.Append(Build.Neg(Sum(unit.Select((n, i) => (Expr)new Binary(n.Type, BinaryOp.Multiply, n, a[i]))))).ToList();
-                case "Transform" when args.Count == 2 && IsQuaternion(args[1].Type) && Staged(VectorOperand(args[0], output), output) is { } plane
-                                      && Staged(VectorOperand(args[1], output), output) is { } rotation:
-                    // As the product q (n, D) q̄ from .NET 10, which scales D by |q|² too (see Rotated).
-                    var d = SandwichRotation(call.TargetMethod) ? Build.Mul(plane[3], SquaredNorm(rotation)) : plane[3];
-                    return Rotated(plane.Take(3).ToList(), rotation, call.TargetMethod, output)?.Append(d).ToList();
+                case "Transform" when args.Count == 2 && IsQuaternion(args[1].Type):
+                    // As the Vector4 (normal, D).
+                    return RotatedBy(Staged(VectorOperand(args[0], output), output), Staged(VectorOperand(args[1], output), output), 4, call.TargetMethod, output);
                 default:
                     Unsupported(call, $"'Plane.{call.TargetMethod.Name}' with these arguments (not yet)", "write it with the plane's Normal and D");
                     return null;
@@ -258,6 +256,24 @@ namespace GradGen.Generator.Frontend
         };
 
         /// <summary>The rotation of <paramref name="v"/> by the unit quaternion <paramref name="q"/> (both staged): v + 2w(u×v) + 2u×(u×v), u = (X, Y, Z).</summary>
+        /// <summary>
+        /// A <c>Vector2</c>, <c>Vector3</c> or <c>Vector4</c> (or a plane's (n, D)) rotated by q, as <paramref name="count"/>
+        /// leaves: x, y, z rotated (z = 0 for a Vector2), then w (1 for a smaller vector), which the product q v q̄ of
+        /// .NET 10 scales by |q|² (see <see cref="Rotated"/>).
+        /// </summary>
+        private List<Expr>? RotatedBy(List<Expr>? v, List<Expr>? q, int count, IMethodSymbol method, List<Stmt> output)
+        {
+            if (v is null || q is null)
+            {
+                return null;
+            }
+
+            var xyz = v.Take(3).Concat(Enumerable.Repeat(Build.Num(Types.Float, 0), 3 - System.Math.Min(3, v.Count))).ToList();
+            var rotated = Rotated(xyz, q, method, output);
+            var w = v.Count == 4 ? v[3] : Build.Num(Types.Float, 1);
+            return rotated.Append(SandwichRotation(method) ? Build.Mul(w, SquaredNorm(q)) : w).Take(count).ToList();
+        }
+
         /// <summary>Whether <paramref name="method"/>'s System.Numerics rotates by a quaternion as the product q v q̄ (from .NET 10).</summary>
         private static bool SandwichRotation(IMethodSymbol method) => method.ContainingAssembly.Identity.Version.Major >= 10;
 
@@ -267,13 +283,8 @@ namespace GradGen.Generator.Frontend
         /// reaches): from .NET 10 the product q v q̄, (w² − u·u) v + 2 (u·v) u + 2w u × v, which also scales by |q|²;
         /// before it v + 2w (u × v) + 2 u × (u × v).
         /// </summary>
-        private List<Expr>? Rotated(List<Expr>? v, List<Expr>? q, IMethodSymbol method, List<Stmt> output)
+        private List<Expr> Rotated(List<Expr> v, List<Expr> q, IMethodSymbol method, List<Stmt> output)
         {
-            if (v is null || q is null)
-            {
-                return null;
-            }
-
             var two = Build.Num(Types.Float, 2);
             if (SandwichRotation(method))
             {

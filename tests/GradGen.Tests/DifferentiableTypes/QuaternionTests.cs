@@ -57,6 +57,11 @@ namespace Quaternions
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
         public static Vector3 Turned(Vector3 v, Quaternion q) => Vector3.Transform(v, q);
 
+        // The same for the other vectors: a Vector2 in its plane, a Vector4's w (and a smaller vector's implied 1) kept or scaled as System.Numerics does.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Vector4 TurnedAll(Vector2 a, Vector4 b, Vector3 c, Quaternion q) =>
+            new Vector4(Vector2.Transform(a, q), 0f, 0f) + Vector4.Transform(b, q) * 2f + Vector4.Transform(c, q) * 3f + Vector4.Transform(a, q) * 4f;
+
         // Interpolated orientations, as System.Numerics computes them (its value is the primal's).
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
         public static Quaternion Blend(Quaternion a, Quaternion b, float t, float s) =>
@@ -118,8 +123,12 @@ namespace Quaternions
         [Theory]
         [InlineData(1.0f)]
         [InlineData(1.3f)]
-        public void RotationByAQuaternionUnitOrNot_MatchesSystemNumericsAndFiniteDifferences(float length) =>
-            StructLeaves.CheckVectorValued(Type.Value, "Turned", new object[] { new Vector3(0.5f, -1.5f, 2.0f), System.Numerics.Quaternion.Normalize(new System.Numerics.Quaternion(0.2f, -0.4f, 0.1f, 0.9f)) * length }, 5e-3);
+        public void RotationByAQuaternionUnitOrNot_MatchesSystemNumericsAndFiniteDifferences(float length)
+        {
+            var q = System.Numerics.Quaternion.Normalize(new System.Numerics.Quaternion(0.2f, -0.4f, 0.1f, 0.9f)) * length;
+            StructLeaves.CheckVectorValued(Type.Value, "Turned", new object[] { new Vector3(0.5f, -1.5f, 2.0f), q }, 5e-3);
+            StructLeaves.CheckVectorValued(Type.Value, "TurnedAll", new object[] { new Vector2(0.5f, -1.5f), new Vector4(0.3f, -0.8f, 0.5f, 1.2f), new Vector3(1.1f, 0.3f, -0.8f), q }, 1e-2);
+        }
 
         [Fact]
         public void ArmOfYawPitchRollJoints_MatchesSystemNumericsAndFiniteDifferences() =>
