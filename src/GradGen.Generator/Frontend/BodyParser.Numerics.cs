@@ -82,6 +82,8 @@ namespace GradGen.Generator.Frontend
                     return axis.Select(a => Build.Mul(a, sine)).Append(Build.Math(MathFunction.Cos, Types.Float, half)).ToList();
                 case "CreateFromYawPitchRoll" when args.Count == 3:
                     return YawPitchRoll(args.Select(a => StagedScalar(Build.Mul(Build.Num(Types.Float, 0.5), ScalarOperand(a)), output)).ToList(), output);
+                case "CreateFromRotationMatrix" when args.Count == 1 && Staged(VectorOperand(args[0], output), output) is { Count: 16 } matrix:
+                    return FromRotationMatrix(matrix, Line(call), output);
                 case "Transform" when args.Count == 2 && args[0].Type!.Name is "Vector2" or "Vector3" or "Vector4" && IsQuaternion(args[1].Type):
                     return RotatedBy(Staged(VectorOperand(args[0], output), output), Staged(VectorOperand(args[1], output), output), Types.Leaves(TypeNames.Of(call.Type!))!.Length, call.TargetMethod, output);
                 case "Negate" when args.Count == 1:
@@ -256,6 +258,54 @@ namespace GradGen.Generator.Frontend
         };
 
         /// <summary>The rotation of <paramref name="v"/> by the unit quaternion <paramref name="q"/> (both staged): v + 2w(u×v) + 2u×(u×v), u = (X, Y, Z).</summary>
+        /// <summary>
+        /// <c>Quaternion.CreateFromRotationMatrix</c> as System.Numerics computes it: from the trace when it is positive,
+        /// else from the largest diagonal element. The four cases are branches, not choices between values, so that the
+        /// square root of a case not taken (maybe of a negative number) is never computed, nor its derivative.
+        /// </summary>
+        private List<Expr> FromRotationMatrix(List<Expr> m, int line, List<Stmt> output)
+        {
+            var f = Types.Float;
+            var half = Build.Num(f, 0.5);
+            var one = Build.Num(f, 1);
+            Expr At(int row, int column) => m[row * 4 + column];
+            var q = Enumerable.Range(0, 4).Select(_ => NewTemporary(f)).ToList();
+
+            // Component k ∈ {x, y, z} of the trace's case, and w of the others': the difference of the off-diagonal pair.
+            Expr Difference(int k) => Build.Sub(At((k + 1) % 3, (k + 2) % 3), At((k + 2) % 3, (k + 1) % 3))!;
+
+            // The case whose large component is `big` (3: w, from the trace), its root of 1 plus the signed diagonal.
+            EquatableArray<Stmt> Case(int big, Expr radicand)
+            {
+                var (root, scale) = (NewTemporary(f), NewTemporary(f));
+                var statements = new List<Stmt>
+                {
+                    new Assign(line, root, AssignOp.Set, Build.Math(MathFunction.Sqrt, f, radicand)),
+                    new Assign(line, scale, AssignOp.Set, Build.Div(half, root)),
+                    new Assign(line, q[big], AssignOp.Set, Build.Mul(half, root)),
+                };
+                for (var k = 0; k < 4; k++)
+                {
+                    if (k != big)
+                    {
+                        var value = big == 3 ? Difference(k) : k == 3 ? Difference(big) : Build.Add(At(big, k), At(k, big))!;
+                        statements.Add(new Assign(line, q[k], AssignOp.Set, Build.Mul(value, scale)));
+                    }
+                }
+
+                return statements.ToEquatableArray();
+            }
+
+            Expr Diagonal(int k) => At(k, k);
+            Expr Signed(int big) => Enumerable.Range(0, 3).Aggregate((Expr)one, (sum, k) => k == big ? Build.Add(sum, Diagonal(k))! : Build.Sub(sum, Diagonal(k))!);
+            var trace = StagedScalar(Build.Add(Build.Add(Diagonal(0), Diagonal(1)), Diagonal(2))!, output);
+            var lastTwo = new If(line, Build.Compare(BinaryOp.Greater, Diagonal(1), Diagonal(2)), Case(1, Signed(1)), Case(2, Signed(2)));
+            var largestX = new Binary(Types.Bool, BinaryOp.And, Build.Compare(BinaryOp.GreaterOrEqual, Diagonal(0), Diagonal(1)), Build.Compare(BinaryOp.GreaterOrEqual, Diagonal(0), Diagonal(2)));
+            var diagonal = new If(line, largestX, Case(0, Signed(0)), EquatableArray.Of<Stmt>(lastTwo));
+            output.Add(new If(line, Build.Compare(BinaryOp.Greater, trace, Build.Num(f, 0)), Case(3, Build.Add(trace, one)!), EquatableArray.Of<Stmt>(diagonal)));
+            return q.ToList<Expr>();
+        }
+
         /// <summary>
         /// A <c>Vector2</c>, <c>Vector3</c> or <c>Vector4</c> (or a plane's (n, D)) rotated by q, as <paramref name="count"/>
         /// leaves: x, y, z rotated (z = 0 for a Vector2), then w (1 for a smaller vector), which the product q v q̄ of

@@ -57,6 +57,10 @@ namespace Quaternions
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
         public static Vector3 Turned(Vector3 v, Quaternion q) => Vector3.Transform(v, q);
 
+        // Back from a rotation matrix: four branches, by the trace and the largest diagonal element.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Quaternion FromMatrix(Matrix4x4 m) => Quaternion.CreateFromRotationMatrix(m);
+
         // The same for the other vectors: a Vector2 in its plane, a Vector4's w (and a smaller vector's implied 1) kept or scaled as System.Numerics does.
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
         public static Vector4 TurnedAll(Vector2 a, Vector4 b, Vector3 c, Quaternion q) =>
@@ -129,6 +133,15 @@ namespace Quaternions
             StructLeaves.CheckVectorValued(Type.Value, "Turned", new object[] { new Vector3(0.5f, -1.5f, 2.0f), q }, 5e-3);
             StructLeaves.CheckVectorValued(Type.Value, "TurnedAll", new object[] { new Vector2(0.5f, -1.5f), new Vector4(0.3f, -0.8f, 0.5f, 1.2f), new Vector3(1.1f, 0.3f, -0.8f), q }, 1e-2);
         }
+
+        /// <summary>Each branch of CreateFromRotationMatrix: a positive trace, then x, y or z the largest.</summary>
+        [Theory]
+        [InlineData(0.1f, 0.2f, 0.1f, 0.95f)]
+        [InlineData(0.9f, 0.2f, 0.1f, 0.1f)]
+        [InlineData(0.1f, 0.9f, 0.2f, 0.1f)]
+        [InlineData(0.1f, 0.2f, 0.9f, 0.1f)]
+        public void FromRotationMatrix_MatchesSystemNumericsAndFiniteDifferencesInEachBranch(float x, float y, float z, float w) =>
+            StructLeaves.CheckVectorValued(Type.Value, "FromMatrix", new object[] { Matrix4x4.CreateFromQuaternion(System.Numerics.Quaternion.Normalize(new System.Numerics.Quaternion(x, y, z, w))) }, 5e-3);
 
         [Fact]
         public void ArmOfYawPitchRollJoints_MatchesSystemNumericsAndFiniteDifferences() =>
