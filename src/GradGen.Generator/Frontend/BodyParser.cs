@@ -702,7 +702,14 @@ namespace GradGen.Generator.Frontend
         /// </summary>
         private (Var Items, Expr Start, Expr Length) RowView((Var Items, Var Offsets) rows, Expr index, string? name = null, List<Stmt>? output = null)
         {
-            index = StagedScalar(index, output ?? Hoisted);
+            // Staged where it can run first; in a condition or a branch of ?: the index is read where it stands (three
+            // times; an index has no side effect there, or CheckSideEffects reports it).
+            var staging = output ?? Hoisted;
+            if (output is not null || staging == sideEffects)
+            {
+                index = StagedScalar(index, staging);
+            }
+
             var start = new Index(Types.Int, rows.Offsets, EquatableArray.Of(index));
             var length = Build.Sub(new Index(Types.Int, rows.Offsets, EquatableArray.Of(Build.Add(index, Build.Num(Types.Int, 1))!)), start)!;
             if (output is null)

@@ -62,6 +62,10 @@ namespace Everyday.Jagged
             return loss;
         }
 
+        // A row chosen by a computed index inside a branch of ?: (a fuzzer finding: it read row 0).
+        [Differentiable]
+        public static real Chosen(real[][] w, int n, real x) => x < 0.5r ? w[n % w.Length][0] * x : (w[(n + 1) % w.Length][0] < 0.5r ? x : 0.5r);
+
         // Each element times s and sin(element)·(its row's first), then s²: more outputs than inputs, a Jacobian by columns.
         [Differentiable(Kinds = DerivativeKinds.Jacobian)]
         public static real[] Spread(real[][] w, real s)
@@ -183,6 +187,28 @@ namespace Everyday.Jagged
         {
             var diagnostics = GeneratorHarness.Analyze(SourceTemplate.Header + "public static partial class Bad { [Differentiable] static " + methods + " }");
             Assert.Contains(diagnostics, d => d.Id == id && d.GetMessage().Contains(message));
+        }
+
+        [Theory]
+        [InlineData(2, -1.1)]
+        [InlineData(4, 0.3)]
+        [InlineData(1, 0.8)]
+        [InlineData(0, 0.9)]
+        public void RowChosenByAComputedIndexInABranchOfAConditional(int n, double x)
+        {
+            // x < 0.5: w[n mod 3][0]·x, so ∂/∂x = that element and ∂/∂w[n mod 3][0] = x; else x or 0.5 by w[n + 1 mod 3][0].
+            var type = Double.Value.GetType(SourceTemplate.Instantiate("Everyday.Jagged.Fn_real", Precision.Double));
+            var w = new[] { new[] { 0.608 }, new[] { -0.561, 0.366, -0.07 }, new[] { 0.43, 0.884 } };
+            var dW = w.Select(row => new double[row.Length]).ToArray();
+            var (value, outs) = Reflect.Invoke(type, "ChosenGradient", w, n, x, dW, null);
+            var row = n % 3;
+            var (expected, dx) = x < 0.5 ? (w[row][0] * x, w[row][0]) : w[(n + 1) % 3][0] < 0.5 ? (x, 1.0) : (0.5, 0.0);
+            Assert.Equal(expected, (double)value!, 12);
+            Assert.Equal(dx, (double)outs[4]!, 12);
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.Equal(x < 0.5 && i == row ? x : 0.0, dW[i][0], 12);
+            }
         }
 
         [Theory]
