@@ -24,7 +24,10 @@ namespace GradGen.Fuzzer.Tests
     /// in a sum (<see cref="PrimalNumerics.Absorbed"/>). A generated method that throws where the primal does not is a
     /// CRASH. An output entry (<see cref="FuzzProgram.OutputEntry"/>, a void method filling an array) is checked as the
     /// scalar W·(its output after): its harness's "FGradient" is FReverse with the seed W, its Jacobian W·FJacobian, and
-    /// it has no Hessian (see <see cref="HarnessEmitter"/>).
+    /// it has no Hessian (see <see cref="HarnessEmitter"/>). An entry with out and ref parameters
+    /// (<see cref="FuzzProgram.OutRefEntry"/>) is checked likewise as the scalar WR·(its result, then its out/ref values after),
+    /// a ref parameter's value before being an input (no Hessian either); where it returns a real, its FGradient (the gradient
+    /// of the result alone) must equal FReverse seeded with 1 for the result and 0 for the outputs.
     /// </summary>
     internal static class Checker
     {
@@ -47,10 +50,12 @@ namespace GradGen.Fuzzer.Tests
             var reverse = Create<Func<double[], double, double[], double>>(harness, "Reverse");
             var forward = Create<Func<double[], double[], double[], double>>(harness, "Forward");
             var jacobian = p.Higher ? Create<Func<double[], double[,], double>>(harness, "Jacobian") : null;
-            var hessian = p.Higher && !p.OutputEntry ? Create<Func<double[], double[,], double>>(harness, "Hessian") : null;
-            var hvp = p.Higher && !p.OutputEntry ? Create<Func<double[], double[], double[], double>>(harness, "Hvp") : null;
+            var hessian = p.Higher && !p.OutputEntry && !p.OutRefEntry ? Create<Func<double[], double[,], double>>(harness, "Hessian") : null;
+            var hvp = p.Higher && !p.OutputEntry && !p.OutRefEntry ? Create<Func<double[], double[], double[], double>>(harness, "Hvp") : null;
             var primalSingle = p.SingleCheck ? Create<Func<double[], double>>(harness, "PrimalSingle") : null;
             var gradientSingle = p.SingleCheck ? Create<Func<double[], double[], double>>(harness, "GradientSingle") : null;
+            var gradientOfResult = p.OutRefEntry && !p.VoidEntry ? Create<Func<double[], double[], double>>(harness, "GradientOfResult") : null;
+            var reverseOfResult = p.OutRefEntry && !p.VoidEntry ? Create<Func<double[], double[], double>>(harness, "ReverseOfResult") : null;
 
             int n = p.FlatCount;
             bool single = p.UsesFloat;
@@ -119,6 +124,33 @@ namespace GradGen.Fuzzer.Tests
                 if (!Close(vg, f0, valueTol))
                 {
                     valueFailure = ("FGradient returned " + F(vg) + ", the primal " + F(f0), "WRONG:value-FGradient");
+                }
+
+                // An entry with out/ref outputs: FGradient is the gradient of the result alone (README), FReverse seeded
+                // with 1 for the result and 0 for the outputs; both return the result and leave the outputs as the primal.
+                if (gradientOfResult != null && reverseOfResult != null)
+                {
+                    var gr = new double[n];
+                    var rr = new double[n];
+                    if (!Call(() => gradientOfResult(x, gr), "FGradient", out var vgr, ref fail, ref key)
+                        || !Call(() => reverseOfResult(x, rr), "FReverse", out var vrr, ref fail, ref key))
+                    {
+                        return Fail(p, fail!, key, at);
+                    }
+
+                    if (!Close(vgr, f0, valueTol))
+                    {
+                        valueFailure ??= ("FGradient returned (with its outputs) " + F(vgr) + ", the primal " + F(f0), "WRONG:value-FGradient");
+                    }
+
+                    double rScale = 1 + rr.Select(Math.Abs).DefaultIfEmpty(0).Max();
+                    for (int j = 0; j < n; j++)
+                    {
+                        if (Finite(rr[j]) && !(Math.Abs(gr[j] - rr[j]) <= adTol * rScale))
+                        {
+                            return Fail(p, "d/dx[" + j + "] of the result alone: FGradient " + F(gr[j]) + ", FReverse seeded with (1, 0, ...) " + F(rr[j]), "WRONG:FGradient-vs-FReverse-of-result", at);
+                        }
+                    }
                 }
 
                 // FForward with unit tangents

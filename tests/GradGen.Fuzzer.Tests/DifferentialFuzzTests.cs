@@ -32,7 +32,7 @@ namespace GradGen.Fuzzer.Tests
     /// (2), <c>GRADGEN_DIFFFUZZ_REDUCE</c> how many failures to minimise (3; one per failure class first),
     /// <c>GRADGEN_DIFFFUZZ_REDUCE_SECONDS</c> per failure (30), <c>GRADGEN_DIFFFUZZ_DISABLE</c> optimizations to switch
     /// off, as the MSBuild property GradGenDisabledOptimizations takes them (none), <c>GRADGEN_DIFFFUZZ_FEATURES</c> only the
-    /// programs with these differentiable types or constructs (Generic, Model, Numerics, Everyday, Collections, comma-separated, or all; every program). For example
+    /// programs with these differentiable types or constructs (Generic, Model, Numerics, Everyday, Collections, Jagged, OutRef, comma-separated, or all; every program). For example
     /// <code>GRADGEN_DIFFFUZZ_COUNT=20000 GRADGEN_DIFFFUZZ_SEED=7 dotnet test tests/GradGen.Fuzzer.Tests -c Release --logger "console;verbosity=detailed"</code>
     /// prints the counts and the repro paths (also in <c>summary.txt</c> of the seed's directory).
     /// </para>
@@ -109,7 +109,7 @@ namespace GradGen.Fuzzer.Tests
         public int Reduce = 3;
         public int ReduceSeconds = 30;
 
-        /// <summary>Only the programs with these differentiable types or constructs (GRADGEN_DIFFFUZZ_FEATURES=Generic,Model,Numerics,Everyday,Collections or all), or every program.</summary>
+        /// <summary>Only the programs with these differentiable types or constructs (GRADGEN_DIFFFUZZ_FEATURES=Generic,Model,Numerics,Everyday,Collections,Jagged,OutRef or all), or every program.</summary>
         public HashSet<Feature>? Features;
 
         public static DiffFuzzSettings Read()
@@ -127,7 +127,7 @@ namespace GradGen.Fuzzer.Tests
             s.ReduceSeconds = Int("REDUCE_SECONDS") ?? s.ReduceSeconds;
             var features = Environment.GetEnvironmentVariable("GRADGEN_DIFFFUZZ_FEATURES");
             s.Features = string.IsNullOrWhiteSpace(features) ? null
-                : string.Equals(features.Trim(), "all", StringComparison.OrdinalIgnoreCase) ? new HashSet<Feature> { Feature.Generic, Feature.Model, Feature.Numerics, Feature.Everyday, Feature.Collections }
+                : string.Equals(features.Trim(), "all", StringComparison.OrdinalIgnoreCase) ? new HashSet<Feature> { Feature.Generic, Feature.Model, Feature.Numerics, Feature.Everyday, Feature.Collections, Feature.Jagged, Feature.OutRef }
                 : features.Split(',').Select(t => Enum.Parse<Feature>(t.Trim(), ignoreCase: true)).ToHashSet();
             return s;
         }
@@ -271,8 +271,12 @@ namespace GradGen.Fuzzer.Tests
                 ParamKind.ConstCollection => p.Name + " = {" + string.Join(", ", p.ConstValues.Select(c => c.ToString("R", CultureInfo.InvariantCulture))) + "}",
                 ParamKind.Output => "output " + p.Name + "[" + p.Length + "], checked as W·" + p.Name + " after, W = {" + string.Join(", ", r.Program.OutputWeights.Select(c => c.ToString("R", CultureInfo.InvariantCulture))) + "}",
                 ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex => p.Kind + " " + p.Name,
+                ParamKind.Jagged => p.Element + "[][] " + p.Name + " rows {" + string.Join(", ", p.RowLengths) + "}",
+                ParamKind.Out => "out " + p.Element + " " + p.Name + " (no input)",
+                ParamKind.Ref => "ref " + p.Element + " " + p.Name,
                 _ => p.Name,
-            })) + "), flat x in that order" + (r.Program.GenericEntry ? "; F<double>" + (r.Program.SingleCheck ? " and F<float>" : "") : ""));
+            })) + "), flat x in that order" + (r.Program.OutRefEntry ? "; checked as W·(" + (r.Program.VoidEntry ? "" : "result, ") + "out/ref values after), W = {"
+                + string.Join(", ", r.Program.OutRefWeights.Select(c => c.ToString("R", CultureInfo.InvariantCulture))) + "}" : "") + (r.Program.GenericEntry ? "; F<double>" + (r.Program.SingleCheck ? " and F<float>" : "") : ""));
             return sb.ToString();
         }
     }

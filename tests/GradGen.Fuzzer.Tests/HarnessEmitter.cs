@@ -51,6 +51,14 @@ namespace GradGen.Fuzzer.Tests
                 return sb.ToString();
             }
 
+            if (p.OutRefEntry)
+            {
+                OutRefMethods(sb, p, target);
+                sb.AppendLine("    }");
+                sb.AppendLine("}");
+                return sb.ToString();
+            }
+
             // Primal
             Method(sb, "Primal(double[] p)", p, body =>
             {
@@ -316,6 +324,11 @@ namespace GradGen.Fuzzer.Tests
                 sb.AppendLine("        }");
             }
 
+            if (p.OutRefEntry)
+            {
+                sb.AppendLine("        static readonly double[] WR = { " + string.Join(", ", p.OutRefWeights.Select(w => w.ToString("R", CultureInfo.InvariantCulture))) + " };");
+            }
+
             if (p.OutputEntry)
             {
                 sb.AppendLine("        static readonly double[] W = { " + string.Join(", ", p.OutputWeights.Select(w => w.ToString("R", CultureInfo.InvariantCulture))) + " };");
@@ -404,14 +417,158 @@ namespace GradGen.Fuzzer.Tests
             }
         }
 
-        /// <summary>Copies the derivative locals d… that FGradient or FReverse filled into the flat array <paramref name="flat"/>.</summary>
-        private static void CopyBack(List<string> body, FuzzProgram p, string flat, bool skipOutput = false)
+        /// <summary>
+        /// The harness of an entry with out and ref parameters (<see cref="FuzzProgram.OutRefEntry"/>), the vector-valued
+        /// function from its inputs (a ref parameter's value before among them) to its result and its out/ref values after,
+        /// as the scalar S = WR·(result, out/ref values after) for the program's fixed weights WR (no result term for a void
+        /// entry), with the delegates of a scalar entry: Gradient is FReverse with the seeds WR (the result's and, in dOa and
+        /// dRa, the outputs') into zero adjoints, a ref parameter's adjoint (of its value before) read back from its dRa;
+        /// Reverse is FReverse with the seeds seed·WR and the input adjoints pre-filled (a ref parameter's, which dRa
+        /// overwrites, added to acc); Forward is FForward with dRa the tangent of the ref value before, WR·(its tangents
+        /// after); Jacobian is WR·FJacobian (one row per output). Each returns S. A non-void entry also has
+        /// GradientOfResult (FGradient, the gradient of the result alone, README) and ReverseOfResult (FReverse seeded with
+        /// 1 for the result and 0 for the outputs), which the checker compares.
+        /// </summary>
+        private static void OutRefMethods(StringBuilder sb, FuzzProgram p, string target)
         {
-            foreach (var (q, o) in Diff(p).Where(d => !skipOutput || d.P.Kind != ParamKind.Output))
+            var outputs = p.Params.Where(q => q.Kind is ParamKind.Out or ParamKind.Ref).ToList();
+            int first = p.VoidEntry ? 0 : 1; // the place in WR of the first out/ref output
+            string r = p.ReturnsFloat ? "float" : "double";
+            string Sum(string? result, System.Func<ParamSpec, string> value) => string.Join(" + ",
+                (result == null ? Enumerable.Empty<string>() : new[] { "WR[0] * (double)" + result })
+                .Concat(outputs.Select((q, k) => "WR[" + (first + k) + "] * (double)" + value(q))));
+            string Res = p.VoidEntry ? "" : "var res = ";
+
+            Method(sb, "Primal(double[] p)", p, body =>
+            {
+                body.Add(Res + target + ".F(" + Args(p) + ");");
+                body.Add("double r = " + Sum(p.VoidEntry ? null : "res", q => q.Name) + ";");
+            });
+
+            // The derivative arguments of FReverse: seedOf(i) the seed of output i (WR's order), from the adjoints pre-filled.
+            List<string> Adjoints(List<string> body, string? from, System.Func<int, string> seedOf)
+            {
+                var d = new List<string>();
+                foreach (var (q, o) in Diff(p))
+                {
+                    string at = from + "[" + o + "]";
+                    switch (q.Kind)
+                    {
+                        case ParamKind.Out or ParamKind.Ref:
+                            body.Add(q.Element + " d" + q.Cap + " = (" + q.Element + ")(" + seedOf(first + outputs.IndexOf(q)) + ");");
+                            d.Add("ref d" + q.Cap);
+                            break;
+                        case ParamKind.Double: body.Add("double d" + q.Cap + " = " + (from == null ? "0.0" : at) + ";"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Float: body.Add("float d" + q.Cap + " = " + (from == null ? "0f" : "(float)" + at) + ";"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Tuple: body.Add("var d" + q.Cap + " = " + (from == null ? "(0.0, 0.0)" : "(" + at + ", " + from + "[" + (o + 1) + "])") + ";"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Struct: body.Add("var d" + q.Cap + " = " + (from == null ? "new Pt()" : Point(from, o)) + ";"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex: body.Add("var d" + q.Cap + " = " + (from == null ? "default(" + q.Kind + ")" : Numeric(q, from, o)) + ";"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Matrix: body.Add("var d" + q.Cap + " = " + (from == null ? "new double[" + q.Rows + ", " + q.Cols + "]" : "Mat(" + from + ", " + o + ", " + q.Rows + ", " + q.Cols + ")") + ";"); d.Add("d" + q.Cap); break;
+                        default: body.Add("var d" + q.Cap + " = " + (from == null ? Zeros(q) : Elements(q, from, o)) + ";"); d.Add("d" + q.Cap); break;
+                    }
+                }
+
+                if (!p.VoidEntry)
+                {
+                    d.Insert(0, "(" + r + ")(" + seedOf(0) + ")");
+                }
+
+                return d;
+            }
+
+            Method(sb, "Gradient(double[] p, double[] g)", p, body =>
+            {
+                var d = Adjoints(body, null, i => "WR[" + i + "]");
+                body.Add(Res + target + ".FReverse(" + Join(Args(p), string.Join(", ", d)) + ");");
+                CopyBack(body, p, "g");
+                body.Add("double r = " + Sum(p.VoidEntry ? null : "res", q => q.Name) + ";");
+            });
+
+            Method(sb, "Reverse(double[] p, double seed, double[] acc)", p, body =>
+            {
+                var d = Adjoints(body, "acc", i => "seed * WR[" + i + "]");
+                body.Add(Res + target + ".FReverse(" + Join(Args(p), string.Join(", ", d)) + ");");
+                CopyBack(body, p, "acc", addRefs: true);
+                body.Add("double r = " + Sum(p.VoidEntry ? null : "res", q => q.Name) + ";");
+            });
+
+            Method(sb, "Forward(double[] p, double[] t, double[] tan)", p, body =>
+            {
+                foreach (var (q, o) in Diff(p).Where(d => d.P.Kind is ParamKind.Out or ParamKind.Ref))
+                {
+                    body.Add(q.Element + " d" + q.Cap + (q.Kind == ParamKind.Ref ? " = (" + q.Element + ")t[" + o + "];" : ";"));
+                }
+
+                body.Add(Res + target + ".FForward(" + Join(Args(p), Tangents(p, "t")) + ");");
+                body.Add("tan[0] = " + Sum(p.VoidEntry ? null : "res.Tangent", q => "d" + q.Cap) + ";");
+                body.Add("double r = " + Sum(p.VoidEntry ? null : "res.Value", q => q.Name) + ";");
+            });
+
+            if (p.Higher)
+            {
+                int n = p.FlatCount;
+                int m = first + outputs.Count;
+                Method(sb, "Jacobian(double[] p, double[,] jac)", p, body =>
+                {
+                    body.Add("var j = FilledMat(" + m + ", " + n + ", 123.0);");
+                    body.Add(Res + target + ".FJacobian(" + Join(Args(p), "j") + ");");
+                    body.Add("for (int k = 0; k < " + n + "; k++) { double sum = 0; for (int i = 0; i < WR.Length; i++) sum += WR[i] * j[i, k]; jac[0, k] = sum; }");
+                    body.Add("double r = " + Sum(p.VoidEntry ? null : "res", q => q.Name) + ";");
+                });
+            }
+
+            if (p.VoidEntry)
+            {
+                return;
+            }
+
+            Method(sb, "GradientOfResult(double[] p, double[] g)", p, body =>
+            {
+                var d = new List<string>();
+                foreach (var (q, o) in Diff(p))
+                {
+                    switch (q.Kind)
+                    {
+                        case ParamKind.Out: break;
+                        case ParamKind.Double or ParamKind.Float or ParamKind.Ref: d.Add("out " + (q.Kind == ParamKind.Double ? "double" : q.Kind == ParamKind.Float ? "float" : q.Element) + " d" + q.Cap); break;
+                        case ParamKind.Tuple: d.Add("out (double, double) d" + q.Cap); break;
+                        case ParamKind.Struct: d.Add("out Pt d" + q.Cap); break;
+                        case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex: d.Add("out " + q.Kind + " d" + q.Cap); break;
+                        case ParamKind.Matrix:
+                            body.Add("var d" + q.Cap + " = FilledMat(" + q.Rows + ", " + q.Cols + ", 123.0);");
+                            d.Add("d" + q.Cap);
+                            break;
+                        default:
+                            body.Add("var d" + q.Cap + " = " + Garbage(q) + ";");
+                            d.Add("d" + q.Cap);
+                            break;
+                    }
+                }
+
+                body.Add("var res = " + target + ".FGradient(" + Join(Args(p), string.Join(", ", d)) + ");");
+                CopyBack(body, p, "g");
+                body.Add("double r = " + Sum("res", q => q.Name) + ";");
+            });
+
+            Method(sb, "ReverseOfResult(double[] p, double[] g)", p, body =>
+            {
+                var d = Adjoints(body, null, i => i == 0 ? "1.0" : "0.0");
+                body.Add("var res = " + target + ".FReverse(" + Join(Args(p), string.Join(", ", d)) + ");");
+                CopyBack(body, p, "g");
+                body.Add("double r = " + Sum("res", q => q.Name) + ";");
+            });
+        }
+
+        /// <summary>Copies the derivative locals d… that FGradient or FReverse filled into the flat array <paramref name="flat"/>.</summary>
+        private static void CopyBack(List<string> body, FuzzProgram p, string flat, bool skipOutput = false, bool addRefs = false)
+        {
+            // An out parameter has no place in the flat index; a ref one's derivative is that of its value before.
+            foreach (var (q, o) in Diff(p).Where(d => (!skipOutput || d.P.Kind != ParamKind.Output) && d.P.Kind != ParamKind.Out))
             {
                 body.Add(q.Kind switch
                 {
-                    ParamKind.Double or ParamKind.Float => flat + "[" + o + "] = d" + q.Cap + ";",
+                    ParamKind.Ref when addRefs => flat + "[" + o + "] += d" + q.Cap + ";",
+                    ParamKind.Double or ParamKind.Float or ParamKind.Ref => flat + "[" + o + "] = d" + q.Cap + ";",
                     ParamKind.Tuple => flat + "[" + o + "] = d" + q.Cap + ".Item1; " + flat + "[" + (o + 1) + "] = d" + q.Cap + ".Item2;",
                     ParamKind.Struct => flat + "[" + o + "] = d" + q.Cap + ".X; " + flat + "[" + (o + 1) + "] = d" + q.Cap + ".Y;",
                     ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex => Parts(q, flat, o, "d" + q.Cap),
@@ -439,6 +596,8 @@ namespace GradGen.Fuzzer.Tests
         private static string Args(FuzzProgram p) => string.Join(", ", p.Params.Select(q => q.Kind switch
         {
             ParamKind.Int => q.IntValue.ToString(CultureInfo.InvariantCulture),
+            ParamKind.Out => "out " + q.Name,
+            ParamKind.Ref => "ref " + q.Name,
             ParamKind.NoDerivative => q.ConstValue.ToString("R", CultureInfo.InvariantCulture),
             ParamKind.ConstCollection => (q.CollectionType == "List" ? "new System.Collections.Generic.List<double> { " : "new double[] { ")
                 + string.Join(", ", q.ConstValues.Select(c => c.ToString("R", CultureInfo.InvariantCulture))) + " }",
@@ -454,12 +613,23 @@ namespace GradGen.Fuzzer.Tests
             ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex => Numeric(d.P, vector, d.Offset),
             ParamKind.Matrix => "Mat(" + vector + ", " + d.Offset + ", " + d.P.Rows + ", " + d.P.Cols + ")",
             ParamKind.Output => "d" + d.P.Cap, // declared by the caller: it is read after the call
+            ParamKind.Out => "out d" + d.P.Cap, // declared by the caller
+            ParamKind.Ref => "ref d" + d.P.Cap, // declared by the caller, with the tangent of its value before
             _ => Elements(d.P, vector, d.Offset),
         }));
 
         /// <summary>Pts(p, o, n): a Pt[] of n elements from 2n flat values, element by element (the flat index's order); Flat(a): back.</summary>
         private static void PointArrayHelpers(StringBuilder sb, FuzzProgram p)
         {
+            if (p.Params.Any(q => q.Kind == ParamKind.Jagged))
+            {
+                // Jagged arrays from their flat values, row after row (the flat index's order), and back.
+                sb.AppendLine("        static double[][] Jag(double[] p, int o, int[] n) { var a = new double[n.Length][]; for (int i = 0; i < n.Length; i++) { a[i] = new double[n[i]]; Array.Copy(p, o, a[i], 0, n[i]); o += n[i]; } return a; }");
+                sb.AppendLine("        static float[][] JagF(double[] p, int o, int[] n) { var a = new float[n.Length][]; for (int i = 0; i < n.Length; i++) { a[i] = new float[n[i]]; for (int k = 0; k < n[i]; k++) a[i][k] = (float)p[o + k]; o += n[i]; } return a; }");
+                sb.AppendLine("        static double[] FlatJ(double[][] a) { var f = new System.Collections.Generic.List<double>(); foreach (var r in a) f.AddRange(r); return f.ToArray(); }");
+                sb.AppendLine("        static float[] FlatJ(float[][] a) { var f = new System.Collections.Generic.List<float>(); foreach (var r in a) f.AddRange(r); return f.ToArray(); }");
+            }
+
             if (p.Params.Any(q => q.Kind == ParamKind.Model))
             {
                 sb.AppendLine("        static Prm Model(double[] v, int o, int n, int k) => new Prm { A = v[o], B = v[o + 1], W = n == 0 ? null : Slice(v, o + 2, n), N = k };");
@@ -474,7 +644,9 @@ namespace GradGen.Fuzzer.Tests
         }
 
         /// <summary>An array argument, double[] or Pt[], from its flat values in vector at offset.</summary>
-        private static string Elements(ParamSpec q, string vector, int offset) => (q.IsPoints ? "Pts(" : q.Kind == ParamKind.Model ? "Model(" : q.ElementFloat ? "SliceF(" : "Slice(") + vector + ", " + offset + ", " + q.Length
+        private static string Elements(ParamSpec q, string vector, int offset) => q.Kind == ParamKind.Jagged
+            ? (q.ElementFloat ? "JagF(" : "Jag(") + vector + ", " + offset + ", new[] { " + string.Join(", ", q.RowLengths) + " })"
+            : (q.IsPoints ? "Pts(" : q.Kind == ParamKind.Model ? "Model(" : q.ElementFloat ? "SliceF(" : "Slice(") + vector + ", " + offset + ", " + q.Length
             + (q.Kind == ParamKind.Model ? ", " + q.IntValue.ToString(CultureInfo.InvariantCulture) : "") + ")";
 
         /// <summary>A Vector3, Vector2 or Complex from its flat values in vector at offset (a vector's as floats).</summary>
@@ -494,15 +666,15 @@ namespace GradGen.Fuzzer.Tests
         }).Select((m, k) => flat + "[" + (o + k) + "] = " + local + m + ";"));
 
         /// <summary>A derivative array pre-filled with garbage (FGradient and FHessianVectorProduct overwrite it).</summary>
-        private static string Garbage(ParamSpec q) => q.IsPoints || q.Kind == ParamKind.Model ? Elements(q, "Filled(" + q.FlatSize + ", 123.0)", 0)
+        private static string Garbage(ParamSpec q) => q.IsPoints || q.Kind is ParamKind.Model or ParamKind.Jagged ? Elements(q, "Filled(" + q.FlatSize + ", 123.0)", 0)
             : q.ElementFloat ? "FilledF(" + q.Length + ", 123f)" : "Filled(" + q.Length + ", 123.0)";
 
         /// <summary>A derivative array of zeros (an output method's FReverse adds into it).</summary>
-        private static string Zeros(ParamSpec q) => q.IsPoints || q.Kind == ParamKind.Model ? Elements(q, "Filled(" + q.FlatSize + ", 0.0)", 0)
+        private static string Zeros(ParamSpec q) => q.IsPoints || q.Kind is ParamKind.Model or ParamKind.Jagged ? Elements(q, "Filled(" + q.FlatSize + ", 0.0)", 0)
             : q.ElementFloat ? "FilledF(" + q.Length + ", 0f)" : "Filled(" + q.Length + ", 0.0)";
 
         /// <summary>The flat values of an array local, double[] or Pt[].</summary>
-        private static string Flat(ParamSpec q, string local) => q.IsPoints || q.Kind == ParamKind.Model ? "Flat(" + local + ")" : local;
+        private static string Flat(ParamSpec q, string local) => q.IsPoints || q.Kind == ParamKind.Model ? "Flat(" + local + ")" : q.Kind == ParamKind.Jagged ? "FlatJ(" + local + ")" : local;
 
         /// <summary>The program's Pt from two elements of a flat vector (its object initializer serves both of its forms).</summary>
         private static string Point(string vector, int offset) =>
@@ -518,6 +690,8 @@ namespace GradGen.Fuzzer.Tests
                 {
                     ParamKind.Double => "double " + q.Name + " = p[" + o + "];",
                     ParamKind.Float => "float " + q.Name + " = (float)p[" + o + "];",
+                    ParamKind.Ref => q.ElementFloat ? "float " + q.Name + " = (float)p[" + o + "];" : "double " + q.Name + " = p[" + o + "];",
+                    ParamKind.Out => q.Element + " " + q.Name + " = " + q.Element + ".NaN;",
                     ParamKind.Tuple => "var " + q.Name + " = (p[" + o + "], p[" + (o + 1) + "]);",
                     ParamKind.Struct => "var " + q.Name + " = " + Point("p", o) + ";",
                     ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex => "var " + q.Name + " = " + Numeric(q, "p", o) + ";",
@@ -536,7 +710,7 @@ namespace GradGen.Fuzzer.Tests
             bool generated = !signature.StartsWith("Primal", System.StringComparison.Ordinal);
             foreach (var (q, o) in Diff(p))
             {
-                if (q.Kind is ParamKind.Array or ParamKind.Span or ParamKind.Model || q.IsPoints)
+                if (q.Kind is ParamKind.Array or ParamKind.Span or ParamKind.Model or ParamKind.Jagged || q.IsPoints)
                 {
                     body.Add("Same(" + Flat(q, q.Name) + ", p, " + o + ", \"" + q.Name + "\");");
                 }

@@ -6,7 +6,7 @@ using System.Text;
 
 namespace GradGen.Fuzzer.Tests
 {
-    internal enum ParamKind { Double, Float, Array, Span, Matrix, Int, NoDerivative, Tuple, Struct, PointArray, PointSpan, Vector3, Vector2, Complex, Model, Collection, ConstCollection, Output }
+    internal enum ParamKind { Double, Float, Array, Span, Matrix, Int, NoDerivative, Tuple, Struct, PointArray, PointSpan, Vector3, Vector2, Complex, Model, Collection, ConstCollection, Output, Jagged, Out, Ref }
 
     /// <summary>How the harness passes a collection parameter: an array, a List&lt;T&gt;, or a sequence that counts its enumerations (IEnumerable only).</summary>
     internal enum Passed { Array, List, Once }
@@ -14,9 +14,10 @@ namespace GradGen.Fuzzer.Tests
     /// <summary>
     /// The differentiable types added by the fifth RNG stream: at most one per program; Everyday: everyday C# constructs by
     /// the sixth stream, only in programs without the others; Collections: collection parameters and output arrays by the
-    /// seventh, only in programs without any of those.
+    /// seventh, only in programs without any of those; Jagged: jagged array parameters (maybe with out/ref outputs) and OutRef:
+    /// out and ref outputs, by the eighth, only in programs without any of those.
     /// </summary>
-    internal enum Feature { None, Generic, Model, Numerics, Everyday, Collections }
+    internal enum Feature { None, Generic, Model, Numerics, Everyday, Collections, Jagged, OutRef }
 
     /// <summary>One parameter of a fuzzed entry method: how the harness builds it from the flat input vector.</summary>
     internal sealed class ParamSpec
@@ -31,20 +32,22 @@ namespace GradGen.Fuzzer.Tests
         public bool ElementFloat;           // Collection: of float (else double)
         public Passed Passed;               // Collection: what the harness passes
         public double[] ConstValues = System.Array.Empty<double>(); // ConstCollection: its elements
+        public int[] RowLengths = System.Array.Empty<int>();        // Jagged: the lengths of its rows (Length: their sum); ElementFloat: float[][]
 
         /// <summary>The C# element type of a collection: float or double.</summary>
         public string Element => ElementFloat ? "float" : "double";
 
         public bool Differentiable => Kind is ParamKind.Double or ParamKind.Float or ParamKind.Array or ParamKind.Span or ParamKind.Matrix or ParamKind.Tuple or ParamKind.Struct or ParamKind.PointArray or ParamKind.PointSpan
-            or ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex or ParamKind.Model or ParamKind.Collection or ParamKind.Output;
+            or ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex or ParamKind.Model or ParamKind.Collection or ParamKind.Output
+            or ParamKind.Jagged or ParamKind.Out or ParamKind.Ref;
 
         /// <summary>A Pt[] or ReadOnlySpan&lt;Pt&gt;: its flat values go element by element, X then Y.</summary>
         public bool IsPoints => Kind is ParamKind.PointArray or ParamKind.PointSpan;
 
         public int FlatSize => Kind switch
         {
-            ParamKind.Double or ParamKind.Float => 1,
-            ParamKind.Array or ParamKind.Span or ParamKind.Collection or ParamKind.Output => Length,
+            ParamKind.Double or ParamKind.Float or ParamKind.Ref => 1,
+            ParamKind.Array or ParamKind.Span or ParamKind.Collection or ParamKind.Output or ParamKind.Jagged => Length,
             ParamKind.Matrix => Rows * Cols,
             ParamKind.Tuple or ParamKind.Struct => 2,
             ParamKind.PointArray or ParamKind.PointSpan => 2 * Length,
@@ -76,6 +79,9 @@ namespace GradGen.Fuzzer.Tests
         public bool SingleCheck;    // also F<float>, compared with F<double> at float's precision
         public bool OutputEntry;    // F is void and fills its Output parameter: checked through the weighted sum W·(its contents after)
         public double[] OutputWeights = System.Array.Empty<double>(); // W, one per element of the output
+        public bool OutRefEntry;    // F has out or ref parameters: checked through S = W·(its result, then its out/ref values after)
+        public bool VoidEntry;      // OutRefEntry: F returns nothing (S has no result term)
+        public double[] OutRefWeights = System.Array.Empty<double>(); // W, one per output: the result (unless void), then the out/ref parameters in order
         public List<ParamSpec> Params = new();
         public string Source = "";
 
@@ -172,6 +178,14 @@ namespace GradGen.Fuzzer.Tests
             _coll = new Random(Mix(seed, index) ^ 0x2f3a9c51);
             var coll = _coll.NextDouble();
             _withCollections = _feature == Feature.None && !_withEveryday && coll >= 0.20 && coll < 0.60;
+            // The eighth stream: jagged array parameters (a third of them with out/ref outputs too) and out/ref outputs, in
+            // about half of the programs with none of the above (about 3 in 20 in all), by its first draw: the pinned
+            // programs, draws 0.73, 0.48 and 0.83, fall outside.
+            _jag = new Random(Mix(seed, index) ^ 0x7feb352d);
+            var jag = _jag.NextDouble();
+            bool plain = _feature == Feature.None && !_withEveryday && !_withCollections;
+            _withJagged = plain && jag < 0.28;
+            _withOutRef = plain && ((jag >= 0.50 && jag < 0.70) || (_withJagged && _jag.NextDouble() < 0.35));
             _program = new FuzzProgram { Index = index, Namespace = "Fz" + index.ToString(CultureInfo.InvariantCulture) };
         }
 
@@ -191,7 +205,7 @@ namespace GradGen.Fuzzer.Tests
 
         // ------------------------------------------------------------------------------------------------------------
 
-        internal enum CalleeKind { Scalar, Tuple, Recursive, ArrayArg, PairArg, PointArrayArg, NumericArg, ParamsArg, CollArg, Fill }
+        internal enum CalleeKind { Scalar, Tuple, Recursive, ArrayArg, PairArg, PointArrayArg, NumericArg, ParamsArg, CollArg, Fill, OutRef }
 
         internal sealed class Callee
         {
@@ -208,7 +222,8 @@ namespace GradGen.Fuzzer.Tests
             public string CollectionType = "";  // CollArg: its collection parameter's interface; Fill: its input collection's ("" none)
             public bool ElementFloat;           // CollArg: of float; Fill: its output is a float[]
             public bool FillArray;              // Fill: takes a double[] input
-            public List<string> Slots = new();  // Fill: its parameters in order: "u" (a real), "o" (the output), "a" (a double[]), "cv" (a collection)
+            public List<string> Slots = new();  // Fill: its parameters in order: "u" (a real), "o" (the output), "a" (a double[]), "cv" (a collection); OutRef: "u" (a real), "o" (out), "r" (ref)
+            public bool VoidResult;             // OutRef: returns nothing
 
             /// <summary>The element names of a Tuple callee's result.</summary>
             public (string A, string B) Elements => ReturnsPoint ? (".X", ".Y") : (".A", ".B");
@@ -330,6 +345,12 @@ namespace GradGen.Fuzzer.Tests
                 floatParam |= CollectionParams(ps, p.Higher, p.OutputEntry);
             }
 
+            if (_withJagged || _withOutRef)
+            {
+                // Jagged parameters, and the entry's out and ref parameters (eighth stream).
+                floatParam |= JaggedParams(ps, p);
+            }
+
             p.Params = ps;
             p.UsesFloat = floatParam || p.ReturnsFloat;
 
@@ -348,7 +369,7 @@ namespace GradGen.Fuzzer.Tests
                 GenerateCallee(k, main, other);
             }
 
-            var body = new BodyGen(this, isEntry: true, returnsFloat: p.ReturnsFloat, returnsTuple: false) { Void = p.OutputEntry };
+            var body = new BodyGen(this, isEntry: true, returnsFloat: p.ReturnsFloat, returnsTuple: false) { Void = p.OutputEntry || p.VoidEntry };
             foreach (var param in ps)
             {
                 body.AddParam(param);
@@ -367,8 +388,8 @@ namespace GradGen.Fuzzer.Tests
 
             var sig = string.Join(", ", ps.Select(Declare));
             var entry = new StringBuilder();
-            entry.Append("        [Differentiable").Append(p.OutputEntry ? (p.Higher ? OutputKinds : "") : _kinds).AppendLine("]");
-            entry.Append("        public ").Append(p.Instance ? "" : "static ").Append(p.OutputEntry ? "void" : p.ReturnsFloat ? "float" : "double")
+            entry.Append("        [Differentiable").Append(p.OutputEntry || p.OutRefEntry ? (p.Higher ? OutputKinds : "") : _kinds).AppendLine("]");
+            entry.Append("        public ").Append(p.Instance ? "" : "static ").Append(p.OutputEntry || p.VoidEntry ? "void" : p.ReturnsFloat ? "float" : "double")
                 .Append(" F(").Append(sig).AppendLine(")");
             entry.Append(bodyText);
 
@@ -468,6 +489,14 @@ namespace GradGen.Fuzzer.Tests
             {
                 p.Feature = Feature.Collections;
             }
+            else if (_withJagged)
+            {
+                p.Feature = Feature.Jagged;
+            }
+            else if (_withOutRef)
+            {
+                p.Feature = Feature.OutRef;
+            }
             else if (_feature is Feature.Generic or Feature.Model)
             {
                 FeatureRewriter.Apply(p, _feature, _more);
@@ -495,6 +524,9 @@ namespace GradGen.Fuzzer.Tests
             ParamKind.Collection => p.CollectionType + "<" + p.Element + "> " + p.Name,
             ParamKind.ConstCollection => "[NoDerivative] " + p.CollectionType + "<double> " + p.Name,
             ParamKind.Output => "double[] " + p.Name,
+            ParamKind.Jagged => (p.ElementFloat ? "float[][] " : "double[][] ") + p.Name,
+            ParamKind.Out => "out " + p.Element + " " + p.Name,
+            ParamKind.Ref => "ref " + p.Element + " " + p.Name,
             _ => throw new InvalidOperationException(),
         };
 
@@ -510,7 +542,9 @@ namespace GradGen.Fuzzer.Tests
             }
 
             // (No Fill callee in a Hessian program with a scalar entry: its callers, of the Hessian kind, could not call it.)
-            var kind = _withCollections && CollChance(0.65) ? (CollChance(0.55) && (!_program.Higher || _program.OutputEntry) ? CalleeKind.Fill : CalleeKind.CollArg)
+            // (No out/ref callee in a Hessian program: its callers, of the Hessian kind, could not call it.)
+            var kind = _withOutRef && !_program.Higher && JagChance(0.45) ? CalleeKind.OutRef
+                : _withCollections && CollChance(0.65) ? (CollChance(0.55) && (!_program.Higher || _program.OutputEntry) ? CalleeKind.Fill : CalleeKind.CollArg)
                 : _withEveryday && EveryChance(0.2) ? CalleeKind.ParamsArg
                 : _withNumerics && MoreChance(0.3) ? CalleeKind.NumericArg
                 : _withArrays && ArraysChance(0.2) ? CalleeKind.PointArrayArg
@@ -529,6 +563,7 @@ namespace GradGen.Fuzzer.Tests
                 CalleeKind.ParamsArg => "P",
                 CalleeKind.CollArg => "C",
                 CalleeKind.Fill => "Fill",
+                CalleeKind.OutRef => "G",
                 _ => inOther ? "K" : "H",
             } + k.ToString(CultureInfo.InvariantCulture);
             var sb = inOther ? other : main;
@@ -537,6 +572,12 @@ namespace GradGen.Fuzzer.Tests
             if (kind == CalleeKind.Fill)
             {
                 GenerateFill(sb, name, mods, inOther, instance);
+                return;
+            }
+
+            if (kind == CalleeKind.OutRef)
+            {
+                GenerateOutRefCallee(sb, name, mods, inOther, instance);
                 return;
             }
 
@@ -639,7 +680,8 @@ namespace GradGen.Fuzzer.Tests
         // V2, V3, Cx: a Vector2, Vector3 or Complex parameter or local (Numerics programs).
         // Coll: a collection parameter (CollType its interface, ElemFloat of float, NoDeriv [NoDerivative]); FArr: a local float[]
         // (filled by a callee whose output is a float[]).
-        private enum VT { D, F, I, Arr, Span, Mat, IntArr, Tuple, Whole, PtArr, PtSpan, V2, V3, Cx, Fn, Fn2, Act, Obj, Coll, FArr }
+        // Jag: a jagged array parameter (ElemFloat: float[][]); Row: one of its rows in a local (read only).
+        private enum VT { D, F, I, Arr, Span, Mat, IntArr, Tuple, Whole, PtArr, PtSpan, V2, V3, Cx, Fn, Fn2, Act, Obj, Coll, FArr, Jag, Row }
 
         private sealed class Var
         {
@@ -654,6 +696,7 @@ namespace GradGen.Fuzzer.Tests
             public bool ElemFloat;      // Coll: of float
             public bool NoDeriv;        // Coll: [NoDerivative]
             public bool Output;         // Arr: the method's output array (a void method's)
+            public bool OutRef;         // D, F: an out or ref parameter of the method
 
             public (string A, string B) Elements => Point ? (".X", ".Y") : (".A", ".B");
         }
@@ -701,6 +744,17 @@ namespace GradGen.Fuzzer.Tests
 
             public void AddParam(ParamSpec p)
             {
+                if (p.Kind is ParamKind.Jagged or ParamKind.Out or ParamKind.Ref)
+                {
+                    // A jagged array is read only; an out parameter comes into scope once assigned (OutPrologue), a ref one is read and written.
+                    var v = p.Kind == ParamKind.Jagged
+                        ? new Var { Name = p.Name, Type = VT.Jag, IsParam = true, ElemFloat = p.ElementFloat }
+                        : new Var { Name = p.Name, Type = p.ElementFloat ? VT.F : VT.D, IsParam = true, Writable = true, OutRef = true };
+                    (p.Kind == ParamKind.Out ? _pendingOuts : _scopes[0]).Add(v);
+                    UsesFloat |= p.ElementFloat;
+                    return;
+                }
+
                 if (p.Kind is ParamKind.Collection or ParamKind.ConstCollection)
                 {
                     _scopes[0].Add(new Var { Name = p.Name, Type = VT.Coll, IsParam = true, CollType = p.CollectionType, ElemFloat = p.ElementFloat, NoDeriv = p.Kind == ParamKind.ConstCollection });
@@ -786,13 +840,30 @@ namespace GradGen.Fuzzer.Tests
                     Statements(_budget);
                     Line("return " + RecursiveName + "(" + Squash(Expr(2)) + ", depth - 1) * " + PosConst() + " + " + Expr(2) + ";");
                 }
-                else if (Void)
+                else if (Void && _scopes[0].Any(v => v.Output))
                 {
                     OutputBody(_budget);
                 }
+                else if (Void)
+                {
+                    // A void method whose outputs are out/ref parameters.
+                    OutPrologue();
+                    Statements(_budget);
+                    OutRefEpilogue();
+                }
                 else
                 {
-                    Statements(_budget);
+                    if (_pendingOuts.Count > 0 || _scopes[0].Any(v => v.OutRef))
+                    {
+                        OutPrologue();
+                        Statements(_budget);
+                        OutRefEpilogue();
+                    }
+                    else
+                    {
+                        Statements(_budget);
+                    }
+
                     Line("return " + ReturnValue() + ";");
                 }
 
@@ -875,6 +946,8 @@ namespace GradGen.Fuzzer.Tests
                     (25, _g._withEveryday ? 3.0 : 0),
                     // Collections and output arrays, only in Collections programs (weight 0 elsewhere).
                     (26, _g._withCollections ? 3.0 : 0),
+                    // Jagged arrays and calls with out/ref arguments, only in programs with them (weight 0 elsewhere).
+                    (27, _g._withJagged || _g._withOutRef ? 2.5 : 0),
                 };
                 double total = choices.Sum(c => c.W);
                 double r = R.NextDouble() * total;
@@ -1100,6 +1173,9 @@ namespace GradGen.Fuzzer.Tests
                         break;
                     case 26:
                         CollectionStatement();
+                        break;
+                    case 27:
+                        JaggedStatement();
                         break;
                 }
             }
@@ -1659,7 +1735,7 @@ namespace GradGen.Fuzzer.Tests
             }
 
             /// <summary>The callees this body may call: static ones anywhere, instance ones of its own type from an instance body.</summary>
-            private List<Callee> Callees => _g._callees.Where(c => (!c.Instance || (HasThis && c.Type == OwnType)) && c.Kind != CalleeKind.Fill).ToList();
+            private List<Callee> Callees => _g._callees.Where(c => (!c.Instance || (HasThis && c.Type == OwnType)) && c.Kind is not (CalleeKind.Fill or CalleeKind.OutRef)).ToList();
 
             private string CallName(Callee c) =>
                 c.Type != OwnType ? c.Type + "." + c.Name : (c.Instance && c.PreferThis ? "this." + c.Name : c.Name);
@@ -1755,6 +1831,11 @@ namespace GradGen.Fuzzer.Tests
                 if (_g._withCollections && depth > 0 && Chance(0.12) && CollectionExpr(depth, noTupleElements) is { } collection)
                 {
                     return collection;
+                }
+
+                if (_g._withJagged && OfType(VT.Jag, VT.Row).Count > 0 && _g.JagChance(0.15) && JaggedRead(depth, noTupleElements) is { } jagged)
+                {
+                    return jagged;
                 }
 
                 if (depth <= 0 || Chance(0.25))

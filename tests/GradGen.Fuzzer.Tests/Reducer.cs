@@ -121,6 +121,9 @@ namespace GradGen.Fuzzer.Tests
             SingleCheck = p.SingleCheck,
             OutputEntry = p.OutputEntry,
             OutputWeights = p.OutputWeights,
+            OutRefEntry = p.OutRefEntry,
+            VoidEntry = p.VoidEntry,
+            OutRefWeights = p.OutRefWeights,
             Params = p.Params,
             Source = source,
         };
