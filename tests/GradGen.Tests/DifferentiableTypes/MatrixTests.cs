@@ -69,6 +69,26 @@ namespace Matrices
             return x.X + 2 * x.Y - x.Z * x.W;
         }
 
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Matrix4x4 Orientation(float yaw, float pitch, float roll) => Matrix4x4.CreateFromYawPitchRoll(yaw, pitch, roll);
+
+        // Inverses in a loop behind a branch, a rotation matrix and back, a plane through three points: second derivatives.
+        [Differentiable(Kinds = DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
+        public static float Together(Matrix4x4 m, float s)
+        {
+            float total = 0f;
+            var a = m;
+            for (int i = 0; i < 3; i++)
+            {
+                if (Matrix4x4.Invert(a * s + Matrix4x4.Identity, out var inv))
+                    total += inv.M11 * inv.M22 - inv.M43;
+                a = a * 0.5f;
+            }
+
+            var q = Quaternion.CreateFromRotationMatrix(Matrix4x4.CreateFromYawPitchRoll(s, 0.3f, 0.1f));
+            return total + q.X * q.W + Plane.DotCoordinate(Plane.CreateFromVertices(Vector3.UnitX, Vector3.UnitY * s, Vector3.UnitZ), new Vector3(s, 1, 2));
+        }
+
         // Every projection, each weighted differently so that a wrong one shows.
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
         public static Matrix4x4 Projections(float fov, float aspect, float near, float far, float w, float h) =>
@@ -138,6 +158,14 @@ namespace Matrices
             var (value, outs) = Reflect.Invoke(Type.Value, "SolveGradient", default(Matrix4x4), new Vector4(1f, 2f, 3f, 4f), null, null);
             Assert.Equal(0f, (float)value!);
             Assert.All(outs.Skip(2).SelectMany(o => StructLeaves.Of(o!)), d => Assert.Equal(0.0, d));
+        }
+
+        [Fact]
+        public void YawPitchRollMatrix_AndAHessianThroughInversesRotationsAndPlanes()
+        {
+            StructLeaves.CheckVectorValued(Type.Value, "Orientation", new object[] { 0.4f, -0.7f, 1.1f }, 5e-3);
+            StructLeaves.CheckScalar(Type.Value, "Together", new object[] { M, 0.4f }, tolerance: 1e-2, valueDigits: 3);
+            StructLeaves.CheckHessian(Type.Value, "Together", new object[] { M, 0.4f }, tolerance: 5e-2);
         }
 
         [Fact]
