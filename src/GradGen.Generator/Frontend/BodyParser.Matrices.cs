@@ -315,10 +315,10 @@ namespace GradGen.Generator.Frontend
                     var scale = StagedScalar(ScalarOperand(args[0]), output);
                     Enumerable.Range(0, rows == 4 ? 3 : 2).ToList().ForEach(i => Set(i, i, scale));
                     return m;
-                case ("CreateFromQuaternion", 1) or ("CreateFromYawPitchRoll", 3) when rows == 4
-                    && (args.Count == 1 ? Staged(VectorOperand(args[0], output), output)
-                        : Staged(YawPitchRoll(args.Select(a => StagedScalar(Build.Mul(Build.Num(Types.Float, 0.5), ScalarOperand(a)), output)).ToList(), output), output)) is { } quaternion:
-                    // 1 − 2(y² + z²), 2(xy + wz), 2(xz − wy); ... as System.Numerics writes it (yaw, pitch and roll through their quaternion).
+                case ("CreateFromQuaternion", 1) or ("CreateFromYawPitchRoll", 3) or ("CreateFromAxisAngle", 2) when rows == 4
+                    && Staged(call.TargetMethod.Name == "CreateFromQuaternion" ? VectorOperand(args[0], output) : QuaternionOf(call.TargetMethod.Name, args, output), output) is { } quaternion:
+                    // 1 − 2(y² + z²), 2(xy + wz), 2(xz − wy); ... as System.Numerics writes it (yaw, pitch and roll, or an
+                    // axis as given and an angle, through their quaternion, as System.Numerics makes them).
                     Expr Q(int i, int j) => Build.Mul(quaternion[i], quaternion[j]);
                     Expr Twice(Expr e) => Build.Mul(Build.Num(Types.Float, 2), e);
                     Set(0, 0, Build.Sub(one, Twice(Build.Add(Q(1, 1), Q(2, 2))!))!);

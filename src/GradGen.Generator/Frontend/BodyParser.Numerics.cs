@@ -76,12 +76,9 @@ namespace GradGen.Generator.Frontend
                     return new List<Expr> { Build.Neg(q[0]), Build.Neg(q[1]), Build.Neg(q[2]), q[3] };
                 case "Inverse" when args.Count == 1 && Staged(VectorOperand(args[0], output), output) is { } q:
                     return Inverse(q, output);
-                case "CreateFromAxisAngle" when args.Count == 2 && VectorOperand(args[0], output) is { } axis:
-                    var half = StagedScalar(Build.Mul(Build.Num(Types.Float, 0.5), ScalarOperand(args[1])), output);
-                    var sine = StagedScalar(Build.Math(MathFunction.Sin, Types.Float, half), output);
-                    return axis.Select(a => Build.Mul(a, sine)).Append(Build.Math(MathFunction.Cos, Types.Float, half)).ToList();
+                case "CreateFromAxisAngle" when args.Count == 2:
                 case "CreateFromYawPitchRoll" when args.Count == 3:
-                    return YawPitchRoll(args.Select(a => StagedScalar(Build.Mul(Build.Num(Types.Float, 0.5), ScalarOperand(a)), output)).ToList(), output);
+                    return QuaternionOf(call.TargetMethod.Name, args, output);
                 case "CreateFromRotationMatrix" when args.Count == 1 && Staged(VectorOperand(args[0], output), output) is { Count: 16 } matrix:
                     return FromRotationMatrix(matrix, Line(call), output);
                 case "Transform" when args.Count == 2 && args[0].Type!.Name is "Vector2" or "Vector3" or "Vector4" && IsQuaternion(args[1].Type):
@@ -258,6 +255,22 @@ namespace GradGen.Generator.Frontend
         };
 
         /// <summary>The rotation of <paramref name="v"/> by the unit quaternion <paramref name="q"/> (both staged): v + 2w(u×v) + 2u×(u×v), u = (X, Y, Z).</summary>
+        /// <summary>
+        /// The quaternion of <c>CreateFromAxisAngle(axis, θ)</c> (the axis as given, times sin θ/2, then cos θ/2) or
+        /// <c>CreateFromYawPitchRoll</c>; null, and reported, when an operand is none GradGen follows.
+        /// </summary>
+        private List<Expr>? QuaternionOf(string method, List<IOperation> args, List<Stmt> output)
+        {
+            var halves = args.Skip(method == "CreateFromAxisAngle" ? 1 : 0).Select(a => StagedScalar(Build.Mul(Build.Num(Types.Float, 0.5), ScalarOperand(a)), output)).ToList();
+            if (method != "CreateFromAxisAngle")
+            {
+                return YawPitchRoll(halves, output);
+            }
+
+            var sine = StagedScalar(Build.Math(MathFunction.Sin, Types.Float, halves[0]), output);
+            return VectorOperand(args[0], output)?.Select(a => Build.Mul(a, sine)).Append(Build.Math(MathFunction.Cos, Types.Float, halves[0])).ToList();
+        }
+
         /// <summary>
         /// <c>Quaternion.CreateFromRotationMatrix</c> as System.Numerics computes it: from the trace when it is positive,
         /// else from the largest diagonal element. The four cases are branches, not choices between values, so that the

@@ -72,6 +72,9 @@ namespace Matrices
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
         public static Matrix4x4 Orientation(float yaw, float pitch, float roll) => Matrix4x4.CreateFromYawPitchRoll(yaw, pitch, roll);
 
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Matrix4x4 AboutAxis(Vector3 axis, float angle) => Matrix4x4.CreateFromAxisAngle(axis, angle);
+
         // Inverses in a loop behind a branch, a rotation matrix and back, a plane through three points: second derivatives.
         [Differentiable(Kinds = DerivativeKinds.Reverse | DerivativeKinds.Hessian)]
         public static float Together(Matrix4x4 m, float s)
@@ -161,9 +164,13 @@ namespace Matrices
         }
 
         [Fact]
-        public void YawPitchRollMatrix_AndAHessianThroughInversesRotationsAndPlanes()
+        public void YawPitchRollAndAxisAngleMatrices_AndAHessianThroughInversesRotationsAndPlanes()
         {
             StructLeaves.CheckVectorValued(Type.Value, "Orientation", new object[] { 0.4f, -0.7f, 1.1f }, 5e-3);
+
+            // The axis as given, unit or not (System.Numerics does not normalise it).
+            StructLeaves.CheckVectorValued(Type.Value, "AboutAxis", new object[] { Vector3.Normalize(new Vector3(0.3f, -0.8f, 0.5f)), 0.7f }, 5e-3);
+            StructLeaves.CheckVectorValued(Type.Value, "AboutAxis", new object[] { new Vector3(0.3f, -0.8f, 0.5f), -2.1f }, 5e-3);
             StructLeaves.CheckScalar(Type.Value, "Together", new object[] { M, 0.4f }, tolerance: 1e-2, valueDigits: 3);
             StructLeaves.CheckHessian(Type.Value, "Together", new object[] { M, 0.4f }, tolerance: 5e-2);
         }
