@@ -59,8 +59,8 @@ namespace GradGen.Tests.DifferentiableTypes
         [InlineData("double Bad(Vec v, double t) => t > 0 ? Take({|GG0005:Doubled(v)|}) : 0;", "inside a condition")]
         [InlineData("double Bad(Vec v) { var w = {|GG0005:v + v|}; return w.X; }", "mark it [Differentiable]")]
         [InlineData("double Bad(Vec v, double t) => Take({|GG0005:t > 0 ? v : default|});", "choice")]
-        [InlineData("float Bad(System.Numerics.Vector3 v) { var r = {|GG0005:System.Numerics.Matrix4x4.CreateLookAt(v, v, v)|}; return r.M11; }", "CreateLookAt")]
-        [InlineData("float Bad(System.Numerics.Matrix4x4 m) { var r = {|GG0005:System.Numerics.Quaternion.CreateFromRotationMatrix(m)|}; return r.X; }", "CreateFromRotationMatrix")]
+        [InlineData("float Bad(System.Numerics.Vector3 v) { var r = {|GG0005:System.Numerics.Matrix4x4.CreateWorld(v, v, v)|}; return r.M11; }", "CreateWorld")]
+        [InlineData("float Bad(System.Numerics.Plane p) { var r = {|GG0005:System.Numerics.Matrix4x4.CreateReflection(p)|}; return r.M11; }", "CreateReflection")]
         public async Task NotFollowedYet_IsAnErrorWhereItIsWritten(string method, string message)
         {
             var v = await MarkupVerifier.VerifyAsync(Source(@"
