@@ -194,6 +194,16 @@ namespace GradGen.Fuzzer.Tests
 
             sb.AppendLine("  by type: " + string.Join("; ", all.GroupBy(r => r.Program.Feature).OrderBy(g => g.Key).Select(g =>
                 g.Key + " " + g.Count() + " (" + string.Join(", ", g.GroupBy(r => r.Outcome).OrderBy(o => o.Key).Select(o => o.Key.ToString().ToUpperInvariant() + " " + o.Count())) + ")")));
+            // The Numerics programs with Quaternion, Matrix4x4 and Plane values (the ninth stream), by the types they have.
+            var transforms = all.Where(r => r.Program.Transforms).ToList();
+            if (transforms.Count > 0)
+            {
+                string Outcomes(IEnumerable<ProgramResult> rs) => string.Join(", ", rs.GroupBy(r => r.Outcome).OrderBy(o => o.Key).Select(o => o.Key.ToString().ToUpperInvariant() + " " + o.Count()));
+                sb.AppendLine("  Numerics with Quaternion/Matrix4x4/Plane: " + transforms.Count + " (" + Outcomes(transforms) + "); "
+                    + string.Join("; ", new[] { "Quaternion", "Matrix4x4", "Plane" }.Select(t => (t, rs: transforms.Where(r => r.Program.Source.Contains(t, StringComparison.Ordinal)).ToList()))
+                        .Select(x => x.t + " " + x.rs.Count + " (" + Outcomes(x.rs) + ")")));
+            }
+
             if (report.Unchecked > 0)
             {
                 sb.AppendLine("  no checkable point: programs " + string.Join(", ", all.Where(r => r.Outcome == Outcome.Ok && r.CheckedPoints == 0).Take(12).Select(r => r.Program.Index)) + (report.Unchecked > 12 ? ", ..." : ""));
@@ -270,7 +280,7 @@ namespace GradGen.Fuzzer.Tests
                 ParamKind.Collection => p.CollectionType + "<" + p.Element + "> " + p.Name + "[" + p.Length + "] (a" + (p.Passed == Passed.Array ? "n array" : p.Passed == Passed.List ? " List" : " sequence enumerated once") + ")",
                 ParamKind.ConstCollection => p.Name + " = {" + string.Join(", ", p.ConstValues.Select(c => c.ToString("R", CultureInfo.InvariantCulture))) + "}",
                 ParamKind.Output => "output " + p.Name + "[" + p.Length + "], checked as W·" + p.Name + " after, W = {" + string.Join(", ", r.Program.OutputWeights.Select(c => c.ToString("R", CultureInfo.InvariantCulture))) + "}",
-                ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex => p.Kind + " " + p.Name,
+                ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex or ParamKind.Quaternion or ParamKind.Matrix4x4 or ParamKind.Plane => p.Kind + " " + p.Name,
                 ParamKind.Jagged => p.Element + "[][] " + p.Name + " rows {" + string.Join(", ", p.RowLengths) + "}",
                 ParamKind.Out => "out " + p.Element + " " + p.Name + " (no input)",
                 ParamKind.Ref => "ref " + p.Element + " " + p.Name,

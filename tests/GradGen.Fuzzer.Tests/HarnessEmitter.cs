@@ -79,7 +79,7 @@ namespace GradGen.Fuzzer.Tests
                             case ParamKind.Float: d.Add("out float d" + q.Cap); break;
                             case ParamKind.Tuple: d.Add("out (double, double) d" + q.Cap); break;
                             case ParamKind.Struct: d.Add("out Pt d" + q.Cap); break;
-                            case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex: d.Add("out " + q.Kind + " d" + q.Cap); break;
+                            case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex or ParamKind.Quaternion or ParamKind.Matrix4x4 or ParamKind.Plane: d.Add("out " + q.Kind + " d" + q.Cap); break;
                             case ParamKind.Matrix:
                                 body.Add("var d" + q.Cap + " = FilledMat(" + q.Rows + ", " + q.Cols + ", 123.0);");
                                 d.Add("d" + q.Cap);
@@ -108,7 +108,7 @@ namespace GradGen.Fuzzer.Tests
                         case ParamKind.Float: body.Add("float d" + q.Cap + " = (float)acc[" + o + "];"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Tuple: body.Add("var d" + q.Cap + " = (acc[" + o + "], acc[" + (o + 1) + "]);"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Struct: body.Add("var d" + q.Cap + " = " + Point("acc", o) + ";"); d.Add("ref d" + q.Cap); break;
-                        case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex: body.Add("var d" + q.Cap + " = " + Numeric(q, "acc", o) + ";"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex or ParamKind.Quaternion or ParamKind.Matrix4x4 or ParamKind.Plane: body.Add("var d" + q.Cap + " = " + Numeric(q, "acc", o) + ";"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Matrix: body.Add("var d" + q.Cap + " = Mat(acc, " + o + ", " + q.Rows + ", " + q.Cols + ");"); d.Add("d" + q.Cap); break;
                         default: body.Add("var d" + q.Cap + " = " + Elements(q, "acc", o) + ";"); d.Add("d" + q.Cap); break;
                     }
@@ -370,7 +370,7 @@ namespace GradGen.Fuzzer.Tests
                         case ParamKind.Float: body.Add("float d" + q.Cap + " = " + (from == null ? "0f" : "(float)" + at) + ";"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Tuple: body.Add("var d" + q.Cap + " = " + (from == null ? "(0.0, 0.0)" : "(" + at + ", " + from + "[" + (o + 1) + "])") + ";"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Struct: body.Add("var d" + q.Cap + " = " + (from == null ? "new Pt()" : Point(from, o)) + ";"); d.Add("ref d" + q.Cap); break;
-                        case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex: body.Add("var d" + q.Cap + " = " + (from == null ? "default(" + q.Kind + ")" : Numeric(q, from, o)) + ";"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex or ParamKind.Quaternion or ParamKind.Matrix4x4 or ParamKind.Plane: body.Add("var d" + q.Cap + " = " + (from == null ? "default(" + q.Kind + ")" : Numeric(q, from, o)) + ";"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Matrix: body.Add("var d" + q.Cap + " = " + (from == null ? "new double[" + q.Rows + ", " + q.Cols + "]" : "Mat(" + from + ", " + o + ", " + q.Rows + ", " + q.Cols + ")") + ";"); d.Add("d" + q.Cap); break;
                         default: body.Add("var d" + q.Cap + " = " + (from == null ? Zeros(q) : Elements(q, from, o)) + ";"); d.Add("d" + q.Cap); break;
                     }
@@ -462,7 +462,7 @@ namespace GradGen.Fuzzer.Tests
                         case ParamKind.Float: body.Add("float d" + q.Cap + " = " + (from == null ? "0f" : "(float)" + at) + ";"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Tuple: body.Add("var d" + q.Cap + " = " + (from == null ? "(0.0, 0.0)" : "(" + at + ", " + from + "[" + (o + 1) + "])") + ";"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Struct: body.Add("var d" + q.Cap + " = " + (from == null ? "new Pt()" : Point(from, o)) + ";"); d.Add("ref d" + q.Cap); break;
-                        case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex: body.Add("var d" + q.Cap + " = " + (from == null ? "default(" + q.Kind + ")" : Numeric(q, from, o)) + ";"); d.Add("ref d" + q.Cap); break;
+                        case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex or ParamKind.Quaternion or ParamKind.Matrix4x4 or ParamKind.Plane: body.Add("var d" + q.Cap + " = " + (from == null ? "default(" + q.Kind + ")" : Numeric(q, from, o)) + ";"); d.Add("ref d" + q.Cap); break;
                         case ParamKind.Matrix: body.Add("var d" + q.Cap + " = " + (from == null ? "new double[" + q.Rows + ", " + q.Cols + "]" : "Mat(" + from + ", " + o + ", " + q.Rows + ", " + q.Cols + ")") + ";"); d.Add("d" + q.Cap); break;
                         default: body.Add("var d" + q.Cap + " = " + (from == null ? Zeros(q) : Elements(q, from, o)) + ";"); d.Add("d" + q.Cap); break;
                     }
@@ -533,7 +533,7 @@ namespace GradGen.Fuzzer.Tests
                         case ParamKind.Double or ParamKind.Float or ParamKind.Ref: d.Add("out " + (q.Kind == ParamKind.Double ? "double" : q.Kind == ParamKind.Float ? "float" : q.Element) + " d" + q.Cap); break;
                         case ParamKind.Tuple: d.Add("out (double, double) d" + q.Cap); break;
                         case ParamKind.Struct: d.Add("out Pt d" + q.Cap); break;
-                        case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex: d.Add("out " + q.Kind + " d" + q.Cap); break;
+                        case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex or ParamKind.Quaternion or ParamKind.Matrix4x4 or ParamKind.Plane: d.Add("out " + q.Kind + " d" + q.Cap); break;
                         case ParamKind.Matrix:
                             body.Add("var d" + q.Cap + " = FilledMat(" + q.Rows + ", " + q.Cols + ", 123.0);");
                             d.Add("d" + q.Cap);
@@ -571,7 +571,7 @@ namespace GradGen.Fuzzer.Tests
                     ParamKind.Double or ParamKind.Float or ParamKind.Ref => flat + "[" + o + "] = d" + q.Cap + ";",
                     ParamKind.Tuple => flat + "[" + o + "] = d" + q.Cap + ".Item1; " + flat + "[" + (o + 1) + "] = d" + q.Cap + ".Item2;",
                     ParamKind.Struct => flat + "[" + o + "] = d" + q.Cap + ".X; " + flat + "[" + (o + 1) + "] = d" + q.Cap + ".Y;",
-                    ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex => Parts(q, flat, o, "d" + q.Cap),
+                    ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex or ParamKind.Quaternion or ParamKind.Matrix4x4 or ParamKind.Plane => Parts(q, flat, o, "d" + q.Cap),
                     ParamKind.Matrix => "OutMat(" + flat + ", " + o + ", d" + q.Cap + ");",
                     _ => "Out(" + flat + ", " + o + ", " + Flat(q, "d" + q.Cap) + ");",
                 });
@@ -610,7 +610,7 @@ namespace GradGen.Fuzzer.Tests
             ParamKind.Float => "(float)" + vector + "[" + d.Offset + "]",
             ParamKind.Tuple => "(" + vector + "[" + d.Offset + "], " + vector + "[" + (d.Offset + 1) + "])",
             ParamKind.Struct => Point(vector, d.Offset),
-            ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex => Numeric(d.P, vector, d.Offset),
+            ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex or ParamKind.Quaternion or ParamKind.Matrix4x4 or ParamKind.Plane => Numeric(d.P, vector, d.Offset),
             ParamKind.Matrix => "Mat(" + vector + ", " + d.Offset + ", " + d.P.Rows + ", " + d.P.Cols + ")",
             ParamKind.Output => "d" + d.P.Cap, // declared by the caller: it is read after the call
             ParamKind.Out => "out d" + d.P.Cap, // declared by the caller
@@ -649,11 +649,13 @@ namespace GradGen.Fuzzer.Tests
             : (q.IsPoints ? "Pts(" : q.Kind == ParamKind.Model ? "Model(" : q.ElementFloat ? "SliceF(" : "Slice(") + vector + ", " + offset + ", " + q.Length
             + (q.Kind == ParamKind.Model ? ", " + q.IntValue.ToString(CultureInfo.InvariantCulture) : "") + ")";
 
-        /// <summary>A Vector3, Vector2 or Complex from its flat values in vector at offset (a vector's as floats).</summary>
+        /// <summary>A Vector3, Vector2, Complex, Quaternion, Plane or Matrix4x4 from its flat values in vector at offset (as floats but Complex; a struct's fields in declaration order).</summary>
         private static string Numeric(ParamSpec q, string vector, int o) => q.Kind switch
         {
             ParamKind.Vector3 => "new Vector3((float)" + vector + "[" + o + "], (float)" + vector + "[" + (o + 1) + "], (float)" + vector + "[" + (o + 2) + "])",
             ParamKind.Vector2 => "new Vector2((float)" + vector + "[" + o + "], (float)" + vector + "[" + (o + 1) + "])",
+            ParamKind.Quaternion or ParamKind.Plane or ParamKind.Matrix4x4 =>
+                "new " + q.Kind + "(" + string.Join(", ", Enumerable.Range(o, q.FlatSize).Select(k => "(float)" + vector + "[" + k + "]")) + ")",
             _ => "new Complex(" + vector + "[" + o + "], " + vector + "[" + (o + 1) + "])",
         };
 
@@ -662,6 +664,9 @@ namespace GradGen.Fuzzer.Tests
         {
             ParamKind.Vector3 => new[] { ".X", ".Y", ".Z" },
             ParamKind.Vector2 => new[] { ".X", ".Y" },
+            ParamKind.Quaternion => new[] { ".X", ".Y", ".Z", ".W" },
+            ParamKind.Plane => new[] { ".Normal.X", ".Normal.Y", ".Normal.Z", ".D" },
+            ParamKind.Matrix4x4 => Enumerable.Range(0, 16).Select(k => ".M" + (1 + k / 4) + (1 + k % 4)).ToArray(),
             _ => new[] { ".Real", ".Imaginary" },
         }).Select((m, k) => flat + "[" + (o + k) + "] = " + local + m + ";"));
 
@@ -694,7 +699,7 @@ namespace GradGen.Fuzzer.Tests
                     ParamKind.Out => q.Element + " " + q.Name + " = " + q.Element + ".NaN;",
                     ParamKind.Tuple => "var " + q.Name + " = (p[" + o + "], p[" + (o + 1) + "]);",
                     ParamKind.Struct => "var " + q.Name + " = " + Point("p", o) + ";",
-                    ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex => "var " + q.Name + " = " + Numeric(q, "p", o) + ";",
+                    ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex or ParamKind.Quaternion or ParamKind.Matrix4x4 or ParamKind.Plane => "var " + q.Name + " = " + Numeric(q, "p", o) + ";",
                     ParamKind.Matrix => "var " + q.Name + " = Mat(p, " + o + ", " + q.Rows + ", " + q.Cols + ");",
                     ParamKind.Collection => "var " + q.Name + " = " + q.Passed switch
                     {

@@ -117,6 +117,16 @@ namespace GradGen.Fuzzer.Tests
             "        public static global::System.Numerics.Vector3 Sub(global::System.Numerics.Vector3 a, global::System.Numerics.Vector3 b) => C(a - b);\n" +
             "        public static global::System.Numerics.Complex Add(global::System.Numerics.Complex a, global::System.Numerics.Complex b) => C(a + b);\n" +
             "        public static global::System.Numerics.Complex Sub(global::System.Numerics.Complex a, global::System.Numerics.Complex b) => C(a - b);\n" +
+            "        public static global::System.Numerics.Vector4 C(global::System.Numerics.Vector4 v) { if (!float.IsFinite(v.X) || !float.IsFinite(v.Y) || !float.IsFinite(v.Z) || !float.IsFinite(v.W)) Seen = true; return v; }\n" +
+            "        public static global::System.Numerics.Vector4 Add(global::System.Numerics.Vector4 a, global::System.Numerics.Vector4 b) => C(a + b);\n" +
+            "        public static global::System.Numerics.Vector4 Sub(global::System.Numerics.Vector4 a, global::System.Numerics.Vector4 b) => C(a - b);\n" +
+            "        public static global::System.Numerics.Quaternion C(global::System.Numerics.Quaternion v) { if (!float.IsFinite(v.X) || !float.IsFinite(v.Y) || !float.IsFinite(v.Z) || !float.IsFinite(v.W)) Seen = true; return v; }\n" +
+            "        public static global::System.Numerics.Quaternion Add(global::System.Numerics.Quaternion a, global::System.Numerics.Quaternion b) => C(a + b);\n" +
+            "        public static global::System.Numerics.Quaternion Sub(global::System.Numerics.Quaternion a, global::System.Numerics.Quaternion b) => C(a - b);\n" +
+            "        public static global::System.Numerics.Plane C(global::System.Numerics.Plane v) { if (!float.IsFinite(v.Normal.X) || !float.IsFinite(v.Normal.Y) || !float.IsFinite(v.Normal.Z) || !float.IsFinite(v.D)) Seen = true; return v; }\n" +
+            "        public static global::System.Numerics.Matrix4x4 C(global::System.Numerics.Matrix4x4 v) { if (!float.IsFinite(v.M11) || !float.IsFinite(v.M12) || !float.IsFinite(v.M13) || !float.IsFinite(v.M14) || !float.IsFinite(v.M21) || !float.IsFinite(v.M22) || !float.IsFinite(v.M23) || !float.IsFinite(v.M24) || !float.IsFinite(v.M31) || !float.IsFinite(v.M32) || !float.IsFinite(v.M33) || !float.IsFinite(v.M34) || !float.IsFinite(v.M41) || !float.IsFinite(v.M42) || !float.IsFinite(v.M43) || !float.IsFinite(v.M44)) Seen = true; return v; }\n" +
+            "        public static global::System.Numerics.Matrix4x4 Add(global::System.Numerics.Matrix4x4 a, global::System.Numerics.Matrix4x4 b) => C(a + b);\n" +
+            "        public static global::System.Numerics.Matrix4x4 Sub(global::System.Numerics.Matrix4x4 a, global::System.Numerics.Matrix4x4 b) => C(a - b);\n" +
             "        public static T C<T>(T v) where T : global::System.Numerics.INumberBase<T> { if (!T.IsFinite(v)) Seen = true; return v; }\n" +
             "        public static T Add<T>(T a, T b) where T : global::System.Numerics.INumberBase<T> => C(a + b);\n" +
             "        public static T Sub<T>(T a, T b) where T : global::System.Numerics.INumberBase<T> => C(a - b);\n" +
