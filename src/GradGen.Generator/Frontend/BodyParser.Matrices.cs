@@ -305,10 +305,13 @@ namespace GradGen.Generator.Frontend
                     Set(p, q, s);
                     Set(q, p, Build.Neg(s));
                     return m;
-                case ("CreateTranslation", 1) when VectorOperand(args[0], output) is { } position:
+                case ("CreateTranslation", 1) or ("CreateTranslation", 2) or ("CreateTranslation", 3)
+                    when (args.Count == 1 ? VectorOperand(args[0], output) : args.Select(ScalarOperand).ToList()) is { } position && position.Count == rows - 1:
                     position.Select((x, i) => (x, i)).ToList().ForEach(t => Set(rows - 1, t.i, t.x));
                     return m;
-                case ("CreateScale", 1) when IsNumericsVector(args[0].Type) && VectorOperand(args[0], output) is { } scales:
+                case ("CreateScale", 1) or ("CreateScale", 2) or ("CreateScale", 3)
+                    when (args.Count == 1 ? IsNumericsVector(args[0].Type) ? VectorOperand(args[0], output) : null
+                        : args.All(a => TypeNames.IsReal(a.Type)) ? args.Select(ScalarOperand).ToList() : null) is { } scales && scales.Count == rows - 1:
                     scales.Select((x, i) => (x, i)).ToList().ForEach(t => Set(t.i, t.i, t.x));
                     return m;
                 case ("CreateScale", 1):

@@ -72,6 +72,14 @@ namespace Matrices
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
         public static Matrix4x4 Orientation(float yaw, float pitch, float roll) => Matrix4x4.CreateFromYawPitchRoll(yaw, pitch, roll);
 
+        // Translations and scales from their reals as well as from vectors.
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Matrix4x4 Placed(float x, float y, float z) =>
+            Matrix4x4.CreateTranslation(x, y, z) * Matrix4x4.CreateScale(x, y * 2, z + 1) + Matrix4x4.CreateScale(new Vector3(x, y, z));
+
+        [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
+        public static Matrix3x2 Placed2D(float x, float y) => Matrix3x2.CreateTranslation(x, y) * Matrix3x2.CreateScale(x, y * 2) + Matrix3x2.CreateScale(x);
+
         [Differentiable(Kinds = DerivativeKinds.Forward | DerivativeKinds.Reverse | DerivativeKinds.Jacobian)]
         public static Matrix4x4 AboutAxis(Vector3 axis, float angle) => Matrix4x4.CreateFromAxisAngle(axis, angle);
 
@@ -164,9 +172,12 @@ namespace Matrices
         }
 
         [Fact]
-        public void YawPitchRollAndAxisAngleMatrices_AndAHessianThroughInversesRotationsAndPlanes()
+        public void ConstructorsFromRealsAndAngles_AndAHessianThroughInversesRotationsAndPlanes()
         {
             StructLeaves.CheckVectorValued(Type.Value, "Orientation", new object[] { 0.4f, -0.7f, 1.1f }, 5e-3);
+
+            StructLeaves.CheckVectorValued(Type.Value, "Placed", new object[] { 0.3f, -0.8f, 1.5f }, 5e-3);
+            StructLeaves.CheckVectorValued(Type.Value, "Placed2D", new object[] { 0.3f, -0.8f }, 5e-3);
 
             // The axis as given, unit or not (System.Numerics does not normalise it).
             StructLeaves.CheckVectorValued(Type.Value, "AboutAxis", new object[] { Vector3.Normalize(new Vector3(0.3f, -0.8f, 0.5f)), 0.7f }, 5e-3);
