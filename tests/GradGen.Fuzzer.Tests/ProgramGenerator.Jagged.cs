@@ -90,6 +90,12 @@ namespace GradGen.Fuzzer.Tests
                     ps.Insert(JagNext(ps.Count + 1), spec);
                 }
 
+                // Some of the real inputs passed in: read only, taken by value by the generated methods.
+                foreach (var input in ps.Where(q => q.Kind == ParamKind.Double))
+                {
+                    input.In = JagChance(0.3);
+                }
+
                 // One weight per output: the result (unless void), then the out and ref parameters in declaration order.
                 int m = (p.VoidEntry ? 0 : 1) + specs.Count;
                 p.OutRefWeights = Enumerable.Range(0, m).Select(_ => Math.Round((JagChance(0.5) ? 1 : -1) * (0.3 + _jag.NextDouble()), 2)).ToArray();

@@ -33,6 +33,7 @@ namespace GradGen.Fuzzer.Tests
         public Passed Passed;               // Collection: what the harness passes
         public double[] ConstValues = System.Array.Empty<double>(); // ConstCollection: its elements
         public int[] RowLengths = System.Array.Empty<int>();        // Jagged: the lengths of its rows (Length: their sum); ElementFloat: float[][]
+        public bool In;                     // Double: an in parameter (read only)
 
         /// <summary>The C# element type of a collection: float or double.</summary>
         public string Element => ElementFloat ? "float" : "double";
@@ -531,7 +532,7 @@ namespace GradGen.Fuzzer.Tests
 
         private string Declare(ParamSpec p) => p.Kind switch
         {
-            ParamKind.Double => "double " + p.Name,
+            ParamKind.Double => (p.In ? "in double " : "double ") + p.Name,
             ParamKind.Float => "float " + p.Name,
             ParamKind.Array => "double[] " + p.Name,
             ParamKind.Span => "ReadOnlySpan<double> " + p.Name,
@@ -825,7 +826,7 @@ namespace GradGen.Fuzzer.Tests
                     _ => VT.I,
                 };
                 // A scalar parameter may be overwritten (it is a local); a [NoDerivative] one may not (GG0005).
-                _scopes[0].Add(new Var { Name = p.Name, Type = type, IsParam = true, Writable = p.Kind is ParamKind.Double && _g.Chance(0.3), Bounded = true });
+                _scopes[0].Add(new Var { Name = p.Name, Type = type, IsParam = true, Writable = p.Kind is ParamKind.Double && _g.Chance(0.3) && !p.In, Bounded = true });
                 if (type is VT.F or VT.V2 or VT.V3 or VT.Q or VT.M4 or VT.Pl)
                 {
                     UsesFloat = true;
