@@ -548,7 +548,7 @@ namespace GradGen.Generator.Frontend
                     return count;
                 case "Average" or "Min" or "Max":
                     // LINQ throws for an empty sequence rather than return a value.
-                    output.Add(new If(line, Build.Compare(BinaryOp.Equal, count, Literals.Number(Types.Int, 0)), EquatableArray.Of<Stmt>(new Throw(line, new New(new NamedType("global::System.InvalidOperationException"), EquatableArray.Of<Expr>(new Const(Types.String, "\"Sequence contains no elements\"", null))))), EquatableArray<Stmt>.Empty));
+                    output.Add(ThrowWhen(line, Build.Compare(BinaryOp.Equal, count, Literals.Number(Types.Int, 0)), NewException("InvalidOperationException", "Sequence contains no elements")));
                     return ConvertTo(resultType, method.Name == "Average" ? new Binary(type, BinaryOp.Divide, result, ConvertTo(type, count)) : result);
                 default:
                     return ConvertTo(resultType, result);

@@ -90,8 +90,7 @@ namespace GradGen.Generator.Frontend
                         Unsupported(call.Arguments.First(a => a.Parameter!.Ordinal == parameter), $"'{parameters[parameter].Name}' out of range, for which '{name}' always throws", "give it a value in range");
                         return;
                     default:
-                        output.Add(new If(line, outOfRange, EquatableArray.Of<Stmt>(new Throw(line, new New(new NamedType("global::System.ArgumentOutOfRangeException"),
-                            EquatableArray.Of<Expr>(new Const(Types.String, $"\"{parameters[parameter].Name}\"", null))))), EquatableArray<Stmt>.Empty));
+                        output.Add(ThrowWhen(line, outOfRange, NewException("ArgumentOutOfRangeException", parameters[parameter].Name)));
                         return;
                 }
             }

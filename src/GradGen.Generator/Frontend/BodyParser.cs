@@ -1207,9 +1207,17 @@ namespace GradGen.Generator.Frontend
         private void HoistThrow(IOperation at, Expr condition, Expr exception)
         {
             var hoisted = Hoisted;
-            hoisted.Add(new If(Line(at), condition, EquatableArray.Of<Stmt>(new Throw(Line(at), exception)), EquatableArray<Stmt>.Empty));
+            hoisted.Add(ThrowWhen(Line(at), condition, exception));
             CannotHoist(hoisted, at, "a throw expression");
         }
+
+        /// <summary><c>if (<paramref name="condition"/>) throw <paramref name="exception"/>;</c></summary>
+        private static If ThrowWhen(int line, Expr condition, Expr exception) =>
+            new(line, condition, EquatableArray.Of<Stmt>(new Throw(line, exception)), EquatableArray<Stmt>.Empty);
+
+        /// <summary><c>new <paramref name="type"/>("...", ...)</c>, a BCL exception with string arguments.</summary>
+        private static New NewException(string type, params string[] arguments) =>
+            new(new NamedType("global::System." + type), arguments.Select(a => (Expr)new Const(Types.String, SymbolDisplay.FormatLiteral(a, quote: true), null)).ToEquatableArray());
 
         private static Expr Not(Expr condition) => new Unary(Types.Bool, UnaryOp.Not, condition);
 
@@ -1702,10 +1710,7 @@ namespace GradGen.Generator.Frontend
             {
                 // The function reads its inputs as they were, where the method would see its own writes through them.
                 var message = $"{filled.Name} must not be an array {target.Name} also reads.";
-                hoisted.Add(new If(line, Build.Shapes("Shared", EquatableArray.Of(read, (Expr)array)), EquatableArray.Of<Stmt>(new Throw(line, new New(
-                    new NamedType("global::System.ArgumentException"),
-                    EquatableArray.Of<Expr>(new Const(Types.String, SymbolDisplay.FormatLiteral(message, quote: true), null), new Const(Types.String, SymbolDisplay.FormatLiteral(filled.Name, quote: true), null))))),
-                    EquatableArray<Stmt>.Empty));
+                hoisted.Add(ThrowWhen(line, Build.Shapes("Shared", EquatableArray.Of(read, (Expr)array)), NewException("ArgumentException", message, filled.Name)));
             }
 
             if (call.Args.Count(a => a == array) > 1)
