@@ -70,27 +70,7 @@ namespace GradGen.Fuzzer.Tests
             {
                 Method(sb, "Gradient(double[] p, double[] g)", p, body =>
                 {
-                    var d = new List<string>();
-                    foreach (var (q, o) in Diff(p))
-                    {
-                        switch (q.Kind)
-                        {
-                            case ParamKind.Double: d.Add("out double d" + q.Cap); break;
-                            case ParamKind.Float: d.Add("out float d" + q.Cap); break;
-                            case ParamKind.Tuple: d.Add("out (double, double) d" + q.Cap); break;
-                            case ParamKind.Struct: d.Add("out Pt d" + q.Cap); break;
-                            case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex or ParamKind.Quaternion or ParamKind.Matrix4x4 or ParamKind.Plane: d.Add("out " + q.Kind + " d" + q.Cap); break;
-                            case ParamKind.Matrix:
-                                body.Add("var d" + q.Cap + " = FilledMat(" + q.Rows + ", " + q.Cols + ", 123.0);");
-                                d.Add("d" + q.Cap);
-                                break;
-                            default:
-                                body.Add("var d" + q.Cap + " = " + Garbage(q) + ";");
-                                d.Add("d" + q.Cap);
-                                break;
-                        }
-                    }
-
+                    var d = GradientBuffers(p, body);
                     body.Add("double r = " + target + ".FGradient" + g + "(" + Join(Args(p), string.Join(", ", d)) + ");");
                     CopyBack(body, p, "g");
                 });
@@ -524,27 +504,7 @@ namespace GradGen.Fuzzer.Tests
 
             Method(sb, "GradientOfResult(double[] p, double[] g)", p, body =>
             {
-                var d = new List<string>();
-                foreach (var (q, o) in Diff(p))
-                {
-                    switch (q.Kind)
-                    {
-                        case ParamKind.Out: break;
-                        case ParamKind.Double or ParamKind.Float or ParamKind.Ref: d.Add("out " + (q.Kind == ParamKind.Double ? "double" : q.Kind == ParamKind.Float ? "float" : q.Element) + " d" + q.Cap); break;
-                        case ParamKind.Tuple: d.Add("out (double, double) d" + q.Cap); break;
-                        case ParamKind.Struct: d.Add("out Pt d" + q.Cap); break;
-                        case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex or ParamKind.Quaternion or ParamKind.Matrix4x4 or ParamKind.Plane: d.Add("out " + q.Kind + " d" + q.Cap); break;
-                        case ParamKind.Matrix:
-                            body.Add("var d" + q.Cap + " = FilledMat(" + q.Rows + ", " + q.Cols + ", 123.0);");
-                            d.Add("d" + q.Cap);
-                            break;
-                        default:
-                            body.Add("var d" + q.Cap + " = " + Garbage(q) + ";");
-                            d.Add("d" + q.Cap);
-                            break;
-                    }
-                }
-
+                var d = GradientBuffers(p, body);
                 body.Add("var res = " + target + ".FGradient(" + Join(Args(p), string.Join(", ", d)) + ");");
                 CopyBack(body, p, "g");
                 body.Add("double r = " + Sum("res", q => q.Name) + ";");
@@ -671,6 +631,37 @@ namespace GradGen.Fuzzer.Tests
         }).Select((m, k) => flat + "[" + (o + k) + "] = " + local + m + ";"));
 
         /// <summary>A derivative array pre-filled with garbage (FGradient and FHessianVectorProduct overwrite it).</summary>
+        /// <summary>
+        /// FGradient's derivative arguments: out slots for reals and values, buffers pre-filled with garbage (declared in
+        /// <paramref name="body"/>) for arrays and the rest, which FGradient must overwrite. An out parameter has none; a
+        /// ref one is an input whose derivative is an out real.
+        /// </summary>
+        private static List<string> GradientBuffers(FuzzProgram p, List<string> body)
+        {
+            var d = new List<string>();
+            foreach (var (q, _) in Diff(p))
+            {
+                switch (q.Kind)
+                {
+                    case ParamKind.Out: break;
+                    case ParamKind.Double or ParamKind.Float or ParamKind.Ref: d.Add("out " + (q.Kind == ParamKind.Double ? "double" : q.Kind == ParamKind.Float ? "float" : q.Element) + " d" + q.Cap); break;
+                    case ParamKind.Tuple: d.Add("out (double, double) d" + q.Cap); break;
+                    case ParamKind.Struct: d.Add("out Pt d" + q.Cap); break;
+                    case ParamKind.Vector3 or ParamKind.Vector2 or ParamKind.Complex or ParamKind.Quaternion or ParamKind.Matrix4x4 or ParamKind.Plane: d.Add("out " + q.Kind + " d" + q.Cap); break;
+                    case ParamKind.Matrix:
+                        body.Add("var d" + q.Cap + " = FilledMat(" + q.Rows + ", " + q.Cols + ", 123.0);");
+                        d.Add("d" + q.Cap);
+                        break;
+                    default:
+                        body.Add("var d" + q.Cap + " = " + Garbage(q) + ";");
+                        d.Add("d" + q.Cap);
+                        break;
+                }
+            }
+
+            return d;
+        }
+
         private static string Garbage(ParamSpec q) => q.IsPoints || q.Kind is ParamKind.Model or ParamKind.Jagged ? Elements(q, "Filled(" + q.FlatSize + ", 123.0)", 0)
             : q.ElementFloat ? "FilledF(" + q.Length + ", 123f)" : "Filled(" + q.Length + ", 123.0)";
 
