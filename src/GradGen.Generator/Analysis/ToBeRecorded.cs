@@ -557,6 +557,6 @@ namespace GradGen.Generator.Analysis
         public IReadOnlyList<Var> SnapshotsOf(LoopNode loop) => snapshots.TryGetValue(loop, out var arrays) ? arrays : None;
 
         /// <summary>The assignments of the loop's body computed again, in order, at the start of each iteration's backward code.</summary>
-        public IReadOnlyList<Stmt> RecomputedIn(LoopNode loop) => recomputed.TryGetValue(loop, out var assignments) ? assignments : new List<Stmt>();
+        public IReadOnlyList<Stmt> RecomputedIn(LoopNode loop) => recomputed.TryGetValue(loop, out var assignments) ? assignments : System.Array.Empty<Stmt>();
     }
 }
